@@ -1,0 +1,47 @@
+// Subcommand registry. Each cmd_*.cpp registers itself with a static CommandRegistration, so adding a stage
+// touches only its own file and the source list. Commands contain no algorithms: they parse options, call the
+// library and write outputs.
+//
+// Example (cmd_hello.cpp):
+//   static int run(const HelloOptions& o, cs::cli::Runtime& rt) { ...; return 0; }
+//   static cs::cli::CommandRegistration reg{"hello", 50, [](CLI::App& app, cs::cli::Runtime& rt) {
+//     auto* sub = app.add_subcommand("hello", "Say hello")->footer("Example:\n  countyscope hello --name x");
+//     auto o = std::make_shared<HelloOptions>();
+//     sub->add_option("--name", o->name, "who")->required();
+//     sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
+//   }};
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <countyscope/core/context.hpp>
+
+namespace cs::cli {
+
+// Shared state of one CLI invocation: global options and the run context with logging/progress wired to stderr.
+struct Runtime {
+  int threads = 0;
+  unsigned long long seed = 0x5eed;
+  bool quiet = false;
+  bool verbose = false;
+  int exit_code = 0;
+  Context ctx;  // set up by main() before any command runs
+};
+
+struct CommandRegistration {
+  using Setup = std::function<void(CLI::App&, Runtime&)>;
+  CommandRegistration(std::string name, int order, Setup setup);
+};
+
+struct RegisteredCommand {
+  std::string name;
+  int order;
+  CommandRegistration::Setup setup;
+};
+std::vector<RegisteredCommand>& registry();
+
+}  // namespace cs::cli

@@ -1,0 +1,60 @@
+// Vector output through GDAL: GeoPackage (many layers in one file), GeoJSON and CSV, always EPSG:4326.
+// Geometry is given as WKT (helpers below build it); attribute values are typed.
+//
+// Example:
+//   cs::VectorLayer l{"settlements", cs::GeomType::kPoint, {{"name", cs::FieldType::kString}, {"pop", cs::FieldType::kReal}}};
+//   l.add(cs::wkt_point({9.52, 47.14}), {std::string("Vaduz"), 5696.0});
+//   cs::write_geopackage("out/county.gpkg", {l});  // atomic: temp file + rename
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <countyscope/core/types.hpp>
+
+namespace cs {
+
+enum class GeomType { kPoint, kLineString, kPolygon, kMultiPolygon };
+enum class FieldType { kInteger, kReal, kString };
+
+struct FieldDef {
+  std::string name;
+  FieldType type;
+};
+
+// std::monostate = null.
+using FieldValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+struct VectorLayer {
+  VectorLayer() = default;
+  VectorLayer(std::string layer_name, GeomType type, std::vector<FieldDef> field_defs)
+      : name(std::move(layer_name)), geom(type), fields(std::move(field_defs)) {}
+
+  std::string name;
+  GeomType geom = GeomType::kPoint;
+  std::vector<FieldDef> fields;
+  std::vector<std::string> wkt;                    // one per feature
+  std::vector<std::vector<FieldValue>> values;     // one row per feature, in field order
+
+  void add(std::string geometry_wkt, std::vector<FieldValue> row) {
+    wkt.push_back(std::move(geometry_wkt));
+    values.push_back(std::move(row));
+  }
+};
+
+std::string wkt_point(LonLat p);
+std::string wkt_linestring(const std::vector<LonLat>& pts);
+// Rings: first is the outer ring; each ring is closed automatically if needed.
+std::string wkt_polygon(const std::vector<std::vector<LonLat>>& rings);
+std::string wkt_multipolygon(const std::vector<std::vector<std::vector<LonLat>>>& polygons);
+
+// Writes all layers into one GeoPackage (replacing the file atomically). Throws IoError.
+void write_geopackage(const std::filesystem::path& path, const std::vector<VectorLayer>& layers);
+// One layer as GeoJSON (RFC 7946, coordinates rounded to 7 decimals). Throws IoError.
+void write_geojson(const std::filesystem::path& path, const VectorLayer& layer);
+
+}  // namespace cs
