@@ -1,0 +1,45 @@
+// OSM (libosmium) -> RoadGraph for a profile: speeds by road class (maxspeed when tagged), oneway (yes/1/true/-1,
+// roundabouts and motorways imply oneway), access restrictions; only the largest strongly connected component is
+// kept and what was dropped is reported.
+//
+// Example:
+//   cs::NetworkConfig cfg;  cfg.profile = cs::Profile::kCar;
+//   cs::NetworkBuild nb = cs::build_network("data/sample/liechtenstein-2024-03-04.osm.pbf", cfg, ctx);
+//   nb.graph.node_count(); nb.stats.largest_scc_share;
+#pragma once
+
+#include <array>
+#include <string>
+
+#include <countyscope/core/context.hpp>
+#include <countyscope/network/road_graph.hpp>
+
+namespace cs {
+
+struct NetworkConfig {
+  Profile profile = Profile::kCar;
+  // Speeds (km/h) by road class for this profile; filled with the profile's defaults by default_network_config().
+  std::array<float, static_cast<std::size_t>(RoadClass::kCount)> speed_kmh{};
+  bool use_maxspeed = true;          // car: min(maxspeed, class speed * 1.0) when tagged
+  bool keep_largest_scc = true;
+};
+NetworkConfig default_network_config(Profile p);
+
+struct NetworkStats {
+  std::size_t nodes = 0, arcs = 0, edges = 0;
+  std::array<double, static_cast<std::size_t>(RoadClass::kCount)> km_by_class{};
+  std::size_t nodes_before_scc = 0, arcs_before_scc = 0;
+  double largest_scc_share = 1.0;  // of nodes, before dropping
+  std::size_t components = 1;
+  std::size_t ways_used = 0, ways_skipped_access = 0;
+};
+
+struct NetworkBuild {
+  RoadGraph graph;
+  NetworkStats stats;
+};
+
+// Throws InputError/IoError: unreadable/truncated/non-OSM file, or no routable road for the profile.
+NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg, Context& ctx);
+
+}  // namespace cs

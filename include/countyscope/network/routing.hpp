@@ -1,0 +1,57 @@
+// Shortest travel times on a RoadGraph: one query object per thread over an immutable graph (STYLE P3).
+// Dijkstra one-to-all with optional cutoff (isochrones), and many-to-many matrices between snapped points across all
+// cores. Travel time between two snapped points = access leg + along-edge to a node + network + along-edge + access
+// leg (or directly along a shared edge). Unreachable pairs are +inf (kUnreachable).
+//
+// Example:
+//   cs::TimeMatrix m = cs::travel_time_matrix(graph, from_snaps, to_snaps, {.cutoff_s = 3600}, ctx);
+//   cs::Dijkstra d(graph);  d.run({{seat_node, 0}}, cs::from_seconds(1800));  d.dist(v);
+#pragma once
+
+#include <optional>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include <countyscope/core/context.hpp>
+#include <countyscope/core/matrix.hpp>
+#include <countyscope/network/road_graph.hpp>
+#include <countyscope/network/snap.hpp>
+
+namespace cs {
+
+class Dijkstra {
+ public:
+  explicit Dijkstra(const RoadGraph& g);
+  // Multi-source search from (node, initial time) pairs; nodes farther than cutoff are not settled.
+  void run(std::span<const std::pair<NodeId, Weight>> sources, Weight cutoff = kInfWeight);
+  // Seeds the search with a snapped point (its access leg and along-edge times).
+  void run_from(const Snap& s, Weight cutoff = kInfWeight);
+  [[nodiscard]] Weight dist(NodeId v) const noexcept { return stamp_[v] == round_ ? dist_[v] : kInfWeight; }
+  [[nodiscard]] NodeId parent(NodeId v) const noexcept { return stamp_[v] == round_ ? parent_[v] : kNoNode; }
+  [[nodiscard]] const std::vector<NodeId>& settled() const noexcept { return settled_; }
+  // Time from the last run's sources to a snapped target point (kInfWeight if not reached).
+  [[nodiscard]] Weight dist_to(const Snap& t) const noexcept;
+
+ private:
+  const RoadGraph* g_;
+  std::vector<Weight> dist_;
+  std::vector<NodeId> parent_;
+  std::vector<std::uint32_t> stamp_;
+  std::uint32_t round_ = 0;
+  std::vector<NodeId> settled_;
+  std::vector<std::pair<Weight, NodeId>> heap_;
+  const Snap* source_snap_ = nullptr;
+};
+
+struct MatrixOptions {
+  std::optional<double> cutoff_s;  // pairs farther than this are reported unreachable (+inf)
+  bool include_access = true;      // add the access legs of both points
+};
+
+// Many-to-many on all cores (ctx.thread_count()); picks a contraction-hierarchy index for large inputs when one is
+// available. Rows = from, cols = to; seconds.
+TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
+                              const MatrixOptions& opt, Context& ctx);
+
+}  // namespace cs

@@ -1,0 +1,64 @@
+// The plan driver (STYLE P9): reads as a list of named, timed passes over one PlanState.
+//
+//   load county (OSM) -> build road graph -> snap places -> travel-time matrices
+//     -> access/equity/audit -> structure -> siting -> flows -> scenarios -> results JSON + GeoPackage + CSV + report
+//
+// Each capability contributes one pass function `void pass_NAME(PlanState&, Context&)` (src/plan/pass_NAME.cpp) that
+// reads its TOML section from state.config ("[access]", "[locate]", ...), adds its section to state.doc["sections"],
+// its map layers to state.doc["layers"] (GeoJSON FeatureCollections the report draws) and state.layers (GeoPackage),
+// and its tables to state.csv. Outputs are deterministic: equal inputs and seed give byte-identical files.
+//
+// Example:
+//   cs::PlanConfig cfg;  cfg.osm_path = "county.osm.pbf";
+//   cs::PlanState st = cs::run_plan(cfg, ctx);
+//   cs::write_plan_outputs(st, "out/county", ctx);   // results.json, county.gpkg, *.csv, report.html
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <countyscope/core/context.hpp>
+#include <countyscope/core/matrix.hpp>
+#include <countyscope/county/county.hpp>
+#include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/results.hpp>
+#include <countyscope/network/osm_network.hpp>
+#include <countyscope/network/snap.hpp>
+
+namespace cs {
+
+struct PlanConfig {
+  std::string osm_path;
+  std::string config_path;     // optional TOML (plan.toml); sections [network] [county] [snap] [access] ...
+  std::string config_text;     // its contents (filled by load_plan_config)
+  NetworkConfig network = default_network_config(Profile::kCar);
+  CountyConfig county;
+  SnapOptions snap;
+  double matrix_cutoff_s = 0;  // 0 = no cutoff
+  bool timings = false;        // include pass timings in outputs (makes them run-dependent)
+  std::vector<std::string> skip;  // pass names to skip
+};
+// Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid ones.
+void load_plan_config(const std::string& path, PlanConfig& cfg);
+
+struct PlanState {
+  PlanConfig cfg;
+  County county;
+  NetworkBuild car;                  // car network (the default for matrices)
+  std::vector<Snap> demand_snaps, facility_snaps, settlement_snaps;
+  TimeMatrix demand_to_facility;     // all demand points x all facilities, seconds (car)
+  TimeMatrix settlement_to_settlement;
+  TimeMatrix demand_to_settlement;   // all demand points x all settlements, seconds (car)
+  Json doc;                          // results document (see schemas/results.schema.json)
+  std::vector<VectorLayer> layers;   // GeoPackage layers
+  std::map<std::string, std::string> csv;  // CSV file name -> content
+};
+
+// Runs all passes in order. Throws cs::Error on bad input.
+PlanState run_plan(const PlanConfig& cfg, Context& ctx);
+// Writes results.json, county.gpkg, CSV files and report.html into dir atomically (staged, then moved in).
+void write_plan_outputs(const PlanState& st, const std::string& dir, Context& ctx);
+
+}  // namespace cs
