@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every benchmark in turn against its peer on the same input, printing ratios. Usage: bench/run.sh BUILD_DIR
+# Benchmarks are never part of `make test`; they need the peers installed by `scripts/install-deps.sh --bench`.
+set -uo pipefail
+BUILD="${1:-build/release}"
+cd "$(dirname "$0")/.."
+export CS_BIN="$PWD/$BUILD/apps/countyscope/countyscope" CS_BUILD="$PWD/$BUILD"
+status=0
+run() { echo; echo "=== $1 ==="; shift; "$@" || { echo "bench failed: $*"; status=1; }; }
+# Each bench registers itself below (one line each).
+exit $status
