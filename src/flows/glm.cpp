@@ -1,0 +1,348 @@
+// Poisson IRLS with absorbed fixed effects (see include/countyscope/flows/glm.hpp for the block algebra).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <countyscope/core/context.hpp>
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/parallel.hpp>
+#include <countyscope/flows/glm.hpp>
+
+namespace cs::flows {
+
+namespace {
+
+std::string num(double x) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", x);
+  return buf;
+}
+
+// In-place lower Cholesky of a symmetric q x q row-major matrix (lower triangle read). Returns false when a
+// pivot is not clearly positive (a singular / collinear design).
+bool cholesky(std::vector<double>& s, std::size_t q) {
+  for (std::size_t i = 0; i < q; ++i) {
+    double* li = &s[i * q];
+    for (std::size_t j = 0; j <= i; ++j) {
+      const double* lj = &s[j * q];
+      double v = li[j];
+      for (std::size_t k = 0; k < j; ++k) v -= li[k] * lj[k];
+      if (j == i) {
+        if (!(v > 1e-12 * std::max(1.0, std::abs(li[i] == 0 ? 1.0 : li[i])))) return false;
+        li[i] = std::sqrt(v);
+      } else {
+        li[j] = v / lj[j];
+      }
+    }
+  }
+  return true;
+}
+
+// Solves L L' x = b in place.
+void chol_solve(const std::vector<double>& l, std::size_t q, double* b) {
+  for (std::size_t i = 0; i < q; ++i) {
+    double v = b[i];
+    for (std::size_t k = 0; k < i; ++k) v -= l[i * q + k] * b[k];
+    b[i] = v / l[i * q + i];
+  }
+  for (std::size_t ii = q; ii-- > 0;) {
+    double v = b[ii];
+    for (std::size_t k = ii + 1; k < q; ++k) v -= l[k * q + ii] * b[k];
+    b[ii] = v / l[ii * q + ii];
+  }
+}
+
+struct Blocks {
+  std::size_t n1 = 0, n2m = 0, p = 0, q = 0;
+  std::vector<double> A;   // n1
+  std::vector<double> B;   // n1 x q
+  std::vector<double> S;   // q x q (M, then the Schur complement)
+  std::vector<double> ra;  // n1
+  std::vector<double> rq;  // q
+};
+
+// Assembles the weighted normal equations X'WX and X'Wz for weights w and working response z.
+void assemble(const PoissonDesign& d, const std::vector<double>& w, const std::vector<double>& z,
+              Blocks& bl) {
+  const std::size_t n = d.y.size(), p = bl.p, q = bl.q, n2m = bl.n2m;
+  std::fill(bl.A.begin(), bl.A.end(), 0.0);
+  std::fill(bl.B.begin(), bl.B.end(), 0.0);
+  std::fill(bl.S.begin(), bl.S.end(), 0.0);
+  std::fill(bl.ra.begin(), bl.ra.end(), 0.0);
+  std::fill(bl.rq.begin(), bl.rq.end(), 0.0);
+  const bool has1 = bl.n1 > 0, has2 = !d.fe2.empty();
+  for (std::size_t k = 0; k < n; ++k) {
+    const double wk = w[k], wz = wk * z[k];
+    const double* xk = p ? &d.x(k, 0) : nullptr;
+    const std::size_t l2 = has2 && d.fe2[k] > 0 ? d.fe2[k] - 1 : static_cast<std::size_t>(-1);
+    if (has1) {
+      const std::size_t i = d.fe1[k];
+      bl.A[i] += wk;
+      bl.ra[i] += wz;
+      double* bi = &bl.B[i * q];
+      if (l2 != static_cast<std::size_t>(-1)) bi[l2] += wk;
+      for (std::size_t c = 0; c < p; ++c) bi[n2m + c] += wk * xk[c];
+    }
+    if (l2 != static_cast<std::size_t>(-1)) {
+      bl.S[l2 * q + l2] += wk;
+      bl.rq[l2] += wz;
+      for (std::size_t c = 0; c < p; ++c) bl.S[l2 * q + n2m + c] += wk * xk[c];
+    }
+    for (std::size_t c = 0; c < p; ++c) {
+      bl.rq[n2m + c] += wz * xk[c];
+      double* sr = &bl.S[(n2m + c) * q + n2m];
+      const double wx = wk * xk[c];
+      for (std::size_t e = c; e < p; ++e) sr[e] += wx * xk[e];
+    }
+  }
+}
+
+// S -= B' A^-1 B (upper triangle, then mirrored to full), rq -= B' A^-1 ra; blocked over rows of S so a row
+// of B is reused from cache for a block of output rows.
+void schur(Blocks& bl, int threads) {
+  const std::size_t q = bl.q, n1 = bl.n1;
+  if (q == 0) return;
+  if (n1 > 0) {
+    constexpr std::size_t kBlock = 16;
+    const std::size_t nblocks = (q + kBlock - 1) / kBlock;
+    parallel_for(nblocks, threads, [&](std::size_t blk, int) {
+      const std::size_t j0 = blk * kBlock, j1 = std::min(q, j0 + kBlock);
+      for (std::size_t i = 0; i < n1; ++i) {
+        const double inv = 1.0 / bl.A[i];
+        const double* bi = &bl.B[i * q];
+        for (std::size_t j = j0; j < j1; ++j) {
+          const double s = bi[j] * inv;
+          if (s == 0.0) continue;
+          double* sr = &bl.S[j * q];
+          for (std::size_t k = j; k < q; ++k) sr[k] -= s * bi[k];
+        }
+      }
+    });
+    for (std::size_t i = 0; i < n1; ++i) {
+      const double f = bl.ra[i] / bl.A[i];
+      const double* bi = &bl.B[i * q];
+      for (std::size_t j = 0; j < q; ++j) bl.rq[j] -= bi[j] * f;
+    }
+  }
+  for (std::size_t j = 0; j < q; ++j)
+    for (std::size_t k = j + 1; k < q; ++k) bl.S[k * q + j] = bl.S[j * q + k];
+}
+
+// spint / statsmodels (<= 0.8) definition 2 sum y ln(y / mu); equal to the full Poisson deviance
+// 2 sum [y ln(y / mu) - (y - mu)] whenever the model has an intercept or fixed effects (then sum mu = sum y).
+double deviance_of(const std::vector<double>& y, const std::vector<double>& mu) {
+  double dev = 0.0;
+  for (std::size_t k = 0; k < y.size(); ++k) dev += 2.0 * (y[k] > 0 ? y[k] * std::log(y[k] / mu[k]) : 0.0);
+  return dev;
+}
+
+double loglik(const std::vector<double>& y, const std::vector<double>& mu) {
+  double l = 0.0;
+  for (std::size_t k = 0; k < y.size(); ++k)
+    l += (y[k] > 0 ? y[k] * std::log(mu[k]) : 0.0) - mu[k] - std::lgamma(y[k] + 1.0);
+  return l;
+}
+
+}  // namespace
+
+PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
+  const std::size_t n = d.y.size();
+  const std::size_t p = d.x.cols();
+  if (n == 0) throw InputError("Poisson GLM: no observations");
+  if (d.x.rows() != n && p > 0) throw InputError("Poisson GLM: covariate rows do not match observations");
+  if (!d.offset.empty() && d.offset.size() != n)
+    throw InputError("Poisson GLM: offset length does not match");
+  if (!d.fe1.empty() && d.fe1.size() != n) throw InputError("Poisson GLM: fe1 length does not match");
+  if (!d.fe2.empty() && d.fe2.size() != n) throw InputError("Poisson GLM: fe2 length does not match");
+  for (std::size_t k = 0; k < n; ++k) {
+    if (!(d.y[k] >= 0.0) || !std::isfinite(d.y[k]))
+      throw InputError("observation " + std::to_string(k + 1) + ": flow must be finite and >= 0, got " +
+                       num(d.y[k]));
+    for (std::size_t c = 0; c < p; ++c)
+      if (!std::isfinite(d.x(k, c)))
+        throw InputError("observation " + std::to_string(k + 1) + ": covariate " + std::to_string(c + 1) +
+                         " is not finite (" + num(d.x(k, c)) + ")");
+  }
+  Blocks bl;
+  bl.n1 = d.fe1.empty() ? 0 : d.n_fe1;
+  bl.n2m = d.fe2.empty() ? 0 : (d.n_fe2 > 0 ? d.n_fe2 - 1 : 0);
+  bl.p = p;
+  bl.q = bl.n2m + p;
+  const std::size_t q = bl.q;
+  {
+    std::vector<std::size_t> c1(bl.n1, 0), c2(d.fe2.empty() ? 0 : d.n_fe2, 0);
+    for (std::size_t k = 0; k < n; ++k) {
+      if (bl.n1) {
+        if (d.fe1[k] >= bl.n1) throw InputError("Poisson GLM: fe1 level out of range");
+        ++c1[d.fe1[k]];
+      }
+      if (!d.fe2.empty()) {
+        if (d.fe2[k] >= d.n_fe2) throw InputError("Poisson GLM: fe2 level out of range");
+        ++c2[d.fe2[k]];
+      }
+    }
+    for (std::size_t i = 0; i < c1.size(); ++i)
+      if (!c1[i])
+        throw InputError("Poisson GLM: fixed-effect level " + std::to_string(i) + " has no observations");
+    for (std::size_t i = 0; i < c2.size(); ++i)
+      if (!c2[i])
+        throw InputError("Poisson GLM: fixed-effect level " + std::to_string(i) + " has no observations");
+  }
+  if (bl.n1 + q == 0) throw InputError("Poisson GLM: the model has no parameters");
+  if (bl.n1 + q > n)
+    throw InputError("Poisson GLM: more parameters (" + std::to_string(bl.n1 + q) + ") than observations (" +
+                     std::to_string(n) + ")");
+  bl.A.assign(bl.n1, 0.0);
+  bl.B.assign(bl.n1 * q, 0.0);
+  bl.S.assign(q * q, 0.0);
+  bl.ra.assign(bl.n1, 0.0);
+  bl.rq.assign(q, 0.0);
+  const int threads = opt.threads;
+
+  auto off = [&](std::size_t k) { return d.offset.empty() ? 0.0 : d.offset[k]; };
+  double ybar = 0.0;
+  for (double v : d.y) ybar += v;
+  ybar /= static_cast<double>(n);
+  if (!(ybar > 0.0)) throw InputError("Poisson GLM: every observed flow is zero");
+
+  std::vector<double> mu(n), eta(n), z(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    mu[k] = (d.y[k] + ybar) / 2.0;  // statsmodels' start
+    eta[k] = std::log(mu[k]);
+  }
+  std::vector<double> ta(bl.n1, 0.0), tq(q, 0.0), ta_old(bl.n1, 0.0), tq_old(q, 0.0);
+  std::vector<double> mu_prev;
+  int it = 0;
+  double maxchange = 0.0;
+  bool converged = false;
+  while (it < opt.max_iterations) {
+    ++it;
+    if (opt.spint_compatible) mu_prev = mu;
+    for (std::size_t k = 0; k < n; ++k) z[k] = eta[k] - off(k) + (d.y[k] - mu[k]) / mu[k];
+    assemble(d, mu, z, bl);
+    schur(bl, threads);
+    if (!cholesky(bl.S, q))
+      throw InputError(
+          "Poisson GLM: the design is singular (covariates collinear with each other or with the "
+          "fixed effects)");
+    tq = bl.rq;
+    if (q) chol_solve(bl.S, q, tq.data());
+    for (std::size_t i = 0; i < bl.n1; ++i) {
+      double v = bl.ra[i];
+      const double* bi = &bl.B[i * q];
+      for (std::size_t j = 0; j < q; ++j) v -= bi[j] * tq[j];
+      ta[i] = v / bl.A[i];
+    }
+    for (std::size_t k = 0; k < n; ++k) {
+      double e = off(k);
+      if (bl.n1) e += ta[d.fe1[k]];
+      if (bl.n2m && d.fe2[k] > 0) e += tq[d.fe2[k] - 1];
+      for (std::size_t c = 0; c < p; ++c) e += d.x(k, c) * tq[bl.n2m + c];
+      eta[k] = e;
+      mu[k] = std::exp(e);
+    }
+    if (opt.spint_compatible) {
+      // spint's iwls: stop when the smallest absolute change of any parameter (intercept + level differences,
+      // starting from zeros) is <= tolerance.
+      double mn = std::numeric_limits<double>::infinity();
+      const double d0 = bl.n1 ? ta[0] - ta_old[0] : 0.0;
+      for (std::size_t i = 0; i < bl.n1; ++i)
+        mn = std::min(mn, std::abs(i == 0 ? d0 : (ta[i] - ta_old[i]) - d0));
+      for (std::size_t j = 0; j < q; ++j) mn = std::min(mn, std::abs(tq[j] - tq_old[j]));
+      maxchange = mn;
+      if (mn <= opt.tolerance) {
+        converged = true;
+        break;
+      }
+    } else if (it > 1) {
+      maxchange = 0.0;
+      for (std::size_t i = 0; i < bl.n1; ++i)
+        maxchange = std::max(maxchange, std::abs(ta[i] - ta_old[i]) / (1.0 + std::abs(ta_old[i])));
+      for (std::size_t j = 0; j < q; ++j)
+        maxchange = std::max(maxchange, std::abs(tq[j] - tq_old[j]) / (1.0 + std::abs(tq_old[j])));
+      if (!std::isfinite(maxchange)) break;
+      if (maxchange < opt.tolerance) {
+        converged = true;
+        break;
+      }
+    }
+    ta_old = ta;
+    tq_old = tq;
+  }
+  if (!converged)
+    throw Error(ErrorKind::kInfeasible,
+                "Poisson GLM (IRLS) did not converge after " + std::to_string(it) +
+                    " iterations (largest relative parameter change " + num(maxchange) + ", tolerance " +
+                    num(opt.tolerance) +
+                    "); a level whose flows are all zero, or separated data, has no finite "
+                    "estimate");
+
+  PoissonFit f;
+  f.iterations = it;
+  f.n_obs = n;
+  f.n_params = bl.n1 + q;
+  f.a = ta;
+  f.b.assign(d.fe2.empty() ? 0 : d.n_fe2, 0.0);
+  for (std::size_t j = 0; j < bl.n2m; ++j) f.b[j + 1] = tq[j];
+  f.beta.assign(tq.begin() + static_cast<std::ptrdiff_t>(bl.n2m), tq.end());
+  f.mu = mu;
+  f.deviance = deviance_of(d.y, mu);
+  f.null_deviance = deviance_of(d.y, std::vector<double>(n, ybar));
+  f.llf = loglik(d.y, mu);
+  f.llnull = loglik(d.y, std::vector<double>(n, ybar));
+  for (std::size_t k = 0; k < n; ++k) f.pearson_chi2 += (d.y[k] - mu[k]) * (d.y[k] - mu[k]) / mu[k];
+  f.scale = opt.quasi ? f.pearson_chi2 / static_cast<double>(n - f.n_params) : 1.0;
+
+  if (opt.covariance) {
+    // Information at the estimate: weights mu (z is irrelevant here); spint uses the weights of its last
+    // iteration.
+    assemble(d, opt.spint_compatible ? mu_prev : mu, z, bl);
+    schur(bl, threads);
+    if (!cholesky(bl.S, q))
+      throw InputError("Poisson GLM: the information matrix is singular at the estimate");
+    // Sinv = S^-1, column by column.
+    std::vector<double> sinv(q * q, 0.0);
+    parallel_for(q, threads, [&](std::size_t j, int) {
+      std::vector<double> e(q, 0.0);
+      e[j] = 1.0;
+      chol_solve(bl.S, q, e.data());
+      for (std::size_t i = 0; i < q; ++i) sinv[i * q + j] = e[i];
+    });
+    const double sc = f.scale;
+    f.se_b.assign(f.b.size(), 0.0);
+    for (std::size_t j = 0; j < bl.n2m; ++j) f.se_b[j + 1] = std::sqrt(sc * sinv[j * q + j]);
+    f.se_beta.resize(p);
+    for (std::size_t c = 0; c < p; ++c) f.se_beta[c] = std::sqrt(sc * sinv[(bl.n2m + c) * q + bl.n2m + c]);
+    // Cov(a) = A^-1 + A^-1 B S^-1 B' A^-1: only the diagonal and the column of level 0 are needed.
+    f.se_a.assign(bl.n1, 0.0);
+    f.cov_a_ref.assign(bl.n1, 0.0);
+    if (bl.n1) {
+      std::vector<double> v0(q, 0.0);
+      const double* b0 = &bl.B[0];
+      for (std::size_t r = 0; r < q; ++r) {
+        double s = 0.0;
+        for (std::size_t c = 0; c < q; ++c) s += sinv[r * q + c] * b0[c];
+        v0[r] = s;
+      }
+      parallel_for(bl.n1, threads, [&](std::size_t i, int) {
+        const double* bi = &bl.B[i * q];
+        double quad = 0.0, cross = 0.0;
+        for (std::size_t r = 0; r < q; ++r) {
+          if (bi[r] == 0.0) continue;
+          double s = 0.0;
+          const double* sr = &sinv[r * q];
+          for (std::size_t c = 0; c < q; ++c) s += sr[c] * bi[c];
+          quad += bi[r] * s;
+          cross += bi[r] * v0[r];
+        }
+        const double ai = bl.A[i];
+        f.se_a[i] = std::sqrt(sc * (1.0 / ai + quad / (ai * ai)));
+        f.cov_a_ref[i] = sc * ((i == 0 ? 1.0 / ai : 0.0) + cross / (ai * bl.A[0]));
+      });
+    }
+  }
+  return f;
+}
+
+}  // namespace cs::flows

@@ -1,0 +1,270 @@
+// Oracle and invariant tests of the interaction models and the GLM: margins, radiation identities against
+// brute force, agreement of the GLM with Furness at the fitted beta, and bad inputs.
+#include <cmath>
+#include <fstream>
+#include <numeric>
+
+#include <gtest/gtest.h>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/rng.hpp>
+#include <countyscope/flows/calibrate.hpp>
+#include <countyscope/flows/models.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+
+using namespace cs::flows;
+
+struct System {
+  std::vector<double> O, D;
+  cs::Matrix<double> cost;
+};
+
+System random_system(std::size_t n, std::size_t m, std::uint64_t seed) {
+  cs::Rng rng(seed);
+  System s;
+  for (std::size_t i = 0; i < n; ++i) s.O.push_back(10 + 1000 * rng.uniform());
+  for (std::size_t j = 0; j < m; ++j) s.D.push_back(10 + 1000 * rng.uniform());
+  s.cost = cs::Matrix<double>(n, m);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) s.cost(i, j) = 1 + 60 * rng.uniform();
+  return s;
+}
+
+double sum(std::span<const double> v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+
+TEST(FlowsModels, DoublyConstrainedMatchesBothMarginals) {
+  System s = random_system(30, 40, cs::test::seed());
+  const double so = sum(s.O), sd = sum(s.D);
+  for (double& d : s.D) d *= so / sd;  // equal totals
+  GravityParams p;
+  p.decay = Decay::kExponential;
+  p.beta = 0.08;
+  FurnessReport rep;
+  const auto t = gravity_flows(GravityForm::kDoubly, s.O, s.D, s.cost, p, {}, {}, &rep);
+  EXPECT_GT(rep.iterations, 1);
+  for (std::size_t i = 0; i < 30; ++i) EXPECT_NEAR(sum(t.row(i)), s.O[i], 1e-9 * s.O[i]);
+  for (std::size_t j = 0; j < 40; ++j) {
+    double c = 0;
+    for (std::size_t i = 0; i < 30; ++i) c += t(i, j);
+    EXPECT_NEAR(c, s.D[j], 1e-9 * s.D[j]);
+  }
+  // The structure is A_i B_j O_i D_j f_ij: every 2x2 cross ratio equals that of f.
+  const double f = std::exp(-p.beta * (s.cost(0, 0) + s.cost(1, 1) - s.cost(0, 1) - s.cost(1, 0)));
+  EXPECT_NEAR(t(0, 0) * t(1, 1) / (t(0, 1) * t(1, 0)), f, 1e-9 * f);
+}
+
+TEST(FlowsModels, FurnessNonConvergenceNamesIterations) {
+  System s = random_system(5, 5, 7);
+  const double so = sum(s.O), sd = sum(s.D);
+  for (double& d : s.D) d *= so / sd;
+  GravityParams p;
+  FurnessOptions fo;
+  fo.max_iterations = 1;
+  fo.tolerance = 1e-15;
+  try {
+    (void)gravity_flows(GravityForm::kDoubly, s.O, s.D, s.cost, p, {.exclude_diagonal = true}, fo);
+    FAIL() << "expected non-convergence";
+  } catch (const cs::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("did not converge after 1 iterations"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(FlowsModels, ProductionAndAttractionMatchTheirTotals) {
+  System s = random_system(20, 25, cs::test::seed() + 1);
+  GravityParams p;
+  p.decay = Decay::kPower;
+  p.beta = 1.7;
+  p.gamma = 0.8;
+  p.alpha = 1.2;
+  const auto t = gravity_flows(GravityForm::kProduction, s.O, s.D, s.cost, p);
+  for (std::size_t i = 0; i < 20; ++i) EXPECT_NEAR(sum(t.row(i)), s.O[i], 1e-12 * s.O[i]);
+  const auto a = gravity_flows(GravityForm::kAttraction, s.O, s.D, s.cost, p);
+  for (std::size_t j = 0; j < 25; ++j) {
+    double c = 0;
+    for (std::size_t i = 0; i < 20; ++i) c += a(i, j);
+    EXPECT_NEAR(c, s.D[j], 1e-12 * s.D[j]);
+  }
+  // Unconstrained is the formula itself.
+  const auto u = gravity_flows(GravityForm::kUnconstrained, s.O, s.D, s.cost, p);
+  EXPECT_NEAR(u(3, 4), std::pow(s.O[3], 1.2) * std::pow(s.D[4], 0.8) * std::pow(s.cost(3, 4), -1.7),
+              1e-12 * u(3, 4));
+}
+
+TEST(FlowsModels, PowerDecayAtZeroCostNeedsAChoice) {
+  GravityParams p;
+  p.decay = Decay::kPower;
+  p.beta = 2;
+  std::vector<double> O{10, 10}, D{10, 10};
+  cs::Matrix<double> c(2, 2, 0.0);
+  c(0, 1) = 0.0;
+  c(1, 0) = 5.0;
+  EXPECT_THROW((void)gravity_flows(GravityForm::kUnconstrained, O, D, c, p), cs::InputError);
+  CostOptions co;
+  co.min_cost = 0.5;
+  const auto t = gravity_flows(GravityForm::kUnconstrained, O, D, c, p, co);
+  EXPECT_NEAR(t(0, 1), 100.0 * std::pow(0.5, -2.0), 1e-9);
+  EXPECT_EQ(t(0, 0), 0.0);  // diagonal excluded
+  co = {};
+  co.exclude_zero = true;
+  EXPECT_EQ(gravity_flows(GravityForm::kUnconstrained, O, D, c, p, co)(0, 1), 0.0);
+}
+
+cs::Matrix<double> planar_dist(const std::vector<std::pair<double, double>>& pts) {
+  cs::Matrix<double> d(pts.size(), pts.size());
+  for (std::size_t i = 0; i < pts.size(); ++i)
+    for (std::size_t j = 0; j < pts.size(); ++j)
+      d(i, j) = std::hypot(pts[i].first - pts[j].first, pts[i].second - pts[j].second);
+  return d;
+}
+
+TEST(FlowsModels, RadiationAgainstBruteForce) {
+  cs::Rng rng(cs::test::seed() + 2);
+  std::vector<std::pair<double, double>> pts;
+  std::vector<double> m, T;
+  const std::size_t n = 25;
+  for (std::size_t i = 0; i < n; ++i) {
+    pts.push_back({rng.uniform(), rng.uniform()});
+    m.push_back(1 + std::floor(1000 * rng.uniform()));
+    T.push_back(0.3 * m.back());
+  }
+  const auto d = planar_dist(pts);
+  const auto s = intervening_population(m, d);
+  const double M = sum(m);
+  const auto raw = radiation_flows(m, T, d, {.normalise = false});
+  const auto norm = radiation_flows(m, T, d);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      if (i == j) continue;
+      double brute = 0;
+      for (std::size_t k = 0; k < n; ++k)
+        if (k != i && k != j && d(i, k) < d(i, j)) brute += m[k];
+      EXPECT_EQ(s(i, j), brute);
+      const double expect = T[i] * m[i] * m[j] / ((m[i] + brute) * (m[i] + m[j] + brute));
+      EXPECT_NEAR(raw(i, j), expect, 1e-12 * expect);
+    }
+    // Without distance ties the raw model telescopes to T_i (1 - m_i / M).
+    EXPECT_NEAR(sum(raw.row(i)), T[i] * (1 - m[i] / M), 1e-9 * T[i]);
+    EXPECT_NEAR(sum(norm.row(i)), T[i], 1e-9 * T[i]);
+  }
+}
+
+TEST(FlowsModels, RadiationWithTiesAndUnreachable) {
+  // A plus-shaped layout: four places at equal distance from the centre.
+  auto d = planar_dist({{0, 0}, {1, 0}, {0, 1}, {-1, 0}, {0, -1}, {5, 5}});
+  d(0, 5) = d(5, 0) = std::numeric_limits<double>::infinity();
+  std::vector<double> m{100, 10, 20, 30, 40, 50}, T{50, 5, 10, 15, 20, 25};
+  const auto s = intervening_population(m, d);
+  for (std::size_t j = 1; j <= 4; ++j) EXPECT_EQ(s(0, j), 0.0);  // ties: nobody strictly closer
+  const auto t = radiation_flows(m, T, d);
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_NEAR(sum(t.row(i)), T[i], 1e-9 * T[i]);
+  EXPECT_EQ(t(0, 5), 0.0);
+  const auto io = intervening_opportunities_flows(m, T, d, 0.01);
+  for (std::size_t i = 0; i < 6; ++i) EXPECT_NEAR(sum(io.row(i)), T[i], 1e-9 * T[i]);
+}
+
+OdTable austria() {
+  OdColumns c;
+  c.origin_mass = "origin_var_Oi";
+  c.dest_mass = "dest_var_Dj";
+  c.cost = "dij_km";
+  return read_od_csv(
+      cs::test::source_path("data/fixtures/flows_austria/austria_flows_from_spint_tests.csv").string(), c);
+}
+
+TEST(FlowsCalibration, DoublyGlmEqualsFurnessAtFittedBeta) {
+  const OdTable od = austria();
+  CalibrationOptions o;
+  o.form = GravityForm::kDoubly;
+  const GravityFit f = calibrate_gravity(od, o);
+  EXPECT_NEAR(f.beta, 0.00791533, 1e-7);
+  const std::size_t n = od.codes.size();
+  std::vector<double> O(n, 0), D(n, 0);
+  cs::Matrix<double> c(n, n, 0.0);
+  for (const auto& r : od.rows) {
+    O[r.origin] += r.flow;
+    D[r.dest] += r.flow;
+    c(r.origin, r.dest) = r.cost;
+  }
+  GravityParams p;
+  p.beta = f.beta;
+  const auto t = gravity_flows(GravityForm::kDoubly, O, D, c, p);
+  for (std::size_t k = 0; k < od.rows.size(); ++k) {
+    const auto& r = od.rows[k];
+    EXPECT_NEAR(t(r.origin, r.dest), f.fitted[k], 1e-6 * f.fitted[k]);
+  }
+  // The exact MLE's standard errors agree with spint's published ones to 1e-4 (spint's stop at 1e-6 explains
+  // the rest).
+  EXPECT_NEAR(f.beta_se, 5.06213514e-05, 1e-4 * 5.06213514e-05);
+}
+
+TEST(FlowsCalibration, ProductionFittedMatchesOriginTotals) {
+  const OdTable od = austria();
+  CalibrationOptions o;
+  o.form = GravityForm::kProduction;
+  const GravityFit f = calibrate_gravity(od, o);
+  std::vector<double> obs(od.codes.size(), 0), fit(od.codes.size(), 0);
+  for (std::size_t k = 0; k < od.rows.size(); ++k) {
+    obs[od.rows[k].origin] += od.rows[k].flow;
+    fit[od.rows[k].origin] += f.fitted[k];
+  }
+  for (std::size_t i = 0; i < obs.size(); ++i) EXPECT_NEAR(fit[i], obs[i], 1e-8 * obs[i]);
+}
+
+std::string write(const cs::test::TempDir& dir, const std::string& name, const std::string& text) {
+  std::ofstream(dir / name) << text;
+  return (dir / name).string();
+}
+
+TEST(FlowsCalibration, BadInputsGiveOneClearLine) {
+  cs::test::TempDir dir;
+  OdColumns c;
+  c.cost = "km";
+  const auto neg = write(dir, "neg.csv", "origin,destination,flow,km\na,b,5,3\nb,a,-2,3\n");
+  try {
+    (void)read_od_csv(neg, c);
+    FAIL();
+  } catch (const cs::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 3, field 'flow': negative flow -2"), std::string::npos)
+        << e.what();
+  }
+  const auto zero = write(dir, "zero.csv", "origin,destination,flow,km\na,b,5,0\n");
+  try {
+    (void)read_od_csv(zero, c);
+    FAIL();
+  } catch (const cs::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("zero cost between distinct places"), std::string::npos) << e.what();
+  }
+  const auto ok = write(dir, "ok.csv", "origin,destination,flow,km\na,b,5,3\nb,x,1,3\n");
+  try {
+    (void)read_od_csv(ok, c, {"a", "b"});
+    FAIL();
+  } catch (const cs::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("code 'x' is not in the place list"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FlowsCalibration, NonConvergingFitNamesIterations) {
+  // Origin "c" sends nothing: its fixed effect has no finite estimate, IRLS keeps walking to -infinity.
+  cs::test::TempDir dir;
+  const auto p = write(dir, "od.csv",
+                       "origin,destination,flow,km,dm\na,b,50,3,10\na,c,20,5,20\nb,a,40,3,30\nb,c,30,4,20\n"
+                       "c,a,0,5,30\nc,b,0,4,10\n");
+  OdColumns c;
+  c.cost = "km";
+  c.dest_mass = "dm";
+  CalibrationOptions o;
+  o.form = GravityForm::kProduction;
+  try {
+    (void)calibrate_gravity(read_od_csv(p, c), o);
+    FAIL();
+  } catch (const cs::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("did not converge after 100 iterations"), std::string::npos)
+        << e.what();
+  }
+}
+
+}  // namespace
