@@ -1,6 +1,6 @@
-// OSM (libosmium) -> RoadGraph for a profile: speeds by road class (maxspeed when tagged), oneway (yes/1/true/-1,
-// roundabouts and motorways imply oneway), access restrictions; only the largest strongly connected component is
-// kept and what was dropped is reported.
+// OSM (libosmium) -> RoadGraph for a profile: speeds by road class (maxspeed when tagged), oneway
+// (yes/1/true/-1, roundabouts and motorways imply oneway), access restrictions; only the largest strongly
+// connected component is kept and what was dropped is reported.
 //
 // Example:
 //   cs::NetworkConfig cfg;  cfg.profile = cs::Profile::kCar;
@@ -10,6 +10,7 @@
 
 #include <array>
 #include <string>
+#include <string_view>
 
 #include <countyscope/core/context.hpp>
 #include <countyscope/network/road_graph.hpp>
@@ -18,9 +19,11 @@ namespace cs {
 
 struct NetworkConfig {
   Profile profile = Profile::kCar;
-  // Speeds (km/h) by road class for this profile; filled with the profile's defaults by default_network_config().
+  // Speeds (km/h) by road class for this profile; filled with the profile's defaults by
+  // default_network_config(). 0 = class not routable. All zero (a default-constructed config) = the profile's
+  // defaults.
   std::array<float, static_cast<std::size_t>(RoadClass::kCount)> speed_kmh{};
-  bool use_maxspeed = true;          // car: min(maxspeed, class speed * 1.0) when tagged
+  bool use_maxspeed = true;  // car: min(maxspeed, class speed * 1.0) when tagged
   bool keep_largest_scc = true;
 };
 NetworkConfig default_network_config(Profile p);
@@ -32,6 +35,10 @@ struct NetworkStats {
   double largest_scc_share = 1.0;  // of nodes, before dropping
   std::size_t components = 1;
   std::size_t ways_used = 0, ways_skipped_access = 0;
+  std::size_t ways_skipped_oneway = 0;  // oneway=reversible/alternating (car)
+  std::size_t edges_before_scc = 0;
+  double km_total = 0.0;  // km of road (edges) kept
+  double km_before_scc = 0.0, km_dropped_scc = 0.0;
 };
 
 struct NetworkBuild {
@@ -41,5 +48,10 @@ struct NetworkBuild {
 
 // Throws InputError/IoError: unreadable/truncated/non-OSM file, or no routable road for the profile.
 NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg, Context& ctx);
+
+namespace detail {
+// OSM maxspeed value -> km/h ("50", "30 mph", "CH:urban", "DE:zone30"); < 0 when there is no usable limit.
+double parse_maxspeed(std::string_view value);
+}  // namespace detail
 
 }  // namespace cs

@@ -1,13 +1,14 @@
 // Shortest travel times on a RoadGraph: one query object per thread over an immutable graph (STYLE P3).
-// Dijkstra one-to-all with optional cutoff (isochrones), and many-to-many matrices between snapped points across all
-// cores. Travel time between two snapped points = access leg + along-edge to a node + network + along-edge + access
-// leg (or directly along a shared edge). Unreachable pairs are +inf (kUnreachable).
+// Dijkstra one-to-all with optional cutoff (isochrones), and many-to-many matrices between snapped points
+// across all cores. Travel time between two snapped points = access leg + along-edge to a node + network +
+// along-edge + access leg (or directly along a shared edge). Unreachable pairs are +inf (kUnreachable).
 //
 // Example:
 //   cs::TimeMatrix m = cs::travel_time_matrix(graph, from_snaps, to_snaps, {.cutoff_s = 3600}, ctx);
 //   cs::Dijkstra d(graph);  d.run({{seat_node, 0}}, cs::from_seconds(1800));  d.dist(v);
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <utility>
@@ -25,8 +26,12 @@ class Dijkstra {
   explicit Dijkstra(const RoadGraph& g);
   // Multi-source search from (node, initial time) pairs; nodes farther than cutoff are not settled.
   void run(std::span<const std::pair<NodeId, Weight>> sources, Weight cutoff = kInfWeight);
+  // Same, but stops as soon as every node in stop_after is settled (or unreachable within the cutoff); after
+  // an early stop dist() is exact for settled nodes (which include all of stop_after that are reachable).
+  void run(std::span<const std::pair<NodeId, Weight>> sources, Weight cutoff,
+           std::span<const NodeId> stop_after);
   // Seeds the search with a snapped point (its access leg and along-edge times).
-  void run_from(const Snap& s, Weight cutoff = kInfWeight);
+  void run_from(const Snap& s, Weight cutoff = kInfWeight, std::span<const NodeId> stop_after = {});
   [[nodiscard]] Weight dist(NodeId v) const noexcept { return stamp_[v] == round_ ? dist_[v] : kInfWeight; }
   [[nodiscard]] NodeId parent(NodeId v) const noexcept { return stamp_[v] == round_ ? parent_[v] : kNoNode; }
   [[nodiscard]] const std::vector<NodeId>& settled() const noexcept { return settled_; }
@@ -41,16 +46,24 @@ class Dijkstra {
   std::uint32_t round_ = 0;
   std::vector<NodeId> settled_;
   std::vector<std::pair<Weight, NodeId>> heap_;
-  const Snap* source_snap_ = nullptr;
+  std::vector<std::uint32_t> target_stamp_;
+  Snap source_snap_{};
+  bool has_source_snap_ = false;
 };
+
+// The nodes a search must settle to answer dist_to() for these snapped targets (sorted, unique).
+std::vector<NodeId> snap_target_nodes(const RoadGraph& g, std::span<const Snap> targets);
+
+enum class MatrixAlgorithm : std::uint8_t { kAuto, kDijkstra, kCH };
 
 struct MatrixOptions {
   std::optional<double> cutoff_s;  // pairs farther than this are reported unreachable (+inf)
   bool include_access = true;      // add the access legs of both points
+  MatrixAlgorithm algorithm = MatrixAlgorithm::kAuto;  // kAuto: see docs/network.md
 };
 
-// Many-to-many on all cores (ctx.thread_count()); picks a contraction-hierarchy index for large inputs when one is
-// available. Rows = from, cols = to; seconds.
+// Many-to-many on all cores (ctx.thread_count()); picks a contraction-hierarchy index for large inputs when
+// one is available. Rows = from, cols = to; seconds.
 TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
                               const MatrixOptions& opt, Context& ctx);
 

@@ -1,0 +1,130 @@
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/io/output.hpp>
+#include <countyscope/network/graph_io.hpp>
+
+namespace cs {
+namespace {
+constexpr char kMagic[8] = {'C', 'S', 'G', 'R', 'A', 'P', 'H', '\0'};
+
+template <class T>
+void put(std::string& out, const std::vector<T>& v) {
+  const std::uint64_t n = v.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  if (n) out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
+}
+
+struct Reader {
+  const std::string& buf;
+  std::size_t pos;
+  std::string file;
+  void need(std::size_t n, const char* what) {
+    if (buf.size() - pos < n)
+      throw InputError(file, "", "", std::string("truncated graph file (reading ") + what + ")");
+  }
+  template <class T>
+  void get(std::vector<T>& v, const char* what) {
+    std::uint64_t n;
+    need(sizeof n, what);
+    std::memcpy(&n, buf.data() + pos, sizeof n);
+    pos += sizeof n;
+    if (n > (buf.size() - pos) / sizeof(T))
+      throw InputError(file, "", "", std::string("truncated graph file (array ") + what + ")");
+    v.resize(n);
+    if (n) std::memcpy(v.data(), buf.data() + pos, n * sizeof(T));
+    pos += n * sizeof(T);
+  }
+};
+}  // namespace
+
+std::uint64_t fnv1a64(const void* data, std::size_t size, std::uint64_t h) noexcept {
+  const auto* p = static_cast<const unsigned char*>(data);
+  for (std::size_t i = 0; i < size; ++i) {
+    h ^= p[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+void save_graph(const RoadGraph& g, const std::filesystem::path& path) {
+  std::string out(kMagic, sizeof kMagic);
+  const std::uint32_t version = kGraphFormatVersion,
+                      profile = static_cast<std::uint32_t>(g.profile) | (g.reversed ? 0x100u : 0u);
+  out.append(reinterpret_cast<const char*>(&version), 4);
+  out.append(reinterpret_cast<const char*>(&profile), 4);
+  put(out, g.node_coord);
+  put(out, g.node_osm_id);
+  put(out, g.first_out);
+  put(out, g.head);
+  put(out, g.weight);
+  put(out, g.arc_edge);
+  put(out, g.arc_forward);
+  put(out, g.edge_from);
+  put(out, g.edge_to);
+  put(out, g.shape_first);
+  put(out, g.shape);
+  put(out, g.edge_length_m);
+  put(out, g.edge_speed_kmh);
+  put(out, g.edge_class);
+  put(out, g.edge_way);
+  put(out, g.edge_dirs);
+  const std::uint64_t h = fnv1a64(out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&h), sizeof h);
+  write_file_atomic(path, out);
+}
+
+RoadGraph load_graph(const std::filesystem::path& path) {
+  const std::string file = path.string();
+  const std::string buf = read_file(path);
+  if (buf.size() < sizeof kMagic + 8 + 8 || std::memcmp(buf.data(), kMagic, sizeof kMagic) != 0)
+    throw InputError(file, "", "", "not a countyscope graph file (bad magic)");
+  std::uint32_t version, profile;
+  std::memcpy(&version, buf.data() + 8, 4);
+  std::memcpy(&profile, buf.data() + 12, 4);
+  if (version != kGraphFormatVersion)
+    throw InputError(file, "", "",
+                     "graph format version " + std::to_string(version) + ", expected " +
+                         std::to_string(kGraphFormatVersion) + " (rebuild it from OSM)");
+  std::uint64_t stored;
+  std::memcpy(&stored, buf.data() + buf.size() - 8, 8);
+  if (fnv1a64(buf.data(), buf.size() - 8) != stored)
+    throw InputError(file, "", "", "checksum mismatch (the graph file is corrupt or truncated)");
+  if ((profile & 0xffu) > 1 || profile > 0x1ffu)
+    throw InputError(file, "", "", "unknown profile code " + std::to_string(profile));
+  RoadGraph g;
+  g.profile = static_cast<Profile>(profile & 0xffu);
+  g.reversed = (profile & 0x100u) != 0;
+  const std::string body = buf.substr(0, buf.size() - 8);
+  Reader r{body, 16, file};
+  r.get(g.node_coord, "node_coord");
+  r.get(g.node_osm_id, "node_osm_id");
+  r.get(g.first_out, "first_out");
+  r.get(g.head, "head");
+  r.get(g.weight, "weight");
+  r.get(g.arc_edge, "arc_edge");
+  r.get(g.arc_forward, "arc_forward");
+  r.get(g.edge_from, "edge_from");
+  r.get(g.edge_to, "edge_to");
+  r.get(g.shape_first, "shape_first");
+  r.get(g.shape, "shape");
+  r.get(g.edge_length_m, "edge_length_m");
+  r.get(g.edge_speed_kmh, "edge_speed_kmh");
+  r.get(g.edge_class, "edge_class");
+  r.get(g.edge_way, "edge_way");
+  r.get(g.edge_dirs, "edge_dirs");
+  if (r.pos != body.size()) throw InputError(file, "", "", "trailing bytes after the graph arrays");
+  for (auto c : g.edge_class)
+    if (static_cast<std::size_t>(c) >= static_cast<std::size_t>(RoadClass::kCount))
+      throw InputError(file, "", "", "invalid road class code");
+  try {
+    check_graph(g);
+  } catch (const std::logic_error& e) {
+    throw InputError(file, "", "", std::string("inconsistent graph: ") + e.what());
+  }
+  return g;
+}
+
+}  // namespace cs
