@@ -1,0 +1,93 @@
+// countyscope flows: calibrate / predict spatial-interaction models on tables (no algorithms here; see
+// include/countyscope/flows/table_run.hpp).
+#include <memory>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/flows/table_run.hpp>
+#include <countyscope/io/csv.hpp>
+#include <countyscope/io/output.hpp>
+#include <countyscope/io/results.hpp>
+
+#include "command.hpp"
+
+namespace {
+
+struct FlowsOptions {
+  cs::flows::TableRunConfig t;
+  std::string decay = "exponential";
+  double beta = std::numeric_limits<double>::quiet_NaN();
+  bool no_constant = false, cost_only = false, spint = false;
+  std::string out;
+};
+
+int run(FlowsOptions& o, cs::cli::Runtime& rt) {
+  o.t.calib.decay = cs::flows::parse_decay(o.decay);
+  o.t.calib.constant = !o.no_constant;
+  o.t.calib.use_masses = !o.cost_only;
+  if (o.spint) {
+    o.t.calib.glm.spint_compatible = true;
+    o.t.calib.glm.tolerance = 1e-6;
+  }
+  if (!std::isnan(o.beta)) o.t.beta = o.beta;
+  if (o.t.calib.min_cost < 0) throw cs::UsageError("--min-cost must be >= 0");
+  const cs::flows::TableRunOutput res = cs::flows::run_flows_table(o.t, rt.ctx);
+  cs::Json doc = cs::new_results_document("plan");
+  doc["sections"]["flows"] = res.section;
+  cs::OutputDir dir(o.out);
+  cs::write_file(dir.path("results.json"), cs::dump_results(doc));
+  for (const auto& [name, text] : res.csv) cs::write_file(dir.path(name), text);
+  if (!res.lines.wkt.empty()) cs::write_geopackage(dir.path("flows.gpkg"), {res.lines});
+  dir.commit();
+  rt.ctx.info("flows: wrote " + o.out);
+  return 0;
+}
+
+cs::cli::CommandRegistration reg{
+    "flows", 60, [](CLI::App& app, cs::cli::Runtime& rt) {
+      auto* sub =
+          app.add_subcommand("flows",
+                             "Spatial-interaction models: calibrate gravity models on an OD table "
+                             "(Poisson GLM), or predict flows (gravity with assumed parameters, radiation)");
+      sub->footer(
+          "Examples:\n"
+          "  countyscope flows --od data/fixtures/flows_austria/austria_flows_from_spint_tests.csv "
+          "--cost-col dij_km \\\n"
+          "      --origin-mass-col origin_var_Oi --dest-mass-col dest_var_Dj --model doubly --out "
+          "out/austria\n"
+          "  countyscope flows --places places.csv --mass-col population --model production --out out/pred\n"
+          "Outputs: results.json (section flows), flows.csv, fit_parameters.csv, flows.gpkg (flow lines).");
+      auto o = std::make_shared<FlowsOptions>();
+      sub->add_option("--od", o->t.od_path, "observed OD table (CSV)")->check(CLI::ExistingFile);
+      sub->add_option("--origin-col", o->t.cols.origin, "OD column: origin code")->capture_default_str();
+      sub->add_option("--dest-col", o->t.cols.dest, "OD column: destination code")->capture_default_str();
+      sub->add_option("--flow-col", o->t.cols.flow, "OD column: observed flow")->capture_default_str();
+      sub->add_option("--cost-col", o->t.cols.cost, "OD column: travel cost (time or distance)");
+      sub->add_option("--origin-mass-col", o->t.cols.origin_mass, "OD column: origin mass (O_i)");
+      sub->add_option("--dest-mass-col", o->t.cols.dest_mass, "OD column: destination mass (D_j)");
+      sub->add_option("--places", o->t.places_path,
+                      "places CSV: code, lon, lat (+ mass); costs = great-circle km")
+          ->check(CLI::ExistingFile);
+      sub->add_option("--mass-col", o->t.mass_col, "places column: mass (population) for O and D");
+      sub->add_option("--cost-matrix", o->t.cost_matrix_path,
+                      "cost matrix CSV (first column origin code, header destination codes; empty = no path)")
+          ->check(CLI::ExistingFile);
+      sub->add_option("--model", o->t.model, "unconstrained | production | attraction | doubly | radiation")
+          ->capture_default_str();
+      sub->add_option("--decay", o->decay, "exponential | power")->capture_default_str();
+      sub->add_option("--beta", o->beta, "prediction: decay parameter (default: assumed, labelled so)");
+      sub->add_option("--trip-rate", o->t.trip_rate, "prediction: outflow per unit of origin mass")
+          ->capture_default_str();
+      sub->add_option("--min-cost", o->t.calib.min_cost,
+                      "costs below this are raised to it (power decay at zero)");
+      sub->add_flag("--no-constant", o->no_constant, "no intercept");
+      sub->add_flag("--cost-only", o->cost_only,
+                    "unconstrained: cost as the only covariate (spint BaseGravity)");
+      sub->add_flag("--quasi", o->t.calib.glm.quasi, "quasi-Poisson standard errors");
+      sub->add_flag("--spint", o->spint, "reproduce PySAL spint's IRLS stopping rule and covariance");
+      sub->add_option("--max-iter", o->t.calib.glm.max_iterations, "IRLS iteration limit")
+          ->capture_default_str();
+      sub->add_option("--out", o->out, "output directory")->required();
+      sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
+    }};
+
+}  // namespace

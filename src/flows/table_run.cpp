@@ -1,0 +1,260 @@
+// `countyscope flows` on tables (see table_run.hpp).
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <set>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/flows/table_run.hpp>
+#include <countyscope/io/csv.hpp>
+
+namespace cs::flows {
+
+double great_circle_km(double lon1, double lat1, double lon2, double lat2) noexcept {
+  constexpr double kR = 6371.0088, kDeg = 3.14159265358979323846 / 180.0;
+  const double dphi = (lat2 - lat1) * kDeg, dl = (lon2 - lon1) * kDeg;
+  const double a = std::sin(dphi / 2) * std::sin(dphi / 2) +
+                   std::cos(lat1 * kDeg) * std::cos(lat2 * kDeg) * std::sin(dl / 2) * std::sin(dl / 2);
+  return 2 * kR * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+namespace {
+
+struct Place {
+  double lon = 0, lat = 0, mass = std::nan("");
+};
+
+struct Places {
+  std::vector<std::string> codes;  // file order
+  std::map<std::string, Place> by_code;
+};
+
+Places read_places(const TableRunConfig& c) {
+  Places p;
+  const CsvTable t = read_csv(c.places_path);
+  const std::size_t cc = t.column(c.place_code_col), clon = t.column(c.lon_col), clat = t.column(c.lat_col);
+  std::optional<std::size_t> cm;
+  if (!c.mass_col.empty()) cm = t.column(c.mass_col);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const std::string& code = t.text(r, cc);
+    if (code.empty()) throw InputError(c.places_path, t.where(r), t.header[cc], "empty place code");
+    Place pl;
+    pl.lon = t.number(r, clon);
+    pl.lat = t.number(r, clat);
+    if (pl.lon < -180 || pl.lon > 180)
+      throw InputError(c.places_path, t.where(r), t.header[clon], "longitude out of range");
+    if (pl.lat < -90 || pl.lat > 90)
+      throw InputError(c.places_path, t.where(r), t.header[clat], "latitude out of range");
+    if (cm) {
+      pl.mass = t.number(r, *cm);
+      if (pl.mass < 0)
+        throw InputError(c.places_path, t.where(r), t.header[*cm], "negative mass " + format_number(pl.mass));
+    }
+    if (!p.by_code.emplace(code, pl).second)
+      throw InputError(c.places_path, t.where(r), t.header[cc], "duplicate place code '" + code + "'");
+    p.codes.push_back(code);
+  }
+  if (p.codes.empty()) throw InputError(c.places_path, "", "", "no places");
+  return p;
+}
+
+std::map<std::pair<std::string, std::string>, double> read_cost_matrix(const std::string& path) {
+  const CsvTable t = read_csv(path);
+  std::map<std::pair<std::string, std::string>, double> m;
+  for (std::size_t r = 0; r < t.rows(); ++r)
+    for (std::size_t c = 1; c < t.header.size(); ++c) {
+      const auto v = t.optional_number(r, c);
+      const double x = v ? *v : std::numeric_limits<double>::infinity();  // empty = no path
+      if (x < 0) throw InputError(path, t.where(r), t.header[c], "negative cost " + format_number(x));
+      m[{t.text(r, 0), t.header[c]}] = x;
+    }
+  return m;
+}
+
+bool is_radiation(const std::string& m) { return m == "radiation"; }
+
+}  // namespace
+
+TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
+  if (!is_radiation(cfg.model)) (void)parse_form(cfg.model);  // validates the name (lists valid values)
+  std::optional<Places> places;
+  if (!cfg.places_path.empty()) places = read_places(cfg);
+  std::map<std::pair<std::string, std::string>, double> matrix;
+  if (!cfg.cost_matrix_path.empty()) matrix = read_cost_matrix(cfg.cost_matrix_path);
+  const bool have_cost_source = !cfg.cols.cost.empty() || places || !matrix.empty();
+  std::string cost_unit = !cfg.cols.cost.empty() ? cfg.cols.cost : (!matrix.empty() ? "matrix" : "km");
+
+  auto pair_cost = [&](const std::string& a, const std::string& b, const std::string& file,
+                       const std::string& where) -> double {
+    if (!matrix.empty()) {
+      const auto it = matrix.find({a, b});
+      if (it == matrix.end())
+        throw InputError(file, where, "", "no cost for " + a + " -> " + b + " in " + cfg.cost_matrix_path);
+      return it->second;
+    }
+    const Place& p = places->by_code.at(a);
+    const Place& q = places->by_code.at(b);
+    return great_circle_km(p.lon, p.lat, q.lon, q.lat);
+  };
+
+  TableRunOutput out;
+  out.lines = VectorLayer("flow_lines", GeomType::kLineString,
+                          {{"origin", FieldType::kString},
+                           {"destination", FieldType::kString},
+                           {"flow_observed", FieldType::kReal},
+                           {"flow_predicted", FieldType::kReal}});
+  auto add_line = [&](const std::string& a, const std::string& b, double obs, double pred) {
+    if (!places || !(pred > 0 || obs > 0)) return;
+    const Place& p = places->by_code.at(a);
+    const Place& q = places->by_code.at(b);
+    out.lines.add(wkt_linestring({{p.lon, p.lat}, {q.lon, q.lat}}),
+                  {a, b, std::isnan(obs) ? FieldValue{} : FieldValue{obs}, FieldValue{pred}});
+  };
+
+  Json section;
+  if (!cfg.od_path.empty()) {
+    std::vector<std::string> known;
+    if (places) known = places->codes;
+    if (!matrix.empty() && known.empty()) {
+      std::set<std::string> s;
+      for (const auto& [k, v] : matrix) {
+        s.insert(k.first);
+        s.insert(k.second);
+      }
+      known.assign(s.begin(), s.end());
+    }
+    if (!have_cost_source)
+      throw UsageError(
+          "flows: give a cost column (--cost-col), a places CSV (--places) or a cost matrix (--cost-matrix)");
+    OdTable od = read_od_csv(cfg.od_path, cfg.cols, known, cfg.calib.min_cost);
+    od.cost_unit = cost_unit;
+    for (std::size_t k = 0; k < od.rows.size(); ++k) {
+      OdRow& r = od.rows[k];
+      const std::string& a = od.codes[r.origin];
+      const std::string& b = od.codes[r.dest];
+      const std::string where = "line " + std::to_string(od.line[k]);
+      if (cfg.cols.cost.empty()) {
+        double c = pair_cost(a, b, cfg.od_path, where);
+        if (cfg.calib.min_cost > 0 && c < cfg.calib.min_cost) c = cfg.calib.min_cost;
+        if (c == 0 && r.origin != r.dest)
+          throw InputError(cfg.od_path, where, "cost",
+                           "zero cost between distinct places " + a + " and " + b +
+                               " (duplicate coordinates?); give a minimum cost to allow it");
+        r.cost = c;
+      }
+      if (places && !cfg.mass_col.empty()) {
+        if (!od.has_origin_mass) r.origin_mass = places->by_code.at(a).mass;
+        if (!od.has_dest_mass) r.dest_mass = places->by_code.at(b).mass;
+      }
+    }
+    if (places && !cfg.mass_col.empty()) od.has_origin_mass = od.has_dest_mass = true;
+
+    std::vector<double> y, yhat;
+    for (const auto& r : od.rows) y.push_back(r.flow);
+    CsvWriter flows({"origin", "destination", "flow_observed", "flow_predicted", "cost_" + cost_unit});
+    if (is_radiation(cfg.model)) {
+      // Parameter-free: masses from the places' mass column, T_i = observed outflow of i; s_ij over all OD
+      // codes.
+      if (!places || cfg.mass_col.empty())
+        throw UsageError(
+            "flows --model radiation needs --places with --mass-col (population of every place)");
+      const std::size_t n = od.codes.size();
+      std::vector<double> m(n), T(n, 0.0);
+      Matrix<double> d(n, n, 0.0);
+      for (std::size_t i = 0; i < n; ++i) m[i] = places->by_code.at(od.codes[i]).mass;
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < n; ++j)
+          if (i != j) d(i, j) = pair_cost(od.codes[i], od.codes[j], cfg.places_path, "");
+      for (const auto& r : od.rows)
+        if (r.origin != r.dest) T[r.origin] += r.flow;
+      const Matrix<double> t = radiation_flows(m, T, d);
+      for (const auto& r : od.rows) yhat.push_back(r.origin == r.dest ? 0.0 : t(r.origin, r.dest));
+      section = {{"model", "radiation"},
+                 {"parameters_source", "parameter-free"},
+                 {"n_obs", od.rows.size()},
+                 {"SSI", number_or_null(sorensen_index(y, yhat))},
+                 {"SRMSE", number_or_null(srmse(y, yhat))},
+                 {"note", "T_i = observed outflow of each origin; flows normalised to T_i"}};
+    } else {
+      CalibrationOptions co = cfg.calib;
+      co.form = parse_form(cfg.model);
+      co.glm.threads = ctx.thread_count();
+      const GravityFit fit = calibrate_gravity(od, co);
+      yhat = fit.fitted;
+      section = fit_to_json(fit);
+      CsvWriter params({"name", "estimate", "std_err", "t"});
+      for (std::size_t i = 0; i < fit.params.size(); ++i)
+        params.cell(fit.names[i]).cell(fit.params[i]).cell(fit.std_err[i]).cell(fit.tvalues[i]).end_row();
+      out.csv["fit_parameters.csv"] = params.str();
+      ctx.info("flows: " + std::string(form_name(fit.form)) + " gravity calibrated in " +
+               std::to_string(fit.iterations) + " IRLS iterations, beta = " + format_number(fit.beta) +
+               ", deviance = " + format_number(fit.deviance));
+    }
+    for (std::size_t k = 0; k < od.rows.size(); ++k) {
+      const auto& r = od.rows[k];
+      flows.cell(od.codes[r.origin]).cell(od.codes[r.dest]).cell(r.flow).cell(yhat[k]).cell(r.cost).end_row();
+      add_line(od.codes[r.origin], od.codes[r.dest], r.flow, yhat[k]);
+    }
+    out.csv["flows.csv"] = flows.str();
+    section["source"] = "observed OD table";
+    section["cost_unit"] = cost_unit;
+  } else {
+    if (!places || cfg.mass_col.empty())
+      throw UsageError("flows: without --od, give --places with --mass-col to predict flows");
+    const std::size_t n = places->codes.size();
+    std::vector<double> m(n), O(n);
+    Matrix<double> c(n, n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      m[i] = places->by_code.at(places->codes[i]).mass;
+      O[i] = m[i] * cfg.trip_rate;
+    }
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        if (i == j) continue;
+        c(i, j) = pair_cost(places->codes[i], places->codes[j], cfg.places_path, "");
+        if (cfg.calib.min_cost > 0 && c(i, j) < cfg.calib.min_cost) c(i, j) = cfg.calib.min_cost;
+        if (c(i, j) == 0)
+          throw InputError(cfg.places_path, "", "",
+                           "zero distance between distinct places " + places->codes[i] + " and " +
+                               places->codes[j] + " (duplicate coordinates?); give a minimum cost");
+      }
+    Matrix<double> t;
+    if (is_radiation(cfg.model)) {
+      t = radiation_flows(m, O, c);
+      section = {{"model", "radiation"}, {"parameters_source", "parameter-free"}};
+    } else {
+      GravityParams p;
+      p.decay = cfg.calib.decay;
+      p.beta = cfg.beta ? *cfg.beta : (p.decay == Decay::kExponential ? kAssumedBetaPerKm : 2.0);
+      std::vector<double> D = m;
+      const GravityForm form = parse_form(cfg.model);
+      if (form == GravityForm::kDoubly) {
+        const double so = std::accumulate(O.begin(), O.end(), 0.0),
+                     sd = std::accumulate(D.begin(), D.end(), 0.0);
+        for (double& v : D) v *= sd > 0 ? so / sd : 0.0;
+      }
+      FurnessReport rep;
+      t = gravity_flows(form, O, D, c, p, {.min_cost = cfg.calib.min_cost}, {}, &rep);
+      section = {{"model", form_name(form)},
+                 {"decay", decay_name(p.decay)},
+                 {"beta", p.beta},
+                 {"parameters_source", cfg.beta ? "given" : "assumed"},
+                 {"furness_iterations", rep.iterations}};
+    }
+    CsvWriter flows({"origin", "destination", "flow_predicted", "cost_" + cost_unit});
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < n; ++j) {
+        if (i == j) continue;
+        flows.cell(places->codes[i]).cell(places->codes[j]).cell(t(i, j)).cell(c(i, j)).end_row();
+        add_line(places->codes[i], places->codes[j], std::nan(""), t(i, j));
+      }
+    out.csv["flows.csv"] = flows.str();
+    section["source"] = "prediction (no observations)";
+    section["cost_unit"] = cost_unit;
+    section["trip_rate"] = cfg.trip_rate;
+  }
+  out.section = section;
+  return out;
+}
+
+}  // namespace cs::flows
