@@ -1,0 +1,170 @@
+/* Overview: what county, from which data, under which licence; network and county facts; the assumptions (every
+ * section's effective `config`, plus meta.assumptions) and the run profile (meta.timings) when present. */
+(function () {
+  'use strict';
+
+  CS.addStrings({
+    en: {
+      'overview.title': 'Overview',
+      'overview.document': 'Document',
+      'overview.attribution': 'Data and licences',
+      'overview.network': 'Road network',
+      'overview.county': 'County',
+      'overview.assumptions': 'Assumptions (effective settings)',
+      'overview.profile': 'Run profile',
+      'overview.total': 'Total',
+      'overview.kind.plan': 'One county (plan)',
+      'overview.kind.assess': 'National assessment (assess)',
+    },
+    zh: {
+      'overview.title': '概况',
+      'overview.document': '文档信息',
+      'overview.attribution': '数据与许可',
+      'overview.network': '道路网络',
+      'overview.county': '县域',
+      'overview.assumptions': '假设条件（实际采用的参数）',
+      'overview.profile': '运行耗时',
+      'overview.total': '合计',
+      'overview.kind.plan': '单县规划（plan）',
+      'overview.kind.assess': '全国评估（assess）',
+    },
+  });
+
+  // Object-valued facts whose keys are road classes, tiers or service types get translated labels.
+  var KEY_PREFIX = {
+    km_by_class: 'road',
+    length_km_by_class: 'road',
+    arcs_by_class: 'road',
+    settlements_by_tier: 'tier',
+    facilities_by_type: 'service',
+  };
+
+  function isScalar(v) {
+    return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  }
+  function isNumberMap(v) {
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+    var keys = Object.keys(v);
+    return keys.length > 0 && keys.every(function (k) { return v[k] === null || typeof v[k] === 'number'; });
+  }
+
+  // Scalars as a fact table, maps of numbers as small tables (key, value, share), the rest left to other sections.
+  function facts(el, obj, ui) {
+    var pairs = [];
+    Object.keys(obj).sort().forEach(function (k) {
+      if (k === 'config') return;
+      if (isScalar(obj[k])) pairs.push([ui.field(k), obj[k], /share|ratio|fraction/.test(k) ? 'pct' : undefined]);
+    });
+    if (pairs.length) ui.kv(el, pairs);
+    Object.keys(obj).sort().forEach(function (k) {
+      if (k === 'config' || !isNumberMap(obj[k])) return;
+      var m = obj[k];
+      var total = 0;
+      Object.keys(m).forEach(function (x) { if (ui.isNum(m[x])) total += m[x]; });
+      var prefix = KEY_PREFIX[k];
+      var rows = Object.keys(m).map(function (x) {
+        return { key: prefix ? ui.label(prefix, x) : x, value: m[x], share: total > 0 && ui.isNum(m[x]) ? m[x] / total : null };
+      });
+      rows.sort(function (a, b) { return (b.value || 0) - (a.value || 0); });
+      ui.table(el, rows, [
+        { key: 'key', label: ui.field(k) },
+        { key: 'value', label: 'field.value', format: /km/.test(k) ? 'num1' : undefined },
+        { key: 'share', label: 'field.share', format: 'pct' },
+      ]);
+    });
+  }
+
+  function flatten(prefix, v, out) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      Object.keys(v).sort().forEach(function (k) { flatten(prefix ? prefix + '.' + k : k, v[k], out); });
+    } else {
+      out.push([prefix, v]);
+    }
+  }
+
+  CS.section({
+    id: 'overview',
+    order: 10,
+    title: 'overview.title',
+    needs: function () { return true; },
+    render: function (el, doc, ui) {
+      var meta = doc.meta || {};
+      var sections = doc.sections || {};
+      var county = sections.county || {};
+
+      ui.h3(el, 'overview.document');
+      var place = doc.kind === 'plan' ? meta.county || county.name : undefined;
+      var placeZh = meta.county_zh || county.name_zh;
+      ui.kv(el, [
+        ['field.county', place !== undefined ? place + (placeZh && placeZh !== place ? ' (' + placeZh + ')' : '') : undefined],
+        ['field.seat', county.seat],
+        ['field.kind', ui.t('overview.kind.' + doc.kind)],
+        ['field.source', meta.source],
+      ]);
+      if (meta.note) ui.p(el, meta.note, 'cs-note');
+
+      ui.h3(el, 'overview.attribution');
+      var ul = ui.h('ul', { class: 'cs-attribution-list' });
+      ui.attributionHtml(doc).forEach(function (a) { ul.appendChild(ui.h('li', { html: a })); });
+      el.appendChild(ul);
+
+      var grid = ui.h('div', { class: 'cs-grid' });
+      el.appendChild(grid);
+      if (sections.network && typeof sections.network === 'object') {
+        var net = ui.h('div');
+        grid.appendChild(net);
+        ui.h3(net, 'overview.network');
+        facts(net, sections.network, ui);
+      }
+      if (sections.county && typeof sections.county === 'object') {
+        var cty = ui.h('div');
+        grid.appendChild(cty);
+        ui.h3(cty, 'overview.county');
+        facts(cty, sections.county, ui);
+      }
+
+      // Assumptions: each section's effective config, then meta.assumptions rows.
+      var rows = [];
+      Object.keys(sections).sort().forEach(function (id) {
+        var cfg = sections[id] && sections[id].config;
+        if (!cfg || typeof cfg !== 'object') return;
+        var flat = [];
+        flatten('', cfg, flat);
+        flat.forEach(function (p) { rows.push({ section: id, option: p[0], value: p[1], description: null }); });
+      });
+      (Array.isArray(meta.assumptions) ? meta.assumptions : []).forEach(function (a) {
+        rows.push({ section: a.section || '', option: a.option || a.name || '', value: a.value,
+          description: a.description || null });
+      });
+      if (rows.length) {
+        ui.h3(el, 'overview.assumptions');
+        var cols = [
+          { key: 'section', label: 'field.section' },
+          { key: 'option', label: 'field.option' },
+          { key: 'value', label: 'field.value' },
+        ];
+        if (rows.some(function (r) { return r.description; })) cols.push({ key: 'description', label: 'field.description' });
+        ui.table(el, rows, cols, { search: rows.length > 15, sort: true });
+      }
+
+      // Run profile: meta.timings = [{pass, seconds}] (only when the run asked for timings).
+      var timings = Array.isArray(meta.timings) ? meta.timings : [];
+      if (timings.length) {
+        ui.h3(el, 'overview.profile');
+        var total = 0;
+        var trows = timings.map(function (x) {
+          var s = ui.isNum(x.seconds) ? x.seconds : ui.isNum(x.wall_s) ? x.wall_s : null;
+          if (s !== null) total += s;
+          return { pass: x.pass || x.name || '', seconds: s };
+        });
+        trows.forEach(function (r) { r.share = total > 0 && r.seconds !== null ? r.seconds / total : null; });
+        trows.push({ pass: ui.t('overview.total'), seconds: total, share: total > 0 ? 1 : null });
+        ui.table(el, trows, [
+          { key: 'pass', label: 'field.pass' },
+          { key: 'seconds', label: 'field.seconds', format: 'num3' },
+          { key: 'share', label: 'field.share', format: 'pct' },
+        ]);
+      }
+    },
+  });
+})();

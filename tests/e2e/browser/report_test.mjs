@@ -1,0 +1,165 @@
+// Browser acceptance test of the offline HTML report: opens REPORT.html from disk in Debian's headless Chromium
+// (driven by playwright-core; no browser download), and checks that
+//   - the page loads with no console errors, no page errors and no request that leaves file:// / data:,
+//   - every section rendered without error, each map drew every overlay (SVG paths per layer, all overlays
+//     switched on through the layer control), charts and tables are present,
+//   - switching to 中文 changes the headings (and back to EN restores them),
+//   - the OSM attribution line is shown on every map of a plan report.
+// It saves a screenshot (English, and Chinese next to it as *-zh.png).
+//
+// Usage: node tests/e2e/browser/report_test.mjs REPORT.html [SCREENSHOT.png]
+// Exit: 0 pass, 1 fail, 77 skipped (no chromium or no playwright-core: run `make deps`).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [, , htmlArg, shotArg] = process.argv;
+if (!htmlArg) {
+  console.error('usage: node report_test.mjs REPORT.html [SCREENSHOT.png]');
+  process.exit(2);
+}
+const html = resolve(htmlArg);
+const shot = resolve(shotArg || 'out/browser/report.png');
+const CHROMIUM = process.env.CS_CHROMIUM || '/usr/bin/chromium';
+
+if (!existsSync(html)) {
+  console.error(`report_test: ${html}: no such file`);
+  process.exit(1);
+}
+if (!existsSync(CHROMIUM)) {
+  console.error(`report_test: SKIP: ${CHROMIUM} not found (apt-get install chromium)`);
+  process.exit(77);
+}
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (e) {
+  console.error('report_test: SKIP: playwright-core not installed (run `make deps`)');
+  process.exit(77);
+}
+
+const failures = [];
+const fail = (msg) => failures.push(msg);
+const profile = mkdtempSync(join(tmpdir(), 'cs-chromium-'));
+let browser;
+try {
+  // A persistent context on a fresh profile directory is playwright's form of --user-data-dir.
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 1000 },
+    deviceScaleFactor: 1,
+  });
+  const page = browser.pages()[0] || (await browser.newPage());
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  const external = [];
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('about:')) external.push(u);
+  });
+
+  await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 60000 });
+
+  const kind = await page.evaluate(() => window.CS.doc.kind);
+  const sections = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('section.cs-section')).map((s) => s.getAttribute('data-section')));
+  console.log(`report_test: ${kind} report, sections: ${sections.join(', ')}`);
+  if (!sections.includes('overview')) fail('the overview section is missing');
+  const sectionErrors = await page.evaluate(() => window.CS.errors);
+  for (const e of sectionErrors) fail(`section ${e.section} failed: ${e.message}`);
+
+  // Maps: every overlay drew its features. Switch on the overlays that start hidden through the layer control,
+  // as a user would, then count SVG paths per layer.
+  const mapCount = await page.evaluate(() => window.CS.maps.length);
+  if (mapCount === 0) fail('no map was drawn');
+  const hidden = await page.$$('.leaflet-control-layers-overlays input[type=checkbox]:not(:checked)');
+  for (const box of hidden) await box.click();
+  const stats = await page.evaluate(() => window.CS.mapStats());
+  for (const m of stats) {
+    const ids = Object.keys(m.layers);
+    if (!ids.length) fail(`map in section ${m.id} has no layers`);
+    for (const id of ids) {
+      const l = m.layers[id];
+      console.log(`report_test: map ${m.id} layer ${id}: ${l.features} features, ${l.paths} SVG paths, shown=${l.shown}`);
+      if (!(l.features > 0)) fail(`map ${m.id}: layer ${id} has no features`);
+      if (!l.shown) fail(`map ${m.id}: layer ${id} could not be switched on`);
+      if (!(l.paths > 0)) fail(`map ${m.id}: layer ${id} drew no SVG paths`);
+    }
+  }
+  if (kind === 'plan') {
+    const want = ['roads', 'settlements-seat', 'settlements-village'];
+    const all = Object.assign({}, ...stats.map((m) => m.layers));
+    for (const id of want) if (!all[id]) fail(`plan map lacks layer ${id}`);
+    if (!Object.keys(all).some((id) => id.startsWith('facilities-'))) fail('plan map lacks facility layers');
+    const attributions = await page.$$eval('.leaflet-control-attribution', (els) => els.map((e) => e.textContent));
+    if (attributions.length !== mapCount) fail(`expected an attribution on each of ${mapCount} maps`);
+    for (const a of attributions) {
+      if (!a.includes('Map data © OpenStreetMap contributors, ODbL 1.0')) fail(`map attribution lacks the OSM line: ${a}`);
+    }
+  }
+  // Restore the initial overlay state for the screenshot.
+  for (const box of hidden) await box.click();
+
+  // Tables: at least one rendered, with rows.
+  const tableRows = await page.$$eval('table.cs-table tbody tr, table.cs-kv tr', (r) => r.length);
+  if (!(tableRows > 0)) fail('no table rows rendered');
+
+  mkdirSync(dirname(shot), { recursive: true });
+  await page.screenshot({ path: shot, fullPage: true });
+
+  // Language switch: every heading changes to Chinese, and back.
+  const headings = () => page.$$eval('h1, h2, h3, .cs-toc-title', (hs) => hs.map((h) => h.textContent.trim()));
+  const en = await headings();
+  await page.click('.cs-lang button[data-lang="zh"]');
+  await page.waitForSelector('body[data-lang="zh"]');
+  const zh = await headings();
+  if (zh.length !== en.length) fail(`heading count changed with the language: ${en.length} vs ${zh.length}`);
+  const cjk = /[\u4e00-\u9fff]/;
+  zh.forEach((z, i) => {
+    if (z === en[i] && !cjk.test(z)) fail(`heading not translated: "${z}"`);
+    if (!cjk.test(z)) fail(`heading without Chinese text after switching: "${z}"`);
+  });
+  if ((await page.getAttribute('html', 'lang')) !== 'zh-CN') fail('html lang is not zh-CN after switching');
+  const layerLabels = await page.$$eval('.leaflet-control-layers-overlays label', (ls) => ls.map((l) => l.textContent.trim()));
+  for (const l of layerLabels) if (!cjk.test(l)) fail(`layer control label not translated: "${l}"`);
+  const afterSwitchErrors = await page.evaluate(() => window.CS.errors);
+  for (const e of afterSwitchErrors) fail(`section ${e.section} failed in Chinese: ${e.message}`);
+  const statsZh = await page.evaluate(() => window.CS.mapStats());
+  if (statsZh.length !== stats.length) fail('maps were not redrawn after switching the language');
+  await page.screenshot({ path: shot.replace(/\.png$/, '') + '-zh.png', fullPage: true });
+  await page.click('.cs-lang button[data-lang="en"]');
+  await page.waitForSelector('body[data-lang="en"]');
+  const back = await headings();
+  if (JSON.stringify(back) !== JSON.stringify(en)) fail('switching back to EN did not restore the headings');
+
+  // Table search filters rows.
+  const search = await page.$('input.cs-search');
+  if (search) {
+    const before = await page.$$eval('input.cs-search', (s) => s[0].closest('.cs-table-wrap').querySelectorAll('tbody tr').length);
+    await search.fill('zzzz-no-such-row');
+    const after = await page.$$eval('input.cs-search', (s) =>
+      Array.from(s[0].closest('.cs-table-wrap').querySelectorAll('tbody tr')).filter((r) => !r.querySelector('.cs-empty')).length);
+    if (!(before > 0 && after === 0)) fail(`table search did not filter (rows ${before} -> ${after})`);
+    await search.fill('');
+  }
+
+  for (const e of consoleErrors) fail(`console: ${e}`);
+  for (const u of external) fail(`network request outside the file: ${u}`);
+} catch (e) {
+  fail(`exception: ${e && e.stack ? e.stack : e}`);
+} finally {
+  if (browser) await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+if (failures.length) {
+  for (const f of failures) console.error(`report_test: FAIL: ${f}`);
+  process.exit(1);
+}
+console.log(`report_test: OK (${html}); screenshot ${shot}`);
