@@ -816,6 +816,18 @@
   CS.boot = function () {
     var node = document.getElementById('cs-data');
     CS.doc = JSON.parse(node.textContent);
+    // Service types named in the document (the user's service table) label themselves.
+    var types = get(CS.doc, 'sections.county.service_types');
+    if (Array.isArray(types)) {
+      types.forEach(function (x) {
+        if (!x || typeof x.name !== 'string') return;
+        var en = {};
+        var zh = {};
+        if (x.label_en) en['service.' + x.name] = x.label_en;
+        if (x.label_zh) zh['service.' + x.name] = x.label_zh;
+        CS.addStrings({ en: en, zh: zh });
+      });
+    }
     var lang = null;
     var m = /(?:^|[#&])lang=(en|zh)/.exec(window.location.hash || '');
     if (m) lang = m[1];

@@ -48,29 +48,76 @@
     return keys.length > 0 && keys.every(function (k) { return v[k] === null || typeof v[k] === 'number'; });
   }
 
-  // Scalars as a fact table, maps of numbers as small tables (key, value, share), the rest left to other sections.
+  // A number in a fact table: seconds (keys ending _s) as minutes, shares as percentages.
+  function factFormat(key, parentKey) {
+    if (/share|ratio|fraction/.test(key)) return 'pct';
+    if (/_s$/.test(parentKey || '') && !/count|no_path|far|^n$/.test(key)) return 'minutes';
+    if (/_s$/.test(key) && !/seconds/.test(key)) return 'minutes';
+    if (/_bytes$/.test(key)) return function (x) { return ui_.isNum(x) ? ui_.fmt.num(x / 1048576, 1) + ' MiB' : '—'; };
+    return undefined;
+  }
+  var ui_ = null;
+
+  // Scalars as a fact table; categorical breakdowns (km by class, settlements by tier, facilities by type) as tables
+  // with shares and a bar chart; summaries ({count, p50, ...}) and groups of summaries as small tables.
   function facts(el, obj, ui) {
+    ui_ = ui;
     var pairs = [];
     Object.keys(obj).sort().forEach(function (k) {
       if (k === 'config') return;
-      if (isScalar(obj[k])) pairs.push([ui.field(k), obj[k], /share|ratio|fraction/.test(k) ? 'pct' : undefined]);
+      if (k === 'profile' && typeof obj[k] === 'string') pairs.push([ui.field(k), ui.label('profile', obj[k])]);
+      else if (isScalar(obj[k])) pairs.push([ui.field(k), obj[k], factFormat(k)]);
     });
     if (pairs.length) ui.kv(el, pairs);
     Object.keys(obj).sort().forEach(function (k) {
-      if (k === 'config' || !isNumberMap(obj[k])) return;
+      if (k === 'config') return;
       var m = obj[k];
-      var total = 0;
-      Object.keys(m).forEach(function (x) { if (ui.isNum(m[x])) total += m[x]; });
       var prefix = KEY_PREFIX[k];
-      var rows = Object.keys(m).map(function (x) {
-        return { key: prefix ? ui.label(prefix, x) : x, value: m[x], share: total > 0 && ui.isNum(m[x]) ? m[x] / total : null };
-      });
-      rows.sort(function (a, b) { return (b.value || 0) - (a.value || 0); });
-      ui.table(el, rows, [
-        { key: 'key', label: ui.field(k) },
-        { key: 'value', label: 'field.value', format: /km/.test(k) ? 'num1' : undefined },
-        { key: 'share', label: 'field.share', format: 'pct' },
-      ]);
+      if (isNumberMap(m) && prefix) {
+        var total = 0;
+        Object.keys(m).forEach(function (x) { if (ui.isNum(m[x])) total += m[x]; });
+        var rows = Object.keys(m).map(function (x) {
+          return { key: x, label: ui.label(prefix, x), value: m[x], share: total > 0 && ui.isNum(m[x]) ? m[x] / total : null };
+        });
+        if (prefix !== 'tier') rows.sort(function (a, b) { return (b.value || 0) - (a.value || 0) || (a.key < b.key ? -1 : 1); });
+        ui.table(el, rows, [
+          { key: 'label', label: ui.field(k) },
+          { key: 'value', label: /km/.test(k) ? 'field.km' : 'field.count', format: /km/.test(k) ? 'num1' : 'int' },
+          { key: 'share', label: 'field.share', format: 'pct' },
+        ]);
+        if (rows.length > 1 && /km/.test(k)) {
+          var shown = rows.slice().reverse();
+          ui.chart(el, {
+            grid: { left: 8, right: 40, top: 8, bottom: 24, containLabel: true },
+            xAxis: { type: 'value', name: 'km', nameLocation: 'end' },
+            yAxis: { type: 'category', data: shown.map(function (r) { return r.label; }) },
+            series: [{ type: 'bar', data: shown.map(function (r) { return r.value; }), itemStyle: { color: '#e67e22' } }],
+            tooltip: { trigger: 'axis' },
+          }, { height: Math.max(140, 26 * rows.length + 40) });
+        }
+      } else if (isNumberMap(m)) {
+        // A summary such as {count, no_path, p50, p95, max}.
+        var sp = Object.keys(m).map(function (x) { return [ui.field(x), m[x], factFormat(x, k)]; });
+        var d = ui.h('div', { class: 'cs-summary' });
+        d.appendChild(ui.h('div', { class: 'cs-kv-title', text: ui.field(k) }));
+        el.appendChild(d);
+        ui.kv(d, sp);
+      } else if (m && typeof m === 'object' && !Array.isArray(m) && Object.keys(m).length &&
+                 Object.keys(m).every(function (x) { return isNumberMap(m[x]); })) {
+        // Several summaries with the same fields: one row each.
+        var cols = [];
+        Object.keys(m).forEach(function (x) {
+          Object.keys(m[x]).forEach(function (c) { if (cols.indexOf(c) < 0) cols.push(c); });
+        });
+        var trs = Object.keys(m).map(function (x) {
+          var r = { key: ui.field(x) };
+          cols.forEach(function (c) { r[c] = m[x][c]; });
+          return r;
+        });
+        ui.table(el, trs, [{ key: 'key', label: ui.field(k) }].concat(cols.map(function (c) {
+          return { key: c, label: ui.field(c), format: /dist_m|_m$/.test(k) ? 'num1' : undefined };
+        })));
+      }
     });
   }
 
@@ -96,7 +143,8 @@
       var place = doc.kind === 'plan' ? meta.county || county.name : undefined;
       var placeZh = meta.county_zh || county.name_zh;
       ui.kv(el, [
-        ['field.county', place !== undefined ? place + (placeZh && placeZh !== place ? ' (' + placeZh + ')' : '') : undefined],
+        ['field.county', place === undefined ? undefined : !placeZh || placeZh === place ? place
+          : ui.lang() === 'zh' ? placeZh + ' (' + place + ')' : place + ' (' + placeZh + ')'],
         ['field.seat', county.seat],
         ['field.kind', ui.t('overview.kind.' + doc.kind)],
         ['field.source', meta.source],

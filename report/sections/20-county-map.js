@@ -14,6 +14,10 @@
       'map.roads': 'Roads',
       'map.admin_units': 'Township-level units',
       'map.demand': 'Demand points (residential buildings)',
+      'map.demand_cells': 'Population (buildings grouped in cells)',
+      'map.county_boundary': 'County boundary',
+      'map.time_hist': 'Villages by travel time to the seat',
+      'map.villages': 'Villages',
       'map.settlements': 'Settlements',
       'map.facilities': 'Facilities',
       'map.counties': 'Counties',
@@ -31,6 +35,10 @@
       'map.roads': '道路',
       'map.admin_units': '乡镇级单元',
       'map.demand': '需求点（居住建筑）',
+      'map.demand_cells': '人口（建筑按网格汇总）',
+      'map.county_boundary': '县界',
+      'map.time_hist': '各出行时间段的村庄数',
+      'map.villages': '村庄数',
       'map.settlements': '居民点',
       'map.facilities': '服务设施',
       'map.counties': '县',
@@ -82,6 +90,14 @@
     });
     var layers = [];
 
+    if (features(L.county_boundary).length) {
+      layers.push({
+        id: 'county_boundary', name: 'map.county_boundary', data: L.county_boundary,
+        style: { color: '#3d2c4e', weight: 2.5, fill: false },
+        swatch: { color: '#3d2c4e', shape: 'line', weight: 3 },
+        popup: function (p) { return [['field.name', ui.name(p)]]; },
+      });
+    }
     if (features(L.admin_units).length) {
       layers.push({
         id: 'admin_units', name: 'map.admin_units', data: L.admin_units,
@@ -115,17 +131,28 @@
         popup: function (p) {
           return [['field.name', p.name || '—'], ['field.road_class', ui.label('road', roadClass(p))],
             ['field.length_m', ui.isNum(p.length_m) ? ui.fmt.km(p.length_m, 2) : undefined],
-            ['field.maxspeed', p.maxspeed_kmh !== undefined ? ui.fmt.auto(p.maxspeed_kmh) + ' km/h' : undefined]];
+            ['field.speed_kmh', ui.isNum(p.speed_kmh) ? ui.fmt.num(p.speed_kmh, 0) : undefined],
+            ['field.oneway', p.oneway !== undefined && p.oneway !== null ? ui.fmt.auto(!!p.oneway) : undefined]];
         },
       });
     }
 
     if (features(L.demand).length) {
       layers.push({
-        id: 'demand', name: 'map.demand', data: L.demand, visible: false, radius: 2,
-        style: { color: '#2c3e50', weight: 0, fillColor: '#34495e', fillOpacity: 0.45 },
+        id: 'demand', name: L.demand.aggregated_cell_deg ? 'map.demand_cells' : 'map.demand', data: L.demand,
+        visible: false,
+        // Area proportional to population (aggregated cells can hold thousands of people).
+        style: function (f) {
+          var pop = (f.properties || {}).population;
+          var r = ui.isNum(pop) ? Math.max(1.5, Math.min(14, 1.2 + Math.sqrt(pop) * 0.35)) : 2;
+          return { radius: r, color: '#2c3e50', weight: 0.5, fillColor: '#34495e', fillOpacity: 0.35 };
+        },
         swatch: { color: '#34495e', shape: 'circle' },
-        popup: function (p) { return [['field.population', ui.fmt.num(p.population, 1)]]; },
+        popup: function (p) {
+          return [['field.population', ui.fmt.num(p.population, 1)], ['field.points', p.points !== undefined ? ui.fmt.int(p.points) : undefined],
+            ['field.floor_area_m2', ui.isNum(p.floor_area_m2) ? ui.fmt.int(p.floor_area_m2) : undefined],
+            ['field.settlement', p.settlement || undefined], ['field.unit', p.unit || undefined]];
+        },
       });
     }
 
@@ -186,6 +213,28 @@
       }) });
     }
     ui.map(el, { layers: layers, legend: legends, height: 560 });
+
+    // How many villages fall in each travel-time class (the map's colours as a bar chart).
+    var villages = features(L.settlements).filter(function (f) { return (f.properties || {}).tier === 'village'; });
+    if (villages.length) {
+      ui.h3(el, 'map.time_hist');
+      var items = timeScale.legend();
+      var counts = items.map(function () { return 0; });
+      villages.forEach(function (f) {
+        var c = timeScale((f.properties || {}).time_to_seat_s);
+        var k = items.findIndex(function (it) { return it.color === c; });
+        if (k >= 0) counts[k]++;
+      });
+      ui.chart(el, {
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        xAxis: { type: 'category', data: items.map(function (it) { return it.color === ui.nullColor ? it.label : it.label + ' ' + ui.t('unit.min'); }),
+          axisLabel: { interval: 0 } },
+        yAxis: { type: 'value', name: ui.t('map.villages'), minInterval: 1 },
+        series: [{ type: 'bar', data: counts.map(function (n, i) { return { value: n, itemStyle: { color: items[i].color, borderColor: '#555' } }; }),
+          label: { show: true, position: 'top' } }],
+        tooltip: { trigger: 'axis' },
+      }, { height: 240 });
+    }
 
     // The settlements as a table (searchable, sortable): the figures behind the map's colours.
     if (features(L.settlements).length) {

@@ -106,6 +106,12 @@ try {
   // Restore the initial overlay state for the screenshot.
   for (const box of hidden) await box.click();
 
+  // Charts (ECharts, SVG renderer) drew shapes.
+  const charts = await page.$$eval('.cs-chart', (cs) => cs.map((c) => c.querySelectorAll('svg path, svg rect').length));
+  console.log(`report_test: ${charts.length} charts, shapes per chart: ${charts.join(', ')}`);
+  charts.forEach((n, i) => { if (!(n > 0)) fail(`chart ${i} drew nothing`); });
+  if (kind === 'plan' && !charts.length) fail('a plan report without charts');
+
   // Tables: at least one rendered, with rows.
   const tableRows = await page.$$eval('table.cs-table tbody tr, table.cs-kv tr', (r) => r.length);
   if (!(tableRows > 0)) fail('no table rows rendered');
