@@ -1,0 +1,199 @@
+// Oracles (STYLE P10): brute force over all subsets equals the MIP optimum on seeded random instances with <=
+// 12 candidates (>= 50 per problem type and variant); LP bound <= MIP <= heuristic (minimisation, reversed
+// for MCLP); the heuristic's bound is valid; MCLP coverage is non-decreasing in p; LSCP covers everybody.
+#include <algorithm>
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include <countyscope/core/rng.hpp>
+#include <countyscope/locate/problem.hpp>
+
+#include "instances.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using cs::LocateProblem;
+using cs::Outcome;
+using cs::ProblemKind;
+
+double tol(double v) { return 1e-6 * std::max(1.0, std::abs(v)); }
+
+enum class Variant { kPlain, kFixed, kBudget, kCapacity };
+
+LocateProblem make(cs::Rng& rng, ProblemKind kind, Variant v) {
+  // 3..12 candidates (3..8 when capacitated: the brute force solves one transportation LP per subset)
+  const std::size_t m = 3 + rng.below(v == Variant::kCapacity ? 6 : 10);
+  const std::size_t n = 5 + rng.below(36);
+  LocateProblem pb = cs::test::random_instance(rng, kind, n, m);
+  pb.p = static_cast<std::uint32_t>(1 + rng.below(std::min<std::size_t>(m, 5)));
+  if (kind == ProblemKind::kMclp) pb.standard_s = 20 + 30 * rng.uniform();
+  if (kind == ProblemKind::kLscp) {
+    double need = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (pb.w(i) <= 0) continue;
+      const auto r = pb.cost.row(i);
+      need = std::max(need, static_cast<double>(*std::min_element(r.begin(), r.end())));
+    }
+    pb.standard_s = need * (1.0 + 0.6 * rng.uniform());
+  }
+  if (v == Variant::kFixed && m >= 2) {
+    pb.p = std::max<std::uint32_t>(pb.p, 2);
+    const std::uint32_t nf = 1 + static_cast<std::uint32_t>(rng.below(std::min<std::uint32_t>(pb.p, 3)));
+    for (std::uint32_t j = 0; j < m && pb.fixed.size() < nf; ++j)
+      if (rng.uniform() < 0.5 || m - j <= nf - pb.fixed.size()) pb.fixed.push_back(j);
+  }
+  if (v == Variant::kBudget) {
+    pb.opening_cost.resize(m);
+    for (auto& c : pb.opening_cost) c = static_cast<double>(1 + rng.below(9));
+    std::vector<double> c = pb.opening_cost;
+    std::sort(c.begin(), c.end());
+    const std::size_t k = kind == ProblemKind::kLscp ? m : pb.p;
+    double cheapest = 0;
+    for (std::size_t q = 0; q < k; ++q) cheapest += c[q];
+    pb.budget = kind == ProblemKind::kLscp ? cheapest : cheapest + std::round(rng.uniform() * 10);
+    if (kind == ProblemKind::kPMedian && rng.uniform() < 0.3) pb.p = 0;  // budget alone limits the count
+  }
+  if (v == Variant::kCapacity) {
+    double total = 0;
+    for (std::size_t i = 0; i < n; ++i) total += pb.w(i);
+    pb.capacity.resize(m);
+    for (auto& c : pb.capacity) c = std::round(total / pb.p * (0.6 + 1.2 * rng.uniform()));
+  }
+  return pb;
+}
+
+void check_one(const LocateProblem& pb, int idx, bool with_heuristic) {
+  SCOPED_TRACE("instance " + std::to_string(idx) + " " + std::string(cs::problem_name(pb.kind)) +
+               " n=" + std::to_string(pb.demand_count()) + " m=" + std::to_string(pb.candidate_count()) +
+               " p=" + std::to_string(pb.p));
+  if (!cs::validate(pb).empty()) return;  // e.g. a capacity draw below demand: covered by bad-input tests
+  cs::Context ctx;
+  const auto brute = cs::solve_brute_force(pb);
+  const auto mip = cs::solve_mip(pb, {.time_limit_s = 30}, ctx);
+  const bool maxi = cs::maximises(pb.kind);
+  if (brute.outcome == Outcome::kInfeasible) {
+    EXPECT_EQ(mip.outcome, Outcome::kInfeasible);
+    return;
+  }
+  ASSERT_EQ(mip.outcome, Outcome::kOptimal) << mip.message;
+  EXPECT_NEAR(mip.objective, brute.objective, tol(brute.objective));
+  EXPECT_NEAR(mip.bound, mip.objective, 1e-5 * std::max(1.0, std::abs(mip.objective)));
+  EXPECT_NEAR(cs::evaluate(pb, mip.open), brute.objective, tol(brute.objective));
+  // LP relaxation bound.
+  const double lp = cs::lp_relaxation_bound(pb);
+  ASSERT_TRUE(std::isfinite(lp));
+  if (maxi) {
+    EXPECT_GE(lp, mip.objective - tol(lp));
+  } else
+    EXPECT_LE(lp, mip.objective + tol(lp));
+  if (!with_heuristic) return;
+  const auto h = cs::solve_heuristic(pb, {}, ctx);
+  ASSERT_TRUE(h.outcome == Outcome::kOptimal || h.outcome == Outcome::kFeasibleGapOpen) << h.message;
+  EXPECT_NEAR(cs::evaluate(pb, h.open), h.objective, tol(h.objective));
+  if (pb.p > 0 && pb.kind != ProblemKind::kLscp) {
+    EXPECT_EQ(h.open.size(), pb.p);
+  }
+  for (auto f : pb.fixed) EXPECT_TRUE(std::binary_search(h.open.begin(), h.open.end(), f));
+  if (maxi) {
+    EXPECT_LE(h.objective, mip.objective + tol(mip.objective));
+    EXPECT_GE(h.bound, mip.objective - tol(mip.objective));
+  } else {
+    EXPECT_GE(h.objective, mip.objective - tol(mip.objective));
+    EXPECT_LE(h.bound, mip.objective + tol(mip.objective));
+  }
+  if (h.outcome == Outcome::kOptimal) {
+    EXPECT_NEAR(h.objective, mip.objective, tol(mip.objective));
+  }
+}
+
+void run_family(ProblemKind kind, Variant v, std::uint64_t salt, int count = 50) {
+  cs::Rng rng(cs::test::seed() ^ salt);
+  int checked = 0;
+  for (int k = 0; k < count * 2 && checked < count; ++k) {
+    const auto pb = make(rng, kind, v);
+    if (!cs::validate(pb).empty()) continue;
+    check_one(pb, k, v != Variant::kCapacity);
+    ++checked;
+  }
+  EXPECT_GE(checked, count);
+}
+
+TEST(LocateOracle, PMedianBruteForceEqualsMip) { run_family(ProblemKind::kPMedian, Variant::kPlain, 1); }
+TEST(LocateOracle, PMedianFixedOpen) { run_family(ProblemKind::kPMedian, Variant::kFixed, 2); }
+TEST(LocateOracle, PMedianBudget) { run_family(ProblemKind::kPMedian, Variant::kBudget, 3); }
+TEST(LocateOracle, PMedianCapacitated) { run_family(ProblemKind::kPMedian, Variant::kCapacity, 4); }
+TEST(LocateOracle, MclpBruteForceEqualsMip) { run_family(ProblemKind::kMclp, Variant::kPlain, 5); }
+TEST(LocateOracle, MclpFixedAndBudget) {
+  run_family(ProblemKind::kMclp, Variant::kFixed, 6, 25);
+  run_family(ProblemKind::kMclp, Variant::kBudget, 7, 25);
+}
+TEST(LocateOracle, LscpBruteForceEqualsMip) { run_family(ProblemKind::kLscp, Variant::kPlain, 8); }
+TEST(LocateOracle, LscpCostsAndFixed) {
+  run_family(ProblemKind::kLscp, Variant::kBudget, 9, 25);
+  run_family(ProblemKind::kLscp, Variant::kFixed, 10, 25);
+}
+TEST(LocateOracle, PCenterBruteForceEqualsMip) { run_family(ProblemKind::kPCenter, Variant::kPlain, 11); }
+TEST(LocateOracle, PCenterFixedOpen) { run_family(ProblemKind::kPCenter, Variant::kFixed, 12, 25); }
+
+TEST(LocateOracle, MclpCoverageNonDecreasingInP) {
+  cs::Rng rng(cs::test::seed() ^ 13);
+  cs::Context ctx;
+  for (int k = 0; k < 10; ++k) {
+    auto pb = cs::test::random_instance(rng, ProblemKind::kMclp, 40, 10);
+    pb.standard_s = 25;
+    double prev = -1, prev_h = -1;
+    for (std::uint32_t p = 1; p <= 10; ++p) {
+      pb.p = p;
+      const auto r = cs::solve_mip(pb, {}, ctx);
+      ASSERT_EQ(r.outcome, Outcome::kOptimal);
+      EXPECT_GE(r.objective, prev - 1e-9) << "p=" << p;
+      prev = r.objective;
+      const auto h = cs::solve_heuristic(pb, {}, ctx);
+      EXPECT_LE(h.objective, r.objective + 1e-9);
+      prev_h = std::max(prev_h, h.objective);
+    }
+  }
+}
+
+TEST(LocateOracle, LscpCoversEveryone) {
+  cs::Rng rng(cs::test::seed() ^ 14);
+  cs::Context ctx;
+  for (int k = 0; k < 20; ++k) {
+    auto pb = cs::test::random_instance(rng, ProblemKind::kLscp, 60, 25);
+    pb.standard_s = 40;
+    if (!cs::validate(pb).empty()) continue;
+    for (const auto& r : {cs::solve_mip(pb, {}, ctx), cs::solve_heuristic(pb, {}, ctx)}) {
+      ASSERT_TRUE(r.outcome == Outcome::kOptimal || r.outcome == Outcome::kFeasibleGapOpen);
+      for (std::size_t i = 0; i < pb.demand_count(); ++i) {
+        if (pb.w(i) <= 0) continue;
+        bool covered = false;
+        for (auto j : r.open) covered |= pb.cost(i, j) <= pb.standard_s;
+        EXPECT_TRUE(covered) << "demand " << i;
+      }
+    }
+  }
+}
+
+// Medium instances (no brute force): LP <= MIP <= heuristic, and the heuristic's bound below the optimum.
+TEST(LocateOracle, MediumPMedianChain) {
+  cs::Rng rng(cs::test::seed() ^ 15);
+  cs::Context ctx;
+  for (int k = 0; k < 3; ++k) {
+    auto pb = cs::test::random_instance(rng, ProblemKind::kPMedian, 150, 40);
+    pb.p = static_cast<std::uint32_t>(3 + rng.below(8));
+    const auto mip = cs::solve_mip(pb, {.time_limit_s = 60}, ctx);
+    ASSERT_EQ(mip.outcome, Outcome::kOptimal) << mip.message;
+    const auto full = cs::solve_mip(pb, {.time_limit_s = 60, .reduce = false}, ctx);
+    ASSERT_EQ(full.outcome, Outcome::kOptimal);
+    EXPECT_NEAR(full.objective, mip.objective, tol(mip.objective));
+    const auto h = cs::solve_heuristic(pb, {}, ctx);
+    const double lp = cs::lp_relaxation_bound(pb);
+    EXPECT_LE(lp, mip.objective + tol(lp));
+    EXPECT_LE(h.bound, mip.objective + tol(lp));
+    EXPECT_GE(h.objective, mip.objective - tol(lp));
+  }
+}
+
+}  // namespace
