@@ -1,0 +1,32 @@
+"""countyscope: county-level urban-rural integration planning.
+
+A thin Python layer over the C++ engine (``countyscope._core``): numpy arrays in and out, the GIL released while the
+engine works, engine errors raised as Python exceptions with the engine's one-line messages.
+
+Example::
+
+    import numpy as np, countyscope as cs
+    net = cs.Network.from_osm("data/sample/liechtenstein-2024-03-04.osm.pbf", profile="car")
+    a = net.snap(np.array([[9.5209, 47.1410], [9.5097, 47.1651]]))
+    t = net.travel_time_matrix(a, a)          # seconds, float32, inf = no path
+    acc = cs.accessibility(t, population=np.array([100.0, 50.0]), supply=np.ones(2), cutoff_s=900)
+"""
+from ._core import (  # noqa: F401
+    Error,
+    InputError,
+    IoError,
+    Network,
+    Snaps,
+    UsageError,
+    accessibility,
+    calibrate_gravity,
+    equity,
+    gravity_flows,
+    radiation_flows,
+)
+
+__all__ = [
+    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "equity",
+    "gravity_flows", "radiation_flows", "calibrate_gravity",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,79 @@
+import csv
+import json
+import math
+
+import numpy as np
+import pytest
+
+import countyscope as cs
+
+
+def test_accessibility_hand_case():
+    # 2 demand points x 2 facilities, cutoff 10 min; hand-computed 2SFCA.
+    t = np.array([[300.0, 900.0], [700.0, 200.0]], dtype=np.float32)
+    pop = np.array([100.0, 300.0])
+    sup = np.array([1.0, 2.0])
+    r = cs.accessibility(t, pop, sup, cutoff_s=600.0)
+    # R1 = 1/100 (only demand 0 within 600 s), R2 = 2/300; A0 = R1, A1 = R2
+    assert r["2sfca"] == pytest.approx([0.01, 2.0 / 300.0])
+    assert r["nearest_s"] == pytest.approx([300.0, 200.0])
+    assert r["cumulative"] == pytest.approx([1.0, 2.0])
+    # supply conservation
+    assert float(np.dot(pop, r["2sfca"])) == pytest.approx(sup.sum())
+
+
+def test_accessibility_bad_input():
+    t = np.zeros((2, 2), dtype=np.float32)
+    with pytest.raises(cs.InputError):
+        cs.accessibility(t, np.array([-1.0, 1.0]), np.ones(2))
+    with pytest.raises(cs.UsageError):
+        cs.accessibility(t, np.ones(2), np.ones(2), gravity_decay="cubic")
+
+
+def test_equity_identities():
+    rng = np.random.default_rng(7)
+    v = rng.uniform(1, 10, 200)
+    p = rng.uniform(1, 100, 200)
+    g = (np.arange(200) % 3).astype(np.int32)
+    e = cs.equity(v, p, g, ["a", "b", "c"])
+    assert 0 < e["gini"] < 1
+    assert e["theil_within"] + e["theil_between"] == pytest.approx(e["theil_t"], rel=1e-12)
+    assert e["dagum_gw"] + e["dagum_gnb"] + e["dagum_gt"] == pytest.approx(e["gini"], rel=1e-9)
+    assert e["lorenz_pop_share"][0] == 0 and e["lorenz_value_share"][-1] == pytest.approx(1.0)
+    assert cs.equity(np.full(5, 3.0), np.ones(5))["gini"] == pytest.approx(0.0, abs=1e-15)
+
+
+def test_gravity_and_radiation_marginals():
+    rng = np.random.default_rng(3)
+    n = 6
+    d = rng.uniform(1, 50, (n, n))
+    d = (d + d.T) / 2
+    np.fill_diagonal(d, 0)
+    O = rng.uniform(10, 100, n)
+    D = O[::-1].copy() * O.sum() / O[::-1].sum()
+    T = cs.gravity_flows("doubly", O, D, d, decay="exponential", beta=0.05)
+    assert T.sum(axis=1) == pytest.approx(O, rel=1e-9)
+    assert T.sum(axis=0) == pytest.approx(D, rel=1e-9)
+    P = cs.gravity_flows("production", O, D, d, decay="power", beta=1.5)
+    assert P.sum(axis=1) == pytest.approx(O, rel=1e-9)
+    R = cs.radiation_flows(O, O * 0.3, d)
+    assert R.sum(axis=1) == pytest.approx(O * 0.3, rel=1e-9)
+    with pytest.raises(cs.UsageError):
+        cs.gravity_flows("sideways", O, D, d)
+
+
+def test_calibration_reproduces_spint_austria(root):
+    fits = json.loads((root / "data/fixtures/flows_austria/spint_expected_fits.json").read_text())["test_Doubly"]
+    rows = list(csv.DictReader(open(root / "data/fixtures/flows_austria/austria_flows_from_spint_tests.csv")))
+    codes = sorted({r["origin"] for r in rows} | {r["destination"] for r in rows})
+    idx = {c: i for i, c in enumerate(codes)}
+    o = np.array([idx[r["origin"]] for r in rows], dtype=np.uint32)
+    de = np.array([idx[r["destination"]] for r in rows], dtype=np.uint32)
+    f = np.array([float(r["flow"]) for r in rows])
+    c = np.array([float(r["dij_km"]) for r in rows])
+    fit = cs.calibrate_gravity(o, de, f, c, form="doubly", decay="exponential", spint_compatible=True, tolerance=1e-6)
+    assert -fit["beta"] == pytest.approx(fits["params"][-1], rel=1e-5)
+    assert fit["deviance"] == pytest.approx(fits["deviance"], rel=1e-5)
+    assert fit["std_err"][-1] == pytest.approx(fits["std_err"][-1], rel=1e-5)
+    with pytest.raises(cs.InputError):
+        cs.calibrate_gravity(o, de, -f, c)
