@@ -21,12 +21,13 @@ from ._core import (  # noqa: F401
     accessibility,
     calibrate_gravity,
     equity,
+    locate,
     gravity_flows,
     radiation_flows,
 )
 
 __all__ = [
-    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "equity",
+    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "equity", "locate",
     "gravity_flows", "radiation_flows", "calibrate_gravity",
 ]
 __version__ = "0.1.0"

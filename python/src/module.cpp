@@ -17,6 +17,7 @@
 #include <countyscope/core/error.hpp>
 #include <countyscope/flows/calibrate.hpp>
 #include <countyscope/flows/models.hpp>
+#include <countyscope/locate/problem.hpp>
 #include <countyscope/network/graph_io.hpp>
 #include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
@@ -329,6 +330,64 @@ PYBIND11_MODULE(_core, m) {
       },
       "values"_a, "population"_a, "groups"_a = py::none(), "group_names"_a = std::vector<std::string>{},
       "Population-weighted Gini, Lorenz curve, Theil T (within/between by group) and Dagum decomposition");
+
+  // ---- locate ----
+  m.def(
+      "locate",
+      [](py::array_t<float, py::array::c_style | py::array::forcecast> cost, const std::string& problem,
+         std::uint32_t p, std::optional<f64_array> weight, double standard_s,
+         std::vector<std::uint32_t> fixed, std::optional<f64_array> capacity,
+         std::optional<f64_array> opening_cost, std::optional<double> budget, const std::string& solver,
+         double time_limit_s, int threads) {
+        cs::LocateProblem pb;
+        pb.kind = cs::parse_problem(problem);
+        pb.cost = numpy_to_matrix(cost, "cost");
+        if (weight) pb.weight.assign(weight->data(), weight->data() + weight->size());
+        pb.p = p;
+        pb.standard_s = standard_s;
+        pb.fixed = std::move(fixed);
+        if (capacity) pb.capacity.assign(capacity->data(), capacity->data() + capacity->size());
+        if (opening_cost)
+          pb.opening_cost.assign(opening_cost->data(), opening_cost->data() + opening_cost->size());
+        pb.budget = budget;
+        if (solver != "mip" && solver != "heuristic" && solver != "brute-force")
+          throw cs::unknown_value("solver", solver, {"mip", "heuristic", "brute-force"});
+        cs::check_problem(pb);
+        cs::LocateResult r;
+        {
+          py::gil_scoped_release nogil;
+          auto ctx = make_context(threads);
+          if (solver == "mip") {
+            cs::MipSolveOptions o;
+            o.time_limit_s = time_limit_s;
+            r = cs::solve_mip(pb, o, ctx);
+          } else if (solver == "heuristic") {
+            r = cs::solve_heuristic(pb, cs::HeuristicOptions{}, ctx);
+          } else {
+            r = cs::solve_brute_force(pb);
+          }
+        }
+        py::dict d;
+        d["outcome"] = std::string(cs::outcome_name(r.outcome));
+        d["solver"] = std::string(cs::solver_name(r.solver));
+        d["objective"] = r.objective;
+        d["bound"] = r.bound;
+        d["gap"] = r.gap;
+        d["seconds"] = r.seconds;
+        d["open"] = to_numpy(std::move(r.open));
+        std::vector<std::int64_t> assigned(r.assigned.size());
+        for (std::size_t i = 0; i < assigned.size(); ++i)
+          assigned[i] = r.assigned[i] == cs::kNoFacility ? -1 : static_cast<std::int64_t>(r.assigned[i]);
+        d["assigned"] = to_numpy(std::move(assigned));
+        return d;
+      },
+      "cost"_a, "problem"_a = "p-median", "p"_a = 1, "weight"_a = py::none(), "standard_s"_a = 0.0,
+      "fixed"_a = std::vector<std::uint32_t>{}, "capacity"_a = py::none(), "opening_cost"_a = py::none(),
+      "budget"_a = py::none(), "solver"_a = "heuristic", "time_limit_s"_a = 60.0, "threads"_a = 0,
+      "Facility location (p-median, mclp, lscp, p-center) on a demand x candidate time matrix; solver mip "
+      "(CBC), "
+      "heuristic (with a bound and gap) or brute-force (tiny cases). open: candidate indices; assigned: -1 = "
+      "none");
 
   // ---- flows ----
   m.def(
