@@ -108,8 +108,10 @@ struct Kernel {
   [[nodiscard]] double gravity(double d) const noexcept {
     if (!std::isfinite(d)) return 0.0;
     switch (decay) {
-      case Decay::kPower:
-        return std::pow(std::max(d, min_t) / scale, -beta);
+      case Decay::kPower: {
+        const double x = scale / std::max(d, min_t);  // the common integer exponents avoid std::pow
+        return beta == 1.0 ? x : beta == 2.0 ? x * x : std::pow(x, beta);
+      }
       case Decay::kExponential:
         return std::exp(-beta * d / scale);
       case Decay::kGaussian: {
