@@ -295,7 +295,12 @@
     id: 'county-map',
     order: 20,
     title: function (doc) { return doc.kind === 'assess' ? 'map.title_assess' : 'map.title'; },
-    needs: ['layers.roads', 'layers.settlements', 'layers.facilities', 'layers.counties'],
+    // plan: any of the county layers. assess: the county points, unless the assess section draws its own score map.
+    needs: function (doc) {
+      var L = doc.layers || {};
+      if (doc.kind === 'assess') return !!L.counties && !(doc.sections && doc.sections.assess);
+      return !!(L.roads || L.settlements || L.facilities);
+    },
     render: function (el, doc, ui) {
       if (doc.kind === 'assess') {
         if (doc.layers && doc.layers.counties) renderAssess(el, doc, ui);
