@@ -117,6 +117,7 @@ try {
   if (!(tableRows > 0)) fail('no table rows rendered');
 
   mkdirSync(dirname(shot), { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: shot, fullPage: true });
 
   // Language switch: every heading changes to Chinese, and back.
@@ -138,6 +139,7 @@ try {
   for (const e of afterSwitchErrors) fail(`section ${e.section} failed in Chinese: ${e.message}`);
   const statsZh = await page.evaluate(() => window.CS.mapStats());
   if (statsZh.length !== stats.length) fail('maps were not redrawn after switching the language');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: shot.replace(/\.png$/, '') + '-zh.png', fullPage: true });
   await page.click('.cs-lang button[data-lang="en"]');
   await page.waitForSelector('body[data-lang="en"]');
