@@ -13,13 +13,16 @@
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/io/results.hpp>
+#include <countyscope/network/graph_io.hpp>
+#include <countyscope/network/routing.hpp>
+#include <countyscope/network/snap.hpp>
 
 #include "command.hpp"
 
 namespace {
 
 struct AccessOptions {
-  std::string matrix, demand, facilities, settlements, config, standards, out;
+  std::string matrix, graph, demand, facilities, settlements, config, standards, out;
   std::string time_unit = "s";
   std::vector<std::string> services;
   double cutoff_min = std::nan("");  // NaN = config / default
@@ -54,6 +57,7 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
   if (o.k != 0) cfg.access.k = o.k;
   cs::throw_if_problems(cs::validate(cfg), "access");
   const double scale = time_scale(o.time_unit);
+  if (o.matrix.empty() && o.graph.empty()) throw cs::UsageError("access: give --matrix FILE or --graph FILE");
 
   cs::AccessInputs in;
   // Demand points.
@@ -150,50 +154,68 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
       in.demand_unit.push_back(u.empty() ? -1 : unit_ix.at(u));
     }
   }
-  // Matrix: long (from_id,to_id,time_s|time_min) or wide (first column demand id, one column per facility
-  // id).
-  const cs::CsvTable mt = cs::read_csv(o.matrix);
   cs::TimeMatrix m(dem.rows(), fac.rows(), cs::kUnreachable);
-  std::vector<std::uint8_t> seen(dem.rows(), 0);
-  auto put = [&](std::size_t r, std::size_t field, std::size_t i, std::size_t j) {
-    const std::string& cell = mt.text(r, field);
-    if (cell.empty()) return;  // no path
-    const double t = mt.number(r, field);
-    if (t < 0) throw cs::InputError(o.matrix, mt.where(r), mt.header[field], "travel time must be >= 0");
-    m(i, j) = static_cast<float>(t * scale);
-  };
-  if (mt.find_column("from_id") && mt.find_column("to_id")) {
-    const std::size_t cf = mt.column("from_id"), ct = mt.column("to_id");
-    const auto ctime = mt.find_column(o.time_unit == "min" ? "time_min" : "time_s");
-    if (!ctime) (void)mt.column(o.time_unit == "min" ? "time_min" : "time_s");
-    for (std::size_t r = 0; r < mt.rows(); ++r) {
-      auto a = drow.find(mt.text(r, cf));
-      auto b = frow.find(mt.text(r, ct));
-      if (a == drow.end() || b == frow.end())
-        continue;  // pairs not studied (e.g. a full place x place matrix)
-      put(r, *ctime, a->second, b->second);
-      seen[a->second] = 1;
-    }
+  if (!o.graph.empty()) {
+    // Graph route: snap demand points and facilities onto the network, then one many-to-many matrix.
+    if (in.demand_pos.size() != dem.rows())
+      throw cs::InputError(o.demand, "header", "lon",
+                           "--graph needs lon and lat columns for every demand point");
+    if (in.facility_pos.size() != fac.rows())
+      throw cs::InputError(o.facilities, "header", "lon",
+                           "--graph needs lon and lat columns for every facility");
+    const cs::RoadGraph g = cs::load_graph(o.graph);
+    const cs::SnapIndex idx(g);
+    const cs::SnapOptions so;
+    const auto ds = idx.snap_all(in.demand_pos, so, ctx.thread_count());
+    const auto fs = idx.snap_all(in.facility_pos, so, ctx.thread_count());
+    m = cs::travel_time_matrix(g, ds, fs, cs::MatrixOptions{}, ctx);
+    in.times = &m;
+    in.times_label = "network travel time on " + o.graph + " (demand -> facility, access legs included)";
   } else {
-    std::vector<std::size_t> colj(mt.header.size(), SIZE_MAX);
-    for (std::size_t c = 1; c < mt.header.size(); ++c)
-      if (auto b = frow.find(mt.header[c]); b != frow.end()) colj[c] = b->second;
-    for (std::size_t j = 0; j < fac.rows(); ++j)
-      if (std::find(colj.begin(), colj.end(), j) == colj.end())
-        throw cs::InputError(o.matrix, "header", in.facility_id[j], "facility has no column in the matrix");
-    for (std::size_t r = 0; r < mt.rows(); ++r) {
-      auto a = drow.find(mt.text(r, 0));
-      if (a == drow.end()) continue;
-      seen[a->second] = 1;
+    // Matrix: long (from_id,to_id,time_s|time_min) or wide (first column demand id, one column per facility
+    // id).
+    const cs::CsvTable mt = cs::read_csv(o.matrix);
+    std::vector<std::uint8_t> seen(dem.rows(), 0);
+    auto put = [&](std::size_t r, std::size_t field, std::size_t i, std::size_t j) {
+      const std::string& cell = mt.text(r, field);
+      if (cell.empty()) return;  // no path
+      const double t = mt.number(r, field);
+      if (t < 0) throw cs::InputError(o.matrix, mt.where(r), mt.header[field], "travel time must be >= 0");
+      m(i, j) = static_cast<float>(t * scale);
+    };
+    if (mt.find_column("from_id") && mt.find_column("to_id")) {
+      const std::size_t cf = mt.column("from_id"), ct = mt.column("to_id");
+      const auto ctime = mt.find_column(o.time_unit == "min" ? "time_min" : "time_s");
+      if (!ctime) (void)mt.column(o.time_unit == "min" ? "time_min" : "time_s");
+      for (std::size_t r = 0; r < mt.rows(); ++r) {
+        auto a = drow.find(mt.text(r, cf));
+        auto b = frow.find(mt.text(r, ct));
+        if (a == drow.end() || b == frow.end())
+          continue;  // pairs not studied (e.g. a full place x place matrix)
+        put(r, *ctime, a->second, b->second);
+        seen[a->second] = 1;
+      }
+    } else {
+      std::vector<std::size_t> colj(mt.header.size(), SIZE_MAX);
       for (std::size_t c = 1; c < mt.header.size(); ++c)
-        if (colj[c] != SIZE_MAX) put(r, c, a->second, colj[c]);
+        if (auto b = frow.find(mt.header[c]); b != frow.end()) colj[c] = b->second;
+      for (std::size_t j = 0; j < fac.rows(); ++j)
+        if (std::find(colj.begin(), colj.end(), j) == colj.end())
+          throw cs::InputError(o.matrix, "header", in.facility_id[j], "facility has no column in the matrix");
+      for (std::size_t r = 0; r < mt.rows(); ++r) {
+        auto a = drow.find(mt.text(r, 0));
+        if (a == drow.end()) continue;
+        seen[a->second] = 1;
+        for (std::size_t c = 1; c < mt.header.size(); ++c)
+          if (colj[c] != SIZE_MAX) put(r, c, a->second, colj[c]);
+      }
     }
+    for (std::size_t i = 0; i < dem.rows(); ++i)
+      if (!seen[i])
+        throw cs::InputError(o.matrix, "", "from_id", "demand point '" + in.demand_id[i] + "' has no row");
+    in.times = &m;
+    in.times_label = "travel time from " + o.matrix;
   }
-  for (std::size_t i = 0; i < dem.rows(); ++i)
-    if (!seen[i])
-      throw cs::InputError(o.matrix, "", "from_id", "demand point '" + in.demand_id[i] + "' has no row");
-  in.times = &m;
-  in.times_label = "travel time from " + o.matrix;
 
   cs::AccessStudy s = cs::run_access_study(in, cfg, ctx);
   cs::Json doc = cs::new_results_document("plan");
@@ -218,12 +240,18 @@ cs::cli::CommandRegistration reg{
                       ->footer(
                           "Example:\n  countyscope access --matrix times.csv --demand demand.csv "
                           "--facilities facilities.csv --settlements settlements.csv --out out/access\n"
+                          "  countyscope access --graph county.csgraph --demand demand.csv --facilities "
+                          "facilities.csv --out out/access\n"
                           "Matrix: long (from_id,to_id,time_s) or wide (id, one column per facility id); an "
                           "empty cell is 'no path'. See docs/access.md.");
       auto o = std::make_shared<AccessOptions>();
-      sub->add_option("--matrix", o->matrix, "demand x facility travel times (CSV)")
-          ->required()
-          ->check(CLI::ExistingFile);
+      auto* mo = sub->add_option("--matrix", o->matrix, "demand x facility travel times (CSV)")
+                     ->check(CLI::ExistingFile);
+      auto* go =
+          sub->add_option("--graph", o->graph, "road graph (countyscope network): snap lon/lat and route")
+              ->check(CLI::ExistingFile);
+      mo->excludes(go);
+      go->excludes(mo);
       sub->add_option("--demand", o->demand, "demand points CSV: id, pop, [lon, lat, settlement]")
           ->required()
           ->check(CLI::ExistingFile);

@@ -103,4 +103,29 @@ with tempfile.TemporaryDirectory() as d:
     bad("cutoff-toml", base + ["--config", cut], 1, "cut.toml", "access.cutoff")
     bad("catchment", base + ["--catchment", "open"], 2, "inclusive, exclusive")
 
+    # Graph route: snap lon/lat onto the sample's car network and route (graph built through the Python module).
+    sys.path.insert(0, os.path.join(os.path.dirname(BIN), "..", "..", "python"))
+    try:
+        import countyscope._core as core
+    except ImportError as e:  # the Python module is part of the normal build; say so if it is missing
+        core = None
+        check(False, f"countyscope Python module not importable for the graph test: {e}")
+    if core is not None:
+        g = os.path.join(d, "li.csgraph")
+        core.Network.from_osm(os.path.join("data", "sample", "liechtenstein-2024-03-04.osm.pbf"), "car").save(g)
+        gd = write(d, "gd.csv", "id,pop,lon,lat\na,100,9.5209,47.1410\nb,50,9.5680,47.2200\nc,10,9.5090,47.0560\n")
+        gf = write(d, "gf.csv", "id,service,lon,lat\nh,hospital,9.5227,47.1380\nd,doctors,9.5100,47.0600\n")
+        gout = os.path.join(d, "gout")
+        code, err = run(["--graph", g, "--demand", gd, "--facilities", gf, "--out", gout])
+        check(code == 0, f"graph route exits 0 ({err})")
+        rows = {r["id"]: r for r in __import__("csv").DictReader(open(os.path.join(gout, "access_demand.csv")))}
+        t = {k: float(v["hospital_nearest_s"]) for k, v in rows.items()}
+        # a is ~250 m from the hospital in Vaduz, b in the north of the country: a is close, b is far.
+        check(0 < t["a"] < 300 < t["b"], f"graph route hospital times {t}")
+        check(float(rows["c"]["doctors_nearest_s"]) < float(rows["c"]["hospital_nearest_s"]), "c is near the doctor")
+        nolonlat = write(d, "nolonlat.csv", "id,pop\na,1\n")
+        bad("graph-without-lonlat", ["--graph", g, "--demand", nolonlat, "--facilities", gf], 1, "nolonlat.csv", "lon")
+        code, err = run(["--graph", g, "--matrix", matrix, "--demand", gd, "--facilities", gf, "--out", gout + "2"])
+        check(code == 2 and "excludes" in err and not os.path.exists(gout + "2"), f"--matrix with --graph: {err}")
+
 sys.exit(1 if failures else 0)
