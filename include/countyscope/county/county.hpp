@@ -9,11 +9,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <countyscope/core/context.hpp>
+#include <countyscope/core/error.hpp>
 #include <countyscope/core/types.hpp>
 
 namespace cs {
@@ -25,7 +28,7 @@ std::string_view tier_name(Tier t);  // "seat" / "town" / "village"
 
 struct Settlement {
   std::string name;
-  std::string name_zh;           // name:zh when tagged
+  std::string name_zh;  // name:zh when tagged
   LonLat pos;
   Tier tier = Tier::kVillage;
   std::string place;             // OSM place=* value (city, town, village, hamlet, isolated_dwelling, ...)
@@ -33,36 +36,47 @@ struct Settlement {
   double population_est = 0.0;   // population of demand points nearest to it (dasymetric), always set
   std::int64_t osm_id = 0;
   char osm_type = 'n';
-  int unit = -1;                 // index into County::units (the township-level unit containing it), -1 if none
+  int unit = -1;  // index into County::units (the township-level unit containing it), -1 if none
 };
 
 struct AdminUnit {
   std::string name;
-  std::string code;               // ref / GB/T 2260 code where tagged
+  std::string code;  // ref / GB/T 2260 code where tagged
   int admin_level = 0;
-  double population = kUnknown;   // tagged
-  double population_est = 0.0;    // sum of demand points inside
+  double population = kUnknown;                            // tagged
+  double population_est = 0.0;                             // sum of demand points inside
   std::vector<std::vector<std::vector<LonLat>>> polygons;  // multipolygon: polygons -> rings (outer first)
-  std::int64_t osm_id = 0;        // relation id
+  std::int64_t osm_id = 0;                                 // relation id
   int parent = -1;
 };
 
 // A service type is a row of the service table: name, label(s) and the OSM tag rules that map to it.
 struct ServiceType {
-  std::string name;      // e.g. "hospital", "primary_school"
+  std::string name;  // e.g. "hospital", "primary_school"
   std::string label_en, label_zh;
   std::string capacity_tag;  // e.g. "beds", "capacity"
-  std::vector<std::string> rules;  // "amenity=hospital", "healthcare=hospital", "amenity=school+isced:level~1" ...
+  std::vector<std::string>
+      rules;  // "amenity=hospital", "healthcare=hospital", "amenity=school+isced:level~1" ...
 };
 
 struct ServiceTable {
   std::vector<ServiceType> types;
   // Index of a type by name; throws UsageError listing the valid names.
   [[nodiscard]] std::uint16_t index(std::string_view name) const;
+  [[nodiscard]] std::vector<std::string> names() const;
+  [[nodiscard]] std::size_t size() const noexcept { return types.size(); }
 };
-// The documented default table (data/config/services.toml), or a user TOML file with the same layout.
+// The documented default table (data/config/services.toml, compiled in), or a user TOML file with the same
+// layout. Rule syntax (docs/county.md): conditions joined by '+', each `key=value`, `key=v1|v2`,
+// `key`/`key=*`, `!key` or `key~token` (list value contains token). Throws InputError naming file, service
+// and rule when malformed.
 ServiceTable default_service_table();
 ServiceTable load_service_table(const std::string& toml_path);
+ServiceTable parse_service_table(std::string_view toml_text, const std::string& file_label);
+// The service types an object with these tags belongs to (indices into table.types, ascending). `get(key)`
+// returns the tag value or nullptr.
+std::vector<std::uint16_t> match_services(const ServiceTable& table,
+                                          const std::function<const char*(std::string_view key)>& get);
 
 struct Facility {
   std::string name;
@@ -80,20 +94,32 @@ struct DemandPoint {
   double floor_area_m2 = 0.0;
   int unit = -1;
   std::int64_t osm_id = 0;
+  char osm_type = 'w';  // 'w' way, 'r' multipolygon relation
+  double footprint_m2 = 0.0;
+  double levels = 1.0;  // building:levels, or the configured default
+  int settlement = -1;  // nearest settlement (index into County::settlements)
 };
 
 struct CountyConfig {
-  std::string seat;                     // settlement name; empty = admin_centre/capital of the county boundary
-  int county_admin_level = 2;           // boundary of the whole county (2 for the Liechtenstein sample)
-  int unit_admin_level = 8;             // township-level units
-  double total_population = kUnknown;   // used when no population tags are found
-  double default_levels = 1.0;          // building:levels when untagged
-  std::string service_table;            // path to a TOML service table; empty = default
+  std::string seat;  // settlement name; empty = admin_centre/capital of the county boundary
+  // admin_level of the boundary of the whole county; 0 = detect: the complete boundary relation with a level
+  // below unit_admin_level that contains the most settlements (level 2 for the Liechtenstein sample). -1 =
+  // none.
+  int county_admin_level = 0;
+  int unit_admin_level = 8;            // township-level units
+  double total_population = kUnknown;  // used when no population tags are found
+  double default_levels = 1.0;         // building:levels when untagged
+  std::string service_table;           // path to a TOML service table; empty = default
+  double min_footprint_m2 = 20.0;      // building=yes smaller than this is not a dwelling (sheds, garages)
+  double floor_area_per_person_m2 = 40.0;  // only when no population total of any kind is known
+  bool clip_to_county = true;              // drop places outside the county boundary (when one is found)
 };
+// Each problem: {option, message}; empty = valid.
+std::vector<Problem> validate(const CountyConfig& cfg);
 
 struct County {
   std::string name;
-  std::string source;                   // input file name
+  std::string source;  // input file name
   std::vector<Settlement> settlements;
   int seat = -1;
   std::vector<AdminUnit> units;
@@ -104,8 +130,31 @@ struct County {
   // "configured total", ... — always said in outputs.
   std::string demand_source;
   double total_population = 0.0;
+
+  // The county boundary (empty when none was found) and its relation id.
+  std::vector<std::vector<std::vector<LonLat>>> boundary;
+  std::int64_t boundary_osm_id = 0;
+  int boundary_admin_level = 0;
+  std::string seat_rule;  // how the seat was chosen ("configured name", "admin_centre of ...", ...)
+  // Counts for reports: buildings read, buildings kept as dwellings, objects dropped outside the boundary.
+  std::size_t buildings_total = 0, buildings_residential = 0;
+  std::size_t dropped_outside = 0;
 };
 
+// Reads the county from an OSM file (PBF or XML; libosmium). Throws InputError for unreadable, empty,
+// truncated or non-OSM files and extracts without settlements, UsageError for a seat name not found (listing
+// close names).
 County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Context& ctx);
+
+// Dasymetric demand (also used by other loaders): assigns demand points and settlements to units (point in
+// polygon) and demand points to their nearest settlement, then spreads population over demand points by floor
+// area from the best totals: admin-unit `population` tags, else settlement tags (each point takes the nearest
+// tagged settlement, preferring one in its own unit), else cfg.total_population, else floor area /
+// floor_area_per_person. Sets demand[i].population, settlement/unit population_est, demand_source and
+// total_population.
+void allocate_population(County& c, const CountyConfig& cfg, Context& ctx);
+
+// Ray-casting point in a multipolygon (rings after the first of a polygon are holes).
+bool point_in_multipolygon(LonLat p, const std::vector<std::vector<std::vector<LonLat>>>& mp) noexcept;
 
 }  // namespace cs

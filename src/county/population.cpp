@@ -1,0 +1,191 @@
+// Dasymetric demand: population spread over residential buildings by floor area from the best known totals.
+#include <cmath>
+#include <sstream>
+
+#include <countyscope/core/parallel.hpp>
+#include <countyscope/county/county.hpp>
+#include <countyscope/io/csv.hpp>
+
+#include "geometry.hpp"
+
+namespace cs {
+
+std::string_view tier_name(Tier t) {
+  switch (t) {
+    case Tier::kSeat:
+      return "seat";
+    case Tier::kTown:
+      return "town";
+    case Tier::kVillage:
+      return "village";
+  }
+  return "village";
+}
+
+std::vector<Problem> validate(const CountyConfig& cfg) {
+  std::vector<Problem> p;
+  if (cfg.county_admin_level < -1 || cfg.county_admin_level > 11)
+    p.push_back({"county_admin_level", "must be -1 (none), 0 (detect) or an OSM admin_level 1..11"});
+  if (cfg.unit_admin_level < 1 || cfg.unit_admin_level > 11)
+    p.push_back({"unit_admin_level", "must be an OSM admin_level 1..11"});
+  if (!std::isnan(cfg.total_population) && !(cfg.total_population > 0 && std::isfinite(cfg.total_population)))
+    p.push_back({"total_population", "must be a positive number"});
+  if (!(cfg.default_levels >= 1 && cfg.default_levels <= 200))
+    p.push_back({"default_levels", "must be in 1..200"});
+  if (!(cfg.min_footprint_m2 >= 0 && cfg.min_footprint_m2 <= 10000))
+    p.push_back({"min_footprint_m2", "must be in 0..10000"});
+  if (!(cfg.floor_area_per_person_m2 > 0 && cfg.floor_area_per_person_m2 <= 10000))
+    p.push_back({"floor_area_per_person_m2", "must be in (0, 10000]"});
+  return p;
+}
+
+namespace {
+
+bool tagged(double pop) { return std::isfinite(pop) && pop > 0; }
+
+std::string fmt_int(double x) {
+  std::ostringstream s;
+  s << static_cast<long long>(std::llround(x));
+  return s.str();
+}
+
+}  // namespace
+
+void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
+  const int threads = ctx.thread_count();
+  // 1. Units of demand points, settlements and facilities (point in polygon through a grid of bounding
+  // boxes).
+  std::vector<const detail::MultiPolygon*> polys;
+  for (const auto& u : c.units) polys.push_back(&u.polygons);
+  const detail::PolygonGrid grid(polys);
+  auto unit_of = [&](LonLat p) {
+    const auto ids = grid.containing(p);
+    return ids.empty() ? -1 : static_cast<int>(ids.front());
+  };
+  parallel_for(
+      c.demand.size(), threads, [&](std::size_t i, int) { c.demand[i].unit = unit_of(c.demand[i].pos); },
+      256);
+  for (auto& s : c.settlements) s.unit = unit_of(s.pos);
+  for (auto& f : c.facilities) f.unit = unit_of(f.pos);
+
+  // 2. Nearest settlement of each demand point (any settlement), and nearest *tagged* settlement, preferring
+  // one in
+  //    the point's own unit: a village's population tag usually covers its hamlets and outlying houses.
+  std::vector<int> tagged_settlements;
+  std::vector<char> unit_has_tagged(c.units.size(), 0);
+  for (std::size_t s = 0; s < c.settlements.size(); ++s)
+    if (tagged(c.settlements[s].population)) {
+      tagged_settlements.push_back(static_cast<int>(s));
+      if (c.settlements[s].unit >= 0) unit_has_tagged[static_cast<std::size_t>(c.settlements[s].unit)] = 1;
+    }
+  std::vector<int> nearest_tagged(c.demand.size(), -1);
+  parallel_for(
+      c.demand.size(), threads,
+      [&](std::size_t i, int) {
+        DemandPoint& d = c.demand[i];
+        double best = 1e300;
+        d.settlement = -1;
+        for (std::size_t s = 0; s < c.settlements.size(); ++s) {
+          const double dd = detail::dist2_m2(d.pos, c.settlements[s].pos);
+          if (dd < best) {
+            best = dd;
+            d.settlement = static_cast<int>(s);
+          }
+        }
+        const bool own_unit = d.unit >= 0 && unit_has_tagged[static_cast<std::size_t>(d.unit)];
+        best = 1e300;
+        for (int s : tagged_settlements) {
+          if (own_unit && c.settlements[static_cast<std::size_t>(s)].unit != d.unit) continue;
+          const double dd = detail::dist2_m2(d.pos, c.settlements[static_cast<std::size_t>(s)].pos);
+          if (dd < best) {
+            best = dd;
+            nearest_tagged[i] = s;
+          }
+        }
+      },
+      256);
+
+  // 3. Spread the best totals by floor area.
+  double floor_total = 0;
+  for (const auto& d : c.demand) floor_total += d.floor_area_m2;
+  std::size_t units_tagged = 0;
+  for (const auto& u : c.units) units_tagged += tagged(u.population) ? 1 : 0;
+
+  // Sums a total over groups: group g holds population pop[g] (NaN = untagged); its points share it by floor
+  // area. Points of untagged groups (or of none) get the mean density of the tagged groups.
+  auto spread = [&](const std::vector<int>& group_of, const std::vector<double>& pop,
+                    std::size_t& placed_groups, std::size_t& unplaced_groups) {
+    std::vector<double> floor(pop.size(), 0.0);
+    for (std::size_t i = 0; i < c.demand.size(); ++i)
+      if (group_of[i] >= 0) floor[static_cast<std::size_t>(group_of[i])] += c.demand[i].floor_area_m2;
+    double tp = 0, tf = 0;
+    placed_groups = unplaced_groups = 0;
+    for (std::size_t g = 0; g < pop.size(); ++g) {
+      if (!tagged(pop[g])) continue;
+      if (floor[g] > 0) {
+        tp += pop[g];
+        tf += floor[g];
+        ++placed_groups;
+      } else
+        ++unplaced_groups;
+    }
+    const double density = tf > 0 ? tp / tf : 0.0;
+    for (std::size_t i = 0; i < c.demand.size(); ++i) {
+      DemandPoint& d = c.demand[i];
+      const int g = group_of[i];
+      if (g >= 0 && tagged(pop[static_cast<std::size_t>(g)]) && floor[static_cast<std::size_t>(g)] > 0)
+        d.population =
+            pop[static_cast<std::size_t>(g)] * d.floor_area_m2 / floor[static_cast<std::size_t>(g)];
+      else
+        d.population = density * d.floor_area_m2;
+    }
+  };
+
+  std::size_t placed = 0, unplaced = 0;
+  if (units_tagged > 0 && floor_total > 0) {
+    std::vector<int> group(c.demand.size());
+    std::vector<double> pop;
+    for (const auto& u : c.units) pop.push_back(u.population);
+    for (std::size_t i = 0; i < c.demand.size(); ++i) group[i] = c.demand[i].unit;
+    spread(group, pop, placed, unplaced);
+    c.demand_source = "admin unit population tags (" + std::to_string(units_tagged) + " of " +
+                      std::to_string(c.units.size()) +
+                      " units tagged; others at the tagged units' mean density per m2)";
+    if (unplaced)
+      ctx.warn(std::to_string(unplaced) +
+               " tagged admin units have no residential buildings; their population is not placed");
+  } else if (!tagged_settlements.empty() && floor_total > 0) {
+    std::vector<double> pop;
+    for (const auto& s : c.settlements) pop.push_back(s.population);
+    spread(nearest_tagged, pop, placed, unplaced);
+    c.demand_source = "settlement population tags (" + std::to_string(tagged_settlements.size()) + " of " +
+                      std::to_string(c.settlements.size()) +
+                      " settlements tagged; each building takes its nearest tagged settlement in its unit)";
+    if (unplaced)
+      ctx.warn(std::to_string(unplaced) +
+               " tagged settlements have no nearest residential buildings; their population is not placed");
+  } else if (tagged(cfg.total_population)) {
+    for (auto& d : c.demand)
+      d.population = floor_total > 0 ? cfg.total_population * d.floor_area_m2 / floor_total : 0;
+    c.demand_source = "configured total population (" + fmt_int(cfg.total_population) + ")";
+    if (floor_total <= 0 && !c.demand.empty())
+      ctx.warn("no floor area: the configured total cannot be placed");
+  } else {
+    for (auto& d : c.demand) d.population = d.floor_area_m2 / cfg.floor_area_per_person_m2;
+    c.demand_source = "floor area at " + format_number(cfg.floor_area_per_person_m2) +
+                      " m2 per person (no population tags or configured total found)";
+  }
+
+  // 4. Totals and estimates.
+  c.total_population = 0;
+  for (auto& s : c.settlements) s.population_est = 0;
+  for (auto& u : c.units) u.population_est = 0;
+  for (const auto& d : c.demand) {
+    c.total_population += d.population;
+    if (d.settlement >= 0)
+      c.settlements[static_cast<std::size_t>(d.settlement)].population_est += d.population;
+    if (d.unit >= 0) c.units[static_cast<std::size_t>(d.unit)].population_est += d.population;
+  }
+}
+
+}  // namespace cs
