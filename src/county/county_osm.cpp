@@ -398,6 +398,7 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   };
   if (boundary) {
     c.name = boundary->name;
+    c.name_zh = boundary->name_zh;
     c.boundary = boundary->mp;
     c.boundary_osm_id = boundary->id;
     c.boundary_admin_level = boundary->level;

@@ -119,7 +119,8 @@ std::vector<Problem> validate(const CountyConfig& cfg);
 
 struct County {
   std::string name;
-  std::string source;  // input file name
+  std::string name_zh;  // name:zh of the county boundary when tagged
+  std::string source;   // input file name
   std::vector<Settlement> settlements;
   int seat = -1;
   std::vector<AdminUnit> units;

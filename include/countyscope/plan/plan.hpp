@@ -1,12 +1,14 @@
 // The plan driver (STYLE P9): reads as a list of named, timed passes over one PlanState.
 //
 //   load county (OSM) -> build road graph -> snap places -> travel-time matrices
-//     -> access/equity/audit -> structure -> siting -> flows -> scenarios -> results JSON + GeoPackage + CSV + report
+//     -> access/equity/audit -> structure -> siting -> flows -> scenarios -> results JSON + GeoPackage + CSV
+//     + report
 //
-// Each capability contributes one pass function `void pass_NAME(PlanState&, Context&)` (src/plan/pass_NAME.cpp) that
-// reads its TOML section from state.config ("[access]", "[locate]", ...), adds its section to state.doc["sections"],
-// its map layers to state.doc["layers"] (GeoJSON FeatureCollections the report draws) and state.layers (GeoPackage),
-// and its tables to state.csv. Outputs are deterministic: equal inputs and seed give byte-identical files.
+// Each capability contributes one pass function `void pass_NAME(PlanState&, Context&)`
+// (src/plan/pass_NAME.cpp) that reads its TOML section from state.config ("[access]", "[locate]", ...), adds
+// its section to state.doc["sections"], its map layers to state.doc["layers"] (GeoJSON FeatureCollections the
+// report draws) and state.layers (GeoPackage), and its tables to state.csv. Outputs are deterministic: equal
+// inputs and seed give byte-identical files.
 //
 // Example:
 //   cs::PlanConfig cfg;  cfg.osm_path = "county.osm.pbf";
@@ -17,9 +19,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <countyscope/core/context.hpp>
+#include <countyscope/core/error.hpp>
 #include <countyscope/core/matrix.hpp>
 #include <countyscope/county/county.hpp>
 #include <countyscope/io/gpkg.hpp>
@@ -31,28 +35,47 @@ namespace cs {
 
 struct PlanConfig {
   std::string osm_path;
-  std::string config_path;     // optional TOML (plan.toml); sections [network] [county] [snap] [access] ...
-  std::string config_text;     // its contents (filled by load_plan_config)
+  std::string config_path;  // optional TOML (plan.toml); sections [network] [county] [snap] [access] ...
+  std::string config_text;  // its contents (filled by load_plan_config)
   NetworkConfig network = default_network_config(Profile::kCar);
   CountyConfig county;
   SnapOptions snap;
-  double matrix_cutoff_s = 0;  // 0 = no cutoff
-  bool timings = false;        // include pass timings in outputs (makes them run-dependent)
-  std::vector<std::string> skip;  // pass names to skip
+  double matrix_cutoff_s = 0;     // 0 = no cutoff
+  bool timings = false;           // include pass timings in outputs (makes them run-dependent)
+  std::vector<std::string> skip;  // pass names to skip (plan_skippable_passes())
+  // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
+  // an unknown name is a UsageError listing the valid ones.
+  std::vector<std::string> service_types;
+  // Demand points drawn in the results document (the report); above this they are aggregated to a grid there.
+  // The GeoPackage and CSV always keep every point.
+  std::size_t demand_layer_max = 20000;
 };
-// Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid ones.
+// Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid
+// ones. Sections: [plan] [network] [county] [snap] [matrix]; capability sections ([access] [locate] [flows]
+// [structure] [scenarios]) are kept in cfg.config_text for their passes. Relative paths are relative to the
+// TOML file.
 void load_plan_config(const std::string& path, PlanConfig& cfg);
+// Same, from text (file_label names it in errors).
+void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);
+// Names accepted by PlanConfig::skip.
+const std::vector<std::string>& plan_skippable_passes();
+// Problems with a config as a whole ({option, message}); empty = valid.
+std::vector<Problem> validate(const PlanConfig& cfg);
 
 struct PlanState {
   PlanConfig cfg;
   County county;
-  NetworkBuild car;                  // car network (the default for matrices)
+  NetworkBuild car;  // car network (the default for matrices)
   std::vector<Snap> demand_snaps, facility_snaps, settlement_snaps;
-  TimeMatrix demand_to_facility;     // all demand points x all facilities, seconds (car)
+  TimeMatrix demand_to_facility;  // all demand points x all facilities, seconds (car)
   TimeMatrix settlement_to_settlement;
-  TimeMatrix demand_to_settlement;   // all demand points x all settlements, seconds (car)
-  Json doc;                          // results document (see schemas/results.schema.json)
-  std::vector<VectorLayer> layers;   // GeoPackage layers
+  TimeMatrix demand_to_settlement;    // all demand points x all settlements, seconds (car)
+  TimeMatrix settlement_to_facility;  // all settlements x all facilities, seconds (car)
+  TimeMatrix facility_to_facility;    // all facilities x all facilities, seconds (car)
+  std::vector<std::uint16_t>
+      service_types;                       // indices into county.services of cfg.service_types (all if empty)
+  Json doc;                                // results document (see schemas/results.schema.json)
+  std::vector<VectorLayer> layers;         // GeoPackage layers
   std::map<std::string, std::string> csv;  // CSV file name -> content
 };
 

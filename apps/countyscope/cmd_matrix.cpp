@@ -1,0 +1,120 @@
+// countyscope matrix: travel times between two point files on a saved graph (snapped onto the nearest edge,
+// with access legs), as a long or wide CSV. Empty time = no path (or beyond --cutoff).
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/io/csv.hpp>
+#include <countyscope/io/output.hpp>
+#include <countyscope/network/graph_io.hpp>
+#include <countyscope/network/routing.hpp>
+#include <countyscope/network/snap.hpp>
+
+#include "command.hpp"
+
+namespace {
+
+struct MatrixCliOptions {
+  std::string graph, from, to, out, format = "long";
+  double cutoff_s = 0, far_m = 500, connector_kmh = 5;
+};
+
+struct Points {
+  std::vector<std::string> id;
+  std::vector<cs::LonLat> pos;
+};
+
+Points read_points(const std::string& path) {
+  const cs::CsvTable t = cs::read_csv(path);
+  const std::size_t ci = t.column("id"), cx = t.column("lon"), cy = t.column("lat");
+  Points p;
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const double lon = t.number(r, cx), lat = t.number(r, cy);
+    if (lon < -180 || lon > 180) throw cs::InputError(path, t.where(r), "lon", "out of range [-180, 180]");
+    if (lat < -90 || lat > 90) throw cs::InputError(path, t.where(r), "lat", "out of range [-90, 90]");
+    p.id.push_back(t.text(r, ci));
+    p.pos.push_back({lon, lat});
+  }
+  if (p.id.empty())
+    throw cs::InputError(path, "", "", "no points (expected columns id,lon,lat and at least one row)");
+  return p;
+}
+
+// Seconds rounded to the millisecond (the graph's unit); +inf stays and is written as an empty cell.
+double secs(float t) {
+  return std::isfinite(t) ? std::round(static_cast<double>(t) * 1000.0) / 1000.0 : static_cast<double>(t);
+}
+
+int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
+  const cs::RoadGraph g = cs::load_graph(o.graph);
+  const Points a = read_points(o.from), b = read_points(o.to);
+  const cs::SnapIndex index(g);
+  cs::SnapOptions so;
+  so.far_threshold_m = o.far_m;
+  so.connector_speed_kmh = o.connector_kmh;
+  const auto sa = index.snap_all(a.pos, so, rt.ctx.thread_count());
+  const auto sb = index.snap_all(b.pos, so, rt.ctx.thread_count());
+  std::size_t far = 0;
+  for (const auto* v : {&sa, &sb})
+    for (const auto& s : *v) far += s.far ? 1 : 0;
+  if (far)
+    rt.ctx.warn(std::to_string(far) + " points lie more than " + cs::format_number(o.far_m) +
+                " m from a road");
+  cs::MatrixOptions mo;
+  if (o.cutoff_s > 0) mo.cutoff_s = o.cutoff_s;
+  const cs::TimeMatrix m = cs::travel_time_matrix(g, sa, sb, mo, rt.ctx);
+  std::string text;
+  if (o.format == "long") {
+    cs::CsvWriter w({"from_id", "to_id", "time_s"});
+    for (std::size_t i = 0; i < m.rows(); ++i)
+      for (std::size_t j = 0; j < m.cols(); ++j) w.cell(a.id[i]).cell(b.id[j]).cell(secs(m(i, j))).end_row();
+    text = w.str();
+  } else {
+    std::vector<std::string> header = {"from_id"};
+    header.insert(header.end(), b.id.begin(), b.id.end());
+    cs::CsvWriter w(header);
+    for (std::size_t i = 0; i < m.rows(); ++i) {
+      w.cell(a.id[i]);
+      for (std::size_t j = 0; j < m.cols(); ++j) w.cell(secs(m(i, j)));
+      w.end_row();
+    }
+    text = w.str();
+  }
+  cs::write_file_atomic(o.out, text);
+  rt.ctx.info("matrix " + std::to_string(m.rows()) + " x " + std::to_string(m.cols()) + " written to " +
+              o.out);
+  return 0;
+}
+
+cs::cli::CommandRegistration reg{
+    "matrix", 40, [](CLI::App& app, cs::cli::Runtime& rt) {
+      auto* sub =
+          app.add_subcommand("matrix", "Travel times between two point files on a saved graph")
+              ->footer(
+                  "Example:\n  countyscope network --osm county.osm.pbf --out county.csgraph\n"
+                  "  countyscope matrix --graph county.csgraph --from villages.csv --to clinics.csv "
+                  "--out times.csv --cutoff 3600\n"
+                  "Point files: CSV with columns id,lon,lat (WGS-84). Output: from_id,to_id,time_s (long) or "
+                  "one column per destination (wide); empty time = no path.");
+      auto o = std::make_shared<MatrixCliOptions>();
+      sub->add_option("--graph", o->graph, "graph file from `countyscope network --out`")->required();
+      sub->add_option("--from", o->from, "origins CSV (id,lon,lat)")->required();
+      sub->add_option("--to", o->to, "destinations CSV (id,lon,lat)")->required();
+      sub->add_option("--out", o->out, "output CSV")->required();
+      sub->add_option("--cutoff", o->cutoff_s, "seconds; longer trips are reported as no path")
+          ->check(CLI::NonNegativeNumber);
+      sub->add_option("--format", o->format, "long or wide")
+          ->check(CLI::IsMember({"long", "wide"}))
+          ->capture_default_str();
+      sub->add_option("--far-m", o->far_m, "flag points farther than this from a road (metres)")
+          ->check(CLI::PositiveNumber)
+          ->capture_default_str();
+      sub->add_option("--connector-kmh", o->connector_kmh,
+                      "speed of the access leg from a point to its road (km/h)")
+          ->check(CLI::PositiveNumber)
+          ->capture_default_str();
+      sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
+    }};
+
+}  // namespace

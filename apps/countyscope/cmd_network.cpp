@@ -1,0 +1,97 @@
+// countyscope network: build the road graph of an OSM extract for a profile; print its facts (with the county
+// model's) and/or save it for `countyscope matrix`.
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/county/county.hpp>
+#include <countyscope/network/graph_io.hpp>
+#include <countyscope/network/osm_network.hpp>
+
+#include "command.hpp"
+
+namespace {
+
+struct NetworkOptions {
+  std::string osm, profile = "car", out, seat, services;
+  bool stats = false;
+};
+
+std::string fixed(double x, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, x);
+  return buf;
+}
+
+int run(const NetworkOptions& o, cs::cli::Runtime& rt) {
+  const cs::Profile profile = cs::parse_profile(o.profile);
+  if (!o.stats && o.out.empty()) throw cs::UsageError("nothing to do: give --stats and/or --out FILE");
+  cs::CountyConfig ccfg;
+  ccfg.seat = o.seat;
+  ccfg.service_table = o.services;
+  if (!o.services.empty()) (void)cs::load_service_table(o.services);  // fail before the slow part
+  const cs::NetworkBuild nb = cs::build_network(o.osm, cs::default_network_config(profile), rt.ctx);
+  if (o.stats) {
+    const cs::County c = cs::load_county_osm(o.osm, ccfg, rt.ctx);
+    const auto& s = nb.stats;
+    std::ostringstream out;
+    out << "network (" << cs::profile_name(profile) << ")\n";
+    out << "  nodes: " << s.nodes << "\n  arcs: " << s.arcs << "\n  edges: " << s.edges << "\n";
+    out << "  km of road: " << fixed(s.km_total, 1) << "\n";
+    for (std::size_t k = 0; k < s.km_by_class.size(); ++k)
+      if (s.km_by_class[k] > 0)
+        out << "    " << cs::road_class_name(static_cast<cs::RoadClass>(k)) << ": "
+            << fixed(s.km_by_class[k], 1) << "\n";
+    out << "  largest strongly connected component: " << fixed(100.0 * s.largest_scc_share, 2) << " % of "
+        << s.nodes_before_scc << " nodes (" << s.components << " components; dropped "
+        << (s.nodes_before_scc - s.nodes) << " nodes, " << fixed(s.km_dropped_scc, 1) << " km)\n";
+    out << "  graph memory: " << fixed(static_cast<double>(nb.graph.memory_bytes()) / 1e6, 2) << " MB\n";
+    out << "county " << c.name << "\n";
+    out << "  seat: " << c.settlements[static_cast<std::size_t>(c.seat)].name << " (" << c.seat_rule << ")\n";
+    std::map<std::string, int> tiers;
+    for (const auto& st : c.settlements) ++tiers[std::string(cs::tier_name(st.tier))];
+    out << "  settlements: " << c.settlements.size() << " (seat " << tiers["seat"] << ", town "
+        << tiers["town"] << ", village " << tiers["village"] << ")\n";
+    out << "  admin units: " << c.units.size() << "\n";
+    std::vector<int> by(c.services.types.size(), 0);
+    for (const auto& f : c.facilities) ++by[f.service];
+    out << "  facilities: " << c.facilities.size() << "\n";
+    for (std::size_t t = 0; t < by.size(); ++t)
+      out << "    " << c.services.types[t].name << ": " << by[t] << "\n";
+    out << "  demand points: " << c.demand.size() << " (of " << c.buildings_total << " buildings)\n";
+    out << "  total population: " << std::llround(c.total_population) << " (" << c.demand_source << ")\n";
+    std::fputs(out.str().c_str(), stdout);
+  }
+  if (!o.out.empty()) {
+    cs::save_graph(nb.graph, o.out);
+    rt.ctx.info("graph written to " + o.out);
+  }
+  return 0;
+}
+
+cs::cli::CommandRegistration reg{
+    "network", 30, [](CLI::App& app, cs::cli::Runtime& rt) {
+      auto* sub =
+          app.add_subcommand("network", "Build a county's road graph; print its facts or save it")
+              ->footer(
+                  "Examples:\n  countyscope network --osm data/sample/liechtenstein-2024-03-04.osm.pbf "
+                  "--stats\n"
+                  "  countyscope network --osm county.osm.pbf --profile walk --out county.walk.csgraph");
+      auto o = std::make_shared<NetworkOptions>();
+      sub->add_option("--osm", o->osm, "OSM extract (.osm.pbf or .osm)")->required();
+      sub->add_option("--profile", o->profile, "car or walk")->capture_default_str();
+      sub->add_flag(
+          "--stats", o->stats,
+          "print nodes, arcs, km by class, largest SCC share, settlements by tier, facilities by type, "
+          "demand points and population");
+      sub->add_option("--out", o->out, "save the graph (binary .csgraph) for `countyscope matrix`");
+      sub->add_option("--seat", o->seat, "seat name for --stats (default: from the county boundary)");
+      sub->add_option("--services", o->services, "service table TOML for --stats");
+      sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
+    }};
+
+}  // namespace

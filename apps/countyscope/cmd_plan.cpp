@@ -1,0 +1,89 @@
+// countyscope plan / demo: the plan driver on a county's OSM extract (or the bundled sample) -> results.json,
+// county.gpkg, CSV tables and report.html in one output directory, written atomically.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <countyscope/core/context.hpp>
+#include <countyscope/network/osm_network.hpp>
+#include <countyscope/plan/plan.hpp>
+
+#include "command.hpp"
+
+namespace {
+
+struct PlanOptions {
+  std::string osm, config, out, seat, services, profile;
+  std::vector<std::string> service_types, skip;
+  double cutoff_s = -1;
+  bool timings = false;
+};
+
+void add_common(CLI::App* sub, PlanOptions& o) {
+  sub->add_option("--config", o.config,
+                  "plan TOML ([plan] [network] [county] [snap] [matrix] ...; docs/county.md)");
+  sub->add_option("--seat", o.seat,
+                  "name of the county seat (default: admin_centre/capital of the county boundary)");
+  sub->add_option("--services", o.services, "service table TOML replacing data/config/services.toml");
+  sub->add_option("--service", o.service_types,
+                  "service type with a nearest-facility time column (repeatable; default all)");
+  sub->add_option("--profile", o.profile, "network profile for travel times: car or walk (default car)");
+  sub->add_option("--cutoff", o.cutoff_s, "travel-time cutoff in seconds (pairs beyond it have no time)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--skip", o.skip, "passes to skip (e.g. report)");
+  sub->add_flag("--timings", o.timings, "record pass timings in results.json (makes outputs run-dependent)");
+}
+
+int run(const PlanOptions& o, cs::cli::Runtime& rt) {
+  cs::PlanConfig cfg;
+  cfg.osm_path = o.osm;
+  if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
+  // Command-line options override the TOML.
+  if (!o.profile.empty()) {
+    const cs::Profile p = cs::parse_profile(o.profile);
+    if (p != cfg.network.profile) cfg.network = cs::default_network_config(p);
+  }
+  if (!o.seat.empty()) cfg.county.seat = o.seat;
+  if (!o.services.empty()) cfg.county.service_table = o.services;
+  if (!o.service_types.empty()) cfg.service_types = o.service_types;
+  if (!o.skip.empty()) cfg.skip = o.skip;
+  if (o.cutoff_s >= 0) cfg.matrix_cutoff_s = o.cutoff_s;
+  if (o.timings) cfg.timings = true;
+  cs::PlanState st = cs::run_plan(cfg, rt.ctx);
+  cs::write_plan_outputs(st, o.out, rt.ctx);
+  return 0;
+}
+
+cs::cli::CommandRegistration reg_demo{
+    "demo", 10, [](CLI::App& app, cs::cli::Runtime& rt) {
+      auto* sub = app.add_subcommand("demo", "Plan the bundled sample county (Liechtenstein, OSM 2024-03-04)")
+                      ->footer(
+                          "Example:\n  countyscope demo --out out/demo\n"
+                          "Writes results.json, county.gpkg, *.csv and report.html into the directory.");
+      auto o = std::make_shared<PlanOptions>();
+      o->out = "out/demo";
+      sub->add_option("--out", o->out, "output directory")->capture_default_str();
+      add_common(sub, *o);
+      sub->final_callback([o, &rt] {
+        o->osm = cs::resource_path("data/sample/liechtenstein-2024-03-04.osm.pbf");
+        rt.exit_code = run(*o, rt);
+      });
+    }};
+
+cs::cli::CommandRegistration reg_plan{
+    "plan", 20, [](CLI::App& app, cs::cli::Runtime& rt) {
+      auto* sub = app.add_subcommand(
+                         "plan", "Plan a county from its OSM extract: network, places, travel times, outputs")
+                      ->footer(
+                          "Example:\n  countyscope plan --osm data/sample/liechtenstein-2024-03-04.osm.pbf "
+                          "--config plan.toml --out out/li\n"
+                          "Cut your county first: osmium extract -p boundary.geojson china.osm.pbf -o "
+                          "county.osm.pbf");
+      auto o = std::make_shared<PlanOptions>();
+      sub->add_option("--osm", o->osm, "the county's OSM extract (.osm.pbf or .osm)")->required();
+      sub->add_option("--out", o->out, "output directory (written atomically)")->required();
+      add_common(sub, *o);
+      sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
+    }};
+
+}  // namespace

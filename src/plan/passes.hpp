@@ -1,0 +1,51 @@
+// The plan passes (private). Each capability adds `void pass_NAME(PlanState&, Context&)` here, its
+// src/plan/pass_NAME.cpp, and one line in run_plan (plan.cpp). A pass reads its TOML section from
+// st.cfg.config_text, adds st.doc["sections"][NAME], map layers to st.doc["layers"] (GeoJSON) and st.layers
+// (GeoPackage), and tables to st.csv. Keep outputs deterministic (sorted, seeded).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/results.hpp>
+#include <countyscope/plan/plan.hpp>
+
+namespace cs::detail {
+
+// Spine passes (pass_base.cpp).
+void pass_load_county(PlanState& st, Context& ctx);
+void pass_build_network(PlanState& st, Context& ctx);
+void pass_snap(PlanState& st, Context& ctx);
+void pass_matrices(PlanState& st, Context& ctx);
+// sections.network / sections.county, the base layers and CSV files (outputs.cpp).
+void pass_outputs(PlanState& st, Context& ctx);
+
+// A map layer written both to the GeoPackage (VectorLayer) and to the results document (GeoJSON).
+class DualLayer {
+ public:
+  DualLayer(std::string name, GeomType geom, std::vector<FieldDef> fields);
+  void add_point(LonLat p, std::vector<FieldValue> values);
+  void add_line(const std::vector<LonLat>& pts, std::vector<FieldValue> values);
+  void add_multipolygon(const std::vector<std::vector<std::vector<LonLat>>>& mp,
+                        std::vector<FieldValue> values);
+  // Properties written to the results document (default all; the GeoPackage always gets all).
+  void json_fields(std::vector<std::string> names) { json_fields_ = std::move(names); }
+  // json = false keeps the layer out of the results document (GeoPackage only).
+  void finish(PlanState& st, bool json = true);
+  [[nodiscard]] std::size_t size() const noexcept { return gpkg_.wkt.size(); }
+
+ private:
+  void add(std::string wkt, Json geometry, std::vector<FieldValue> values);
+  VectorLayer gpkg_;
+  Json features_ = Json::array();
+  std::vector<std::string> json_fields_;
+};
+
+Json coord_json(LonLat p);
+// FieldValue -> JSON (null for monostate and non-finite numbers).
+Json field_json(const FieldValue& v);
+// A finite double, else null.
+FieldValue real_or_null(double x);
+
+}  // namespace cs::detail

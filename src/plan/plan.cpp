@@ -1,0 +1,37 @@
+// run_plan reads as the list of its passes (STYLE P9), each under a scoped timer (the report's run profile).
+#include <algorithm>
+
+#include <countyscope/plan/plan.hpp>
+
+#include "passes.hpp"
+
+namespace cs {
+
+namespace {
+bool skipped(const PlanConfig& cfg, std::string_view pass) {
+  return std::find(cfg.skip.begin(), cfg.skip.end(), pass) != cfg.skip.end();
+}
+}  // namespace
+
+PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
+  throw_if_problems(validate(cfg), "plan config");
+  PlanState st;
+  st.cfg = cfg;
+  st.doc = new_results_document("plan");
+  ctx.timers.clear();
+
+  // The spine: the county (places, facilities, people) on its road network, and travel times between them.
+  timed(ctx, "load_county", [&] { detail::pass_load_county(st, ctx); });
+  timed(ctx, "build_network", [&] { detail::pass_build_network(st, ctx); });
+  timed(ctx, "snap", [&] { detail::pass_snap(st, ctx); });
+  timed(ctx, "matrices", [&] { detail::pass_matrices(st, ctx); });
+  // sections.network / sections.county, the base map layers and CSV tables.
+  timed(ctx, "outputs", [&] { detail::pass_outputs(st, ctx); });
+
+  // Capabilities add their passes here, in this order, each skippable by name:
+  //   if (!skipped(st.cfg, "access")) timed(ctx, "access", [&] { detail::pass_access(st, ctx); });
+  (void)skipped;
+  return st;
+}
+
+}  // namespace cs

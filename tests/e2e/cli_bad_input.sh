@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Bad input: one line on stderr, exit 1 (data) or 2 (usage), and no output file or directory left behind.
+source "$(dirname "$0")/lib.sh"
+
+: >"$T/empty.osm.pbf"
+head -c 1000000 "$SAMPLE" >"$T/truncated.osm.pbf"
+printf 'id,lon,lat\n1,2,3\n' >"$T/not-osm.osm.pbf"
+cp "$T/not-osm.osm.pbf" "$T/not-osm.csv"
+printf 'id,lon,lat\n1,9.52,47.14\n' >"$T/pts.csv"
+printf 'id,x,y\n1,9.52,47.14\n' >"$T/badpts.csv"
+printf '[county]\nseet = "Vaduz"\n' >"$T/bad.toml"
+
+# check NAME EXPECTED_RC PATTERN OUTPUT -- command...
+check() {
+  local name=$1 want=$2 pat=$3 out=$4
+  shift 5
+  "$@" >/dev/null 2>"$T/err"
+  local rc=$? lines
+  lines=$(wc -l <"$T/err")
+  if [ "$rc" != "$want" ]; then fail "$name: exit $rc, expected $want: $(cat "$T/err")"; return; fi
+  if [ "$lines" != 1 ]; then fail "$name: $lines lines on stderr:"; cat "$T/err" >&2; return; fi
+  grep -qE "$pat" "$T/err" || { fail "$name: message '$(cat "$T/err")' lacks /$pat/"; return; }
+  if [ -e "$out" ] || ls -a "$(dirname "$out")" | grep -q "staging\|\.tmp-"; then fail "$name: output left behind"; return; fi
+  ok "$name: $(cat "$T/err")"
+}
+O=$T/out
+check "empty file" 1 "empty.osm.pbf.*empty file" "$O" -- "$CS" -q plan --osm "$T/empty.osm.pbf" --out "$O"
+check "truncated PBF" 1 "truncated.osm.pbf" "$O" -- "$CS" -q plan --osm "$T/truncated.osm.pbf" --out "$O"
+check "non-OSM file" 1 "not-osm.osm.pbf.*not a readable OSM file" "$O" -- "$CS" -q plan --osm "$T/not-osm.osm.pbf" --out "$O"
+check "non-OSM suffix" 1 "not-osm.csv" "$O" -- "$CS" -q plan --osm "$T/not-osm.csv" --out "$O"
+check "missing file" 1 "nope.osm.pbf" "$O" -- "$CS" -q plan --osm "$T/nope.osm.pbf" --out "$O"
+check "no roads" 1 "tiny-county.osm.*road" "$O" -- "$CS" -q plan --osm data/fixtures/tiny-county.osm --out "$O"
+check "seat not found" 2 "seat 'Vaduzz'.*closest names: Vaduz" "$O" -- "$CS" -q plan --osm "$SAMPLE" --seat Vaduzz --out "$O"
+check "unknown profile" 2 "profile 'bike'.*car, walk" "$O" -- "$CS" -q plan --osm "$SAMPLE" --profile bike --out "$O"
+check "unknown profile (network)" 2 "profile 'bike'.*car, walk" "$T/g" -- "$CS" -q network --osm "$SAMPLE" --profile bike --out "$T/g"
+check "unknown service type" 2 "service type 'hopsital'.*hospital" "$O" -- "$CS" -q plan --osm "$SAMPLE" --service hopsital --out "$O"
+check "unknown config key" 1 "bad.toml.*county.seet.*valid keys" "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/bad.toml" --out "$O"
+check "empty file (network)" 1 "empty.osm.pbf.*empty" "$T/g" -- "$CS" -q network --osm "$T/empty.osm.pbf" --stats --out "$T/g"
+check "matrix: not a graph" 1 "pts.csv" "$T/m.csv" -- "$CS" -q matrix --graph "$T/pts.csv" --from "$T/pts.csv" --to "$T/pts.csv" --out "$T/m.csv"
+"$CS" -q network --osm "$SAMPLE" --out "$T/g.csgraph" 2>/dev/null
+check "matrix: missing column" 1 "badpts.csv.*lon.*columns are" "$T/m.csv" -- "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/badpts.csv" --to "$T/pts.csv" --out "$T/m.csv"
+# Without --quiet a failing first pass still prints exactly one line.
+check "empty file, not quiet" 1 "error" "$O" -- "$CS" plan --osm "$T/empty.osm.pbf" --out "$O"
+finish

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `countyscope demo` writes results.json, county.gpkg (ogrinfo lists its layers), CSV tables and report.html;
+# two runs give byte-identical files.
+source "$(dirname "$0")/lib.sh"
+
+"$CS" -q demo --out "$T/a" 2>"$T/err" || { cat "$T/err"; fail "demo exit code $?"; finish; }
+for f in results.json county.gpkg settlements.csv facilities.csv demand.csv admin_units.csv settlement_times.csv; do
+  [ -s "$T/a/$f" ] && ok "$f written" || fail "$f missing"
+done
+if [ -f src/report/CMakeLists.txt ]; then
+  [ -s "$T/a/report.html" ] && ok "report.html written" || fail "report.html missing"
+fi
+ls -a "$T" | grep -q staging && fail "staging directory left behind"
+
+layers=$(ogrinfo -ro -q "$T/a/county.gpkg" | sed -E 's/^[0-9]+: ([a-z_]+).*/\1/' | sort | tr '\n' ' ')
+for l in admin_units demand facilities roads settlements snapped_points; do
+  echo "$layers" | grep -qw "$l" && ok "layer $l" || fail "layer $l missing (got: $layers)"
+done
+n=$(ogrinfo -ro -so "$T/a/county.gpkg" settlements | sed -n 's/^Feature Count: //p')
+[ "$n" = 41 ] && ok "41 settlements in the GeoPackage" || fail "settlement feature count $n"
+
+python3 - "$T/a/results.json" <<'PY' || fail "results.json content"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "countyscope.results" and d["kind"] == "plan", d.get("schema")
+assert any("OpenStreetMap" in a for a in d["attribution"])
+c, n = d["sections"]["county"], d["sections"]["network"]
+assert c["seat"] == "Vaduz", c["seat"]
+assert c["settlements_by_tier"] == {"seat": 1, "town": 1, "village": 39}, c["settlements_by_tier"]
+assert c["admin_units"] == 11
+assert "settlement population tags" in c["demand_source"]
+assert abs(c["total_population"] - 40158) < 1
+assert 0.97 < n["scc_share"] < 1.0, n["scc_share"]
+assert n["nodes"] > 3000 and n["arcs"] > n["nodes"]
+for layer in ("roads", "settlements", "facilities", "demand", "admin_units"):
+    fc = d["layers"][layer]
+    assert fc["type"] == "FeatureCollection" and fc["features"], layer
+seat = [f for f in d["layers"]["settlements"]["features"] if f["properties"]["tier"] == "seat"][0]
+assert seat["properties"]["time_to_seat_s"] < 120, seat["properties"]
+times = [f["properties"]["time_to_seat_s"] for f in d["layers"]["settlements"]["features"]]
+assert all(t is None or 0 <= t < 3600 for t in times), times
+assert sum(t is not None for t in times) >= 35
+assert "timings" not in d.get("meta", {})
+print("ok: results.json facts")
+PY
+
+"$CS" -q demo --out "$T/b" 2>/dev/null || fail "second demo run"
+for f in $(cd "$T/a" && ls); do
+  cmp -s "$T/a/$f" "$T/b/$f" && ok "$f identical on two runs" || fail "$f differs between two runs"
+done
+finish

@@ -1,0 +1,108 @@
+// plan.toml parsing: effective values, and errors that name file, line and key and list the valid keys.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/plan/plan.hpp>
+
+namespace {
+
+std::string error_of(std::string_view text) {
+  cs::PlanConfig cfg;
+  try {
+    cs::parse_plan_config(text, "dir/plan.toml", cfg);
+  } catch (const cs::Error& e) {
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(PlanConfig, DefaultsAndOverrides) {
+  cs::PlanConfig cfg;
+  EXPECT_EQ(cfg.network.profile, cs::Profile::kCar);
+  EXPECT_GT(cfg.network.speed_kmh[static_cast<std::size_t>(cs::RoadClass::kPrimary)], 0.0f);
+  cs::parse_plan_config(R"(
+[plan]
+skip = ["report"]
+timings = true
+service_types = ["hospital", "primary_school"]
+[network]
+profile = "walk"
+[network.speed_kmh]
+footway = 4.5
+[county]
+seat = "Schaan"
+unit_admin_level = 7
+total_population = 39000
+services = "my-services.toml"
+[snap]
+far_threshold_m = 250
+[matrix]
+cutoff_s = 3600
+[access]
+anything = "belongs to the access pass"
+)",
+                        "dir/plan.toml", cfg);
+  EXPECT_EQ(cfg.skip, std::vector<std::string>{"report"});
+  EXPECT_TRUE(cfg.timings);
+  EXPECT_EQ(cfg.service_types.size(), 2u);
+  EXPECT_EQ(cfg.network.profile, cs::Profile::kWalk);
+  EXPECT_FLOAT_EQ(cfg.network.speed_kmh[static_cast<std::size_t>(cs::RoadClass::kFootway)], 4.5f);
+  EXPECT_EQ(cfg.county.seat, "Schaan");
+  EXPECT_EQ(cfg.county.unit_admin_level, 7);
+  EXPECT_EQ(cfg.county.total_population, 39000.0);
+  EXPECT_EQ(cfg.county.service_table, "dir/my-services.toml");  // relative to the TOML file
+  EXPECT_EQ(cfg.snap.far_threshold_m, 250.0);
+  EXPECT_EQ(cfg.matrix_cutoff_s, 3600.0);
+  EXPECT_NE(cfg.config_text.find("[access]"), std::string::npos);
+  EXPECT_TRUE(cs::validate(cfg).empty());
+}
+
+TEST(PlanConfig, ErrorsNameFileLineAndKey) {
+  EXPECT_EQ(
+      error_of("[contry]\nseat = 'x'\n"),
+      "dir/plan.toml: line 1, field 'contry': unknown section; valid sections: plan, network, county, snap, "
+      "matrix, access, locate, flows, structure, scenarios");
+  const std::string e1 = error_of("[county]\nseet = 'Vaduz'\n");
+  EXPECT_NE(e1.find("dir/plan.toml: line 2, field 'county.seet': unknown key; valid keys in [county]: seat,"),
+            std::string::npos)
+      << e1;
+  const std::string e2 = error_of("[county]\nunit_admin_level = 'eight'\n");
+  EXPECT_NE(e2.find("field 'county.unit_admin_level': expected an integer"), std::string::npos) << e2;
+  const std::string e3 = error_of("[snap]\nfar_threshold_m = -5\n");
+  EXPECT_NE(e3.find("field 'snap.far_threshold_m': value -5"), std::string::npos) << e3;
+  const std::string e4 = error_of("[network]\nprofile = 'bike'\n");
+  EXPECT_NE(e4.find("field 'network.profile': unknown profile 'bike'; expected one of: car, walk"),
+            std::string::npos)
+      << e4;
+  const std::string e5 = error_of("[plan]\nskip = ['acess']\n");
+  EXPECT_NE(e5.find("unknown pass 'acess'; valid: report, access"), std::string::npos) << e5;
+  const std::string e6 = error_of("[network.speed_kmh]\nhighway = 3\n");
+  EXPECT_NE(
+      e6.find("field 'network.speed_kmh.highway': unknown key; valid keys in [network.speed_kmh]: motorway"),
+      std::string::npos)
+      << e6;
+  const std::string e7 = error_of("[county\n");
+  EXPECT_NE(e7.find("dir/plan.toml: line 1"), std::string::npos) << e7;
+  const std::string e8 = error_of("county = 3\n");
+  EXPECT_NE(e8.find("field 'county': expected a [county] section"), std::string::npos) << e8;
+}
+
+TEST(PlanConfig, MissingFileIsIoError) {
+  cs::PlanConfig cfg;
+  EXPECT_THROW(cs::load_plan_config("/nonexistent/plan.toml", cfg), cs::IoError);
+}
+
+TEST(PlanConfig, ValidateListsProblems) {
+  cs::PlanConfig cfg;
+  cfg.skip = {"nope"};
+  cfg.county.default_levels = 0;
+  const auto p = cs::validate(cfg);
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].option, "county.default_levels");
+  EXPECT_EQ(p[1].option, "plan.skip");
+}
+
+}  // namespace
