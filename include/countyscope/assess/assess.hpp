@@ -1,0 +1,174 @@
+// The national assessment driver: county table (CSV or .csv.gz) + indicator system (TOML) -> entropy weights,
+// TOPSIS scores, dimension scores, coupling coordination, obstacles, equity decompositions, spatial
+// statistics, GeoDetector, spatial Markov 2010->2020 and county-town typing -> one results section
+// (docs/assess.md).
+//
+// Example:
+//   cs::assess::AssessConfig cfg;
+//   cfg.counties = "data/china/county_features_2020.csv.gz";
+//   cfg.indicators = "data/config/integration.toml";
+//   cfg.centres = "data/china/county_centres.csv.gz";
+//   cs::assess::AssessResult r = cs::assess::run_assess(cfg, ctx);
+//   cs::Json section = cs::assess::to_json(r);
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <countyscope/assess/methods.hpp>
+#include <countyscope/assess/spatial.hpp>
+#include <countyscope/core/context.hpp>
+#include <countyscope/core/error.hpp>
+#include <countyscope/io/csv.hpp>
+#include <countyscope/io/results.hpp>
+
+namespace cs::assess {
+
+// Reads a CSV file, plain or gzip-compressed (by the .gz suffix or the gzip magic bytes).
+CsvTable read_table(const std::string& path);
+
+// An arithmetic formula over columns: numbers, column names (letters, digits, _ and any UTF-8; or "quoted"),
+// + - * / and parentheses. Division by zero or a missing operand gives NaN (a missing value).
+class Formula {
+ public:
+  static Formula parse(std::string_view text, std::string_view where);
+  [[nodiscard]] const std::vector<std::string>& columns() const noexcept { return columns_; }
+  [[nodiscard]] const std::string& text() const noexcept { return text_; }
+  // values[c] = value of columns()[c] for the row.
+  [[nodiscard]] double eval(const double* values) const;
+
+ private:
+  struct Op {
+    char kind;  // 'n' number, 'c' column, '+', '-', '*', '/', 'u' (negate)
+    double value;
+    std::size_t column;
+  };
+  std::string text_;
+  std::vector<std::string> columns_;
+  std::vector<Op> rpn_;
+};
+
+struct Indicator {
+  std::string id, name, dimension, why, unit;
+  std::string formula_text, formula_2010_text;  // formula_2010 empty = same as formula
+  int direction = 1;
+  std::optional<double> weight;  // fixed weight (all or none of the indicators must have one)
+};
+struct Dimension {
+  std::string id, name;
+  double alpha = 0;  // coupling weight; 0 = equal
+};
+struct TypingColumns {  // [typing] in the TOML; a missing column disables the rules that need it (stated)
+  std::string pop_now = "pop_2020", pop_before = "pop_2010", urban_pop = "urban_pop_2020";
+  std::string agri_share = "share_employed_agri", manuf_share = "share_employed_manuf", city = "city";
+};
+
+struct IndicatorSystem {
+  std::string name, description, key = "adcode", name_column = "county", province_column = "province";
+  std::vector<Dimension> dimensions;
+  std::vector<Indicator> indicators;
+  TypingColumns typing;
+  std::string file;
+};
+// Parses and validates the TOML (errors name the file, the table and the key).
+IndicatorSystem load_indicator_system(const std::string& path);
+IndicatorSystem parse_indicator_system(std::string_view toml_text, const std::string& file_label);
+
+enum class MissingPolicy { kDrop, kImputeMedian, kError };
+MissingPolicy parse_missing_policy(std::string_view s);
+std::string_view to_string(MissingPolicy p);
+enum class EntropyMode { kCross, kPanel };
+EntropyMode parse_entropy_mode(std::string_view s);
+std::string_view to_string(EntropyMode m);
+
+struct TypingConfig {
+  double satellite_km = 50.0;         // county centre within this distance of a large city's centre
+  double large_city_pop = 1'000'000;  // urban residents of the city's districts (2020)
+  double losing_change = 0.0;         // population change 2010->2020 below this fraction
+  double agri_share = 0.40;           // share employed in agriculture at or above
+  double specialised_manuf = 0.25;    // share employed in manufacturing at or above
+};
+
+struct AssessConfig {
+  std::string counties, indicators, centres, counties_2010;
+  MissingPolicy missing = MissingPolicy::kDrop;
+  Shift shift{};
+  EntropyMode entropy = EntropyMode::kCross;
+  TopsisNorm topsis_norm = TopsisNorm::kVector;
+  CouplingForm coupling = CouplingForm::kCorrected;
+  WeightsSpec weights{};
+  int permutations = 999;
+  LisaVariance lisa_variance = LisaVariance::kEsda;
+  double alpha = 0.05;
+  int markov_classes = 5;
+  int geodetector_classes = 5;
+  TypingConfig typing{};
+};
+[[nodiscard]] std::vector<Problem> validate(const AssessConfig& cfg);
+
+struct CountyType {
+  std::string type;  // satellite | population-losing | agricultural | specialised | unassigned | district
+  std::string rule;  // the rule that fired, with the county's figures
+  double pop_change = 0, agri_share = 0, manuf_share = 0, city_km = 0;
+  std::string nearest_city;
+};
+
+struct AssessResult {
+  AssessConfig config;
+  IndicatorSystem system;
+  std::size_t rows_in = 0;
+  std::vector<std::size_t> missing_per_indicator;  // cells missing per indicator before the policy
+  std::size_t dropped = 0, imputed = 0;
+  // Counties kept (row order of the input), with their indicator values.
+  std::vector<std::string> code, name, province, region;
+  std::vector<double> lon, lat;  // NaN when no centre
+  Columns raw, norm;
+  EntropyResult entropy;
+  std::vector<double> weight;  // effective weights (entropy or fixed)
+  std::string weight_source;   // "entropy (cross-section)" | "entropy (panel 2010+2020)" | "fixed (TOML)"
+  std::vector<double> score, index;            // TOPSIS closeness; weighted sum of normalised values
+  std::vector<int> rank;                       // 1 = best score
+  std::vector<std::vector<double>> dim_score;  // [county][dimension] in [0,1]
+  std::vector<Coupling> coupling;
+  std::vector<std::vector<double>> obstacle;      // [county][indicator] fractions
+  std::vector<std::vector<double>> dim_obstacle;  // [county][dimension]
+  Density density_score, density_d;
+  TheilResult theil_province, theil_region;
+  DagumResult dagum_region, dagum_province;
+  // Spatial (counties with a centre).
+  std::vector<std::size_t> located;  // indices into the kept counties
+  Weights w;
+  MoranResult moran_score, moran_d;
+  LisaResult lisa;
+  std::vector<FactorDetector> factors;
+  std::vector<Interaction> interactions;
+  std::vector<RiskDetector> risks;
+  std::vector<Ecological> ecological;
+  // Panel / Markov (with counties_2010).
+  bool has_panel = false;
+  std::vector<std::string> panel_indicators, panel_excluded;
+  std::vector<double> panel_weight;
+  std::size_t panel_matched = 0;
+  MarkovResult markov;
+  // Typing.
+  std::vector<CountyType> types;
+  std::vector<std::pair<std::string, std::size_t>> type_counts;
+  std::size_t large_cities = 0;
+  std::vector<std::string>
+      notes;  // every policy decision, stated (missing values, dropped rows, islands ...)
+};
+
+AssessResult run_assess(const AssessConfig& cfg, Context& ctx);
+Json to_json(const AssessResult& r);
+// Writes scores.csv, obstacles.csv, lisa.csv, types.csv, weights.csv, counties.gpkg and results.json (kind
+// "assess") into the staging directory `dir` (a cs::OutputDir's staging path).
+void write_outputs(const AssessResult& r, const std::string& dir);
+// GeoJSON FeatureCollection of located counties with score, rank, D, class, LISA label and type.
+Json counties_geojson(const AssessResult& r);
+// Region of a GB/T 2260 code by the NBS four-region convention (east, central, west, north-east).
+std::string_view region_of(std::string_view adcode);
+
+}  // namespace cs::assess

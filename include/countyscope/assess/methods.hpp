@@ -1,0 +1,111 @@
+// Cross-county assessment methods (docs/assess.md, METHODS.md "Cross-county assessment" and "Equity"):
+// min-max normalisation with a shift option, entropy weights, TOPSIS, coupling coordination, obstacle degree,
+// kernel density, Theil and Dagum Gini decompositions. Plain functions over column-major data; no I/O, no
+// printing.
+//
+// Example:
+//   cs::assess::Shift sh;                                    // kNone
+//   auto xn = cs::assess::normalise(x, dirs, sh);            // x: columns of raw values, dirs: +1 / -1
+//   auto w  = cs::assess::entropy_weights(xn);               // sums to 1
+//   auto c  = cs::assess::topsis(x, dirs, w, cs::assess::TopsisNorm::kVector);
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cs::assess {
+
+using Column = std::vector<double>;
+using Columns = std::vector<Column>;  // cols[j][i]: indicator j, county i
+
+enum class ShiftKind { kNone, kEpsilon, kRescale };
+struct Shift {
+  ShiftKind kind = ShiftKind::kNone;
+  double epsilon = 0.01;        // kEpsilon: x' + epsilon
+  double a = 0.002, b = 0.998;  // kRescale: a + (b - a) x'
+};
+// "none" | "eps" | "eps:0.0001" | "rescale" | "rescale:0.002,0.998"; UsageError lists the valid forms.
+Shift parse_shift(std::string_view s);
+std::string to_string(const Shift& s);
+
+// Min-max per column: positive (x-min)/(max-min), negative (max-x)/(max-min), then the shift. A zero-range
+// column throws InputError naming the column (names[j] if given). min/max may be pooled from other data
+// (panel): pass them.
+Columns normalise(const Columns& x, const std::vector<int>& direction, const Shift& shift,
+                  const std::vector<std::string>& names = {});
+Column normalise_column(const Column& x, int direction, const Shift& shift, double min, double max);
+
+// Entropy weights over the rows of xn (normalised, >= 0): p = x/sum, e = -1/ln(n) sum p ln p (0 ln 0 = 0),
+// d = 1 - e, w = d / sum d. A column summing to 0 throws InputError. Also returns e and d.
+struct EntropyResult {
+  std::vector<double> weight, entropy, divergence;
+};
+EntropyResult entropy_weights(const Columns& xn, const std::vector<std::string>& names = {});
+
+// TOPSIS closeness in [0,1] (1 = the ideal row). Vector: b = a / sqrt(sum a^2) on raw values (must be >= 0
+// for a meaningful vector norm); min-max: the normalised matrix. Weighted, ideal = best by direction.
+enum class TopsisNorm { kVector, kMinMax };
+TopsisNorm parse_topsis_norm(std::string_view s);
+std::string_view to_string(TopsisNorm t);
+std::vector<double> topsis(const Columns& x, const std::vector<int>& direction,
+                           const std::vector<double>& weight, TopsisNorm norm, const Shift& shift = {});
+
+// Coupling coordination of n subsystem scores U in [0,1].
+enum class CouplingForm { kCorrected, kStandard };
+CouplingForm parse_coupling_form(std::string_view s);
+std::string_view to_string(CouplingForm f);
+struct Coupling {
+  double c = 0, t = 0, d = 0;
+  int d_class = 0;  // 0..9 (lower bound inclusive, width 0.1)
+};
+Coupling coupling(const std::vector<double>& u, CouplingForm form, const std::vector<double>& alpha = {});
+std::string_view d_class_name(int k);  // "extreme imbalance" ... "high-quality coordination"
+
+// Obstacle degree per indicator (fractions summing to 1 per county; 0 everywhere if the county is ideal).
+// Returns rows: obstacle[i][j].
+std::vector<std::vector<double>> obstacle_degree(const Columns& xn, const std::vector<double>& weight);
+
+// Gaussian kernel density, Silverman bandwidth h = 0.9 min(sd, IQR/1.34) n^(-1/5).
+struct Density {
+  double bandwidth = 0;
+  std::vector<double> x, y;
+};
+double silverman_bandwidth(const std::vector<double>& v);
+Density kernel_density(const std::vector<double>& v, std::size_t points = 128);
+double quantile(std::vector<double> v, double p);  // linear interpolation (type 7)
+
+// Theil T of values (equal unit weights) with the additive within/between decomposition by group (0 ln 0 =
+// 0).
+struct TheilResult {
+  double total = 0, within = 0, between = 0;
+  std::vector<std::string> group;
+  std::vector<std::size_t> n;
+  std::vector<double> mean, theil;  // per group
+};
+TheilResult theil(const std::vector<double>& y, const std::vector<std::string>& group);
+// Group-level Theil T from group income totals and populations (Wang & Ouyang 2008 urban-rural form):
+// T = sum_j (I_j/I) ln[(I_j/I)/(P_j/P)].
+double theil_groups(const std::vector<double>& income, const std::vector<double>& population);
+
+// Dagum (1997) Gini decomposition: G = Gw + Gnb + Gt; groups are ordered by mean (ascending).
+struct DagumResult {
+  double g = 0, gw = 0, gnb = 0, gt = 0;
+  std::vector<std::string> group;  // ordered by mean
+  std::vector<std::size_t> n;
+  std::vector<double> mean, g_within;                     // G_jj
+  std::vector<std::vector<double>> g_between, d_between;  // G_jh, D_jh
+};
+DagumResult dagum_gini(const std::vector<double>& y, const std::vector<std::string>& group);
+double gini(const std::vector<double>& y);
+
+// Distribution functions used by the tests of significance.
+double normal_cdf(double z);
+double student_t_sf2(double t, double df);                              // two-sided p-value P(|T| >= |t|)
+double chi2_sf(double x, double df);                                    // P(X >= x)
+double f_sf(double f, double d1, double d2);                            // central F upper tail
+double noncentral_f_sf(double f, double d1, double d2, double lambda);  // upper tail, Poisson mixture
+double incomplete_beta(double a, double b, double x);                   // regularised I_x(a,b)
+
+}  // namespace cs::assess

@@ -1,0 +1,131 @@
+// Spatial statistics for the national assessment: spatial weights on county centres (WGS-84, great-circle
+// distance), global Moran's I (normal, randomisation and permutation inference), LISA with conditional
+// permutations, GeoDetector (factor, interaction, risk and ecological detectors) and spatial Markov chains.
+// Permutations run through cs::parallel_for with one generator per item seeded from (seed, item), so results
+// do not depend on the number of threads.
+//
+// Example:
+//   auto w = cs::assess::build_weights(points, cs::assess::parse_weights_spec("knn:8"));
+//   auto m = cs::assess::moran(y, w, 999, seed, threads);      // m.i, m.p_norm, m.p_rand, m.p_sim
+//   auto l = cs::assess::lisa(y, w, 999, seed, threads, cs::assess::LisaVariance::kEsda, 0.05);
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <countyscope/core/types.hpp>
+
+namespace cs::assess {
+
+double great_circle_km(LonLat a, LonLat b);  // haversine, R = 6371.0088 km
+
+enum class WeightsKind { kKnn, kBand, kIdw };
+struct WeightsSpec {
+  WeightsKind kind = WeightsKind::kKnn;
+  int k = 8;               // knn
+  double band_km = 0;      // band / idw cut-off; 0 = the smallest distance that gives every point a neighbour
+  double idw_power = 1.0;  // idw: w = d^-power
+  bool row_standardise = true;
+};
+// "knn:8" | "band" | "band:150" | "idw" | "idw:200"; UsageError lists the valid forms.
+WeightsSpec parse_weights_spec(std::string_view s);
+std::string to_string(const WeightsSpec& s);
+
+// Sparse weights in CSR form (neighbour lists sorted by index).
+struct Weights {
+  std::size_t n = 0;
+  std::vector<std::size_t> first;  // n+1
+  std::vector<std::uint32_t> nbr;
+  std::vector<double> w;
+  std::size_t islands = 0;  // points without neighbours
+  double band_km = 0;       // effective cut-off (band / idw)
+  std::string spec;
+};
+Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, int threads = 1);
+// Binary rook contiguity on a rows x cols lattice (for tests and published checks), optional row
+// standardisation.
+Weights lattice_rook(std::size_t rows, std::size_t cols, bool row_standardise);
+std::vector<double> spatial_lag(const Weights& w, const std::vector<double>& y);
+
+struct MoranResult {
+  double i = 0, expected = 0, var_norm = 0, var_rand = 0, z_norm = 0, z_rand = 0, p_norm = 0, p_rand = 0;
+  double p_sim = 0, mean_sim = 0, sd_sim = 0;  // permutation inference (p_sim folded one-sided, as esda)
+  int permutations = 0;
+  std::uint64_t seed = 0;
+};
+MoranResult moran(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
+                  int threads);
+
+enum class LisaVariance { kEsda, kSpdep };  // m2 = sum z^2/(n-1) (esda) or sum z^2/n (spdep)
+LisaVariance parse_lisa_variance(std::string_view s);
+std::string_view to_string(LisaVariance v);
+struct LisaResult {
+  std::vector<double> ii, p_sim, lag_z, z;
+  std::vector<std::string> label;  // HH, LL, HL, LH or ns (p_sim >= alpha); "island" without neighbours
+  int permutations = 0;
+  std::uint64_t seed = 0;
+  double alpha = 0.05;
+};
+LisaResult lisa(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
+                int threads, LisaVariance var, double alpha);
+
+// GeoDetector (Wang et al. 2010). Strata are integer labels. Single-unit strata contribute N_h sigma_h^2 = 0
+// to q and are excluded from risk-detector t-tests (no variance); they are counted in `single_unit_strata`.
+struct FactorDetector {
+  std::string name;
+  double q = 0, f = 0, lambda = 0, p = 0;
+  int strata = 0, single_unit_strata = 0;
+};
+FactorDetector factor_detector(const std::vector<double>& y, const std::vector<int>& strata,
+                               std::string name = {});
+struct Interaction {
+  std::string a, b;
+  double q_a = 0, q_b = 0, q_ab = 0;
+  std::string
+      kind;  // nonlinear weaken | uni-variable weaken | bi-variable enhance | independent | nonlinear enhance
+};
+Interaction interaction_detector(const std::vector<double>& y, const std::vector<int>& sa,
+                                 const std::vector<int>& sb, std::string a = {}, std::string b = {});
+struct RiskPair {
+  int s1 = 0, s2 = 0;
+  double mean1 = 0, mean2 = 0, t = 0, df = 0, p = 0;
+  bool significant = false;
+};
+struct RiskDetector {
+  std::string name;
+  std::vector<int> stratum;
+  std::vector<std::size_t> n;
+  std::vector<double> mean;
+  std::vector<RiskPair> pairs;  // Welch t-tests, alpha 0.05
+};
+RiskDetector risk_detector(const std::vector<double>& y, const std::vector<int>& strata,
+                           std::string name = {});
+struct Ecological {
+  std::string a, b;
+  double f = 0, p = 0;
+  bool significant = false;  // the two factors differ significantly in their effect (alpha 0.05)
+};
+Ecological ecological_detector(const std::vector<double>& y, const std::vector<int>& sa,
+                               const std::vector<int>& sb, std::string a = {}, std::string b = {});
+// Quantile classes 0..k-1 (breaks at the k-quantiles, type 7; ties go to the lower class).
+std::vector<int> quantile_classes(const std::vector<double>& v, int k);
+
+// Spatial Markov (Rey 2001): states are quantile classes of each year's values; transitions t0 -> t1 overall
+// and conditioned on the class of the t0 spatial lag; homogeneity test Q = 2 sum n_lij ln(p_lij / p_ij) ~
+// chi^2.
+struct MarkovResult {
+  int k = 5;
+  std::vector<std::vector<double>> p;  // k x k overall
+  std::vector<std::vector<std::size_t>> counts;
+  std::vector<std::vector<std::vector<double>>> p_cond;  // lag class l -> k x k
+  std::vector<std::vector<std::vector<std::size_t>>> counts_cond;
+  double q = 0, df = 0, p_value = 0;
+  std::size_t n = 0;
+};
+MarkovResult spatial_markov(const std::vector<double>& y0, const std::vector<double>& y1, const Weights& w,
+                            int k);
+
+}  // namespace cs::assess

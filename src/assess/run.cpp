@@ -1,0 +1,630 @@
+// The national assessment driver (docs/assess.md): a list of timed passes over one county table.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <set>
+#include <unordered_map>
+
+#include <countyscope/assess/assess.hpp>
+#include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/output.hpp>
+
+namespace cs::assess {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string fmt(double x, int digits = 3) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", digits, x);
+  return b;
+}
+
+bool is_district(const std::string& name) {
+  auto ends = [&](std::string_view s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends("区") && !ends("林区") && !ends("特区");
+}
+
+struct Evaluated {
+  Columns values;                          // [indicator][row], NaN = missing
+  std::vector<std::size_t> missing;        // per indicator
+  std::vector<std::string> missing_where;  // first missing cell per indicator
+};
+
+// Evaluates each indicator's formula on every row. Non-numeric text is an error; empty / NA cells are
+// missing.
+Evaluated evaluate(const CsvTable& t, const IndicatorSystem& sys, bool use_2010,
+                   std::vector<bool>* available) {
+  Evaluated ev;
+  const std::size_t m = sys.indicators.size();
+  ev.values.assign(m, Column(t.rows(), kNaN));
+  ev.missing.assign(m, 0);
+  ev.missing_where.assign(m, "");
+  if (available) available->assign(m, true);
+  for (std::size_t j = 0; j < m; ++j) {
+    const auto& ind = sys.indicators[j];
+    const std::string& text =
+        use_2010 && !ind.formula_2010_text.empty() ? ind.formula_2010_text : ind.formula_text;
+    const Formula f = Formula::parse(text, sys.file + ": indicator '" + ind.id + "'");
+    std::vector<std::size_t> cols;
+    bool ok = true;
+    for (const auto& c : f.columns()) {
+      auto idx = t.find_column(c);
+      if (!idx) {
+        if (available) {
+          ok = false;
+          break;
+        }
+        (void)t.column(c);  // throws "missing column; columns are ..."
+      }
+      cols.push_back(*idx);
+    }
+    if (!ok) {
+      (*available)[j] = false;
+      continue;
+    }
+    std::vector<double> vals(cols.size());
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      bool miss = false;
+      for (std::size_t c = 0; c < cols.size(); ++c) {
+        auto v = t.optional_number(r, cols[c]);  // throws on non-numeric text, naming line and field
+        if (!v) {
+          miss = true;
+          break;
+        }
+        vals[c] = *v;
+      }
+      const double x = miss ? kNaN : f.eval(vals.data());
+      ev.values[j][r] = x;
+      if (std::isnan(x)) {
+        if (ev.missing[j]++ == 0)
+          ev.missing_where[j] =
+              t.where(r) + (miss ? " (empty cell)" : " (formula undefined, e.g. division by 0)");
+      }
+    }
+  }
+  return ev;
+}
+
+std::vector<std::size_t> check_keys(const CsvTable& t, std::size_t key_col) {
+  std::unordered_map<std::string, std::size_t> seen;
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const std::string& k = t.text(r, key_col);
+    if (k.empty()) throw InputError(t.file, t.where(r), t.header[key_col], "empty code");
+    auto [it, fresh] = seen.emplace(k, r);
+    if (!fresh)
+      throw InputError(t.file, t.where(r), t.header[key_col],
+                       "duplicate code '" + k + "' (first at " + t.where(it->second) + ")");
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+std::vector<int> ranks_desc(const std::vector<double>& s, const std::vector<std::string>& code) {
+  std::vector<std::size_t> o(s.size());
+  std::iota(o.begin(), o.end(), 0);
+  std::sort(o.begin(), o.end(),
+            [&](auto a, auto b) { return s[a] != s[b] ? s[a] > s[b] : code[a] < code[b]; });
+  std::vector<int> r(s.size());
+  for (std::size_t k = 0; k < o.size(); ++k) r[o[k]] = static_cast<int>(k + 1);
+  return r;
+}
+
+template <class T>
+std::vector<T> pick(const std::vector<T>& v, const std::vector<std::size_t>& idx) {
+  std::vector<T> o;
+  o.reserve(idx.size());
+  for (auto i : idx) o.push_back(v[i]);
+  return o;
+}
+
+}  // namespace
+
+std::vector<Problem> validate(const AssessConfig& c) {
+  std::vector<Problem> p;
+  if (c.counties.empty()) p.push_back({"counties", "required"});
+  if (c.indicators.empty()) p.push_back({"indicators", "required"});
+  if (c.permutations < 0 || c.permutations > 1'000'000)
+    p.push_back({"permutations", "must be in 0..1000000"});
+  if (!(c.alpha > 0 && c.alpha < 1)) p.push_back({"alpha", "must be in (0, 1)"});
+  if (c.markov_classes < 2 || c.markov_classes > 10) p.push_back({"markov-classes", "must be in 2..10"});
+  if (c.geodetector_classes < 2 || c.geodetector_classes > 10)
+    p.push_back({"geodetector-classes", "must be in 2..10"});
+  if (c.weights.kind == WeightsKind::kKnn && (c.weights.k < 1 || c.weights.k > 100))
+    p.push_back({"weights", "knn k must be in 1..100"});
+  if (c.entropy == EntropyMode::kPanel && c.counties_2010.empty())
+    p.push_back({"entropy", "panel entropy needs --counties-2010"});
+  return p;
+}
+
+AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
+  throw_if_problems(validate(cfg), "assess");
+  AssessResult r;
+  r.config = cfg;
+  const int threads = ctx.thread_count();
+
+  // Pass 1: read the indicator system and the county table; evaluate the indicators.
+  r.system = timed(ctx, "assess.load", [&] { return load_indicator_system(cfg.indicators); });
+  const IndicatorSystem& sys = r.system;
+  const std::size_t m = sys.indicators.size();
+  std::vector<std::string> names;
+  std::vector<int> dir;
+  for (const auto& i : sys.indicators) {
+    names.push_back(i.id);
+    dir.push_back(i.direction);
+  }
+  const CsvTable t = timed(ctx, "assess.read", [&] { return read_table(cfg.counties); });
+  r.rows_in = t.rows();
+  const std::size_t key_col = t.column(sys.key);
+  (void)check_keys(t, key_col);
+  const auto name_col = t.find_column(sys.name_column);
+  const auto prov_col = t.find_column(sys.province_column);
+  Evaluated ev = timed(ctx, "assess.indicators", [&] { return evaluate(t, sys, false, nullptr); });
+  r.missing_per_indicator = ev.missing;
+
+  // Pass 2: the missing-value policy, always stated.
+  std::vector<std::size_t> keep;
+  for (std::size_t row = 0; row < t.rows(); ++row) {
+    bool complete = true;
+    for (std::size_t j = 0; j < m; ++j) complete = complete && !std::isnan(ev.values[j][row]);
+    if (complete || cfg.missing != MissingPolicy::kDrop) keep.push_back(row);
+  }
+  for (std::size_t j = 0; j < m; ++j) {
+    if (ev.missing[j] == 0) continue;
+    if (cfg.missing == MissingPolicy::kError)
+      throw InputError(cfg.counties + ": " + ev.missing_where[j] + ", indicator '" + names[j] +
+                       "': missing value (" + std::to_string(ev.missing[j]) +
+                       " in all; use --missing drop or impute-median)");
+    r.notes.push_back("indicator '" + names[j] + "': " + std::to_string(ev.missing[j]) +
+                      " missing value(s), first at " + ev.missing_where[j] +
+                      (cfg.missing == MissingPolicy::kDrop ? "; rows dropped" : "; imputed with the median"));
+  }
+  r.dropped = t.rows() - keep.size();
+  if (cfg.missing == MissingPolicy::kImputeMedian) {
+    for (std::size_t j = 0; j < m; ++j) {
+      std::vector<double> present;
+      for (double v : ev.values[j])
+        if (!std::isnan(v)) present.push_back(v);
+      if (present.empty()) throw InputError(cfg.counties, "", names[j], "every value is missing");
+      const double med = quantile(present, 0.5);
+      for (double& v : ev.values[j])
+        if (std::isnan(v)) {
+          v = med;
+          ++r.imputed;
+        }
+    }
+  }
+  r.notes.push_back("missing-value policy " + std::string(to_string(cfg.missing)) + ": " +
+                    std::to_string(r.rows_in) + " rows read, " + std::to_string(r.dropped) + " dropped, " +
+                    std::to_string(r.imputed) + " cells imputed");
+  if (keep.size() < 3) throw InputError(cfg.counties + ": fewer than 3 counties with complete indicators");
+  for (auto row : keep) {
+    r.code.push_back(t.text(row, key_col));
+    r.name.push_back(name_col ? t.text(row, *name_col) : r.code.back());
+    r.province.push_back(prov_col ? t.text(row, *prov_col) : r.code.back().substr(0, 2));
+    r.region.emplace_back(region_of(r.code.back()));
+  }
+  {
+    // Codes outside the GB/T 2260 province prefixes (e.g. special zones) take the region of their province
+    // name.
+    std::map<std::string, std::string> region_of_province;
+    for (std::size_t i = 0; i < r.code.size(); ++i)
+      if (r.region[i] != "unknown") region_of_province.emplace(r.province[i], r.region[i]);
+    for (std::size_t i = 0; i < r.code.size(); ++i)
+      if (r.region[i] == "unknown")
+        if (auto it = region_of_province.find(r.province[i]); it != region_of_province.end())
+          r.region[i] = it->second;
+  }
+  r.raw.assign(m, {});
+  for (std::size_t j = 0; j < m; ++j) r.raw[j] = pick(ev.values[j], keep);
+  const std::size_t n = keep.size();
+
+  // Pass 3: panel (2010 table) for pooled weights and the Markov chain.
+  Columns panel0, panel1;                        // raw values of matched counties, panel indicators only
+  std::vector<std::size_t> panel_j, panel_rows;  // indicator indices; kept-county indices matched to 2010
+  if (!cfg.counties_2010.empty()) {
+    timed(ctx, "assess.panel_read", [&] {
+      const CsvTable t0 = read_table(cfg.counties_2010);
+      const std::size_t k0 = t0.column(sys.key);
+      (void)check_keys(t0, k0);
+      std::vector<bool> avail;
+      Evaluated e0 = evaluate(t0, sys, true, &avail);
+      for (std::size_t j = 0; j < m; ++j) {
+        if (avail[j]) {
+          panel_j.push_back(j);
+          r.panel_indicators.push_back(names[j]);
+        } else {
+          r.panel_excluded.push_back(names[j]);
+        }
+      }
+      std::unordered_map<std::string, std::size_t> idx0;
+      for (std::size_t row = 0; row < t0.rows(); ++row) idx0.emplace(t0.text(row, k0), row);
+      panel0.assign(panel_j.size(), {});
+      panel1.assign(panel_j.size(), {});
+      std::size_t unmatched = 0, incomplete = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        auto it = idx0.find(r.code[i]);
+        if (it == idx0.end()) {
+          ++unmatched;
+          continue;
+        }
+        bool ok = true;
+        for (auto j : panel_j) ok = ok && !std::isnan(e0.values[j][it->second]);
+        if (!ok) {
+          ++incomplete;
+          continue;
+        }
+        panel_rows.push_back(i);
+        for (std::size_t a = 0; a < panel_j.size(); ++a) {
+          panel0[a].push_back(e0.values[panel_j[a]][it->second]);
+          panel1[a].push_back(r.raw[panel_j[a]][i]);
+        }
+      }
+      r.panel_matched = panel_rows.size();
+      r.has_panel = panel_rows.size() >= 10 && !panel_j.empty();
+      r.notes.push_back("panel 2010+2020: " + std::to_string(panel_rows.size()) +
+                        " counties matched by code, " + std::to_string(unmatched) +
+                        " without a 2010 row (code changed), " + std::to_string(incomplete) +
+                        " with missing 2010 values; indicators without 2010 data: " +
+                        (r.panel_excluded.empty() ? std::string("none") : [&] {
+                          std::string s;
+                          for (auto& x : r.panel_excluded) s += (s.empty() ? "" : ", ") + x;
+                          return s;
+                        }()));
+    });
+  }
+
+  // Pass 4: normalisation and weights.
+  std::vector<double> mn(m), mx(m);
+  for (std::size_t j = 0; j < m; ++j) {
+    const auto [a, b] = std::minmax_element(r.raw[j].begin(), r.raw[j].end());
+    mn[j] = *a;
+    mx[j] = *b;
+    if (!(mx[j] > mn[j]))
+      throw InputError(cfg.counties, "all rows", names[j],
+                       "constant indicator (zero range, every value is " + format_number(mn[j]) +
+                           "); remove it from " + sys.file);
+  }
+  std::vector<std::size_t> scored(m);  // indicators that enter the score
+  std::iota(scored.begin(), scored.end(), 0);
+  Columns pooled_norm0, pooled_norm1;
+  if (r.has_panel) {
+    // Pooled min-max over both years, then pooled entropy (k = 1/ln(nT)).
+    Columns pooled(panel_j.size());
+    for (std::size_t a = 0; a < panel_j.size(); ++a) {
+      const auto j = panel_j[a];
+      Column all = panel0[a];
+      all.insert(all.end(), panel1[a].begin(), panel1[a].end());
+      const auto [lo, hi] = std::minmax_element(all.begin(), all.end());
+      if (!(*hi > *lo))
+        throw InputError(cfg.counties_2010, "all rows", names[j], "constant indicator across 2010 and 2020");
+      pooled[a] = normalise_column(all, dir[j], cfg.shift, *lo, *hi);
+      pooled_norm0.push_back(
+          Column(pooled[a].begin(), pooled[a].begin() + static_cast<std::ptrdiff_t>(panel0[a].size())));
+      pooled_norm1.push_back(
+          Column(pooled[a].begin() + static_cast<std::ptrdiff_t>(panel0[a].size()), pooled[a].end()));
+    }
+    r.panel_weight = entropy_weights(pooled, r.panel_indicators).weight;
+  }
+  if (cfg.entropy == EntropyMode::kPanel) {
+    if (!r.has_panel)
+      throw InputError(cfg.counties_2010 + ": too few counties matched for panel entropy weights");
+    scored = panel_j;
+    r.notes.push_back("entropy mode panel: the score uses the " + std::to_string(panel_j.size()) +
+                      " indicators present in both years");
+  }
+  r.norm.assign(m, {});
+  for (std::size_t j = 0; j < m; ++j) r.norm[j] = normalise_column(r.raw[j], dir[j], cfg.shift, mn[j], mx[j]);
+  timed(ctx, "assess.weights", [&] {
+    r.weight.assign(m, 0.0);
+    Columns sub;
+    std::vector<std::string> subn;
+    for (auto j : scored) {
+      sub.push_back(r.norm[j]);
+      subn.push_back(names[j]);
+    }
+    r.entropy = entropy_weights(sub, subn);
+    if (sys.indicators[0].weight) {
+      double s = 0;
+      for (auto j : scored) s += *sys.indicators[j].weight;
+      for (auto j : scored) r.weight[j] = *sys.indicators[j].weight / s;
+      r.weight_source = "fixed (TOML)";
+    } else if (cfg.entropy == EntropyMode::kPanel) {
+      for (std::size_t a = 0; a < scored.size(); ++a) r.weight[scored[a]] = r.panel_weight[a];
+      r.weight_source = "entropy (panel 2010+2020)";
+    } else {
+      for (std::size_t a = 0; a < scored.size(); ++a) r.weight[scored[a]] = r.entropy.weight[a];
+      r.weight_source = "entropy (cross-section)";
+    }
+  });
+
+  // Pass 5: scores, dimensions, coupling coordination, obstacles.
+  timed(ctx, "assess.scores", [&] {
+    Columns sx;
+    std::vector<int> sd;
+    std::vector<double> sw;
+    for (auto j : scored) {
+      sx.push_back(r.raw[j]);
+      sd.push_back(dir[j]);
+      sw.push_back(r.weight[j]);
+    }
+    if (cfg.topsis_norm == TopsisNorm::kVector)
+      for (std::size_t a = 0; a < sx.size(); ++a)
+        for (double v : sx[a])
+          if (v < 0)
+            throw InputError(cfg.counties, "", names[scored[a]],
+                             "negative value with TOPSIS vector normalisation; use --topsis minmax");
+    r.score = topsis(sx, sd, sw, cfg.topsis_norm, cfg.shift);
+    r.index.assign(n, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+      for (auto j : scored) r.index[i] += r.weight[j] * r.norm[j][i];
+    r.rank = ranks_desc(r.score, r.code);
+    const std::size_t nd = sys.dimensions.size();
+    std::vector<double> alpha;
+    double asum = 0;
+    for (const auto& d : sys.dimensions) asum += d.alpha;
+    if (asum > 0)
+      for (const auto& d : sys.dimensions) alpha.push_back(d.alpha / asum);
+    std::vector<std::size_t> dim_of(m);
+    for (std::size_t j = 0; j < m; ++j)
+      for (std::size_t d = 0; d < nd; ++d)
+        if (sys.dimensions[d].id == sys.indicators[j].dimension) dim_of[j] = d;
+    r.dim_score.assign(n, std::vector<double>(nd, 0.0));
+    std::size_t clamped = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<double> ws(nd, 0.0);
+      for (auto j : scored) {
+        r.dim_score[i][dim_of[j]] += r.weight[j] * r.norm[j][i];
+        ws[dim_of[j]] += r.weight[j];
+      }
+      for (std::size_t d = 0; d < nd; ++d) {
+        double u = ws[d] > 0 ? r.dim_score[i][d] / ws[d] : 0.0;
+        if (u > 1) {
+          u = 1;
+          ++clamped;
+        }
+        r.dim_score[i][d] = u;
+      }
+      r.coupling.push_back(coupling(r.dim_score[i], cfg.coupling, alpha));
+    }
+    if (clamped)
+      r.notes.push_back(std::to_string(clamped) +
+                        " dimension scores above 1 (shift eps) clamped to 1 for coupling");
+    Columns sn;
+    std::vector<double> sw2;
+    for (auto j : scored) {
+      sn.push_back(r.norm[j]);
+      sw2.push_back(r.weight[j]);
+    }
+    const auto ob = obstacle_degree(sn, sw2);
+    r.obstacle.assign(n, std::vector<double>(m, 0.0));
+    r.dim_obstacle.assign(n, std::vector<double>(nd, 0.0));
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t a = 0; a < scored.size(); ++a) {
+        r.obstacle[i][scored[a]] = ob[i][a];
+        r.dim_obstacle[i][dim_of[scored[a]]] += ob[i][a];
+      }
+  });
+
+  // Pass 6: distribution and regional differences.
+  timed(ctx, "assess.equity", [&] {
+    r.density_score = kernel_density(r.score);
+    std::vector<double> d;
+    for (const auto& c : r.coupling) d.push_back(c.d);
+    r.density_d = kernel_density(d);
+    r.theil_province = theil(r.score, r.province);
+    r.theil_region = theil(r.score, r.region);
+    r.dagum_region = dagum_gini(r.score, r.region);
+    r.dagum_province = dagum_gini(r.score, r.province);
+  });
+
+  // Pass 7: spatial weights, Moran's I, LISA on the located counties.
+  r.lon.assign(n, kNaN);
+  r.lat.assign(n, kNaN);
+  std::vector<LonLat> pts;
+  if (!cfg.centres.empty()) {
+    timed(ctx, "assess.centres", [&] {
+      const CsvTable c = read_table(cfg.centres);
+      const std::size_t kc = c.column(sys.key), lo = c.column("lon_wgs84"), la = c.column("lat_wgs84");
+      (void)check_keys(c, kc);
+      std::unordered_map<std::string, LonLat> at;
+      for (std::size_t row = 0; row < c.rows(); ++row) {
+        const LonLat p{c.number(row, lo), c.number(row, la)};
+        if (p.lon < -180 || p.lon > 180 || p.lat < -90 || p.lat > 90)
+          throw InputError(c.file, c.where(row), "lon_wgs84", "coordinate out of range");
+        at.emplace(c.text(row, kc), p);
+      }
+      for (std::size_t i = 0; i < n; ++i)
+        if (auto it = at.find(r.code[i]); it != at.end()) {
+          r.lon[i] = it->second.lon;
+          r.lat[i] = it->second.lat;
+          r.located.push_back(i);
+          pts.push_back(it->second);
+        }
+      r.notes.push_back(std::to_string(r.located.size()) + " of " + std::to_string(n) +
+                        " scored counties have a centre (" + std::to_string(n - r.located.size()) +
+                        " left out of the spatial statistics)");
+    });
+  }
+  if (r.located.size() > static_cast<std::size_t>(std::max(cfg.weights.k, 4))) {
+    timed(ctx, "assess.weights_spatial", [&] { r.w = build_weights(pts, cfg.weights, threads); });
+    if (r.w.islands)
+      r.notes.push_back(std::to_string(r.w.islands) + " located counties have no neighbour under " +
+                        r.w.spec);
+    const auto ys = pick(r.score, r.located);
+    std::vector<double> yd;
+    for (auto i : r.located) yd.push_back(r.coupling[i].d);
+    timed(ctx, "assess.moran", [&] {
+      r.moran_score = moran(ys, r.w, cfg.permutations, ctx.seed, threads);
+      r.moran_d = moran(yd, r.w, cfg.permutations, ctx.seed + 1, threads);
+    });
+    timed(ctx, "assess.lisa", [&] {
+      r.lisa = lisa(ys, r.w, cfg.permutations, ctx.seed + 2, threads, cfg.lisa_variance, cfg.alpha);
+    });
+  } else if (!cfg.centres.empty()) {
+    r.notes.push_back("too few located counties for spatial statistics");
+  }
+
+  // Pass 8: GeoDetector on the score: region and quantile classes of each indicator.
+  timed(ctx, "assess.geodetector", [&] {
+    std::vector<std::string> fname{"region"};
+    std::vector<std::vector<int>> strata;
+    {
+      std::map<std::string, int> rid;
+      std::vector<int> s;
+      for (const auto& g : r.region)
+        s.push_back(rid.try_emplace(g, static_cast<int>(rid.size())).first->second);
+      strata.push_back(s);
+    }
+    for (std::size_t j = 0; j < m; ++j) {
+      fname.push_back(names[j]);
+      strata.push_back(quantile_classes(r.raw[j], cfg.geodetector_classes));
+    }
+    for (std::size_t a = 0; a < strata.size(); ++a) {
+      r.factors.push_back(factor_detector(r.score, strata[a], fname[a]));
+      r.risks.push_back(risk_detector(r.score, strata[a], fname[a]));
+    }
+    for (std::size_t a = 0; a < strata.size(); ++a)
+      for (std::size_t b = a + 1; b < strata.size(); ++b) {
+        r.interactions.push_back(interaction_detector(r.score, strata[a], strata[b], fname[a], fname[b]));
+        r.ecological.push_back(ecological_detector(r.score, strata[a], strata[b], fname[a], fname[b]));
+      }
+  });
+
+  // Pass 9: spatial Markov 2010 -> 2020 on the panel index (pooled normalisation and pooled weights).
+  if (r.has_panel && !cfg.centres.empty()) {
+    timed(ctx, "assess.markov", [&] {
+      std::unordered_map<std::size_t, std::size_t> loc_of;
+      for (std::size_t a = 0; a < r.located.size(); ++a) loc_of.emplace(r.located[a], a);
+      std::vector<double> y0, y1;
+      std::vector<LonLat> mp;
+      for (std::size_t b = 0; b < panel_rows.size(); ++b) {
+        auto it = loc_of.find(panel_rows[b]);
+        if (it == loc_of.end()) continue;
+        double s0 = 0, s1 = 0;
+        for (std::size_t a = 0; a < panel_j.size(); ++a) {
+          s0 += r.panel_weight[a] * pooled_norm0[a][b];
+          s1 += r.panel_weight[a] * pooled_norm1[a][b];
+        }
+        y0.push_back(s0);
+        y1.push_back(s1);
+        mp.push_back(pts[it->second]);
+      }
+      if (y0.size() > static_cast<std::size_t>(std::max(cfg.weights.k, 4) * cfg.markov_classes)) {
+        const Weights wm = build_weights(mp, cfg.weights, threads);
+        r.markov = spatial_markov(y0, y1, wm, cfg.markov_classes);
+      } else {
+        r.has_panel = false;
+        r.notes.push_back("too few located panel counties for the spatial Markov chain");
+      }
+    });
+  }
+
+  // Pass 10: county-town typing (2022 Opinions) by transparent rules.
+  timed(ctx, "assess.typing", [&] {
+    const TypingConfig& tc = cfg.typing;
+    const auto c_now = t.find_column(sys.typing.pop_now), c_before = t.find_column(sys.typing.pop_before);
+    const auto c_urban = t.find_column(sys.typing.urban_pop), c_agri = t.find_column(sys.typing.agri_share);
+    const auto c_manuf = t.find_column(sys.typing.manuf_share), c_city = t.find_column(sys.typing.city);
+    // Large cities: prefectures whose municipal districts hold >= large_city_pop urban residents; the city
+    // point is the urban-population-weighted mean of its districts' centres.
+    struct City {
+      std::string name;
+      double urban = 0, wsum = 0, lon = 0, lat = 0;
+    };
+    std::map<std::string, City> cities;
+    std::unordered_map<std::string, std::size_t> kept_of;
+    for (std::size_t i = 0; i < n; ++i) kept_of.emplace(r.code[i], i);
+    if (c_urban && name_col) {
+      for (std::size_t row = 0; row < t.rows(); ++row) {
+        const std::string& nm = t.text(row, *name_col);
+        if (!is_district(nm)) continue;
+        const std::string code = t.text(row, key_col);
+        const std::string pref = code.substr(0, std::min<std::size_t>(4, code.size()));
+        auto u = t.optional_number(row, *c_urban);
+        if (!u) continue;
+        City& c = cities[pref];
+        if (c.name.empty()) c.name = c_city ? t.text(row, *c_city) : pref;
+        c.urban += *u;
+        if (auto it = kept_of.find(code); it != kept_of.end() && !std::isnan(r.lon[it->second])) {
+          c.lon += *u * r.lon[it->second];
+          c.lat += *u * r.lat[it->second];
+          c.wsum += *u;
+        }
+      }
+    }
+    std::vector<City> large;
+    for (auto& [k, c] : cities)
+      if (c.urban >= tc.large_city_pop && c.wsum > 0) {
+        c.lon /= c.wsum;
+        c.lat /= c.wsum;
+        large.push_back(c);
+      }
+    r.large_cities = large.size();
+    r.notes.push_back(std::to_string(large.size()) + " large cities (>= " + format_number(tc.large_city_pop) +
+                      " urban residents in their municipal districts, 2020)");
+    r.notes.push_back(
+        "typing: key ecological function areas cannot be identified from census tables (no list of the "
+        "national key ecological function area counties is bundled); that type is never assigned");
+    std::map<std::string, std::size_t> counts;
+    for (std::size_t i = 0; i < n; ++i) {
+      CountyType ct;
+      const std::size_t row = keep[i];
+      auto val = [&](std::optional<std::size_t> c) {
+        return c ? t.optional_number(row, *c).value_or(kNaN) : kNaN;
+      };
+      const double now = val(c_now), before = val(c_before);
+      ct.pop_change = before > 0 ? now / before - 1 : kNaN;
+      ct.agri_share = val(c_agri);
+      ct.manuf_share = val(c_manuf);
+      ct.city_km = kNaN;
+      if (!std::isnan(r.lon[i]))
+        for (const auto& c : large) {
+          const double d = great_circle_km({r.lon[i], r.lat[i]}, {c.lon, c.lat});
+          if (std::isnan(ct.city_km) || d < ct.city_km) {
+            ct.city_km = d;
+            ct.nearest_city = c.name;
+          }
+        }
+      std::string skipped;
+      if (is_district(r.name[i])) {
+        ct.type = "district";
+        ct.rule = "municipal district (name ends in 区): part of a city, not a county town; not typed";
+      } else if (!std::isnan(ct.city_km) && ct.city_km <= tc.satellite_km) {
+        ct.type = "satellite";
+        ct.rule = "centre " + fmt(ct.city_km, 1) + " km from " + ct.nearest_city +
+                  " (large city) <= " + fmt(tc.satellite_km, 0) + " km";
+      } else if (!std::isnan(ct.pop_change) && ct.pop_change < tc.losing_change) {
+        ct.type = "population-losing";
+        ct.rule = "population change 2010-2020 " + fmt(100 * ct.pop_change, 1) + " % < " +
+                  fmt(100 * tc.losing_change, 1) + " %";
+      } else if (!std::isnan(ct.agri_share) && ct.agri_share >= tc.agri_share) {
+        ct.type = "agricultural";
+        ct.rule = "share employed in agriculture " + fmt(100 * ct.agri_share, 1) +
+                  " % >= " + fmt(100 * tc.agri_share, 0) + " %";
+      } else if (!std::isnan(ct.manuf_share) && ct.manuf_share >= tc.specialised_manuf) {
+        ct.type = "specialised";
+        ct.rule = "share employed in manufacturing " + fmt(100 * ct.manuf_share, 1) +
+                  " % >= " + fmt(100 * tc.specialised_manuf, 0) + " %";
+      } else {
+        ct.type = "unassigned";
+        ct.rule = "no rule fits";
+        if (std::isnan(ct.city_km)) skipped += "; distance rule not evaluated (no centre)";
+        if (std::isnan(ct.pop_change)) skipped += "; population rule not evaluated (no 2010 population)";
+        if (std::isnan(ct.agri_share)) skipped += "; agriculture rule not evaluated (no data)";
+        ct.rule += skipped + "; ecological function area not identifiable from the data";
+      }
+      counts[ct.type]++;
+      r.types.push_back(std::move(ct));
+    }
+    for (auto& [k, v] : counts) r.type_counts.emplace_back(k, v);
+  });
+  return r;
+}
+
+}  // namespace cs::assess

@@ -1,0 +1,320 @@
+// Oracle tests of the assessment methods (METHODS.md "Cross-county assessment", "Equity").
+#include <cmath>
+#include <numeric>
+
+#include <gtest/gtest.h>
+
+#include <countyscope/assess/assess.hpp>
+#include <countyscope/core/rng.hpp>
+
+#include "test_support.hpp"
+
+namespace a = cs::assess;
+
+namespace {
+a::Columns random_columns(std::size_t m, std::size_t n, std::uint64_t seed) {
+  cs::Rng rng(seed);
+  a::Columns x(m, a::Column(n));
+  for (auto& c : x)
+    for (auto& v : c) v = 1 + 99 * rng.uniform();
+  return x;
+}
+}  // namespace
+
+TEST(AssessEntropy, WeightsSumToOneAndInvariantToPositiveScaling) {
+  const auto x = random_columns(5, 40, cs::test::seed());
+  const std::vector<int> dir{1, -1, 1, 1, -1};
+  for (auto shift : {a::Shift{}, a::parse_shift("eps:0.01"), a::parse_shift("rescale:0.002,0.998")}) {
+    const auto w = a::entropy_weights(a::normalise(x, dir, shift)).weight;
+    EXPECT_NEAR(std::accumulate(w.begin(), w.end(), 0.0), 1.0, 1e-12);
+    for (double v : w) EXPECT_GT(v, 0.0);
+    auto xs = x;
+    for (auto& v : xs[2]) v *= 1234.5;  // positive scaling of one column
+    const auto ws = a::entropy_weights(a::normalise(xs, dir, shift)).weight;
+    for (std::size_t j = 0; j < w.size(); ++j) EXPECT_NEAR(w[j], ws[j], 1e-12);
+  }
+}
+
+TEST(AssessEntropy, HandWorkedTwoByTwo) {
+  // Column 0: x' = {0, 1} -> p = {0, 1} -> e = 0 (0 ln 0 = 0); column 1: x' = {1, 0}... also 0. Use three
+  // rows.
+  a::Columns xn{{0.0, 0.5, 1.0}, {1.0, 1.0, 0.5}};
+  const auto r = a::entropy_weights(xn);
+  const double e0 =
+      -(1.0 / std::log(3.0)) * ((0.5 / 1.5) * std::log(0.5 / 1.5) + (1 / 1.5) * std::log(1 / 1.5));
+  const double e1 =
+      -(1.0 / std::log(3.0)) * (2 * (1 / 2.5) * std::log(1 / 2.5) + (0.5 / 2.5) * std::log(0.5 / 2.5));
+  EXPECT_NEAR(r.entropy[0], e0, 1e-12);
+  EXPECT_NEAR(r.entropy[1], e1, 1e-12);
+  EXPECT_NEAR(r.weight[0], (1 - e0) / (2 - e0 - e1), 1e-12);
+}
+
+TEST(AssessNormalise, ConstantColumnIsAnErrorNamingTheIndicator) {
+  a::Columns x{{1, 2, 3}, {4, 4, 4}};
+  try {
+    (void)a::normalise(x, {1, 1}, {}, {"a", "flat"});
+    FAIL();
+  } catch (const cs::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'flat'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("zero range"), std::string::npos);
+  }
+}
+
+TEST(AssessTopsis, ClosenessInUnitIntervalAndOneForTheIdealRow) {
+  auto x = random_columns(4, 30, cs::test::seed() + 1);
+  const std::vector<int> dir{1, -1, 1, -1};
+  // Make row 7 the ideal: best in every column.
+  for (std::size_t j = 0; j < x.size(); ++j) x[j][7] = dir[j] > 0 ? 500 : 0.5;
+  const std::vector<double> w{0.1, 0.2, 0.3, 0.4};
+  for (auto norm : {a::TopsisNorm::kVector, a::TopsisNorm::kMinMax}) {
+    const auto c = a::topsis(x, dir, w, norm);
+    for (double v : c) {
+      EXPECT_GE(v, 0.0);
+      EXPECT_LE(v, 1.0);
+    }
+    EXPECT_NEAR(c[7], 1.0, 1e-12);
+  }
+}
+
+TEST(AssessCoupling, BoundsAndEqualSubsystems) {
+  cs::Rng rng(cs::test::seed() + 2);
+  for (int rep = 0; rep < 500; ++rep) {
+    const std::size_t n = 2 + rep % 4;
+    std::vector<double> u(n);
+    for (auto& v : u) v = rng.uniform();
+    for (auto form : {a::CouplingForm::kCorrected, a::CouplingForm::kStandard}) {
+      const auto c = a::coupling(u, form);
+      for (double v : {c.c, c.t, c.d}) {
+        EXPECT_GE(v, 0.0);
+        EXPECT_LE(v, 1.0);
+      }
+      EXPECT_EQ(c.d_class, std::min(9, static_cast<int>(std::floor(c.d * 10))));
+    }
+  }
+  for (double level : {0.05, 0.3, 0.77, 1.0}) {
+    EXPECT_NEAR(a::coupling({level, level, level}, a::CouplingForm::kCorrected).c, 1.0, 1e-12);
+    EXPECT_NEAR(a::coupling({level, level}, a::CouplingForm::kStandard).c, 1.0, 1e-12);
+  }
+  // Two systems, corrected: C = sqrt[(1 - |U1 - U2|) Umin / Umax] (METHODS.md).
+  const auto c2 = a::coupling({0.2, 0.6}, a::CouplingForm::kCorrected);
+  EXPECT_NEAR(c2.c, std::sqrt((1 - 0.4) * 0.2 / 0.6), 1e-12);
+  EXPECT_NEAR(c2.t, 0.4, 1e-12);
+  EXPECT_NEAR(c2.d, std::sqrt(c2.c * 0.4), 1e-12);
+  // Standard, three systems: C = 3 (prod)^(1/3) / sum.
+  const auto s3 = a::coupling({0.2, 0.4, 0.8}, a::CouplingForm::kStandard);
+  EXPECT_NEAR(s3.c, 3 * std::cbrt(0.2 * 0.4 * 0.8) / 1.4, 1e-12);
+  EXPECT_EQ(a::d_class_name(5), "barely coordinated");
+}
+
+TEST(AssessObstacle, SumsToHundredPercentPerCounty) {
+  const auto x = random_columns(6, 25, cs::test::seed() + 3);
+  const auto xn = a::normalise(x, {1, 1, -1, 1, -1, 1}, {});
+  const auto w = a::entropy_weights(xn).weight;
+  const auto o = a::obstacle_degree(xn, w);
+  for (const auto& row : o) {
+    const double s = std::accumulate(row.begin(), row.end(), 0.0);
+    if (s > 0) {
+      EXPECT_NEAR(s, 1.0, 1e-12);
+    }
+    for (double v : row) EXPECT_GE(v, 0.0);
+  }
+}
+
+TEST(AssessMoran, RookLatticeReference) {
+  // METHODS.md: y = 1..9 on a 3x3 rook lattice, binary weights -> I = 0.5, E[I] = -0.125, Var_norm =
+  // 0.053125, Var_rand = 0.0596875.
+  const auto w = a::lattice_rook(3, 3, false);
+  std::vector<double> y{1, 2, 3, 4, 5, 6, 7, 8, 9};
+  const auto m = a::moran(y, w, 99, 7, 2);
+  EXPECT_NEAR(m.i, 0.5, 1e-12);
+  EXPECT_NEAR(m.expected, -0.125, 1e-12);
+  EXPECT_NEAR(m.var_norm, 0.053125, 1e-12);
+  EXPECT_NEAR(m.var_rand, 0.0596875, 1e-12);
+  EXPECT_GT(m.p_sim, 0.0);
+  EXPECT_LE(m.p_sim, 0.5);
+}
+
+TEST(AssessMoran, PermutationsDoNotDependOnThreadCount) {
+  cs::Rng rng(cs::test::seed() + 4);
+  std::vector<cs::LonLat> pts;
+  std::vector<double> y;
+  for (int i = 0; i < 200; ++i) {
+    pts.push_back({100 + 10 * rng.uniform(), 25 + 10 * rng.uniform()});
+    y.push_back(pts.back().lon + rng.uniform() * 5);
+  }
+  const auto w = a::build_weights(pts, a::parse_weights_spec("knn:6"), 2);
+  const auto m1 = a::moran(y, w, 199, 42, 1), m4 = a::moran(y, w, 199, 42, 4);
+  EXPECT_EQ(m1.p_sim, m4.p_sim);
+  EXPECT_EQ(m1.mean_sim, m4.mean_sim);
+  const auto l1 = a::lisa(y, w, 199, 42, 1, a::LisaVariance::kEsda, 0.05);
+  const auto l4 = a::lisa(y, w, 199, 42, 3, a::LisaVariance::kEsda, 0.05);
+  EXPECT_EQ(l1.p_sim, l4.p_sim);
+  EXPECT_EQ(l1.label, l4.label);
+  // sum_i I_i = S0 * I with the spdep convention (m2 = sum z^2 / n); esda scales by (n-1)/n.
+  const auto ls = a::lisa(y, w, 0, 42, 1, a::LisaVariance::kSpdep, 0.05);
+  const double s0 = std::accumulate(w.w.begin(), w.w.end(), 0.0);
+  EXPECT_NEAR(std::accumulate(ls.ii.begin(), ls.ii.end(), 0.0), s0 * m1.i, 1e-9);
+  EXPECT_NEAR(std::accumulate(l1.ii.begin(), l1.ii.end(), 0.0), s0 * m1.i * 199.0 / 200.0, 1e-9);
+  // Strong west-east trend: the Moran's I is positive and significant.
+  EXPECT_GT(m1.i, 0.3);
+  EXPECT_LT(m1.p_sim, 0.01);
+}
+
+TEST(AssessWeights, KnnBandIdwOnGreatCircle) {
+  EXPECT_NEAR(a::great_circle_km({116.4, 39.9}, {121.47, 31.23}), 1067, 5);  // Beijing - Shanghai
+  std::vector<cs::LonLat> pts{{0, 0}, {0, 1}, {0, 2}, {0, 10}};
+  const auto k = a::build_weights(pts, a::parse_weights_spec("knn:1"), 1);
+  EXPECT_EQ(k.nbr[k.first[3]], 2u);
+  const auto b =
+      a::build_weights(pts, a::parse_weights_spec("band"), 1);  // minimal band: everyone has a neighbour
+  EXPECT_EQ(b.islands, 0u);
+  EXPECT_NEAR(b.band_km, a::great_circle_km({0, 2}, {0, 10}), 1e-9);
+  const auto i = a::build_weights(pts, a::parse_weights_spec("idw:200"), 1);
+  EXPECT_EQ(i.first[1] - i.first[0], 1u);  // 111 km is inside the 200 km band, 222 km is not
+  EXPECT_THROW((void)a::parse_weights_spec("queen"), cs::UsageError);
+}
+
+TEST(AssessGeoDetector, ConstantAndPureStrata) {
+  std::vector<double> y{1, 2, 3, 4, 5, 6};
+  EXPECT_NEAR(a::factor_detector(y, {0, 0, 0, 0, 0, 0}).q, 0.0, 1e-15);
+  std::vector<double> yp{1, 1, 5, 5, 9, 9};
+  const auto f = a::factor_detector(yp, {0, 0, 1, 1, 2, 2});
+  EXPECT_NEAR(f.q, 1.0, 1e-15);
+  EXPECT_EQ(f.p, 0.0);
+  const auto s = a::factor_detector(y, {0, 1, 1, 2, 2, 2});
+  EXPECT_EQ(s.single_unit_strata, 1);
+}
+
+TEST(AssessGeoDetector, PublishedHeshunValues) {
+  const auto t = cs::assess::read_table(cs::test::source_path("tests/assess/data/disease.csv").string());
+  std::vector<double> y;
+  std::vector<std::vector<int>> s(3);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    y.push_back(t.number(r, t.column("incidence")));
+    int k = 0;
+    for (const char* c : {"type", "region", "level"})
+      s[k++].push_back(static_cast<int>(t.number(r, t.column(c))));
+  }
+  // Published (Python geodetector README; Wang et al. 2010): q and the non-central F p-values.
+  const double q[3] = {0.3857, 0.6378, 0.6067}, p[3] = {0.372145, 0.000129, 0.043382};
+  for (int k = 0; k < 3; ++k) {
+    const auto f = a::factor_detector(y, s[k]);
+    EXPECT_NEAR(f.q, q[k], 5e-5) << k;
+    EXPECT_NEAR(f.p, p[k], 2e-6) << k;
+  }
+  const auto in = a::interaction_detector(y, s[1], s[2]);
+  EXPECT_GE(in.q_ab, std::max(in.q_a, in.q_b) - 1e-12);  // crossing strata never loses explanatory power
+  const auto rd = a::risk_detector(y, s[1]);
+  EXPECT_EQ(rd.pairs.size(), rd.stratum.size() * (rd.stratum.size() - 1) / 2);
+  const auto eco = a::ecological_detector(y, s[0], s[1]);
+  EXPECT_NEAR(eco.f, (1 - 0.385716842809427) / (1 - 0.6377736700704234), 1e-9);
+}
+
+TEST(AssessDistributions, AgreeWithScipy) {
+  // Reference values from scipy.stats 1.10 (ncf.sf, t.sf*2, chi2.sf, f.sf).
+  EXPECT_NEAR(a::noncentral_f_sf(3.2, 4, 180, 2.5), 0.09065877535909053, 1e-10);
+  EXPECT_NEAR(a::noncentral_f_sf(1.1, 2, 50, 7.0), 0.9215515503137885, 1e-10);
+  EXPECT_NEAR(a::student_t_sf2(2.1, 13.7), 0.05475377685353335, 1e-10);
+  EXPECT_NEAR(a::chi2_sf(20.5, 12), 0.05819933868175836, 1e-10);
+  EXPECT_NEAR(a::f_sf(1.7, 10, 30), 0.12688997602266833, 1e-10);
+}
+
+TEST(AssessMarkov, RowsSumToOne) {
+  cs::Rng rng(cs::test::seed() + 5);
+  std::vector<cs::LonLat> pts;
+  std::vector<double> y0, y1;
+  for (int i = 0; i < 300; ++i) {
+    pts.push_back({100 + 10 * rng.uniform(), 25 + 10 * rng.uniform()});
+    y0.push_back(rng.uniform());
+    y1.push_back(0.7 * y0.back() + 0.3 * rng.uniform());
+  }
+  const auto w = a::build_weights(pts, a::parse_weights_spec("knn:5"), 2);
+  const auto m = a::spatial_markov(y0, y1, w, 5);
+  for (const auto& row : m.p) EXPECT_NEAR(std::accumulate(row.begin(), row.end(), 0.0), 1.0, 1e-12);
+  std::size_t total = 0;
+  for (const auto& pl : m.p_cond)
+    for (const auto& row : pl) {
+      const double s = std::accumulate(row.begin(), row.end(), 0.0);
+      if (s > 0) {
+        EXPECT_NEAR(s, 1.0, 1e-12);
+      }
+    }
+  for (const auto& cl : m.counts_cond)
+    for (const auto& row : cl) total += std::accumulate(row.begin(), row.end(), std::size_t{0});
+  EXPECT_EQ(total, 300u);
+  EXPECT_GE(m.p_value, 0.0);
+  EXPECT_LE(m.p_value, 1.0);
+  // Persistent process: the diagonal dominates.
+  EXPECT_GT(m.p[0][0], 0.4);
+}
+
+TEST(AssessEquity, UrbanRuralIncomeTheilAnchor) {
+  // METHODS.md: 2020 urban 43,834 / rural 17,131 yuan per capita; 902 M / 510 M people -> about 0.0785.
+  const double t = a::theil_groups({43834.0 * 902, 17131.0 * 510}, {902, 510});
+  EXPECT_NEAR(t, 0.0785, 5e-4);
+}
+
+TEST(AssessEquity, DagumIdentityAndGiniBruteForce) {
+  cs::Rng rng(cs::test::seed() + 6);
+  std::vector<double> y;
+  std::vector<std::string> g;
+  for (int i = 0; i < 120; ++i) {
+    const int grp = i % 4;
+    y.push_back(1 + grp + 3 * rng.uniform());
+    g.push_back("g" + std::to_string(grp));
+  }
+  double abs_sum = 0, mean = std::accumulate(y.begin(), y.end(), 0.0) / 120;
+  for (double a1 : y)
+    for (double b1 : y) abs_sum += std::fabs(a1 - b1);
+  const double g_brute = abs_sum / (2 * 120.0 * 120.0 * mean);
+  const auto d = a::dagum_gini(y, g);
+  EXPECT_NEAR(d.g, g_brute, 1e-12);
+  EXPECT_NEAR(d.gw + d.gnb + d.gt, d.g, 1e-12);
+  for (std::size_t k = 1; k < d.mean.size(); ++k) EXPECT_GE(d.mean[k], d.mean[k - 1]);
+  const auto t = a::theil(y, g);
+  EXPECT_NEAR(t.within + t.between, t.total, 1e-12);
+  // Theil of one group equal everywhere is zero.
+  EXPECT_NEAR(a::theil({2, 2, 2}, {"a", "a", "a"}).total, 0.0, 1e-15);
+}
+
+TEST(AssessDensity, SilvermanAndIntegratesToOne) {
+  std::vector<double> v;
+  cs::Rng rng(cs::test::seed() + 7);
+  for (int i = 0; i < 400; ++i) v.push_back(rng.uniform() + rng.uniform());
+  const double h = a::silverman_bandwidth(v);
+  const double mean = std::accumulate(v.begin(), v.end(), 0.0) / 400;
+  double ss = 0;
+  for (double x : v) ss += (x - mean) * (x - mean);
+  const double sd = std::sqrt(ss / 399), iqr = a::quantile(v, 0.75) - a::quantile(v, 0.25);
+  EXPECT_NEAR(h, 0.9 * std::min(sd, iqr / 1.34) * std::pow(400.0, -0.2), 1e-12);
+  const auto d = a::kernel_density(v, 512);
+  double area = 0;
+  for (std::size_t k = 1; k < d.x.size(); ++k) area += 0.5 * (d.y[k] + d.y[k - 1]) * (d.x[k] - d.x[k - 1]);
+  EXPECT_NEAR(area, 1.0, 2e-3);
+}
+
+TEST(AssessFormula, ParsesAndEvaluates) {
+  const auto f = a::Formula::parse("1 - a / (b + \"c d\") * 2", "test");
+  ASSERT_EQ(f.columns().size(), 3u);
+  const double v[3] = {3, 1, 2};
+  EXPECT_NEAR(f.eval(v), 1 - 3.0 / 3.0 * 2, 1e-15);
+  const double z[3] = {1, 0, 0};
+  EXPECT_TRUE(std::isnan(f.eval(z)));  // division by zero is a missing value
+  EXPECT_THROW((void)a::Formula::parse("a +", "test"), cs::InputError);
+  EXPECT_THROW((void)a::Formula::parse("(a", "test"), cs::InputError);
+  EXPECT_NEAR(a::Formula::parse("-x*-2", "t").eval(v), 6, 1e-15);
+}
+
+TEST(AssessSystem, DefaultSystemLoadsAndRegionsCoverAllProvinces) {
+  const auto sys = a::load_indicator_system(cs::test::source_path("data/config/integration.toml").string());
+  EXPECT_EQ(sys.dimensions.size(), 3u);
+  EXPECT_GE(sys.indicators.size(), 9u);
+  for (const auto& i : sys.indicators) EXPECT_FALSE(i.why.empty()) << i.id;
+  for (const char* p :
+       {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",
+        "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"})
+    EXPECT_NE(a::region_of(std::string(p) + "0101"), "unknown") << p;
+  EXPECT_EQ(a::region_of("210102"), "north-east");
+  EXPECT_THROW((void)a::parse_indicator_system("name='x'\n[[dimension]]\nid='a'\n", "t.toml"),
+               cs::InputError);
+}

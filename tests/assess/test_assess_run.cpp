@@ -1,0 +1,190 @@
+// Golden / end-to-end tests of the national assessment: the library driver on small tables, bad inputs (one
+// clear line naming file, row and field), and the CLI on the bundled national data (seconds, deterministic).
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include <countyscope/assess/assess.hpp>
+#include <countyscope/io/output.hpp>
+
+#include "test_support.hpp"
+
+namespace a = cs::assess;
+namespace fs = std::filesystem;
+
+namespace {
+std::string bad(const std::string& f) { return cs::test::source_path("tests/assess/data/bad/" + f).string(); }
+
+a::AssessConfig mini(const std::string& table) {
+  a::AssessConfig c;
+  c.counties = bad(table);
+  c.indicators = bad("mini.toml");
+  c.permutations = 0;
+  return c;
+}
+
+std::string error_of(const a::AssessConfig& c) {
+  cs::Context ctx;
+  try {
+    (void)a::run_assess(c, ctx);
+  } catch (const cs::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+int run_cli(const std::string& args, std::string* err = nullptr) {
+  const fs::path log = fs::temp_directory_path() / ("cs_assess_err_" + std::to_string(::getpid()));
+  const int rc = std::system((std::string(CS_CLI) + " -q " + args + " 2>" + log.string()).c_str());
+  if (err) *err = cs::read_file(log);
+  fs::remove(log);
+  return WEXITSTATUS(rc);
+}
+}  // namespace
+
+TEST(AssessRun, MiniTableScoresEveryCounty) {
+  cs::Context ctx;
+  const auto r = a::run_assess(mini("ok.csv"), ctx);
+  ASSERT_EQ(r.code.size(), 5u);
+  EXPECT_EQ(r.region[0], "east");
+  EXPECT_EQ(r.region[2], "central");
+  for (double s : r.score) {
+    EXPECT_GE(s, 0);
+    EXPECT_LE(s, 1);
+  }
+  double ws = 0;
+  for (double w : r.weight) ws += w;
+  EXPECT_NEAR(ws, 1, 1e-12);
+  for (const auto& o : r.obstacle) {
+    double s = 0;
+    for (double v : o) s += v;
+    if (s > 0) {
+      EXPECT_NEAR(s, 1, 1e-12);
+    }
+  }
+  // The 'ratio' indicator y/z is negative: the county with the smallest ratio gets the best normalised value.
+  // Ratios {0.5, 0.75, 0.5, 1, 0.25}: the last is best (1), the fourth worst (0).
+  EXPECT_NEAR(r.norm[1][4], 1.0, 1e-12);
+  EXPECT_NEAR(r.norm[1][3], 0.0, 1e-12);
+}
+
+TEST(AssessRun, BadInputsNameFileRowAndField) {
+  auto msg = error_of(mini("nocolumn.csv"));
+  EXPECT_NE(msg.find("nocolumn.csv"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'w'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("missing column"), std::string::npos) << msg;
+  msg = error_of(mini("duplicate.csv"));
+  EXPECT_NE(msg.find("duplicate code '110101'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("line 5"), std::string::npos) << msg;
+  msg = error_of(mini("nonnumeric.csv"));
+  EXPECT_NE(msg.find("line 4"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'x'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("three"), std::string::npos) << msg;
+  msg = error_of(mini("constant.csv"));
+  EXPECT_NE(msg.find("constant indicator"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'w'"), std::string::npos) << msg;
+  auto c = mini("missing.csv");
+  c.missing = a::MissingPolicy::kError;
+  msg = error_of(c);
+  EXPECT_NE(msg.find("line 4"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("indicator 'x'"), std::string::npos) << msg;
+  for (const auto& m : {msg}) EXPECT_EQ(m.find('\n'), std::string::npos);
+}
+
+TEST(AssessRun, MissingPolicyIsCountedNeverSilent) {
+  cs::Context ctx;
+  auto c = mini("missing.csv");
+  const auto dropped = a::run_assess(c, ctx);
+  EXPECT_EQ(dropped.code.size(), 4u);
+  EXPECT_EQ(dropped.dropped, 1u);
+  EXPECT_EQ(dropped.missing_per_indicator[0], 1u);
+  c.missing = a::MissingPolicy::kImputeMedian;
+  const auto imputed = a::run_assess(c, ctx);
+  EXPECT_EQ(imputed.code.size(), 5u);
+  EXPECT_EQ(imputed.imputed, 1u);
+  EXPECT_NEAR(imputed.raw[0][2], 3.0, 1e-12);  // median of {1, 2, 4, 5}
+  bool noted = false;
+  for (const auto& n : imputed.notes) noted = noted || n.find("imputed") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(AssessCli, NationalRunIsFastCompleteAndDeterministic) {
+  cs::test::TempDir tmp;
+  const std::string base =
+      "assess --counties " + cs::test::source_path("data/china/county_features_2020.csv.gz").string() +
+      " --indicators " + cs::test::source_path("data/config/integration.toml").string() + " --centres " +
+      cs::test::source_path("data/china/county_centres.csv.gz").string() + " --counties-2010 " +
+      cs::test::source_path("data/china/county_features_2010.csv.gz").string() + " --permutations 199 --out ";
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(run_cli(base + (tmp / "a").string()), 0);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(secs, 30.0);  // seconds, not minutes (shared 2-core machine; typically ~2 s)
+  ASSERT_EQ(run_cli("--threads 1 " + base + (tmp / "b").string()), 0);
+  for (const char* f : {"results.json", "scores.csv", "obstacles.csv", "lisa.csv", "types.csv", "weights.csv",
+                        "counties.gpkg"})
+    EXPECT_TRUE(fs::exists(tmp / "a" / f)) << f;
+  const std::string ja = cs::read_file(tmp / "a" / "results.json");
+  EXPECT_EQ(ja,
+            cs::read_file(tmp / "b" / "results.json"));  // same seed, different thread count -> same bytes
+  EXPECT_EQ(cs::read_file(tmp / "a" / "scores.csv"), cs::read_file(tmp / "b" / "scores.csv"));
+  const auto doc = cs::Json::parse(ja);
+  EXPECT_EQ(doc["kind"], "assess");
+  const auto& s = doc["sections"]["assess"];
+  EXPECT_EQ(s["counts"]["rows_in"], 2943);
+  EXPECT_GE(s["counts"]["scored"].get<int>(), 2930);
+  EXPECT_GE(s["counts"]["located"].get<int>(), 2700);
+  EXPECT_EQ(doc["layers"]["counties"]["features"].size(), s["counts"]["located"].get<std::size_t>());
+  EXPECT_EQ(s["config"]["coupling"], "corrected");
+  // Counties cluster strongly on integration (Moran's I well above E[I]).
+  EXPECT_GT(s["moran"]["score"]["I"].get<double>(), 0.2);
+  // Dagum identity on the national scores.
+  const auto& dg = s["dagum"]["region"];
+  EXPECT_NEAR(dg["Gw"].get<double>() + dg["Gnb"].get<double>() + dg["Gt"].get<double>(),
+              dg["G"].get<double>(), 1e-12);
+  // Markov rows sum to 1.
+  for (const auto& row : s["markov"]["P"]) {
+    double sum = 0;
+    for (const auto& v : row) sum += v.get<double>();
+    EXPECT_NEAR(sum, 1.0, 1e-12);
+  }
+  // Every scored county has a type with the rule that fired.
+  std::size_t typed = 0;
+  for (const auto& [k, v] : s["typing"]["counts"].items()) typed += v.get<std::size_t>();
+  EXPECT_EQ(typed, s["counts"]["scored"].get<std::size_t>());
+  EXPECT_FALSE(s["typing"]["counts"].contains("ecological"));
+  // National anchor: urbanisation of the resident population in 2020 ~ 63.89 % (2020 census).
+  const auto t = a::read_table(cs::test::source_path("data/china/county_features_2020.csv.gz").string());
+  double urban = 0, pop = 0;
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    urban += t.number(r, t.column("urban_pop_2020"));
+    pop += t.number(r, t.column("pop_2020"));
+  }
+  EXPECT_NEAR(100 * urban / pop, 63.89, 0.5);
+}
+
+TEST(AssessCli, BadInputExitsOneWithoutOutput) {
+  cs::test::TempDir tmp;
+  std::string err;
+  const std::string out = (tmp / "out").string();
+  EXPECT_EQ(run_cli("assess --counties " + bad("duplicate.csv") + " --indicators " + bad("mini.toml") +
+                        " --out " + out,
+                    &err),
+            1);
+  EXPECT_NE(err.find("duplicate code"), std::string::npos) << err;
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  EXPECT_FALSE(fs::exists(tmp / "out"));
+  EXPECT_EQ(run_cli("assess --counties " + bad("constant.csv") + " --indicators " + bad("mini.toml") +
+                        " --out " + out,
+                    &err),
+            1);
+  EXPECT_NE(err.find("constant indicator"), std::string::npos) << err;
+  EXPECT_EQ(run_cli("assess --counties " + bad("ok.csv") + " --indicators " + bad("mini.toml") +
+                        " --weights queen --out " + out,
+                    &err),
+            2);
+  EXPECT_NE(err.find("knn:K"), std::string::npos) << err;
+  EXPECT_FALSE(fs::exists(tmp / "out"));
+}
