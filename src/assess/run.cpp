@@ -142,6 +142,15 @@ std::vector<Problem> validate(const AssessConfig& c) {
   return p;
 }
 
+AssessConfig national_config() {
+  AssessConfig c;
+  c.counties = resource_path("data/china/county_features_2020.csv.gz");
+  c.indicators = resource_path("data/config/integration.toml");
+  c.centres = resource_path("data/china/county_centres.csv.gz");
+  c.counties_2010 = resource_path("data/china/county_features_2010.csv.gz");
+  return c;
+}
+
 AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   throw_if_problems(validate(cfg), "assess");
   AssessResult r;
@@ -208,6 +217,8 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
     r.name.push_back(name_col ? t.text(row, *name_col) : r.code.back());
     r.province.push_back(prov_col ? t.text(row, *prov_col) : r.code.back().substr(0, 2));
     r.region.emplace_back(region_of(r.code.back()));
+    const auto city_col = t.find_column(sys.typing.city);
+    r.city.push_back(city_col ? t.text(row, *city_col) : std::string());
   }
   {
     // Codes outside the GB/T 2260 province prefixes (e.g. special zones) take the region of their province

@@ -97,27 +97,83 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
   if (spec.kind == WeightsKind::kKnn && n > 0 && static_cast<std::size_t>(spec.k) >= n)
     throw UsageError("spatial weights knn:" + std::to_string(spec.k) + " need more than k points (have " +
                      std::to_string(n) + ")");
-  // Per point: the sorted neighbour distances we need (k nearest, or all for bands).
+  // Distances through unit vectors: the chord length is monotone in the great-circle distance, so neighbours
+  // are ranked by a dot product (no trigonometry in the O(n^2) loop) and only the kept ones are converted to
+  // km.
+  std::vector<double> xyz(3 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double lo = pts[i].lon * M_PI / 180.0, la = pts[i].lat * M_PI / 180.0;
+    xyz[3 * i] = std::cos(la) * std::cos(lo);
+    xyz[3 * i + 1] = std::cos(la) * std::sin(lo);
+    xyz[3 * i + 2] = std::sin(la);
+  }
+  auto chord2 = [&](std::size_t i, std::size_t j) {
+    const double dx = xyz[3 * i] - xyz[3 * j], dy = xyz[3 * i + 1] - xyz[3 * j + 1],
+                 dz = xyz[3 * i + 2] - xyz[3 * j + 2];
+    return dx * dx + dy * dy + dz * dz;
+  };
+  auto to_km = [](double c2) { return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(c2) / 2)); };
+  // (km, j) per point, sorted by distance then index.
   std::vector<std::vector<std::pair<double, std::uint32_t>>> near(n);
-  const std::size_t keep = spec.kind == WeightsKind::kKnn ? static_cast<std::size_t>(spec.k) : n;
+  const bool knn = spec.kind == WeightsKind::kKnn;
+  // Sweep in latitude order: |lat_i - lat_j| bounds the great-circle distance from below, so each search
+  // stops once that bound exceeds the current k-th best (kNN) or the band. Exact, and far below O(n^2) on a
+  // country.
+  std::vector<std::uint32_t> ord(n);
+  std::iota(ord.begin(), ord.end(), 0u);
+  std::sort(ord.begin(), ord.end(),
+            [&](auto x, auto y) { return pts[x].lat != pts[y].lat ? pts[x].lat < pts[y].lat : x < y; });
+  std::vector<std::size_t> pos(n);
+  for (std::size_t k = 0; k < n; ++k) pos[ord[k]] = k;
+  auto lat_bound = [&](std::size_t i, std::size_t j) {
+    const double h = 2 * std::sin(std::fabs(pts[i].lat - pts[j].lat) * M_PI / 360.0);
+    return h * h * (1 - 1e-12);
+  };
+  // Neighbours of i: the k nearest (k > 0) or all with chord^2 <= limit (k == 0); (chord^2, j) sorted.
+  auto search = [&](std::size_t i, std::size_t k, double limit) {
+    std::vector<std::pair<double, std::uint32_t>> best;
+    auto bound = [&] { return k > 0 ? (best.size() < k ? 1e300 : best.back().first) : limit; };
+    auto consider = [&](std::size_t j) {
+      const std::pair<double, std::uint32_t> c{chord2(i, j), static_cast<std::uint32_t>(j)};
+      if (k > 0) {
+        if (best.size() == k && !(c < best.back())) return;
+        best.insert(std::upper_bound(best.begin(), best.end(), c), c);
+        if (best.size() > k) best.pop_back();
+      } else if (c.first <= limit) {
+        best.push_back(c);
+      }
+    };
+    for (std::size_t p = pos[i] + 1; p < n && lat_bound(i, ord[p]) <= bound(); ++p) consider(ord[p]);
+    for (std::size_t p = pos[i]; p-- > 0 && lat_bound(i, ord[p]) <= bound();) consider(ord[p]);
+    std::sort(best.begin(), best.end());
+    return best;
+  };
+  double band = spec.band_km;
+  if (!knn && band <= 0) {
+    // The smallest band that gives every point a neighbour: the largest nearest-neighbour distance.
+    std::vector<double> nn(n, 0.0);
+    parallel_for(
+        n, threads,
+        [&](std::size_t i, int) {
+          const auto b1 = search(i, 1, 0);
+          nn[i] = b1.empty() ? 0.0 : to_km(b1.front().first);
+        },
+        16);
+    for (double d : nn) band = std::max(band, d);
+  }
+  const double band_c2 =
+      knn ? 0.0 : std::pow(2 * std::sin(std::min(band / kEarthKm, M_PI) / 2), 2) * (1 + 1e-12);
   parallel_for(
       n, threads,
       [&](std::size_t i, int) {
-        std::vector<std::pair<double, std::uint32_t>> d;
-        d.reserve(n);
-        for (std::size_t j = 0; j < n; ++j)
-          if (j != i) d.emplace_back(great_circle_km(pts[i], pts[j]), static_cast<std::uint32_t>(j));
-        const std::size_t k = std::min(keep, d.size());
-        std::partial_sort(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(k), d.end());
-        d.resize(k);
+        auto d = search(i, knn ? static_cast<std::size_t>(spec.k) : 0, band_c2);
+        for (auto& e : d) e.first = to_km(e.first);
+        if (!knn) {
+          while (!d.empty() && d.back().first > band) d.pop_back();
+        }
         near[i] = std::move(d);
       },
       16);
-  double band = spec.band_km;
-  if (spec.kind != WeightsKind::kKnn && band <= 0) {
-    for (std::size_t i = 0; i < n; ++i)
-      if (!near[i].empty()) band = std::max(band, near[i].front().first);
-  }
   w.band_km = spec.kind == WeightsKind::kKnn ? 0.0 : band;
   w.first.assign(n + 1, 0);
   for (std::size_t i = 0; i < n; ++i) {
@@ -208,7 +264,8 @@ MoranResult moran(const std::vector<double>& y, const Weights& w, int permutatio
   }
   if (!(zz > 0)) throw InputError("Moran's I: the variable is constant");
   // S0, S1 = 1/2 sum (w_ij + w_ji)^2, S2 = sum_i (w_i. + w_.i)^2.
-  std::map<std::pair<std::uint32_t, std::uint32_t>, double> sym;
+  std::vector<std::pair<std::uint64_t, double>> sym;  // (unordered pair key, w_ij)
+  sym.reserve(w.nbr.size());
   std::vector<double> rs(n, 0), cs(n, 0);
   double s0 = 0;
   for (std::size_t i = 0; i < n; ++i)
@@ -217,12 +274,19 @@ MoranResult moran(const std::vector<double>& y, const Weights& w, int permutatio
       s0 += w.w[a];
       rs[i] += w.w[a];
       cs[j] += w.w[a];
-      const auto key = i < j ? std::make_pair(static_cast<std::uint32_t>(i), j)
-                             : std::make_pair(j, static_cast<std::uint32_t>(i));
-      sym[key] += w.w[a];
+      const std::uint64_t lo = std::min<std::uint64_t>(i, j), hi = std::max<std::uint64_t>(i, j);
+      sym.emplace_back(lo << 32 | hi, w.w[a]);
     }
   double s1 = 0, s2 = 0;
-  for (const auto& [k, v] : sym) s1 += v * v;  // 1/2 sum over ordered pairs = sum over unordered pairs
+  // 1/2 sum over ordered pairs of (w_ij + w_ji)^2 = sum over unordered pairs.
+  std::sort(sym.begin(), sym.end());
+  for (std::size_t a = 0; a < sym.size();) {
+    double v = 0;
+    std::size_t b = a;
+    for (; b < sym.size() && sym[b].first == sym[a].first; ++b) v += sym[b].second;
+    s1 += v * v;
+    a = b;
+  }
   for (std::size_t i = 0; i < n; ++i) s2 += (rs[i] + cs[i]) * (rs[i] + cs[i]);
   r.i = moran_stat(w, z, s0, zz);
   r.expected = -1.0 / (nd - 1);

@@ -318,3 +318,31 @@ TEST(AssessSystem, DefaultSystemLoadsAndRegionsCoverAllProvinces) {
   EXPECT_THROW((void)a::parse_indicator_system("name='x'\n[[dimension]]\nid='a'\n", "t.toml"),
                cs::InputError);
 }
+
+TEST(AssessWeights, SweepEqualsBruteForce) {
+  cs::Rng rng(cs::test::seed() + 8);
+  std::vector<cs::LonLat> pts;
+  for (int i = 0; i < 400; ++i) pts.push_back({75 + 60 * rng.uniform(), 18 + 35 * rng.uniform()});
+  for (const char* spec : {"knn:1", "knn:8", "band", "band:150"}) {
+    const auto w = a::build_weights(pts, a::parse_weights_spec(spec), 2);
+    double band = w.band_km;
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      std::vector<std::pair<double, std::uint32_t>> d;
+      for (std::size_t j = 0; j < pts.size(); ++j)
+        if (j != i) d.emplace_back(a::great_circle_km(pts[i], pts[j]), static_cast<std::uint32_t>(j));
+      std::sort(d.begin(), d.end());
+      std::vector<std::uint32_t> expect;
+      if (std::string(spec).starts_with("knn")) {
+        const std::size_t k = std::string(spec) == "knn:1" ? 1 : 8;
+        for (std::size_t a2 = 0; a2 < k; ++a2) expect.push_back(d[a2].second);
+      } else {
+        for (const auto& [km, j] : d)
+          if (km <= band * (1 + 1e-9)) expect.push_back(j);
+      }
+      std::sort(expect.begin(), expect.end());
+      std::vector<std::uint32_t> got(w.nbr.begin() + static_cast<std::ptrdiff_t>(w.first[i]),
+                                     w.nbr.begin() + static_cast<std::ptrdiff_t>(w.first[i + 1]));
+      ASSERT_EQ(got, expect) << spec << " point " << i;
+    }
+  }
+}

@@ -123,7 +123,7 @@ struct AssessResult {
   std::vector<std::size_t> missing_per_indicator;  // cells missing per indicator before the policy
   std::size_t dropped = 0, imputed = 0;
   // Counties kept (row order of the input), with their indicator values.
-  std::vector<std::string> code, name, province, region;
+  std::vector<std::string> code, name, province, city, region;
   std::vector<double> lon, lat;  // NaN when no centre
   Columns raw, norm;
   EntropyResult entropy;
@@ -162,6 +162,12 @@ struct AssessResult {
 };
 
 AssessResult run_assess(const AssessConfig& cfg, Context& ctx);
+// The bundled national run (for `countyscope demo`): data/china tables, the default indicator system, centres
+// and the 2010 table, found through cs::resource_path. Example:
+//   auto r = cs::assess::run_assess(cs::assess::national_config(), ctx);
+//   cs::OutputDir out("out/demo/national");  cs::assess::write_outputs(r, out.staging().string());
+//   out.commit();
+AssessConfig national_config();
 Json to_json(const AssessResult& r);
 // Writes scores.csv, obstacles.csv, lisa.csv, types.csv, weights.csv, counties.gpkg and results.json (kind
 // "assess") into the staging directory `dir` (a cs::OutputDir's staging path).

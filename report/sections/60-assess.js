@@ -1,0 +1,318 @@
+/* National assessment (sections.assess, layers.counties; docs/assess.md).
+ * Ranking table with search, score map of county points, LISA cluster map, D-class distribution, top obstacles per
+ * province, county-town types, GeoDetector factors, spatial Markov matrix and the run's notes. Every figure is read
+ * from the results document; numeric table cells carry data-value with the JSON number. */
+(function () {
+  'use strict';
+
+  CS.addStrings({
+    en: {
+      'assess.title': 'National assessment: urban–rural integration',
+      'assess.intro': 'Entropy-weighted TOPSIS scores, coupling coordination of the subsystems, obstacles, spatial ' +
+        'clusters and county-town types for every county with data. Method settings are in the assumptions table.',
+      'assess.scored': 'Counties scored',
+      'assess.located': 'Counties with a centre (spatial statistics)',
+      'assess.dropped': 'Rows dropped (missing values)',
+      'assess.imputed': 'Cells imputed',
+      'assess.weight_source': 'Indicator weights',
+      'assess.coupling': 'Coupling coordination form',
+      'assess.moran_score': "Moran's I of the score",
+      'assess.moran_p': "Moran's I permutation p",
+      'assess.permutations': 'Permutations (seed)',
+      'assess.ranking': 'Ranking',
+      'assess.rank': 'Rank',
+      'assess.county': 'County',
+      'assess.province': 'Province',
+      'assess.score': 'Score (TOPSIS)',
+      'assess.D': 'Coordination D',
+      'assess.d_class': 'D class',
+      'assess.top_obstacle': 'Main obstacle',
+      'assess.lisa': 'LISA cluster',
+      'assess.type': 'County-town type',
+      'assess.score_map': 'Score by county',
+      'assess.lisa_map': 'Local clusters (LISA)',
+      'assess.lisa_note': 'High–high and low–low clusters of the score at p < {alpha} ({perms} conditional permutations, seed {seed}; variance convention {variance}).',
+      'assess.d_dist': 'Distribution of the coupling coordination degree D',
+      'assess.counties_n': 'Counties',
+      'assess.obstacles': 'Top obstacles per province (mean obstacle degree)',
+      'assess.mean_score': 'Mean score',
+      'assess.top_indicators': 'Top indicators',
+      'assess.weights': 'Indicators and weights',
+      'assess.indicator': 'Indicator',
+      'assess.dimension': 'Dimension',
+      'assess.direction': 'Direction',
+      'assess.weight': 'Weight',
+      'assess.missing': 'Missing',
+      'assess.why': 'Why',
+      'assess.types': 'County-town types (2022 Opinions), by transparent rules',
+      'assess.rules': 'Rules, in order (the first that fires wins)',
+      'assess.geodetector': 'GeoDetector: what stratifies the score (factor detector)',
+      'assess.factor': 'Factor',
+      'assess.markov': 'Spatial Markov chain 2010 → 2020 (quantile classes of the panel index)',
+      'assess.markov_test': 'Homogeneity test: Q = {q}, df = {df}, p = {p}; {n} counties.',
+      'assess.class_from': 'From class',
+      'assess.inequality': 'Regional inequality of the score',
+      'assess.notes': 'Notes on the data and the choices made',
+      'assess.theil_province': 'Theil T across counties (groups: provinces)',
+      'assess.theil_between': 'Theil T between provinces',
+      'assess.dagum_region': 'Dagum Gini (groups: east, central, west, north-east)',
+      'assess.dagum_parts': 'Dagum within / net between / transvariation',
+      'assess.type.satellite': 'satellite of a large city',
+      'assess.type.population-losing': 'population-losing',
+      'assess.type.agricultural': 'main agricultural area',
+      'assess.type.specialised': 'specialised function',
+      'assess.type.unassigned': 'unassigned',
+      'assess.type.district': 'municipal district (not typed)',
+    },
+    zh: {
+      'assess.title': '全国评价：城乡融合',
+      'assess.intro': '对每个有数据的县计算熵权TOPSIS得分、子系统耦合协调度、障碍度、空间集聚和县城类型。方法设置见假设表。',
+      'assess.scored': '参评县数',
+      'assess.located': '有中心点的县（空间统计）',
+      'assess.dropped': '因缺失值剔除的行',
+      'assess.imputed': '插补的单元格',
+      'assess.weight_source': '指标权重',
+      'assess.coupling': '耦合协调模型',
+      'assess.moran_score': '得分的全局莫兰指数',
+      'assess.moran_p': '莫兰指数置换检验p值',
+      'assess.permutations': '置换次数（种子）',
+      'assess.ranking': '排名',
+      'assess.rank': '名次',
+      'assess.county': '县',
+      'assess.province': '省',
+      'assess.score': '得分（TOPSIS）',
+      'assess.D': '耦合协调度D',
+      'assess.d_class': '协调等级',
+      'assess.top_obstacle': '主要障碍',
+      'assess.lisa': 'LISA集聚',
+      'assess.type': '县城类型',
+      'assess.score_map': '各县得分',
+      'assess.lisa_map': '局部集聚（LISA）',
+      'assess.lisa_note': '得分的高-高、低-低集聚，p < {alpha}（{perms}次条件置换，种子{seed}；方差约定{variance}）。',
+      'assess.d_dist': '耦合协调度D的分布',
+      'assess.counties_n': '县数',
+      'assess.obstacles': '各省主要障碍（平均障碍度）',
+      'assess.mean_score': '平均得分',
+      'assess.top_indicators': '主要障碍指标',
+      'assess.weights': '指标与权重',
+      'assess.indicator': '指标',
+      'assess.dimension': '维度',
+      'assess.direction': '方向',
+      'assess.weight': '权重',
+      'assess.missing': '缺失',
+      'assess.why': '理由',
+      'assess.types': '县城类型（2022年《意见》），按透明规则划分',
+      'assess.rules': '规则（按顺序，先满足者优先）',
+      'assess.geodetector': '地理探测器：得分的分异因子（因子探测）',
+      'assess.factor': '因子',
+      'assess.markov': '空间马尔可夫链 2010 → 2020（面板指数的分位数等级）',
+      'assess.markov_test': '同质性检验：Q = {q}，自由度 = {df}，p = {p}；{n}个县。',
+      'assess.class_from': '初始等级',
+      'assess.inequality': '得分的区域差异',
+      'assess.notes': '数据与方法选择说明',
+      'assess.theil_province': '泰尔指数（按省分组）',
+      'assess.theil_between': '省际泰尔指数',
+      'assess.dagum_region': 'Dagum基尼系数（东部、中部、西部、东北）',
+      'assess.dagum_parts': '区域内 / 净区域间 / 超变密度',
+      'assess.type.satellite': '大城市周边县城',
+      'assess.type.population-losing': '人口流失县城',
+      'assess.type.agricultural': '农产品主产区县城',
+      'assess.type.specialised': '专业功能县城',
+      'assess.type.unassigned': '未归类',
+      'assess.type.district': '市辖区（不分类）',
+    },
+  });
+
+  var LISA_KEYS = ['HH', 'LL', 'HL', 'LH', 'ns'];
+  var LISA_COLORS = ['#d7191c', '#2c7bb6', '#fdae61', '#abd9e9', '#e0e0e0'];
+  var TYPE_KEYS = ['satellite', 'population-losing', 'agricultural', 'specialised', 'unassigned', 'district'];
+
+  function typeLabel(ui, k) { return k ? ui.t('assess.type.' + k) : '—'; }
+
+  CS.section({
+    id: 'assess',
+    order: 70,
+    title: 'assess.title',
+    render: function (el, doc, ui) {
+      var s = doc.sections.assess;
+      var c = s.counties;
+      var n = c.code.length;
+      ui.p(el, ui.t('assess.intro'), 'cs-note');
+      var kv = [
+        ['assess.scored', s.counts.scored, 'int'],
+        ['assess.located', s.counts.located, 'int'],
+        ['assess.dropped', s.counts.dropped, 'int'],
+        ['assess.imputed', s.counts.imputed, 'int'],
+        ['assess.weight_source', s.weights.source],
+        ['assess.coupling', s.config.coupling_note],
+      ];
+      if (s.moran) {
+        kv.push(['assess.moran_score', s.moran.score.I, 'num3']);
+        kv.push(['assess.moran_p', s.moran.score.p_sim, 'num3']);
+        kv.push(['assess.permutations', s.moran.score.permutations + ' (' + s.moran.score.seed + ')']);
+      }
+      ui.kv(el, kv);
+
+      // Ranking table (all counties, searchable).
+      ui.h3(el, 'assess.ranking');
+      var dimName = {};
+      s.system.dimensions.forEach(function (d) { dimName[d.id] = d.name; });
+      var rows = [];
+      for (var i = 0; i < n; i++) {
+        rows.push({ code: c.code[i], name: c.name[i], province: c.province[i], rank: c.rank[i], score: c.score[i],
+          D: c.D[i], d_class: c.d_class[i], obstacle: c.top_obstacle_dimension[i], lisa: c.lisa[i], type: c.type[i] });
+      }
+      rows.sort(function (a, b) { return a.rank - b.rank; });
+      var classNames = {};
+      s.d_classes.forEach(function (d) { classNames[d['class']] = d.name; });
+      ui.table(el, rows, [
+        { key: 'rank', label: 'assess.rank', format: 'int' },
+        { key: 'name', label: 'assess.county' },
+        { key: 'province', label: 'assess.province' },
+        { key: 'score', label: 'assess.score', format: 'num3' },
+        { key: 'D', label: 'assess.D', format: 'num3' },
+        { key: 'd_class', label: 'assess.d_class', value: function (r) { return classNames[r.d_class]; } },
+        { key: 'obstacle', label: 'assess.top_obstacle', value: function (r) { return dimName[r.obstacle] || r.obstacle; } },
+        { key: 'lisa', label: 'assess.lisa', value: function (r) { return r.lisa || '—'; } },
+        { key: 'type', label: 'assess.type', value: function (r) { return typeLabel(ui, r.type); } },
+      ], { search: true, sort: true, pageSize: 25 });
+
+      // Maps of county points.
+      var fc = doc.layers && doc.layers.counties;
+      if (fc && fc.features && fc.features.length) {
+        ui.h3(el, 'assess.score_map');
+        var scores = fc.features.map(function (f) { return f.properties.score; }).sort(function (a, b) { return a - b; });
+        var breaks = [];
+        for (var q = 1; q < 6; q++) {
+          var b = scores[Math.floor((q * scores.length) / 6)];
+          if (!breaks.length || b > breaks[breaks.length - 1]) breaks.push(b);
+        }
+        var scale = ui.scale.bins({ breaks: breaks, palette: 'RdYlGn', format: function (v) { return ui.fmt.num(v, 3); },
+          nullLabel: false });
+        var popup = function (p) {
+          return [['assess.county', p.name], ['assess.province', p.province], ['assess.rank', p.rank],
+            ['assess.score', ui.fmt.num(p.score, 3)], ['assess.D', ui.fmt.num(p.D, 3)], ['assess.lisa', p.lisa || '—'],
+            ['assess.type', typeLabel(ui, p.type)]];
+        };
+        ui.map(el, {
+          layers: [{ id: 'assess-score', name: 'assess.score', data: fc, radius: 3.5,
+            style: function (f) { return { color: '#555', weight: 0.3, fillColor: scale(f.properties.score), fillOpacity: 0.9 }; },
+            swatch: { color: scale.colors[scale.colors.length - 1], shape: 'circle' }, popup: popup }],
+          legend: [{ title: 'assess.score', items: scale.legend() }],
+        });
+        if (s.lisa) {
+          ui.h3(el, 'assess.lisa_map');
+          ui.p(el, ui.t('assess.lisa_note', { alpha: s.lisa.alpha, perms: s.lisa.permutations, seed: s.lisa.seed,
+            variance: s.lisa.variance }), 'cs-note');
+          var lscale = ui.scale.categorical(LISA_KEYS, { colors: LISA_COLORS,
+            labelOf: function (k) { return k + ' (' + ui.fmt.int(s.lisa.counts[k] || 0) + ')'; } });
+          var layers = LISA_KEYS.map(function (k) {
+            return { id: 'assess-lisa-' + k.toLowerCase(), name: { en: k, zh: k },
+              data: { type: 'FeatureCollection', features: fc.features.filter(function (f) { return f.properties.lisa === k; }) },
+              radius: k === 'ns' ? 2.5 : 3.5, swatch: { color: lscale(k), shape: 'circle' }, popup: popup,
+              style: { color: '#555', weight: 0.3, fillColor: lscale(k), fillOpacity: 0.9 } };
+          }).filter(function (l) { return l.data.features.length > 0; });
+          ui.map(el, { layers: layers, legend: [{ title: 'assess.lisa', items: lscale.legend() }] });
+        }
+      }
+
+      // D-class distribution.
+      ui.h3(el, 'assess.d_dist');
+      ui.chart(el, {
+        grid: { left: 60, right: 20, top: 20, bottom: 110 },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', data: s.d_classes.map(function (d) { return ui.fmt.num(d.lower, 1) + ' ' + d.name; }),
+          axisLabel: { rotate: 35, fontSize: 10 } },
+        yAxis: { type: 'value', name: ui.t('assess.counties_n') },
+        series: [{ type: 'bar', data: s.d_classes.map(function (d) { return d.count; }), itemStyle: { color: '#3182bd' } }],
+      });
+      ui.table(el, s.d_classes, [
+        { key: 'lower', label: 'assess.D', format: 'num2' },
+        { key: 'name', label: 'assess.d_class' },
+        { key: 'count', label: 'assess.counties_n', format: 'int' },
+      ]);
+
+      // Top obstacles per province.
+      ui.h3(el, 'assess.obstacles');
+      var dimCols = s.system.dimensions.map(function (d) {
+        return { key: 'dim_' + d.id, label: { en: d.name, zh: d.name }, format: 'pct',
+          value: function (r) { return r.dimensions[d.id]; } };
+      });
+      ui.table(el, s.obstacles_by_province, [
+        { key: 'province', label: 'assess.province' },
+        { key: 'counties', label: 'assess.counties_n', format: 'int' },
+        { key: 'mean_score', label: 'assess.mean_score', format: 'num3' },
+      ].concat(dimCols).concat([
+        { key: 'top', label: 'assess.top_indicators', value: function (r) {
+          return r.top_indicators.map(function (x) { return x.indicator + ' ' + ui.fmt.pct(x.obstacle); }).join(', ');
+        } },
+      ]), { search: true, sort: true });
+
+      // Indicators and weights.
+      ui.h3(el, 'assess.weights');
+      ui.table(el, s.system.indicators, [
+        { key: 'name', label: 'assess.indicator' },
+        { key: 'dimension', label: 'assess.dimension', value: function (r) { return dimName[r.dimension] || r.dimension; } },
+        { key: 'direction', label: 'assess.direction' },
+        { key: 'weight', label: 'assess.weight', format: 'num3' },
+        { key: 'missing', label: 'assess.missing', format: 'int' },
+        { key: 'why', label: 'assess.why' },
+      ]);
+
+      // Typing.
+      ui.h3(el, 'assess.types');
+      var trows = TYPE_KEYS.filter(function (k) { return s.typing.counts[k] !== undefined; })
+        .map(function (k) { return { type: k, count: s.typing.counts[k] }; });
+      ui.table(el, trows, [
+        { key: 'type', label: 'assess.type', value: function (r) { return typeLabel(ui, r.type); } },
+        { key: 'count', label: 'assess.counties_n', format: 'int' },
+      ]);
+      ui.p(el, ui.t('assess.rules') + ': ' + s.typing.rules.join(' · '), 'cs-note');
+
+      // Regional inequality.
+      if (s.dagum && s.theil) {
+        ui.h3(el, 'assess.inequality');
+        ui.kv(el, [
+          ['assess.theil_province', s.theil.province.total, 'num3'],
+          ['assess.theil_between', s.theil.province.between, 'num3'],
+          ['assess.dagum_region', s.dagum.region.G, 'num3'],
+          ['assess.dagum_parts', ui.fmt.num(s.dagum.region.Gw, 3) + ' / ' + ui.fmt.num(s.dagum.region.Gnb, 3) + ' / ' +
+            ui.fmt.num(s.dagum.region.Gt, 3)],
+        ]);
+      }
+
+      // GeoDetector.
+      if (s.geodetector) {
+        ui.h3(el, 'assess.geodetector');
+        var fac = s.geodetector.factor.slice().sort(function (a, b) { return b.q - a.q; });
+        ui.table(el, fac, [
+          { key: 'factor', label: 'assess.factor' },
+          { key: 'q', label: { en: 'q', zh: 'q' }, format: 'num3' },
+          { key: 'p', label: { en: 'p', zh: 'p' }, format: 'num3' },
+          { key: 'strata', label: { en: 'strata', zh: '分层数' }, format: 'int' },
+        ], { sort: true });
+      }
+
+      // Spatial Markov.
+      if (s.markov) {
+        var mk = s.markov;
+        ui.h3(el, 'assess.markov');
+        ui.p(el, ui.t('assess.markov_test', { q: ui.fmt.num(mk.Q, 1), df: mk.df, p: ui.fmt.num(mk.p, 4), n: mk.n }), 'cs-note');
+        var mrows = mk.P.map(function (row, a) {
+          var r = { from: a + 1 };
+          row.forEach(function (v, b) { r['to' + (b + 1)] = v; });
+          return r;
+        });
+        var mcols = [{ key: 'from', label: 'assess.class_from', format: 'int' }];
+        for (var k = 1; k <= mk.k; k++) mcols.push({ key: 'to' + k, label: { en: '→ ' + k, zh: '→ ' + k }, format: 'num3' });
+        ui.table(el, mrows, mcols);
+      }
+
+      if (s.notes && s.notes.length) {
+        ui.h3(el, 'assess.notes');
+        var ul = ui.h('ul', { class: 'cs-notes' }, s.notes.map(function (t) { return ui.h('li', {}, [t]); }));
+        el.appendChild(ul);
+      }
+    },
+  });
+})();

@@ -1,0 +1,142 @@
+// Browser test of the national-assessment report section: every number shown in its tables and key figures equals
+// the results JSON it was rendered from (numeric cells carry data-value; see docs/report.md).
+//   - the document embedded in the page equals RESULTS.json (deep equality of sections.assess),
+//   - key figures (counties scored, located, Moran's I, p) equal the JSON,
+//   - every row of the ranking table's first page: rank, score and D equal the county's values in the JSON,
+//     also after searching for a county by name,
+//   - the D-class table counts, the provincial obstacle table and the GeoDetector q values equal the JSON,
+//   - the section rendered without error and drew its two maps.
+// Usage: node tests/e2e/browser/assess_numbers_test.mjs REPORT.html RESULTS.json. Exit 0 pass, 1 fail, 77 skip.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [, , htmlArg, jsonArg] = process.argv;
+if (!htmlArg || !jsonArg) {
+  console.error('usage: node assess_numbers_test.mjs REPORT.html RESULTS.json');
+  process.exit(2);
+}
+const CHROMIUM = process.env.CS_CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.error(`assess_numbers_test: SKIP: ${CHROMIUM} not found`);
+  process.exit(77);
+}
+let chromium;
+try {
+  ({ chromium } = await import('playwright-core'));
+} catch (e) {
+  console.error('assess_numbers_test: SKIP: playwright-core not installed (run `make deps`)');
+  process.exit(77);
+}
+const doc = JSON.parse(readFileSync(resolve(jsonArg), 'utf8'));
+const s = doc.sections.assess;
+const failures = [];
+const fail = (m) => failures.push(m);
+const same = (a, b) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
+const profile = mkdtempSync(join(tmpdir(), 'cs-chromium-'));
+let browser;
+try {
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+    viewport: { width: 1400, height: 1000 },
+  });
+  const page = browser.pages()[0] || (await browser.newPage());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(pathToFileURL(resolve(htmlArg)).href, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 120000 });
+  for (const e of errors) fail(`console/page error: ${e}`);
+  const secErrors = await page.evaluate(() => window.CS.errors);
+  for (const e of secErrors) fail(`section ${e.section} failed: ${e.message}`);
+
+  const embedded = await page.evaluate(() => window.CS.doc.sections.assess);
+  if (JSON.stringify(embedded) !== JSON.stringify(s)) fail('embedded sections.assess differs from the results JSON');
+
+  const sec = 'section.cs-section[data-section="assess"]';
+  if (!(await page.$(sec))) fail('the assess section is missing');
+  // Tables in order: ranking, D classes, obstacles, indicators, types, GeoDetector, Markov.
+  const tables = await page.$$eval(`${sec} table`, (ts) => ts.map((t) => ({
+    cls: t.className,
+    head: Array.from(t.querySelectorAll('thead th')).map((th) => th.textContent.trim()),
+    rows: Array.from(t.querySelectorAll('tbody tr')).map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => ({
+      text: td.textContent.trim(), v: td.hasAttribute('data-value') ? Number(td.getAttribute('data-value')) : null })))
+  })));
+  const kvs = tables.filter((t) => t.cls.includes('cs-kv'));
+  const grids = tables.filter((t) => !t.cls.includes('cs-kv'));
+  const kvRows = await page.$$eval(`${sec} table.cs-kv tr`, (trs) => trs.map((tr) => {
+    const td = tr.querySelector('td');
+    return td && td.hasAttribute('data-value') ? Number(td.getAttribute('data-value')) : null;
+  }));
+  const kvNums = kvRows.filter((v) => v !== null);
+  const expectKv = [s.counts.scored, s.counts.located, s.counts.dropped, s.counts.imputed];
+  if (s.moran) expectKv.push(s.moran.score.I, s.moran.score.p_sim);
+  expectKv.forEach((v, i) => { if (!same(kvNums[i], v)) fail(`key figure ${i}: page ${kvNums[i]} != JSON ${v}`); });
+  if (kvs.length < 1) fail('no key-figure table');
+
+  const c = s.counties;
+  const byRank = new Map();
+  c.rank.forEach((r, i) => byRank.set(r, i));
+  const checkRanking = (rows, label) => {
+    if (!rows.length) fail(`${label}: ranking table is empty`);
+    for (const row of rows) {
+      const rank = row[0].v;
+      const i = byRank.get(rank);
+      if (i === undefined) { fail(`${label}: rank ${rank} not in JSON`); continue; }
+      if (row[1].text !== c.name[i]) fail(`${label}: rank ${rank} name ${row[1].text} != ${c.name[i]}`);
+      if (!same(row[3].v, c.score[i])) fail(`${label}: rank ${rank} score ${row[3].v} != ${c.score[i]}`);
+      if (!same(row[4].v, c.D[i])) fail(`${label}: rank ${rank} D ${row[4].v} != ${c.D[i]}`);
+    }
+    return rows.length;
+  };
+  const nRank = checkRanking(grids[0].rows, 'ranking');
+  // Search for the 100th-ranked county by name, as a user would.
+  const target = c.name[byRank.get(100)];
+  const search = await page.$(`${sec} input[type="search"], ${sec} input`);
+  if (search) {
+    await search.fill(target);
+    await page.waitForTimeout(300);
+    const rows = await page.$$eval(`${sec} table:not(.cs-kv)`, (ts) => Array.from(ts[0].querySelectorAll('tbody tr')).map((tr) =>
+      Array.from(tr.querySelectorAll('td')).map((td) => ({ text: td.textContent.trim(),
+        v: td.hasAttribute('data-value') ? Number(td.getAttribute('data-value')) : null }))));
+    checkRanking(rows, `search '${target}'`);
+    if (!rows.some((r) => r[1].text === target)) fail(`search '${target}' did not find the county`);
+  } else {
+    fail('the ranking table has no search box');
+  }
+  // D classes.
+  const dRows = grids[1].rows;
+  s.d_classes.forEach((d, k) => { if (!dRows[k] || !same(dRows[k][2].v, d.count)) fail(`D class ${k}: count differs`); });
+  // Obstacles by province (sorted by province in both).
+  const oRows = grids[2].rows;
+  const oByName = new Map(s.obstacles_by_province.map((o) => [o.province, o]));
+  for (const r of oRows) {
+    const o = oByName.get(r[0].text);
+    if (!o) { fail(`obstacle row ${r[0].text} not in JSON`); continue; }
+    if (!same(r[1].v, o.counties) || !same(r[2].v, o.mean_score)) fail(`obstacles ${o.province}: numbers differ`);
+    s.system.dimensions.forEach((d, k) => { if (!same(r[3 + k].v, o.dimensions[d.id])) fail(`obstacles ${o.province} ${d.id} differ`); });
+  }
+  // GeoDetector q values.
+  const gRows = grids[5] ? grids[5].rows : [];
+  const qBy = new Map(s.geodetector.factor.map((f) => [f.factor, f]));
+  for (const r of gRows) {
+    const f = qBy.get(r[0].text);
+    if (!f || !same(r[1].v, f.q)) fail(`GeoDetector ${r[0].text}: q differs`);
+  }
+  if (gRows.length !== s.geodetector.factor.length) fail('GeoDetector table row count differs');
+  const maps = await page.$$eval(`${sec} .leaflet-container`, (m) => m.length);
+  if (maps < 2) fail(`expected 2 maps in the assess section, found ${maps}`);
+  console.log(`assess_numbers_test: checked ${nRank} ranking rows, ${s.d_classes.length} D classes, ${oRows.length} provinces, ${gRows.length} factors`);
+} catch (e) {
+  fail(`exception: ${e.stack || e}`);
+} finally {
+  if (browser) await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+if (failures.length) {
+  for (const f of failures) console.error(`assess_numbers_test: FAIL: ${f}`);
+  process.exit(1);
+}
+console.log('assess_numbers_test: PASS');
