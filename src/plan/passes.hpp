@@ -21,6 +21,9 @@ void pass_matrices(PlanState& st, Context& ctx);
 // sections.network / sections.county, the base layers and CSV files (outputs.cpp).
 void pass_outputs(PlanState& st, Context& ctx);
 
+// Capability passes (pass_NAME.cpp), compiled in when their layer is built (CS_HAVE_NAME).
+void pass_structure(PlanState& st, Context& ctx);
+
 // A map layer written both to the GeoPackage (VectorLayer) and to the results document (GeoJSON).
 class DualLayer {
  public:

@@ -1,0 +1,119 @@
+// The spatial-structure analysis of a county (the "structure" pass): life circles (isochrones) from the seat,
+// the towns and the facilities for car and walk; town service areas (network Voronoi, optional Huff); the
+// settlement hierarchy with proposed tiers and mismatches; villages outside every centre's circle; and the
+// choice of k settlements to strengthen as centres (pattern optimisation). Centres are the seat followed by
+// the towns in settlement order.
+//
+// Example:
+//   cs::StructureInput in{.county = &county, .car = &graph, .car_settlements = ss, .car_demand = ds,
+//                         .car_facilities = fs};
+//   cs::StructureResult r = cs::analyse_structure(in, cs::StructureConfig{}, ctx);
+//   cs::Json section, layers;  std::vector<cs::VectorLayer> gpkg;  std::map<std::string, std::string> csv;
+//   cs::structure_outputs(r, in, section, layers, gpkg, csv);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <countyscope/core/context.hpp>
+#include <countyscope/core/matrix.hpp>
+#include <countyscope/county/county.hpp>
+#include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/results.hpp>
+#include <countyscope/network/road_graph.hpp>
+#include <countyscope/network/snap.hpp>
+#include <countyscope/structure/hierarchy.hpp>
+#include <countyscope/structure/isochrone.hpp>
+#include <countyscope/structure/pattern.hpp>
+#include <countyscope/structure/service_areas.hpp>
+
+namespace cs {
+
+enum class PolygonSources : std::uint8_t { kNone, kSeat, kCentres, kAll };  // whose circles get polygons
+PolygonSources parse_polygon_sources(std::string_view s);                   // none / seat / centres / all
+std::string_view polygon_sources_name(PolygonSources p);
+enum class PatternCandidates : std::uint8_t {
+  kTowns,
+  kSettlements
+};  // towns / settlements (towns + villages)
+PatternCandidates parse_pattern_candidates(std::string_view s);
+std::string_view pattern_candidates_name(PatternCandidates p);
+
+struct StructureConfig {
+  IsochroneConfig iso;
+  PolygonSources polygons = PolygonSources::kCentres;
+  bool facility_circles = true;  // circles (statistics, no polygons) around every facility
+  bool walk = true;              // walk circles too (needs StructureInput::walk)
+  ServiceAreaConfig areas;
+  HierarchyConfig hierarchy;
+  PatternConfig pattern;
+  PatternCandidates candidates = PatternCandidates::kSettlements;  // central villages count too
+  double village_gap_s = 900.0;  // villages beyond this time of every centre are listed
+  bool area_polygons = true;     // service-area polygons (buffered network Voronoi cells)
+  // A settlement snapped farther than StructureInput::snap_threshold_m from the car network is an input
+  // error; with this set it is left out of centres, villages, circles and candidates instead (listed in the
+  // results).
+  bool exclude_off_network = false;
+};
+[[nodiscard]] std::vector<Problem> validate(const StructureConfig& cfg);
+
+struct StructureInput {
+  const County* county = nullptr;
+  const RoadGraph* car = nullptr;
+  std::span<const Snap> car_settlements, car_demand, car_facilities;
+  const RoadGraph* walk = nullptr;  // optional
+  std::span<const Snap> walk_settlements, walk_demand, walk_facilities;
+  // Optional precomputed car matrices (computed when null): demand x settlements, settlements x settlements.
+  const TimeMatrix* demand_to_settlement = nullptr;
+  const TimeMatrix* settlement_to_settlement = nullptr;
+  double snap_threshold_m = 500.0;  // a settlement snapped farther than this is an input error
+};
+
+enum class SourceKind : std::uint8_t { kSeat, kTown, kVillage, kFacility };
+std::string_view source_kind_name(SourceKind k);
+
+struct CircleStats {
+  double cutoff_s = 0.0;
+  std::size_t nodes = 0;
+  double km = 0.0;
+  double population = 0.0;              // demand population within the cutoff (source -> point)
+  std::vector<std::uint32_t> villages;  // settlement indices of villages within the cutoff
+  IsoPolygon polygon;                   // empty unless polygons were asked for this source
+};
+
+struct LifeCircle {
+  Profile profile = Profile::kCar;
+  SourceKind kind = SourceKind::kSeat;
+  std::uint32_t index = 0;  // settlement index, or facility index for kFacility
+  std::vector<CircleStats> cutoffs;
+};
+
+struct StructureResult {
+  StructureConfig cfg;
+  std::vector<std::uint32_t> centres;  // settlement indices: seat, then towns
+  std::vector<LifeCircle> circles;
+  ServiceAreas areas;                     // columns = centres; villages = County settlements of tier village
+  std::vector<std::uint32_t> villages;    // settlement indices of the villages (rows of areas.village_*)
+  std::vector<IsoPolygon> area_polygons;  // per centre (empty when cfg.area_polygons is false)
+  Hierarchy hierarchy;
+  std::vector<std::uint32_t> candidates;  // settlement indices considered by the pattern optimisation
+  PatternResult pattern;
+  std::vector<std::uint32_t> villages_outside;  // villages beyond village_gap_s of every centre (car)
+  double total_population = 0.0;
+  std::vector<std::uint32_t>
+      off_network;  // settlements left out (exclude_off_network), with their snap distance
+  std::vector<float> off_network_m;
+};
+
+// Throws InputError (a settlement snapped beyond the threshold, naming it; no seat), UsageError (bad config).
+StructureResult analyse_structure(const StructureInput& in, const StructureConfig& cfg, Context& ctx);
+
+// The results-document section, the report's GeoJSON layers (structure_*), the GeoPackage layers and CSV
+// tables.
+void structure_outputs(const StructureResult& r, const StructureInput& in, Json& section, Json& layers,
+                       std::vector<VectorLayer>& gpkg, std::map<std::string, std::string>& csv);
+
+}  // namespace cs
