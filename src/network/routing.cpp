@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <countyscope/core/parallel.hpp>
+#include <countyscope/network/ch.hpp>
 #include <countyscope/network/routing.hpp>
 
 namespace cs {
@@ -87,18 +88,24 @@ Weight Dijkstra::dist_to(const Snap& t) const noexcept {
   if (t.from_from_node != kInfWeight)
     best = std::min(best, sat_add(dist(g.edge_from[t.edge]), t.from_from_node));
   if (t.from_to_node != kInfWeight) best = std::min(best, sat_add(dist(g.edge_to[t.edge]), t.from_to_node));
-  if (has_source_snap_ && source_snap_.edge == t.edge) {
-    const Snap& s = source_snap_;
-    // Directly along the shared edge, without passing through an end node.
-    if (s.to_to_node != kInfWeight && t.from_from_node != kInfWeight && t.frac >= s.frac &&
-        t.from_from_node >= s.from_from_node)
-      best = std::min(best, sat_add(s.access_ms, t.from_from_node - s.from_from_node));
-    if (s.to_from_node != kInfWeight && t.from_to_node != kInfWeight && t.frac <= s.frac &&
-        t.from_to_node >= s.from_to_node)
-      best = std::min(best, sat_add(s.access_ms, t.from_to_node - s.from_to_node));
-  }
+  if (has_source_snap_) best = std::min(best, detail::direct_along_edge(source_snap_, t));
   return sat_add(best, t.access_ms);
 }
+
+namespace detail {
+Weight direct_along_edge(const Snap& s, const Snap& t) noexcept {
+  if (s.edge != t.edge) return kInfWeight;
+  Weight best = kInfWeight;
+  // Directly along the shared edge, without passing through an end node.
+  if (s.to_to_node != kInfWeight && t.from_from_node != kInfWeight && t.frac >= s.frac &&
+      t.from_from_node >= s.from_from_node)
+    best = std::min(best, sat_add(s.access_ms, t.from_from_node - s.from_from_node));
+  if (s.to_from_node != kInfWeight && t.from_to_node != kInfWeight && t.frac <= s.frac &&
+      t.from_to_node >= s.from_to_node)
+    best = std::min(best, sat_add(s.access_ms, t.from_to_node - s.from_to_node));
+  return best;
+}
+}  // namespace detail
 
 std::vector<NodeId> snap_target_nodes(const RoadGraph& g, std::span<const Snap> targets) {
   std::vector<NodeId> out;
@@ -142,7 +149,19 @@ TimeMatrix dijkstra_matrix(const RoadGraph& g, std::span<const Snap> from, std::
 
 TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
                               const MatrixOptions& opt, Context& ctx) {
-  return detail::dijkstra_matrix(g, from, to, opt, ctx);
+  const bool use_ch = opt.algorithm == MatrixAlgorithm::kCH ||
+                      (opt.algorithm == MatrixAlgorithm::kAuto && g.node_count() >= kAutoCHMinNodes &&
+                       from.size() >= kAutoCHMinRows && !to.empty());
+  if (!use_ch) return detail::dijkstra_matrix(g, from, to, opt, ctx);
+  const ContractionHierarchy ch = timed(ctx, "matrix: build routing index",
+                                        [&] { return ContractionHierarchy::build(g, CHConfig{}, ctx); });
+  return ch_matrix(ch, g, from, to, opt, ctx);
+}
+
+TimeMatrix travel_time_matrix(const RoadGraph& g, const ContractionHierarchy& ch, std::span<const Snap> from,
+                              std::span<const Snap> to, const MatrixOptions& opt, Context& ctx) {
+  if (opt.algorithm == MatrixAlgorithm::kDijkstra) return detail::dijkstra_matrix(g, from, to, opt, ctx);
+  return ch_matrix(ch, g, from, to, opt, ctx);
 }
 
 }  // namespace cs
