@@ -64,11 +64,11 @@ struct MatrixOptions {
 
 // Many-to-many on all cores (ctx.thread_count()); picks a contraction-hierarchy index for large inputs when
 // one is available. Rows = from, cols = to; seconds.
-// kAuto builds a contraction hierarchy on the fly when the graph has >= kAutoCHMinNodes nodes and there are
-// >= kAutoCHMinRows origins (the build then costs less than the Dijkstra searches it saves); otherwise one
-// Dijkstra per origin that stops once every target's edge ends are settled. Pass a prebuilt index to reuse
-// it.
-inline constexpr std::size_t kAutoCHMinNodes = 20000, kAutoCHMinRows = 256;
+// kAuto builds a contraction hierarchy on the fly when the graph has >= kAutoCHMinNodes nodes and both sides
+// have >= kAutoCHMinSearches points (the build then costs less than the Dijkstra searches it saves);
+// otherwise plain Dijkstra: one search per origin that stops once every target's edge ends are settled, or,
+// with fewer targets than origins, one backward search per target. Pass a prebuilt index to reuse it.
+inline constexpr std::size_t kAutoCHMinNodes = 20000, kAutoCHMinSearches = 256;
 TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
                               const MatrixOptions& opt, Context& ctx);
 class ContractionHierarchy;
