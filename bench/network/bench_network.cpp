@@ -317,6 +317,35 @@ int main(int argc, char** argv) {
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "sample" && argc == 4) return cmd_sample(argv[2], argv[3]);
     if (mode == "porto" && argc == 5) return cmd_porto(argv[2], argv[3], argv[4]);
+    if (mode == "chbuild" && argc >= 3) {  // quick CH build timing (wall and CPU)
+      cs::Context ctx;
+      if (argc > 3) ctx.threads = std::stoi(argv[3]);
+      const auto nb = cs::build_network(argv[2], cs::default_network_config(cs::Profile::kCar), ctx);
+      rusage r0{}, r1{};
+      getrusage(RUSAGE_SELF, &r0);
+      const auto t0 = Clock::now();
+      cs::CHConfig cfg;
+      if (argc > 4) cfg.witness_settle_limit = static_cast<std::uint32_t>(std::stoul(argv[4]));
+      const auto ch = cs::ContractionHierarchy::build(nb.graph, cfg, ctx);
+      result("ch_build_s", since(t0));
+      getrusage(RUSAGE_SELF, &r1);
+      result("ch_build_cpu_s", static_cast<double>(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
+                                   1e-6 * static_cast<double>(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec));
+      result("shortcuts", static_cast<double>(ch.shortcuts));
+      result("ch_arcs", static_cast<double>(ch.up_arc_count() + ch.down_arc_count()));
+      std::vector<cs::Snap> s;
+      cs::Rng rng(3);
+      for (int i = 0; i < 1000; ++i)
+        s.push_back(at_node(nb.graph, static_cast<cs::NodeId>(rng.below(nb.graph.node_count()))));
+      getrusage(RUSAGE_SELF, &r0);
+      const auto t1 = Clock::now();
+      (void)cs::ch_matrix(ch, nb.graph, s, s, {}, ctx);
+      result("ch_1kx1k_s", since(t1));
+      getrusage(RUSAGE_SELF, &r1);
+      result("ch_1kx1k_cpu_s", static_cast<double>(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
+                                   1e-6 * static_cast<double>(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec));
+      return 0;
+    }
     if (mode == "grid" && argc == 4) return cmd_grid(std::stoul(argv[2]), argv[3]);
     std::cerr << "usage: bench_network sample OSM OUT | porto OSM NODES.csv OUT | grid N OUT\n";
     return 2;
