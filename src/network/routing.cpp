@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <countyscope/core/parallel.hpp>
+#include <countyscope/network/ch.hpp>
 #include <countyscope/network/routing.hpp>
 
 namespace cs {
@@ -87,18 +88,24 @@ Weight Dijkstra::dist_to(const Snap& t) const noexcept {
   if (t.from_from_node != kInfWeight)
     best = std::min(best, sat_add(dist(g.edge_from[t.edge]), t.from_from_node));
   if (t.from_to_node != kInfWeight) best = std::min(best, sat_add(dist(g.edge_to[t.edge]), t.from_to_node));
-  if (has_source_snap_ && source_snap_.edge == t.edge) {
-    const Snap& s = source_snap_;
-    // Directly along the shared edge, without passing through an end node.
-    if (s.to_to_node != kInfWeight && t.from_from_node != kInfWeight && t.frac >= s.frac &&
-        t.from_from_node >= s.from_from_node)
-      best = std::min(best, sat_add(s.access_ms, t.from_from_node - s.from_from_node));
-    if (s.to_from_node != kInfWeight && t.from_to_node != kInfWeight && t.frac <= s.frac &&
-        t.from_to_node >= s.from_to_node)
-      best = std::min(best, sat_add(s.access_ms, t.from_to_node - s.from_to_node));
-  }
+  if (has_source_snap_) best = std::min(best, detail::direct_along_edge(source_snap_, t));
   return sat_add(best, t.access_ms);
 }
+
+namespace detail {
+Weight direct_along_edge(const Snap& s, const Snap& t) noexcept {
+  if (s.edge != t.edge) return kInfWeight;
+  Weight best = kInfWeight;
+  // Directly along the shared edge, without passing through an end node.
+  if (s.to_to_node != kInfWeight && t.from_from_node != kInfWeight && t.frac >= s.frac &&
+      t.from_from_node >= s.from_from_node)
+    best = std::min(best, sat_add(s.access_ms, t.from_from_node - s.from_from_node));
+  if (s.to_from_node != kInfWeight && t.from_to_node != kInfWeight && t.frac <= s.frac &&
+      t.from_to_node >= s.from_to_node)
+    best = std::min(best, sat_add(s.access_ms, t.from_to_node - s.from_to_node));
+  return best;
+}
+}  // namespace detail
 
 std::vector<NodeId> snap_target_nodes(const RoadGraph& g, std::span<const Snap> targets) {
   std::vector<NodeId> out;
@@ -123,17 +130,62 @@ TimeMatrix dijkstra_matrix(const RoadGraph& g, std::span<const Snap> from, std::
     for (auto& s : src) s.access_ms = 0;
     for (auto& s : dst) s.access_ms = 0;
   }
-  const std::vector<NodeId> targets = snap_target_nodes(g, dst);
-  const int threads = std::max(1, std::min<int>(ctx.thread_count(), static_cast<int>(src.size())));
+  const std::size_t searches = std::min(src.size(), dst.size());
+  const int threads = std::max(1, std::min<int>(ctx.thread_count(), static_cast<int>(searches)));
+  if (dst.size() >= src.size()) {
+    // One forward search per origin, stopping once every target's edge ends are settled.
+    const std::vector<NodeId> targets = snap_target_nodes(g, dst);
+    std::vector<std::unique_ptr<Dijkstra>> q(static_cast<std::size_t>(threads));
+    parallel_for(src.size(), threads, [&](std::size_t i, int t) {
+      auto& d = q[static_cast<std::size_t>(t)];
+      if (!d) d = std::make_unique<Dijkstra>(g);
+      d->run_from(src[i], cutoff, targets);
+      auto row = m.row(i);
+      for (std::size_t j = 0; j < dst.size(); ++j) {
+        const Weight w = d->dist_to(dst[j]);
+        row[j] = w <= cutoff ? to_seconds(w) : kUnreachable;
+      }
+    });
+    return m;
+  }
+  // Fewer targets than origins: one backward search per target on the transposed arcs.
+  RoadGraph r;
+  {
+    const RoadGraph full = reverse_graph(g);
+    r.node_coord.resize(g.node_count());
+    r.first_out = full.first_out;
+    r.head = full.head;
+    r.weight = full.weight;
+  }
+  std::vector<NodeId> origins;
+  origins.reserve(2 * src.size());
+  for (const Snap& s : src) {
+    if (s.to_from_node != kInfWeight) origins.push_back(g.edge_from[s.edge]);
+    if (s.to_to_node != kInfWeight) origins.push_back(g.edge_to[s.edge]);
+  }
+  std::sort(origins.begin(), origins.end());
+  origins.erase(std::unique(origins.begin(), origins.end()), origins.end());
   std::vector<std::unique_ptr<Dijkstra>> q(static_cast<std::size_t>(threads));
-  parallel_for(src.size(), threads, [&](std::size_t i, int t) {
+  parallel_for(dst.size(), threads, [&](std::size_t j, int t) {
     auto& d = q[static_cast<std::size_t>(t)];
-    if (!d) d = std::make_unique<Dijkstra>(g);
-    d->run_from(src[i], cutoff, targets);
-    auto row = m.row(i);
-    for (std::size_t j = 0; j < dst.size(); ++j) {
-      const Weight w = d->dist_to(dst[j]);
-      row[j] = w <= cutoff ? to_seconds(w) : kUnreachable;
+    if (!d) d = std::make_unique<Dijkstra>(r);
+    const Snap& tg = dst[j];
+    std::pair<NodeId, Weight> seeds[2];
+    std::size_t k = 0;
+    if (tg.from_from_node != kInfWeight) seeds[k++] = {g.edge_from[tg.edge], tg.from_from_node};
+    if (tg.from_to_node != kInfWeight) seeds[k++] = {g.edge_to[tg.edge], tg.from_to_node};
+    d->run({seeds, k}, cutoff, origins);
+    for (std::size_t i = 0; i < src.size(); ++i) {
+      const Snap& s = src[i];
+      Weight best = kInfWeight;
+      if (s.to_from_node != kInfWeight)
+        best = std::min(best, sat_add(s.to_from_node, d->dist(g.edge_from[s.edge])));
+      if (s.to_to_node != kInfWeight)
+        best = std::min(best, sat_add(s.to_to_node, d->dist(g.edge_to[s.edge])));
+      best = sat_add(best, s.access_ms);
+      best = std::min(best, detail::direct_along_edge(s, tg));
+      const Weight w = sat_add(best, tg.access_ms);
+      m(i, j) = w <= cutoff ? to_seconds(w) : kUnreachable;
     }
   });
   return m;
@@ -142,7 +194,19 @@ TimeMatrix dijkstra_matrix(const RoadGraph& g, std::span<const Snap> from, std::
 
 TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
                               const MatrixOptions& opt, Context& ctx) {
-  return detail::dijkstra_matrix(g, from, to, opt, ctx);
+  const bool use_ch = opt.algorithm == MatrixAlgorithm::kCH ||
+                      (opt.algorithm == MatrixAlgorithm::kAuto && g.node_count() >= kAutoCHMinNodes &&
+                       std::min(from.size(), to.size()) >= kAutoCHMinSearches);
+  if (!use_ch) return detail::dijkstra_matrix(g, from, to, opt, ctx);
+  const ContractionHierarchy ch = timed(ctx, "matrix: build routing index",
+                                        [&] { return ContractionHierarchy::build(g, CHConfig{}, ctx); });
+  return ch_matrix(ch, g, from, to, opt, ctx);
+}
+
+TimeMatrix travel_time_matrix(const RoadGraph& g, const ContractionHierarchy& ch, std::span<const Snap> from,
+                              std::span<const Snap> to, const MatrixOptions& opt, Context& ctx) {
+  if (opt.algorithm == MatrixAlgorithm::kDijkstra) return detail::dijkstra_matrix(g, from, to, opt, ctx);
+  return ch_matrix(ch, g, from, to, opt, ctx);
 }
 
 }  // namespace cs

@@ -205,6 +205,13 @@ TEST(OsmSample, MatrixEqualsSingleSourceDijkstra) {
     for (std::size_t j = 0; j < to.size(); ++j)
       ASSERT_EQ(m(i, j), to_seconds(d.dist_to(to[j]))) << i << "," << j;
   }
+  // More origins than targets (backward searches): the same as forward searches.
+  const TimeMatrix mt = travel_time_matrix(g, to, from, MatrixOptions{}, ctx);
+  for (std::size_t i = 0; i < to.size(); ++i) {
+    d.run_from(to[i]);
+    for (std::size_t j = 0; j < from.size(); ++j)
+      ASSERT_EQ(mt(i, j), to_seconds(d.dist_to(from[j]))) << i << "," << j;
+  }
   // Node-to-node: points placed on junctions give exactly the node distances.
   Rng rng(test::seed() + 2);
   std::vector<NodeId> nodes(60);

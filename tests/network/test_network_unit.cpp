@@ -251,6 +251,12 @@ TEST(Matrix, SnappedPointsIncludingSameEdge) {
   EXPECT_FLOAT_EQ(m(1, 0), 30.0f);
   EXPECT_FLOAT_EQ(m(0, 2), 10 + 20 + 20.0f);  // via a and c
   EXPECT_FLOAT_EQ(m(1, 2), 10 + 20 + 30.0f);  // via b, d
+  // Fewer targets than origins runs backward searches: same answers.
+  for (std::size_t c = 0; c < 3; ++c) {
+    const TimeMatrix col =
+        travel_time_matrix(net.graph, pts, std::span<const Snap>(&pts[c], 1), MatrixOptions{}, ctx);
+    for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(col(r, 0), m(r, c)) << r << "," << c;
+  }
   // With an access leg: a point 2 cells north of a-b's middle.
   std::vector<Snap> off = {idx.snap(AsciiNetwork::at(-2, 2.5), so)};
   const TimeMatrix m2 = travel_time_matrix(net.graph, off, pts, MatrixOptions{}, ctx);
@@ -281,6 +287,11 @@ TEST(Matrix, OneWaySameEdgeAndUnreachable) {
   EXPECT_FLOAT_EQ(m(0, 1), 4.0f);
   EXPECT_EQ(m(1, 0), kUnreachable);  // against the one-way, no way around
   EXPECT_EQ(m(0, 2), kUnreachable);  // other component
+  for (std::size_t c = 0; c < 3; ++c) {
+    const TimeMatrix col =
+        travel_time_matrix(net.graph, pts, std::span<const Snap>(&pts[c], 1), MatrixOptions{}, ctx);
+    for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(col(r, 0), m(r, c)) << r << "," << c;
+  }
 }
 
 TEST(GraphIo, RoundTripAndCorruption) {

@@ -64,7 +64,24 @@ struct MatrixOptions {
 
 // Many-to-many on all cores (ctx.thread_count()); picks a contraction-hierarchy index for large inputs when
 // one is available. Rows = from, cols = to; seconds.
+// kAuto builds a contraction hierarchy on the fly when the graph has >= kAutoCHMinNodes nodes and both sides
+// have >= kAutoCHMinSearches points (the build then costs less than the Dijkstra searches it saves);
+// otherwise plain Dijkstra: one search per origin that stops once every target's edge ends are settled, or,
+// with fewer targets than origins, one backward search per target. Pass a prebuilt index to reuse it.
+inline constexpr std::size_t kAutoCHMinNodes = 20000, kAutoCHMinSearches = 256;
 TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
                               const MatrixOptions& opt, Context& ctx);
+class ContractionHierarchy;
+// Same, answering with a prebuilt hierarchy of g (ch_matrix), unless opt.algorithm == kDijkstra.
+TimeMatrix travel_time_matrix(const RoadGraph& g, const ContractionHierarchy& ch, std::span<const Snap> from,
+                              std::span<const Snap> to, const MatrixOptions& opt, Context& ctx);
+
+namespace detail {
+// Time from snapped point s (with its access leg) to t (without t's access leg) directly along their shared
+// edge, kInfWeight if they are on different edges or the direction is not allowed.
+Weight direct_along_edge(const Snap& s, const Snap& t) noexcept;
+TimeMatrix dijkstra_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
+                           const MatrixOptions& opt, Context& ctx);
+}  // namespace detail
 
 }  // namespace cs

@@ -1,0 +1,356 @@
+// Network benchmark helper (not a test): times countyscope's matrices and writes the graph and the node pairs
+// so bench/network/bench_network.py can time networkx / python-igraph / scipy on exactly the same pairs and
+// check that they agree with us to the millisecond.
+//
+//   bench_network sample OSM OUT      demand points (buildings) x facilities (amenities), settlements x
+//   settlements bench_network porto OSM NODES OUT 1000 x 1000 between the nodes listed in NODES (csv column
+//   `node`) bench_network grid N OUT          synthetic road-like grid with about N nodes: CH growth curve
+// Writes OUT/arcs.u32 (u, v, w_ms triples), OUT/<set>.u32 node lists, OUT/<name>.u32 our matrices (ms,
+// row-major, 0xffffffff = no path) and prints "RESULT key value" lines.
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <sys/resource.h>
+#include <vector>
+
+#include <osmium/handler.hpp>
+#include <osmium/handler/node_locations_for_ways.hpp>
+#include <osmium/index/map/flex_mem.hpp>
+#include <osmium/io/any_input.hpp>
+#include <osmium/visitor.hpp>
+
+#include <countyscope/core/rng.hpp>
+#include <countyscope/network/ch.hpp>
+#include <countyscope/network/osm_network.hpp>
+#include <countyscope/network/routing.hpp>
+#include <countyscope/network/snap.hpp>
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+void result(const std::string& k, double v) {
+  std::printf("RESULT %s %.6g\n", k.c_str(), v);
+  std::fflush(stdout);
+}
+
+template <class T>
+void write_bin(const std::string& path, const std::vector<T>& v) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
+}
+
+void write_arcs(const cs::RoadGraph& g, const std::string& dir) {
+  std::vector<std::uint32_t> a;
+  a.reserve(3 * g.arc_count());
+  for (cs::NodeId u = 0; u < g.node_count(); ++u)
+    for (cs::ArcId k = g.first_out[u]; k < g.first_out[u + 1]; ++k)
+      a.insert(a.end(), {u, g.head[k], g.weight[k]});
+  write_bin(dir + "/arcs.u32", a);
+  result("nodes", static_cast<double>(g.node_count()));
+  result("arcs", static_cast<double>(g.arc_count()));
+}
+
+// A point placed exactly on node v (zero access, zero along-edge time to v).
+cs::Snap at_node(const cs::RoadGraph& g, cs::NodeId v) {
+  cs::Snap s;
+  const cs::ArcId a = g.first_out[v];
+  s.edge = g.arc_edge[a];
+  if (g.edge_from[s.edge] == v) {
+    s.frac = 0;
+    s.to_from_node = s.from_from_node = 0;
+  } else {
+    s.frac = 1;
+    s.to_to_node = s.from_to_node = 0;
+  }
+  s.on_edge = g.node_coord[v];
+  return s;
+}
+
+std::vector<std::uint32_t> to_ms(const cs::TimeMatrix& m) {
+  std::vector<std::uint32_t> out(m.storage().size());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = std::isfinite(m.storage()[i]) ? static_cast<std::uint32_t>(std::llround(m.storage()[i] * 1000.0))
+                                           : 0xffffffffu;
+  return out;
+}
+
+struct Points : osmium::handler::Handler {
+  std::vector<cs::LonLat> demand, facilities, settlements;
+  static bool facility(const char* a) {
+    if (!a) return false;
+    const std::string s = a;
+    return s == "school" || s == "kindergarten" || s == "doctors" || s == "pharmacy" || s == "clinic" ||
+           s == "hospital";
+  }
+  static bool place(const char* p) {
+    if (!p) return false;
+    const std::string s = p;
+    return s == "city" || s == "town" || s == "village" || s == "hamlet" || s == "isolated_dwelling";
+  }
+  void node(const osmium::Node& n) {
+    if (!n.location().valid()) return;
+    const cs::LonLat c{n.location().lon(), n.location().lat()};
+    if (facility(n.tags()["amenity"])) facilities.push_back(c);
+    if (place(n.tags()["place"])) settlements.push_back(c);
+  }
+  void way(const osmium::Way& w) {
+    const bool b = w.tags()["building"] != nullptr, f = facility(w.tags()["amenity"]);
+    if (!b && !f) return;
+    double x = 0, y = 0;
+    int k = 0;
+    for (const auto& nr : w.nodes())
+      if (nr.location().valid()) x += nr.location().lon(), y += nr.location().lat(), ++k;
+    if (!k) return;
+    const cs::LonLat c{x / k, y / k};
+    (f ? facilities : demand).push_back(c);
+  }
+};
+
+double peak_rss_mb() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_maxrss) / 1024.0;
+}
+
+int cmd_sample(const std::string& osm, const std::string& dir) {
+  cs::Context ctx;
+  auto t0 = Clock::now();
+  const auto nb = cs::build_network(osm, cs::default_network_config(cs::Profile::kCar), ctx);
+  result("build_network_s", since(t0));
+  const cs::RoadGraph& g = nb.graph;
+  result("graph_bytes", static_cast<double>(g.memory_bytes()));
+  write_arcs(g, dir);
+  Points pts;
+  {
+    osmium::io::Reader reader(osm, osmium::osm_entity_bits::node | osmium::osm_entity_bits::way);
+    osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location> index;
+    osmium::handler::NodeLocationsForWays<decltype(index)> loc(index);
+    loc.ignore_errors();
+    osmium::apply(reader, loc, pts);
+    reader.close();
+  }
+  result("demand_points", static_cast<double>(pts.demand.size()));
+  result("facilities", static_cast<double>(pts.facilities.size()));
+  result("settlements", static_cast<double>(pts.settlements.size()));
+  t0 = Clock::now();
+  cs::SnapIndex idx(g);
+  result("snap_index_s", since(t0));
+  t0 = Clock::now();
+  const auto sd = idx.snap_all(pts.demand, {}, ctx.thread_count());
+  const auto sf = idx.snap_all(pts.facilities, {}, ctx.thread_count());
+  const auto ss = idx.snap_all(pts.settlements, {}, ctx.thread_count());
+  result("snap_all_s", since(t0));
+  // Our full pipeline on the snapped points (access legs, along-edge times).
+  t0 = Clock::now();
+  (void)cs::travel_time_matrix(g, sd, sf, {}, ctx);
+  result("ours_snapped_demand_x_facilities_s", since(t0));
+  t0 = Clock::now();
+  (void)cs::travel_time_matrix(g, ss, ss, {}, ctx);
+  result("ours_snapped_settlements_s", since(t0));
+  // Node-to-node on each snap's nearer end node: the pairs the peers route too.
+  auto nodes_of = [&](const std::vector<cs::Snap>& s) {
+    std::vector<std::uint32_t> v;
+    for (const auto& x : s) v.push_back(x.frac < 0.5 ? g.edge_from[x.edge] : g.edge_to[x.edge]);
+    return v;
+  };
+  const auto nd = nodes_of(sd), nf = nodes_of(sf), ns = nodes_of(ss);
+  write_bin(dir + "/demand.u32", nd);
+  write_bin(dir + "/facilities.u32", nf);
+  write_bin(dir + "/settlements.u32", ns);
+  auto snaps = [&](const std::vector<std::uint32_t>& v) {
+    std::vector<cs::Snap> s;
+    for (auto x : v) s.push_back(at_node(g, x));
+    return s;
+  };
+  const auto a = snaps(nd), b = snaps(nf), c = snaps(ns);
+  t0 = Clock::now();
+  const auto m1 = cs::travel_time_matrix(g, a, b, {}, ctx);
+  result("ours_demand_x_facilities_s", since(t0));
+  write_bin(dir + "/demand_x_facilities.u32", to_ms(m1));
+  t0 = Clock::now();
+  const auto m2 = cs::travel_time_matrix(g, c, c, {}, ctx);
+  result("ours_settlements_s", since(t0));
+  write_bin(dir + "/settlements_x_settlements.u32", to_ms(m2));
+  result("peak_rss_mb", peak_rss_mb());
+  return 0;
+}
+
+std::vector<cs::NodeId> read_nodes(const std::string& csv, std::size_t n) {
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  std::vector<cs::NodeId> out;
+  while (std::getline(in, line)) {
+    const auto comma = line.find(',');
+    out.push_back(static_cast<cs::NodeId>(std::stoull(line.substr(comma + 1)) % n));
+  }
+  return out;
+}
+
+int cmd_porto(const std::string& osm, const std::string& nodes_csv, const std::string& dir) {
+  cs::Context ctx;
+  auto t0 = Clock::now();
+  const auto nb = cs::build_network(osm, cs::default_network_config(cs::Profile::kCar), ctx);
+  result("build_network_s", since(t0));
+  const cs::RoadGraph& g = nb.graph;
+  write_arcs(g, dir);
+  const auto nodes = read_nodes(nodes_csv, g.node_count());
+  write_bin(dir + "/nodes.u32", std::vector<std::uint32_t>(nodes.begin(), nodes.end()));
+  std::vector<cs::Snap> s;
+  for (auto v : nodes) s.push_back(at_node(g, v));
+  cs::MatrixOptions dij;
+  dij.algorithm = cs::MatrixAlgorithm::kDijkstra;
+  t0 = Clock::now();
+  const auto md = cs::travel_time_matrix(g, s, s, dij, ctx);
+  result("ours_dijkstra_1000x1000_s", since(t0));
+  t0 = Clock::now();
+  const auto ch = cs::ContractionHierarchy::build(g, {}, ctx);
+  result("ours_ch_build_s", since(t0));
+  result("ch_bytes_per_node", static_cast<double>(ch.memory_bytes()) / g.node_count());
+  result("ch_shortcuts", static_cast<double>(ch.shortcuts));
+  t0 = Clock::now();
+  const auto mc = cs::ch_matrix(ch, g, s, s, {}, ctx);
+  result("ours_ch_query_1000x1000_s", since(t0));
+  result("ch_equals_dijkstra", mc == md ? 1 : 0);
+  write_bin(dir + "/porto_1000x1000.u32", to_ms(mc));
+  result("peak_rss_mb", peak_rss_mb());
+  return 0;
+}
+
+// Road-like synthetic grid: jittered lattice, ~8 % of links missing, arterials every 8th line, 5 % one-way.
+cs::RoadGraph make_grid(std::size_t target_nodes, std::uint64_t seed) {
+  const auto side = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(target_nodes))));
+  cs::Rng rng(seed);
+  cs::GraphBuilder b(cs::Profile::kCar);
+  for (std::size_t i = 0; i < side; ++i)
+    for (std::size_t j = 0; j < side; ++j)
+      b.add_node({100.0 + (static_cast<double>(j) + 0.3 * rng.uniform()) * 0.002,
+                  30.0 + (static_cast<double>(i) + 0.3 * rng.uniform()) * 0.0018});
+  cs::RoadGraph tmp = std::move(b).finish();
+  cs::GraphBuilder e(cs::Profile::kCar);
+  for (cs::NodeId v = 0; v < tmp.node_count(); ++v) e.add_node(tmp.node_coord[v]);
+  for (std::size_t i = 0; i < side; ++i)
+    for (std::size_t j = 0; j < side; ++j) {
+      const auto u = static_cast<cs::NodeId>(i * side + j);
+      for (int dir = 0; dir < 2; ++dir) {
+        const std::size_t ni = i + (dir == 1), nj = j + (dir == 0);
+        if (ni >= side || nj >= side) continue;
+        if (rng.uniform() < 0.08) continue;
+        const auto v = static_cast<cs::NodeId>(ni * side + nj);
+        const bool arterial = dir == 0 ? i % 8 == 0 : j % 8 == 0;
+        const float speed = arterial ? 60.0f : 30.0f;
+        const double len = cs::haversine_m(tmp.node_coord[u], tmp.node_coord[v]);
+        const cs::Weight w = cs::travel_ms(len, speed);
+        const double r = rng.uniform();
+        const std::uint8_t dirs = r < 0.025 ? 1 : r < 0.05 ? 2 : 3;
+        e.add_edge(u, v, {}, arterial ? cs::RoadClass::kPrimary : cs::RoadClass::kResidential, speed, -1,
+                   dirs, w, w, len);
+      }
+    }
+  cs::RoadGraph g = std::move(e).finish();
+  std::size_t nc = 0;
+  const auto comp = cs::strongly_connected_components(g, &nc);
+  std::vector<std::size_t> size(nc, 0);
+  for (auto c : comp) ++size[c];
+  std::uint32_t best = 0;
+  for (std::uint32_t c = 1; c < nc; ++c)
+    if (size[c] > size[best]) best = c;
+  std::vector<std::uint8_t> keep(g.node_count());
+  for (std::size_t v = 0; v < keep.size(); ++v) keep[v] = comp[v] == best;
+  return cs::induced_subgraph(g, keep);
+}
+
+int cmd_grid(std::size_t n, const std::string& dir) {
+  cs::Context ctx;
+  const cs::RoadGraph g = make_grid(n, 7);
+  (void)dir;
+  result("nodes", static_cast<double>(g.node_count()));
+  result("arcs", static_cast<double>(g.arc_count()));
+  auto t0 = Clock::now();
+  const auto ch = cs::ContractionHierarchy::build(g, {}, ctx);
+  result("ch_build_s", since(t0));
+  result("ch_bytes_per_node", static_cast<double>(ch.memory_bytes()) / g.node_count());
+  result("ch_bytes_per_arc", static_cast<double>(ch.memory_bytes()) / g.arc_count());
+  result("ch_arcs_per_arc", static_cast<double>(ch.up_arc_count() + ch.down_arc_count()) / g.arc_count());
+  result("graph_bytes_per_node", static_cast<double>(g.memory_bytes()) / g.node_count());
+  cs::Rng rng(11);
+  auto pick = [&](std::size_t k) {
+    std::vector<cs::Snap> s;
+    for (std::size_t i = 0; i < k; ++i)
+      s.push_back(at_node(g, static_cast<cs::NodeId>(rng.below(g.node_count()))));
+    return s;
+  };
+  const auto s1k = pick(1000), t1k = pick(1000), s10k = pick(10000);
+  t0 = Clock::now();
+  const auto m1 = cs::ch_matrix(ch, g, s1k, t1k, {}, ctx);
+  result("ch_1kx1k_s", since(t0));
+  t0 = Clock::now();
+  (void)cs::ch_matrix(ch, g, s10k, t1k, {}, ctx);
+  result("ch_10kx1k_s", since(t0));
+  // Plain multi-threaded Dijkstra on a slice of the rows, extrapolated (full runs take minutes on 10^6
+  // nodes).
+  const std::size_t rows =
+      std::min<std::size_t>(1000, std::max<std::size_t>(20, 20'000'000 / g.node_count()));
+  cs::MatrixOptions dij;
+  dij.algorithm = cs::MatrixAlgorithm::kDijkstra;
+  t0 = Clock::now();
+  const auto md = cs::travel_time_matrix(g, std::span<const cs::Snap>(s1k.data(), rows), t1k, dij, ctx);
+  const double per_row = since(t0) / static_cast<double>(rows);
+  result("dijkstra_rows_timed", static_cast<double>(rows));
+  result("dijkstra_1kx1k_s", per_row * 1000);
+  result("dijkstra_10kx1k_s", per_row * 10000);
+  bool same = true;
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t j = 0; j < 1000; ++j) same &= md(i, j) == m1(i, j);
+  result("ch_equals_dijkstra", same ? 1 : 0);
+  result("peak_rss_mb", peak_rss_mb());
+  return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "sample" && argc == 4) return cmd_sample(argv[2], argv[3]);
+    if (mode == "porto" && argc == 5) return cmd_porto(argv[2], argv[3], argv[4]);
+    if (mode == "chbuild" && argc >= 3) {  // quick CH build timing (wall and CPU)
+      cs::Context ctx;
+      if (argc > 3) ctx.threads = std::stoi(argv[3]);
+      const auto nb = cs::build_network(argv[2], cs::default_network_config(cs::Profile::kCar), ctx);
+      rusage r0{}, r1{};
+      getrusage(RUSAGE_SELF, &r0);
+      const auto t0 = Clock::now();
+      cs::CHConfig cfg;
+      if (argc > 4) cfg.witness_settle_limit = static_cast<std::uint32_t>(std::stoul(argv[4]));
+      const auto ch = cs::ContractionHierarchy::build(nb.graph, cfg, ctx);
+      result("ch_build_s", since(t0));
+      getrusage(RUSAGE_SELF, &r1);
+      result("ch_build_cpu_s", static_cast<double>(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
+                                   1e-6 * static_cast<double>(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec));
+      result("shortcuts", static_cast<double>(ch.shortcuts));
+      result("ch_arcs", static_cast<double>(ch.up_arc_count() + ch.down_arc_count()));
+      std::vector<cs::Snap> s;
+      cs::Rng rng(3);
+      for (int i = 0; i < 1000; ++i)
+        s.push_back(at_node(nb.graph, static_cast<cs::NodeId>(rng.below(nb.graph.node_count()))));
+      getrusage(RUSAGE_SELF, &r0);
+      const auto t1 = Clock::now();
+      (void)cs::ch_matrix(ch, nb.graph, s, s, {}, ctx);
+      result("ch_1kx1k_s", since(t1));
+      getrusage(RUSAGE_SELF, &r1);
+      result("ch_1kx1k_cpu_s", static_cast<double>(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
+                                   1e-6 * static_cast<double>(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec));
+      return 0;
+    }
+    if (mode == "grid" && argc == 4) return cmd_grid(std::stoul(argv[2]), argv[3]);
+    std::cerr << "usage: bench_network sample OSM OUT | porto OSM NODES.csv OUT | grid N OUT\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "bench_network: " << e.what() << '\n';
+    return 1;
+  }
+}

@@ -1,0 +1,546 @@
+// Contraction hierarchies: build (independent-set rounds, parallel witness searches), file format, upward
+// searches with stall-on-demand, bucket many-to-many and PHAST one-to-all.
+//
+// Parallel contraction stays exact: in each round the nodes contracted together form an independent set
+// (strict local minima of the priority among their neighbours), and their witness searches avoid *every* node
+// of the set, so a witness path found in the round still exists after it.
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/parallel.hpp>
+#include <countyscope/io/output.hpp>
+#include <countyscope/network/ch.hpp>
+#include <countyscope/network/graph_io.hpp>
+
+namespace cs {
+namespace {
+
+struct WArc {
+  NodeId v;
+  Weight w;
+};
+
+struct Shortcut {
+  NodeId a, b;
+  Weight w;
+};
+
+void add_or_min(std::vector<WArc>& list, NodeId v, Weight w) {
+  for (auto& a : list)
+    if (a.v == v) {
+      a.w = std::min(a.w, w);
+      return;
+    }
+  list.push_back({v, w});
+}
+
+void remove_node(std::vector<WArc>& list, NodeId v) {
+  std::erase_if(list, [v](const WArc& a) { return a.v == v; });
+}
+
+std::uint64_t mix(std::uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// Bounded Dijkstra on the remaining graph, skipping nodes whose state != 0 and the node being contracted.
+class Witness {
+ public:
+  explicit Witness(std::size_t n) : dist_(n), stamp_(n, 0), target_(n, 0) {}
+  // Stops early once every node of `targets` is settled.
+  void run(const std::vector<std::vector<WArc>>& out, NodeId s, Weight max_d, std::uint32_t limit,
+           const std::vector<std::uint8_t>& state, NodeId skip, const std::vector<WArc>& targets) {
+    if (++round_ == 0) {
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      std::fill(target_.begin(), target_.end(), 0);
+      round_ = 1;
+    }
+    std::size_t left = 0;
+    for (const WArc& t : targets)
+      if (t.v != s && target_[t.v] != round_) target_[t.v] = round_, ++left;
+    if (left == 0) return;
+    heap_.clear();
+    stamp_[s] = round_;
+    dist_[s] = 0;
+    heap_.emplace_back(0, s);
+    auto cmp = std::greater<std::pair<Weight, NodeId>>();
+    std::uint32_t settled = 0;
+    while (!heap_.empty()) {
+      std::pop_heap(heap_.begin(), heap_.end(), cmp);
+      const auto [d, u] = heap_.back();
+      heap_.pop_back();
+      if (d != dist_[u]) continue;
+      if (d > max_d || ++settled > limit) break;
+      if (target_[u] == round_ && --left == 0) break;
+      for (const WArc& a : out[u]) {
+        if (a.v == skip || state[a.v] != 0) continue;
+        const Weight nd = sat_add(d, a.w);
+        if (nd > max_d) continue;
+        if (stamp_[a.v] != round_ || nd < dist_[a.v]) {
+          stamp_[a.v] = round_;
+          dist_[a.v] = nd;
+          heap_.emplace_back(nd, a.v);
+          std::push_heap(heap_.begin(), heap_.end(), cmp);
+        }
+      }
+    }
+  }
+  [[nodiscard]] Weight get(NodeId v) const { return stamp_[v] == round_ ? dist_[v] : kInfWeight; }
+
+ private:
+  std::vector<Weight> dist_;
+  std::vector<std::uint32_t> stamp_, target_;
+  std::uint32_t round_ = 0;
+  std::vector<std::pair<Weight, NodeId>> heap_;
+};
+
+void shortcuts_of(const std::vector<std::vector<WArc>>& out, const std::vector<std::vector<WArc>>& in,
+                  NodeId u, const std::vector<std::uint8_t>& state, std::uint32_t limit, Witness& ws,
+                  std::vector<Shortcut>& res) {
+  res.clear();
+  for (const WArc& ia : in[u]) {
+    const NodeId a = ia.v;
+    Weight max_d = 0;
+    bool any = false;
+    for (const WArc& oa : out[u])
+      if (oa.v != a) {
+        max_d = std::max(max_d, sat_add(ia.w, oa.w));
+        any = true;
+      }
+    if (!any) continue;
+    ws.run(out, a, max_d, limit, state, u, out[u]);
+    for (const WArc& oa : out[u]) {
+      if (oa.v == a) continue;
+      const Weight via = sat_add(ia.w, oa.w);
+      if (ws.get(oa.v) > via) res.push_back({a, oa.v, via});
+    }
+  }
+}
+
+constexpr char kMagic[8] = {'C', 'S', 'C', 'H', 'I', 'D', 'X', '\0'};
+constexpr std::uint32_t kVersion = 1;
+
+template <class T>
+void put(std::string& out, const std::vector<T>& v) {
+  const std::uint64_t n = v.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  if (n) out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
+}
+
+}  // namespace
+
+std::uint64_t graph_checksum(const RoadGraph& g) noexcept {
+  std::uint64_t h = fnv1a64(g.first_out.data(), g.first_out.size() * sizeof(ArcId));
+  h = fnv1a64(g.head.data(), g.head.size() * sizeof(NodeId), h);
+  return fnv1a64(g.weight.data(), g.weight.size() * sizeof(Weight), h);
+}
+
+bool ContractionHierarchy::matches(const RoadGraph& g) const noexcept {
+  return g.node_count() == rank.size() && cs::graph_checksum(g) == graph_checksum;
+}
+
+std::size_t ContractionHierarchy::memory_bytes() const noexcept {
+  auto b = [](const auto& v) {
+    return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type);
+  };
+  return b(rank) + b(node_of_rank) + b(up_first) + b(up_head) + b(up_weight) + b(down_first) + b(down_head) +
+         b(down_weight);
+}
+
+ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHConfig& cfg, Context& ctx) {
+  const std::size_t n = g.node_count();
+  const int threads = std::max(1, cfg.threads > 0 ? cfg.threads : ctx.thread_count());
+  std::vector<std::vector<WArc>> out(n), in(n);
+  for (NodeId u = 0; u < n; ++u)
+    for (ArcId a = g.first_out[u]; a < g.first_out[u + 1]; ++a) {
+      const NodeId v = g.head[a];
+      if (v == u) continue;
+      add_or_min(out[u], v, g.weight[a]);
+      add_or_min(in[v], u, g.weight[a]);
+    }
+  std::vector<std::uint8_t> state(n, 0);  // 0 active, 1 contracted, 2 in the current set
+  std::vector<std::int64_t> prio(n, 0);
+  std::vector<std::uint32_t> deleted(n, 0), level(n, 0);
+  std::vector<std::unique_ptr<Witness>> ws(static_cast<std::size_t>(threads));
+  std::vector<std::vector<Shortcut>> scratch(static_cast<std::size_t>(threads));
+  auto witness = [&](int t) -> Witness& {
+    auto& p = ws[static_cast<std::size_t>(t)];
+    if (!p) p = std::make_unique<Witness>(n);
+    return *p;
+  };
+  auto compute_prio = [&](NodeId u, int t) {
+    auto& sc = scratch[static_cast<std::size_t>(t)];
+    shortcuts_of(out, in, u, state, cfg.witness_settle_limit, witness(t), sc);
+    const auto removed = static_cast<std::int64_t>(in[u].size() + out[u].size());
+    // Edge difference, deleted neighbours and level (hierarchy depth), weighted as tuned on Porto.
+    prio[u] = 4 * (static_cast<std::int64_t>(sc.size()) - removed) +
+              2 * static_cast<std::int64_t>(deleted[u]) + static_cast<std::int64_t>(level[u]);
+  };
+  parallel_for(
+      n, threads, [&](std::size_t u, int t) { compute_prio(static_cast<NodeId>(u), t); }, 64);
+
+  ContractionHierarchy ch;
+  ch.rank.assign(n, kNoNode);
+  ch.node_of_rank.assign(n, kNoNode);
+  std::vector<std::vector<WArc>> up_out(n), up_in(n);
+  std::vector<NodeId> remaining(n), set, dirty;
+  for (NodeId v = 0; v < n; ++v) remaining[v] = v;
+  std::vector<std::uint8_t> is_dirty(n, 0);
+  auto less = [&](NodeId a, NodeId b) {
+    if (prio[a] != prio[b]) return prio[a] < prio[b];
+    const auto ha = mix(a), hb = mix(b);
+    return ha != hb ? ha < hb : a < b;
+  };
+  NodeId next_rank = 0;
+  std::vector<std::vector<Shortcut>> set_sc;
+  while (!remaining.empty()) {
+    set.clear();
+    for (NodeId u : remaining) {
+      bool min = true;
+      for (const WArc& a : out[u])
+        if (less(a.v, u)) {
+          min = false;
+          break;
+        }
+      if (min)
+        for (const WArc& a : in[u])
+          if (less(a.v, u)) {
+            min = false;
+            break;
+          }
+      if (min) set.push_back(u);
+    }
+    for (NodeId u : set) state[u] = 2;
+    set_sc.resize(set.size());
+    parallel_for(
+        set.size(), threads,
+        [&](std::size_t i, int t) {
+          shortcuts_of(out, in, set[i], state, cfg.witness_settle_limit, witness(t), set_sc[i]);
+        },
+        16);
+    dirty.clear();
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      const NodeId u = set[i];
+      ch.rank[u] = next_rank;
+      ch.node_of_rank[next_rank] = u;
+      ++next_rank;
+      for (const WArc& a : in[u]) {
+        remove_node(out[a.v], u);
+        ++deleted[a.v];
+        level[a.v] = std::max(level[a.v], level[u] + 1);
+        if (!is_dirty[a.v]) is_dirty[a.v] = 1, dirty.push_back(a.v);
+      }
+      for (const WArc& a : out[u]) {
+        remove_node(in[a.v], u);
+        ++deleted[a.v];
+        level[a.v] = std::max(level[a.v], level[u] + 1);
+        if (!is_dirty[a.v]) is_dirty[a.v] = 1, dirty.push_back(a.v);
+      }
+      up_out[u] = std::move(out[u]);
+      up_in[u] = std::move(in[u]);
+      out[u].clear();
+      in[u].clear();
+      state[u] = 1;
+      for (const Shortcut& s : set_sc[i]) {
+        add_or_min(out[s.a], s.b, s.w);
+        add_or_min(in[s.b], s.a, s.w);
+        ++ch.shortcuts;
+      }
+    }
+    std::erase_if(remaining, [&](NodeId v) { return state[v] == 1; });
+    std::sort(dirty.begin(), dirty.end());
+    parallel_for(
+        dirty.size(), threads,
+        [&](std::size_t i, int t) {
+          if (state[dirty[i]] == 0) compute_prio(dirty[i], t);
+        },
+        16);
+    for (NodeId v : dirty) is_dirty[v] = 0;
+    ctx.report("ch: contracting",
+               static_cast<double>(next_rank) / static_cast<double>(std::max<std::size_t>(n, 1)));
+  }
+
+  // Arrays in rank space.
+  ch.up_first.assign(n + 1, 0);
+  ch.down_first.assign(n + 1, 0);
+  for (NodeId r = 0; r < n; ++r) {
+    const NodeId u = ch.node_of_rank[r];
+    auto& uo = up_out[u];
+    auto& ui = up_in[u];
+    std::sort(uo.begin(), uo.end(),
+              [&](const WArc& a, const WArc& b) { return ch.rank[a.v] < ch.rank[b.v]; });
+    std::sort(ui.begin(), ui.end(),
+              [&](const WArc& a, const WArc& b) { return ch.rank[a.v] < ch.rank[b.v]; });
+    for (const WArc& a : uo) {
+      ch.up_head.push_back(ch.rank[a.v]);
+      ch.up_weight.push_back(a.w);
+    }
+    for (const WArc& a : ui) {
+      ch.down_head.push_back(ch.rank[a.v]);
+      ch.down_weight.push_back(a.w);
+    }
+    ch.up_first[r + 1] = static_cast<std::uint32_t>(ch.up_head.size());
+    ch.down_first[r + 1] = static_cast<std::uint32_t>(ch.down_head.size());
+    std::vector<WArc>().swap(uo);
+    std::vector<WArc>().swap(ui);
+  }
+  ch.graph_checksum = cs::graph_checksum(g);
+  ctx.info("ch: " + std::to_string(n) + " nodes, " + std::to_string(ch.shortcuts) + " shortcuts, " +
+           std::to_string(ch.up_head.size() + ch.down_head.size()) + " hierarchy arcs");
+  return ch;
+}
+
+void ContractionHierarchy::save(const std::filesystem::path& path) const {
+  std::string out(kMagic, sizeof kMagic);
+  out.append(reinterpret_cast<const char*>(&kVersion), 4);
+  out.append(reinterpret_cast<const char*>(&graph_checksum), 8);
+  const std::uint64_t sc = shortcuts;
+  out.append(reinterpret_cast<const char*>(&sc), 8);
+  put(out, rank);
+  put(out, node_of_rank);
+  put(out, up_first);
+  put(out, up_head);
+  put(out, up_weight);
+  put(out, down_first);
+  put(out, down_head);
+  put(out, down_weight);
+  const std::uint64_t h = fnv1a64(out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&h), 8);
+  write_file_atomic(path, out);
+}
+
+ContractionHierarchy ContractionHierarchy::load(const std::filesystem::path& path, const RoadGraph* g) {
+  const std::string file = path.string();
+  const std::string buf = read_file(path);
+  auto bad = [&](const std::string& m) { return InputError(file, "", "", m); };
+  if (buf.size() < 36 || std::memcmp(buf.data(), kMagic, 8) != 0)
+    throw bad("not a countyscope CH index (bad magic)");
+  std::uint32_t version;
+  std::memcpy(&version, buf.data() + 8, 4);
+  if (version != kVersion)
+    throw bad("CH index version " + std::to_string(version) + ", expected " + std::to_string(kVersion));
+  std::uint64_t stored;
+  std::memcpy(&stored, buf.data() + buf.size() - 8, 8);
+  if (fnv1a64(buf.data(), buf.size() - 8) != stored)
+    throw bad("checksum mismatch (the CH index is corrupt or truncated)");
+  ContractionHierarchy ch;
+  std::memcpy(&ch.graph_checksum, buf.data() + 12, 8);
+  std::uint64_t sc;
+  std::memcpy(&sc, buf.data() + 20, 8);
+  ch.shortcuts = sc;
+  std::size_t pos = 28;
+  const std::size_t end = buf.size() - 8;
+  auto get = [&](auto& v, const char* what) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    std::uint64_t k;
+    if (end - pos < 8) throw bad(std::string("truncated CH index (") + what + ")");
+    std::memcpy(&k, buf.data() + pos, 8);
+    pos += 8;
+    if (k > (end - pos) / sizeof(T)) throw bad(std::string("truncated CH index (") + what + ")");
+    v.resize(k);
+    if (k) std::memcpy(v.data(), buf.data() + pos, k * sizeof(T));
+    pos += k * sizeof(T);
+  };
+  get(ch.rank, "rank");
+  get(ch.node_of_rank, "node_of_rank");
+  get(ch.up_first, "up_first");
+  get(ch.up_head, "up_head");
+  get(ch.up_weight, "up_weight");
+  get(ch.down_first, "down_first");
+  get(ch.down_head, "down_head");
+  get(ch.down_weight, "down_weight");
+  const std::size_t n = ch.rank.size();
+  bool ok = pos == end && ch.node_of_rank.size() == n && ch.up_first.size() == n + 1 &&
+            ch.down_first.size() == n + 1 && ch.up_first.front() == 0 && ch.down_first.front() == 0 &&
+            ch.up_first.back() == ch.up_head.size() && ch.down_first.back() == ch.down_head.size() &&
+            ch.up_weight.size() == ch.up_head.size() && ch.down_weight.size() == ch.down_head.size();
+  for (std::size_t v = 0; ok && v < n; ++v) ok = ch.rank[v] < n && ch.node_of_rank[ch.rank[v]] == v;
+  for (std::size_t r = 0; ok && r < n; ++r) {
+    ok = ch.up_first[r] <= ch.up_first[r + 1] && ch.down_first[r] <= ch.down_first[r + 1];
+    for (auto a = ch.up_first[r]; ok && a < ch.up_first[r + 1]; ++a)
+      ok = ch.up_head[a] > r && ch.up_head[a] < n;
+    for (auto a = ch.down_first[r]; ok && a < ch.down_first[r + 1]; ++a)
+      ok = ch.down_head[a] > r && ch.down_head[a] < n;
+  }
+  if (!ok) throw bad("inconsistent CH index arrays");
+  if (g && !ch.matches(*g)) throw bad("the CH index was built for another graph (rebuild it)");
+  return ch;
+}
+
+// ---- queries
+// --------------------------------------------------------------------------------------------------
+
+CHQuery::CHQuery(const ContractionHierarchy& ch)
+    : ch_(&ch), dist_(ch.node_count()), stamp_(ch.node_count(), 0) {}
+
+void CHQuery::upward(std::span<const std::pair<NodeId, Weight>> seeds, bool forward, Weight cutoff) {
+  const ContractionHierarchy& ch = *ch_;
+  if (++round_ == 0) {
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    round_ = 1;
+  }
+  space_.clear();
+  heap_.clear();
+  auto cmp = std::greater<std::pair<Weight, NodeId>>();
+  for (const auto& [r, w] : seeds) {
+    if (w > cutoff) continue;
+    if (stamp_[r] != round_ || w < dist_[r]) {
+      stamp_[r] = round_;
+      dist_[r] = w;
+      heap_.emplace_back(w, r);
+      std::push_heap(heap_.begin(), heap_.end(), cmp);
+    }
+  }
+  const auto& rf = forward ? ch.up_first : ch.down_first;
+  const auto& rh = forward ? ch.up_head : ch.down_head;
+  const auto& rw = forward ? ch.up_weight : ch.down_weight;
+  const auto& sf = forward ? ch.down_first : ch.up_first;
+  const auto& sh = forward ? ch.down_head : ch.up_head;
+  const auto& sw = forward ? ch.down_weight : ch.up_weight;
+  while (!heap_.empty()) {
+    std::pop_heap(heap_.begin(), heap_.end(), cmp);
+    const auto [d, r] = heap_.back();
+    heap_.pop_back();
+    if (d != dist_[r]) continue;
+    // Stall-on-demand: a higher node already offers a shorter way to r.
+    bool stalled = false;
+    for (auto a = sf[r]; a < sf[r + 1]; ++a) {
+      const NodeId x = sh[a];
+      if (stamp_[x] == round_ && sat_add(dist_[x], sw[a]) < d) {
+        stalled = true;
+        break;
+      }
+    }
+    if (stalled) continue;
+    space_.push_back(r);
+    for (auto a = rf[r]; a < rf[r + 1]; ++a) {
+      const NodeId h = rh[a];
+      const Weight nd = sat_add(d, rw[a]);
+      if (nd > cutoff) continue;
+      if (stamp_[h] != round_ || nd < dist_[h]) {
+        stamp_[h] = round_;
+        dist_[h] = nd;
+        heap_.emplace_back(nd, h);
+        std::push_heap(heap_.begin(), heap_.end(), cmp);
+      }
+    }
+  }
+}
+
+std::vector<Weight> CHQuery::one_to_all(const RoadGraph& g, const Snap& s) {
+  const ContractionHierarchy& ch = *ch_;
+  const std::size_t n = ch.node_count();
+  std::pair<NodeId, Weight> seeds[2];
+  std::size_t k = 0;
+  if (s.to_from_node != kInfWeight)
+    seeds[k++] = {ch.rank[g.edge_from[s.edge]], sat_add(s.access_ms, s.to_from_node)};
+  if (s.to_to_node != kInfWeight)
+    seeds[k++] = {ch.rank[g.edge_to[s.edge]], sat_add(s.access_ms, s.to_to_node)};
+  upward({seeds, k}, true);
+  std::vector<Weight> d(n, kInfWeight);
+  for (NodeId r : space_) d[r] = dist_[r];
+  // Stalled nodes keep valid upper bounds too.
+  for (std::size_t i = 0; i < k; ++i) d[seeds[i].first] = std::min(d[seeds[i].first], seeds[i].second);
+  // PHAST sweep: in decreasing rank, pull from higher neighbours through downward arcs.
+  for (NodeId r = static_cast<NodeId>(n); r-- > 0;) {
+    Weight best = d[r];
+    for (auto a = ch.down_first[r]; a < ch.down_first[r + 1]; ++a)
+      best = std::min(best, sat_add(d[ch.down_head[a]], ch.down_weight[a]));
+    d[r] = best;
+  }
+  std::vector<Weight> out(n);
+  for (NodeId v = 0; v < n; ++v) out[v] = d[ch.rank[v]];
+  return out;
+}
+
+TimeMatrix ch_matrix(const ContractionHierarchy& ch, const RoadGraph& g, std::span<const Snap> from,
+                     std::span<const Snap> to, const MatrixOptions& opt, Context& ctx) {
+  if (!ch.matches(g)) throw InputError("the CH index was built for another graph (rebuild it)");
+  TimeMatrix m(from.size(), to.size(), kUnreachable);
+  if (from.empty() || to.empty()) return m;
+  const Weight cutoff = opt.cutoff_s ? from_seconds(*opt.cutoff_s) : kInfWeight;
+  std::vector<Snap> src(from.begin(), from.end()), dst(to.begin(), to.end());
+  if (!opt.include_access) {
+    for (auto& s : src) s.access_ms = 0;
+    for (auto& s : dst) s.access_ms = 0;
+  }
+  const int threads = std::max(1, ctx.thread_count());
+  std::vector<std::unique_ptr<CHQuery>> q(static_cast<std::size_t>(threads));
+  auto query = [&](int t) -> CHQuery& {
+    auto& p = q[static_cast<std::size_t>(t)];
+    if (!p) p = std::make_unique<CHQuery>(ch);
+    return *p;
+  };
+  // Backward search spaces of the targets -> buckets (CSR by rank, entries in target order).
+  std::vector<std::vector<std::pair<NodeId, Weight>>> spaces(dst.size());
+  parallel_for(
+      dst.size(), threads,
+      [&](std::size_t j, int t) {
+        const Snap& s = dst[j];
+        std::pair<NodeId, Weight> seeds[2];
+        std::size_t k = 0;
+        if (s.from_from_node != kInfWeight) seeds[k++] = {ch.rank[g.edge_from[s.edge]], s.from_from_node};
+        if (s.from_to_node != kInfWeight) seeds[k++] = {ch.rank[g.edge_to[s.edge]], s.from_to_node};
+        CHQuery& cq = query(t);
+        cq.upward({seeds, k}, false, cutoff);
+        auto& sp = spaces[j];
+        sp.reserve(cq.space().size());
+        for (NodeId r : cq.space()) sp.emplace_back(r, cq.d(r));
+      },
+      8);
+  const std::size_t n = ch.node_count();
+  std::vector<std::uint32_t> bucket_first(n + 1, 0);
+  for (const auto& sp : spaces)
+    for (const auto& e : sp) ++bucket_first[e.first + 1];
+  for (std::size_t r = 0; r < n; ++r) bucket_first[r + 1] += bucket_first[r];
+  struct Entry {
+    std::uint32_t target;
+    Weight d;
+  };
+  std::vector<Entry> bucket(bucket_first.back());
+  {
+    std::vector<std::uint32_t> fill(bucket_first.begin(), bucket_first.end() - 1);
+    for (std::size_t j = 0; j < spaces.size(); ++j) {
+      for (const auto& e : spaces[j]) bucket[fill[e.first]++] = {static_cast<std::uint32_t>(j), e.second};
+      std::vector<std::pair<NodeId, Weight>>().swap(spaces[j]);
+    }
+  }
+  std::vector<std::vector<Weight>> best(static_cast<std::size_t>(threads));
+  parallel_for(
+      src.size(), threads,
+      [&](std::size_t i, int t) {
+        const Snap& s = src[i];
+        std::pair<NodeId, Weight> seeds[2];
+        std::size_t k = 0;
+        if (s.to_from_node != kInfWeight)
+          seeds[k++] = {ch.rank[g.edge_from[s.edge]], sat_add(s.access_ms, s.to_from_node)};
+        if (s.to_to_node != kInfWeight)
+          seeds[k++] = {ch.rank[g.edge_to[s.edge]], sat_add(s.access_ms, s.to_to_node)};
+        CHQuery& cq = query(t);
+        cq.upward({seeds, k}, true, cutoff);
+        auto& b = best[static_cast<std::size_t>(t)];
+        b.assign(dst.size(), kInfWeight);
+        for (NodeId r : cq.space()) {
+          const Weight d = cq.d(r);
+          for (auto e = bucket_first[r]; e < bucket_first[r + 1]; ++e) {
+            const Weight x = sat_add(d, bucket[e].d);
+            if (x < b[bucket[e].target]) b[bucket[e].target] = x;
+          }
+        }
+        auto row = m.row(i);
+        for (std::size_t j = 0; j < dst.size(); ++j) {
+          const Weight w = sat_add(std::min(b[j], detail::direct_along_edge(s, dst[j])), dst[j].access_ms);
+          row[j] = w <= cutoff ? to_seconds(w) : kUnreachable;
+        }
+      },
+      4);
+  return m;
+}
+
+}  // namespace cs
