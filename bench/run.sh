@@ -12,4 +12,5 @@ run "access: all measures vs access-style pandas and NumPy" /usr/bin/python3 ben
 run "assess: Moran/LISA 999 permutations, entropy-TOPSIS-CCD vs NumPy/SciPy" bench/assess/run.sh "$BUILD"
 run structure bench/structure/run.sh "$BUILD"
 run "network: matrices vs networkx/igraph/scipy, CH growth curve" /usr/bin/python3 bench/network/bench_network.py "$CS_BUILD"
+run "locate: p-median exact vs heuristic vs glpsol/cbc CLI" bench/locate/run.sh "$BUILD"
 exit $status
