@@ -9,4 +9,5 @@ status=0
 run() { echo; echo "=== $1 ==="; shift; "$@" || { echo "bench failed: $*"; status=1; }; }
 # Each bench registers itself below (one line each).
 run "access: all measures vs access-style pandas and NumPy" /usr/bin/python3 bench/access/bench_access.py "$BUILD"
+run "flows: IRLS calibration vs statsmodels" bench/flows/run.sh "$BUILD"
 exit $status

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Flows calibration bench: countyscope's IRLS with absorbed fixed effects vs statsmodels' Poisson GLM (dense design)
+# on the same data in the same run; prints the ratio peer / ours per case. Usage: bench/flows/run.sh BUILD_DIR
+set -euo pipefail
+BUILD="${1:-build/release}"
+cd "$(dirname "$0")/../.."
+B="$BUILD/bench/flows/bench_flows"
+[ -x "$B" ] || { echo "build bench_flows first: cmake --build $BUILD --target bench_flows"; exit 1; }
+PY=/usr/bin/python3
+T="$(mktemp -d)"; trap 'rm -rf "$T"' EXIT
+AUS=data/fixtures/flows_austria/austria_flows_from_spint_tests.csv
+"$B" austria "$AUS" "$T" | tee "$T/ours.txt"
+"$B" sample data/sample/liechtenstein-2024-03-04.osm.pbf "$T" | tee -a "$T/ours.txt"
+cp "$AUS" "$T/austria.csv"
+for m in unconstrained production doubly; do
+  "$PY" bench/flows/statsmodels_fit.py "$T/austria.csv" $m dij_km origin_var_Oi dest_var_Dj --repeats 21 | sed "s/^/austria /"
+  "$PY" bench/flows/statsmodels_fit.py "$T/settlements.csv" $m --repeats 5 | sed "s/^/settlements /"
+  "$PY" bench/flows/statsmodels_fit.py "$T/demand1000.csv" $m --repeats 1 | sed "s/^/demand1000 /"
+done | tee "$T/peer.txt"
+echo
+echo "case           model          ours_s      statsmodels_s  ratio"
+while read -r c name model rest; do
+  ours=$(sed -n 's/.*seconds=\([0-9.e-]*\).*/\1/p' <<<"$rest")
+  peer=$(awk -v n="$name" -v m="$model" '$1==n && $2=="peer" && $3==m {for(i=1;i<=NF;i++) if($i ~ /^seconds=/) {sub("seconds=","",$i); print $i}}' "$T/peer.txt")
+  if [ -n "$peer" ]; then
+    printf "%-14s %-14s %-11s %-14s %.1fx\n" "$name" "$model" "$ours" "$peer" "$(echo "$peer / $ours" | bc -l)"
+  else
+    printf "%-14s %-14s %-11s %-14s %s\n" "$name" "$model" "$ours" "-" "(peer skipped: dense design too large)"
+  fi
+done < <(grep '^case ' "$T/ours.txt")
