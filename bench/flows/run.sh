@@ -15,16 +15,21 @@ cp "$AUS" "$T/austria.csv"
 for m in unconstrained production doubly; do
   "$PY" bench/flows/statsmodels_fit.py "$T/austria.csv" $m dij_km origin_var_Oi dest_var_Dj --repeats 21 | sed "s/^/austria /"
   "$PY" bench/flows/statsmodels_fit.py "$T/settlements.csv" $m --repeats 5 | sed "s/^/settlements /"
+  "$PY" bench/flows/statsmodels_fit.py "$T/demand300.csv" $m --repeats 1 | sed "s/^/demand300 /"
   "$PY" bench/flows/statsmodels_fit.py "$T/demand1000.csv" $m --repeats 1 | sed "s/^/demand1000 /"
 done | tee "$T/peer.txt"
 echo
-echo "case           model          ours_s      statsmodels_s  ratio"
+echo "Ratios = statsmodels / countyscope, on wall time and on process CPU time (all threads; steadier on a shared machine)."
+printf "%-12s %-14s %-10s %-10s %-12s %-12s %-10s %s\n" case model ours_wall ours_cpu peer_wall peer_cpu wall_x cpu_x
+field() { sed -n "s/.* $1=\([0-9.e-]*\).*/\1/p"; }
 while read -r c name model rest; do
-  ours=$(sed -n 's/.*seconds=\([0-9.e-]*\).*/\1/p' <<<"$rest")
-  peer=$(awk -v n="$name" -v m="$model" '$1==n && $2=="peer" && $3==m {for(i=1;i<=NF;i++) if($i ~ /^seconds=/) {sub("seconds=","",$i); print $i}}' "$T/peer.txt")
-  if [ -n "$peer" ]; then
-    printf "%-14s %-14s %-11s %-14s %.1fx\n" "$name" "$model" "$ours" "$peer" "$(echo "$peer / $ours" | bc -l)"
+  ow=$(field seconds <<<" $rest"); oc=$(field cpu <<<" $rest")
+  line=$(awk -v n="$name" -v m="$model" '$1==n && $2=="peer" && $3==m' "$T/peer.txt")
+  if [ -n "$line" ]; then
+    pw=$(field seconds <<<" $line"); pc=$(field cpu <<<" $line")
+    printf "%-12s %-14s %-10s %-10s %-12s %-12s %-10s %s\n" "$name" "$model" "$ow" "$oc" "$pw" "$pc" \
+      "$(printf %.1fx "$(echo "$pw / $ow" | bc -l)")" "$(printf %.1fx "$(echo "$pc / $oc" | bc -l)")"
   else
-    printf "%-14s %-14s %-11s %-14s %s\n" "$name" "$model" "$ours" "-" "(peer skipped: dense design too large)"
+    printf "%-12s %-14s %-10s %-10s %s\n" "$name" "$model" "$ow" "$oc" "(peer skipped: its dense design does not fit the memory budget)"
   fi
 done < <(grep '^case ' "$T/ours.txt")

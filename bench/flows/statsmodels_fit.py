@@ -12,11 +12,16 @@ import pandas as pd
 import statsmodels.api as sm
 
 def main():
-    path, model = sys.argv[1], sys.argv[2]
-    cost = sys.argv[3] if len(sys.argv) > 3 else "cost_min"
-    om = sys.argv[4] if len(sys.argv) > 4 else "origin_mass"
-    dm = sys.argv[5] if len(sys.argv) > 5 else "dest_mass"
-    repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 3
+    args = list(sys.argv[1:])
+    repeats = 3
+    if "--repeats" in args:
+        i = args.index("--repeats")
+        repeats = int(args[i + 1])
+        del args[i:i + 2]
+    path, model = args[0], args[1]
+    cost = args[2] if len(args) > 2 else "cost_min"
+    om = args[3] if len(args) > 3 else "origin_mass"
+    dm = args[4] if len(args) > 4 else "dest_mass"
     d = pd.read_csv(path, dtype={"origin": str, "destination": str})
     y = d["flow"].to_numpy(float)
     n = len(d)
@@ -39,13 +44,15 @@ def main():
             X += [np.eye(len(dc.categories))[dc.codes][:, 1:]]
         X += [d[cost].to_numpy()[:, None]]
         X = np.hstack(X)
-    times = []
+    times, cpus = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         r = sm.GLM(y, X, family=sm.families.Poisson()).fit()
         times.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
     times.sort()
-    print(f"peer {model} n_obs={n} k={X.shape[1]} seconds={times[len(times)//2]:.6f} "
+    cpus.sort()
+    print(f"peer {model} n_obs={n} k={X.shape[1]} seconds={times[len(times)//2]:.6f} cpu={cpus[len(cpus)//2]:.6f} "
           f"beta={-r.params[-1]:.8g} deviance={r.deviance:.10g}")
 
 if __name__ == "__main__":
