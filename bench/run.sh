@@ -13,4 +13,5 @@ run "assess: Moran/LISA 999 permutations, entropy-TOPSIS-CCD vs NumPy/SciPy" ben
 run structure bench/structure/run.sh "$BUILD"
 run "network: matrices vs networkx/igraph/scipy, CH growth curve" /usr/bin/python3 bench/network/bench_network.py "$CS_BUILD"
 run "locate: p-median exact vs heuristic vs glpsol/cbc CLI" bench/locate/run.sh "$BUILD"
+run "flows: IRLS calibration vs statsmodels" bench/flows/run.sh "$BUILD"
 exit $status

@@ -62,17 +62,21 @@ struct Blocks {
   std::vector<double> rq;  // q
 };
 
-// Assembles the weighted normal equations X'WX and X'Wz for weights w and working response z.
-void assemble(const PoissonDesign& d, const std::vector<double>& w, const std::vector<double>& z,
-              Blocks& bl) {
-  const std::size_t n = d.y.size(), p = bl.p, q = bl.q, n2m = bl.n2m;
+void zero(Blocks& bl) {
   std::fill(bl.A.begin(), bl.A.end(), 0.0);
   std::fill(bl.B.begin(), bl.B.end(), 0.0);
   std::fill(bl.S.begin(), bl.S.end(), 0.0);
   std::fill(bl.ra.begin(), bl.ra.end(), 0.0);
   std::fill(bl.rq.begin(), bl.rq.end(), 0.0);
+}
+
+// Adds observations [begin, end) to the weighted normal equations X'WX and X'Wz (weights w, working response
+// z).
+void assemble_range(const PoissonDesign& d, const std::vector<double>& w, const std::vector<double>& z,
+                    Blocks& bl, std::size_t begin, std::size_t end) {
+  const std::size_t p = bl.p, q = bl.q, n2m = bl.n2m;
   const bool has1 = bl.n1 > 0, has2 = !d.fe2.empty();
-  for (std::size_t k = 0; k < n; ++k) {
+  for (std::size_t k = begin; k < end; ++k) {
     const double wk = w[k], wz = wk * z[k];
     const double* xk = p ? &d.x(k, 0) : nullptr;
     const std::size_t l2 = has2 && d.fe2[k] > 0 ? d.fe2[k] - 1 : static_cast<std::size_t>(-1);
@@ -96,6 +100,43 @@ void assemble(const PoissonDesign& d, const std::vector<double>& w, const std::v
       for (std::size_t e = c; e < p; ++e) sr[e] += wx * xk[e];
     }
   }
+}
+
+constexpr std::size_t kChunk = 1 << 16;
+
+// The whole assembly. When the blocks are small (few fixed-effect levels), fixed chunks of observations are
+// summed in parallel into per-chunk partials that are then added in chunk order, so the result does not
+// depend on the thread count or scheduling (byte-identical outputs).
+void assemble(const PoissonDesign& d, const std::vector<double>& w, const std::vector<double>& z, Blocks& bl,
+              int threads) {
+  const std::size_t n = d.y.size();
+  zero(bl);
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  const std::size_t size = bl.A.size() + bl.B.size() + bl.S.size() + bl.ra.size() + bl.rq.size();
+  if (threads == 1 || chunks < 2 || size * chunks > (1u << 22)) {
+    assemble_range(d, w, z, bl, 0, n);
+    return;
+  }
+  std::vector<Blocks> part(chunks, bl);
+  parallel_for(chunks, threads, [&](std::size_t c, int) {
+    assemble_range(d, w, z, part[c], c * kChunk, std::min(n, (c + 1) * kChunk));
+  });
+  for (const Blocks& pb : part) {
+    for (std::size_t i = 0; i < bl.A.size(); ++i) bl.A[i] += pb.A[i];
+    for (std::size_t i = 0; i < bl.B.size(); ++i) bl.B[i] += pb.B[i];
+    for (std::size_t i = 0; i < bl.S.size(); ++i) bl.S[i] += pb.S[i];
+    for (std::size_t i = 0; i < bl.ra.size(); ++i) bl.ra[i] += pb.ra[i];
+    for (std::size_t i = 0; i < bl.rq.size(); ++i) bl.rq[i] += pb.rq[i];
+  }
+}
+
+// Runs f(k) for every observation, in parallel chunks (element-wise work: order does not matter).
+template <class F>
+void for_obs(std::size_t n, int threads, F&& f) {
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  parallel_for(chunks, threads, [&](std::size_t c, int) {
+    for (std::size_t k = c * kChunk, e = std::min(n, (c + 1) * kChunk); k < e; ++k) f(k);
+  });
 }
 
 // S -= B' A^-1 B (upper triangle, then mirrored to full), rq -= B' A^-1 ra; blocked over rows of S so a row
@@ -137,11 +178,27 @@ double deviance_of(const std::vector<double>& y, const std::vector<double>& mu) 
   return dev;
 }
 
-double loglik(const std::vector<double>& y, const std::vector<double>& mu) {
+// Poisson log-likelihood without the sum of ln(y!) (added once by the caller).
+double loglik_kernel(const std::vector<double>& y, const std::vector<double>& mu) {
   double l = 0.0;
-  for (std::size_t k = 0; k < y.size(); ++k)
-    l += (y[k] > 0 ? y[k] * std::log(mu[k]) : 0.0) - mu[k] - std::lgamma(y[k] + 1.0);
+  for (std::size_t k = 0; k < y.size(); ++k) l += (y[k] > 0 ? y[k] * std::log(mu[k]) : 0.0) - mu[k];
   return l;
+}
+double loglik_null_kernel(const std::vector<double>& y, double ybar) {
+  double l = 0.0;
+  const double lb = std::log(ybar);
+  for (double v : y) l += v * lb - ybar;
+  return l;
+}
+double lgamma_sum(const std::vector<double>& y) {
+  double l = 0.0;
+  for (double v : y) l += v == 0.0 || v == 1.0 ? 0.0 : std::lgamma(v + 1.0);
+  return l;
+}
+double null_deviance_of(const std::vector<double>& y, double ybar) {
+  double dev = 0.0;
+  for (double v : y) dev += 2.0 * (v > 0 ? v * std::log(v / ybar) : 0.0);
+  return dev;
 }
 
 }  // namespace
@@ -219,8 +276,8 @@ PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
   while (it < opt.max_iterations) {
     ++it;
     if (opt.spint_compatible) mu_prev = mu;
-    for (std::size_t k = 0; k < n; ++k) z[k] = eta[k] - off(k) + (d.y[k] - mu[k]) / mu[k];
-    assemble(d, mu, z, bl);
+    for_obs(n, threads, [&](std::size_t k) { z[k] = eta[k] - off(k) + (d.y[k] - mu[k]) / mu[k]; });
+    assemble(d, mu, z, bl, threads);
     schur(bl, threads);
     if (!cholesky(bl.S, q))
       throw InputError(
@@ -234,14 +291,14 @@ PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
       for (std::size_t j = 0; j < q; ++j) v -= bi[j] * tq[j];
       ta[i] = v / bl.A[i];
     }
-    for (std::size_t k = 0; k < n; ++k) {
+    for_obs(n, threads, [&](std::size_t k) {
       double e = off(k);
       if (bl.n1) e += ta[d.fe1[k]];
       if (bl.n2m && d.fe2[k] > 0) e += tq[d.fe2[k] - 1];
       for (std::size_t c = 0; c < p; ++c) e += d.x(k, c) * tq[bl.n2m + c];
       eta[k] = e;
       mu[k] = std::exp(e);
-    }
+    });
     if (opt.spint_compatible) {
       // spint's iwls: stop when the smallest absolute change of any parameter (intercept + level differences,
       // starting from zeros) is <= tolerance.
@@ -288,16 +345,17 @@ PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
   f.beta.assign(tq.begin() + static_cast<std::ptrdiff_t>(bl.n2m), tq.end());
   f.mu = mu;
   f.deviance = deviance_of(d.y, mu);
-  f.null_deviance = deviance_of(d.y, std::vector<double>(n, ybar));
-  f.llf = loglik(d.y, mu);
-  f.llnull = loglik(d.y, std::vector<double>(n, ybar));
+  f.null_deviance = null_deviance_of(d.y, ybar);
+  const double lg = lgamma_sum(d.y);
+  f.llf = loglik_kernel(d.y, mu) - lg;
+  f.llnull = loglik_null_kernel(d.y, ybar) - lg;
   for (std::size_t k = 0; k < n; ++k) f.pearson_chi2 += (d.y[k] - mu[k]) * (d.y[k] - mu[k]) / mu[k];
   f.scale = opt.quasi ? f.pearson_chi2 / static_cast<double>(n - f.n_params) : 1.0;
 
   if (opt.covariance) {
     // Information at the estimate: weights mu (z is irrelevant here); spint uses the weights of its last
     // iteration.
-    assemble(d, opt.spint_compatible ? mu_prev : mu, z, bl);
+    assemble(d, opt.spint_compatible ? mu_prev : mu, z, bl, threads);
     schur(bl, threads);
     if (!cholesky(bl.S, q))
       throw InputError("Poisson GLM: the information matrix is singular at the estimate");

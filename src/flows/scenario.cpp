@@ -1,0 +1,329 @@
+// Scenario files and their application to the road graph and the county (see scenario.hpp).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/flows/scenario.hpp>
+#include <countyscope/io/output.hpp>
+
+namespace cs::flows {
+
+namespace {
+
+[[noreturn]] void bad(const std::string& file, const std::string& where, const std::string& field,
+                      const std::string& msg) {
+  throw InputError(file, where, field, msg);
+}
+
+void check_keys(const toml::table& t, const std::vector<std::string>& valid, const std::string& file,
+                const std::string& where) {
+  for (const auto& [k, v] : t) {
+    if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end()) {
+      std::string list;
+      for (const auto& s : valid) list += (list.empty() ? "" : ", ") + s;
+      bad(file, where, std::string(k.str()), "unknown key; valid keys: " + list);
+    }
+  }
+}
+
+double get_number(const toml::table& t, const char* key, const std::string& file, const std::string& where,
+                  bool required, double fallback) {
+  const toml::node* n = t.get(key);
+  if (!n) {
+    if (required) bad(file, where, key, "missing");
+    return fallback;
+  }
+  if (auto v = n->value<double>()) {
+    if (!std::isfinite(*v)) bad(file, where, key, "must be a finite number");
+    return *v;
+  }
+  bad(file, where, key, "must be a number");
+}
+
+std::string get_string(const toml::table& t, const char* key, const std::string& file,
+                       const std::string& where, bool required) {
+  const toml::node* n = t.get(key);
+  if (!n) {
+    if (required) bad(file, where, key, "missing");
+    return {};
+  }
+  if (auto v = n->value<std::string>()) return *v;
+  bad(file, where, key, "must be a string");
+}
+
+LonLat get_point(const toml::table& t, const char* key, const std::string& file, const std::string& where) {
+  const toml::array* a = t.get_as<toml::array>(key);
+  if (!a) bad(file, where, key, "missing; give [lon, lat]");
+  if (a->size() != 2) bad(file, where, key, "give [lon, lat]");
+  const auto lon = (*a)[0].value<double>(), lat = (*a)[1].value<double>();
+  if (!lon || !lat || *lon < -180 || *lon > 180 || *lat < -90 || *lat > 90)
+    bad(file, where, key, "give [lon, lat] in WGS-84 degrees");
+  return {*lon, *lat};
+}
+
+const toml::array* get_tables(const toml::table& root, const char* key, const std::string& file) {
+  const toml::node* n = root.get(key);
+  if (!n) return nullptr;
+  const toml::array* a = n->as_array();
+  if (!a || !a->is_array_of_tables())
+    bad(file, "", key, "must be an array of tables ([[" + std::string(key) + "]])");
+  return a;
+}
+
+}  // namespace
+
+Scenario parse_scenario(std::string_view text, const std::string& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream os;
+    os << "line " << e.source().begin.line;
+    bad(file, os.str(), "", std::string(e.description()));
+  }
+  check_keys(root, {"name", "description", "upgrade", "link", "facility", "place"}, file, "");
+  Scenario s;
+  s.file = file;
+  s.name = get_string(root, "name", file, "", false);
+  s.description = get_string(root, "description", file, "", false);
+  if (s.name.empty()) s.name = "scenario";
+  auto where = [](const char* k, std::size_t i) {
+    return std::string(k) + "[" + std::to_string(i + 1) + "]";
+  };
+  if (const auto* a = get_tables(root, "upgrade", file))
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const toml::table& t = *(*a)[i].as_table();
+      const std::string w = where("upgrade", i);
+      check_keys(t, {"ways", "speed_kmh"}, file, w);
+      WayUpgrade u;
+      const toml::array* ways = t.get_as<toml::array>("ways");
+      if (!ways || ways->empty()) bad(file, w, "ways", "give a non-empty list of OSM way ids");
+      for (const auto& x : *ways) {
+        const auto id = x.value<std::int64_t>();
+        if (!id) bad(file, w, "ways", "OSM way ids must be integers");
+        u.ways.push_back(*id);
+      }
+      u.speed_kmh = get_number(t, "speed_kmh", file, w, true, 0);
+      if (u.speed_kmh < 0 || u.speed_kmh > 200)
+        bad(file, w, "speed_kmh", "must be in [0, 200] (0 closes the ways)");
+      s.upgrades.push_back(std::move(u));
+    }
+  if (const auto* a = get_tables(root, "link", file))
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const toml::table& t = *(*a)[i].as_table();
+      const std::string w = where("link", i);
+      check_keys(t, {"name", "from", "to", "speed_kmh"}, file, w);
+      NewLink l;
+      l.name = get_string(t, "name", file, w, false);
+      l.from = get_point(t, "from", file, w);
+      l.to = get_point(t, "to", file, w);
+      l.speed_kmh = get_number(t, "speed_kmh", file, w, false, 50.0);
+      if (!(l.speed_kmh > 0) || l.speed_kmh > 200) bad(file, w, "speed_kmh", "must be in (0, 200]");
+      s.links.push_back(std::move(l));
+    }
+  if (const auto* a = get_tables(root, "facility", file))
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const toml::table& t = *(*a)[i].as_table();
+      const std::string w = where("facility", i);
+      check_keys(t, {"action", "name", "osm_id", "service", "at", "capacity"}, file, w);
+      FacilityChange f;
+      const std::string action = get_string(t, "action", file, w, true);
+      if (action != "open" && action != "close")
+        bad(file, w, "action", "unknown value '" + action + "'; expected one of: open, close");
+      f.open = action == "open";
+      f.name = get_string(t, "name", file, w, false);
+      if (const toml::node* n = t.get("osm_id")) {
+        const auto id = n->value<std::int64_t>();
+        if (!id) bad(file, w, "osm_id", "must be an integer");
+        f.osm_id = *id;
+      }
+      if (f.open) {
+        f.service = get_string(t, "service", file, w, true);
+        f.at = get_point(t, "at", file, w);
+        f.capacity = get_number(t, "capacity", file, w, false, kUnknown);
+        if (f.name.empty()) f.name = "new " + f.service;
+      } else if (f.name.empty() && f.osm_id == 0) {
+        bad(file, w, "name", "give the facility's name or osm_id to close");
+      }
+      s.facilities.push_back(std::move(f));
+    }
+  if (const auto* a = get_tables(root, "place", file))
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const toml::table& t = *(*a)[i].as_table();
+      const std::string w = where("place", i);
+      check_keys(t, {"name", "population", "jobs"}, file, w);
+      PlaceChange p;
+      p.name = get_string(t, "name", file, w, true);
+      if (t.get("population")) {
+        p.population = get_number(t, "population", file, w, true, 0);
+        if (*p.population < 0) bad(file, w, "population", "must be >= 0");
+      }
+      if (t.get("jobs")) {
+        p.jobs = get_number(t, "jobs", file, w, true, 0);
+        if (*p.jobs < 0) bad(file, w, "jobs", "must be >= 0");
+      }
+      if (!p.population && !p.jobs) bad(file, w, "population", "give population and/or jobs");
+      s.places.push_back(std::move(p));
+    }
+  return s;
+}
+
+Scenario load_scenario(const std::string& path) { return parse_scenario(read_file(path), path); }
+
+RoadGraph apply_network_changes(const RoadGraph& g, const Scenario& s, NetworkChangeReport* report) {
+  NetworkChangeReport rep;
+  const std::size_t ne = g.edge_count();
+  // Per-edge weights by direction from the arcs.
+  std::vector<Weight> wf(ne, kInfWeight), wb(ne, kInfWeight);
+  for (std::size_t a = 0; a < g.arc_count(); ++a) {
+    const bool fwd = g.arc_forward[a] != 0;
+    (fwd != g.reversed ? wf : wb)[g.arc_edge[a]] = g.weight[a];
+  }
+  std::vector<float> speed(g.edge_speed_kmh);
+  std::vector<std::uint8_t> dirs(g.edge_dirs);
+  std::map<std::int64_t, std::vector<std::uint32_t>> by_way;
+  for (std::uint32_t e = 0; e < ne; ++e) by_way[g.edge_way[e]].push_back(e);
+  std::vector<std::uint8_t> changed(ne, 0);
+  for (std::size_t u = 0; u < s.upgrades.size(); ++u)
+    for (std::int64_t way : s.upgrades[u].ways) {
+      const auto it = by_way.find(way);
+      if (it == by_way.end())
+        throw InputError(s.file, "upgrade[" + std::to_string(u + 1) + "]", "ways",
+                         "way " + std::to_string(way) + " is not in the road graph");
+      const auto sp = static_cast<float>(s.upgrades[u].speed_kmh);
+      for (std::uint32_t e : it->second) {
+        if (sp == 0.0f) {
+          if (dirs[e] != 0) {
+            dirs[e] = 0;
+            changed[e] = 1;
+            ++rep.edges_closed;
+          }
+          continue;
+        }
+        if (sp == speed[e]) continue;  // a no-op leaves the weights untouched
+        const Weight w = travel_ms(g.edge_length_m[e], sp);
+        if (dirs[e] & 1) wf[e] = w;
+        if (dirs[e] & 2) wb[e] = w;
+        speed[e] = sp;
+        changed[e] = 1;
+        ++rep.edges_changed;
+      }
+    }
+  GraphBuilder b(g.profile);
+  for (std::size_t v = 0; v < g.node_count(); ++v) b.add_node(g.node_coord[v], g.node_osm_id[v]);
+  std::vector<std::uint32_t> new_id(ne, std::numeric_limits<std::uint32_t>::max());
+  for (std::uint32_t e = 0; e < ne; ++e) {
+    if (dirs[e] == 0) continue;
+    new_id[e] = b.add_edge(g.edge_from[e], g.edge_to[e], g.edge_shape(e), g.edge_class[e], speed[e],
+                           g.edge_way[e], dirs[e], (dirs[e] & 1) ? wf[e] : kInfWeight,
+                           (dirs[e] & 2) ? wb[e] : kInfWeight, g.edge_length_m[e]);
+    if (changed[e]) rep.changed_edges.push_back(new_id[e]);
+  }
+  auto nearest = [&](LonLat p) {
+    NodeId best = kNoNode;
+    double bd = std::numeric_limits<double>::infinity();
+    for (NodeId v = 0; v < g.node_count(); ++v) {
+      const double d = haversine_m(p, g.node_coord[v]);
+      if (d < bd) {
+        bd = d;
+        best = v;
+      }
+    }
+    return best;
+  };
+  for (std::size_t l = 0; l < s.links.size(); ++l) {
+    const NewLink& k = s.links[l];
+    const NodeId u = nearest(k.from), v = nearest(k.to);
+    if (u == kNoNode || u == v)
+      throw InputError(s.file, "link[" + std::to_string(l + 1) + "]", "to",
+                       "both ends snap to the same road node; move the points apart");
+    const double len = haversine_m(g.node_coord[u], g.node_coord[v]);
+    const Weight w = travel_ms(len, k.speed_kmh);
+    const std::uint32_t id = b.add_edge(u, v, {}, k.road_class, static_cast<float>(k.speed_kmh),
+                                        -static_cast<std::int64_t>(l + 1), 3, w, w, len);
+    rep.changed_edges.push_back(id);
+    rep.link_nodes.push_back({u, v});
+    ++rep.links_added;
+  }
+  if (report) *report = std::move(rep);
+  if (!s.changes_network()) return g;  // nothing to rebuild: the same graph, bit for bit
+  return std::move(b).finish();
+}
+
+County apply_place_changes(const County& c, const Scenario& s, std::vector<double>* jobs_override) {
+  County out = c;
+  if (jobs_override) jobs_override->assign(c.settlements.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < s.places.size(); ++i) {
+    const PlaceChange& p = s.places[i];
+    auto it = std::find_if(out.settlements.begin(), out.settlements.end(),
+                           [&](const Settlement& x) { return x.name == p.name; });
+    if (it == out.settlements.end())
+      throw InputError(s.file, "place[" + std::to_string(i + 1) + "]", "name",
+                       "no settlement named '" + p.name + "' in the county");
+    if (p.population) {
+      it->population = *p.population;
+      it->population_est = *p.population;
+    }
+    if (p.jobs && jobs_override)
+      (*jobs_override)[static_cast<std::size_t>(it - out.settlements.begin())] = *p.jobs;
+  }
+  for (std::size_t i = 0; i < s.facilities.size(); ++i) {
+    const FacilityChange& f = s.facilities[i];
+    const std::string w = "facility[" + std::to_string(i + 1) + "]";
+    if (f.open) {
+      std::size_t svc = out.services.types.size();
+      std::string valid;
+      for (std::size_t k = 0; k < out.services.types.size(); ++k) {
+        if (out.services.types[k].name == f.service) svc = k;
+        valid += (valid.empty() ? "" : ", ") + out.services.types[k].name;
+      }
+      if (svc == out.services.types.size())
+        throw InputError(s.file, w, "service",
+                         "unknown service type '" + f.service + "'; expected one of: " + valid);
+      Facility nf;
+      nf.name = f.name;
+      nf.pos = f.at;
+      nf.service = static_cast<std::uint16_t>(svc);
+      nf.capacity = f.capacity;
+      nf.osm_id = 0;
+      out.facilities.push_back(nf);
+    } else {
+      const auto before = out.facilities.size();
+      std::erase_if(out.facilities, [&](const Facility& x) {
+        return (f.osm_id != 0 && x.osm_id == f.osm_id) || (f.osm_id == 0 && x.name == f.name);
+      });
+      if (out.facilities.size() == before)
+        throw InputError(
+            s.file, w, f.osm_id ? "osm_id" : "name",
+            "no facility " + (f.osm_id ? std::to_string(f.osm_id) : "named '" + f.name + "'") + " to close");
+    }
+  }
+  return out;
+}
+
+Json scenario_to_json(const Scenario& s) {
+  Json up = Json::array(), links = Json::array(), fac = Json::array(), pl = Json::array();
+  for (const auto& u : s.upgrades) up.push_back({{"ways", u.ways}, {"speed_kmh", u.speed_kmh}});
+  for (const auto& l : s.links)
+    links.push_back({{"name", l.name},
+                     {"from", {l.from.lon, l.from.lat}},
+                     {"to", {l.to.lon, l.to.lat}},
+                     {"speed_kmh", l.speed_kmh}});
+  for (const auto& f : s.facilities)
+    fac.push_back({{"action", f.open ? "open" : "close"}, {"name", f.name}, {"service", f.service}});
+  for (const auto& p : s.places)
+    pl.push_back({{"name", p.name},
+                  {"population", p.population ? Json(*p.population) : Json()},
+                  {"jobs", p.jobs ? Json(*p.jobs) : Json()}});
+  return {{"name", s.name},    {"description", s.description},
+          {"upgrades", up},    {"links", links},
+          {"facilities", fac}, {"places", pl}};
+}
+
+}  // namespace cs::flows

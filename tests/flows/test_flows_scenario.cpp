@@ -1,0 +1,165 @@
+// Scenario files: parsing with clear errors, network changes (upgrade, closure, new link), no-op scenarios
+// leaving the graph bit-for-bit equal, and place / facility changes.
+#include <gtest/gtest.h>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/flows/scenario.hpp>
+#include <countyscope/network/routing.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+
+using namespace cs;
+using namespace cs::flows;
+
+// a - b - c in a row (1 km apart, way 10 then way 20), d 1 km north of c (way 30).
+RoadGraph line_graph() {
+  GraphBuilder b(Profile::kCar);
+  const NodeId a = b.add_node({9.50, 47.10}, 1), bb = b.add_node({9.5132, 47.10}, 2),
+               c = b.add_node({9.5264, 47.10}, 3), d = b.add_node({9.5264, 47.109}, 4);
+  auto edge = [&](NodeId u, NodeId v, std::int64_t way, float kmh) {
+    const double len = 1000.0;
+    const Weight w = travel_ms(len, kmh);
+    b.add_edge(u, v, {}, RoadClass::kSecondary, kmh, way, 3, w, w, len);
+  };
+  edge(a, bb, 10, 50);
+  edge(bb, c, 20, 50);
+  edge(c, d, 30, 30);
+  return std::move(b).finish();
+}
+
+bool same(const RoadGraph& x, const RoadGraph& y) {
+  return x.first_out == y.first_out && x.head == y.head && x.weight == y.weight && x.arc_edge == y.arc_edge &&
+         x.arc_forward == y.arc_forward && x.edge_from == y.edge_from && x.edge_to == y.edge_to &&
+         x.edge_speed_kmh == y.edge_speed_kmh && x.edge_way == y.edge_way && x.edge_dirs == y.edge_dirs &&
+         x.shape == y.shape && x.edge_length_m == y.edge_length_m;
+}
+
+Weight time_between(const RoadGraph& g, NodeId s, NodeId t) {
+  Dijkstra d(g);
+  const std::pair<NodeId, Weight> src{s, 0};
+  d.run(std::span(&src, 1));
+  return d.dist(t);
+}
+
+TEST(FlowsScenario, ParsesAllChangeKinds) {
+  const Scenario s = parse_scenario(R"(
+name = "test"
+[[upgrade]]
+ways = [10, 20]
+speed_kmh = 100
+[[link]]
+from = [9.50, 47.10]
+to = [9.5264, 47.109]
+speed_kmh = 60
+[[facility]]
+action = "close"
+name = "Old school"
+[[place]]
+name = "Vaduz"
+population = 100
+)",
+                                    "t.toml");
+  EXPECT_EQ(s.name, "test");
+  ASSERT_EQ(s.upgrades.size(), 1u);
+  EXPECT_EQ(s.upgrades[0].ways, (std::vector<std::int64_t>{10, 20}));
+  ASSERT_EQ(s.links.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.links[0].to.lat, 47.109);
+  EXPECT_TRUE(s.changes_network());
+  EXPECT_TRUE(s.changes_places());
+}
+
+TEST(FlowsScenario, BadFilesNameFileKeyAndValidValues) {
+  auto msg = [](const char* text) {
+    try {
+      (void)parse_scenario(text, "s.toml");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(msg("[[upgrade]]\nways = [1]\nspeed_kmh = -3\n").find("s.toml: upgrade[1], field 'speed_kmh'"),
+            std::string::npos);
+  EXPECT_NE(msg("[[upgrade]]\nways = [1]\nspeed = 3\n").find("unknown key; valid keys: ways, speed_kmh"),
+            std::string::npos);
+  EXPECT_NE(msg("[[link]]\nfrom = [9.5]\nto = [9.5, 47]\n").find("field 'from': give [lon, lat]"),
+            std::string::npos);
+  EXPECT_NE(msg("[[facility]]\naction = \"move\"\n").find("expected one of: open, close"), std::string::npos);
+  EXPECT_NE(msg("name = \n").find("s.toml: line 1"), std::string::npos);
+}
+
+TEST(FlowsScenario, UpgradeCloseAndLinkChangeTravelTimes) {
+  const RoadGraph g = line_graph();
+  const Weight before = time_between(g, 0, 2);
+  EXPECT_EQ(before, 2 * travel_ms(1000, 50));
+  Scenario up = parse_scenario("[[upgrade]]\nways = [10]\nspeed_kmh = 100\n", "u.toml");
+  NetworkChangeReport rep;
+  const RoadGraph g2 = apply_network_changes(g, up, &rep);
+  EXPECT_EQ(rep.edges_changed, 1u);
+  EXPECT_EQ(time_between(g2, 0, 2), travel_ms(1000, 100) + travel_ms(1000, 50));
+  // Closing way 20 cuts c off from a.
+  const RoadGraph g3 =
+      apply_network_changes(g, parse_scenario("[[upgrade]]\nways = [20]\nspeed_kmh = 0\n", "c.toml"));
+  EXPECT_EQ(time_between(g3, 0, 2), kInfWeight);
+  // A direct link a -> d (about 2.9 km) at 100 km/h beats a-b-c-d.
+  const RoadGraph g4 = apply_network_changes(
+      g,
+      parse_scenario("[[link]]\nfrom = [9.5001, 47.1001]\nto = [9.5263, 47.1089]\nspeed_kmh = 100\n",
+                     "l.toml"),
+      &rep);
+  EXPECT_EQ(rep.links_added, 1u);
+  EXPECT_EQ(rep.link_nodes[0], (std::pair<NodeId, NodeId>{0, 3}));
+  EXPECT_EQ(time_between(g4, 0, 3), travel_ms(haversine_m(g.node_coord[0], g.node_coord[3]), 100));
+  EXPECT_THROW(
+      (void)apply_network_changes(g, parse_scenario("[[upgrade]]\nways = [99]\nspeed_kmh = 9\n", "x.toml")),
+      InputError);
+}
+
+TEST(FlowsScenario, NoOpScenarioLeavesGraphBitForBitEqual) {
+  const RoadGraph g = line_graph();
+  EXPECT_TRUE(same(apply_network_changes(g, parse_scenario("name = \"nothing\"\n", "n.toml")), g));
+  NetworkChangeReport rep;
+  // Setting ways to the speed they already have rebuilds the graph but changes nothing.
+  EXPECT_TRUE(same(apply_network_changes(g,
+                                         parse_scenario("[[upgrade]]\nways = [10, 30]\nspeed_kmh = 50\n"
+                                                        "[[upgrade]]\nways = [30]\nspeed_kmh = 30\n",
+                                                        "n.toml"),
+                                         &rep),
+                   g));
+  EXPECT_EQ(rep.edges_changed, 2u);  // way 30 set to 50, then back to 30: the net result is the same graph
+}
+
+TEST(FlowsScenario, PlaceAndFacilityChanges) {
+  County c;
+  c.settlements.resize(2);
+  c.settlements[0].name = "Vaduz";
+  c.settlements[1].name = "Schaan";
+  c.services.types.push_back({"doctors", "Doctors", "", "", {}});
+  c.facilities.push_back({"Old school", {9.5, 47.1}, 0, kUnknown, 7, 'n', -1});
+  std::vector<double> jobs;
+  const County d = apply_place_changes(
+      c,
+      parse_scenario("[[place]]\nname = \"Schaan\"\npopulation = 10\njobs = 5\n[[facility]]\naction = "
+                     "\"close\"\nosm_id = 7\n"
+                     "[[facility]]\naction = \"open\"\nservice = \"doctors\"\nat = [9.51, 47.12]\n",
+                     "p.toml"),
+      &jobs);
+  EXPECT_EQ(d.settlements[1].population_est, 10.0);
+  EXPECT_EQ(jobs[1], 5.0);
+  ASSERT_EQ(d.facilities.size(), 1u);
+  EXPECT_EQ(d.facilities[0].name, "new doctors");
+  EXPECT_THROW((void)apply_place_changes(
+                   c, parse_scenario("[[place]]\nname = \"Gotham\"\njobs = 1\n", "p.toml"), &jobs),
+               InputError);
+  try {
+    (void)apply_place_changes(
+        c, parse_scenario("[[facility]]\naction = \"open\"\nservice = \"spa\"\nat = [9.5, 47.1]\n", "p.toml"),
+        &jobs);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("expected one of: doctors"), std::string::npos);
+  }
+}
+
+}  // namespace
