@@ -20,6 +20,8 @@ void pass_snap(PlanState& st, Context& ctx);
 void pass_matrices(PlanState& st, Context& ctx);
 // sections.network / sections.county, the base layers and CSV files (outputs.cpp).
 void pass_outputs(PlanState& st, Context& ctx);
+// Capability passes.
+void pass_access(PlanState& st, Context& ctx);  // pass_access.cpp: accessibility, equity, standards audit
 
 // A map layer written both to the GeoPackage (VectorLayer) and to the results document (GeoJSON).
 class DualLayer {
