@@ -646,6 +646,19 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
     services[svc] = sj;
     out.results.emplace(svc, std::move(r));
   }
+  // Standards of service types without facilities are listed as not applicable (never silently dropped).
+  for (const auto& st : standards) {
+    if (std::find(svc_names.begin(), svc_names.end(), st.service) != svc_names.end()) continue;
+    audit_rows.push_back({{"id", st.id},
+                          {"service", st.service},
+                          {"measure", audit_measure_name(st.measure)},
+                          {"threshold", num(st.max ? *st.max : *st.min)},
+                          {"direction", st.max ? "max" : "min"},
+                          {"source", st.source},
+                          {"note", st.note},
+                          {"applicable", false},
+                          {"reason", "no facilities of service type '" + st.service + "' were studied"}});
+  }
   sec["services"] = services;
   sec["audit"] = audit_rows;
   sec["service_order"] = svc_names;

@@ -20,6 +20,8 @@ void pass_snap(PlanState& st, Context& ctx);
 void pass_matrices(PlanState& st, Context& ctx);
 // sections.network / sections.county, the base layers and CSV files (outputs.cpp).
 void pass_outputs(PlanState& st, Context& ctx);
+// Capability passes.
+void pass_access(PlanState& st, Context& ctx);  // pass_access.cpp: accessibility, equity, standards audit
 
 // Capability passes (pass_NAME.cpp), compiled in when their layer is built (CS_HAVE_NAME).
 void pass_structure(PlanState& st, Context& ctx);

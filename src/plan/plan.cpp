@@ -29,11 +29,10 @@ PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
   timed(ctx, "outputs", [&] { detail::pass_outputs(st, ctx); });
 
   // Capabilities add their passes here, in this order, each skippable by name:
-  //   if (!skipped(st.cfg, "access")) timed(ctx, "access", [&] { detail::pass_access(st, ctx); });
+  if (!skipped(st.cfg, "access")) timed(ctx, "access", [&] { detail::pass_access(st, ctx); });
 #ifdef CS_HAVE_STRUCTURE
   if (!skipped(st.cfg, "structure")) timed(ctx, "structure", [&] { detail::pass_structure(st, ctx); });
 #endif
-  (void)skipped;
   return st;
 }
 
