@@ -18,5 +18,5 @@ function(cs_add_test name)
   include(GoogleTest)
   gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
                        PROPERTIES LABELS "${A_LABELS}" ENVIRONMENT "COUNTYSCOPE_HOME=${PROJECT_SOURCE_DIR}"
-                       DISCOVERY_TIMEOUT 60)
+                       DISCOVERY_TIMEOUT 600)
 endfunction()
