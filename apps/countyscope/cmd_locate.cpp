@@ -1,0 +1,330 @@
+// countyscope locate: facility location on a travel-time table (no algorithms here; see
+// include/countyscope/locate/problem.hpp). Reads a long-format matrix CSV, a demand CSV and a candidates CSV,
+// solves one problem per service type with the chosen solver(s), and writes results.json (section locate),
+// sites.csv, assignment.csv, locate.gpkg (when coordinates are given) and optionally the model as an LP file.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/io/csv.hpp>
+#include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/output.hpp>
+#include <countyscope/io/results.hpp>
+#include <countyscope/locate/compare.hpp>
+#include <countyscope/locate/problem.hpp>
+
+#include "command.hpp"
+
+namespace {
+
+struct LocateOptions {
+  std::string matrix, demand, candidates, out;
+  std::string problem = "p-median", solver = "both";
+  std::string from_col = "demand_id", to_col = "candidate_id", time_col = "time_s";
+  std::string id_col = "id", weight_col = "population", existing_col = "existing", capacity_col = "capacity",
+              cost_col = "cost", service_col = "service";
+  std::uint32_t p = 0, new_sites = 0;
+  double standard_min = 0, time_limit = 60;
+  std::optional<double> budget;
+  std::vector<std::string> fixed;
+  bool capacitated = false, write_lp = false;
+};
+
+struct Points {
+  std::vector<std::string> id;
+  std::vector<double> weight, capacity, cost;
+  std::vector<char> existing;
+  std::vector<std::string> service;
+  std::vector<std::optional<cs::LonLat>> pos;
+  std::map<std::string, std::size_t> index;
+};
+
+Points read_points(const std::string& path, const LocateOptions& o, bool demand) {
+  const cs::CsvTable t = cs::read_csv(path);
+  Points p;
+  const std::size_t cid = t.column(o.id_col);
+  const std::size_t cw = demand ? t.column(o.weight_col) : 0;
+  const auto cex = demand ? std::nullopt : t.find_column(o.existing_col);
+  const auto ccap = demand ? std::nullopt : t.find_column(o.capacity_col);
+  const auto ccost = demand ? std::nullopt : t.find_column(o.cost_col);
+  const auto csrv = demand ? std::nullopt : t.find_column(o.service_col);
+  const auto clon = t.find_column("lon"), clat = t.find_column("lat");
+  if (!demand && o.capacitated && !ccap)
+    throw cs::InputError(path, "header", o.capacity_col, "--capacitated needs this column");
+  if (!demand && o.budget && !ccost)
+    throw cs::InputError(path, "header", o.cost_col, "--budget needs this column");
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const std::string& id = t.text(r, cid);
+    if (id.empty()) throw cs::InputError(path, t.where(r), o.id_col, "empty id");
+    if (!p.index.emplace(id, p.id.size()).second)
+      throw cs::InputError(path, t.where(r), o.id_col, "duplicate id '" + id + "'");
+    p.id.push_back(id);
+    if (demand) {
+      const double w = t.number(r, cw);
+      if (w < 0)
+        throw cs::InputError(path, t.where(r), o.weight_col, "negative weight " + cs::format_number(w));
+      p.weight.push_back(w);
+    }
+    if (cex) {
+      const std::string& e = t.text(r, *cex);
+      if (e != "0" && e != "1" && e != "" && e != "true" && e != "false")
+        throw cs::InputError(path, t.where(r), o.existing_col, "expected 0/1 or true/false, got '" + e + "'");
+      p.existing.push_back(e == "1" || e == "true");
+    } else if (!demand) {
+      p.existing.push_back(0);
+    }
+    if (ccap && o.capacitated) p.capacity.push_back(t.number(r, *ccap));
+    if (ccost && o.budget) p.cost.push_back(t.number(r, *ccost));
+    if (!demand) p.service.push_back(csrv ? t.text(r, *csrv) : std::string());
+    if (clon && clat) {
+      const auto lon = t.optional_number(r, *clon), lat = t.optional_number(r, *clat);
+      p.pos.push_back(lon && lat ? std::optional<cs::LonLat>(cs::LonLat{*lon, *lat}) : std::nullopt);
+    } else {
+      p.pos.push_back(std::nullopt);
+    }
+  }
+  if (p.id.empty()) throw cs::InputError(path, "", "", "no rows");
+  return p;
+}
+
+cs::TimeMatrix read_matrix(const LocateOptions& o, const Points& dem, const Points& cand) {
+  const cs::CsvTable t = cs::read_csv(o.matrix);
+  const std::size_t cf = t.column(o.from_col), ct = t.column(o.to_col), cv = t.column(o.time_col);
+  cs::TimeMatrix m(dem.id.size(), cand.id.size(), cs::kUnreachable);
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const auto i = dem.index.find(t.text(r, cf));
+    if (i == dem.index.end())
+      throw cs::InputError(o.matrix, t.where(r), o.from_col, "unknown demand id '" + t.text(r, cf) + "'");
+    const auto j = cand.index.find(t.text(r, ct));
+    if (j == cand.index.end())
+      throw cs::InputError(o.matrix, t.where(r), o.to_col, "unknown candidate id '" + t.text(r, ct) + "'");
+    const auto v = t.optional_number(r, cv);  // empty = no path
+    if (v && *v < 0)
+      throw cs::InputError(o.matrix, t.where(r), o.time_col, "negative time " + cs::format_number(*v));
+    m(i->second, j->second) = v ? static_cast<float>(*v) : cs::kUnreachable;
+  }
+  return m;
+}
+
+int run(LocateOptions& o, cs::cli::Runtime& rt) {
+  const cs::ProblemKind kind = cs::parse_problem(o.problem);
+  if (o.solver != "mip" && o.solver != "heuristic" && o.solver != "both")
+    throw cs::unknown_value("solver", o.solver, {"mip", "heuristic", "both"});
+  if (o.time_limit <= 0) throw cs::UsageError("--time-limit must be > 0 seconds");
+  if (o.p > 0 && o.new_sites > 0)
+    throw cs::UsageError("give either --p (total open) or --new (sites to add), not both");
+  const Points dem = read_points(o.demand, o, true);
+  const Points cand = read_points(o.candidates, o, false);
+  const cs::TimeMatrix full = read_matrix(o, dem, cand);
+  std::set<std::size_t> extra_fixed;
+  for (const auto& f : o.fixed) {
+    const auto it = cand.index.find(f);
+    if (it == cand.index.end())
+      throw cs::InputError(o.candidates, "", o.id_col, "--fixed names unknown candidate '" + f + "'");
+    extra_fixed.insert(it->second);
+  }
+  std::vector<std::string> services;
+  for (const auto& s : cand.service)
+    if (std::find(services.begin(), services.end(), s) == services.end()) services.push_back(s);
+  std::sort(services.begin(), services.end());
+
+  cs::Json section;
+  section["problem"] = std::string(cs::problem_name(kind));
+  section["options"] = {
+      {"solver", o.solver},           {"p", o.p},
+      {"new", o.new_sites},           {"standard_s", o.standard_min * 60},
+      {"time_limit_s", o.time_limit}, {"budget", o.budget ? cs::Json(*o.budget) : cs::Json()},
+      {"capacitated", o.capacitated}, {"demand_points", dem.id.size()},
+      {"candidates", cand.id.size()}};
+  section["services"] = cs::Json::array();
+  cs::CsvWriter sites({"service", "candidate_id", "existing", "open", "new", "assigned_population"});
+  cs::CsvWriter assign({"service", "demand_id", "weight", "facility_before", "time_before_s",
+                        "facility_after", "time_after_s"});
+  cs::VectorLayer site_layer{"locate_sites",
+                             cs::GeomType::kPoint,
+                             {{"candidate_id", cs::FieldType::kString},
+                              {"service", cs::FieldType::kString},
+                              {"existing", cs::FieldType::kInteger},
+                              {"open", cs::FieldType::kInteger},
+                              {"new", cs::FieldType::kInteger},
+                              {"assigned_population", cs::FieldType::kReal}}};
+  std::map<std::string, std::string> lp_files;
+  int worst_exit = 0;
+
+  for (const auto& service : services) {
+    std::vector<std::size_t> cols;
+    for (std::size_t j = 0; j < cand.id.size(); ++j)
+      if (cand.service[j] == service) cols.push_back(j);
+    cs::LocateProblem pb;
+    pb.kind = kind;
+    pb.label = service;
+    pb.cost = cs::TimeMatrix(dem.id.size(), cols.size());
+    for (std::size_t i = 0; i < dem.id.size(); ++i)
+      for (std::size_t k = 0; k < cols.size(); ++k) pb.cost(i, k) = full(i, cols[k]);
+    pb.weight = dem.weight;
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      if (cand.existing[cols[k]] || extra_fixed.count(cols[k]))
+        pb.fixed.push_back(static_cast<std::uint32_t>(k));
+      if (o.capacitated) pb.capacity.push_back(cand.capacity[cols[k]]);
+      if (o.budget) pb.opening_cost.push_back(cand.cost[cols[k]]);
+    }
+    pb.p = o.new_sites > 0 ? static_cast<std::uint32_t>(pb.fixed.size()) + o.new_sites : o.p;
+    pb.standard_s = o.standard_min * 60;
+    pb.budget = o.budget;
+    cs::check_problem(pb);
+
+    std::vector<cs::LocateResult> results;
+    if (o.solver != "mip" && !pb.capacitated()) results.push_back(cs::solve_heuristic(pb, {}, rt.ctx));
+    if (o.solver != "heuristic" || pb.capacitated())
+      results.push_back(cs::solve_mip(pb, {.time_limit_s = o.time_limit, .threads = 1}, rt.ctx));
+    // The answer: the proven/better one (the MIP when it has a solution, else the heuristic).
+    const cs::LocateResult* best = nullptr;
+    for (const auto& r : results) {
+      if (r.outcome != cs::Outcome::kOptimal && r.outcome != cs::Outcome::kFeasibleGapOpen) continue;
+      // Later results (the MIP) win ties.
+      if (!best || (cs::maximises(kind) ? r.objective >= best->objective : r.objective <= best->objective))
+        best = &r;
+    }
+    cs::Json js;
+    js["service"] = service;
+    js["demand_points"] = dem.id.size();
+    js["candidates"] = cols.size();
+    js["p"] = pb.p;
+    js["existing"] = pb.fixed.size();
+    js["results"] = cs::Json::array();
+    for (const auto& r : results) {
+      auto rj = cs::to_json(r);
+      cs::Json ids = cs::Json::array();
+      for (auto k : r.open) ids.push_back(cand.id[cols[k]]);
+      rj["open"] = ids;
+      rj.erase("message");
+      js["results"].push_back(rj);
+      rt.ctx.info("locate" + (service.empty() ? std::string() : "[" + service + "]") + ": " +
+                  std::string(cs::solver_name(r.solver)) + " " + std::string(cs::outcome_name(r.outcome)) +
+                  " objective " + cs::format_number(r.objective) + " bound " + cs::format_number(r.bound) +
+                  " gap " + cs::format_number(r.gap * 100) + " %");
+    }
+    if (results.size() == 2 && best) {
+      js["agree"] = std::abs(results[0].objective - results[1].objective) <=
+                    1e-6 * std::max(1.0, std::abs(results[1].objective));
+    }
+    if (!best) {
+      js["outcome"] = std::string(cs::outcome_name(results.back().outcome));
+      section["services"].push_back(js);
+      worst_exit = 1;
+      continue;
+    }
+    js["outcome"] = std::string(cs::outcome_name(best->outcome));
+    js["chosen"] = std::string(cs::solver_name(best->solver));
+    const cs::BeforeAfter ba = cs::before_after(pb, pb.fixed, best->open, pb.standard_s, rt.ctx);
+    js["before"] = cs::to_json(ba.before);
+    js["after"] = cs::to_json(ba.after);
+    js["measures_from"] = "access layer: nearest time, 2SFCA (catchment = standard or 30 min), weighted Gini";
+    std::vector<double> served(cols.size(), 0.0);
+    std::vector<std::uint32_t> before_fac(dem.id.size(), cs::kNoFacility);
+    for (std::size_t i = 0; i < dem.id.size(); ++i) {
+      if (best->assigned[i] != cs::kNoFacility) served[best->assigned[i]] += pb.w(i);
+      float bt = cs::kUnreachable;
+      for (auto f : pb.fixed)
+        if (pb.cost(i, f) < bt) bt = pb.cost(i, f), before_fac[i] = f;
+    }
+    cs::Json new_sites = cs::Json::array();
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      const bool is_open =
+          std::binary_search(best->open.begin(), best->open.end(), static_cast<std::uint32_t>(k));
+      const bool existing = std::find(pb.fixed.begin(), pb.fixed.end(), k) != pb.fixed.end();
+      const bool is_new = is_open && !existing;
+      if (is_new) new_sites.push_back(cand.id[cols[k]]);
+      sites.cell(service)
+          .cell(cand.id[cols[k]])
+          .cell(existing ? 1 : 0)
+          .cell(is_open ? 1 : 0)
+          .cell(is_new ? 1 : 0);
+      is_open ? sites.cell(served[k]) : sites.null();
+      sites.end_row();
+      if (const auto& pos = cand.pos[cols[k]]; pos)
+        site_layer.add(cs::wkt_point(*pos),
+                       {cand.id[cols[k]], service, std::int64_t{existing}, std::int64_t{is_open},
+                        std::int64_t{is_new}, is_open ? cs::FieldValue(served[k]) : cs::FieldValue()});
+    }
+    js["new_sites"] = new_sites;
+    for (std::size_t i = 0; i < dem.id.size(); ++i) {
+      assign.cell(service).cell(dem.id[i]).cell(pb.w(i));
+      before_fac[i] == cs::kNoFacility ? assign.null() : assign.cell(cand.id[cols[before_fac[i]]]);
+      assign.cell(static_cast<double>(ba.nearest_before[i]));
+      best->assigned[i] == cs::kNoFacility ? assign.null() : assign.cell(cand.id[cols[best->assigned[i]]]);
+      assign.cell(static_cast<double>(ba.nearest_after[i]));
+      assign.end_row();
+    }
+    section["services"].push_back(js);
+    if (o.write_lp)
+      lp_files[service.empty() ? "model.lp" : "model_" + service + ".lp"] = cs::write_lp_file_text(pb);
+  }
+
+  cs::Json doc = cs::new_results_document("plan");
+  doc["sections"]["locate"] = section;
+  cs::OutputDir dir(o.out);
+  cs::write_file(dir.path("results.json"), cs::dump_results(doc));
+  cs::write_file(dir.path("sites.csv"), sites.str());
+  cs::write_file(dir.path("assignment.csv"), assign.str());
+  for (const auto& [name, text] : lp_files) cs::write_file(dir.path(name), text);
+  if (!site_layer.wkt.empty()) cs::write_geopackage(dir.path("locate.gpkg"), {site_layer});
+  dir.commit();
+  rt.ctx.info("locate: wrote " + o.out);
+  return worst_exit;
+}
+
+cs::cli::CommandRegistration reg{
+    "locate", 50, [](CLI::App& app, cs::cli::Runtime& rt) {
+      auto* sub =
+          app.add_subcommand("locate",
+                             "Facility location: p-median, MCLP, LSCP, p-center (exact MIP via CBC and "
+                             "heuristics with a bound), existing sites kept, budget, capacities");
+      sub->footer(
+          "Example:\n"
+          "  countyscope locate --matrix data/fixtures/locate_demo/matrix.csv --demand "
+          "data/fixtures/locate_demo/demand.csv \\\n"
+          "      --candidates data/fixtures/locate_demo/candidates.csv --problem p-median --new 2 --out "
+          "out/locate\n"
+          "Matrix CSV: demand_id,candidate_id,time_s (long format; a missing pair or empty time = no path).\n"
+          "Demand CSV: id,population[,lon,lat]. Candidates CSV: "
+          "id[,existing,capacity,cost,service,lon,lat].\n"
+          "Outputs: results.json (section locate), sites.csv, assignment.csv, locate.gpkg, model*.lp "
+          "(--write-lp).");
+      auto o = std::make_shared<LocateOptions>();
+      sub->add_option("--matrix", o->matrix, "travel times demand -> candidate (CSV, long format)")
+          ->required()
+          ->check(CLI::ExistingFile);
+      sub->add_option("--demand", o->demand, "demand points CSV")->required()->check(CLI::ExistingFile);
+      sub->add_option("--candidates", o->candidates, "candidate sites CSV")
+          ->required()
+          ->check(CLI::ExistingFile);
+      sub->add_option("--out", o->out, "output directory")->required();
+      sub->add_option("--problem", o->problem,
+                      "p-median | mclp | lscp | p-center (min-max, min-beyond aliases)")
+          ->capture_default_str();
+      sub->add_option("--solver", o->solver, "mip | heuristic | both")->capture_default_str();
+      sub->add_option("--p", o->p, "facilities open in total, existing ones included");
+      sub->add_option("--new", o->new_sites, "facilities to add to the existing ones (p = existing + new)");
+      sub->add_option("--standard", o->standard_min,
+                      "coverage standard in minutes (mclp, lscp; before/after share)");
+      sub->add_option("--time-limit", o->time_limit, "MIP time limit in seconds")->capture_default_str();
+      sub->add_option("--budget", o->budget, "budget for the opening costs of new sites (cost column)");
+      sub->add_option("--fixed", o->fixed, "candidate ids kept open (besides the existing column)")
+          ->delimiter(',');
+      sub->add_flag("--capacitated", o->capacitated,
+                    "capacitated p-median (capacity column, in demand units)");
+      sub->add_flag("--write-lp", o->write_lp, "also write the MIP as a CPLEX LP file (for glpsol / cbc)");
+      sub->add_option("--demand-col", o->from_col, "matrix column: demand id")->capture_default_str();
+      sub->add_option("--candidate-col", o->to_col, "matrix column: candidate id")->capture_default_str();
+      sub->add_option("--time-col", o->time_col, "matrix column: time in seconds")->capture_default_str();
+      sub->add_option("--id-col", o->id_col, "demand/candidates column: id")->capture_default_str();
+      sub->add_option("--weight-col", o->weight_col, "demand column: weight")->capture_default_str();
+      sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
+    }};
+
+}  // namespace
