@@ -10,4 +10,5 @@ run() { echo; echo "=== $1 ==="; shift; "$@" || { echo "bench failed: $*"; statu
 # Each bench registers itself below (one line each).
 run "access: all measures vs access-style pandas and NumPy" /usr/bin/python3 bench/access/bench_access.py "$BUILD"
 run "assess: Moran/LISA 999 permutations, entropy-TOPSIS-CCD vs NumPy/SciPy" bench/assess/run.sh "$BUILD"
+run "locate: p-median exact vs heuristic vs glpsol/cbc CLI" bench/locate/run.sh "$BUILD"
 exit $status
