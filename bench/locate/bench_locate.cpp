@@ -166,16 +166,18 @@ int main(int argc, char** argv) {
     if (vars <= 700'000) {
       const fs::path lp = tmp / "model.lp";
       std::ofstream(lp) << cs::write_lp_file_text(pb);
-      auto [g_s, g_out] = run("glpsol --lp " + lp.string() + " --tmlim " +
-                              std::to_string(static_cast<int>(peer_limit)) + " 2>&1");
+      auto [g_s, g_out] =
+          run("timeout -k 5 " + std::to_string(static_cast<int>(peer_limit) + 10) + " glpsol --lp " +
+              lp.string() + " --tmlim " + std::to_string(static_cast<int>(peer_limit)) + " 2>&1");
       const double gobj = grab(g_out, R"(obj\s*=\s*([-+0-9.eE]+))");
       tg = g_s;
       if (g_out.find("INTEGER OPTIMAL") == std::string::npos)
         note += ", glpsol not optimal within " + std::to_string(static_cast<int>(peer_limit)) + " s";
       else if (exact && std::abs(gobj - x.objective) > 1e-6 * x.objective + 1)
         note += ", glpsol objective differs";
-      auto [c_s, c_out] = run("cbc " + lp.string() + " timeMode elapsed sec " +
-                              std::to_string(static_cast<int>(peer_limit)) + " solve quit 2>&1");
+      auto [c_s, c_out] =
+          run("timeout -k 5 " + std::to_string(static_cast<int>(peer_limit) + 10) + " cbc " + lp.string() +
+              " timeMode elapsed sec " + std::to_string(static_cast<int>(peer_limit)) + " solve quit 2>&1");
       const double cobj = grab(c_out, R"(Objective value:\s*([-+0-9.eE]+))");
       tc = c_s;
       if (c_out.find("Optimal solution found") == std::string::npos)

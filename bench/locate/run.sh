@@ -4,4 +4,4 @@ set -euo pipefail
 BUILD="${1:-build/release}"
 cd "$(dirname "$0")/../.."
 cmake --build "$BUILD" --target bench_locate -j2 >/dev/null
-"$BUILD/bench/bench_locate" data/sample/liechtenstein-2024-03-04.osm.pbf "${2:-99}" "${3:-120}"
+"$BUILD/bench/locate/bench_locate" data/sample/liechtenstein-2024-03-04.osm.pbf "${2:-99}" "${3:-120}"
