@@ -4,9 +4,13 @@
 #include <string>
 #include <vector>
 
+#include <countyscope/assess/assess.hpp>
 #include <countyscope/core/context.hpp>
+#include <countyscope/io/output.hpp>
+#include <countyscope/io/results.hpp>
 #include <countyscope/network/osm_network.hpp>
 #include <countyscope/plan/plan.hpp>
+#include <countyscope/report/report.hpp>
 
 #include "command.hpp"
 
@@ -17,7 +21,19 @@ struct PlanOptions {
   std::vector<std::string> service_types, skip;
   double cutoff_s = -1;
   bool timings = false;
+  bool national = true;
 };
+
+// The demo's second part: the national assessment of Chinese counties (bundled census data) -> OUT/national/.
+void run_national(const std::string& out_dir, cs::cli::Runtime& rt) {
+  const cs::assess::AssessResult r = cs::timed(rt.ctx, "national_assessment", [&] {
+    return cs::assess::run_assess(cs::assess::national_config(), rt.ctx);
+  });
+  cs::OutputDir out(out_dir + "/national");
+  cs::assess::write_outputs(r, out.staging().string());
+  cs::write_report(cs::Json::parse(cs::read_file(out.path("results.json"))), out.path("report.html"));
+  out.commit();
+}
 
 void add_common(CLI::App* sub, PlanOptions& o) {
   sub->add_option("--config", o.config,
@@ -59,14 +75,19 @@ cs::cli::CommandRegistration reg_demo{
       auto* sub = app.add_subcommand("demo", "Plan the bundled sample county (Liechtenstein, OSM 2024-03-04)")
                       ->footer(
                           "Example:\n  countyscope demo --out out/demo\n"
-                          "Writes results.json, county.gpkg, *.csv and report.html into the directory.");
+                          "Writes results.json, county.gpkg, *.csv and report.html into the directory, and "
+                          "the national\n"
+                          "assessment of Chinese counties into DIR/national/ (skip with --no-national).");
       auto o = std::make_shared<PlanOptions>();
       o->out = "out/demo";
       sub->add_option("--out", o->out, "output directory")->capture_default_str();
       add_common(sub, *o);
+      sub->add_flag("!--no-national", o->national,
+                    "skip the national assessment of Chinese counties (OUT/national/)");
       sub->final_callback([o, &rt] {
         o->osm = cs::resource_path("data/sample/liechtenstein-2024-03-04.osm.pbf");
         rt.exit_code = run(*o, rt);
+        if (rt.exit_code == 0 && o->national) run_national(o->out, rt);
       });
     }};
 
