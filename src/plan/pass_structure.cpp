@@ -1,6 +1,6 @@
 // The structure pass: life circles, town service areas, hierarchy and pattern optimisation on the plan's county,
 // car network, snaps and matrices (docs/structure.md). Reads [structure] from the plan TOML.
-#include <toml++/toml.hpp>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <memory>
