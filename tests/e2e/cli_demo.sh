@@ -45,7 +45,8 @@ print("ok: results.json facts")
 PY
 
 "$CS" -q demo --out "$T/b" 2>/dev/null || fail "second demo run"
-for f in $(cd "$T/a" && ls); do
+for f in $(cd "$T/a" && find . -type f | sort); do
   cmp -s "$T/a/$f" "$T/b/$f" && ok "$f identical on two runs" || fail "$f differs between two runs"
 done
+[ -s "$T/a/national/report.html" ] && ok "national assessment written" || fail "national/report.html missing"
 finish
