@@ -77,7 +77,10 @@ cs::cli::CommandRegistration reg_demo{
                           "Example:\n  countyscope demo --out out/demo\n"
                           "Writes results.json, county.gpkg, *.csv and report.html into the directory, and "
                           "the national\n"
-                          "assessment of Chinese counties into DIR/national/ (skip with --no-national).");
+                          "assessment of Chinese counties into DIR/national/ (skip with --no-national). "
+                          "Without --config it\n"
+                          "uses data/config/demo.toml, which runs the bundled scenario "
+                          "data/scenarios/sample_bridge.toml.");
       auto o = std::make_shared<PlanOptions>();
       o->out = "out/demo";
       sub->add_option("--out", o->out, "output directory")->capture_default_str();
@@ -86,6 +89,7 @@ cs::cli::CommandRegistration reg_demo{
                     "skip the national assessment of Chinese counties (OUT/national/)");
       sub->final_callback([o, &rt] {
         o->osm = cs::resource_path("data/sample/liechtenstein-2024-03-04.osm.pbf");
+        if (o->config.empty()) o->config = cs::resource_path("data/config/demo.toml");
         rt.exit_code = run(*o, rt);
         if (rt.exit_code == 0 && o->national) run_national(o->out, rt);
       });

@@ -25,6 +25,8 @@ void pass_access(PlanState& st, Context& ctx);  // pass_access.cpp: accessibilit
 
 // Capability passes (pass_NAME.cpp), compiled in when their layer is built (CS_HAVE_NAME).
 void pass_structure(PlanState& st, Context& ctx);
+void pass_flows(PlanState& st, Context& ctx);      // pass_flows.cpp: factor flows and two-way balance
+void pass_scenarios(PlanState& st, Context& ctx);  // pass_flows.cpp: [flows] scenario before/after
 
 // A map layer written both to the GeoPackage (VectorLayer) and to the results document (GeoJSON).
 class DualLayer {

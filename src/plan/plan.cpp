@@ -33,6 +33,8 @@ PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
 #ifdef CS_HAVE_STRUCTURE
   if (!skipped(st.cfg, "structure")) timed(ctx, "structure", [&] { detail::pass_structure(st, ctx); });
 #endif
+  if (!skipped(st.cfg, "flows")) timed(ctx, "flows", [&] { detail::pass_flows(st, ctx); });
+  if (!skipped(st.cfg, "scenarios")) timed(ctx, "scenarios", [&] { detail::pass_scenarios(st, ctx); });
   return st;
 }
 
