@@ -1,10 +1,10 @@
-// The structure pass: life circles, town service areas, hierarchy and pattern optimisation on the plan's county,
-// car network, snaps and matrices (docs/structure.md). Reads [structure] from the plan TOML.
-#include <toml++/toml.h>
-
+// The structure pass: life circles, town service areas, hierarchy and pattern optimisation on the plan's
+// county, car network, snaps and matrices (docs/structure.md). Reads [structure] from the plan TOML.
 #include <algorithm>
 #include <memory>
 #include <string>
+
+#include <toml++/toml.h>
 
 #include <countyscope/network/osm_network.hpp>
 #include <countyscope/structure/structure.hpp>
@@ -16,9 +16,10 @@ namespace cs::detail {
 namespace {
 
 const std::vector<std::string> kKeys = {
-    "cutoffs_min", "buffer_m",   "polygons",   "polygon_method", "walk",        "facility_circles",
-    "assignment",  "huff_alpha", "huff_beta",  "k",              "within_min",  "candidates",
-    "gap_min",     "reach_min",  "town_score", "exclude_off_network", "area_polygons"};
+    "cutoffs_min",         "buffer_m",     "polygons",   "polygon_method", "walk",
+    "facility_circles",    "assignment",   "huff_alpha", "huff_beta",      "k",
+    "within_min",          "candidates",   "gap_min",    "reach_min",      "town_score",
+    "exclude_off_network", "area_polygons"};
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;
@@ -41,8 +42,8 @@ StructureConfig read_config(const PlanConfig& pc) {
   if (!t) return cfg;
   for (const auto& [k, v] : *t)
     if (std::find(kKeys.begin(), kKeys.end(), k.str()) == kKeys.end())
-      throw InputError(file, "line " + std::to_string(k.source().begin.line), "structure." + std::string(k.str()),
-                       "unknown key; valid keys: " + join(kKeys));
+      throw InputError(file, "line " + std::to_string(k.source().begin.line),
+                       "structure." + std::string(k.str()), "unknown key; valid keys: " + join(kKeys));
   auto where = [&](const char* key) {
     const auto* n = t->get(key);
     return n ? "line " + std::to_string(n->source().begin.line) : std::string();
@@ -77,7 +78,8 @@ StructureConfig read_config(const PlanConfig& pc) {
   };
   if (const auto* n = t->get("cutoffs_min")) {
     const auto* arr = n->as_array();
-    if (!arr) throw InputError(file, where("cutoffs_min"), "structure.cutoffs_min", "expected an array of minutes");
+    if (!arr)
+      throw InputError(file, where("cutoffs_min"), "structure.cutoffs_min", "expected an array of minutes");
     std::string text;
     for (const auto& x : *arr) {
       const auto v = x.value<double>();
@@ -88,10 +90,12 @@ StructureConfig read_config(const PlanConfig& pc) {
   }
   num("buffer_m", cfg.iso.buffer_m);
   std::string s;
-  if (s.clear(), str("polygons", s), !s.empty()) wrap("polygons", [&] { cfg.polygons = parse_polygon_sources(s); });
+  if (s.clear(), str("polygons", s), !s.empty())
+    wrap("polygons", [&] { cfg.polygons = parse_polygon_sources(s); });
   if (s.clear(), str("polygon_method", s), !s.empty())
     wrap("polygon_method", [&] { cfg.iso.method = parse_polygon_method(s); });
-  if (s.clear(), str("assignment", s), !s.empty()) wrap("assignment", [&] { cfg.areas.mode = parse_assign_mode(s); });
+  if (s.clear(), str("assignment", s), !s.empty())
+    wrap("assignment", [&] { cfg.areas.mode = parse_assign_mode(s); });
   if (s.clear(), str("candidates", s), !s.empty())
     wrap("candidates", [&] { cfg.candidates = parse_pattern_candidates(s); });
   flag("walk", cfg.walk);
@@ -119,12 +123,15 @@ StructureConfig read_config(const PlanConfig& pc) {
 
 }  // namespace
 
+void check_structure_config(const PlanConfig& cfg) { (void)read_config(cfg); }
+
 void pass_structure(PlanState& st, Context& ctx) {
   const StructureConfig cfg = read_config(st.cfg);
   StructureInput in;
   in.county = &st.county;
   in.car = &st.car.graph;
-  in.car_settlements = st.settlement_snaps, in.car_demand = st.demand_snaps, in.car_facilities = st.facility_snaps;
+  in.car_settlements = st.settlement_snaps, in.car_demand = st.demand_snaps,
+  in.car_facilities = st.facility_snaps;
   in.demand_to_settlement = &st.demand_to_settlement;
   in.settlement_to_settlement = &st.settlement_to_settlement;
   in.snap_threshold_m = st.cfg.snap.far_threshold_m;
@@ -132,7 +139,8 @@ void pass_structure(PlanState& st, Context& ctx) {
   std::unique_ptr<NetworkBuild> walk;
   std::vector<Snap> ws, wd, wf;
   if (cfg.walk) {
-    walk = std::make_unique<NetworkBuild>(build_network(st.cfg.osm_path, default_network_config(Profile::kWalk), ctx));
+    walk = std::make_unique<NetworkBuild>(
+        build_network(st.cfg.osm_path, default_network_config(Profile::kWalk), ctx));
     const SnapIndex idx(walk->graph);
     auto snap = [&](const auto& items) {
       std::vector<LonLat> pts;

@@ -25,6 +25,10 @@ void pass_access(PlanState& st, Context& ctx);  // pass_access.cpp: accessibilit
 
 // Capability passes (pass_NAME.cpp), compiled in when their layer is built (CS_HAVE_NAME).
 void pass_structure(PlanState& st, Context& ctx);
+// Config checks run before any work, so a bad [locate] / [structure] section fails fast with one line.
+void check_structure_config(const PlanConfig& cfg);
+void check_locate_config(const PlanConfig& cfg);
+void pass_locate(PlanState& st, Context& ctx);     // pass_locate.cpp: proposed sites, before/after
 void pass_flows(PlanState& st, Context& ctx);      // pass_flows.cpp: factor flows and two-way balance
 void pass_scenarios(PlanState& st, Context& ctx);  // pass_flows.cpp: [flows] scenario before/after
 

@@ -19,6 +19,13 @@ PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
   st.cfg = cfg;
   st.doc = new_results_document("plan");
   ctx.timers.clear();
+  // Capability sections are checked up front: a typo fails in a second, not after the network is built.
+#ifdef CS_HAVE_STRUCTURE
+  if (!skipped(cfg, "structure")) detail::check_structure_config(cfg);
+#endif
+#ifdef CS_HAVE_LOCATE
+  if (!skipped(cfg, "locate")) detail::check_locate_config(cfg);
+#endif
 
   // The spine: the county (places, facilities, people) on its road network, and travel times between them.
   timed(ctx, "load_county", [&] { detail::pass_load_county(st, ctx); });
@@ -32,6 +39,9 @@ PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
   if (!skipped(st.cfg, "access")) timed(ctx, "access", [&] { detail::pass_access(st, ctx); });
 #ifdef CS_HAVE_STRUCTURE
   if (!skipped(st.cfg, "structure")) timed(ctx, "structure", [&] { detail::pass_structure(st, ctx); });
+#endif
+#ifdef CS_HAVE_LOCATE
+  if (!skipped(st.cfg, "locate")) timed(ctx, "locate", [&] { detail::pass_locate(st, ctx); });
 #endif
   if (!skipped(st.cfg, "flows")) timed(ctx, "flows", [&] { detail::pass_flows(st, ctx); });
   if (!skipped(st.cfg, "scenarios")) timed(ctx, "scenarios", [&] { detail::pass_scenarios(st, ctx); });

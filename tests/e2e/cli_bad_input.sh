@@ -9,6 +9,7 @@ cp "$T/not-osm.osm.pbf" "$T/not-osm.csv"
 printf 'id,lon,lat\n1,9.52,47.14\n' >"$T/pts.csv"
 printf 'id,x,y\n1,9.52,47.14\n' >"$T/badpts.csv"
 printf '[county]\nseet = "Vaduz"\n' >"$T/bad.toml"
+printf '[plan]\nskip = ["report", "flows", "scenarios", "structure", "access"]\n[locate]\nservices = ["clinic", "dentist"]\n' >"$T/badloc.toml"
 
 # check NAME EXPECTED_RC PATTERN OUTPUT -- command...
 check() {
@@ -34,6 +35,7 @@ check "seat not found" 2 "seat 'Vaduzz'.*closest names: Vaduz" "$O" -- "$CS" -q 
 check "unknown profile" 2 "profile 'bike'.*car, walk" "$O" -- "$CS" -q plan --osm "$SAMPLE" --profile bike --out "$O"
 check "unknown profile (network)" 2 "profile 'bike'.*car, walk" "$T/g" -- "$CS" -q network --osm "$SAMPLE" --profile bike --out "$T/g"
 check "unknown service type" 2 "service type 'hopsital'.*hospital" "$O" -- "$CS" -q plan --osm "$SAMPLE" --service hopsital --out "$O"
+check "unknown service in [locate]" 1 "badloc.toml.*line 4.*locate.services.*dentist.*valid: hospital" "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/badloc.toml" --out "$O"
 check "unknown config key" 1 "bad.toml.*county.seet.*valid keys" "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/bad.toml" --out "$O"
 check "empty file (network)" 1 "empty.osm.pbf.*empty" "$T/g" -- "$CS" -q network --osm "$T/empty.osm.pbf" --stats --out "$T/g"
 check "matrix: not a graph" 1 "pts.csv" "$T/m.csv" -- "$CS" -q matrix --graph "$T/pts.csv" --from "$T/pts.csv" --to "$T/pts.csv" --out "$T/m.csv"

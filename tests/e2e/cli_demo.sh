@@ -13,7 +13,7 @@ fi
 ls -a "$T" | grep -q staging && fail "staging directory left behind"
 
 layers=$(ogrinfo -ro -q "$T/a/county.gpkg" | sed -E 's/^[0-9]+: ([a-z_]+).*/\1/' | sort | tr '\n' ' ')
-for l in admin_units demand facilities roads settlements snapped_points; do
+for l in admin_units demand facilities roads settlements snapped_points locate_sites locate_settlements; do
   echo "$layers" | grep -qw "$l" && ok "layer $l" || fail "layer $l missing (got: $layers)"
 done
 n=$(ogrinfo -ro -so "$T/a/county.gpkg" settlements | sed -n 's/^Feature Count: //p')
@@ -41,6 +41,17 @@ times = [f["properties"]["time_to_seat_s"] for f in d["layers"]["settlements"]["
 assert all(t is None or 0 <= t < 3600 for t in times), times
 assert sum(t is not None for t in times) >= 35
 assert "timings" not in d.get("meta", {})
+loc = d["sections"]["locate"]
+assert [s["service"] for s in loc["services"]] == ["clinic", "elderly_care"]
+for s in loc["services"]:
+    assert s["agree"] is True and s["outcome"] == "optimal", s["service"]
+    assert len(s["new_sites"]) == loc["config"]["new"] == 2
+    h, m = s["results"]
+    assert h["solver"] == "heuristic" and m["solver"] == "mip" and h["bound"] <= m["objective"] + 1e-6 * m["objective"]
+    b, a = s["before"], s["after"]
+    assert a["facilities"] == b["facilities"] + 2 and a["mean_nearest_s"] < b["mean_nearest_s"]
+    assert a["share_beyond"] <= b["share_beyond"] and abs(a["population"] - b["population"]) < 1e-6
+assert {f["properties"]["status"] for f in d["layers"]["locate_sites"]["features"]} == {"existing", "new"}
 print("ok: results.json facts")
 PY
 

@@ -97,6 +97,22 @@ try {
     const all = Object.assign({}, ...stats.map((m) => m.layers));
     for (const id of want) if (!all[id]) fail(`plan map lacks layer ${id}`);
     if (!Object.keys(all).some((id) => id.startsWith('facilities-'))) fail('plan map lacks facility layers');
+    // Every capability the results document carries is rendered, with the maps its issue asks for.
+    const present = await page.evaluate(() => Object.keys(window.CS.doc.sections || {}));
+    const rendered = { access: 'access', locate: 'locate', structure: 'structure', flows: 'flows' };
+    for (const [key, section] of Object.entries(rendered)) {
+      if (present.includes(key) && !sections.includes(section)) fail(`sections.${key} present but not rendered`);
+    }
+    const needLayers = {
+      structure: ['structure-areas', 'structure-seat15', 'structure-seat30'],
+      locate: ['locate-new-', 'locate-existing-', 'locate-settlements-'],
+      flows: ['flows-'],
+      scenario: ['scenario-changes'],
+    };
+    for (const [key, prefixes] of Object.entries(needLayers)) {
+      if (!present.includes(key)) continue;
+      for (const p of prefixes) if (!Object.keys(all).some((id) => id.startsWith(p))) fail(`${key} map lacks layer ${p}*`);
+    }
     const attributions = await page.$$eval('.leaflet-control-attribution', (els) => els.map((e) => e.textContent));
     if (attributions.length !== mapCount) fail(`expected an attribution on each of ${mapCount} maps`);
     for (const a of attributions) {
