@@ -17,6 +17,13 @@ function(cs_add_test name)
   target_link_libraries(${name} PRIVATE ${A_DEPENDS} cs_test_support GTest::gtest GTest::gtest_main countyscope_flags)
   include(GoogleTest)
   gtest_discover_tests(${name} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
-                       PROPERTIES LABELS "${A_LABELS}" ENVIRONMENT "COUNTYSCOPE_HOME=${PROJECT_SOURCE_DIR}"
+                       PROPERTIES ENVIRONMENT "COUNTYSCOPE_HOME=${PROJECT_SOURCE_DIR}"
                        DISCOVERY_TIMEOUT 600)
+  # Labels go on after discovery: gtest_discover_tests (CMake 3.25) flattens a list-valued property, so a second
+  # ctest include file labels every discovered test of this executable (${name}_TESTS) with all its labels.
+  if(A_LABELS)
+    set(label_file ${CMAKE_CURRENT_BINARY_DIR}/${name}_labels.cmake)
+    file(WRITE ${label_file} "if(DEFINED ${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} PROPERTIES LABELS \"${A_LABELS}\")\nendif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${label_file})
+  endif()
 endfunction()
