@@ -1,12 +1,15 @@
 // countyscope flows: calibrate / predict spatial-interaction models on tables (no algorithms here; see
 // include/countyscope/flows/table_run.hpp).
 #include <memory>
+#include <optional>
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/flows/table_run.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/io/results.hpp>
+#include <countyscope/plan/flows_pass.hpp>
+#include <countyscope/plan/plan.hpp>
 
 #include "command.hpp"
 
@@ -18,9 +21,32 @@ struct FlowsOptions {
   double beta = std::numeric_limits<double>::quiet_NaN();
   bool no_constant = false, cost_only = false, spint = false;
   std::string out;
+  std::string osm, config, scenario;  // county mode
 };
 
+// County mode: the plan's spine and flows pass on an OSM extract (other capability passes skipped), then the
+// scenario if given; writes the plan outputs (results.json, county.gpkg, flows_*.csv, scenario_*.csv,
+// report.html).
+int run_county(const FlowsOptions& o, cs::cli::Runtime& rt) {
+  if (!o.t.od_path.empty() || !o.t.places_path.empty())
+    throw cs::UsageError("--osm (county mode) cannot be combined with --od or --places (table mode)");
+  cs::PlanConfig cfg;
+  cfg.osm_path = o.osm;
+  if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
+  cfg.skip = {"access", "structure", "locate", "scenarios"};
+  // Validate the scenario before any work (one line naming file and key).
+  const std::optional<cs::flows::Scenario> sc =
+      o.scenario.empty() ? std::nullopt : std::optional(cs::flows::load_scenario(o.scenario));
+  cs::PlanState st = cs::run_plan(cfg, rt.ctx);
+  if (sc) cs::run_flows_scenario(st, *sc, rt.ctx);
+  cs::write_plan_outputs(st, o.out, rt.ctx);
+  return 0;
+}
+
 int run(FlowsOptions& o, cs::cli::Runtime& rt) {
+  if (!o.osm.empty()) return run_county(o, rt);
+  if (!o.scenario.empty() || !o.config.empty())
+    throw cs::UsageError("--scenario and --config need --osm (county mode)");
   o.t.calib.decay = cs::flows::parse_decay(o.decay);
   o.t.calib.constant = !o.no_constant;
   o.t.calib.use_masses = !o.cost_only;
@@ -55,8 +81,20 @@ cs::cli::CommandRegistration reg{
           "      --origin-mass-col origin_var_Oi --dest-mass-col dest_var_Dj --model doubly --out "
           "out/austria\n"
           "  countyscope flows --places places.csv --mass-col population --model production --out out/pred\n"
-          "Outputs: results.json (section flows), flows.csv, fit_parameters.csv, flows.gpkg (flow lines).");
+          "  countyscope flows --osm data/sample/liechtenstein-2024-03-04.osm.pbf --scenario "
+          "data/scenarios/sample_bridge.toml --out out/bridge\n"
+          "Outputs: results.json (section flows), flows.csv, fit_parameters.csv, flows.gpkg (flow lines);\n"
+          "county mode: the plan outputs (results.json, county.gpkg, flows_*.csv, scenario_*.csv, "
+          "report.html).");
       auto o = std::make_shared<FlowsOptions>();
+      sub->add_option(
+             "--osm", o->osm,
+             "county mode: the county's OSM extract (flows between its settlements on the road network)")
+          ->check(CLI::ExistingFile);
+      sub->add_option("--scenario", o->scenario, "county mode: what-if scenario TOML (before vs after)")
+          ->check(CLI::ExistingFile);
+      sub->add_option("--config", o->config, "county mode: plan TOML ([flows] section, network, county, ...)")
+          ->check(CLI::ExistingFile);
       sub->add_option("--od", o->t.od_path, "observed OD table (CSV)")->check(CLI::ExistingFile);
       sub->add_option("--origin-col", o->t.cols.origin, "OD column: origin code")->capture_default_str();
       sub->add_option("--dest-col", o->t.cols.dest, "OD column: destination code")->capture_default_str();

@@ -52,5 +52,25 @@ printf 'origin,destination,flow,km,dm\na,b,50,3,10\na,c,20,5,20\nb,a,40,3,30\nb,
 expect_fail 1 "did not converge after 100 iterations" nc --od "$T/nc.csv" --cost-col km --dest-mass-col dm --model production
 expect_fail 2 "expected one of: unconstrained, production, attraction, doubly" model --od "$AUS" --cost-col dij_km --model gravity2
 
+expect_fail 2 "need --osm" noosm --scenario "$SRC/data/scenarios/sample_bridge.toml"
+printf 'name = "bad"\n[[upgrade]]\nways = [1]\nspeed = 3\n' > "$T/badsc.toml"
+expect_fail 1 "badsc.toml" badsc --osm "$SRC/data/sample/liechtenstein-2024-03-04.osm.pbf" --scenario "$T/badsc.toml"
+
+# 4. County mode: flows and the bundled scenario on the sample's road network, equal to the plan driver's run.
+OSM="$SRC/data/sample/liechtenstein-2024-03-04.osm.pbf"
+"$BIN" -q flows --osm "$OSM" --scenario "$SRC/data/scenarios/sample_bridge.toml" --out "$T/county" 2>/dev/null \
+  && ok || bad "county mode run"
+printf '[scenarios]\nfile = "%s"\n' "$SRC/data/scenarios/sample_bridge.toml" > "$T/plan.toml"
+"$BIN" -q plan --osm "$OSM" --config "$T/plan.toml" --skip report access structure locate --out "$T/plan" 2>/dev/null \
+  && ok || bad "plan run"
+for f in flows_settlements.csv flows_balance_tiers.csv scenario_flows.csv scenario_settlements.csv scenario_balance.csv; do
+  cmp -s "$T/county/$f" "$T/plan/$f" && ok || bad "county mode $f differs from the plan driver's"
+done
+python3 -c "
+import json,sys; d=json.load(open('$T/county/results.json'))
+sc=d['sections']['scenario']; assert sc['reran'] and d['sections']['flows'], sc
+assert d['layers']['scenario_changes']['features'], 'no changed roads'
+" && ok || bad "county mode results.json lacks the scenario"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
