@@ -123,6 +123,8 @@ print(f"ratio isochrones (networkx ego_graph / countyscope): {t_ego / cpp['iso_1
       f"{t_ego / cpp['iso_n']:.1f}x on {n} threads (target >= 20x)")
 print(f"ratio isochrones (networkx one Dijkstra / countyscope): {t_dij / cpp['iso_1']:.1f}x on 1 thread, "
       f"{t_dij / cpp['iso_n']:.1f}x on {n} threads")
+print(f"ratio reached nodes, same output (networkx one Dijkstra / countyscope one Dijkstra): "
+      f"{t_dij / cpp['reach_1']:.1f}x on 1 thread, {t_dij / cpp['reach_n']:.1f}x on {n} threads")
 print(f"ratio service areas (networkx / countyscope): {t_sa / cpp['areas_1']:.1f}x on 1 thread, "
       f"{t_sa / cpp['areas_n']:.1f}x on {n} threads (target >= 20x)")
 sys.exit(1 if iso_mismatch or sa_mismatch else 0)

@@ -12,6 +12,7 @@
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/county/county.hpp>
 #include <countyscope/network/osm_network.hpp>
+#include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
 #include <countyscope/structure/isochrone.hpp>
 #include <countyscope/structure/service_areas.hpp>
@@ -87,6 +88,38 @@ int main(int argc, char** argv) {
     iso_run(threads);
     bestn = std::min(bestn, now() - t0);
   }
+  // (a') The same reached-node counts from one cut-off Dijkstra per settlement (what the networkx Dijkstra
+  // peer computes: distances only, no partial-edge pieces for polygons).
+  std::vector<std::vector<std::size_t>> reach2(ss.size(), std::vector<std::size_t>(cutoffs.size()));
+  auto reach_run = [&](int threads_) {
+    std::vector<std::unique_ptr<cs::Dijkstra>> q(static_cast<std::size_t>(threads_));
+    const cs::Weight max_cut = cs::from_seconds(cutoffs.back());
+    cs::parallel_for(ss.size(), threads_, [&](std::size_t i, int t) {
+      auto& d = q[static_cast<std::size_t>(t)];
+      if (!d) d = std::make_unique<cs::Dijkstra>(g);
+      d->run_from(ss[i], max_cut);
+      std::size_t c = 0, k = 0;
+      const auto& st = d->settled();
+      for (; c < cutoffs.size(); ++c) {  // settle order is non-decreasing in time
+        const cs::Weight cut = cs::from_seconds(cutoffs[c]);
+        while (k < st.size() && d->dist(st[k]) <= cut) ++k;
+        reach2[i][c] = k;
+      }
+    });
+  };
+  double reach1 = 1e9, reachn = 1e9;
+  for (int rep = 0; rep < 5; ++rep) {
+    double t0 = now();
+    reach_run(1);
+    reach1 = std::min(reach1, now() - t0);
+    t0 = now();
+    reach_run(threads);
+    reachn = std::min(reachn, now() - t0);
+  }
+  if (reach2 != reached) {
+    std::fprintf(stderr, "bench_structure: reach-only counts differ from the isochrones\n");
+    return 1;
+  }
   // (b) Service areas: every demand point to its nearest centre (backward search per centre + argmin).
   std::vector<double> pop(county.demand.size());
   for (std::size_t i = 0; i < pop.size(); ++i) pop[i] = county.demand[i].population;
@@ -115,7 +148,8 @@ int main(int argc, char** argv) {
     t << "{\"nodes\": " << g.node_count() << ", \"arcs\": " << g.arc_count()
       << ", \"settlements\": " << ss.size() << ", \"demand\": " << ds.size()
       << ", \"centres\": " << centres.size() << ", \"threads\": " << threads << ", \"iso_1\": " << best1
-      << ", \"iso_n\": " << bestn << ", \"areas_1\": " << sa1 << ", \"areas_n\": " << san << "}\n";
+      << ", \"iso_n\": " << bestn << ", \"reach_1\": " << reach1 << ", \"reach_n\": " << reachn
+      << ", \"areas_1\": " << sa1 << ", \"areas_n\": " << san << "}\n";
   }
   std::printf(
       "countyscope: %zu nodes, %zu arcs; isochrones %zu settlements x %zu cutoffs: %.4f s (1 thread), %.4f s "

@@ -93,9 +93,12 @@ double share(Weight rem, Weight w) {
 
 // Appends the merged pieces of one edge (at most three raw intervals: from each end and from the source).
 void edge_pieces(std::uint32_t e, EdgePiece* raw, int n, std::vector<EdgePiece>& out) {
-  std::sort(raw, raw + n, [](const EdgePiece& a, const EdgePiece& b) {
+  // Insertion sort of <= 3 pieces (std::sort on a tiny array trips GCC 12's -Warray-bounds).
+  const auto less = [](const EdgePiece& a, const EdgePiece& b) {
     return a.from != b.from ? a.from < b.from : a.to < b.to;
-  });
+  };
+  for (int i = 1; i < n; ++i)
+    for (int j = i; j > 0 && less(raw[j], raw[j - 1]); --j) std::swap(raw[j], raw[j - 1]);
   const std::size_t first = out.size();
   for (int i = 0; i < n; ++i) {
     const EdgePiece& p = raw[i];
@@ -143,9 +146,17 @@ Isochrone IsochroneBuilder::run(const Snap& source, std::span<const double> cuto
   }
   if (source.edge < g.edge_count()) touch(source.edge);
   // Settle order is non-decreasing in time; a stable sort keeps it robust to implementations that differ.
-  std::stable_sort(iso.nodes.begin(), iso.nodes.end(),
-                   [](const auto& a, const auto& b) { return a.second < b.second; });
-  std::sort(touched_.begin(), touched_.end());
+  const auto by_time = [](const auto& a, const auto& b) { return a.second < b.second; };
+  if (!std::is_sorted(iso.nodes.begin(), iso.nodes.end(), by_time))
+    std::stable_sort(iso.nodes.begin(), iso.nodes.end(), by_time);
+  // Edge order: a scan of the stamps when the isochrone covers much of the graph, else a sort.
+  if (touched_.size() > edge_stamp_.size() / 16) {
+    touched_.clear();
+    for (std::uint32_t e = 0; e < edge_stamp_.size(); ++e)
+      if (edge_stamp_[e] == round_) touched_.push_back(e);
+  } else {
+    std::sort(touched_.begin(), touched_.end());
+  }
   // Edge by edge (already in edge order, so no sort of pieces): the same pieces as reached_pieces().
   iso.pieces.resize(cutoffs_s.size());
   for (std::size_t c = 0; c < cutoffs_s.size(); ++c) {
