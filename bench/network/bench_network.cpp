@@ -111,7 +111,13 @@ struct Points : osmium::handler::Handler {
   }
 };
 
+// Peak RSS of this process (VmHWM). Not getrusage's ru_maxrss: Linux keeps that across execve, so a child of
+// a large Python driver would report the driver's size.
 double peak_rss_mb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
