@@ -11,7 +11,7 @@ run() { echo; echo "=== $1 ==="; shift; "$@" || { echo "bench failed: $*"; statu
 run "access: all measures vs access-style pandas and NumPy" /usr/bin/python3 bench/access/bench_access.py "$BUILD"
 run "assess: Moran/LISA 999 permutations, entropy-TOPSIS-CCD vs NumPy/SciPy" bench/assess/run.sh "$BUILD"
 run structure bench/structure/run.sh "$BUILD"
-run "network: matrices vs networkx/igraph/scipy, CH growth curve" /usr/bin/python3 bench/network/bench_network.py "$CS_BUILD"
+run "network: matrices vs networkx/igraph/scipy/pgRouting, CH growth curve" /usr/bin/python3 bench/network/bench_network.py "$CS_BUILD"
 run "locate: p-median exact vs heuristic vs glpsol/cbc CLI" bench/locate/run.sh "$BUILD"
 run "flows: IRLS calibration vs statsmodels" bench/flows/run.sh "$BUILD"
 exit $status

@@ -12,7 +12,7 @@ build_pkgs=(build-essential cmake pkg-config git ca-certificates
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-networkx python3-jsonschema python3-distributed
   libopenmpi-dev openmpi-bin nodejs npm chromium fonts-wqy-microhei)
 bench_pkgs=(libbenchmark-dev python3-igraph python3-scipy python3-statsmodels glpk-utils coinor-cbc
-  postgresql postgresql-15-pgrouting osmium-tool time)
+  postgresql postgresql-15-pgrouting python3-psycopg2 osmium-tool time)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--bench" ]] && want+=("${bench_pkgs[@]}")

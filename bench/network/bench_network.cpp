@@ -2,11 +2,12 @@
 // so bench/network/bench_network.py can time networkx / python-igraph / scipy on exactly the same pairs and
 // check that they agree with us to the millisecond.
 //
-//   bench_network sample OSM OUT      demand points (buildings) x facilities (amenities), settlements x
-//   settlements bench_network porto OSM NODES OUT 1000 x 1000 between the nodes listed in NODES (csv column
-//   `node`) bench_network grid N OUT          synthetic road-like grid with about N nodes: CH growth curve
+//   bench_network sample OSM OUT        demand points (buildings) x facilities (amenities), settlements^2
+//   bench_network porto OSM NODES OUT   1000 x 1000 between the nodes listed in NODES (csv column `node`)
+//   bench_network grid N OUT            synthetic road-like grid with about N nodes: CH growth curve
 // Writes OUT/arcs.u32 (u, v, w_ms triples), OUT/<set>.u32 node lists, OUT/<name>.u32 our matrices (ms,
-// row-major, 0xffffffff = no path) and prints "RESULT key value" lines.
+// row-major, 0xffffffff = no path) and prints "RESULT key value" lines; bench_network.py and pgrouting.py
+// load the same files into the peers.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -110,7 +111,13 @@ struct Points : osmium::handler::Handler {
   }
 };
 
+// Peak RSS of this process (VmHWM). Not getrusage's ru_maxrss: Linux keeps that across execve, so a child of
+// a large Python driver would report the driver's size.
 double peak_rss_mb() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
@@ -266,13 +273,16 @@ cs::RoadGraph make_grid(std::size_t target_nodes, std::uint64_t seed) {
 
 int cmd_grid(std::size_t n, const std::string& dir) {
   cs::Context ctx;
-  const cs::RoadGraph g = make_grid(n, 7);
-  (void)dir;
-  result("nodes", static_cast<double>(g.node_count()));
-  result("arcs", static_cast<double>(g.arc_count()));
   auto t0 = Clock::now();
+  const cs::RoadGraph g = make_grid(n, 7);
+  result("make_grid_s", since(t0));
+  write_arcs(g, dir);
+  const double rss_graph = peak_rss_mb();
+  t0 = Clock::now();
   const auto ch = cs::ContractionHierarchy::build(g, {}, ctx);
   result("ch_build_s", since(t0));
+  result("ch_build_peak_rss_mb", peak_rss_mb());
+  result("graph_peak_rss_mb", rss_graph);
   result("ch_bytes_per_node", static_cast<double>(ch.memory_bytes()) / g.node_count());
   result("ch_bytes_per_arc", static_cast<double>(ch.memory_bytes()) / g.arc_count());
   result("ch_arcs_per_arc", static_cast<double>(ch.up_arc_count() + ch.down_arc_count()) / g.arc_count());
@@ -284,10 +294,16 @@ int cmd_grid(std::size_t n, const std::string& dir) {
       s.push_back(at_node(g, static_cast<cs::NodeId>(rng.below(g.node_count()))));
     return s;
   };
-  const auto s1k = pick(1000), t1k = pick(1000), s10k = pick(10000);
+  // 1k x 1k is square (the node set pgr_dijkstraCostMatrix takes); 10k x 1k has 10k other sources.
+  std::vector<std::uint32_t> nodes;
+  const auto t1k = pick(1000), s10k = pick(10000);
+  const auto& s1k = t1k;
+  for (const auto& s : t1k) nodes.push_back(s.frac < 0.5 ? g.edge_from[s.edge] : g.edge_to[s.edge]);
+  write_bin(dir + "/nodes.u32", nodes);
   t0 = Clock::now();
   const auto m1 = cs::ch_matrix(ch, g, s1k, t1k, {}, ctx);
   result("ch_1kx1k_s", since(t0));
+  write_bin(dir + "/grid_1000x1000.u32", to_ms(m1));
   t0 = Clock::now();
   (void)cs::ch_matrix(ch, g, s10k, t1k, {}, ctx);
   result("ch_10kx1k_s", since(t0));
