@@ -24,10 +24,11 @@ from ._core import (  # noqa: F401
     locate,
     gravity_flows,
     radiation_flows,
+    sfca2,
 )
 
 __all__ = [
-    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "equity", "locate",
+    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "equity", "locate",
     "gravity_flows", "radiation_flows", "calibrate_gravity",
 ]
 __version__ = "0.1.0"

@@ -261,8 +261,9 @@ PYBIND11_MODULE(_core, m) {
         cfg.gravity_decay = cs::parse_decay(gravity_decay);
         cfg.gravity_beta = gravity_beta;
         cfg.catchment = cs::parse_catchment(catchment);
-        cs::TimeMatrix tm(static_cast<std::size_t>(times.shape(0)), static_cast<std::size_t>(times.shape(1)));
-        std::copy(times.data(), times.data() + times.size(), tm.data());
+        // A view on the NumPy buffer (float32, C order: no copy when the caller passes such an array).
+        const cs::TimeView tm(times.data(), static_cast<std::size_t>(times.shape(0)),
+                              static_cast<std::size_t>(times.shape(1)));
         cs::AccessResult r;
         {
           py::gil_scoped_release nogil;
@@ -284,6 +285,27 @@ PYBIND11_MODULE(_core, m) {
       "times"_a, "population"_a, "supply"_a, "cutoff_s"_a = 1800.0, "k"_a = 3, "gravity_decay"_a = "power",
       "gravity_beta"_a = 1.0, "catchment"_a = "inclusive", "threads"_a = 0,
       "Every accessibility measure per demand point (rows of times, seconds demand->facility)");
+
+  m.def(
+      "sfca2",
+      [](py::array_t<float, py::array::c_style | py::array::forcecast> times, f64_array population,
+         f64_array supply, double cutoff_s, const std::string& catchment, int threads) {
+        if (times.ndim() != 2) throw cs::UsageError("times: expected a 2-D array (demand x facilities)");
+        cs::AccessConfig cfg;
+        cfg.cutoff_s = cutoff_s;
+        cfg.catchment = cs::parse_catchment(catchment);
+        const cs::TimeView tm(times.data(), static_cast<std::size_t>(times.shape(0)),
+                              static_cast<std::size_t>(times.shape(1)));
+        std::vector<double> a;
+        {
+          py::gil_scoped_release nogil;
+          auto ctx = make_context(threads);
+          a = cs::compute_sfca2(tm, as_span(population), as_span(supply), cfg, ctx);
+        }
+        return to_numpy(std::move(a));
+      },
+      "times"_a, "population"_a, "supply"_a, "cutoff_s"_a = 1800.0, "catchment"_a = "inclusive",
+      "threads"_a = 0, "2SFCA alone per demand point (equal to accessibility(...)['2sfca'])");
 
   m.def(
       "equity",

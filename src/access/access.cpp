@@ -201,8 +201,11 @@ std::vector<double> AccessResult::values(Measure m) const {
   return {};
 }
 
-AccessResult compute_access(const TimeMatrix& times, std::span<const double> population,
-                            std::span<const double> supply, const AccessConfig& cfg, Context& ctx) {
+namespace {
+// Inputs every measure needs: sizes that agree, at least one facility, finite non-negative population and
+// supply.
+void check_access_inputs(TimeView times, std::span<const double> population, std::span<const double> supply,
+                         const AccessConfig& cfg) {
   throw_if_problems(validate(cfg), "access");
   const std::size_t D = times.rows(), F = times.cols();
   if (F == 0) throw InputError("", "", "facilities", "no facilities: every measure needs at least one");
@@ -222,7 +225,61 @@ AccessResult compute_access(const TimeMatrix& times, std::span<const double> pop
     if (!(supply[j] >= 0.0) || !std::isfinite(supply[j]))
       throw InputError("", "facility " + std::to_string(j), "supply",
                        "must be finite and >= 0, got " + std::to_string(supply[j]));
+}
 
+// Rows per block of the demand sweep: depends on D only, so sums do not depend on the thread count.
+std::size_t demand_block(std::size_t D) { return std::max<std::size_t>(64, (D + 255) / 256); }
+}  // namespace
+
+std::vector<double> compute_sfca2(TimeView times, std::span<const double> population,
+                                  std::span<const double> supply, const AccessConfig& cfg, Context& ctx) {
+  check_access_inputs(times, population, supply, cfg);
+  const std::size_t D = times.rows(), F = times.cols();
+  const Kernel K(cfg);
+  const int threads = ctx.thread_count();
+  const std::size_t block = demand_block(D), nblocks = (D + block - 1) / block;
+  std::vector<double> part(nblocks * F, 0.0);
+  std::vector<std::uint8_t> reached(D, 0);
+  parallel_for(nblocks, threads, [&](std::size_t b, int) {
+    double* d2 = part.data() + b * F;
+    const std::size_t end = std::min(D, (b + 1) * block);
+    for (std::size_t i = b * block; i < end; ++i) {
+      const float* row = times.data() + i * F;
+      bool any = false;
+      for (std::size_t j = 0; j < F; ++j) any = any || K.in(row[j]);
+      reached[i] = any ? 1 : 0;
+      const double P = population[i];
+      if (!any || P == 0.0) continue;
+      for (std::size_t j = 0; j < F; ++j)
+        if (K.in(row[j])) d2[j] += P;
+    }
+  });
+  std::vector<double> R(F, 0.0), dem(F, 0.0);
+  for (std::size_t b = 0; b < nblocks; ++b)
+    for (std::size_t j = 0; j < F; ++j) dem[j] += part[b * F + j];
+  for (std::size_t j = 0; j < F; ++j) R[j] = dem[j] > 0.0 ? supply[j] / dem[j] : 0.0;
+  std::vector<double> a(D, 0.0);
+  parallel_for(
+      D, threads,
+      [&](std::size_t i, int) {
+        if (!reached[i]) {
+          if (cfg.unreached == Unreached::kNull) a[i] = kNaN;
+          return;
+        }
+        const float* row = times.data() + i * F;
+        double s = 0.0;
+        for (std::size_t j = 0; j < F; ++j)
+          if (K.in(row[j])) s += R[j];
+        a[i] = s;
+      },
+      64);
+  return a;
+}
+
+AccessResult compute_access(TimeView times, std::span<const double> population,
+                            std::span<const double> supply, const AccessConfig& cfg, Context& ctx) {
+  check_access_inputs(times, population, supply, cfg);
+  const std::size_t D = times.rows(), F = times.cols();
   const Kernel K(cfg);
   const int threads = ctx.thread_count();
   const std::size_t kk = static_cast<std::size_t>(cfg.k);
@@ -241,7 +298,7 @@ AccessResult compute_access(const TimeMatrix& times, std::span<const double> pop
   std::vector<std::uint8_t> reached(D, 0);
 
   // Sweep A: fixed row blocks (depend on D only) with their own partial demand sums.
-  const std::size_t block = std::max<std::size_t>(64, (D + 255) / 256);
+  const std::size_t block = demand_block(D);
   const std::size_t nblocks = (D + block - 1) / block;
   std::vector<double> part(nblocks * 4 * F, 0.0);
   std::vector<std::vector<float>> kbuf(static_cast<std::size_t>(std::max(threads, 1)),

@@ -280,6 +280,30 @@ TEST(Access, IdenticalForAnyThreadCount) {
   EXPECT_EQ(a.demand_g2sfca, b.demand_g2sfca);
 }
 
+TEST(Access, Sfca2AloneEqualsComputeAccessBitForBit) {
+  const auto rc = random_case(cs::test::seed() + 5, 1500, 30);
+  for (const auto catchment : {cs::Catchment::kInclusive, cs::Catchment::kExclusive})
+    for (const auto unreached : {cs::Unreached::kZero, cs::Unreached::kNull})
+      for (const int threads : {1, 3}) {
+        cs::AccessConfig c;
+        c.catchment = catchment;
+        c.unreached = unreached;
+        c.cutoff_s = 900;
+        cs::Context ctx;
+        ctx.threads = threads;
+        const auto full = cs::compute_access(rc.t, rc.P, rc.S, c, ctx).sfca2;
+        const auto alone = cs::compute_sfca2(rc.t, rc.P, rc.S, c, ctx);
+        ASSERT_EQ(full.size(), alone.size());
+        for (std::size_t i = 0; i < full.size(); ++i) {
+          if (std::isnan(full[i])) {
+            EXPECT_TRUE(std::isnan(alone[i])) << i;
+          } else {
+            EXPECT_EQ(full[i], alone[i]) << i;
+          }
+        }
+      }
+}
+
 TEST(Access, KthNearestIsKthSmallest) {
   const auto rc = random_case(cs::test::seed() + 4, 50, 12);
   cs::AccessConfig c;

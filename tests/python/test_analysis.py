@@ -22,6 +22,22 @@ def test_accessibility_hand_case():
     assert float(np.dot(pop, r["2sfca"])) == pytest.approx(sup.sum())
 
 
+@pytest.mark.parametrize("catchment", ["inclusive", "exclusive"])
+def test_sfca2_alone_equals_accessibility(catchment):
+    rng = np.random.default_rng(7)
+    t = rng.uniform(0, 3600, (300, 40)).astype(np.float32)
+    t[rng.random(t.shape) < 0.05] = np.inf
+    t[:5] = 5000.0  # unreached rows
+    t[::7, 3] = 1800.0  # exactly on the catchment
+    pop = rng.integers(0, 50, 300).astype(float)
+    sup = rng.uniform(0, 5, 40)
+    a = cs.sfca2(t, pop, sup, cutoff_s=1800.0, catchment=catchment)
+    r = cs.accessibility(t, pop, sup, cutoff_s=1800.0, catchment=catchment)
+    assert np.array_equal(a, r["2sfca"])  # bit for bit
+    with pytest.raises(cs.InputError, match="supply"):
+        cs.sfca2(t, pop, -sup)
+
+
 def test_accessibility_bad_input():
     t = np.zeros((2, 2), dtype=np.float32)
     with pytest.raises(cs.InputError):

@@ -118,8 +118,13 @@ struct AccessResult {
 // Computes every measure. times: demand x facility seconds (+inf = no path); population: one per row (>= 0);
 // supply: one per column (> = 0). Throws InputError on negative / NaN population or supply, sizes that
 // disagree, or zero facilities; UsageError on an invalid config. Deterministic for any thread count.
-AccessResult compute_access(const TimeMatrix& times, std::span<const double> population,
+AccessResult compute_access(TimeView times, std::span<const double> population,
                             std::span<const double> supply, const AccessConfig& cfg, Context& ctx);
+
+// 2SFCA alone (cfg.cutoff_s, cfg.catchment, cfg.unreached): the same values, bit for bit, as
+// compute_access(...).sfca2 (same blocks, same summation order), for callers that need only this measure.
+std::vector<double> compute_sfca2(TimeView times, std::span<const double> population,
+                                  std::span<const double> supply, const AccessConfig& cfg, Context& ctx);
 
 // The distance-decay and zone weights, exposed for tests and docs.
 double gravity_weight(const AccessConfig& cfg, double t_s);
