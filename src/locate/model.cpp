@@ -289,7 +289,7 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
       if (pb.w(i) <= 0) continue;
       const float cap = nearest_fixed(i);
       for (std::uint32_t j = 0; j < m; ++j)
-        if (pb.cost(i, j) <= cap) red.x_allowed[i].push_back(j);
+        if (std::isfinite(pb.cost(i, j)) && pb.cost(i, j) <= cap) red.x_allowed[i].push_back(j);
     }
     use_red = true;
   }
