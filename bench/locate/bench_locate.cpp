@@ -2,7 +2,9 @@
 // centroids weighted by footprint area, candidates = settlements then buildings), car travel times from the
 // network layer. For each size: the heuristic (time, gap to its Lagrangian bound), the exact MIP (time,
 // outcome), and the same model written as a CPLEX LP file solved by glpsol and by the cbc CLI in the same run
-// (ratios). Usage: bench_locate OSM_PBF [max_size_index] [peer_time_limit_s]
+// (ratios). Usage: bench_locate OSM_PBF [max_size_index] [peer_time_limit_s] [mip_time_limit_s]
+// [peer_max_vars] Prints a Markdown table (the one in docs/locate.md and bench/README.md) and one note line
+// per row.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -85,12 +87,15 @@ double grab(const std::string& text, const std::string& re) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: bench_locate OSM_PBF [max_size_index] [peer_time_limit_s]\n";
+    std::cerr << "usage: bench_locate OSM_PBF [max_size_index] [peer_time_limit_s] [mip_time_limit_s] "
+                 "[peer_max_vars]\n";
     return 2;
   }
   const std::string osm = argv[1];
   const int max_idx = argc > 2 ? std::atoi(argv[2]) : 99;
-  const double peer_limit = argc > 3 ? std::atof(argv[3]) : 120;
+  const double peer_limit = argc > 3 ? std::atof(argv[3]) : 60;
+  const double mip_limit = argc > 4 ? std::atof(argv[4]) : 120;
+  const double peer_max_vars = argc > 5 ? std::atof(argv[5]) : 1e6;
   cs::Context ctx;
   Collect c;
   {
@@ -112,19 +117,34 @@ int main(int argc, char** argv) {
   cs::Rng rng(20261129);
   for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
 
+  // Instances: (demand points, candidates), each solved for every p. The peers get the full LP file only up
+  // to peer_max_vars assignment variables (writing and parsing a 10M-variable LP file is a benchmark of its
+  // own).
   struct Size {
     std::size_t n, m;
-    std::uint32_t p;
   };
-  const std::vector<Size> sizes = {{900, 220, 5}, {2000, 300, 10}, {5000, 600, 20}, {10000, 1000, 30}};
-  std::printf("\n%-12s %4s | %9s %9s %8s | %9s %-9s %8s | %9s %9s | %9s %9s | %s\n", "n x m", "p", "heur_s",
-              "heur_gap%", "h/opt-1%", "mip_s", "mip", "mip_gap%", "glpsol_s", "ratio", "cbc_cli_s", "ratio",
-              "note");
+  const std::vector<Size> sizes = {{900, 220}, {2000, 400}, {5000, 500}, {10000, 1000}};
+  const std::vector<std::uint32_t> ps = {5, 20};
+  std::printf(
+      "peers: glpsol and cbc CLI on the LP file, limit %.0f s, up to %.0f assignment variables; "
+      "MIP limit %.0f s\n\n",
+      peer_limit, peer_max_vars, mip_limit);
+  std::printf(
+      "| n × m | p | heuristic s (no bound) | heur. gap to own bound | heur. gap to best bound | MIP s | MIP "
+      "outcome | MIP gap | MIP / heur. | glpsol s | glpsol / MIP | cbc CLI s | cbc / MIP |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::fflush(stdout);
+  std::vector<std::string> notes;
   namespace fs = std::filesystem;
   const fs::path tmp = fs::temp_directory_path() / ("cs-bench-locate-" + std::to_string(::getpid()));
   fs::create_directories(tmp);
+  auto secs = [](double t, bool done) {
+    char b[64];
+    std::snprintf(b, sizeof b, done ? "%.2f" : "> %.0f", t);
+    return std::string(b);
+  };
   for (std::size_t si = 0; si < sizes.size() && static_cast<int>(si) <= max_idx; ++si) {
-    const auto [n, m, p] = sizes[si];
+    const auto [n, m] = sizes[si];
     if (n > c.building.size()) break;
     std::vector<cs::LonLat> dem, cand;
     std::vector<double> w;
@@ -136,7 +156,6 @@ int main(int argc, char** argv) {
     const auto cs_ = snap.snap_all(cand, {}, ctx.thread_count());
     cs::LocateProblem pb;
     pb.kind = cs::ProblemKind::kPMedian;
-    pb.p = p;
     pb.weight = w;
     const double tm0 = now();
     pb.cost = cs::travel_time_matrix(nb.graph, ds, cs_, {}, ctx);
@@ -148,53 +167,82 @@ int main(int argc, char** argv) {
       if (std::none_of(r.begin(), r.end(), [](float t) { return std::isfinite(t); }))
         pb.weight[i] = 0, ++dropped;
     }
-    const double th0 = now();
-    const auto h = cs::solve_heuristic(pb, {}, ctx);
-    const double th = now() - th0;
-    const double tn0 = now();
-    const auto hn = cs::solve_heuristic(pb, {.compute_bound = false}, ctx);
-    const double tn = now() - tn0;
-    const double mip_limit = si == sizes.size() - 1 ? 300 : 120;
-    const double tx0 = now();
-    const auto x = cs::solve_mip(pb, {.time_limit_s = mip_limit}, ctx);
-    const double tx = now() - tx0;
-    const bool exact = x.outcome == cs::Outcome::kOptimal;
-    std::string note = "matrix " + std::to_string(static_cast<int>(tmat * 1000)) + " ms";
-    if (dropped) note += ", " + std::to_string(dropped) + " unreachable demand points weighted 0";
-    double tg = NAN, tc = NAN;
-    const std::size_t vars = n * m;
-    if (vars <= 700'000) {
-      const fs::path lp = tmp / "model.lp";
-      std::ofstream(lp) << cs::write_lp_file_text(pb);
-      auto [g_s, g_out] =
-          run("timeout -k 5 " + std::to_string(static_cast<int>(peer_limit) + 10) + " glpsol --lp " +
-              lp.string() + " --tmlim " + std::to_string(static_cast<int>(peer_limit)) + " 2>&1");
-      const double gobj = grab(g_out, R"(obj\s*=\s*([-+0-9.eE]+))");
-      tg = g_s;
-      if (g_out.find("INTEGER OPTIMAL") == std::string::npos)
-        note += ", glpsol not optimal within " + std::to_string(static_cast<int>(peer_limit)) + " s";
-      else if (exact && std::abs(gobj - x.objective) > 1e-6 * x.objective + 1)
-        note += ", glpsol objective differs";
-      auto [c_s, c_out] =
-          run("timeout -k 5 " + std::to_string(static_cast<int>(peer_limit) + 10) + " cbc " + lp.string() +
-              " timeMode elapsed sec " + std::to_string(static_cast<int>(peer_limit)) + " solve quit 2>&1");
-      const double cobj = grab(c_out, R"(Objective value:\s*([-+0-9.eE]+))");
-      tc = c_s;
-      if (c_out.find("Optimal solution found") == std::string::npos)
-        note += ", cbc CLI not optimal within " + std::to_string(static_cast<int>(peer_limit)) + " s";
-      else if (exact && std::abs(cobj - x.objective) > 1e-6 * x.objective + 1)
-        note += ", cbc CLI objective differs";
-    } else {
-      note += ", peers skipped (LP file of " + std::to_string(vars / 1'000'000) + "M variables)";
+    if (const char* dump = std::getenv("CS_LOCATE_DUMP")) {  // raw instance for profiling outside the bench
+      std::ofstream f(std::string(dump) + "/pmedian_" + std::to_string(n) + "x" + std::to_string(m) + ".bin",
+                      std::ios::binary);
+      const std::uint64_t nn = n, mm = m;
+      f.write(reinterpret_cast<const char*>(&nn), 8);
+      f.write(reinterpret_cast<const char*>(&mm), 8);
+      f.write(reinterpret_cast<const char*>(pb.weight.data()), static_cast<std::streamsize>(8 * n));
+      f.write(reinterpret_cast<const char*>(pb.cost.data()), static_cast<std::streamsize>(4 * n * m));
     }
-    const double hopt = exact ? 100.0 * (h.objective / x.objective - 1.0) : NAN;
-    std::printf("%5zux%-6zu %4u | %9.3f %9.4f %8.4f | %9.2f %-9s %8.4f | %9.2f %9.1f | %9.2f %9.1f | %s\n", n,
-                m, p, th, 100 * h.gap, hopt, tx, std::string(cs::outcome_name(x.outcome)).c_str(),
-                100 * x.gap, tg, tg / tx, tc, tc / tx, note.c_str());
-    std::printf("%17s exact/heuristic time ratio %.0fx; heuristic without bound %.3f s (objective %s)\n", "",
-                tx / th, tn, hn.objective == h.objective ? "same" : "differs");
-    std::fflush(stdout);
+    for (const std::uint32_t p : ps) {
+      pb.p = p;
+      const double th0 = now();
+      const auto h = cs::solve_heuristic(pb, {}, ctx);
+      const double th = now() - th0;
+      const double tn0 = now();
+      const auto hn = cs::solve_heuristic(pb, {.compute_bound = false}, ctx);
+      const double tn = now() - tn0;
+      const double tx0 = now();
+      const auto x = cs::solve_mip(pb, {.time_limit_s = mip_limit}, ctx);
+      const double tx = now() - tx0;
+      const bool exact = x.outcome == cs::Outcome::kOptimal;
+      const bool has_x = exact || x.outcome == cs::Outcome::kFeasibleGapOpen;
+      const double best_bound = has_x ? std::max(h.bound, x.bound) : h.bound;
+      std::string note = std::to_string(n) + "x" + std::to_string(m) + " p=" + std::to_string(p) +
+                         ": matrix " + std::to_string(static_cast<int>(tmat * 1000)) + " ms";
+      if (dropped) note += ", " + std::to_string(dropped) + " unreachable demand points weighted 0";
+      note += "; heuristic " + std::string(cs::outcome_name(h.outcome)) + " (" + h.message + ")";
+      note += hn.objective == h.objective
+                  ? "; no-bound run same objective"
+                  : "; no-bound run objective " + std::to_string(100.0 * (hn.objective / h.objective - 1.0)) +
+                        " % higher";
+      note += "; mip: " + x.message;
+      std::string g_cell = "—", gr_cell = "—", c_cell = "—", cr_cell = "—";
+      const double vars = static_cast<double>(n) * static_cast<double>(m);
+      if (vars <= peer_max_vars) {
+        const fs::path lp = tmp / "model.lp";
+        std::ofstream(lp) << cs::write_lp_file_text(pb);
+        const std::string lim = std::to_string(static_cast<int>(peer_limit));
+        const std::string hard = "timeout -k 5 " + std::to_string(static_cast<int>(peer_limit) + 10) + " ";
+        auto [g_s, g_out] = run(hard + "glpsol --lp " + lp.string() + " --tmlim " + lim + " 2>&1");
+        const double gobj = grab(g_out, R"(obj\s*=\s*([-+0-9.eE]+))");
+        const bool g_ok = g_out.find("INTEGER OPTIMAL") != std::string::npos;
+        if (!g_ok)
+          note += "; glpsol not optimal within " + lim + " s";
+        else if (exact && std::abs(gobj - x.objective) > 1e-6 * x.objective + 1)
+          note += "; glpsol objective differs";
+        auto [c_s, c_out] =
+            run(hard + "cbc " + lp.string() + " timeMode elapsed sec " + lim + " solve quit 2>&1");
+        const double cobj = grab(c_out, R"(Objective value:\s*([-+0-9.eE]+))");
+        const bool c_ok = c_out.find("Optimal solution found") != std::string::npos;
+        if (!c_ok)
+          note += "; cbc CLI not optimal within " + lim + " s";
+        else if (exact && std::abs(cobj - x.objective) > 1e-6 * x.objective + 1)
+          note += "; cbc CLI objective differs";
+        char b[64];
+        g_cell = secs(g_ok ? g_s : peer_limit, g_ok);
+        std::snprintf(b, sizeof b, "%s%.0f×", g_ok ? "" : "> ", (g_ok ? g_s : peer_limit) / tx);
+        gr_cell = b;
+        c_cell = secs(c_ok ? c_s : peer_limit, c_ok);
+        std::snprintf(b, sizeof b, "%s%.0f×", c_ok ? "" : "> ", (c_ok ? c_s : peer_limit) / tx);
+        cr_cell = b;
+      }
+      char xg[32] = "—";
+      if (has_x) std::snprintf(xg, sizeof xg, "%.3f %%", 100 * x.gap);
+      std::printf(
+          "| %zu × %zu | %u | %.3f (%.3f) | %.3f %% | %.3f %% | %s | %s | %s | %.0f× | %s | %s | %s | %s |\n",
+          n, m, p, th, tn, 100 * h.gap,
+          std::isfinite(best_bound) ? 100.0 * (h.objective / best_bound - 1.0) : NAN, secs(tx, true).c_str(),
+          std::string(cs::outcome_name(x.outcome)).c_str(), xg, tx / th, g_cell.c_str(), gr_cell.c_str(),
+          c_cell.c_str(), cr_cell.c_str());
+      std::fflush(stdout);
+      notes.push_back(note);
+    }
   }
+  std::printf("\n");
+  for (const auto& s : notes) std::printf("- %s\n", s.c_str());
   fs::remove_all(tmp);
   return 0;
 }

@@ -127,7 +127,7 @@ class CbcBackend final : public MipBackend {
       CglMixedIntegerRounding2 mir;
       CglFlowCover flow;
       model.addCutGenerator(&probing, -1, "Probing");
-      model.addCutGenerator(&gomory, -1, "Gomory");
+      if (opt.gomory_cuts) model.addCutGenerator(&gomory, -1, "Gomory");
       model.addCutGenerator(&knapsack, -1, "Knapsack");
       model.addCutGenerator(&clique, -1, "Clique");
       model.addCutGenerator(&mir, -1, "MIR2");

@@ -31,6 +31,9 @@ struct Lagrangian {
   std::vector<double> lambda;  // per entry of SortedLists::users
   std::vector<double> rho;     // per candidate: sum_i min(0, w_i d_ij - lambda_i)
   int iterations = 0;
+  // The relaxed solutions' open sets (cardinality rule) at the last few bound improvements, newest last:
+  // starting points for the local search (Lagrangian heuristic).
+  std::vector<std::vector<std::uint32_t>> sets;
 };
 Lagrangian lagrangian_pmedian(const LocateProblem& pb, const SortedLists& L, double upper_bound,
                               const std::vector<std::uint32_t>& incumbent, int iterations);

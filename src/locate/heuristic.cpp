@@ -82,6 +82,8 @@ double lagrangian_value(const LocateProblem& pb, const Lagrangian& lg, double su
   return L;
 }
 
+constexpr std::size_t kLagrangianSets = 8;
+
 Lagrangian lagrangian_pmedian(const LocateProblem& pb, const SortedLists& L, double upper_bound,
                               const std::vector<std::uint32_t>& incumbent, int iterations) {
   const std::size_t nu = L.users.size(), m = pb.candidate_count();
@@ -120,6 +122,13 @@ Lagrangian lagrangian_pmedian(const LocateProblem& pb, const SortedLists& L, dou
       best.lambda = lambda;
       best.rho = rho;
       since = 0;
+      std::vector<std::uint32_t> set;
+      for (std::uint32_t j = 0; j < m; ++j)
+        if (chosen[j]) set.push_back(j);
+      if (std::find(best.sets.begin(), best.sets.end(), set) == best.sets.end()) {
+        if (best.sets.size() == kLagrangianSets) best.sets.erase(best.sets.begin());
+        best.sets.push_back(std::move(set));
+      }
     } else if (++since >= 20) {
       theta /= 2;
       since = 0;
@@ -748,6 +757,21 @@ PMedianRun pmedian_heuristic(const LocateProblem& pb, const HeuristicOptions& op
       r.bound = run.lagrangian.bound;
       r.message =
           "lagrangian bound after " + std::to_string(run.lagrangian.iterations) + " subgradient steps";
+      // Lagrangian heuristic: the relaxed solutions near the best multipliers are good starting points for
+      // the swaps (greedy alone often ends in a local optimum a few tenths of a percent above the optimum).
+      int better = 0;
+      for (auto start : run.lagrangian.sets) {
+        if (start == r.open || !set_feasible(pb, start)) continue;
+        r.iterations += search.local_search(start, max_swaps);
+        std::sort(start.begin(), start.end());
+        const double v = evaluate(pb, start);
+        if (v < r.objective - 1e-9 * std::max(1.0, std::abs(r.objective)) ||
+            (v == r.objective && start < r.open)) {
+          finish(pb, r, start);
+          ++better;
+        }
+      }
+      if (better > 0) r.message += "; improved from a lagrangian start";
     } else if (pb.demand_count() * pb.candidate_count() <= 2'000'000) {
       r.bound = lp_relaxation_bound(pb);
       r.message = "LP relaxation bound";

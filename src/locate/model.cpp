@@ -205,6 +205,7 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
   bool use_red = false;
   std::vector<std::uint32_t> incumbent;
   double ub = std::numeric_limits<double>::infinity();
+  double lagrangian_bound = -std::numeric_limits<double>::infinity();  // p-median reduction only
   std::string note;
 
   // Fixed (existing) facilities: nobody is assigned farther than the nearest of them (ties kept) - exact.
@@ -220,6 +221,7 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
       ub = run.result.objective;
       incumbent = run.result.open;
       const auto& lg = run.lagrangian;
+      lagrangian_bound = lg.bound;
       const auto& L = run.lists;
       double sum_lambda = 0;
       for (double l : lg.lambda) sum_lambda += l;
@@ -248,12 +250,19 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
           if (closed > ub + tol) red.forced[j] = 1;
         }
       }
+      // Sites open in every solution at least as good as the incumbent (fixed, or forced by their reduced
+      // cost): nobody is assigned farther than the nearest of them (ties kept) - exact.
+      std::vector<std::uint32_t> sure(pb.fixed.begin(), pb.fixed.end());
+      for (std::uint32_t j = 0; j < m; ++j)
+        if (red.forced[j] && !is_fixed[j]) sure.push_back(j);
       red.has_x_filter = true;
       red.x_allowed.assign(n, {});
       std::size_t kept = 0;
       for (std::size_t u = 0; u < L.users.size(); ++u) {
         const auto i = L.users[u];
-        const double w = pb.w(i), lam = lg.lambda[u], cap = nearest_fixed(i);
+        float cap = kUnreachable;
+        for (auto j : sure) cap = std::min(cap, pb.cost(i, j));
+        const double w = pb.w(i), lam = lg.lambda[u];
         for (std::size_t k2 = L.start[u]; k2 < L.start[u + 1]; ++k2) {
           const auto j = L.cand[k2];
           if (L.time[k2] > cap) break;
@@ -267,8 +276,10 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
       std::size_t nrem = 0;
       for (char c : red.removed) nrem += c != 0;
       note = "lagrangian reduction: " + std::to_string(nrem) + " of " + std::to_string(m) +
-             " sites closed, " + std::to_string(kept) + " assignment variables kept (bound " +
-             format_number(lg.bound) + ", incumbent " + format_number(ub) + ")";
+             " sites closed, " + std::to_string(sure.size() - pb.fixed.size()) + " forced open, " +
+             std::to_string(kept) + " of " + std::to_string(L.cand.size()) +
+             " assignment variables kept (bound " + format_number(lg.bound) + ", incumbent " +
+             format_number(ub) + ")";
     }
   } else if (!pb.fixed.empty() && (pb.kind == ProblemKind::kPMedian || pb.kind == ProblemKind::kPCenter) &&
              !pb.capacitated()) {
@@ -278,7 +289,7 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
       if (pb.w(i) <= 0) continue;
       const float cap = nearest_fixed(i);
       for (std::uint32_t j = 0; j < m; ++j)
-        if (pb.cost(i, j) <= cap) red.x_allowed[i].push_back(j);
+        if (std::isfinite(pb.cost(i, j)) && pb.cost(i, j) <= cap) red.x_allowed[i].push_back(j);
     }
     use_red = true;
   }
@@ -317,7 +328,8 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   MipOptions mo{.time_limit_s = std::max(0.05, opt.time_limit_s - elapsed),
                 .rel_gap = opt.rel_gap,
-                .threads = opt.threads};
+                .threads = opt.threads,
+                .gomory_cuts = !(use_red && pb.kind == ProblemKind::kPMedian && !pb.capacitated())};
   const CallStatus st = be->solve(bm.model, mo, mr);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.nodes = mr.nodes;
@@ -336,6 +348,17 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
     r.bound = maxi ? std::max(r.bound, r.objective) : std::min(r.bound, r.objective);
     if (use_red && pb.kind == ProblemKind::kPMedian) r.bound = std::min(r.bound, ub);
     r.gap = detail::rel_gap(r.objective, r.bound);
+  } else if (mr.outcome == Outcome::kTimeLimit && !incumbent.empty() && std::isfinite(lagrangian_bound)) {
+    // CBC found nothing better in time (e.g. its root LP did not finish): the heuristic incumbent and the
+    // Lagrangian bound still give a solution with a proven gap.
+    r.outcome = Outcome::kFeasibleGapOpen;
+    r.open = incumbent;
+    r.assigned = nearest_assignment(pb, r.open);
+    r.objective = evaluate(pb, r.open);
+    r.bound = std::min(lagrangian_bound, r.objective);
+    r.gap = detail::rel_gap(r.objective, r.bound);
+    r.message +=
+        "; CBC stopped at the time limit without a solution: heuristic incumbent and lagrangian bound";
   }
   ctx.debug("locate mip: " + std::string(outcome_name(r.outcome)) + " in " + format_number(r.seconds) +
             " s; " + r.message);

@@ -196,4 +196,29 @@ TEST(LocateOracle, MediumPMedianChain) {
   }
 }
 
+// The reductions of the exact p-median (Lagrangian reduced-cost fixing, assignments capped at the nearest
+// site open in every improving solution, no Gomory cuts) keep the optimum, also with existing facilities; the
+// Lagrangian restarts of the heuristic never make it worse than greedy + swaps alone.
+TEST(LocateOracle, MediumPMedianReducedEqualsFull) {
+  cs::Rng rng(cs::test::seed() ^ 16);
+  cs::Context ctx;
+  for (int k = 0; k < 6; ++k) {
+    auto pb = cs::test::random_instance(rng, ProblemKind::kPMedian, 120, 30);
+    pb.p = static_cast<std::uint32_t>(2 + rng.below(7));
+    if (k % 2 == 1) pb.fixed = {static_cast<std::uint32_t>(rng.below(30))};
+    if (!cs::validate(pb).empty()) continue;
+    SCOPED_TRACE("instance " + std::to_string(k) + " p=" + std::to_string(pb.p));
+    const auto mip = cs::solve_mip(pb, {.time_limit_s = 60}, ctx);
+    const auto full = cs::solve_mip(pb, {.time_limit_s = 60, .reduce = false}, ctx);
+    ASSERT_EQ(mip.outcome, Outcome::kOptimal) << mip.message;
+    ASSERT_EQ(full.outcome, Outcome::kOptimal) << full.message;
+    EXPECT_NEAR(mip.objective, full.objective, tol(full.objective));
+    const auto h = cs::solve_heuristic(pb, {}, ctx);
+    const auto plain = cs::solve_heuristic(pb, {.compute_bound = false}, ctx);
+    EXPECT_LE(h.objective, plain.objective + tol(plain.objective));
+    EXPECT_GE(h.objective, mip.objective - tol(mip.objective));
+    EXPECT_LE(h.bound, mip.objective + tol(mip.objective));
+  }
+}
+
 }  // namespace

@@ -67,6 +67,9 @@ struct MipOptions {
   double time_limit_s = 60;
   double rel_gap = 1e-6;
   int threads = 1;
+  // Gomory cuts: costly on large, degenerate LPs (the reduced p-median closes its gap at the root without
+  // them: probing, clique, knapsack, MIR and flow covers stay on).
+  bool gomory_cuts = true;
 };
 
 struct MipResult {
