@@ -144,25 +144,26 @@ GravityFit calibrate_gravity(const OdTable& od, const CalibrationOptions& opt) {
   d.x = Matrix<double>(n, p);
   for (std::size_t k = 0; k < n; ++k) {
     const OdRow& r = od.rows[k];
-    const std::string where = "line " + std::to_string(od.line[k]);
+    const auto where = [&] { return "line " + std::to_string(od.line[k]); };  // built only for an error
     d.y[k] = r.flow;
     std::size_t c = 0;
     if (form == GravityForm::kUnconstrained && opt.constant) d.x(k, c++) = 1.0;
     if (need_o) {
       if (!(r.origin_mass > 0))
-        throw InputError(od.file, where, "origin mass", "must be > 0 for ln O, got " + num(r.origin_mass));
+        throw InputError(od.file, where(), "origin mass", "must be > 0 for ln O, got " + num(r.origin_mass));
       d.x(k, c++) = std::log(r.origin_mass);
     }
     if (need_d) {
       if (!(r.dest_mass > 0))
-        throw InputError(od.file, where, "destination mass", "must be > 0 for ln D, got " + num(r.dest_mass));
+        throw InputError(od.file, where(), "destination mass",
+                         "must be > 0 for ln D, got " + num(r.dest_mass));
       d.x(k, c++) = std::log(r.dest_mass);
     }
     double cost = r.cost;
     if (opt.min_cost > 0 && cost < opt.min_cost) cost = opt.min_cost;
     if (opt.decay == Decay::kPower) {
       if (!(cost > 0))
-        throw InputError(od.file, where, "cost",
+        throw InputError(od.file, where(), "cost",
                          "zero cost under power decay; give a minimum cost or exclude the pair");
       d.x(k, c++) = std::log(cost);
     } else {

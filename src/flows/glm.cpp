@@ -72,9 +72,47 @@ void zero(Blocks& bl) {
 
 // Adds observations [begin, end) to the weighted normal equations X'WX and X'Wz (weights w, working response
 // z).
+// No fixed effects and P covariates known at compile time: the sums stay in registers (the general loop below
+// must go through memory, since the blocks might alias the design). Same additions in the same order, so the
+// same bits as the general loop.
+template <std::size_t P>
+void assemble_plain(const PoissonDesign& d, const std::vector<double>& w, const std::vector<double>& z,
+                    Blocks& bl, std::size_t begin, std::size_t end) {
+  double S[P][P] = {}, r[P] = {};
+  for (std::size_t k = begin; k < end; ++k) {
+    const double wk = w[k], wz = wk * z[k];
+    const double* xk = &d.x(k, 0);
+    for (std::size_t c = 0; c < P; ++c) {
+      r[c] += wz * xk[c];
+      const double wx = wk * xk[c];
+      for (std::size_t e = c; e < P; ++e) S[c][e] += wx * xk[e];
+    }
+  }
+  for (std::size_t c = 0; c < P; ++c) {
+    bl.rq[c] += r[c];
+    for (std::size_t e = c; e < P; ++e) bl.S[c * bl.q + e] += S[c][e];
+  }
+}
+
 void assemble_range(const PoissonDesign& d, const std::vector<double>& w, const std::vector<double>& z,
                     Blocks& bl, std::size_t begin, std::size_t end) {
   const std::size_t p = bl.p, q = bl.q, n2m = bl.n2m;
+  if (bl.n1 == 0 && d.fe2.empty()) {
+    switch (p) {
+      case 1:
+        return assemble_plain<1>(d, w, z, bl, begin, end);
+      case 2:
+        return assemble_plain<2>(d, w, z, bl, begin, end);
+      case 3:
+        return assemble_plain<3>(d, w, z, bl, begin, end);
+      case 4:
+        return assemble_plain<4>(d, w, z, bl, begin, end);
+      case 5:
+        return assemble_plain<5>(d, w, z, bl, begin, end);
+      default:
+        break;
+    }
+  }
   const bool has1 = bl.n1 > 0, has2 = !d.fe2.empty();
   for (std::size_t k = begin; k < end; ++k) {
     const double wk = w[k], wz = wk * z[k];
@@ -170,35 +208,47 @@ void schur(Blocks& bl, int threads) {
     for (std::size_t k = j + 1; k < q; ++k) bl.S[k * q + j] = bl.S[j * q + k];
 }
 
+// Sum of f(k) over k < n in fixed chunks summed in chunk order: parallel, and the same value for any thread
+// count.
+template <class F>
+double chunk_sum(std::size_t n, int threads, F&& f) {
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  std::vector<double> part(chunks, 0.0);
+  parallel_for(chunks, threads, [&](std::size_t c, int) {
+    double s = 0.0;
+    for (std::size_t k = c * kChunk, e = std::min(n, (c + 1) * kChunk); k < e; ++k) s += f(k);
+    part[c] = s;
+  });
+  double s = 0.0;
+  for (double v : part) s += v;
+  return s;
+}
+
 // spint / statsmodels (<= 0.8) definition 2 sum y ln(y / mu); equal to the full Poisson deviance
 // 2 sum [y ln(y / mu) - (y - mu)] whenever the model has an intercept or fixed effects (then sum mu = sum y).
-double deviance_of(const std::vector<double>& y, const std::vector<double>& mu) {
-  double dev = 0.0;
-  for (std::size_t k = 0; k < y.size(); ++k) dev += 2.0 * (y[k] > 0 ? y[k] * std::log(y[k] / mu[k]) : 0.0);
-  return dev;
+double deviance_of(const std::vector<double>& y, const std::vector<double>& mu, int threads) {
+  return chunk_sum(y.size(), threads,
+                   [&](std::size_t k) { return 2.0 * (y[k] > 0 ? y[k] * std::log(y[k] / mu[k]) : 0.0); });
 }
 
 // Poisson log-likelihood without the sum of ln(y!) (added once by the caller).
-double loglik_kernel(const std::vector<double>& y, const std::vector<double>& mu) {
-  double l = 0.0;
-  for (std::size_t k = 0; k < y.size(); ++k) l += (y[k] > 0 ? y[k] * std::log(mu[k]) : 0.0) - mu[k];
-  return l;
+double loglik_kernel(const std::vector<double>& y, const std::vector<double>& mu, int threads) {
+  return chunk_sum(y.size(), threads,
+                   [&](std::size_t k) { return (y[k] > 0 ? y[k] * std::log(mu[k]) : 0.0) - mu[k]; });
 }
-double loglik_null_kernel(const std::vector<double>& y, double ybar) {
-  double l = 0.0;
+double loglik_null_kernel(const std::vector<double>& y, double ybar, int threads) {
   const double lb = std::log(ybar);
-  for (double v : y) l += v * lb - ybar;
-  return l;
+  return chunk_sum(y.size(), threads, [&](std::size_t k) { return y[k] * lb - ybar; });
 }
-double lgamma_sum(const std::vector<double>& y) {
-  double l = 0.0;
-  for (double v : y) l += v == 0.0 || v == 1.0 ? 0.0 : std::lgamma(v + 1.0);
-  return l;
+double lgamma_sum(const std::vector<double>& y, int threads) {
+  return chunk_sum(y.size(), threads, [&](std::size_t k) {
+    int sign = 0;  // lgamma_r: std::lgamma writes the global signgam (a data race across threads)
+    return y[k] == 0.0 || y[k] == 1.0 ? 0.0 : ::lgamma_r(y[k] + 1.0, &sign);
+  });
 }
-double null_deviance_of(const std::vector<double>& y, double ybar) {
-  double dev = 0.0;
-  for (double v : y) dev += 2.0 * (v > 0 ? v * std::log(v / ybar) : 0.0);
-  return dev;
+double null_deviance_of(const std::vector<double>& y, double ybar, int threads) {
+  return chunk_sum(y.size(), threads,
+                   [&](std::size_t k) { return 2.0 * (y[k] > 0 ? y[k] * std::log(y[k] / ybar) : 0.0); });
 }
 
 }  // namespace
@@ -264,10 +314,10 @@ PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
   if (!(ybar > 0.0)) throw InputError("Poisson GLM: every observed flow is zero");
 
   std::vector<double> mu(n), eta(n), z(n);
-  for (std::size_t k = 0; k < n; ++k) {
+  for_obs(n, threads, [&](std::size_t k) {
     mu[k] = (d.y[k] + ybar) / 2.0;  // statsmodels' start
     eta[k] = std::log(mu[k]);
-  }
+  });
   std::vector<double> ta(bl.n1, 0.0), tq(q, 0.0), ta_old(bl.n1, 0.0), tq_old(q, 0.0);
   std::vector<double> mu_prev;
   int it = 0;
@@ -344,12 +394,13 @@ PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
   for (std::size_t j = 0; j < bl.n2m; ++j) f.b[j + 1] = tq[j];
   f.beta.assign(tq.begin() + static_cast<std::ptrdiff_t>(bl.n2m), tq.end());
   f.mu = mu;
-  f.deviance = deviance_of(d.y, mu);
-  f.null_deviance = null_deviance_of(d.y, ybar);
-  const double lg = lgamma_sum(d.y);
-  f.llf = loglik_kernel(d.y, mu) - lg;
-  f.llnull = loglik_null_kernel(d.y, ybar) - lg;
-  for (std::size_t k = 0; k < n; ++k) f.pearson_chi2 += (d.y[k] - mu[k]) * (d.y[k] - mu[k]) / mu[k];
+  f.deviance = deviance_of(d.y, mu, threads);
+  f.null_deviance = null_deviance_of(d.y, ybar, threads);
+  const double lg = lgamma_sum(d.y, threads);
+  f.llf = loglik_kernel(d.y, mu, threads) - lg;
+  f.llnull = loglik_null_kernel(d.y, ybar, threads) - lg;
+  f.pearson_chi2 =
+      chunk_sum(n, threads, [&](std::size_t k) { return (d.y[k] - mu[k]) * (d.y[k] - mu[k]) / mu[k]; });
   f.scale = opt.quasi ? f.pearson_chi2 / static_cast<double>(n - f.n_params) : 1.0;
 
   if (opt.covariance) {
