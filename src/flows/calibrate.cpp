@@ -6,6 +6,7 @@
 #include <string>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/parallel.hpp>
 #include <countyscope/flows/calibrate.hpp>
 #include <countyscope/io/csv.hpp>
 
@@ -142,34 +143,35 @@ GravityFit calibrate_gravity(const OdTable& od, const CalibrationOptions& opt) {
   cov_names.push_back("cost");
   const std::size_t p = cov_names.size();
   d.x = Matrix<double>(n, p);
+  const bool power = opt.decay == Decay::kPower;
+  auto cost_of = [&](const OdRow& r) {
+    return opt.min_cost > 0 && r.cost < opt.min_cost ? opt.min_cost : r.cost;
+  };
+  // Validate row by row (the first bad row is the one reported), then fill the design in parallel.
   for (std::size_t k = 0; k < n; ++k) {
     const OdRow& r = od.rows[k];
-    const auto where = [&] { return "line " + std::to_string(od.line[k]); };  // built only for an error
-    d.y[k] = r.flow;
-    std::size_t c = 0;
-    if (form == GravityForm::kUnconstrained && opt.constant) d.x(k, c++) = 1.0;
-    if (need_o) {
-      if (!(r.origin_mass > 0))
-        throw InputError(od.file, where(), "origin mass", "must be > 0 for ln O, got " + num(r.origin_mass));
-      d.x(k, c++) = std::log(r.origin_mass);
-    }
-    if (need_d) {
-      if (!(r.dest_mass > 0))
-        throw InputError(od.file, where(), "destination mass",
-                         "must be > 0 for ln D, got " + num(r.dest_mass));
-      d.x(k, c++) = std::log(r.dest_mass);
-    }
-    double cost = r.cost;
-    if (opt.min_cost > 0 && cost < opt.min_cost) cost = opt.min_cost;
-    if (opt.decay == Decay::kPower) {
-      if (!(cost > 0))
-        throw InputError(od.file, where(), "cost",
-                         "zero cost under power decay; give a minimum cost or exclude the pair");
-      d.x(k, c++) = std::log(cost);
-    } else {
-      d.x(k, c++) = cost;
-    }
+    const auto where = [&] { return "line " + std::to_string(od.line[k]); };
+    if (need_o && !(r.origin_mass > 0))
+      throw InputError(od.file, where(), "origin mass", "must be > 0 for ln O, got " + num(r.origin_mass));
+    if (need_d && !(r.dest_mass > 0))
+      throw InputError(od.file, where(), "destination mass", "must be > 0 for ln D, got " + num(r.dest_mass));
+    if (power && !(cost_of(r) > 0))
+      throw InputError(od.file, where(), "cost",
+                       "zero cost under power decay; give a minimum cost or exclude the pair");
   }
+  const bool constant = form == GravityForm::kUnconstrained && opt.constant;
+  constexpr std::size_t kRows = 1 << 15;
+  parallel_for((n + kRows - 1) / kRows, opt.glm.threads, [&](std::size_t chunk, int) {
+    for (std::size_t k = chunk * kRows, e = std::min(n, (chunk + 1) * kRows); k < e; ++k) {
+      const OdRow& r = od.rows[k];
+      d.y[k] = r.flow;
+      std::size_t c = 0;
+      if (constant) d.x(k, c++) = 1.0;
+      if (need_o) d.x(k, c++) = std::log(r.origin_mass);
+      if (need_d) d.x(k, c++) = std::log(r.dest_mass);
+      d.x(k, c++) = power ? std::log(cost_of(r)) : cost_of(r);
+    }
+  });
   const bool fe_o = form == GravityForm::kProduction || form == GravityForm::kDoubly;
   const bool fe_d = form == GravityForm::kAttraction || form == GravityForm::kDoubly;
   if (fe_o || fe_d) {
