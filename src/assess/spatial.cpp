@@ -305,15 +305,33 @@ MoranResult moran(const std::vector<double>& y, const Weights& w, int permutatio
   r.seed = seed;
   if (permutations > 0) {
     std::vector<double> sims(static_cast<std::size_t>(permutations));
-    parallel_for(
-        sims.size(), threads,
-        [&](std::size_t k, int) {
-          Rng rng(mix_seed(seed, k));
-          std::vector<double> zp = z;
-          for (std::size_t i = n - 1; i > 0; --i) std::swap(zp[i], zp[rng.below(i + 1)]);
-          sims[k] = moran_stat(w, zp, s0, zz);
-        },
-        8);
+    // Permutations in batches of kB: one pass over the weights serves kB permuted vectors stored side by side
+    // (z values of one county for the kB permutations share a cache line). Each permutation's sums run in the
+    // same order as moran_stat, so the values are the same bits as one permutation at a time.
+    constexpr std::size_t kB = 8;
+    const std::size_t batches = (sims.size() + kB - 1) / kB;
+    parallel_for(batches, threads, [&](std::size_t bt, int) {
+      const std::size_t k0 = bt * kB, nb = std::min(kB, sims.size() - k0);
+      std::vector<double> zb(n * kB, 0.0), zp;
+      for (std::size_t b = 0; b < nb; ++b) {
+        Rng rng(mix_seed(seed, k0 + b));
+        zp = z;
+        for (std::size_t i = n - 1; i > 0; --i) std::swap(zp[i], zp[rng.below(i + 1)]);
+        for (std::size_t i = 0; i < n; ++i) zb[i * kB + b] = zp[i];
+      }
+      double num[kB] = {};
+      for (std::size_t i = 0; i < w.n; ++i) {
+        double l[kB] = {};
+        for (std::size_t a = w.first[i]; a < w.first[i + 1]; ++a) {
+          const double wa = w.w[a];
+          const double* zj = &zb[w.nbr[a] * kB];
+          for (std::size_t b = 0; b < kB; ++b) l[b] += wa * zj[b];
+        }
+        const double* zi = &zb[i * kB];
+        for (std::size_t b = 0; b < kB; ++b) num[b] += zi[b] * l[b];
+      }
+      for (std::size_t b = 0; b < nb; ++b) sims[k0 + b] = static_cast<double>(w.n) / s0 * num[b] / zz;
+    });
     std::size_t larger = 0;
     double sum = 0, ss = 0;
     for (double s : sims) {
