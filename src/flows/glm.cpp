@@ -323,10 +323,11 @@ PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
   int it = 0;
   double maxchange = 0.0;
   bool converged = false;
+  // Working response of the first iteration; later ones are computed in the same pass as the new mu.
+  for_obs(n, threads, [&](std::size_t k) { z[k] = eta[k] - off(k) + (d.y[k] - mu[k]) / mu[k]; });
   while (it < opt.max_iterations) {
     ++it;
     if (opt.spint_compatible) mu_prev = mu;
-    for_obs(n, threads, [&](std::size_t k) { z[k] = eta[k] - off(k) + (d.y[k] - mu[k]) / mu[k]; });
     assemble(d, mu, z, bl, threads);
     schur(bl, threads);
     if (!cholesky(bl.S, q))
@@ -348,6 +349,7 @@ PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
       for (std::size_t c = 0; c < p; ++c) e += d.x(k, c) * tq[bl.n2m + c];
       eta[k] = e;
       mu[k] = std::exp(e);
+      z[k] = e - off(k) + (d.y[k] - mu[k]) / mu[k];
     });
     if (opt.spint_compatible) {
       // spint's iwls: stop when the smallest absolute change of any parameter (intercept + level differences,
