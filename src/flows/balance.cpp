@@ -11,22 +11,6 @@
 
 namespace cs::flows {
 
-namespace {
-
-std::string_view tier_str(Tier t) {
-  switch (t) {
-    case Tier::kSeat:
-      return "seat";
-    case Tier::kTown:
-      return "town";
-    case Tier::kVillage:
-      return "village";
-  }
-  return "?";
-}
-
-}  // namespace
-
 MassKind parse_mass(std::string_view name) {
   if (name == "population") return MassKind::kPopulation;
   if (name == "jobs") return MassKind::kJobs;
@@ -231,8 +215,8 @@ Json balance_to_json(const Balance& b, const std::vector<std::string>& names) {
   Json tiers = Json::array(), centres = Json::array();
   for (const auto& t : b.tiers)
     tiers.push_back({{"factor", t.factor},
-                     {"from", tier_str(t.from)},
-                     {"to", tier_str(t.to)},
+                     {"from", tier_name(t.from)},
+                     {"to", tier_name(t.to)},
                      {"flow", number_or_null(t.flow)},
                      {"reverse", number_or_null(t.reverse)},
                      {"net", number_or_null(t.net)}});
@@ -255,8 +239,8 @@ std::string balance_tiers_csv(const Balance& b) {
   CsvWriter w({"factor", "from_tier", "to_tier", "flow", "reverse_flow", "net"});
   for (const auto& t : b.tiers)
     w.cell(t.factor)
-        .cell(tier_str(t.from))
-        .cell(tier_str(t.to))
+        .cell(tier_name(t.from))
+        .cell(tier_name(t.to))
         .cell(t.flow)
         .cell(t.reverse)
         .cell(t.net)
