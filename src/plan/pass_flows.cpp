@@ -1,17 +1,19 @@
-// The flows pass (factor flows between settlements and their two-way balance) and the scenarios pass (a what-if
-// file re-run through the affected passes, with before / after tables and a map of changes). docs/flows.md.
-#include <toml++/toml.h>
-
+// The flows pass (factor flows between settlements and their two-way balance) and the scenarios pass (a
+// what-if file re-run through the affected passes, with before / after tables and a map of changes).
+// docs/flows.md.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <numeric>
 
-#include "passes.hpp"
+#include <toml++/toml.h>
+
 #include <countyscope/flows/balance.hpp>
 #include <countyscope/flows/scenario.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/plan/flows_pass.hpp>
+
+#include "passes.hpp"
 
 namespace cs {
 namespace {
@@ -22,13 +24,15 @@ using flows::FactorModel;
 
 struct FlowsConfig {
   double jobs_per_facility = 20.0, jobs_per_resident = 0.1;
-  std::string capital;  // CSV: name, capital_out, capital_in
+  std::string capital;                 // CSV: name, capital_out, capital_in
   std::map<std::string, double> beta;  // factor -> beta per minute (overrides the assumed default)
   std::size_t max_lines = 150;         // flow lines per factor in the results document (GeoPackage keeps all)
   std::string scenario;                // [scenarios] file
 };
 
-std::string config_file(const PlanState& st) { return st.cfg.config_path.empty() ? "plan config" : st.cfg.config_path; }
+std::string config_file(const PlanState& st) {
+  return st.cfg.config_path.empty() ? "plan config" : st.cfg.config_path;
+}
 
 FlowsConfig read_config(const PlanState& st) {
   FlowsConfig c;
@@ -40,11 +44,13 @@ FlowsConfig read_config(const PlanState& st) {
   } catch (const toml::parse_error& e) {
     throw InputError(file, "", "", std::string(e.description()));
   }
-  auto number = [&](const toml::table& t, const std::string& sec, const char* k, double lo, double hi, double& out) {
+  auto number = [&](const toml::table& t, const std::string& sec, const char* k, double lo, double hi,
+                    double& out) {
     if (const toml::node* n = t.get(k)) {
       const auto v = n->value<double>();
       if (!v || *v < lo || *v > hi)
-        throw InputError(file, "", sec + "." + k, "must be a number in [" + format_number(lo) + ", " + format_number(hi) + "]");
+        throw InputError(file, "", sec + "." + k,
+                         "must be a number in [" + format_number(lo) + ", " + format_number(hi) + "]");
       out = *v;
     }
   };
@@ -53,15 +59,20 @@ FlowsConfig read_config(const PlanState& st) {
       if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end()) {
         std::string list;
         for (const auto& s : valid) list += (list.empty() ? "" : ", ") + s;
-        throw InputError(file, "", sec + "." + std::string(k.str()), "unknown key; valid keys in [" + sec + "]: " + list);
+        throw InputError(file, "", sec + "." + std::string(k.str()),
+                         "unknown key; valid keys in [" + sec + "]: " + list);
       }
   };
-  const std::filesystem::path base =
-      st.cfg.config_path.empty() ? std::filesystem::path() : std::filesystem::path(st.cfg.config_path).parent_path();
-  auto path = [&](const std::string& p) { return std::filesystem::path(p).is_absolute() || base.empty() ? p : (base / p).string(); };
+  const std::filesystem::path base = st.cfg.config_path.empty()
+                                         ? std::filesystem::path()
+                                         : std::filesystem::path(st.cfg.config_path).parent_path();
+  auto path = [&](const std::string& p) {
+    return std::filesystem::path(p).is_absolute() || base.empty() ? p : (base / p).string();
+  };
   if (const toml::table* t = root["flows"].as_table()) {
-    keys(*t, "flows", {"jobs_per_facility", "jobs_per_resident", "capital", "beta_labour", "beta_consumption",
-                       "beta_services", "beta_capital", "max_lines"});
+    keys(*t, "flows",
+         {"jobs_per_facility", "jobs_per_resident", "capital", "beta_labour", "beta_consumption",
+          "beta_services", "beta_capital", "max_lines"});
     number(*t, "flows", "jobs_per_facility", 0, 1e6, c.jobs_per_facility);
     number(*t, "flows", "jobs_per_resident", 0, 10, c.jobs_per_resident);
     for (const char* f : {"labour", "consumption", "services", "capital"}) {
@@ -74,7 +85,9 @@ FlowsConfig read_config(const PlanState& st) {
     c.max_lines = static_cast<std::size_t>(ml);
     if (const toml::node* n = t->get("capital")) {
       const auto v = n->value<std::string>();
-      if (!v) throw InputError(file, "", "flows.capital", "must be a path to a CSV (name, capital_out, capital_in)");
+      if (!v)
+        throw InputError(file, "", "flows.capital",
+                         "must be a path to a CSV (name, capital_out, capital_in)");
       c.capital = path(*v);
     }
   }
@@ -89,8 +102,8 @@ FlowsConfig read_config(const PlanState& st) {
   return c;
 }
 
-// Everything the flows pass derives from a county and its settlement matrix; computed identically before and after
-// a scenario so that an unchanged input gives byte-identical tables.
+// Everything the flows pass derives from a county and its settlement matrix; computed identically before and
+// after a scenario so that an unchanged input gives byte-identical tables.
 struct FlowsRun {
   std::vector<FactorModel> factors;
   FactorMasses masses;
@@ -159,8 +172,14 @@ std::string flows_csv(const PlanState& st, const FlowsRun& r) {
     for (std::size_t i = 0; i < t.rows(); ++i)
       for (std::size_t j = 0; j < t.cols(); ++j) {
         if (!(t(i, j) > 0)) continue;
-        w.cell(r.factors[f].name).cell(ss[i].name).cell(ss[j].name).cell(tier_name(ss[i].tier)).cell(tier_name(ss[j].tier))
-            .cell(r6(t(i, j))).cell(std::round(r.minutes(i, j) * 600.0) / 10.0).end_row();
+        w.cell(r.factors[f].name)
+            .cell(ss[i].name)
+            .cell(ss[j].name)
+            .cell(tier_name(ss[i].tier))
+            .cell(tier_name(ss[j].tier))
+            .cell(r6(t(i, j)))
+            .cell(std::round(r.minutes(i, j) * 600.0) / 10.0)
+            .end_row();
       }
   }
   return w.str();
@@ -170,10 +189,16 @@ std::string masses_csv(const PlanState& st, const FlowsRun& r) {
   CsvWriter w({"settlement", "tier", "population", "facilities", "jobs_proxy", "hinterland_of"});
   const auto& ss = st.county.settlements;
   for (std::size_t i = 0; i < ss.size(); ++i) {
-    w.cell(ss[i].name).cell(tier_name(ss[i].tier)).cell(r6(r.masses.population[i])).cell(r.masses.facilities[i])
+    w.cell(ss[i].name)
+        .cell(tier_name(ss[i].tier))
+        .cell(r6(r.masses.population[i]))
+        .cell(r.masses.facilities[i])
         .cell(r6(r.masses.jobs[i]));
     const int h = r.balance.hinterland_of[i];
-    if (h >= 0) w.cell(ss[static_cast<std::size_t>(h)].name); else w.null();
+    if (h >= 0)
+      w.cell(ss[static_cast<std::size_t>(h)].name);
+    else
+      w.null();
     w.end_row();
   }
   return w.str();
@@ -185,10 +210,16 @@ Json factors_json(const FlowsRun& r) {
     const auto& x = r.factors[f];
     double total = 0;
     for (double v : r.flows[f].storage()) total += v;
-    a.push_back({{"name", x.name}, {"unit", x.unit}, {"model", flows::form_name(x.form)},
-                 {"decay", flows::decay_name(x.decay)}, {"beta_per_min", x.beta_per_min}, {"rate", x.rate},
-                 {"origin_mass", flows::mass_name(x.origin)}, {"dest_mass", flows::mass_name(x.dest)},
-                 {"parameters_source", x.assumed ? "assumed" : "given"}, {"total", r6(total)},
+    a.push_back({{"name", x.name},
+                 {"unit", x.unit},
+                 {"model", flows::form_name(x.form)},
+                 {"decay", flows::decay_name(x.decay)},
+                 {"beta_per_min", x.beta_per_min},
+                 {"rate", x.rate},
+                 {"origin_mass", flows::mass_name(x.origin)},
+                 {"dest_mass", flows::mass_name(x.dest)},
+                 {"parameters_source", x.assumed ? "assumed" : "given"},
+                 {"total", r6(total)},
                  {"computed", r.flows[f].rows() > 0}});
   }
   return a;
@@ -197,16 +228,23 @@ Json factors_json(const FlowsRun& r) {
 void add_flow_lines(PlanState& st, const FlowsRun& r, std::size_t max_lines) {
   const auto& ss = st.county.settlements;
   detail::DualLayer all("flow_lines", GeomType::kLineString,
-                        {{"factor", FieldType::kString}, {"origin", FieldType::kString},
-                         {"destination", FieldType::kString}, {"flow", FieldType::kReal}, {"rank", FieldType::kInteger}});
-  Json feats = Json::array();
+                        {{"factor", FieldType::kString},
+                         {"origin", FieldType::kString},
+                         {"destination", FieldType::kString},
+                         {"flow", FieldType::kReal},
+                         {"rank", FieldType::kInteger}});
+  // Per factor: the positive pairs, strongest first (ties by pair index), as (-flow, row-major pair index).
+  std::vector<std::vector<std::pair<double, std::size_t>>> ranked(r.factors.size());
+  for (std::size_t f = 0; f < r.factors.size(); ++f) {
+    const auto& t = r.flows[f];
+    for (std::size_t k = 0; k < t.storage().size(); ++k)
+      if (t.storage()[k] > 0) ranked[f].push_back({-t.storage()[k], k});
+    std::sort(ranked[f].begin(), ranked[f].end());
+  }
   for (std::size_t f = 0; f < r.factors.size(); ++f) {
     const auto& t = r.flows[f];
     if (t.rows() == 0) continue;
-    std::vector<std::pair<double, std::size_t>> order;
-    for (std::size_t k = 0; k < t.storage().size(); ++k)
-      if (t.storage()[k] > 0) order.push_back({-t.storage()[k], k});
-    std::sort(order.begin(), order.end());
+    const auto& order = ranked[f];
     for (std::size_t rank = 0; rank < order.size(); ++rank) {
       const std::size_t i = order[rank].second / t.cols(), j = order[rank].second % t.cols();
       all.add_line({ss[i].pos, ss[j].pos}, {r.factors[f].name, ss[i].name, ss[j].name, r6(-order[rank].first),
@@ -219,16 +257,19 @@ void add_flow_lines(PlanState& st, const FlowsRun& r, std::size_t max_lines) {
   for (std::size_t f = 0; f < r.factors.size(); ++f) {
     const auto& t = r.flows[f];
     if (t.rows() == 0) continue;
-    std::vector<std::pair<double, std::size_t>> order;
-    for (std::size_t k = 0; k < t.storage().size(); ++k)
-      if (t.storage()[k] > 0) order.push_back({-t.storage()[k], k});
-    std::sort(order.begin(), order.end());
+    const auto& order = ranked[f];
     for (std::size_t rank = 0; rank < order.size() && rank < max_lines; ++rank) {
       const std::size_t i = order[rank].second / t.cols(), j = order[rank].second % t.cols();
       layer.push_back({{"type", "Feature"},
-                       {"geometry", {{"type", "LineString"}, {"coordinates", {detail::coord_json(ss[i].pos), detail::coord_json(ss[j].pos)}}}},
-                       {"properties", {{"factor", r.factors[f].name}, {"origin", ss[i].name}, {"destination", ss[j].name},
-                                       {"flow", r6(-order[rank].first)}, {"rank", rank + 1}}}});
+                       {"geometry",
+                        {{"type", "LineString"},
+                         {"coordinates", {detail::coord_json(ss[i].pos), detail::coord_json(ss[j].pos)}}}},
+                       {"properties",
+                        {{"factor", r.factors[f].name},
+                         {"origin", ss[i].name},
+                         {"destination", ss[j].name},
+                         {"flow", r6(-order[rank].first)},
+                         {"rank", rank + 1}}}});
     }
   }
   st.doc["layers"]["flow_lines"] = {{"type", "FeatureCollection"}, {"features", std::move(layer)}};
@@ -255,7 +296,10 @@ std::vector<AccessRow> access_summary(const PlanState& st) {
       float best = kUnreachable;
       for (std::size_t j : cols) best = std::min(best, m(d, j));
       const double p = c.demand[d].population;
-      if (!std::isfinite(best)) { a.unreachable_pop += p; continue; }
+      if (!std::isfinite(best)) {
+        a.unreachable_pop += p;
+        continue;
+      }
       pop += p;
       wsum += p * best;
       if (best <= 900) a.within15 += p;
@@ -281,13 +325,15 @@ void pass_flows(PlanState& st, Context& ctx) {
   Json sec;
   sec["factors"] = factors_json(r);
   sec["balance"] = flows::balance_to_json(r.balance, names);
-  sec["masses"] = {{"population", "dasymetric estimate per settlement (population_est)"},
-                   {"facilities", "facilities whose nearest settlement (great circle) it is"},
-                   {"jobs_proxy", "facilities x " + format_number(fc.jobs_per_facility) + " + population x " +
-                                      format_number(fc.jobs_per_resident) + " (crude proxy; override in a scenario)"}};
+  sec["masses"] = {
+      {"population", "dasymetric estimate per settlement (population_est)"},
+      {"facilities", "facilities whose nearest settlement (great circle) it is"},
+      {"jobs_proxy", "facilities x " + format_number(fc.jobs_per_facility) + " + population x " +
+                         format_number(fc.jobs_per_resident) + " (crude proxy; override in a scenario)"}};
   sec["cost"] = "car travel time between settlements (minutes); unreachable pairs carry no flow";
-  sec["note"] = "Parameters marked 'assumed' are documented defaults (docs/flows.md), not calibrated; calibrate "
-                "with `countyscope flows --od` when an observed OD table exists.";
+  sec["note"] =
+      "Parameters marked 'assumed' are documented defaults (docs/flows.md), not calibrated; calibrate "
+      "with `countyscope flows --od` when an observed OD table exists.";
   st.doc["sections"]["flows"] = std::move(sec);
   st.csv["flows_settlements.csv"] = flows_csv(st, r);
   st.csv["flows_balance_tiers.csv"] = flows::balance_tiers_csv(r.balance);
@@ -330,7 +376,8 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
   const bool fac_change = !sc.facilities.empty();
   if (sc.changes_places()) after.county = flows::apply_place_changes(st.county, sc, &jobs);
   if (sc.changes_network()) {
-    timed(ctx, "scenario_graph", [&] { after.car.graph = flows::apply_network_changes(st.car.graph, sc, &nrep); });
+    timed(ctx, "scenario_graph",
+          [&] { after.car.graph = flows::apply_network_changes(st.car.graph, sc, &nrep); });
     reran.push_back("graph");
   }
   if (sc.changes_network() || fac_change) {
@@ -338,7 +385,8 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
     timed(ctx, "scenario_matrices", [&] { detail::pass_matrices(after, ctx); });
     reran.insert(reran.end(), {"snap", "matrices"});
   }
-  const FlowsRun aft = timed(ctx, "scenario_flows", [&] { return compute(after, fc, jobs.empty() ? nullptr : &jobs); });
+  const FlowsRun aft =
+      timed(ctx, "scenario_flows", [&] { return compute(after, fc, jobs.empty() ? nullptr : &jobs); });
   reran.push_back("flows");
   std::vector<AccessRow> acc_after = acc_before;
   if (sc.changes_network() || fac_change) {
@@ -357,7 +405,10 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
     double s = 0;
     std::size_t k = 0;
     for (std::size_t j = 0; j < n; ++j)
-      if (j != i && std::isfinite(m(i, j))) { s += m(i, j); ++k; }
+      if (j != i && std::isfinite(m(i, j))) {
+        s += m(i, j);
+        ++k;
+      }
     return k ? s / static_cast<double>(k) : std::nan("");
   };
   auto inflow = [&](const FlowsRun& r, std::size_t j) {
@@ -370,18 +421,34 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
   double sum_before = 0, sum_after = 0;
   std::size_t counted = 0;
   detail::DualLayer changes("scenario_changes", GeomType::kLineString,
-                            {{"kind", FieldType::kString}, {"name", FieldType::kString},
-                             {"speed_before_kmh", FieldType::kReal}, {"speed_after_kmh", FieldType::kReal}});
+                            {{"kind", FieldType::kString},
+                             {"name", FieldType::kString},
+                             {"speed_before_kmh", FieldType::kReal},
+                             {"speed_after_kmh", FieldType::kReal}});
   detail::DualLayer moved("scenario_settlements", GeomType::kPoint,
-                          {{"name", FieldType::kString}, {"tier", FieldType::kString},
-                           {"time_to_seat_change_s", FieldType::kReal}, {"labour_inflow_change", FieldType::kReal}});
+                          {{"name", FieldType::kString},
+                           {"tier", FieldType::kString},
+                           {"time_to_seat_change_s", FieldType::kReal},
+                           {"labour_inflow_change", FieldType::kReal}});
   for (std::size_t i = 0; i < n; ++i) {
     const double b = st.settlement_to_settlement(i, seat), a = after.settlement_to_settlement(i, seat);
-    if (std::isfinite(a) && std::isfinite(b) && i != seat) { sum_before += b; sum_after += a; ++counted; }
-    sw.cell(ss[i].name).cell(tier_name(ss[i].tier)).cell(t1(b)).cell(t1(a)).cell(t1(a - b))
-        .cell(t1(mean_other(st.settlement_to_settlement, i))).cell(t1(mean_other(after.settlement_to_settlement, i)))
-        .cell(r6(inflow(before, i))).cell(r6(inflow(aft, i))).cell(r6(before.masses.population[i]))
-        .cell(r6(aft.masses.population[i])).end_row();
+    if (std::isfinite(a) && std::isfinite(b) && i != seat) {
+      sum_before += b;
+      sum_after += a;
+      ++counted;
+    }
+    sw.cell(ss[i].name)
+        .cell(tier_name(ss[i].tier))
+        .cell(t1(b))
+        .cell(t1(a))
+        .cell(t1(a - b))
+        .cell(t1(mean_other(st.settlement_to_settlement, i)))
+        .cell(t1(mean_other(after.settlement_to_settlement, i)))
+        .cell(r6(inflow(before, i)))
+        .cell(r6(inflow(aft, i)))
+        .cell(r6(before.masses.population[i]))
+        .cell(r6(aft.masses.population[i]))
+        .end_row();
     const double dflow = inflow(aft, i) - inflow(before, i);
     if ((std::isfinite(a) && std::isfinite(b) && std::abs(a - b) >= 1.0) || std::abs(dflow) > 1e-6)
       moved.add_point(ss[i].pos, {ss[i].name, std::string(tier_name(ss[i].tier)),
@@ -397,11 +464,14 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
     if (!link)
       for (std::size_t k = 0; k < st.car.graph.edge_count(); ++k)
         if (st.car.graph.edge_way[k] == g2.edge_way[e] && st.car.graph.edge_from[k] == g2.edge_from[e] &&
-            st.car.graph.edge_to[k] == g2.edge_to[e]) { before_speed = st.car.graph.edge_speed_kmh[k]; break; }
+            st.car.graph.edge_to[k] == g2.edge_to[e]) {
+          before_speed = st.car.graph.edge_speed_kmh[k];
+          break;
+        }
     const std::string name = link ? sc.links[static_cast<std::size_t>(-g2.edge_way[e] - 1)].name
                                   : "way " + std::to_string(g2.edge_way[e]);
-    changes.add_line(pts, {std::string(link ? "new_link" : "upgrade"), name, detail::real_or_null(before_speed),
-                           detail::real_or_null(g2.edge_speed_kmh[e])});
+    changes.add_line(pts, {std::string(link ? "new_link" : "upgrade"), name,
+                           detail::real_or_null(before_speed), detail::real_or_null(g2.edge_speed_kmh[e])});
   }
   changes.finish(st);
   moved.finish(st);
@@ -420,10 +490,17 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
         sa += ta(i, j);
         moved += std::abs(ta(i, j) - tb(i, j));
         if (tb(i, j) > 0 || ta(i, j) > 0)
-          fw.cell(before.factors[f].name).cell(ss[i].name).cell(ss[j].name).cell(r6(tb(i, j))).cell(r6(ta(i, j)))
-              .cell(r6(ta(i, j) - tb(i, j))).end_row();
+          fw.cell(before.factors[f].name)
+              .cell(ss[i].name)
+              .cell(ss[j].name)
+              .cell(r6(tb(i, j)))
+              .cell(r6(ta(i, j)))
+              .cell(r6(ta(i, j) - tb(i, j)))
+              .end_row();
       }
-    factor_totals.push_back({{"factor", before.factors[f].name}, {"total_before", r6(sb)}, {"total_after", r6(sa)},
+    factor_totals.push_back({{"factor", before.factors[f].name},
+                             {"total_before", r6(sb)},
+                             {"total_after", r6(sa)},
                              {"redistributed", r6(moved / 2)}});
   }
   CsvWriter bw({"factor", "from_tier", "to_tier", "flow_before", "flow_after", "net_before", "net_after"});
@@ -431,28 +508,50 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
   for (std::size_t k = 0; k < before.balance.tiers.size() && k < aft.balance.tiers.size(); ++k) {
     const auto& b = before.balance.tiers[k];
     const auto& a = aft.balance.tiers[k];
-    bw.cell(b.factor).cell(tier_name(b.from)).cell(tier_name(b.to)).cell(r6(b.flow)).cell(r6(a.flow)).cell(r6(b.net))
-        .cell(r6(a.net)).end_row();
-    tiers.push_back({{"factor", b.factor}, {"from", tier_name(b.from)}, {"to", tier_name(b.to)},
-                     {"flow_before", r6(b.flow)}, {"flow_after", r6(a.flow)}, {"net_before", r6(b.net)},
+    bw.cell(b.factor)
+        .cell(tier_name(b.from))
+        .cell(tier_name(b.to))
+        .cell(r6(b.flow))
+        .cell(r6(a.flow))
+        .cell(r6(b.net))
+        .cell(r6(a.net))
+        .end_row();
+    tiers.push_back({{"factor", b.factor},
+                     {"from", tier_name(b.from)},
+                     {"to", tier_name(b.to)},
+                     {"flow_before", r6(b.flow)},
+                     {"flow_after", r6(a.flow)},
+                     {"net_before", r6(b.net)},
                      {"net_after", r6(a.net)}});
   }
   CsvWriter aw({"service", "mean_time_before_s", "mean_time_after_s", "share_within_15min_before",
                 "share_within_15min_after", "share_within_30min_before", "share_within_30min_after"});
   Json access = Json::array();
   for (const auto& b : acc_before) {
-    const auto it = std::find_if(acc_after.begin(), acc_after.end(), [&](const AccessRow& x) { return x.service == b.service; });
+    const auto it = std::find_if(acc_after.begin(), acc_after.end(),
+                                 [&](const AccessRow& x) { return x.service == b.service; });
     const AccessRow a = it == acc_after.end() ? AccessRow{b.service, std::nan(""), 0, 0, 0} : *it;
-    aw.cell(b.service).cell(t1(b.mean_s)).cell(t1(a.mean_s)).cell(r6(b.within15)).cell(r6(a.within15))
-        .cell(r6(b.within30)).cell(r6(a.within30)).end_row();
-    access.push_back({{"service", b.service}, {"mean_time_before_s", number_or_null(t1(b.mean_s))},
-                      {"mean_time_after_s", number_or_null(t1(a.mean_s))}, {"within_15min_before", r6(b.within15)},
+    aw.cell(b.service)
+        .cell(t1(b.mean_s))
+        .cell(t1(a.mean_s))
+        .cell(r6(b.within15))
+        .cell(r6(a.within15))
+        .cell(r6(b.within30))
+        .cell(r6(a.within30))
+        .end_row();
+    access.push_back({{"service", b.service},
+                      {"mean_time_before_s", number_or_null(t1(b.mean_s))},
+                      {"mean_time_after_s", number_or_null(t1(a.mean_s))},
+                      {"within_15min_before", r6(b.within15)},
                       {"within_15min_after", r6(a.within15)}});
   }
   for (const auto& a : acc_after)  // services that only exist after (a facility of a new type opened)
-    if (std::none_of(acc_before.begin(), acc_before.end(), [&](const AccessRow& x) { return x.service == a.service; }))
-      access.push_back({{"service", a.service}, {"mean_time_before_s", nullptr},
-                        {"mean_time_after_s", number_or_null(t1(a.mean_s))}, {"within_15min_before", 0},
+    if (std::none_of(acc_before.begin(), acc_before.end(),
+                     [&](const AccessRow& x) { return x.service == a.service; }))
+      access.push_back({{"service", a.service},
+                        {"mean_time_before_s", nullptr},
+                        {"mean_time_after_s", number_or_null(t1(a.mean_s))},
+                        {"within_15min_before", 0},
                         {"within_15min_after", r6(a.within15)}});
 
   st.csv["scenario_settlements.csv"] = sw.str();
@@ -466,10 +565,13 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
   Json sec = flows::scenario_to_json(sc);
   sec["file"] = std::filesystem::path(sc.file).filename().string();
   sec["reran"] = reran;
-  sec["network"] = {{"edges_changed", nrep.edges_changed}, {"edges_closed", nrep.edges_closed},
+  sec["network"] = {{"edges_changed", nrep.edges_changed},
+                    {"edges_closed", nrep.edges_closed},
                     {"links_added", nrep.links_added}};
-  sec["mean_time_to_seat_before_s"] = number_or_null(counted ? t1(sum_before / static_cast<double>(counted)) : std::nan(""));
-  sec["mean_time_to_seat_after_s"] = number_or_null(counted ? t1(sum_after / static_cast<double>(counted)) : std::nan(""));
+  sec["mean_time_to_seat_before_s"] =
+      number_or_null(counted ? t1(sum_before / static_cast<double>(counted)) : std::nan(""));
+  sec["mean_time_to_seat_after_s"] =
+      number_or_null(counted ? t1(sum_after / static_cast<double>(counted)) : std::nan(""));
   sec["factors"] = factor_totals;
   sec["balance"] = tiers;
   sec["access"] = access;
