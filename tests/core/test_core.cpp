@@ -1,12 +1,13 @@
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <cmath>
 #include <numeric>
 #include <set>
 #include <stdexcept>
 
+#include <gtest/gtest.h>
+
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/fastlog.hpp>
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/core/rng.hpp>
 #include <countyscope/core/types.hpp>
@@ -32,10 +33,14 @@ TEST(Error, InputMessageNamesFileWhereAndField) {
 TEST(Parallel, VisitsEveryIndexOnceAndRethrows) {
   for (int threads : {1, 2, 4}) {
     std::vector<std::atomic<int>> hits(1000);
-    cs::parallel_for(hits.size(), threads, [&](std::size_t i, int) { hits[i]++; }, 7);
+    cs::parallel_for(
+        hits.size(), threads, [&](std::size_t i, int) { hits[i]++; }, 7);
     for (auto& h : hits) EXPECT_EQ(h.load(), 1);
   }
-  EXPECT_THROW(cs::parallel_for(100, 2, [](std::size_t i, int) { if (i == 50) throw std::runtime_error("x"); }),
+  EXPECT_THROW(cs::parallel_for(100, 2,
+                                [](std::size_t i, int) {
+                                  if (i == 50) throw std::runtime_error("x");
+                                }),
                std::runtime_error);
 }
 
@@ -50,5 +55,44 @@ TEST(Rng, DeterministicAndUnbiasedEnough) {
     double u = r.uniform();
     EXPECT_GE(u, 0.0);
     EXPECT_LT(u, 1.0);
+  }
+}
+
+TEST(FastLog, WithinOneUlpOfStdLog) {
+  cs::Rng rng(20261130);
+  auto ulps = [](double a, double b) {
+    if (a == b) return 0.0;
+    return std::fabs(a - b) / (std::nextafter(std::fabs(b), INFINITY) - std::fabs(b));
+  };
+  double worst = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double x = std::exp(rng.uniform() * 1400.0 - 700.0);  // 1e-304 .. 1e304
+    worst = std::max(worst, ulps(cs::log_nonneg(x), std::log(x)));
+    const double p = rng.uniform();
+    worst = std::max(worst, ulps(cs::log_nonneg(p), std::log(p)));
+  }
+  for (double x : {1.0, 0.5, 2.0, std::sqrt(0.5), std::sqrt(2.0), std::nextafter(1.0, 0.0), 1e300})
+    worst = std::max(worst, ulps(cs::log_nonneg(x), std::log(x)));
+  EXPECT_LE(worst, 1.0);
+  EXPECT_EQ(cs::log_nonneg(1.0), 0.0);
+  // 0 ln 0 = 0 without a branch: the value at 0 is finite.
+  EXPECT_TRUE(std::isfinite(cs::log_nonneg(0.0)));
+  EXPECT_EQ(0.0 * cs::log_nonneg(0.0), 0.0);
+}
+
+TEST(Parallel, TeamRunsEveryWorkerOnceAndSpinBarrierOrdersPhases) {
+  for (int threads : {1, 2, 4}) {
+    std::vector<int> phase1(static_cast<std::size_t>(threads), 0), seen(static_cast<std::size_t>(threads), 0);
+    cs::SpinBarrier sync(threads);
+    cs::parallel_team(threads, [&](int t, int nt) {
+      EXPECT_EQ(nt, threads);
+      phase1[static_cast<std::size_t>(t)] = t + 1;
+      sync.arrive_and_wait();
+      int s = 0;
+      for (int v : phase1) s += v;  // every worker's phase-1 write is visible
+      seen[static_cast<std::size_t>(t)] = s;
+      sync.arrive_and_wait();
+    });
+    for (int s : seen) EXPECT_EQ(s, threads * (threads + 1) / 2);
   }
 }

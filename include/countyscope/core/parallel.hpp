@@ -1,10 +1,12 @@
-// Data-parallel loops over all cores. Work is handed out in chunks from an atomic counter (dynamic scheduling),
-// so uneven items (long and short searches) balance. Each worker gets its thread index, so it can own scratch
-// space (one query object per thread, STYLE P3). The first exception thrown by any worker is rethrown.
+// Data-parallel loops over all cores. Work is handed out in chunks from an atomic counter (dynamic
+// scheduling), so uneven items (long and short searches) balance. Each worker gets its thread index, so it
+// can own scratch space (one query object per thread, STYLE P3). The first exception thrown by any worker is
+// rethrown.
 //
 // Example:
 //   std::vector<Dijkstra> q(n_threads, Dijkstra(graph));
-//   cs::parallel_for(origins.size(), ctx.thread_count(), [&](std::size_t i, int t) { q[t].run(origins[i]); });
+//   cs::parallel_for(origins.size(), ctx.thread_count(), [&](std::size_t i, int t) { q[t].run(origins[i]);
+//   });
 #pragma once
 
 #include <atomic>
@@ -43,6 +45,57 @@ void parallel_for(std::size_t n, int threads, F&& fn, std::size_t chunk = 1) {
       std::lock_guard<std::mutex> lock(error_mutex);
       if (!error) error = std::current_exception();
       failed = true;
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(threads - 1));
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
+  for (auto& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
+}
+
+// A barrier for a team of short phases: waiters spin (a futex sleep and wake costs tens of microseconds on
+// a virtual machine, as much as a whole phase), then yield once the wait grows long.
+class SpinBarrier {
+ public:
+  explicit SpinBarrier(int count) : count_(count) {}
+  void arrive_and_wait() {
+    const unsigned gen = generation_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
+      arrived_.store(0, std::memory_order_relaxed);
+      generation_.store(gen + 1, std::memory_order_release);
+      return;
+    }
+    for (unsigned spins = 0; generation_.load(std::memory_order_acquire) == gen; ++spins)
+      if (spins > 4096) std::this_thread::yield();
+  }
+
+ private:
+  const int count_;
+  std::atomic<int> arrived_{0};
+  std::atomic<unsigned> generation_{0};
+};
+
+// A team of `threads` workers that each run fn(t, team_size) once, for kernels with phases separated by a
+// std::barrier (one spawn for several short phases instead of one per phase). fn must not throw while
+// other workers may wait at a barrier: record problems and return after the barrier instead. An exception
+// that still escapes is rethrown after all workers join.
+template <class F>
+void parallel_team(int threads, F&& fn) {
+  if (threads < 1) threads = 1;
+  if (threads == 1) {
+    fn(0, 1);
+    return;
+  }
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto worker = [&](int t) {
+    try {
+      fn(t, threads);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!error) error = std::current_exception();
     }
   };
   std::vector<std::thread> pool;
