@@ -320,3 +320,116 @@ TEST(AssessWeights, SweepEqualsBruteForce) {
     }
   }
 }
+
+// score_counties is the composed functions rearranged for speed: hold it to them. Normalised values, index,
+// dimension scores and coupling are the same operations in the same order (equal bits); the entropy sums and
+// the TOPSIS vector norm are summed in a different order (equal to 1e-12).
+TEST(AssessScoring, FusedKernelEqualsTheComposedFunctions) {
+  const std::size_t n = 1500;
+  const std::vector<int> dir{1, -1, 1, 1, -1, 1, -1};
+  const std::vector<std::size_t> dim{0, 0, 1, 1, 2, 2, 2};
+  const auto x = random_columns(dir.size(), n, cs::test::seed());
+  for (auto shift : {a::Shift{}, a::parse_shift("eps:0.01"), a::parse_shift("rescale:0.002,0.998")})
+    for (auto norm : {a::TopsisNorm::kVector, a::TopsisNorm::kMinMax})
+      for (auto form : {a::CouplingForm::kCorrected, a::CouplingForm::kStandard})
+        for (bool fixed : {false, true}) {
+          a::ScoringSpec spec;
+          spec.direction = dir;
+          spec.dimension = dim;
+          spec.n_dimensions = 3;
+          spec.shift = shift;
+          spec.topsis = norm;
+          spec.coupling = form;
+          if (fixed) {
+            spec.weight = {0.1, 0.2, 0.05, 0.15, 0.2, 0.1, 0.2};
+            spec.alpha = {0.5, 0.3, 0.2};
+          }
+          const auto s = a::score_counties(x, spec, 2);
+          const auto xn = a::normalise(x, dir, shift);
+          const auto ew = a::entropy_weights(xn);
+          for (std::size_t j = 0; j < dir.size(); ++j) {
+            EXPECT_EQ(s.norm[j], xn[j]) << j;
+            EXPECT_NEAR(s.entropy.entropy[j], ew.entropy[j], 1e-12);
+            EXPECT_NEAR(s.entropy.weight[j], ew.weight[j], 1e-12);
+          }
+          const auto& w = s.weight;
+          EXPECT_EQ(w, fixed ? spec.weight : s.entropy.weight);
+          const auto closeness = a::topsis(x, dir, w, norm, shift);
+          double best = 0;
+          for (std::size_t i = 0; i < n; ++i) {
+            EXPECT_NEAR(s.score[i], closeness[i], 1e-12) << i;
+            best = std::max(best, s.score[i]);
+            std::vector<double> u(3, 0.0), ws(3, 0.0);
+            double index = 0;
+            for (std::size_t j = 0; j < dir.size(); ++j) {
+              index += w[j] * xn[j][i];
+              u[dim[j]] += w[j] * xn[j][i];
+              ws[dim[j]] += w[j];
+            }
+            for (std::size_t d = 0; d < 3; ++d) {
+              u[d] = std::min(u[d] / ws[d], 1.0);
+              ASSERT_EQ(s.dim_score[i * 3 + d], u[d]) << i;
+            }
+            EXPECT_EQ(s.index[i], index);
+            const auto c = a::coupling(u, form, spec.alpha);
+            ASSERT_EQ(s.coupling[i].c, c.c) << i;
+            ASSERT_EQ(s.coupling[i].t, c.t) << i;
+            ASSERT_EQ(s.coupling[i].d, c.d) << i;
+            ASSERT_EQ(s.coupling[i].d_class, c.d_class) << i;
+          }
+          EXPECT_LE(best, 1.0);
+        }
+}
+
+TEST(AssessScoring, IdealRowScoresOneAndThreadCountChangesNoBit) {
+  auto x = random_columns(6, 3000, cs::test::seed() + 1);
+  const std::vector<int> dir{1, 1, -1, 1, -1, 1};
+  // County 7 is best on every indicator.
+  for (std::size_t j = 0; j < dir.size(); ++j) x[j][7] = dir[j] > 0 ? 500.0 : 0.5;
+  a::ScoringSpec spec;
+  spec.direction = dir;
+  spec.dimension = {0, 1, 2, 3, 0, 1};
+  spec.n_dimensions = 4;  // corrected coupling takes the cube root
+  for (auto norm : {a::TopsisNorm::kVector, a::TopsisNorm::kMinMax}) {
+    spec.topsis = norm;
+    const auto one = a::score_counties(x, spec, 1);
+    EXPECT_EQ(one.score[7], 1.0);
+    EXPECT_EQ(one.coupling[7].c, 1.0);  // all dimension scores 1
+    for (int threads : {2, 3, 8}) {
+      const auto many = a::score_counties(x, spec, threads);
+      EXPECT_EQ(many.score, one.score);
+      EXPECT_EQ(many.index, one.index);
+      EXPECT_EQ(many.dim_score, one.dim_score);
+      EXPECT_EQ(many.entropy.weight, one.entropy.weight);
+      for (std::size_t i = 0; i < one.coupling.size(); ++i) ASSERT_EQ(many.coupling[i].d, one.coupling[i].d);
+    }
+  }
+}
+
+TEST(AssessScoring, BadColumnsNameTheIndicator) {
+  a::ScoringSpec spec;
+  spec.direction = {1, 1};
+  spec.dimension = {0, 0};
+  spec.names = {"ok", "flat"};
+  try {
+    (void)a::score_counties({{1, 2, 3}, {4, 4, 4}}, spec, 2);
+    FAIL();
+  } catch (const cs::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'flat'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("zero range"), std::string::npos);
+  }
+  try {
+    (void)a::score_counties({{1, 2, 3}, {-4, 4, 5}}, spec, 2);
+    FAIL();
+  } catch (const cs::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'flat'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("vector normalisation"), std::string::npos);
+  }
+}
+
+TEST(AssessCoupling, TinyScoresTakeTheLogarithmPath) {
+  // A product of scores below 1e-280 is computed through logarithms: equal scores still couple fully.
+  const std::vector<double> u(6, 1e-60);
+  EXPECT_NEAR(a::coupling(u, a::CouplingForm::kCorrected).c, 1.0, 1e-12);
+  EXPECT_NEAR(a::coupling(u, a::CouplingForm::kStandard).c, 1.0, 1e-12);
+}

@@ -63,6 +63,38 @@ struct Coupling {
 Coupling coupling(const std::vector<double>& u, CouplingForm form, const std::vector<double>& alpha = {});
 std::string_view d_class_name(int k);  // "extreme imbalance" ... "high-quality coordination"
 
+// Integration scoring in one pass over the data: min-max normalisation (with the shift), entropy weights,
+// TOPSIS closeness, the weighted index, dimension scores and coupling coordination. The same formulas as
+// the functions above (the tests hold it to them); this is what run_assess and bench/assess use. Two
+// parallel phases (indicators, then counties) in one team of threads: no allocation per county.
+struct ScoringSpec {
+  std::vector<int> direction;          // per indicator, +1 / -1
+  std::vector<std::size_t> dimension;  // per indicator, 0 .. n_dimensions-1
+  std::size_t n_dimensions = 1;
+  Shift shift;
+  TopsisNorm topsis = TopsisNorm::kVector;
+  CouplingForm coupling = CouplingForm::kCorrected;
+  std::vector<double> alpha;       // coupling weights of the dimensions; empty = equal
+  std::vector<double> weight;      // fixed indicator weights summing to 1; empty = the entropy weights
+  std::vector<std::string> names;  // indicator names for error messages
+};
+struct Scoring {
+  Columns norm;  // normalised values, norm[j][i]
+  EntropyResult entropy;
+  std::vector<double> weight;     // the weights used
+  std::vector<double> score;      // TOPSIS closeness
+  std::vector<double> index;      // sum_j w_j x'_ij
+  std::vector<double> dim_score;  // county-major: dim_score[i * n_dimensions + d], clamped to <= 1
+  std::vector<Coupling> coupling;
+  std::size_t clamped = 0;  // dimension scores above 1 (shift eps) clamped for coupling
+};
+// Throws InputError (naming the indicator) for a zero-range column, a negative value under TOPSIS vector
+// normalisation, or entropy that is undefined.
+Scoring score_counties(const Columns& x, const ScoringSpec& spec, int threads = 1);
+
+// Coupling coordination of u[0..n) without allocating (coupling() calls it).
+Coupling coupling_of(const double* u, std::size_t n, CouplingForm form, const double* alpha = nullptr);
+
 // Obstacle degree per indicator (fractions summing to 1 per county; 0 everywhere if the county is ideal).
 // Returns rows: obstacle[i][j].
 std::vector<std::vector<double>> obstacle_degree(const Columns& xn, const std::vector<double>& weight);
