@@ -331,81 +331,64 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   }
   r.norm.assign(m, {});
   for (std::size_t j = 0; j < m; ++j) r.norm[j] = normalise_column(r.raw[j], dir[j], cfg.shift, mn[j], mx[j]);
-  timed(ctx, "assess.weights", [&] {
-    r.weight.assign(m, 0.0);
-    Columns sub;
-    std::vector<std::string> subn;
-    for (auto j : scored) {
-      sub.push_back(r.norm[j]);
-      subn.push_back(names[j]);
-    }
-    r.entropy = entropy_weights(sub, subn);
-    if (sys.indicators[0].weight) {
-      double s = 0;
-      for (auto j : scored) s += *sys.indicators[j].weight;
-      for (auto j : scored) r.weight[j] = *sys.indicators[j].weight / s;
-      r.weight_source = "fixed (TOML)";
-    } else if (cfg.entropy == EntropyMode::kPanel) {
-      for (std::size_t a = 0; a < scored.size(); ++a) r.weight[scored[a]] = r.panel_weight[a];
-      r.weight_source = "entropy (panel 2010+2020)";
-    } else {
-      for (std::size_t a = 0; a < scored.size(); ++a) r.weight[scored[a]] = r.entropy.weight[a];
-      r.weight_source = "entropy (cross-section)";
-    }
-  });
+  const std::size_t nd = sys.dimensions.size();
+  std::vector<std::size_t> dim_of(m);
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t d = 0; d < nd; ++d)
+      if (sys.dimensions[d].id == sys.indicators[j].dimension) dim_of[j] = d;
+  if (cfg.topsis_norm == TopsisNorm::kVector)
+    for (auto j : scored)
+      for (double v : r.raw[j])
+        if (v < 0)
+          throw InputError(cfg.counties, "", names[j],
+                           "negative value with TOPSIS vector normalisation; use --topsis minmax");
+  // Entropy weights, TOPSIS, dimension scores and coupling in one kernel (score_counties) over the indicators
+  // that enter the score.
+  ScoringSpec spec;
+  Columns sx;
+  for (auto j : scored) {
+    sx.push_back(r.raw[j]);
+    spec.direction.push_back(dir[j]);
+    spec.dimension.push_back(dim_of[j]);
+    spec.names.push_back(names[j]);
+  }
+  spec.n_dimensions = nd;
+  spec.shift = cfg.shift;
+  spec.topsis = cfg.topsis_norm;
+  spec.coupling = cfg.coupling;
+  double asum = 0;
+  for (const auto& d : sys.dimensions) asum += d.alpha;
+  if (asum > 0)
+    for (const auto& d : sys.dimensions) spec.alpha.push_back(d.alpha / asum);
+  r.weight.assign(m, 0.0);
+  if (sys.indicators[0].weight) {
+    double s = 0;
+    for (auto j : scored) s += *sys.indicators[j].weight;
+    for (auto j : scored) spec.weight.push_back(*sys.indicators[j].weight / s);
+    r.weight_source = "fixed (TOML)";
+  } else if (cfg.entropy == EntropyMode::kPanel) {
+    spec.weight = r.panel_weight;
+    r.weight_source = "entropy (panel 2010+2020)";
+  } else {
+    r.weight_source = "entropy (cross-section)";
+  }
+  Scoring sc;
+  timed(ctx, "assess.scores", [&] { sc = score_counties(sx, spec, ctx.thread_count()); });
+  r.entropy = std::move(sc.entropy);
+  for (std::size_t a = 0; a < scored.size(); ++a) r.weight[scored[a]] = sc.weight[a];
+  r.score = std::move(sc.score);
+  r.index = std::move(sc.index);
+  r.rank = ranks_desc(r.score, r.code);
+  r.coupling = std::move(sc.coupling);
+  r.dim_score.assign(n, std::vector<double>(nd, 0.0));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t d = 0; d < nd; ++d) r.dim_score[i][d] = sc.dim_score[i * nd + d];
+  if (sc.clamped)
+    r.notes.push_back(std::to_string(sc.clamped) +
+                      " dimension scores above 1 (shift eps) clamped to 1 for coupling");
 
-  // Pass 5: scores, dimensions, coupling coordination, obstacles.
-  timed(ctx, "assess.scores", [&] {
-    Columns sx;
-    std::vector<int> sd;
-    std::vector<double> sw;
-    for (auto j : scored) {
-      sx.push_back(r.raw[j]);
-      sd.push_back(dir[j]);
-      sw.push_back(r.weight[j]);
-    }
-    if (cfg.topsis_norm == TopsisNorm::kVector)
-      for (std::size_t a = 0; a < sx.size(); ++a)
-        for (double v : sx[a])
-          if (v < 0)
-            throw InputError(cfg.counties, "", names[scored[a]],
-                             "negative value with TOPSIS vector normalisation; use --topsis minmax");
-    r.score = topsis(sx, sd, sw, cfg.topsis_norm, cfg.shift);
-    r.index.assign(n, 0.0);
-    for (std::size_t i = 0; i < n; ++i)
-      for (auto j : scored) r.index[i] += r.weight[j] * r.norm[j][i];
-    r.rank = ranks_desc(r.score, r.code);
-    const std::size_t nd = sys.dimensions.size();
-    std::vector<double> alpha;
-    double asum = 0;
-    for (const auto& d : sys.dimensions) asum += d.alpha;
-    if (asum > 0)
-      for (const auto& d : sys.dimensions) alpha.push_back(d.alpha / asum);
-    std::vector<std::size_t> dim_of(m);
-    for (std::size_t j = 0; j < m; ++j)
-      for (std::size_t d = 0; d < nd; ++d)
-        if (sys.dimensions[d].id == sys.indicators[j].dimension) dim_of[j] = d;
-    r.dim_score.assign(n, std::vector<double>(nd, 0.0));
-    std::size_t clamped = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      std::vector<double> ws(nd, 0.0);
-      for (auto j : scored) {
-        r.dim_score[i][dim_of[j]] += r.weight[j] * r.norm[j][i];
-        ws[dim_of[j]] += r.weight[j];
-      }
-      for (std::size_t d = 0; d < nd; ++d) {
-        double u = ws[d] > 0 ? r.dim_score[i][d] / ws[d] : 0.0;
-        if (u > 1) {
-          u = 1;
-          ++clamped;
-        }
-        r.dim_score[i][d] = u;
-      }
-      r.coupling.push_back(coupling(r.dim_score[i], cfg.coupling, alpha));
-    }
-    if (clamped)
-      r.notes.push_back(std::to_string(clamped) +
-                        " dimension scores above 1 (shift eps) clamped to 1 for coupling");
+  // Pass 5: obstacles.
+  timed(ctx, "assess.obstacles", [&] {
     Columns sn;
     std::vector<double> sw2;
     for (auto j : scored) {
