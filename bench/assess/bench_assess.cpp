@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <unordered_map>
@@ -62,23 +63,24 @@ int main(int argc, char** argv) {
   for (std::size_t j = 0; j < m; ++j)
     for (std::size_t d = 0; d < sys.dimensions.size(); ++d)
       if (sys.dimensions[d].id == sys.indicators[j].dimension) dim_of[j] = d;
-  const std::size_t nd = sys.dimensions.size();
+  a::ScoringSpec spec;
+  spec.direction = dir;
+  spec.dimension = dim_of;
+  spec.n_dimensions = sys.dimensions.size();
+  spec.topsis = a::TopsisNorm::kVector;
+  spec.coupling = a::CouplingForm::kCorrected;
   std::vector<double> score, dsum(n);
-  auto pipeline = [&] {
-    const auto xn = a::normalise(x, dir, {});
-    const auto w = a::entropy_weights(xn).weight;
-    score = a::topsis(x, dir, w, a::TopsisNorm::kVector);
-    for (std::size_t i = 0; i < n; ++i) {
-      std::vector<double> u(nd, 0.0), ws(nd, 0.0);
-      for (std::size_t j = 0; j < m; ++j) {
-        u[dim_of[j]] += w[j] * xn[j][i];
-        ws[dim_of[j]] += w[j];
-      }
-      for (std::size_t d = 0; d < nd; ++d) u[d] /= ws[d];
-      dsum[i] = a::coupling(u, a::CouplingForm::kCorrected).d;
-    }
+  // The kernel run_assess uses: normalise + entropy weights + TOPSIS + dimension scores + coupling.
+  const int all = threads > 0 ? threads : cs::Context{}.thread_count();
+  auto pipeline = [&](int th) {
+    const auto s = a::score_counties(x, spec, th);
+    score = s.score;
+    for (std::size_t i = 0; i < n; ++i) dsum[i] = s.coupling[i].d;
   };
-  const double t_score = best_of(5, pipeline);
+  // A sub-millisecond kernel on a shared machine: best of many runs (the peer also takes its best of 50).
+  const int reps = std::getenv("CS_REPS") ? std::atoi(std::getenv("CS_REPS")) : 200;
+  const double t_score1 = best_of(reps, [&] { pipeline(1); });
+  const double t_score = best_of(reps, [&] { pipeline(all); });
   // Located counties.
   const auto c = a::read_table(src + "/data/china/county_centres.csv.gz");
   std::unordered_map<std::string, cs::LonLat> at;
@@ -128,10 +130,11 @@ int main(int argc, char** argv) {
   for (double d : dsum) mean_d += d / static_cast<double>(n);
   std::printf(
       "{\"n_counties\": %zu, \"n_located\": %zu, \"threads\": %d, \"score_pipeline_s\": %.6f, "
+      "\"score_pipeline_1t_s\": %.6f, "
       "\"weights_knn8_s\": %.6f, "
       "\"moran_999_s\": %.6f, \"lisa_999_s\": %.6f, \"moran_I\": %.12f, \"mean_D\": %.12f, \"score_0\": "
       "%.12f, "
       "\"lisa_I0\": %.12f}\n",
-      n, pts.size(), th, t_score, t_w, t_moran, t_lisa, mo.i, mean_d, score[0], li.ii[0]);
+      n, pts.size(), th, t_score, t_score1, t_w, t_moran, t_lisa, mo.i, mean_d, score[0], li.ii[0]);
   return 0;
 }
