@@ -77,10 +77,19 @@ class SpinBarrier {
   std::atomic<unsigned> generation_{0};
 };
 
-// A team of `threads` workers that each run fn(t, team_size) once, for kernels with phases separated by a
-// std::barrier (one spawn for several short phases instead of one per phase). fn must not throw while
-// other workers may wait at a barrier: record problems and return after the barrier instead. An exception
-// that still escapes is rethrown after all workers join.
+namespace detail {
+// Runs call(ctx, t, n) for t = 1 .. n-1 on resident workers and t = 0 on the calling thread, waits for all,
+// and returns true; or runs nothing and returns false when it cannot (the team is in use by another caller or
+// a nested call, or this is a forked child): the caller then starts threads itself. call must not throw.
+// Workers spin for a short while after a job before they sleep, so a run of short kernels does not pay a
+// thread start (~20-40 us on a virtual machine) or a futex wake each time, as OpenMP runtimes do. Defined in
+// src/core/parallel.cpp.
+bool run_on_resident_team(int n, void (*call)(void*, int, int), void* ctx);
+}  // namespace detail
+
+// A team of `threads` workers that each run fn(t, team_size) once, for kernels with several short phases
+// separated by a SpinBarrier. fn must not throw while other workers may wait at a barrier: record problems
+// and return after the barrier instead. An exception that still escapes is rethrown after all workers end.
 template <class F>
 void parallel_team(int threads, F&& fn) {
   if (threads < 1) threads = 1;
@@ -98,11 +107,15 @@ void parallel_team(int threads, F&& fn) {
       if (!error) error = std::current_exception();
     }
   };
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(threads - 1));
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-  worker(0);
-  for (auto& th : pool) th.join();
+  using W = decltype(worker);
+  auto call = [](void* ctx, int t, int) { (*static_cast<W*>(ctx))(t); };
+  if (!detail::run_on_resident_team(threads, call, &worker)) {
+    std::vector<std::thread> pool;
+    pool.reserve(static_cast<std::size_t>(threads - 1));
+    for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    worker(0);
+    for (auto& th : pool) th.join();
+  }
   if (error) std::rethrow_exception(error);
 }
 
