@@ -530,25 +530,21 @@ Scoring score_counties(const Columns& x, const ScoringSpec& spec, int threads) {
   std::vector<const double*> norm_ptr(m), base_ptr(m);
   std::vector<std::string> error(m);  // the first problem of each column, thrown after the team joins
   const double nlo = sa + sb * 0.0, nhi = sa + sb * 1.0;  // the normalised range, exactly
-  // Phase A (one worker; a few microseconds): ranges, vector norms, the checks that need only them.
-  auto ranges = [&] {
-    for (std::size_t j = 0; j < m; ++j) {
-      double ss = 0;
-      column_range(x[j].data(), n, &lo[j], &hi[j], &ss);
-      norm2[j] = std::sqrt(ss);
-      if (!(hi[j] > lo[j]))
-        error[j] = "constant indicator (zero range, every value is " + format_number(lo[j]) +
-                   "): min-max normalisation is undefined; drop it from the indicator system";
-      else if (vector_norm && lo[j] < 0)
-        error[j] = "negative value with TOPSIS vector normalisation; use minmax";
-      else if (nlo < 0)
-        error[j] = "negative normalised value in entropy weights";
-      norm_ptr[j] = r.norm[j].data();
-      base_ptr[j] = vector_norm ? x[j].data() : r.norm[j].data();
-      const bool up = spec.direction[j] >= 0;
-      best[j] = vector_norm ? (up ? hi[j] : lo[j]) : nhi;
-      worst[j] = vector_norm ? (up ? lo[j] : hi[j]) : nlo;
-    }
+  // Phase A, per indicator: range, vector norm, the checks that need only them.
+  auto range_column = [&](std::size_t j) {
+    double ss = 0;
+    column_range(x[j].data(), n, &lo[j], &hi[j], &ss);
+    norm2[j] = std::sqrt(ss);
+    if (!(hi[j] > lo[j]))
+      error[j] = "constant indicator (zero range, every value is " + format_number(lo[j]) +
+                 "): min-max normalisation is undefined; drop it from the indicator system";
+    else if (vector_norm && lo[j] < 0)
+      error[j] = "negative value with TOPSIS vector normalisation; use minmax";
+    else if (nlo < 0)
+      error[j] = "negative normalised value in entropy weights";
+    const bool up = spec.direction[j] >= 0;
+    best[j] = vector_norm ? (up ? hi[j] : lo[j]) : nhi;
+    worst[j] = vector_norm ? (up ? lo[j] : hi[j]) : nlo;
   };
   // Phase B, per block of counties: normalised values and the block's entropy sums. Summing block by block in
   // block order makes the sums independent of how many workers ran.
@@ -588,6 +584,8 @@ Scoring score_counties(const Columns& x, const ScoringSpec& spec, int threads) {
     for (std::size_t j = 0; j < m; ++j) r.entropy.weight[j] = r.entropy.divergence[j] / dsum;
     r.weight = spec.weight.empty() ? r.entropy.weight : spec.weight;
     for (std::size_t j = 0; j < m; ++j) {
+      norm_ptr[j] = r.norm[j].data();
+      base_ptr[j] = vector_norm ? x[j].data() : r.norm[j].data();
       // The products topsis() forms, so the ideal row meets the ideal exactly.
       scale[j] = vector_norm ? (norm2[j] > 0 ? r.weight[j] / norm2[j] : 0.0) : r.weight[j];
       best[j] *= scale[j];
@@ -620,28 +618,27 @@ Scoring score_counties(const Columns& x, const ScoringSpec& spec, int threads) {
   bool failed = false;
   parallel_team(team, [&](int t, int nt) {
     const auto tt = static_cast<std::size_t>(t);
-    // The last worker sizes the outputs while worker 0 takes the ranges (it is starting up meanwhile).
+    // Worker 0 sizes the normalised columns and the last worker the outputs while the ranges are taken.
     if (t == nt - 1) {
       r.score.assign(n, 0.0);
       r.index.assign(n, 0.0);
       r.dim_score.assign(n * nd, 0.0);
       r.coupling.assign(n, {});
     }
-    if (t == 0) {
-      r.norm.assign(m, Column(n));
-      ranges();
-      for (const auto& e : error) failed = failed || !e.empty();
-    }
+    if (t == 0) r.norm.assign(m, Column(n));
+    for (std::size_t j = tt; j < m; j += static_cast<std::size_t>(nt)) range_column(j);
     sync.arrive_and_wait();
-    if (!failed)
+    bool bad = false;
+    for (const auto& e : error) bad = bad || !e.empty();
+    if (!bad)
       for (std::size_t b; (b = next_b.fetch_add(1)) < blocks;) {
         normalise_block(b);
         normalised_by[b] = t;
       }
     sync.arrive_and_wait();
-    if (t == 0 && !failed) {
-      weights();
-      failed = !weights_error.empty();
+    if (t == 0) {
+      if (!bad) weights();
+      failed = bad || !weights_error.empty();
       for (const auto& e : error) failed = failed || !e.empty();
       sc.weight = r.weight.data();
     }
