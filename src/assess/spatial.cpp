@@ -107,11 +107,6 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     xyz[3 * i + 1] = std::cos(la) * std::sin(lo);
     xyz[3 * i + 2] = std::sin(la);
   }
-  auto chord2 = [&](std::size_t i, std::size_t j) {
-    const double dx = xyz[3 * i] - xyz[3 * j], dy = xyz[3 * i + 1] - xyz[3 * j + 1],
-                 dz = xyz[3 * i + 2] - xyz[3 * j + 2];
-    return dx * dx + dy * dy + dz * dz;
-  };
   auto to_km = [](double c2) { return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(c2) / 2)); };
   // (km, j) per point, sorted by distance then index.
   std::vector<std::vector<std::pair<double, std::uint32_t>>> near(n);
@@ -125,16 +120,24 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
             [&](auto x, auto y) { return pts[x].lat != pts[y].lat ? pts[x].lat < pts[y].lat : x < y; });
   std::vector<std::size_t> pos(n);
   for (std::size_t k = 0; k < n; ++k) pos[ord[k]] = k;
-  auto lat_bound = [&](std::size_t i, std::size_t j) {
-    const double h = 2 * std::sin(std::fabs(pts[i].lat - pts[j].lat) * M_PI / 360.0);
-    return h * h * (1 - 1e-12);
+  // chord^2 >= (z_i - z_j)^2 with z = sin(lat), which grows with latitude: a lower bound that costs one
+  // subtraction (the exact latitude bound needs a sine per candidate). Coordinates in sweep order,
+  // contiguous.
+  std::vector<double> sxyz(3 * n);
+  for (std::size_t p = 0; p < n; ++p)
+    for (std::size_t c = 0; c < 3; ++c) sxyz[3 * p + c] = xyz[3 * ord[p] + c];
+  auto lat_bound = [&](std::size_t i, std::size_t p) {
+    const double dz = xyz[3 * i + 2] - sxyz[3 * p + 2];
+    return dz * dz * (1 - 1e-12);
   };
   // Neighbours of i: the k nearest (k > 0) or all with chord^2 <= limit (k == 0); (chord^2, j) sorted.
   auto search = [&](std::size_t i, std::size_t k, double limit) {
     std::vector<std::pair<double, std::uint32_t>> best;
     auto bound = [&] { return k > 0 ? (best.size() < k ? 1e300 : best.back().first) : limit; };
-    auto consider = [&](std::size_t j) {
-      const std::pair<double, std::uint32_t> c{chord2(i, j), static_cast<std::uint32_t>(j)};
+    auto consider = [&](std::size_t p) {
+      const double dx = xyz[3 * i] - sxyz[3 * p], dy = xyz[3 * i + 1] - sxyz[3 * p + 1],
+                   dz = xyz[3 * i + 2] - sxyz[3 * p + 2];
+      const std::pair<double, std::uint32_t> c{dx * dx + dy * dy + dz * dz, ord[p]};
       if (k > 0) {
         if (best.size() == k && !(c < best.back())) return;
         best.insert(std::upper_bound(best.begin(), best.end(), c), c);
@@ -143,8 +146,8 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
         best.push_back(c);
       }
     };
-    for (std::size_t p = pos[i] + 1; p < n && lat_bound(i, ord[p]) <= bound(); ++p) consider(ord[p]);
-    for (std::size_t p = pos[i]; p-- > 0 && lat_bound(i, ord[p]) <= bound();) consider(ord[p]);
+    for (std::size_t p = pos[i] + 1; p < n && lat_bound(i, p) <= bound(); ++p) consider(p);
+    for (std::size_t p = pos[i]; p-- > 0 && lat_bound(i, p) <= bound();) consider(p);
     std::sort(best.begin(), best.end());
     return best;
   };
