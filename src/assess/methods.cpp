@@ -319,19 +319,6 @@ CS_VECTOR_CLONES void normalise_entropy(const double* x, std::size_t n, int dire
   *xlogx = (e[0] + e[1]) + (e[2] + e[3]);
 }
 
-double root_of(double x, std::size_t k) {
-  switch (k) {
-    case 1:
-      return x;
-    case 2:
-      return std::sqrt(x);
-    case 3:
-      return std::cbrt(x);
-    default:
-      return std::pow(x, 1.0 / static_cast<double>(k));
-  }
-}
-
 struct ScoreColumns {
   std::size_t m = 0, nd = 0;
   const double* const* norm = nullptr;  // normalised values per indicator
@@ -437,12 +424,12 @@ CS_VECTOR_CLONES void score_block(const ScoreColumns& c, std::size_t i0, std::si
     }
   }
   double* __restrict cc = w.q.data();  // C per county
-  // root_of(v, k) over the block, the common k (1, 2) in loops that vectorise.
+  // root(v, k) over the block, the common k (1, 2) in loops that vectorise.
   auto roots = [&](double* __restrict v, std::size_t k) {
     if (k == 2)
       for (std::size_t i = 0; i < len; ++i) v[i] = std::sqrt(v[i]);
     else if (k != 1)
-      for (std::size_t i = 0; i < len; ++i) v[i] = root_of(v[i], k);
+      for (std::size_t i = 0; i < len; ++i) v[i] = root(v[i], k);
   };
   if (nd == 1) {
     std::fill(cc, cc + len, 1.0);
