@@ -18,6 +18,34 @@
 
 namespace cs {
 
+namespace detail {
+// The first exception thrown by any worker, rethrown once all have ended.
+class FirstError {
+ public:
+  void capture() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!error_) error_ = std::current_exception();
+  }
+  void rethrow_if_any() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::exception_ptr error_;
+  std::mutex mutex_;
+};
+
+// worker(t) for t = 1 .. threads-1 on new threads and t = 0 on this one; returns when all have ended.
+template <class W>
+void run_on_new_threads(int threads, W& worker) {
+  std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(threads - 1));
+  for (int t = 1; t < threads; ++t) pool.emplace_back([&worker, t] { worker(t); });
+  worker(0);
+  for (auto& th : pool) th.join();
+}
+}  // namespace detail
+
 template <class F>
 void parallel_for(std::size_t n, int threads, F&& fn, std::size_t chunk = 1) {
   if (n == 0) return;
@@ -30,8 +58,7 @@ void parallel_for(std::size_t n, int threads, F&& fn, std::size_t chunk = 1) {
   }
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
-  std::exception_ptr error;
-  std::mutex error_mutex;
+  detail::FirstError error;
   auto worker = [&](int t) {
     try {
       for (;;) {
@@ -42,17 +69,12 @@ void parallel_for(std::size_t n, int threads, F&& fn, std::size_t chunk = 1) {
         for (std::size_t i = begin; i < end; ++i) fn(i, t);
       }
     } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
+      error.capture();
       failed = true;
     }
   };
-  std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(threads - 1));
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-  worker(0);
-  for (auto& th : pool) th.join();
-  if (error) std::rethrow_exception(error);
+  detail::run_on_new_threads(threads, worker);
+  error.rethrow_if_any();
 }
 
 // A barrier for a team of short phases: waiters spin (a futex sleep and wake costs tens of microseconds on
@@ -97,26 +119,18 @@ void parallel_team(int threads, F&& fn) {
     fn(0, 1);
     return;
   }
-  std::exception_ptr error;
-  std::mutex error_mutex;
+  detail::FirstError error;
   auto worker = [&](int t) {
     try {
       fn(t, threads);
     } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
+      error.capture();
     }
   };
   using W = decltype(worker);
   auto call = [](void* ctx, int t, int) { (*static_cast<W*>(ctx))(t); };
-  if (!detail::run_on_resident_team(threads, call, &worker)) {
-    std::vector<std::thread> pool;
-    pool.reserve(static_cast<std::size_t>(threads - 1));
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-    worker(0);
-    for (auto& th : pool) th.join();
-  }
-  if (error) std::rethrow_exception(error);
+  if (!detail::run_on_resident_team(threads, call, &worker)) detail::run_on_new_threads(threads, worker);
+  error.rethrow_if_any();
 }
 
 }  // namespace cs
