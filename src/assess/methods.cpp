@@ -254,12 +254,8 @@ namespace {
 }
 }  // namespace
 
-Coupling coupling_of(const double* u, std::size_t n, CouplingForm form, const double* alpha) {
-  return coupling_impl(u, n, form, alpha);
-}
-
 Coupling coupling(const std::vector<double>& u, CouplingForm form, const std::vector<double>& alpha) {
-  return coupling_of(u.data(), u.size(), form, alpha.empty() ? nullptr : alpha.data());
+  return coupling_impl(u.data(), u.size(), form, alpha.empty() ? nullptr : alpha.data());
 }
 
 // score_counties: the arithmetic of normalise_column, entropy_weights, topsis and coupling, rearranged so

@@ -329,8 +329,6 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
     r.notes.push_back("entropy mode panel: the score uses the " + std::to_string(panel_j.size()) +
                       " indicators present in both years");
   }
-  r.norm.assign(m, {});
-  for (std::size_t j = 0; j < m; ++j) r.norm[j] = normalise_column(r.raw[j], dir[j], cfg.shift, mn[j], mx[j]);
   const std::size_t nd = sys.dimensions.size();
   std::vector<std::size_t> dim_of(m);
   for (std::size_t j = 0; j < m; ++j)
@@ -345,9 +343,10 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   // Entropy weights, TOPSIS, dimension scores and coupling in one kernel (score_counties) over the indicators
   // that enter the score.
   ScoringSpec spec;
-  Columns sx;
+  const bool all_scored = scored.size() == m;
+  Columns subset;  // only when some indicators stay out of the score (panel mode)
   for (auto j : scored) {
-    sx.push_back(r.raw[j]);
+    if (!all_scored) subset.push_back(r.raw[j]);
     spec.direction.push_back(dir[j]);
     spec.dimension.push_back(dim_of[j]);
     spec.names.push_back(names[j]);
@@ -373,7 +372,14 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
     r.weight_source = "entropy (cross-section)";
   }
   Scoring sc;
-  timed(ctx, "assess.scores", [&] { sc = score_counties(sx, spec, ctx.thread_count()); });
+  timed(ctx, "assess.scores",
+        [&] { sc = score_counties(all_scored ? r.raw : subset, spec, ctx.thread_count()); });
+  // Normalised values: the kernel's for the scored indicators (the same bits as normalise_column), the rest
+  // here.
+  r.norm.assign(m, {});
+  for (std::size_t a = 0; a < scored.size(); ++a) r.norm[scored[a]] = std::move(sc.norm[a]);
+  for (std::size_t j = 0; j < m; ++j)
+    if (r.norm[j].empty()) r.norm[j] = normalise_column(r.raw[j], dir[j], cfg.shift, mn[j], mx[j]);
   r.entropy = std::move(sc.entropy);
   for (std::size_t a = 0; a < scored.size(); ++a) r.weight[scored[a]] = sc.weight[a];
   r.score = std::move(sc.score);

@@ -1,5 +1,6 @@
 // Golden / end-to-end tests of the national assessment: the library driver on small tables, bad inputs (one
 // clear line naming file, row and field), and the CLI on the bundled national data (seconds, deterministic).
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -187,4 +188,41 @@ TEST(AssessCli, BadInputExitsOneWithoutOutput) {
             2);
   EXPECT_NE(err.find("knn:K"), std::string::npos) << err;
   EXPECT_FALSE(fs::exists(tmp / "out"));
+}
+
+// Panel entropy scores only the indicators present in both years: the others get weight 0 but are still
+// normalised (obstacles, outputs), and the scored ones take the pooled panel weights.
+TEST(AssessRun, PanelModeScoresTheSharedIndicatorsOnly) {
+  a::AssessConfig c;
+  c.counties = cs::test::source_path("data/china/county_features_2020.csv.gz").string();
+  c.counties_2010 = cs::test::source_path("data/china/county_features_2010.csv.gz").string();
+  c.indicators = cs::test::source_path("data/config/integration.toml").string();
+  c.permutations = 0;
+  c.entropy = a::EntropyMode::kPanel;
+  cs::Context ctx;
+  const auto r = a::run_assess(c, ctx);
+  ASSERT_FALSE(r.panel_excluded.empty());
+  const auto& ind = r.system.indicators;
+  ASSERT_EQ(r.weight.size(), ind.size());
+  double sum = 0;
+  std::size_t a_ = 0;
+  for (std::size_t j = 0; j < ind.size(); ++j) {
+    const bool excluded =
+        std::find(r.panel_excluded.begin(), r.panel_excluded.end(), ind[j].id) != r.panel_excluded.end();
+    if (excluded) {
+      EXPECT_EQ(r.weight[j], 0.0) << ind[j].id;
+    } else {
+      EXPECT_EQ(r.weight[j], r.panel_weight[a_++]) << ind[j].id;
+    }
+    sum += r.weight[j];
+    // Every indicator is normalised, scored or not: min-max of its raw values.
+    const auto [lo, hi] = std::minmax_element(r.raw[j].begin(), r.raw[j].end());
+    EXPECT_EQ(r.norm[j], a::normalise_column(r.raw[j], ind[j].direction, c.shift, *lo, *hi)) << ind[j].id;
+  }
+  EXPECT_EQ(a_, r.panel_weight.size());
+  EXPECT_NEAR(sum, 1.0, 1e-12);
+  for (double s : r.score) {
+    EXPECT_GE(s, 0.0);
+    EXPECT_LE(s, 1.0);
+  }
 }

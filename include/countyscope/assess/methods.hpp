@@ -63,10 +63,11 @@ struct Coupling {
 Coupling coupling(const std::vector<double>& u, CouplingForm form, const std::vector<double>& alpha = {});
 std::string_view d_class_name(int k);  // "extreme imbalance" ... "high-quality coordination"
 
-// Integration scoring in one pass over the data: min-max normalisation (with the shift), entropy weights,
+// Integration scoring in one kernel: min-max normalisation (with the shift), entropy weights,
 // TOPSIS closeness, the weighted index, dimension scores and coupling coordination. The same formulas as
-// the functions above (the tests hold it to them); this is what run_assess and bench/assess use. Two
-// parallel phases (indicators, then counties) in one team of threads: no allocation per county.
+// the functions above (the tests hold it to them); this is what run_assess and bench/assess use. Three
+// phases (ranges per indicator, normalisation and entropy sums per block of counties, scores per block) in
+// one team of threads (cs::parallel_team); no allocation per county. Memory O(counties x indicators).
 struct ScoringSpec {
   std::vector<int> direction;          // per indicator, +1 / -1
   std::vector<std::size_t> dimension;  // per indicator, 0 .. n_dimensions-1
@@ -91,9 +92,6 @@ struct Scoring {
 // Throws InputError (naming the indicator) for a zero-range column, a negative value under TOPSIS vector
 // normalisation, or entropy that is undefined.
 Scoring score_counties(const Columns& x, const ScoringSpec& spec, int threads = 1);
-
-// Coupling coordination of u[0..n) without allocating (coupling() calls it).
-Coupling coupling_of(const double* u, std::size_t n, CouplingForm form, const double* alpha = nullptr);
 
 // Obstacle degree per indicator (fractions summing to 1 per county; 0 everywhere if the county is ideal).
 // Returns rows: obstacle[i][j].
