@@ -1,5 +1,5 @@
 # countyscope — quick start:  make demo  |  make test
-# Other targets: make bench (peer comparisons, slow), make dev (warnings as errors), make asan (sanitizers), make clean.
+# Other targets: make bench (peer comparisons, slow; ROUTINGKIT=DIR adds that peer), make dev (warnings as errors), make asan (sanitizers), make clean.
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
@@ -24,7 +24,7 @@ test: build
 
 bench: build
 	@scripts/install-deps.sh --bench
-	bench/run.sh $(BUILD_DIR)
+	bench/run.sh $(BUILD_DIR) $(if $(ROUTINGKIT),--routingkit $(ROUTINGKIT))
 
 dev:
 	@$(MAKE) --no-print-directory test PRESET=dev

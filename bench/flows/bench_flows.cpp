@@ -6,8 +6,9 @@
 //                                    1,000 x 1,000 OD between demand points, with synthetic flows drawn from
 //                                    a doubly constrained model (beta = 0.1 / min) with Poisson noise
 //                                    (seeded)
-// Each case prints "case <name> <model> n_obs=<n> k=<k> seconds=<median> iterations=<it>" and writes the OD
-// it fitted to OUT/<name>.csv so the peer fits the same design.
+// Each case runs on 1 thread and on all threads and prints "case <name> <model> threads=<t> reps=<r>
+// n_obs=<n> k=<k> seconds=<median> cpu=<median> iterations=<it> beta=<b> deviance=<d>"; the OD it fitted is
+// written to OUT/<name>.csv so bench/flows/compare.py fits the same data with the peers, as many times.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -51,16 +52,22 @@ std::pair<double, double> median_time(int repeats, const auto& f) {
   return {t[t.size() / 2], c[c.size() / 2]};
 }
 
+// Times one case on 1 thread and on all threads (the peers run on one core).
 void run_case(const std::string& name, const OdTable& od, GravityForm form, int repeats, int threads) {
-  CalibrationOptions o;
-  o.form = form;
-  o.glm.threads = threads;
-  GravityFit fit;
-  const auto [s, cpu] = median_time(repeats, [&] { fit = calibrate_gravity(od, o); });
-  std::printf("case %s %s n_obs=%zu k=%zu seconds=%.6f cpu=%.6f iterations=%d beta=%.8g deviance=%.10g\n",
-              name.c_str(), std::string(form_name(form)).c_str(), fit.n_obs, fit.k, s, cpu, fit.iterations,
-              fit.beta, fit.deviance);
-  std::fflush(stdout);
+  for (int th : {1, threads}) {
+    CalibrationOptions o;
+    o.form = form;
+    o.glm.threads = th;
+    GravityFit fit;
+    const auto [s, cpu] = median_time(repeats, [&] { fit = calibrate_gravity(od, o); });
+    std::printf(
+        "case %s %s threads=%d reps=%d n_obs=%zu k=%zu seconds=%.6f cpu=%.6f iterations=%d beta=%.12g "
+        "deviance=%.12g\n",
+        name.c_str(), std::string(form_name(form)).c_str(), th, repeats, fit.n_obs, fit.k, s, cpu,
+        fit.iterations, fit.beta, fit.deviance);
+    std::fflush(stdout);
+    if (threads == 1) break;
+  }
 }
 
 // Poisson draw: inversion for small means, normal approximation (rounded, >= 0) above 50.

@@ -2,17 +2,22 @@
 // so bench/network/bench_network.py can time networkx / python-igraph / scipy on exactly the same pairs and
 // check that they agree with us to the millisecond.
 //
-//   bench_network sample OSM OUT        demand points (buildings) x facilities (amenities), settlements^2
-//   bench_network porto OSM NODES OUT   1000 x 1000 between the nodes listed in NODES (csv column `node`)
-//   bench_network grid N OUT            synthetic road-like grid with about N nodes: CH growth curve
+//   bench_network sample OSM OUT [REPS] demand points (buildings) x facilities (amenities), settlements^2
+//   bench_network porto OSM NODES OUT [REPS]  1k x 1k between the nodes listed in NODES (csv column `node`)
+//   and
+//                                       5k x 5k between 5,000 seeded nodes; CH build and queries on 1 and all
+//                                       threads
+//   bench_network grid N OUT [REPS]     synthetic road-like grid with about N nodes: CH growth curve
 // Writes OUT/arcs.u32 (u, v, w_ms triples), OUT/<set>.u32 node lists, OUT/<name>.u32 our matrices (ms,
 // row-major, 0xffffffff = no path) and prints "RESULT key value" lines; bench_network.py and pgrouting.py
 // load the same files into the peers.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <sys/resource.h>
@@ -123,8 +128,25 @@ double peak_rss_mb() {
   return static_cast<double>(ru.ru_maxrss) / 1024.0;
 }
 
-int cmd_sample(const std::string& osm, const std::string& dir) {
+// Runs f reps times and prints key_first_s (the first run) and key_min_s (the fastest): the peers are timed
+// the same way, so every ratio compares the same statistic over the same number of runs.
+template <class F>
+void timed(const std::string& key, int reps, F&& f) {
+  double first = 0, best = 1e300;
+  for (int r = 0; r < reps; ++r) {
+    const auto t0 = Clock::now();
+    f();
+    const double s = since(t0);
+    if (r == 0) first = s;
+    best = std::min(best, s);
+  }
+  result(key + "_first_s", first);
+  result(key + "_min_s", best);
+}
+
+int cmd_sample(const std::string& osm, const std::string& dir, int reps) {
   cs::Context ctx;
+  result("reps", reps);
   auto t0 = Clock::now();
   const auto nb = cs::build_network(osm, cs::default_network_config(cs::Profile::kCar), ctx);
   result("build_network_s", since(t0));
@@ -174,13 +196,13 @@ int cmd_sample(const std::string& osm, const std::string& dir) {
     return s;
   };
   const auto a = snaps(nd), b = snaps(nf), c = snaps(ns);
-  t0 = Clock::now();
-  const auto m1 = cs::travel_time_matrix(g, a, b, {}, ctx);
-  result("ours_demand_x_facilities_s", since(t0));
+  // The peers (networkx, igraph) run on one core: so do we here, timed as often as they are.
+  cs::Context one;
+  one.threads = 1;
+  cs::TimeMatrix m1, m2;
+  timed("ours_demand_x_facilities_1t", reps, [&] { m1 = cs::travel_time_matrix(g, a, b, {}, one); });
   write_bin(dir + "/demand_x_facilities.u32", to_ms(m1));
-  t0 = Clock::now();
-  const auto m2 = cs::travel_time_matrix(g, c, c, {}, ctx);
-  result("ours_settlements_s", since(t0));
+  timed("ours_settlements_1t", reps, [&] { m2 = cs::travel_time_matrix(g, c, c, {}, one); });
   write_bin(dir + "/settlements_x_settlements.u32", to_ms(m2));
   result("peak_rss_mb", peak_rss_mb());
   return 0;
@@ -198,32 +220,59 @@ std::vector<cs::NodeId> read_nodes(const std::string& csv, std::size_t n) {
   return out;
 }
 
-int cmd_porto(const std::string& osm, const std::string& nodes_csv, const std::string& dir) {
+// Porto: one node set of 1,000 (the csv) and one of 5,000 distinct nodes (seeded), CH build on 1 and on all
+// threads, queries on both sets on 1 and on all threads, plain Dijkstra (1 thread, the oracle) on the 1,000
+// set.
+int cmd_porto(const std::string& osm, const std::string& nodes_csv, const std::string& dir, int reps) {
   cs::Context ctx;
+  const int hw = ctx.thread_count();
+  result("threads", hw);
+  result("reps", reps);
   auto t0 = Clock::now();
   const auto nb = cs::build_network(osm, cs::default_network_config(cs::Profile::kCar), ctx);
   result("build_network_s", since(t0));
   const cs::RoadGraph& g = nb.graph;
   write_arcs(g, dir);
-  const auto nodes = read_nodes(nodes_csv, g.node_count());
-  write_bin(dir + "/nodes.u32", std::vector<std::uint32_t>(nodes.begin(), nodes.end()));
-  std::vector<cs::Snap> s;
-  for (auto v : nodes) s.push_back(at_node(g, v));
+  const auto n1k = read_nodes(nodes_csv, g.node_count());
+  std::vector<cs::NodeId> n5k;
+  {
+    cs::Rng rng(5000);
+    std::vector<std::uint8_t> taken(g.node_count(), 0);
+    while (n5k.size() < 5000) {
+      const auto v = static_cast<cs::NodeId>(rng.below(g.node_count()));
+      if (!taken[v]) taken[v] = 1, n5k.push_back(v);
+    }
+  }
+  write_bin(dir + "/nodes1k.u32", std::vector<std::uint32_t>(n1k.begin(), n1k.end()));
+  write_bin(dir + "/nodes5k.u32", std::vector<std::uint32_t>(n5k.begin(), n5k.end()));
+  auto snaps = [&](const std::vector<cs::NodeId>& v) {
+    std::vector<cs::Snap> s;
+    for (auto x : v) s.push_back(at_node(g, x));
+    return s;
+  };
+  const auto s1k = snaps(n1k), s5k = snaps(n5k);
+  cs::Context one;
+  one.threads = 1;
   cs::MatrixOptions dij;
   dij.algorithm = cs::MatrixAlgorithm::kDijkstra;
-  t0 = Clock::now();
-  const auto md = cs::travel_time_matrix(g, s, s, dij, ctx);
-  result("ours_dijkstra_1000x1000_s", since(t0));
-  t0 = Clock::now();
-  const auto ch = cs::ContractionHierarchy::build(g, {}, ctx);
-  result("ours_ch_build_s", since(t0));
-  result("ch_bytes_per_node", static_cast<double>(ch.memory_bytes()) / g.node_count());
-  result("ch_shortcuts", static_cast<double>(ch.shortcuts));
-  t0 = Clock::now();
-  const auto mc = cs::ch_matrix(ch, g, s, s, {}, ctx);
-  result("ours_ch_query_1000x1000_s", since(t0));
-  result("ch_equals_dijkstra", mc == md ? 1 : 0);
-  write_bin(dir + "/porto_1000x1000.u32", to_ms(mc));
+  cs::TimeMatrix md;
+  timed("ours_dijkstra_nodes1k_1t", 1, [&] { md = cs::travel_time_matrix(g, s1k, s1k, dij, one); });
+  std::optional<cs::ContractionHierarchy> ch;
+  timed("ours_ch_build_1t", reps, [&] { ch.emplace(cs::ContractionHierarchy::build(g, {}, one)); });
+  timed("ours_ch_build_" + std::to_string(hw) + "t", reps,
+        [&] { ch.emplace(cs::ContractionHierarchy::build(g, {}, ctx)); });
+  result("ch_bytes_per_node", static_cast<double>(ch->memory_bytes()) / g.node_count());
+  result("ch_shortcuts", static_cast<double>(ch->shortcuts));
+  result("ch_hierarchy_arcs", static_cast<double>(ch->up_arc_count() + ch->down_arc_count()));
+  for (const auto& [name, s] :
+       {std::pair{std::string("nodes1k"), &s1k}, std::pair{std::string("nodes5k"), &s5k}}) {
+    cs::TimeMatrix mc;
+    timed("ours_ch_" + name + "_1t", reps, [&] { mc = cs::ch_matrix(*ch, g, *s, *s, {}, one); });
+    timed("ours_ch_" + name + "_" + std::to_string(hw) + "t", reps,
+          [&] { mc = cs::ch_matrix(*ch, g, *s, *s, {}, ctx); });
+    if (name == "nodes1k") result("ch_equals_dijkstra", mc == md ? 1 : 0);
+    write_bin(dir + "/porto_" + name + ".u32", to_ms(mc));
+  }
   result("peak_rss_mb", peak_rss_mb());
   return 0;
 }
@@ -271,21 +320,29 @@ cs::RoadGraph make_grid(std::size_t target_nodes, std::uint64_t seed) {
   return cs::induced_subgraph(g, keep);
 }
 
-int cmd_grid(std::size_t n, const std::string& dir) {
+int cmd_grid(std::size_t n, const std::string& dir, int reps) {
   cs::Context ctx;
+  const int hw = ctx.thread_count();
+  cs::Context one;
+  one.threads = 1;
+  result("threads", hw);
+  result("reps", reps);
   auto t0 = Clock::now();
   const cs::RoadGraph g = make_grid(n, 7);
   result("make_grid_s", since(t0));
   write_arcs(g, dir);
   const double rss_graph = peak_rss_mb();
-  t0 = Clock::now();
-  const auto ch = cs::ContractionHierarchy::build(g, {}, ctx);
-  result("ch_build_s", since(t0));
+  std::optional<cs::ContractionHierarchy> ch;
+  timed("ours_ch_build_1t", reps, [&] { ch.emplace(cs::ContractionHierarchy::build(g, {}, one)); });
+  timed("ours_ch_build_" + std::to_string(hw) + "t", reps,
+        [&] { ch.emplace(cs::ContractionHierarchy::build(g, {}, ctx)); });
   result("ch_build_peak_rss_mb", peak_rss_mb());
   result("graph_peak_rss_mb", rss_graph);
-  result("ch_bytes_per_node", static_cast<double>(ch.memory_bytes()) / g.node_count());
-  result("ch_bytes_per_arc", static_cast<double>(ch.memory_bytes()) / g.arc_count());
-  result("ch_arcs_per_arc", static_cast<double>(ch.up_arc_count() + ch.down_arc_count()) / g.arc_count());
+  result("ch_bytes_per_node", static_cast<double>(ch->memory_bytes()) / g.node_count());
+  result("ch_bytes_per_arc", static_cast<double>(ch->memory_bytes()) / g.arc_count());
+  result("ch_arcs_per_arc", static_cast<double>(ch->up_arc_count() + ch->down_arc_count()) / g.arc_count());
+  result("ch_shortcuts", static_cast<double>(ch->shortcuts));
+  result("ch_hierarchy_arcs", static_cast<double>(ch->up_arc_count() + ch->down_arc_count()));
   result("graph_bytes_per_node", static_cast<double>(g.memory_bytes()) / g.node_count());
   cs::Rng rng(11);
   auto pick = [&](std::size_t k) {
@@ -294,31 +351,26 @@ int cmd_grid(std::size_t n, const std::string& dir) {
       s.push_back(at_node(g, static_cast<cs::NodeId>(rng.below(g.node_count()))));
     return s;
   };
-  // 1k x 1k is square (the node set pgr_dijkstraCostMatrix takes); 10k x 1k has 10k other sources.
+  // 1k x 1k is square (the node set pgr_dijkstraCostMatrix and the RoutingKit driver take); 10k x 1k has 10k
+  // other sources (ours only: a growth figure, no peer).
   std::vector<std::uint32_t> nodes;
   const auto t1k = pick(1000), s10k = pick(10000);
   const auto& s1k = t1k;
   for (const auto& s : t1k) nodes.push_back(s.frac < 0.5 ? g.edge_from[s.edge] : g.edge_to[s.edge]);
-  write_bin(dir + "/nodes.u32", nodes);
-  t0 = Clock::now();
-  const auto m1 = cs::ch_matrix(ch, g, s1k, t1k, {}, ctx);
-  result("ch_1kx1k_s", since(t0));
-  write_bin(dir + "/grid_1000x1000.u32", to_ms(m1));
-  t0 = Clock::now();
-  (void)cs::ch_matrix(ch, g, s10k, t1k, {}, ctx);
-  result("ch_10kx1k_s", since(t0));
-  // Plain multi-threaded Dijkstra on a slice of the rows, extrapolated (full runs take minutes on 10^6
-  // nodes).
-  const std::size_t rows =
-      std::min<std::size_t>(1000, std::max<std::size_t>(20, 20'000'000 / g.node_count()));
+  write_bin(dir + "/nodes1k.u32", nodes);
+  cs::TimeMatrix m1;
+  timed("ours_ch_nodes1k_1t", reps, [&] { m1 = cs::ch_matrix(*ch, g, s1k, t1k, {}, one); });
+  timed("ours_ch_nodes1k_" + std::to_string(hw) + "t", reps,
+        [&] { m1 = cs::ch_matrix(*ch, g, s1k, t1k, {}, ctx); });
+  write_bin(dir + "/grid_nodes1k.u32", to_ms(m1));
+  timed("ours_ch_10kx1k_" + std::to_string(hw) + "t", reps,
+        [&] { (void)cs::ch_matrix(*ch, g, s10k, t1k, {}, ctx); });
+  // The oracle: plain Dijkstra on every row up to 2*10^5 nodes, on a slice of the rows above (not timed).
+  const std::size_t rows = g.node_count() <= 200'000 ? 1000 : 20;
   cs::MatrixOptions dij;
   dij.algorithm = cs::MatrixAlgorithm::kDijkstra;
-  t0 = Clock::now();
   const auto md = cs::travel_time_matrix(g, std::span<const cs::Snap>(s1k.data(), rows), t1k, dij, ctx);
-  const double per_row = since(t0) / static_cast<double>(rows);
-  result("dijkstra_rows_timed", static_cast<double>(rows));
-  result("dijkstra_1kx1k_s", per_row * 1000);
-  result("dijkstra_10kx1k_s", per_row * 10000);
+  result("dijkstra_rows_checked", static_cast<double>(rows));
   bool same = true;
   for (std::size_t i = 0; i < rows; ++i)
     for (std::size_t j = 0; j < 1000; ++j) same &= md(i, j) == m1(i, j);
@@ -331,8 +383,9 @@ int cmd_grid(std::size_t n, const std::string& dir) {
 int main(int argc, char** argv) {
   try {
     const std::string mode = argc > 1 ? argv[1] : "";
-    if (mode == "sample" && argc == 4) return cmd_sample(argv[2], argv[3]);
-    if (mode == "porto" && argc == 5) return cmd_porto(argv[2], argv[3], argv[4]);
+    if (mode == "sample" && argc >= 4) return cmd_sample(argv[2], argv[3], argc > 4 ? std::stoi(argv[4]) : 3);
+    if (mode == "porto" && argc >= 5)
+      return cmd_porto(argv[2], argv[3], argv[4], argc > 5 ? std::stoi(argv[5]) : 3);
     if (mode == "chbuild" && argc >= 3) {  // quick CH build timing (wall and CPU)
       cs::Context ctx;
       if (argc > 3) ctx.threads = std::stoi(argv[3]);
@@ -362,8 +415,10 @@ int main(int argc, char** argv) {
                                    1e-6 * static_cast<double>(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec));
       return 0;
     }
-    if (mode == "grid" && argc == 4) return cmd_grid(std::stoul(argv[2]), argv[3]);
-    std::cerr << "usage: bench_network sample OSM OUT | porto OSM NODES.csv OUT | grid N OUT\n";
+    if (mode == "grid" && argc >= 4)
+      return cmd_grid(std::stoul(argv[2]), argv[3], argc > 4 ? std::stoi(argv[4]) : 1);
+    std::cerr << "usage: bench_network sample OSM OUT [REPS] | porto OSM NODES.csv OUT [REPS] | grid N OUT "
+                 "[REPS]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "bench_network: " << e.what() << '\n';

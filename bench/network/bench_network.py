@@ -1,11 +1,22 @@
 #!/usr/bin/python3
-"""Network benchmarks: countyscope vs networkx, python-igraph, scipy and pgRouting on the same graph and node pairs,
-same run.
+"""Network benchmarks: countyscope vs RoutingKit, scipy, python-igraph, networkx and pgRouting on the same graph and
+node sets, same run.
 
-Usage: bench/network/bench_network.py BUILD_DIR [--grids 10000,100000,1000000] [--skip-porto] [--skip-sample]
-                                      [--no-pgrouting] [--pg-budget SECONDS] [--pg-sessions K]
-Every peer answer is checked against ours (integer milliseconds) before its time is reported. pgRouting runs in a
-throw-away PostgreSQL 15 cluster on 127.0.0.1 started here (bench/network/pgrouting.py)."""
+Usage: bench/network/bench_network.py BUILD_DIR [--routingkit DIR] [--grids 10000,100000] [--skip-porto]
+                                      [--skip-sample] [--no-pgrouting] [--pg-sessions K] [--reps N]
+Every peer's matrix is compared with ours (integer milliseconds) before its time is printed; a peer that differs
+gets MISMATCH and no ratio (bench/benchlib.py). Thread counts: RoutingKit's build is sequential, so ours is timed
+on 1 thread against it (and on all threads, stated as such); queries run on 1 thread on both sides and on all
+threads on both sides (RoutingKit: one query object per thread, its documented set-up). scipy, igraph, networkx and
+one pgr_dijkstraCostMatrix call use one core: ours runs on 1 thread against them; pgRouting on K concurrent
+sessions is set against ours on K threads. Routing figures come as query-only and end to end (index build +
+queries) side by side. Fast cases take the minimum of --reps runs on both sides; slow peers (scipy, igraph,
+pgRouting: seconds to minutes) one run on both sides, ours then being its first run.
+
+RoutingKit (https://github.com/RoutingKit/RoutingKit) is not shipped: build it outside this repository as its own
+documentation describes (DIR/include, DIR/lib/libroutingkit.a) and pass that directory with --routingkit; bench/network/routingkit_driver.cpp (our
+driver, calling RoutingKit's public API) is compiled against it here. Without --routingkit that peer is skipped.
+pgRouting runs in a throw-away PostgreSQL 15 cluster on 127.0.0.1 started here (bench/network/pgrouting.py)."""
 import argparse
 import contextlib
 import os
@@ -14,10 +25,16 @@ import sys
 import tempfile
 import time
 
-import numpy as np
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+import benchlib  # noqa: E402
+from benchlib import compare_exact, summary  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np  # noqa: E402
+
 INF = 0xFFFFFFFF
+B = "network"
 
 
 def run_tool(tool, *args):
@@ -28,6 +45,11 @@ def run_tool(tool, *args):
             _, k, v = line.split()
             res[k] = float(v)
     return res
+
+
+def u32(path, shape=None):
+    a = np.fromfile(path, dtype=np.uint32).astype(np.int64)
+    return a.reshape(shape) if shape else a
 
 
 def load_arcs(d):
@@ -76,181 +98,242 @@ def ig_matrix(g, src, dst, mode="out"):
     return d.astype(np.int64)[si][:, ti]
 
 
-def check(name, theirs, ours):
-    if not np.array_equal(theirs, ours):
-        bad = np.argwhere(theirs != ours)
-        i, j = bad[0]
-        raise SystemExit(f"{name}: {len(bad)} pairs differ from countyscope, e.g. [{i},{j}] {theirs[i, j]} vs {ours[i, j]}")
+def timed_peer(fn, reps):
+    t, out = benchlib.timed(fn, reps, "min")
+    return t, out
 
 
-def line(label, ours_s, peer, peer_s, pairs):
-    print(f"  {label:<38} ours {ours_s:9.3f} s   {peer:<9} {peer_s:9.3f} s   ratio {peer_s / max(ours_s, 1e-9):8.1f}x"
-          f"   ({pairs:,} pairs, identical)")
+# --------------------------------------------------------------------------------------------------- RoutingKit
+def build_routingkit_driver(rk_dir, tmp):
+    """Compiles our driver against the RoutingKit checkout rk_dir (its include/ and lib/libroutingkit.a)."""
+    lib = os.path.join(rk_dir, "lib", "libroutingkit.a")
+    if not os.path.exists(lib):
+        raise SystemExit(f"--routingkit {rk_dir}: no lib/libroutingkit.a there (build RoutingKit there first)")
+    exe = os.path.join(tmp, "routingkit_driver")
+    cmd = ["g++", "-O3", "-march=native", "-std=c++17", "-I", os.path.join(rk_dir, "include"),
+           os.path.join(HERE, "routingkit_driver.cpp"), lib, "-fopenmp", "-lz", "-pthread", "-o", exe]
+    subprocess.run(cmd, check=True)
+    return exe
 
 
-def bench_sample(tool, tmp):
-    osm = f"{ROOT}/data/sample/liechtenstein-2024-03-04.osm.pbf"
-    r = run_tool(tool, "sample", osm, tmp)
-    n = int(r["nodes"])
-    print(f"sample (Liechtenstein, car): {n:,} nodes, {int(r['arcs']):,} arcs; built in {r['build_network_s']:.2f} s, "
-          f"graph {r['graph_bytes'] / 1e6:.1f} MB; {int(r['demand_points']):,} demand points, "
-          f"{int(r['facilities'])} facilities, {int(r['settlements'])} settlements; peak RSS {r['peak_rss_mb']:.0f} MB")
-    print(f"  snapping: index {r['snap_index_s']:.3f} s, all points {r['snap_all_s']:.3f} s; snapped-point matrices "
-          f"(access legs incl.): demand x facilities {r['ours_snapped_demand_x_facilities_s']:.3f} s, "
-          f"settlements {r['ours_snapped_settlements_s']:.3f} s")
-    u, v, w = dedupe(*load_arcs(tmp))
-    dem = np.fromfile(f"{tmp}/demand.u32", dtype=np.uint32).astype(np.int64)
-    fac = np.fromfile(f"{tmp}/facilities.u32", dtype=np.uint32).astype(np.int64)
-    st = np.fromfile(f"{tmp}/settlements.u32", dtype=np.uint32).astype(np.int64)
-    m1 = np.fromfile(f"{tmp}/demand_x_facilities.u32", dtype=np.uint32).astype(np.int64).reshape(len(dem), len(fac))
-    m2 = np.fromfile(f"{tmp}/settlements_x_settlements.u32", dtype=np.uint32).astype(np.int64).reshape(len(st), len(st))
-    g = nx_graph(u, v, w)
-    t0 = time.perf_counter()
-    theirs = nx_matrix(g, fac, dem, reverse=True).T  # the fast way: one search per facility on the reverse graph
-    t_nx1 = time.perf_counter() - t0
-    check("networkx demand x facilities", theirs, m1)
-    t0 = time.perf_counter()
-    theirs = nx_matrix(g, st, st)
-    t_nx2 = time.perf_counter() - t0
-    check("networkx settlements", theirs, m2)
-    gi = ig_graph(n, u, v, w)
-    t0 = time.perf_counter()
-    theirs = ig_matrix(gi, fac, dem, mode="in").T
-    t_ig1 = time.perf_counter() - t0
-    check("igraph demand x facilities", theirs, m1)
-    t0 = time.perf_counter()
-    theirs = ig_matrix(gi, st, st)
-    t_ig2 = time.perf_counter() - t0
-    check("igraph settlements", theirs, m2)
-    line("demand x facilities", r["ours_demand_x_facilities_s"], "networkx", t_nx1, m1.size)
-    line("demand x facilities", r["ours_demand_x_facilities_s"], "igraph", t_ig1, m1.size)
-    line("settlements x settlements", r["ours_settlements_s"], "networkx", t_nx2, m2.size)
-    line("settlements x settlements", r["ours_settlements_s"], "igraph", t_ig2, m2.size)
+def routingkit(rk_exe, tmp, reps, threads, sets):
+    if not rk_exe:
+        return None
+    return run_tool(rk_exe, tmp, str(reps), str(threads), *sets)
 
 
-def bench_porto(tool, tmp, pg, opts):
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import dijkstra
-    osm = f"{ROOT}/data/fixtures/osm/porto-portugal.osm.pbf"
-    r = run_tool(tool, "porto", osm, f"{ROOT}/data/fixtures/porto_sample_nodes.csv", tmp)
-    n = int(r["nodes"])
-    print(f"Porto (car): {n:,} nodes, {int(r['arcs']):,} arcs; built from OSM in {r['build_network_s']:.2f} s; "
-          f"CH: build {r['ours_ch_build_s']:.2f} s, {int(r['ch_shortcuts']):,} shortcuts, "
-          f"{r['ch_bytes_per_node']:.0f} bytes/node; peak RSS {r['peak_rss_mb']:.0f} MB")
-    u, v, w = dedupe(*load_arcs(tmp))
-    nodes = np.fromfile(f"{tmp}/nodes.u32", dtype=np.uint32).astype(np.int64)
-    ours = np.fromfile(f"{tmp}/porto_1000x1000.u32", dtype=np.uint32).astype(np.int64).reshape(len(nodes), len(nodes))
-    a = csr_matrix((w.astype(np.float64), (u, v)), shape=(n, n))
-    t0 = time.perf_counter()
-    d = dijkstra(a, directed=True, indices=nodes)[:, nodes]
-    t_sp = time.perf_counter() - t0
-    d[np.isinf(d)] = INF
-    check("scipy porto", d.astype(np.int64), ours)
-    gi = ig_graph(n, u, v, w)
-    t0 = time.perf_counter()
-    theirs = ig_matrix(gi, nodes, nodes)
-    t_ig = time.perf_counter() - t0
-    check("igraph porto", theirs, ours)
-    ch_total = r["ours_ch_build_s"] + r["ours_ch_query_1000x1000_s"]
-    print(f"  1000x1000: ours Dijkstra {r['ours_dijkstra_1000x1000_s']:.3f} s, CH query "
-          f"{r['ours_ch_query_1000x1000_s']:.3f} s (build+query {ch_total:.2f} s), CH == Dijkstra: "
-          f"{'yes' if r['ch_equals_dijkstra'] == 1 else 'NO'}")
-    line("1000x1000 CH query", r["ours_ch_query_1000x1000_s"], "scipy", t_sp, ours.size)
-    line("1000x1000 CH build+query", ch_total, "scipy", t_sp, ours.size)
-    line("1000x1000 Dijkstra", r["ours_dijkstra_1000x1000_s"], "scipy", t_sp, ours.size)
-    line("1000x1000 CH query", r["ours_ch_query_1000x1000_s"], "igraph", t_ig, ours.size)
-    if pg:
-        pg_compare(pg, tmp, nodes, nodes, ours, r["ours_ch_query_1000x1000_s"], None, opts)
+def rk_compare(label, r, rk, tmp, sets, hw, ours_prefix="ours_ch"):
+    """Summaries for RoutingKit vs ours: build (1 thread; ours also on hw threads), each set's query on 1 and hw
+    threads, and end to end (build + query) on 1 thread. Returns the per-set match."""
+    matches = {}
+    for s in sets:
+        ours = u32(f"{tmp}/{label.split()[0].lower()}_{s}.u32")
+        n = int(round(np.sqrt(ours.size)))
+        matches[s] = compare_exact(u32(f"{tmp}/rk_{s}.u32", (n, n)), ours.reshape(n, n))
+    all_ok = all(m is True for m in matches.values())
+    reps = int(r["reps"])
+    stat = "min" if reps > 1 else "single run"
+    build_match = True if all_ok else "; ".join(f"{s}: {m}" for s, m in matches.items() if m is not True)
+    summary(B, f"{label} CH build", "RoutingKit CH", 1, 1, reps, stat, build_match,
+            r["ours_ch_build_1t_min_s"], rk["rk_build_min_s"])
+    if hw > 1:
+        summary(B, f"{label} CH build (ours on {hw} threads; RoutingKit's build is sequential)", "RoutingKit CH", 1,
+                hw, reps, stat, build_match, r[f"ours_ch_build_{hw}t_min_s"], rk["rk_build_min_s"])
+    for s in sets:
+        k = s.replace("nodes", "")
+        for t in sorted({1, hw}):
+            summary(B, f"{label} {k}x{k} query only", "RoutingKit CH", t, t, reps, stat, matches[s],
+                    r[f"{ours_prefix}_{s}_{t}t_min_s"], rk[f"rk_{s}_{t}t_min_s"])
+        summary(B, f"{label} {k}x{k} end to end (build + query)", "RoutingKit CH", 1, 1, reps, stat,
+                matches[s], r["ours_ch_build_1t_min_s"] + r[f"{ours_prefix}_{s}_1t_min_s"],
+                rk["rk_build_min_s"] + rk[f"rk_{s}_1t_min_s"])
+    print(f"  RoutingKit CH: {int(rk['rk_shortcuts']):,} shortcuts, {int(rk['rk_hierarchy_arcs']):,} hierarchy arcs; "
+          f"ours: {int(r['ch_shortcuts']):,} shortcuts, {int(r['ch_hierarchy_arcs']):,} hierarchy arcs")
+    return matches
 
 
-def pg_compare(pg, tmp, src, dst, ours, ours_1k, ours_10k, opts):
-    """pgRouting on the graph in tmp/arcs.u32: the named call (pgr_dijkstraCostMatrix, one backend) and the rows
-    split over opts.pg_sessions concurrent backends (all the cores, like ours); both checked against ours.
-    Returns the pgRouting seconds for the 1k x 1k matrix and the extrapolated 10k x 1k (best of the two)."""
+# --------------------------------------------------------------------------------------------------- pgRouting
+def pg_compare(pg, label, tmp, nodes, ours, r, hw, sessions):
+    """pgRouting on the graph in tmp/arcs.u32, full measured runs: one pgr_dijkstraCostMatrix call against ours on
+    1 thread, and the rows over `sessions` concurrent backends against ours on as many threads (when we have them).
+    Query-only and end to end (our CH build + query) side by side; one run each side."""
     import pgrouting
     conn = pg.connect()
     info = pgrouting.load_graph(conn, f"{tmp}/arcs.u32")
     print(f"  pgRouting {info['version']} (PostgreSQL 15, loopback): {info['arcs']:,} arcs loaded in "
           f"{info['load_s']:.1f} s")
-    best = None
-    for sessions in sorted({1, opts.pg_sessions}):
-        r = pgrouting.bench(conn, src, dst, ours, opts.pg_budget, sessions)
-        label = "pgr_dijkstraCostMatrix" if sessions == 1 else f"pgRouting x{sessions} sessions"
-        print(f"    {label}: {len(src)}x{len(dst)} {r['s_full']:.2f} s{' (extrapolated)' if r['extrapolated'] else ''}"
-              f" = {r['s_full'] / max(ours_1k, 1e-9):.1f}x ours ({ours_1k:.3f} s); {r['how']}; "
-              f"{r['rows_timed']} rows checked, identical")
-        ten = r["s_full"] + r["per_row_s"] * 9 * len(src)
-        if ours_10k:
-            print(f"    {label}: 10kx1k {ten:.1f} s (extrapolated: 1k rows + 9k x {r['per_row_s']:.3f} s/row) "
-                  f"= {ten / max(ours_10k, 1e-9):.1f}x ours ({ours_10k:.3f} s)")
-        if best is None or r["s_full"] < best[0]:
-            best = (r["s_full"], ten)
+    k = len(nodes)
+    for ses in sorted({1, sessions}):
+        t = ses if ses <= hw else None
+        res = pgrouting.bench(conn, nodes, ours, ses)
+        print(f"    {res['how']}: {res['s']:.2f} s")
+        if t is None:
+            print(f"    (no ratio: ours has {hw} threads, not {ses})")
+            continue
+        q = r[f"ours_ch_nodes1k_{t}t_first_s"]
+        b = r[f"ours_ch_build_{t}t_first_s"]
+        peer = "pgr_dijkstraCostMatrix" if ses == 1 else f"pgRouting {ses} sessions"
+        summary(B, f"{label} {k}x{k} query only (CH query vs Dijkstra)", peer, ses, t, 1, "single run", res["match"],
+                q, res["s"])
+        summary(B, f"{label} {k}x{k} end to end (CH build + query)", peer, ses, t, 1, "single run", res["match"],
+                q + b, res["s"])
     conn.close()
-    return best
 
 
-def bench_grids(tool, tmp, sizes, pg, opts):
+# ----------------------------------------------------------------------------------------------------- sample
+def bench_sample(tool, tmp, reps):
+    osm = f"{ROOT}/data/sample/liechtenstein-2024-03-04.osm.pbf"
+    r = run_tool(tool, "sample", osm, tmp, str(reps))
+    n = int(r["nodes"])
+    print(f"sample (Liechtenstein, car): {n:,} nodes, {int(r['arcs']):,} arcs; built in {r['build_network_s']:.2f} s, "
+          f"graph {r['graph_bytes'] / 1e6:.1f} MB; {int(r['demand_points']):,} demand points, "
+          f"{int(r['facilities'])} facilities, {int(r['settlements'])} settlements; peak RSS {r['peak_rss_mb']:.0f} MB")
+    print(f"  snapping: index {r['snap_index_s']:.3f} s, all points {r['snap_all_s']:.3f} s; snapped-point matrices "
+          f"(access legs incl., all threads): demand x facilities {r['ours_snapped_demand_x_facilities_s']:.3f} s, "
+          f"settlements {r['ours_snapped_settlements_s']:.3f} s")
+    u, v, w = dedupe(*load_arcs(tmp))
+    dem, fac, st = (u32(f"{tmp}/{x}.u32") for x in ("demand", "facilities", "settlements"))
+    m1 = u32(f"{tmp}/demand_x_facilities.u32", (len(dem), len(fac)))
+    m2 = u32(f"{tmp}/settlements_x_settlements.u32", (len(st), len(st)))
+    g = nx_graph(u, v, w)
+    gi = ig_graph(n, u, v, w)
+    # networkx and igraph the fast way for a tall matrix: one search per facility on the reverse graph.
+    peers = [
+        ("demand x facilities", m1, r["ours_demand_x_facilities_1t_min_s"],
+         [("networkx", lambda: nx_matrix(g, fac, dem, reverse=True).T),
+          ("igraph", lambda: ig_matrix(gi, fac, dem, mode="in").T)]),
+        ("settlements x settlements", m2, r["ours_settlements_1t_min_s"],
+         [("networkx", lambda: nx_matrix(g, st, st)), ("igraph", lambda: ig_matrix(gi, st, st))]),
+    ]
+    for case, ours, ours_s, fns in peers:
+        for peer, fn in fns:
+            t, theirs = timed_peer(fn, reps)
+            summary(B, f"sample {case} ({ours.size:,} pairs, Dijkstra)", peer, 1, 1, reps, "min",
+                    compare_exact(theirs, ours), ours_s, t)
+
+
+# ------------------------------------------------------------------------------------------------------ Porto
+def bench_porto(tool, tmp, pg, rk_exe, opts):
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+    osm = f"{ROOT}/data/fixtures/osm/porto-portugal.osm.pbf"
+    r = run_tool(tool, "porto", osm, f"{ROOT}/data/fixtures/porto_sample_nodes.csv", tmp, str(opts.reps))
+    n, hw = int(r["nodes"]), int(r["threads"])
+    print(f"Porto (car): {n:,} nodes, {int(r['arcs']):,} arcs; built from OSM in {r['build_network_s']:.2f} s; "
+          f"CH {int(r['ch_shortcuts']):,} shortcuts, {r['ch_bytes_per_node']:.0f} bytes/node; CH == Dijkstra on "
+          f"1k x 1k: {'yes' if r['ch_equals_dijkstra'] == 1 else 'NO'}; peak RSS {r['peak_rss_mb']:.0f} MB")
+    print(f"  ours (min of {int(r['reps'])}): CH build {r['ours_ch_build_1t_min_s']:.2f} s on 1 thread, "
+          f"{r[f'ours_ch_build_{hw}t_min_s']:.2f} s on {hw}; 1k x 1k {r['ours_ch_nodes1k_1t_min_s']:.3f} s / "
+          f"{r[f'ours_ch_nodes1k_{hw}t_min_s']:.3f} s, 5k x 5k {r['ours_ch_nodes5k_1t_min_s']:.3f} s / "
+          f"{r[f'ours_ch_nodes5k_{hw}t_min_s']:.3f} s (1 / {hw} threads)")
+    if r["ch_equals_dijkstra"] != 1:
+        print("  MISMATCH: our CH differs from our Dijkstra")
+    if rk_exe:
+        rk = routingkit(rk_exe, tmp, opts.reps, hw, ["nodes1k", "nodes5k"])
+        rk_compare("Porto", r, rk, tmp, ["nodes1k", "nodes5k"], hw)
+    else:
+        print("  RoutingKit: skipped (no --routingkit DIR given)")
+    u, v, w = dedupe(*load_arcs(tmp))
+    nodes = u32(f"{tmp}/nodes1k.u32")
+    ours = u32(f"{tmp}/porto_nodes1k.u32", (len(nodes), len(nodes)))
+    a = csr_matrix((w.astype(np.float64), (u, v)), shape=(n, n))
+
+    def scipy_run():
+        d = dijkstra(a, directed=True, indices=nodes)[:, nodes]
+        d[np.isinf(d)] = INF
+        return d.astype(np.int64)
+
+    gi = ig_graph(n, u, v, w)
+    q1, b1 = r["ours_ch_nodes1k_1t_first_s"], r["ours_ch_build_1t_first_s"]
+    for peer, fn in (("scipy csgraph.dijkstra", scipy_run), ("igraph distances", lambda: ig_matrix(gi, nodes, nodes))):
+        t, theirs = timed_peer(fn, 1)
+        m = compare_exact(theirs, ours)
+        summary(B, "Porto 1kx1k Dijkstra vs Dijkstra", peer, 1, 1, 1, "single run", m,
+                r["ours_dijkstra_nodes1k_1t_first_s"], t)
+        summary(B, "Porto 1kx1k query only (CH query vs Dijkstra)", peer, 1, 1, 1, "single run", m, q1, t)
+        summary(B, "Porto 1kx1k end to end (CH build + query)", peer, 1, 1, 1, "single run", m, q1 + b1, t)
+    if pg:
+        pg_compare(pg, "Porto", tmp, nodes, ours, r, hw, opts.pg_sessions)
+
+
+# ------------------------------------------------------------------------------------------------------ grids
+def bench_grids(tool, tmp, sizes, pg, rk_exe, opts):
     print("synthetic road-like grids (growth curve only; jittered lattice, arterials, 5 % one-way):")
     rows = []
     for n in sizes:
-        r = run_tool(tool, "grid", str(n), tmp)
-        assert r["ch_equals_dijkstra"] == 1, "CH differs from Dijkstra on a grid"
-        print(f"  grid {int(r['nodes']):,} nodes: CH {r['ch_build_s']:.2f} s, 1kx1k {r['ch_1kx1k_s']:.3f} s, "
-              f"10kx1k {r['ch_10kx1k_s']:.3f} s, Dijkstra {int(r['dijkstra_rows_timed'])} rows timed")
-        r["pg_1k"] = r["pg_10k"] = None
+        r = run_tool(tool, "grid", str(n), tmp, "1")
+        hw = int(r["threads"])
+        label = f"grid {int(r['nodes']):,}"
+        ok = r["ch_equals_dijkstra"] == 1
+        print(f"  {label} nodes: CH build {r['ours_ch_build_1t_first_s']:.2f} s (1 thread), "
+              f"{r[f'ours_ch_build_{hw}t_first_s']:.2f} s ({hw}); 1k x 1k {r['ours_ch_nodes1k_1t_first_s']:.3f} s / "
+              f"{r[f'ours_ch_nodes1k_{hw}t_first_s']:.3f} s; 10k x 1k {r[f'ours_ch_10kx1k_{hw}t_first_s']:.3f} s "
+              f"({hw} threads); CH == Dijkstra on {int(r['dijkstra_rows_checked'])} rows: {'yes' if ok else 'NO'}")
+        if not ok:
+            print("  MISMATCH: our CH differs from our Dijkstra")
+        # Single runs on grids: the same for the peers.
+        r2 = {k.replace("_first_s", "_min_s"): v for k, v in r.items() if k.endswith("_first_s")}
+        r2.update(r)
+        r2["reps"] = 1
+        if rk_exe:
+            rk = routingkit(rk_exe, tmp, 1, hw, ["nodes1k"])
+            rk_compare(label, r2, rk, tmp, ["nodes1k"], hw)
         if pg:
-            nodes = np.fromfile(f"{tmp}/nodes.u32", dtype=np.uint32).astype(np.int64)
-            ours = np.fromfile(f"{tmp}/grid_1000x1000.u32", dtype=np.uint32).astype(np.int64).reshape(
-                len(nodes), len(nodes))
-            r["pg_1k"], r["pg_10k"] = pg_compare(pg, tmp, nodes, nodes, ours, r["ch_1kx1k_s"], r["ch_10kx1k_s"], opts)
+            nodes = u32(f"{tmp}/nodes1k.u32")
+            ours = u32(f"{tmp}/grid_nodes1k.u32", (len(nodes), len(nodes)))
+            pg_compare(pg, label, tmp, nodes, ours, r, hw, opts.pg_sessions)
         rows.append(r)
-    print(f"  {'nodes':>9} {'arcs':>9} {'CH build':>9} {'B/node':>7} {'B/arc':>6} {'RSS MB':>7} {'1kx1k CH':>9} "
-          f"{'10kx1k CH':>10} {'1kx1k Dij*':>10} {'10kx1k Dij*':>11} {'1kx1k pgR':>10} {'10kx1k pgR*':>11} "
-          f"{'pgR/CH':>7}")
+    print(f"  {'nodes':>9} {'arcs':>9} {'CH 1t':>8} {'CH all':>8} {'B/node':>7} {'B/arc':>6} {'RSS MB':>7} "
+          f"{'1kx1k 1t':>9} {'10kx1k all':>10}")
     for r in rows:
-        pg1 = f"{r['pg_1k']:>9.2f}s" if r["pg_1k"] else f"{'-':>10}"
-        pg10 = f"{r['pg_10k']:>10.1f}s" if r["pg_10k"] else f"{'-':>11}"
-        ratio = f"{r['pg_10k'] / r['ch_10kx1k_s']:>6.1f}x" if r["pg_10k"] else f"{'-':>7}"
-        print(f"  {int(r['nodes']):>9,} {int(r['arcs']):>9,} {r['ch_build_s']:>8.2f}s {r['ch_bytes_per_node']:>7.0f} "
-              f"{r['ch_bytes_per_arc']:>6.0f} {r['peak_rss_mb']:>7.0f} {r['ch_1kx1k_s']:>8.3f}s "
-              f"{r['ch_10kx1k_s']:>9.3f}s {r['dijkstra_1kx1k_s']:>9.2f}s {r['dijkstra_10kx1k_s']:>10.1f}s "
-              f"{pg1} {pg10} {ratio}")
-    print("  * extrapolated: plain multi-threaded Dijkstra from the rows timed (all 1000 rows up to 2*10^4 nodes);")
-    print("    pgRouting 10kx1k = its 1kx1k + 9000 rows at its per-row time (best of 1 call / split sessions);")
-    print("    RSS = peak of the whole bench process (graph + CH + matrices); B/node, B/arc = the CH index alone")
+        hw = int(r["threads"])
+        print(f"  {int(r['nodes']):>9,} {int(r['arcs']):>9,} {r['ours_ch_build_1t_first_s']:>7.2f}s "
+              f"{r[f'ours_ch_build_{hw}t_first_s']:>7.2f}s {r['ch_bytes_per_node']:>7.0f} {r['ch_bytes_per_arc']:>6.0f} "
+              f"{r['peak_rss_mb']:>7.0f} {r['ours_ch_nodes1k_1t_first_s']:>8.3f}s "
+              f"{r[f'ours_ch_10kx1k_{hw}t_first_s']:>9.3f}s")
+    print("  RSS = peak of bench_network (graph + CH + matrices); B/node, B/arc = the CH index alone; single runs")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build_dir")
-    ap.add_argument("--grids", default="10000,100000,1000000")
+    ap.add_argument("--routingkit", metavar="DIR", help="a RoutingKit checkout, built (include/, lib/libroutingkit.a)")
+    ap.add_argument("--grids", default="10000,100000", help="grid sizes (10^6 takes minutes per run)")
     ap.add_argument("--skip-sample", action="store_true")
     ap.add_argument("--skip-porto", action="store_true")
     ap.add_argument("--no-pgrouting", action="store_true", help="skip the pgRouting peer")
-    ap.add_argument("--pg-budget", type=float, default=120.0,
-                    help="seconds a full pgRouting matrix may take before rows are sliced and extrapolated")
     ap.add_argument("--pg-sessions", type=int, default=os.cpu_count() or 1,
                     help="concurrent pgRouting backends for the split-rows run (default: hardware threads)")
+    ap.add_argument("--reps", type=int, default=3, help="runs of each fast case, both sides (minimum reported)")
     a = ap.parse_args()
     tool = os.path.join(os.path.abspath(a.build_dir), "bench", "network", "bench_network")
     if not os.path.exists(tool):
         raise SystemExit(f"{tool} not found: build the bench_network target first")
     print(f"threads: {os.cpu_count()} hardware threads")
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.path.insert(0, HERE)
     with contextlib.ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="cs-bench-net-"))
+        rk_exe = None
+        if a.routingkit:
+            rk_exe = build_routingkit_driver(os.path.abspath(a.routingkit), tmp)
+        else:
+            print("RoutingKit: skipped (no --routingkit DIR given; build RoutingKit outside this repository and pass "
+                  "its directory)")
         pg = None
         if not a.no_pgrouting:
             import pgrouting
             pg = stack.enter_context(pgrouting.Cluster())
         if not a.skip_sample:
-            bench_sample(tool, tmp)
+            bench_sample(tool, tmp, a.reps)
         if not a.skip_porto:
-            bench_porto(tool, tmp, pg, a)
+            bench_porto(tool, tmp, pg, rk_exe, a)
         sizes = [int(x) for x in a.grids.split(",") if x]
         if sizes:
-            bench_grids(tool, tmp, sizes, pg, a)
+            bench_grids(tool, tmp, sizes, pg, rk_exe, a)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    t0 = time.perf_counter()
+    rc = main()
+    print(f"network bench: {time.perf_counter() - t0:.0f} s")
+    sys.exit(rc)

@@ -147,9 +147,9 @@ int main(int argc, char** argv) {
     std::ofstream t(out + "/cpp_times.json");
     t << "{\"nodes\": " << g.node_count() << ", \"arcs\": " << g.arc_count()
       << ", \"settlements\": " << ss.size() << ", \"demand\": " << ds.size()
-      << ", \"centres\": " << centres.size() << ", \"threads\": " << threads << ", \"iso_1\": " << best1
-      << ", \"iso_n\": " << bestn << ", \"reach_1\": " << reach1 << ", \"reach_n\": " << reachn
-      << ", \"areas_1\": " << sa1 << ", \"areas_n\": " << san << "}\n";
+      << ", \"centres\": " << centres.size() << ", \"threads\": " << threads
+      << ", \"reps\": 5, \"iso_1\": " << best1 << ", \"iso_n\": " << bestn << ", \"reach_1\": " << reach1
+      << ", \"reach_n\": " << reachn << ", \"areas_1\": " << sa1 << ", \"areas_n\": " << san << "}\n";
   }
   std::printf(
       "countyscope: %zu nodes, %zu arcs; isochrones %zu settlements x %zu cutoffs: %.4f s (1 thread), %.4f s "
