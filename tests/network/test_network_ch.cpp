@@ -85,8 +85,24 @@ TEST(CH, HandDrawnAllPairs) {
   const auto s = idx.snap_all(pts, SnapOptions{}, 1);
   MatrixOptions dij;
   dij.algorithm = MatrixAlgorithm::kDijkstra;
-  EXPECT_EQ(ch_matrix(ch, net.graph, s, s, MatrixOptions{}, ctx),
-            travel_time_matrix(net.graph, s, s, dij, ctx));
+  const TimeMatrix all = travel_time_matrix(net.graph, s, s, dij, ctx);
+  EXPECT_EQ(ch_matrix(ch, net.graph, s, s, MatrixOptions{}, ctx), all);
+  // A cutoff exactly equal to a pair's time keeps the pair, for CH and Dijkstra (the cutoff is inclusive,
+  // issue 22).
+  std::size_t on_boundary = 0;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    for (std::size_t j = 0; j < s.size(); ++j) {
+      if (!std::isfinite(all(i, j)) || i == j) continue;
+      MatrixOptions cut;
+      cut.cutoff_s = all(i, j);
+      const auto si = std::span(s).subspan(i, 1), sj = std::span(s).subspan(j, 1);
+      ASSERT_EQ(ch_matrix(ch, net.graph, si, sj, cut, ctx)(0, 0), all(i, j)) << "CH " << i << "->" << j;
+      cut.algorithm = MatrixAlgorithm::kDijkstra;
+      ASSERT_EQ(travel_time_matrix(net.graph, si, sj, cut, ctx)(0, 0), all(i, j))
+          << "Dijkstra " << i << "->" << j;
+      ++on_boundary;
+    }
+  EXPECT_GT(on_boundary, 50u);
   expect_ch_equals_dijkstra(net.graph, ch, 30, 30, test::seed());
 }
 
@@ -123,6 +139,16 @@ TEST(CH, RandomGraphsWithParallelArcsAndOneWays) {
         for (NodeId r : q.space())
           if (back.d(r) != kInfWeight) best = std::min(best, sat_add(q.d(r), back.d(r)));
         ASSERT_EQ(best, d.dist(t)) << "trial " << trial << " " << s << "->" << t;
+        // Both searches cut off exactly at the distance still meet (the upward cutoff is inclusive).
+        if (trial < 5 && best != kInfWeight && s != t) {
+          CHQuery fwd(ch), bwd(ch);
+          fwd.upward({&seed, 1}, true, best);
+          bwd.upward({&ts, 1}, false, best);
+          Weight cut = kInfWeight;
+          for (NodeId r : fwd.space())
+            if (bwd.d(r) != kInfWeight) cut = std::min(cut, sat_add(fwd.d(r), bwd.d(r)));
+          ASSERT_EQ(cut, best) << "cutoff = distance, trial " << trial << " " << s << "->" << t;
+        }
       }
       (void)sn;
     }
