@@ -144,14 +144,14 @@ constexpr std::size_t kChunk = 1 << 16;
 
 // The whole assembly. When the blocks are small (few fixed-effect levels), fixed chunks of observations are
 // summed in parallel into per-chunk partials that are then added in chunk order, so the result does not
-// depend on the thread count or scheduling (byte-identical outputs).
+// depend on the thread count or scheduling (byte-identical outputs; one thread takes the same chunks).
 void assemble(const PoissonDesign& d, const std::vector<double>& w, const std::vector<double>& z, Blocks& bl,
               int threads) {
   const std::size_t n = d.y.size();
   zero(bl);
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   const std::size_t size = bl.A.size() + bl.B.size() + bl.S.size() + bl.ra.size() + bl.rq.size();
-  if (threads == 1 || chunks < 2 || size * chunks > (1u << 22)) {
+  if (chunks < 2 || size * chunks > (1u << 22)) {
     assemble_range(d, w, z, bl, 0, n);
     return;
   }
