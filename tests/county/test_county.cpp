@@ -60,24 +60,26 @@ TEST(CountySample, FacilitiesByType) {
   for (const auto& f : c.facilities) ++n[c.services.types[f.service].name];
   // One hospital in Vaduz (the one in Feldkirch, Austria, is outside the county and dropped).
   EXPECT_EQ(n["hospital"], 1);
-  EXPECT_GE(n["kindergarten"], 15);
-  EXPECT_LE(n["kindergarten"], 25);
-  EXPECT_GE(n["doctors"], 8);
-  EXPECT_LE(n["doctors"], 20);
-  EXPECT_GE(n["pharmacy"], 4);
-  EXPECT_LE(n["pharmacy"], 8);
-  const int schools = n["primary_school"] + n["middle_school"] + n["school"];
-  EXPECT_GE(schools, 12);
-  EXPECT_LE(schools, 30);
+  // The extract is fixed, so the counts are exact (a change of the service rules must show up here).
+  EXPECT_EQ(n["kindergarten"], 18);
+  EXPECT_EQ(n["doctors"], 11);
+  EXPECT_EQ(n["pharmacy"], 6);
+  EXPECT_EQ(n["clinic"], 1);
+  EXPECT_EQ(n["elderly_care"], 2);
+  EXPECT_EQ(n["town_hall"], 11);
+  EXPECT_EQ(n["market"], 16);
+  // Liechtenstein's schools carry no ISCED level tag: all are the generic type.
+  EXPECT_EQ(n["primary_school"] + n["middle_school"], 0);
+  EXPECT_EQ(n["school"], 18);
+  EXPECT_EQ(c.facilities.size(), 84u);
   for (const auto& f : c.facilities) EXPECT_NE(f.unit, -1) << f.name;
 }
 
 TEST(CountySample, DemandAndPopulation) {
   const cs::County& c = sample();
-  // About 17,750 buildings; dwellings are a large part of them, never more.
-  EXPECT_GE(c.buildings_total, 17000u);
-  EXPECT_LE(c.demand.size(), c.buildings_total);
-  EXPECT_GE(c.demand.size(), c.buildings_total * 4 / 10);
+  // 17,717 buildings, of which 13,143 are demand points (dwellings); the extract is fixed, so exact.
+  EXPECT_EQ(c.buildings_total, 17717u);
+  EXPECT_EQ(c.demand.size(), 13143u);
   // No admin unit carries population; 13 settlements do (sum 40,158).
   EXPECT_NE(c.demand_source.find("settlement population tags"), std::string::npos) << c.demand_source;
   double tagged = 0, sum = 0, est_s = 0, est_u = 0;

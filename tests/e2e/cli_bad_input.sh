@@ -24,12 +24,24 @@ check() {
   if [ -e "$out" ] || ls -a "$(dirname "$out")" | grep -q "staging\|\.tmp-"; then fail "$name: output left behind"; return; fi
   ok "$name: $(cat "$T/err")"
 }
+# check_exact NAME EXPECTED_RC LINE OUTPUT -- command...: the one stderr line must be exactly LINE.
+check_exact() {
+  local name=$1 want=$2 line=$3 out=$4
+  shift 4
+  check "$name" "$want" "^$(printf '%s' "$line" | sed 's/[][\.*^$+?(){}|]/\\&/g')\$" "$out" "$@"
+}
 O=$T/out
 check "empty file" 1 "empty.osm.pbf.*empty file" "$O" -- "$CS" -q plan --osm "$T/empty.osm.pbf" --out "$O"
-check "truncated PBF" 1 "truncated.osm.pbf" "$O" -- "$CS" -q plan --osm "$T/truncated.osm.pbf" --out "$O"
-check "non-OSM file" 1 "not-osm.osm.pbf.*not a readable OSM file" "$O" -- "$CS" -q plan --osm "$T/not-osm.osm.pbf" --out "$O"
-check "non-OSM suffix" 1 "not-osm.csv" "$O" -- "$CS" -q plan --osm "$T/not-osm.csv" --out "$O"
-check "missing file" 1 "nope.osm.pbf" "$O" -- "$CS" -q plan --osm "$T/nope.osm.pbf" --out "$O"
+check_exact "truncated PBF" 1 "countyscope: error: $T/truncated.osm.pbf: not a readable OSM file: PBF error: unexpected EOF" \
+  "$O" -- "$CS" -q plan --osm "$T/truncated.osm.pbf" --out "$O"
+check_exact "non-OSM file" 1 \
+  "countyscope: error: $T/not-osm.osm.pbf: not a readable OSM file: PBF error: invalid BlobHeader size (> max_blob_header_size)" \
+  "$O" -- "$CS" -q plan --osm "$T/not-osm.osm.pbf" --out "$O"
+check_exact "non-OSM suffix" 1 \
+  "countyscope: error: $T/not-osm.csv: not a readable OSM file: Could not detect file format for filename '$T/not-osm.csv'." \
+  "$O" -- "$CS" -q plan --osm "$T/not-osm.csv" --out "$O"
+check_exact "missing file" 1 "countyscope: error: $T/nope.osm.pbf: no such file" "$O" -- \
+  "$CS" -q plan --osm "$T/nope.osm.pbf" --out "$O"
 check "no roads" 1 "tiny-county.osm.*road" "$O" -- "$CS" -q plan --osm data/fixtures/tiny-county.osm --out "$O"
 check "seat not found" 2 "seat 'Vaduzz'.*closest names: Vaduz" "$O" -- "$CS" -q plan --osm "$SAMPLE" --seat Vaduzz --out "$O"
 check "unknown profile" 2 "profile 'bike'.*car, walk" "$O" -- "$CS" -q plan --osm "$SAMPLE" --profile bike --out "$O"

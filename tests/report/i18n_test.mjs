@@ -19,6 +19,10 @@ for (const t of tables) {
   Object.assign(zh, t.zh || {});
 }
 const problems = [];
+// Finding nothing to compare is a failure, not a pass: every file must register strings, and both languages
+// must have some.
+if (tables.length < files.length) problems.push(`only ${tables.length} of ${files.length} files registered strings`);
+if (Object.keys(en).length === 0 || Object.keys(zh).length === 0) problems.push('no interface strings found');
 for (const k of Object.keys(en)) if (!(k in zh)) problems.push(`missing zh: ${k}`);
 for (const k of Object.keys(zh)) if (!(k in en)) problems.push(`missing en: ${k}`);
 const cjk = /[\u4e00-\u9fff]/;

@@ -9,14 +9,14 @@ OSM="$SRC/data/sample/liechtenstein-2024-03-04.osm.pbf"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-expect() {  # expect CODE PATTERN -- args...
+expect() {  # expect CODE PATTERN -- args...: exactly one line on stderr, containing PATTERN
   local code="$1" pat="$2"
   shift 3
   "$BIN" -q "$@" >"$tmp/out" 2>"$tmp/err"
   local got=$?
   local lines
   lines=$(grep -c . "$tmp/err")
-  if [[ $got -ne $code ]] || ! grep -q -- "$pat" "$tmp/err" || [[ $lines -gt 3 ]]; then
+  if [[ $got -ne $code ]] || ! grep -q -- "$pat" "$tmp/err" || [[ $lines -ne 1 ]]; then
     echo "FAIL: countyscope $* -> exit $got (want $code), stderr:"
     cat "$tmp/err"
     fail=1
