@@ -28,14 +28,31 @@ def test_snap_and_matrix_shapes_and_no_copy(net):
 
 
 def test_matrix_matches_one_to_all_plus_legs(net):
-    # The one-to-all field from a point, without access legs, is consistent with the matrix: triangle inequality
-    # through nodes (the matrix cannot be faster than the fastest node reached plus the leg).
+    # The matrix from a point to the graph's own nodes is the one-to-all field at those nodes: a node's coordinate
+    # snaps onto the node itself (no walking leg), so the matrix can never be faster than the field there (it is
+    # the field plus, at worst, the rest of an edge that cannot be left backwards), and equals it for almost all.
     s = net.snap(PTS[:1])
     d = net.one_to_all(s)
     assert d.shape == (net.node_count,)
     assert np.isfinite(d).mean() > 0.95
+    rng = np.random.default_rng(22)
+    nodes = rng.choice(net.node_count, 400, replace=False)
+    t = net.snap(net.node_lonlat[nodes])
+    assert np.all(t.dist_m < 0.5)
+    m = net.travel_time_matrix(s, t)[0]
+    reach = np.isfinite(d[nodes])
+    assert reach.sum() > 350
+    assert np.array_equal(np.isfinite(m), reach)
+    assert np.all(m[reach] >= d[nodes][reach])
+    equal = (m[reach] == d[nodes][reach]).mean()
+    assert equal > 0.95, equal
+    # The cutoff keeps exactly the nodes within it, with their times (inclusive: a node at the cutoff stays).
     half = net.one_to_all(s, cutoff_s=300.0)
     assert np.all(np.isinf(half[d > 300.0])) and np.all(half[d <= 300.0] == d[d <= 300.0])
+    assert (d <= 300.0).sum() > 50
+    edge = float(d[np.isfinite(d)][np.argsort(d[np.isfinite(d)])[100]])
+    at = net.one_to_all(s, cutoff_s=edge)
+    assert np.all(at[d <= edge] == d[d <= edge]) and np.all(np.isinf(at[d > edge]))
 
 
 def test_save_load_roundtrip(net, tmp_path):
