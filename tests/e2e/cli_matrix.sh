@@ -20,7 +20,7 @@ CSV
 "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/a.csv" --to "$T/b.csv" --out "$T/wide.csv" --format wide || fail "wide"
 "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/a.csv" --to "$T/b.csv" --out "$T/cut.csv" --cutoff 600 || fail "cutoff"
 cat "$T/long.csv" "$T/wide.csv"
-python3 - "$T" <<'PY' || fail "matrix content"
+/usr/bin/python3 - "$T" <<'PY' && ok "matrix content" || fail "matrix content"
 import csv, sys
 t = sys.argv[1]
 long = list(csv.DictReader(open(t + "/long.csv")))
