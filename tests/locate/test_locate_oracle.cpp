@@ -157,6 +157,27 @@ TEST(LocateOracle, MclpCoverageNonDecreasingInP) {
   }
 }
 
+TEST(LocateOracle, MclpCoverageIsInclusiveAtTheStandard) {
+  // Demand points exactly at S from candidate 1 only (candidate 0 is just beyond): every solver opens 1 and
+  // covers them all; coverage is d <= S (issue 22: no case sat on the boundary).
+  LocateProblem pb;
+  pb.kind = ProblemKind::kMclp;
+  pb.p = 1;
+  pb.standard_s = 600;
+  pb.cost = cs::TimeMatrix(3, 2);
+  for (std::size_t i = 0; i < 3; ++i) {
+    pb.cost(i, 0) = 600.1f;
+    pb.cost(i, 1) = 600.0f;
+  }
+  pb.weight = {5, 7, 11};
+  cs::Context ctx;
+  for (const auto& r :
+       {cs::solve_heuristic(pb, {}, ctx), cs::solve_mip(pb, {}, ctx), cs::solve_brute_force(pb)}) {
+    EXPECT_EQ(r.open, std::vector<std::uint32_t>{1}) << cs::solver_name(r.solver);
+    EXPECT_EQ(r.objective, 23.0) << cs::solver_name(r.solver);
+  }
+}
+
 TEST(LocateOracle, LscpCoversEveryone) {
   cs::Rng rng(cs::test::seed() ^ 14);
   cs::Context ctx;
