@@ -131,6 +131,12 @@ TEST(Hierarchy, ScoresTiersAndMismatches) {
   EXPECT_EQ(h.settlements[2].proposed, Tier::kTown);
   EXPECT_EQ(h.settlements[2].mismatch, Mismatch::kVillageActingAsCentre);
   EXPECT_EQ(h.mismatches.size(), 2u);
+  // The town threshold is inclusive: a score exactly at it makes a town, the next double above it a village.
+  HierarchyConfig at = cfg;
+  at.town_score = h.settlements[2].score;
+  EXPECT_EQ(rank_settlements(pop, tier, d, dpop, sf, ftype, 2, at).settlements[2].proposed, Tier::kTown);
+  at.town_score = std::nextafter(h.settlements[2].score, 1.0);
+  EXPECT_EQ(rank_settlements(pop, tier, d, dpop, sf, ftype, 2, at).settlements[2].proposed, Tier::kVillage);
   EXPECT_THROW(rank_settlements(pop, tier, TimeMatrix(4, 2), dpop, sf, ftype, 2, cfg), InputError);
 }
 
