@@ -247,7 +247,9 @@ int main(int argc, char** argv) {
           const bool no_answer = match.rfind("no answer", 0) == 0;
           const std::string m_txt =
               match == "yes" ? "yes" : (no_answer ? "NO ANSWER (" : "MISMATCH (") + match + ")";
-          const std::string p_txt = match == "yes" ? std::to_string(t) : "-";
+          char t_txt[32];
+          std::snprintf(t_txt, sizeof t_txt, "%.4g", t);
+          const std::string p_txt = match == "yes" ? t_txt : "-";
           const std::string r_txt = match == "yes" || (no_answer && exact) ? r_cell : "-";
           std::printf("SUMMARY|locate|%zux%zu p=%u exact p-median|%s|1|1|1|single run|%s|%.4g|%s|%s\n", n, m,
                       p, name, m_txt.c_str(), tx, p_txt.c_str(), r_txt.c_str());

@@ -162,7 +162,7 @@ def pg_compare(pg, label, tmp, nodes, ours, r, hw, sessions):
     info = pgrouting.load_graph(conn, f"{tmp}/arcs.u32")
     print(f"  pgRouting {info['version']} (PostgreSQL 15, loopback): {info['arcs']:,} arcs loaded in "
           f"{info['load_s']:.1f} s")
-    k = len(nodes)
+    k = f"{len(nodes) // 1000}k" if len(nodes) % 1000 == 0 else str(len(nodes))
     for ses in sorted({1, sessions}):
         t = ses if ses <= hw else None
         res = pgrouting.bench(conn, nodes, ours, ses)
