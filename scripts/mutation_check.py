@@ -182,8 +182,8 @@ def sh(cmd, cwd, timeout=None, env=None, log=None):
 
 
 def sync_copy(work):
-    """Copies the tracked files of this checkout (as they are on disk) into work/, keeping unchanged files'
-    times so the copy's build stays incremental, and removes tracked files that disappeared."""
+    """Copies the tracked files of this checkout (as they are on disk) into work/: changed files get a new time,
+    unchanged ones keep theirs, so the copy's build stays incremental."""
     files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, stdout=subprocess.PIPE, check=True).stdout
     names = [f for f in files.decode().split("\0") if f]
     os.makedirs(work, exist_ok=True)
@@ -196,7 +196,8 @@ def sync_copy(work):
                 if a.read() == b.read():
                     continue
         os.makedirs(os.path.dirname(dst), exist_ok=True)
-        shutil.copy2(src, dst)
+        shutil.copyfile(src, dst)  # a new time: the copy's build must see the file as changed
+        shutil.copymode(src, dst)
 
 
 def exe_path(build, name):
