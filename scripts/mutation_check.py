@@ -247,6 +247,10 @@ def main():
     os.makedirs(work, exist_ok=True)
     log = open(os.path.join(work, "mutation_check.log"), "w")
     print(f"mutation_check: copying the tracked files to {work}", flush=True)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           stdout=subprocess.PIPE, text=True).stdout.strip()
     sync_copy(work)
     # Every mutation's text must be present exactly once (a stale list fails loudly, never silently passes).
     originals = {}
@@ -297,10 +301,6 @@ def main():
         print(f"  {m.id:38} {verdict:18} {time.time() - t0:6.0f} s", flush=True)
     counted = [r for r in results if r[1] != "does not compile"]
     caught = sum(1 for r in counted if r[1].startswith("caught"))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, stdout=subprocess.PIPE,
-                            text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                           stdout=subprocess.PIPE, text=True).stdout.strip()
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"Run {stamp} on commit {commit}{' (with local changes)' if dirty else ''}: "
              f"**{caught} of {len(counted)} caught ({100.0 * caught / max(1, len(counted)):.0f} %)**"
