@@ -28,11 +28,23 @@ class Cancelled : public std::exception {
   const char* what() const noexcept override { return "cancelled"; }
 };
 
+// What an output folder's manifest.json records about the run: the command, the options that change results
+// (as given) and the input files (hashed when the folder is committed). `force` lets an output folder replace
+// a non-empty folder that is not a countyscope output.
+struct RunRecord {
+  std::string command;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::vector<std::string> inputs;
+  bool force = false;
+};
+
 struct Context {
   std::function<void(LogLevel, std::string_view)> log;            // may be empty: messages are dropped
   std::function<bool(std::string_view stage, double fraction)> progress;  // return false to cancel
   std::uint64_t seed = 0x5eed;
   int threads = 0;                                                 // 0 = all hardware threads
+  std::uint64_t max_memory = 0;  // bytes a run may allocate; 0 = the default share (core/memory.hpp)
+  RunRecord run;                 // what output manifests record about this run (io/output.hpp)
   std::vector<PassTime> timers;                                    // filled by timed()
 
   [[nodiscard]] int thread_count() const;

@@ -14,11 +14,12 @@
 namespace cs {
 
 enum class ErrorKind {
-  kInput,     // malformed or inconsistent user data
-  kIo,        // a file could not be read or written
-  kUsage,     // an invalid option or option value (CLI exit code 2)
-  kInfeasible,// a well-formed problem with no solution (e.g. budget too small)
-  kInternal,  // a bug surfaced as an exception
+  kInput,       // malformed or inconsistent user data
+  kIo,          // a file could not be read or written
+  kUsage,       // an invalid option or option value (CLI exit code 2)
+  kInfeasible,  // a well-formed problem with no solution (e.g. budget too small)
+  kInternal,    // a bug surfaced as an exception
+  kResource,    // the run needs more memory (or other resource) than allowed
 };
 
 class Error : public std::runtime_error {
@@ -46,6 +47,12 @@ class InputError : public Error {
 class IoError : public Error {
  public:
   explicit IoError(const std::string& message) : Error(ErrorKind::kIo, message) {}
+};
+
+// A run that would need more memory than --max-memory allows (exit code 1).
+class ResourceError : public Error {
+ public:
+  explicit ResourceError(const std::string& message) : Error(ErrorKind::kResource, message) {}
 };
 
 class UsageError : public Error {
