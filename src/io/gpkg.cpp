@@ -1,17 +1,19 @@
-#include <countyscope/core/error.hpp>
-#include <countyscope/io/gpkg.hpp>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <system_error>
+#include <type_traits>
+#include <unistd.h>
 
 #include <cpl_conv.h>
+#include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include <cmath>
-#include <cstdio>
-#include <type_traits>
-#include <mutex>
-#include <system_error>
-#include <unistd.h>
+#include <countyscope/core/error.hpp>
+#include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/output.hpp>
 
 namespace cs {
 namespace fs = std::filesystem;
@@ -73,21 +75,50 @@ struct SrsHolder {
   ~SrsHolder() { OSRDestroySpatialReference(h); }
 };
 
-void write_layers(const char* driver_name, const fs::path& path, const std::vector<VectorLayer>& layers,
-                  char** layer_options) {
+// Collects GDAL/SQLite errors of this thread while alive instead of letting GDAL print them ("ERROR 1:
+// sqlite3_exec(...) failed: database or disk is full"): library code never prints; the first error goes into
+// our exception.
+class CplErrors {
+ public:
+  CplErrors() { CPLPushErrorHandlerEx(&CplErrors::handler, this); }
+  ~CplErrors() { CPLPopErrorHandler(); }
+  CplErrors(const CplErrors&) = delete;
+  CplErrors& operator=(const CplErrors&) = delete;
+  [[nodiscard]] bool failed() const { return !errors_.empty(); }
+  // The first error, shortened to its cause ("sqlite3_exec(...) failed: disk I/O error" -> "disk I/O error").
+  [[nodiscard]] std::string first() const {
+    if (errors_.empty()) return "unknown GDAL error";
+    std::string m = errors_.front();
+    if (const auto k = m.rfind("failed: "); k != std::string::npos) m = m.substr(k + 8);
+    if (const auto nl = m.find('\n'); nl != std::string::npos) m.resize(nl);
+    return m;
+  }
+
+ private:
+  static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum, const char* msg) {
+    auto* self = static_cast<CplErrors*>(CPLGetErrorHandlerUserData());
+    if (self && cls >= CE_Failure && self->errors_.size() < 8) self->errors_.emplace_back(msg ? msg : "");
+  }
+  std::vector<std::string> errors_;
+};
+
+// Writes the layers into `path` (a temporary file); messages name `shown` (the file the user asked for).
+void write_layers(const char* driver_name, const fs::path& path, const fs::path& shown,
+                  const std::vector<VectorLayer>& layers, char** layer_options) {
   init_gdal();
+  CplErrors errors;
   GDALDriverH drv = GDALGetDriverByName(driver_name);
   if (!drv) throw IoError(std::string("GDAL driver ") + driver_name + " is not available");
   GDALDatasetH ds = GDALCreate(drv, path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-  if (!ds) throw IoError(path.string() + ": cannot create: " + CPLGetLastErrorMsg());
+  if (!ds) throw IoError(shown.string() + ": cannot create: " + errors.first());
   SrsHolder srs;
   auto fail = [&](const std::string& msg) {
     GDALClose(ds);
-    throw IoError(path.string() + ": " + msg);
+    throw IoError(shown.string() + ": " + msg);
   };
   for (const VectorLayer& l : layers) {
     OGRLayerH lyr = GDALDatasetCreateLayer(ds, l.name.c_str(), srs.h, ogr_type(l.geom), layer_options);
-    if (!lyr) fail("cannot create layer " + l.name + ": " + CPLGetLastErrorMsg());
+    if (!lyr) fail("cannot create layer " + l.name + ": " + errors.first());
     for (const FieldDef& f : l.fields) {
       OGRFieldDefnH fd = OGR_Fld_Create(f.name.c_str(), ogr_field(f.type));
       if (OGR_L_CreateField(lyr, fd, TRUE) != OGRERR_NONE) {
@@ -123,30 +154,15 @@ void write_layers(const char* driver_name, const fs::path& path, const std::vect
       OGR_F_SetGeometryDirectly(feat, g);
       if (OGR_L_CreateFeature(lyr, feat) != OGRERR_NONE) {
         OGR_F_Destroy(feat);
-        fail("layer " + l.name + ": cannot write feature " + std::to_string(i) + ": " + CPLGetLastErrorMsg());
+        fail("layer " + l.name + ": cannot write feature " + std::to_string(i) + ": " + errors.first());
       }
       OGR_F_Destroy(feat);
     }
-    if (OGR_L_CommitTransaction(lyr) != OGRERR_NONE) fail("cannot commit layer " + l.name + ": " + CPLGetLastErrorMsg());
+    if (OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
+      fail("cannot commit layer " + l.name + ": " + errors.first());
   }
-  CPLErrorReset();
   GDALClose(ds);
-  if (CPLGetLastErrorType() >= CE_Failure) throw IoError(path.string() + ": close failed: " + CPLGetLastErrorMsg());
-}
-
-template <class F>
-void atomically(const fs::path& path, const char* suffix, F&& write) {
-  const fs::path tmp = path.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" + path.filename().string() + suffix);
-  std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  fs::remove(tmp, ec);
-  try {
-    write(tmp);
-    fs::rename(tmp, path);
-  } catch (...) {
-    fs::remove(tmp, ec);
-    throw;
-  }
+  if (errors.failed()) throw IoError(shown.string() + ": cannot write: " + errors.first());
 }
 
 }  // namespace
@@ -191,13 +207,15 @@ std::string wkt_multipolygon(const std::vector<std::vector<std::vector<LonLat>>>
 }
 
 void write_geopackage(const fs::path& path, const std::vector<VectorLayer>& layers) {
-  atomically(path, ".gpkg", [&](const fs::path& tmp) { write_layers("GPKG", tmp, layers, nullptr); });
+  replace_file_atomic(path, ".gpkg",
+                      [&](const fs::path& tmp) { write_layers("GPKG", tmp, path, layers, nullptr); });
 }
 
 void write_geojson(const fs::path& path, const VectorLayer& layer) {
   const char* opts[] = {"RFC7946=YES", "COORDINATE_PRECISION=7", "WRITE_BBOX=NO", nullptr};
-  atomically(path, ".geojson",
-             [&](const fs::path& tmp) { write_layers("GeoJSON", tmp, {layer}, const_cast<char**>(opts)); });
+  replace_file_atomic(path, ".geojson", [&](const fs::path& tmp) {
+    write_layers("GeoJSON", tmp, path, {layer}, const_cast<char**>(opts));
+  });
 }
 
 }  // namespace cs

@@ -1,67 +1,323 @@
-#include <countyscope/core/error.hpp>
-#include <countyscope/io/output.hpp>
-
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <fcntl.h>
+#include <map>
+#include <mutex>
+#include <signal.h>
 #include <sstream>
+#include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/sha256.hpp>
+#include <countyscope/io/output.hpp>
+
+#ifndef CS_VERSION
+#define CS_VERSION "unknown"
+#endif
 
 namespace cs {
 namespace fs = std::filesystem;
 
-void write_file(const fs::path& path, std::string_view bytes) {
+namespace {
+
+constexpr const char* kManifest = "manifest.json";
+constexpr const char* kManifestMarker = "countyscope_manifest";
+
+// Paths this process is writing that a signal must remove (staging folders, temporary files, a previous
+// folder moved aside), and the user-facing name of every hidden path ever used (for error messages). Never
+// destroyed: the signal thread may use it while the process exits.
+struct Registry {
+  std::mutex mu;
+  std::map<std::string, std::string> live;     // hidden path -> user path
+  std::map<std::string, std::string> aliases;  // hidden path -> user path (kept after the path is gone)
+};
+Registry& registry() {
+  static Registry* r = new Registry;
+  return *r;
+}
+void add_live(const fs::path& hidden, const fs::path& user) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mu);
+  r.live[hidden.string()] = user.string();
+  r.aliases[hidden.string()] = user.string();
+}
+void drop_live(const fs::path& hidden) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mu);
+  r.live.erase(hidden.string());
+}
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+[[noreturn]] void throw_io(const fs::path& path, std::string_view what, int err) {
+  throw IoError(user_paths(path.string()) + ": " + std::string(what) + ": " + errno_text(err));
+}
+
+void make_parents(const fs::path& path) {
+  if (!path.has_parent_path()) return;
   std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw IoError(path.string() + ": cannot open for writing: " + std::strerror(errno));
-  f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  f.close();
-  if (!f) throw IoError(path.string() + ": write failed");
+  fs::create_directories(path.parent_path(), ec);
+  if (ec) throw IoError(user_paths(path.parent_path().string()) + ": cannot create folder: " + ec.message());
+}
+
+// fsync a file or folder by name (after a library such as GDAL wrote it). Folders on file systems that cannot
+// sync them (EINVAL) are accepted.
+void fsync_path(const fs::path& path, bool dir) {
+  const int fd = ::open(path.c_str(), (dir ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+  if (fd < 0) throw_io(path, "cannot open to sync", errno);
+  if (::fsync(fd) != 0 && !(dir && (errno == EINVAL || errno == EROFS))) {
+    const int err = errno;
+    ::close(fd);
+    throw_io(path, "cannot write (fsync)", err);
+  }
+  if (::close(fd) != 0) throw_io(path, "cannot write (close)", errno);
+}
+
+bool pid_alive(long pid) {
+  if (pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
+
+// What stands at a path, without following a symbolic link.
+enum class Kind { kNone, kFile, kDir, kLink, kOther };
+Kind kind_of(const fs::path& p, std::string* what = nullptr) {
+  struct stat st {};
+  if (::lstat(p.c_str(), &st) != 0) return Kind::kNone;
+  if (S_ISREG(st.st_mode)) return Kind::kFile;
+  if (S_ISDIR(st.st_mode)) return Kind::kDir;
+  if (S_ISLNK(st.st_mode)) {
+    if (what) *what = "a symbolic link";
+    return Kind::kLink;
+  }
+  if (what)
+    *what = S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+            : S_ISFIFO(st.st_mode)                     ? "a FIFO"
+            : S_ISSOCK(st.st_mode)                     ? "a socket"
+                                                       : "not a regular file";
+  return Kind::kOther;
+}
+
+bool is_countyscope_output(const fs::path& dir) {
+  const fs::path m = dir / kManifest;
+  if (kind_of(m) != Kind::kFile) return false;
+  std::error_code ec;
+  if (fs::file_size(m, ec) > (1u << 26) || ec) return false;
+  try {
+    return read_file(m).find(kManifestMarker) != std::string::npos;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+fs::path normalised(const fs::path& p) {
+  fs::path a = fs::absolute(p).lexically_normal();
+  if (a.filename().empty() && a.has_parent_path()) a = a.parent_path();
+  return a;
+}
+
+// Removes what a dead process left for final_dir: its staging folders, and a previous folder it had moved
+// aside (restored when the final folder is missing, i.e. the process died between the two renames of a
+// commit).
+void clean_stale(const fs::path& final_dir) {
+  const fs::path parent = final_dir.parent_path();
+  const std::string name = final_dir.filename().string();
+  const std::string staging = "." + name + ".staging-", backup = "." + name + ".backup-";
+  std::error_code ec;
+  std::vector<std::pair<fs::path, bool>> found;  // path, is a backup
+  for (fs::directory_iterator it(parent, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string f = it->path().filename().string();
+    const bool is_backup = f.rfind(backup, 0) == 0;
+    if (!is_backup && f.rfind(staging, 0) != 0) continue;
+    const std::string digits = f.substr(is_backup ? backup.size() : staging.size());
+    if (digits.empty() ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    const long pid = std::strtol(digits.c_str(), nullptr, 10);
+    if (pid != static_cast<long>(::getpid()) && pid_alive(pid)) continue;
+    found.emplace_back(it->path(), is_backup);
+  }
+  std::sort(found.begin(), found.end());
+  for (const auto& [p, is_backup] : found) {
+    if (is_backup && kind_of(final_dir) == Kind::kNone && ::rename(p.c_str(), final_dir.c_str()) == 0)
+      continue;
+    fs::remove_all(p, ec);
+  }
+}
+
+}  // namespace
+
+std::string user_paths(std::string message) {
+  Registry& r = registry();
+  std::vector<std::pair<std::string, std::string>> a;
+  {
+    std::lock_guard lock(r.mu);
+    a.assign(r.aliases.begin(), r.aliases.end());
+  }
+  // Longest first: a temporary file inside a staging folder is mapped before the folder.
+  std::sort(a.begin(), a.end(), [](const auto& x, const auto& y) { return x.first.size() > y.first.size(); });
+  for (const auto& [hidden, user] : a) {
+    for (std::size_t pos = message.find(hidden); pos != std::string::npos;
+         pos = message.find(hidden, pos + user.size()))
+      message.replace(pos, hidden.size(), user);
+  }
+  return message;
+}
+
+void remove_staging_now() noexcept {
+  Registry& r = registry();
+  r.mu.lock();  // never unlocked: no commit starts after this, the caller ends the process
+  for (const auto& [hidden, user] : r.live) {
+    std::error_code ec;
+    fs::remove_all(hidden, ec);
+  }
+}
+
+void check_output_file(const fs::path& path) {
+  std::string what;
+  const Kind k = kind_of(path, &what);
+  if (k == Kind::kDir) throw IoError(path.string() + ": is a folder; give the name of a file to write");
+  if (k == Kind::kLink || k == Kind::kOther)
+    throw IoError(path.string() + ": is " + what + ", not a regular file; refusing to replace it");
+}
+
+void write_file(const fs::path& path, std::string_view bytes) {
+  make_parents(path);
+  check_output_file(path);
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (fd < 0) throw_io(path, "cannot open for writing", errno);
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      throw_io(path, "cannot write", err);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw_io(path, "cannot write (fsync)", err);
+  }
+  if (::close(fd) != 0) throw_io(path, "cannot write (close)", errno);
+}
+
+void replace_file_atomic(const fs::path& path, std::string_view suffix,
+                         const std::function<void(const fs::path& tmp)>& write) {
+  check_output_file(path);
+  make_parents(path);
+  const fs::path tmp = path.parent_path() / (".tmp-" + std::to_string(::getpid()) + "-" +
+                                             path.filename().string() + std::string(suffix));
+  add_live(tmp, path);
+  std::error_code ec;
+  fs::remove(tmp, ec);
+  try {
+    write(tmp);
+    fsync_path(tmp, false);
+    check_output_file(path);  // still nothing but a regular file (or nothing) in the way
+    if (::rename(tmp.c_str(), path.c_str()) != 0) throw_io(path, "cannot replace", errno);
+    fsync_path(path.has_parent_path() ? path.parent_path() : fs::path("."), true);
+  } catch (...) {
+    fs::remove(tmp, ec);
+    drop_live(tmp);
+    throw;
+  }
+  drop_live(tmp);
 }
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
-  const fs::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-  try {
-    write_file(tmp, bytes);
-    fs::rename(tmp, path);
-  } catch (const fs::filesystem_error& e) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw IoError(path.string() + ": cannot replace: " + e.code().message());
-  } catch (...) {
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    throw;
-  }
+  replace_file_atomic(path, "", [&](const fs::path& tmp) { write_file(tmp, bytes); });
 }
 
 std::string read_file(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw IoError(path.string() + ": is a directory, expected a file");
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
+  std::string s;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw IoError(path.string() + ": cannot read: " + std::strerror(err));
+    }
+    if (n == 0) break;
+    s.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return s;
 }
 
-OutputDir::OutputDir(fs::path final_dir) : final_(std::move(final_dir)) {
-  if (final_.empty()) throw UsageError("output directory must not be empty");
+void OutputDir::check_target(const fs::path& final_dir, bool force) {
+  if (final_dir.empty()) throw UsageError("output folder must not be empty");
+  fs::path p = normalised(final_dir);
+  std::string what;
+  Kind k = kind_of(p, &what);
+  if (k == Kind::kLink) {  // a link to a folder is written through (the link stays)
+    std::error_code ec;
+    const fs::path target = fs::canonical(p, ec);
+    if (ec || kind_of(target) != Kind::kDir)
+      throw IoError(final_dir.string() +
+                    ": is a symbolic link that does not lead to a folder; refusing to replace it");
+    p = target;
+    k = Kind::kDir;
+  }
+  if (k == Kind::kNone) return;
+  if (k == Kind::kOther)
+    throw IoError(final_dir.string() + ": is " + what + "; an output folder cannot replace it");
+  if (k == Kind::kFile) {
+    if (force) return;
+    throw IoError(final_dir.string() +
+                  ": is a file, not a folder; choose another output folder (or --force to replace the file)");
+  }
   std::error_code ec;
-  const fs::path parent = fs::absolute(final_).parent_path();
+  if (fs::is_empty(p, ec) || is_countyscope_output(p) || force) return;
+  throw IoError(
+      final_dir.string() +
+      ": folder is not empty and is not a countyscope output (no manifest.json); choose a new or empty "
+      "folder, or --force to replace its contents");
+}
+
+OutputDir::OutputDir(fs::path final_dir) : OutputDir(std::move(final_dir), Context{}) {}
+
+OutputDir::OutputDir(fs::path final_dir, const Context& ctx) : user_(std::move(final_dir)), run_(ctx.run) {
+  seed_ = ctx.seed;
+  check_target(user_, run_.force);
+  final_ = normalised(user_);
+  if (kind_of(final_) == Kind::kLink) final_ = fs::canonical(final_);
+  const fs::path parent = final_.parent_path();
+  std::error_code ec;
   fs::create_directories(parent, ec);
-  if (ec) throw IoError(parent.string() + ": cannot create: " + ec.message());
-  staging_ = parent / ("." + fs::absolute(final_).filename().string() + ".staging-" + std::to_string(::getpid()));
+  if (ec) throw IoError(parent.string() + ": cannot create folder: " + ec.message());
+  clean_stale(final_);
+  staging_ = parent / ("." + final_.filename().string() + ".staging-" + std::to_string(::getpid()));
+  add_live(staging_, user_);
   fs::remove_all(staging_, ec);
   fs::create_directories(staging_, ec);
-  if (ec) throw IoError(staging_.string() + ": cannot create: " + ec.message());
+  if (ec) {
+    drop_live(staging_);
+    throw IoError(parent.string() + ": cannot create a staging folder: " + ec.message());
+  }
 }
 
 OutputDir::~OutputDir() {
+  if (committed_) return;
   std::error_code ec;
-  if (!committed_) fs::remove_all(staging_, ec);
+  fs::remove_all(staging_, ec);
+  drop_live(staging_);
 }
 
 fs::path OutputDir::path(std::string_view name) const {
@@ -72,21 +328,82 @@ fs::path OutputDir::path(std::string_view name) const {
 }
 
 void OutputDir::commit() {
+  if (committed_) throw Error(ErrorKind::kInternal, "OutputDir::commit called twice");
+  // The manifest: every staged file with size and SHA-256 (each fsync'ed on the way), the run's inputs and
+  // options. No time stamps and no thread counts: equal inputs give a byte-identical manifest.
+  nlohmann::ordered_json m;
+  m[kManifestMarker] = 1;
+  m["tool"] = "countyscope";
+  m["version"] = CS_VERSION;
+  if (!run_.command.empty()) m["command"] = run_.command;
+  nlohmann::json opts = nlohmann::json::object();
+  for (const auto& [k, v] : run_.options) opts[k] = v;
+  m["options"] = opts;
+  m["seed"] = seed_;
+  std::vector<std::string> inputs = run_.inputs;
+  std::sort(inputs.begin(), inputs.end());
+  inputs.erase(std::unique(inputs.begin(), inputs.end()), inputs.end());
+  nlohmann::ordered_json in = nlohmann::ordered_json::array();
+  for (const auto& f : inputs) {
+    const FileDigest d = sha256_file(f);
+    in.push_back({{"path", f}, {"size", d.size}, {"sha256", d.sha256}});
+  }
+  m["inputs"] = in;
+  std::vector<fs::path> files, dirs{staging_};
   std::error_code ec;
-  fs::create_directories(final_, ec);
-  if (ec) throw IoError(final_.string() + ": cannot create: " + ec.message());
-  for (auto it = fs::recursive_directory_iterator(staging_); it != fs::recursive_directory_iterator(); ++it) {
-    const fs::path rel = fs::relative(it->path(), staging_);
-    const fs::path dst = final_ / rel;
-    if (it->is_directory()) {
-      fs::create_directories(dst, ec);
-    } else {
-      fs::rename(it->path(), dst, ec);
-      if (ec) throw IoError(dst.string() + ": cannot move into place: " + ec.message());
+  for (auto it = fs::recursive_directory_iterator(staging_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory())
+      dirs.push_back(it->path());
+    else if (it->path().filename() != kManifest || it->path().parent_path() != staging_)
+      files.push_back(it->path());
+  }
+  if (ec) throw IoError(user_paths(staging_.string()) + ": cannot list the staged files: " + ec.message());
+  std::vector<std::pair<std::string, fs::path>> rel;
+  for (const auto& f : files) rel.emplace_back(fs::relative(f, staging_).generic_string(), f);
+  std::sort(rel.begin(), rel.end());
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const auto& [r, f] : rel) {
+    const FileDigest d = sha256_file(f);
+    fsync_path(f, false);
+    list.push_back({{"path", r}, {"size", d.size}, {"sha256", d.sha256}});
+  }
+  m["files"] = list;
+  write_file(staging_ / kManifest, m.dump(1) + "\n");
+  for (const auto& d : dirs) fsync_path(d, true);
+
+  // The swap: previous folder aside, staging in, previous folder removed; restored on failure. A signal that
+  // arrives meanwhile waits for the lock, so the folder is old or new, never a mix.
+  const fs::path parent = final_.parent_path();
+  const fs::path backup =
+      parent / ("." + final_.filename().string() + ".backup-" + std::to_string(::getpid()));
+  Registry& r = registry();
+  bool had_previous = false;
+  {
+    std::lock_guard lock(r.mu);
+    fs::remove_all(backup, ec);
+    if (kind_of(final_) != Kind::kNone) {
+      if (::rename(final_.c_str(), backup.c_str()) != 0)
+        throw IoError(user_.string() + ": cannot move the previous output aside: " + errno_text(errno));
+      had_previous = true;
+    }
+    if (::rename(staging_.c_str(), final_.c_str()) != 0) {
+      const int err = errno;
+      if (had_previous) (void)::rename(backup.c_str(), final_.c_str());
+      throw IoError(user_.string() + ": cannot move the new output into place: " + errno_text(err));
+    }
+    committed_ = true;
+    r.live.erase(staging_.string());
+    if (had_previous) {
+      r.live[backup.string()] = user_.string();
+      r.aliases[backup.string()] = user_.string();
     }
   }
-  fs::remove_all(staging_, ec);
-  committed_ = true;
+  fsync_path(parent, true);
+  if (had_previous) {
+    fs::remove_all(backup, ec);
+    drop_live(backup);
+  }
 }
 
 }  // namespace cs

@@ -1,0 +1,248 @@
+// The output contract (issue 13): single files never replace a link, folder or device and report every failed
+// write; output folders are swapped in whole with a manifest, refused when foreign, restored on failure;
+// stale staging is cleaned; hidden paths never reach a message; GDAL errors never reach stderr.
+#include <csignal>
+#include <filesystem>
+#include <string>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/sha256.hpp>
+#include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/output.hpp>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string tree(
+    const fs::path& dir) {  // every file with its bytes, sorted: equality = byte-identical folders
+  std::map<std::string, std::string> m;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    m[fs::relative(e.path(), dir).string()] = e.is_regular_file() ? cs::read_file(e.path()) : "<dir>";
+  std::string s;
+  for (const auto& [k, v] : m) s += k + "\n" + v + "\n";
+  return s;
+}
+
+bool any_hidden(const fs::path& dir) {
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().find(".staging-") != std::string::npos ||
+        e.path().filename().string().find(".backup-") != std::string::npos ||
+        e.path().filename().string().rfind(".tmp-", 0) == 0)
+      return true;
+  return false;
+}
+
+// Limits the size of files this process may write (writes beyond fail with EFBIG), restored on destruction.
+struct FileSizeLimit {
+  rlimit old{};
+  explicit FileSizeLimit(rlim_t bytes) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    getrlimit(RLIMIT_FSIZE, &old);
+    rlimit r = old;
+    r.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &r);
+  }
+  ~FileSizeLimit() { setrlimit(RLIMIT_FSIZE, &old); }
+};
+
+}  // namespace
+
+TEST(Sha256, PublishedVectors) {
+  // FIPS 180-4 examples (NIST CSRC "SHA256.pdf") and the million-'a' vector.
+  EXPECT_EQ(cs::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(cs::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(cs::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(cs::sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  cs::test::TempDir tmp;
+  cs::write_file(tmp / "f", "abc");
+  EXPECT_EQ(cs::sha256_file(tmp / "f").sha256, cs::sha256_hex("abc"));
+  EXPECT_EQ(cs::sha256_file(tmp / "f").size, 3u);
+}
+
+TEST(SingleFile, RefusesLinkFolderAndDeviceLeavingThemUnchanged) {
+  cs::test::TempDir tmp;
+  cs::write_file(tmp / "victim.txt", "precious");
+  fs::create_symlink(tmp / "victim.txt", tmp / "link");
+  fs::create_directory(tmp / "dir");
+  ASSERT_EQ(mkfifo((tmp / "fifo").c_str(), 0644), 0);
+  for (const char* name : {"link", "dir", "fifo"}) {
+    try {
+      cs::write_file_atomic(tmp / name, "new");
+      ADD_FAILURE() << name << " was replaced";
+    } catch (const cs::IoError& e) {
+      EXPECT_NE(std::string(e.what()).find((tmp / name).string()), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_TRUE(fs::is_symlink(tmp / "link"));
+  EXPECT_EQ(cs::read_file(tmp / "victim.txt"), "precious");
+  EXPECT_TRUE(fs::is_directory(tmp / "dir"));
+  EXPECT_TRUE(fs::is_fifo(tmp / "fifo"));
+  EXPECT_FALSE(any_hidden(tmp.path()));
+  // A regular file is replaced; an absent one created.
+  cs::write_file_atomic(tmp / "victim.txt", "new");
+  EXPECT_EQ(cs::read_file(tmp / "victim.txt"), "new");
+}
+
+TEST(SingleFile, FailedWriteNamesTheFileAndKeepsTheOldOne) {
+  cs::test::TempDir tmp;
+  cs::write_file(tmp / "out.csv", "old");
+  {
+    FileSizeLimit limit(4096);
+    try {
+      cs::write_file_atomic(tmp / "out.csv", std::string(100000, 'x'));
+      ADD_FAILURE() << "no error on a failed write";
+    } catch (const cs::IoError& e) {
+      const std::string m = e.what();
+      EXPECT_EQ(m.rfind((tmp / "out.csv").string() + ": cannot write", 0), 0u) << m;
+      EXPECT_EQ(m.find(".tmp-"), std::string::npos) << m;
+    }
+  }
+  EXPECT_EQ(cs::read_file(tmp / "out.csv"), "old");
+  EXPECT_FALSE(any_hidden(tmp.path()));
+}
+
+TEST(SingleFile, GdalErrorsGoIntoTheExceptionNotToStderr) {
+  cs::test::TempDir tmp;
+  cs::VectorLayer pts{"places", cs::GeomType::kPoint, {{"name", cs::FieldType::kString}}};
+  for (int i = 0; i < 20000; ++i) pts.add(cs::wkt_point({9.5 + i * 1e-5, 47.1}), {std::string(40, 'n')});
+  testing::internal::CaptureStderr();
+  std::string msg;
+  {
+    FileSizeLimit limit(64 * 1024);
+    try {
+      cs::write_geopackage(tmp / "big.gpkg", {pts});
+    } catch (const cs::IoError& e) {
+      msg = e.what();
+    }
+  }
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err, "");
+  EXPECT_EQ(msg.rfind((tmp / "big.gpkg").string() + ": ", 0), 0u) << msg;
+  EXPECT_EQ(msg.find(".tmp-"), std::string::npos) << msg;
+  EXPECT_FALSE(fs::exists(tmp / "big.gpkg"));
+  EXPECT_FALSE(any_hidden(tmp.path()));
+}
+
+TEST(OutputFolder, SwappedInWholeWithAManifest) {
+  cs::test::TempDir tmp;
+  cs::Context ctx;
+  ctx.run.command = "plan";
+  ctx.run.options = {{"--osm", (tmp / "in.osm").string()}};
+  cs::write_file(tmp / "in.osm", "osm bytes");
+  ctx.run.inputs = {(tmp / "in.osm").string()};
+  {
+    cs::OutputDir out(tmp / "run", ctx);
+    cs::write_file(out.path("a.txt"), "first");
+    cs::write_file(out.path("old_only.csv"), "x");
+    out.commit();
+  }
+  {
+    cs::OutputDir out(tmp / "run", ctx);
+    cs::write_file(out.path("a.txt"), "second");
+    cs::write_file(out.path("sub/b.txt"), "b");
+    out.commit();
+  }
+  EXPECT_FALSE(fs::exists(tmp / "run/old_only.csv")) << "a file of the earlier run survived";
+  EXPECT_EQ(cs::read_file(tmp / "run/a.txt"), "second");
+  EXPECT_FALSE(any_hidden(tmp.path()));
+  const auto m = nlohmann::json::parse(cs::read_file(tmp / "run/manifest.json"));
+  EXPECT_EQ(m["command"], "plan");
+  EXPECT_EQ(m["options"]["--osm"], (tmp / "in.osm").string());
+  ASSERT_EQ(m["inputs"].size(), 1u);
+  EXPECT_EQ(m["inputs"][0]["sha256"], cs::sha256_hex("osm bytes"));
+  ASSERT_EQ(m["files"].size(), 2u);
+  EXPECT_EQ(m["files"][0]["path"], "a.txt");
+  EXPECT_EQ(m["files"][0]["size"], 6);
+  EXPECT_EQ(m["files"][0]["sha256"], cs::sha256_hex("second"));
+  EXPECT_EQ(m["files"][1]["path"], "sub/b.txt");
+  EXPECT_EQ(cs::read_file(tmp / "run/manifest.json").find("time"), std::string::npos);
+}
+
+TEST(OutputFolder, FailureBeforeCommitLeavesThePreviousFolderByteIdentical) {
+  cs::test::TempDir tmp;
+  {
+    cs::OutputDir out(tmp / "run");
+    cs::write_file(out.path("a.txt"), "first");
+    out.commit();
+  }
+  const std::string before = tree(tmp / "run");
+  try {
+    cs::OutputDir out(tmp / "run");
+    cs::write_file(out.path("a.txt"), "second");
+    FileSizeLimit limit(1024);
+    cs::write_file(out.path("b.txt"), std::string(100000, 'b'));
+    out.commit();
+    ADD_FAILURE() << "no error";
+  } catch (const cs::IoError& e) {
+    // The message names the file where the user will look for it, not the hidden staging folder.
+    const std::string m = cs::user_paths(e.what());
+    EXPECT_NE(m.find((tmp / "run" / "b.txt").string()), std::string::npos) << m;
+    EXPECT_EQ(m.find(".staging-"), std::string::npos) << m;
+  }
+  EXPECT_EQ(tree(tmp / "run"), before);
+  EXPECT_FALSE(any_hidden(tmp.path()));
+}
+
+TEST(OutputFolder, RefusesAForeignFolderUnlessForced) {
+  cs::test::TempDir tmp;
+  fs::create_directory(tmp / "mine");
+  cs::write_file(tmp / "mine/thesis.tex", "years of work");
+  EXPECT_THROW(cs::OutputDir(tmp / "mine"), cs::IoError);
+  EXPECT_THROW(cs::OutputDir::check_target(tmp / "mine", false), cs::IoError);
+  EXPECT_EQ(cs::read_file(tmp / "mine/thesis.tex"), "years of work");
+  cs::write_file(tmp / "file", "x");
+  EXPECT_THROW(cs::OutputDir::check_target(tmp / "file", false), cs::IoError);
+  fs::create_directory(tmp / "empty");
+  EXPECT_NO_THROW(cs::OutputDir::check_target(tmp / "empty", false));
+  cs::Context ctx;
+  ctx.run.force = true;
+  {
+    cs::OutputDir out(tmp / "mine", ctx);
+    cs::write_file(out.path("a.txt"), "a");
+    out.commit();
+  }
+  EXPECT_FALSE(fs::exists(tmp / "mine/thesis.tex"));
+  EXPECT_NO_THROW(cs::OutputDir::check_target(tmp / "mine", false));  // now a countyscope output
+}
+
+TEST(OutputFolder, LinkToAFolderIsWrittenThrough) {
+  cs::test::TempDir tmp;
+  fs::create_directory(tmp / "real");
+  fs::create_directory_symlink(tmp / "real", tmp / "link");
+  {
+    cs::OutputDir out(tmp / "link");
+    cs::write_file(out.path("a.txt"), "a");
+    out.commit();
+  }
+  EXPECT_TRUE(fs::is_symlink(tmp / "link"));
+  EXPECT_EQ(cs::read_file(tmp / "real/a.txt"), "a");
+}
+
+TEST(OutputFolder, StaleStagingOfADeadProcessIsRemovedAndABackupRestored) {
+  cs::test::TempDir tmp;
+  // 99999999 is above Linux's largest pid (2^22): never alive.
+  fs::create_directories(tmp / ".run.staging-99999999/deep");
+  cs::write_file(tmp / ".run.staging-99999999/deep/x", "12 MB of yesterday");
+  fs::create_directories(tmp / ".run.backup-99999999");
+  cs::write_file(tmp / ".run.backup-99999999/a.txt", "previous");
+  cs::write_file(tmp / ".run.backup-99999999/manifest.json", "{\"countyscope_manifest\": 1}");
+  fs::create_directories(tmp / ".other.staging-99999999");  // another folder's: not ours to touch
+  {
+    cs::OutputDir out(tmp / "run");
+    EXPECT_FALSE(fs::exists(tmp / ".run.staging-99999999"));
+    // The process died between the two renames of its commit: the previous folder comes back first.
+    EXPECT_EQ(cs::read_file(tmp / "run/a.txt"), "previous");
+  }
+  EXPECT_TRUE(fs::exists(tmp / ".other.staging-99999999"));
+  EXPECT_EQ(cs::read_file(tmp / "run/a.txt"), "previous");
+}
