@@ -5,6 +5,7 @@
 #include <set>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/memory.hpp>
 #include <countyscope/flows/table_run.hpp>
 #include <countyscope/io/csv.hpp>
 
@@ -159,6 +160,10 @@ TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
         throw UsageError(
             "flows --model radiation needs --places with --mass-col (population of every place)");
       const std::size_t n = od.codes.size();
+      check_memory(ctx, mul_sat(mul_sat(n, n), 3 * sizeof(double)),
+                   "radiation model over " + std::to_string(n) + " places (" + std::to_string(n) + " x " +
+                       std::to_string(n) + " pairs)",
+                   "use fewer places");
       std::vector<double> m(n), T(n, 0.0);
       Matrix<double> d(n, n, 0.0);
       for (std::size_t i = 0; i < n; ++i) m[i] = places->by_code.at(od.codes[i]).mass;
@@ -179,6 +184,18 @@ TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
       CalibrationOptions co = cfg.calib;
       co.form = parse_form(cfg.model);
       co.glm.threads = ctx.thread_count();
+      {
+        // The Poisson design (rows x covariates) and, with both margins as fixed effects, the blocks of the
+        // normal equations (origins x destinations and destinations squared).
+        const std::uint64_t rows = od.rows.size(), places_n = od.codes.size();
+        std::uint64_t bytes = mul_sat(rows, 16 * sizeof(double));
+        if (co.form == GravityForm::kDoubly)
+          bytes = add_sat(bytes, mul_sat(mul_sat(places_n, places_n), 2 * sizeof(double)));
+        check_memory(ctx, bytes,
+                     "gravity calibration on " + std::to_string(rows) + " OD rows between " +
+                         std::to_string(places_n) + " places",
+                     "use fewer places (aggregate zones) or a singly constrained model");
+      }
       const GravityFit fit = calibrate_gravity(od, co);
       yhat = fit.fitted;
       section = fit_to_json(fit);
@@ -202,6 +219,11 @@ TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
     if (!places || cfg.mass_col.empty())
       throw UsageError("flows: without --od, give --places with --mass-col to predict flows");
     const std::size_t n = places->codes.size();
+    // Per ordered pair: cost and flow matrices, the balancing's work, a CSV row and a flow line (~360 bytes).
+    check_memory(ctx, mul_sat(mul_sat(n, n), 360),
+                 "flow prediction between " + std::to_string(n) + " places (" + std::to_string(n) + " x " +
+                     std::to_string(n) + " pairs)",
+                 "predict for fewer places (e.g. aggregate them), or give an observed OD table (--od)");
     std::vector<double> m(n), O(n);
     Matrix<double> c(n, n, 0.0);
     for (std::size_t i = 0; i < n; ++i) {

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include <countyscope/core/memory.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/locate/mip.hpp>
 #include <countyscope/locate/problem.hpp>
@@ -199,6 +200,18 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
   const auto t0 = std::chrono::steady_clock::now();
   check_problem(pb);
   const std::size_t n = pb.demand_count(), m = pb.candidate_count();
+  {
+    // The MIP holds one assignment column per reachable demand-candidate pair (two non-zeros each); the
+    // model, CLP's row and column copies and CBC's working copies take about 300 bytes per column.
+    std::uint64_t pairs = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t j = 0; j < m; ++j) pairs += std::isfinite(pb.cost(i, j)) ? 1 : 0;
+    check_memory(ctx, add_sat(mul_sat(pairs, 300), mul_sat(add_sat(n, m), 200)),
+                 "MIP model with " + std::to_string(n) + " demand points x " + std::to_string(m) +
+                     " candidates (" + std::to_string(pairs) + " reachable pairs)",
+                 "use fewer demand points (aggregate them), fewer candidates, a shorter cutoff, or --solver "
+                 "heuristic");
+  }
   LocateResult r;
   r.solver = SolverKind::kMip;
   detail::ModelReduction red;

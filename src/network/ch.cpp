@@ -11,6 +11,7 @@
 #include <string>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/memory.hpp>
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/network/ch.hpp>
@@ -462,6 +463,7 @@ std::vector<Weight> CHQuery::one_to_all(const RoadGraph& g, const Snap& s) {
 TimeMatrix ch_matrix(const ContractionHierarchy& ch, const RoadGraph& g, std::span<const Snap> from,
                      std::span<const Snap> to, const MatrixOptions& opt, Context& ctx) {
   if (!ch.matches(g)) throw InputError("the CH index was built for another graph (rebuild it)");
+  check_matrix_memory(ctx, from.size(), to.size());
   TimeMatrix m(from.size(), to.size(), kUnreachable);
   if (from.empty() || to.empty()) return m;
   const Weight cutoff = opt.cutoff_s ? from_seconds(*opt.cutoff_s) : kInfWeight;

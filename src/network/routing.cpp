@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 
+#include <countyscope/core/memory.hpp>
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/network/ch.hpp>
 #include <countyscope/network/routing.hpp>
@@ -122,6 +123,7 @@ std::vector<NodeId> snap_target_nodes(const RoadGraph& g, std::span<const Snap> 
 namespace detail {
 TimeMatrix dijkstra_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
                            const MatrixOptions& opt, Context& ctx) {
+  check_matrix_memory(ctx, from.size(), to.size());
   TimeMatrix m(from.size(), to.size(), kUnreachable);
   if (from.empty() || to.empty()) return m;
   const Weight cutoff = opt.cutoff_s ? from_seconds(*opt.cutoff_s) : kInfWeight;
