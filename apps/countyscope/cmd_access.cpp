@@ -43,6 +43,7 @@ std::optional<cs::LonLat> lonlat(const cs::CsvTable& t, std::size_t r) {
 }
 
 int run(const AccessOptions& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
   cs::Context& ctx = rt.ctx;
   cs::AccessStudyConfig cfg;
   if (!o.config.empty()) cs::parse_access_toml(cs::read_file(o.config), o.config, cfg);
@@ -221,7 +222,7 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
   cs::Json doc = cs::new_results_document("plan");
   doc["sections"]["access"] = s.section;
   doc["layers"] = s.map_layers;
-  cs::OutputDir out(o.out);
+  cs::OutputDir out(o.out, rt.ctx);
   cs::write_file(out.path("results.json"), cs::dump_results(doc));
   for (const auto& [name, text] : s.csv) cs::write_file(out.path(name), text);
   if (!s.layers.empty())
@@ -246,26 +247,26 @@ cs::cli::CommandRegistration reg{
                           "empty cell is 'no path'. See docs/access.md.");
       auto o = std::make_shared<AccessOptions>();
       auto* mo = sub->add_option("--matrix", o->matrix, "demand x facility travel times (CSV)")
-                     ->check(CLI::ExistingFile);
+                     ->check(cs::cli::existing_file());
       auto* go =
           sub->add_option("--graph", o->graph, "road graph (countyscope network): snap lon/lat and route")
-              ->check(CLI::ExistingFile);
+              ->check(cs::cli::existing_file());
       mo->excludes(go);
       go->excludes(mo);
       sub->add_option("--demand", o->demand, "demand points CSV: id, pop, [lon, lat, settlement]")
           ->required()
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--facilities", o->facilities,
                       "facilities CSV: id, service, [capacity, name, lon, lat]")
           ->required()
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--settlements", o->settlements,
                       "settlements CSV: name, tier (seat|town|village), [unit, lon, lat]")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--config", o->config, "TOML with an [access] table (see docs/access.md)")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--standards", o->standards, "standards TOML (default data/config/standards.toml)")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--services", o->services,
                       "service types to study (default: all in the facilities file)")
           ->delimiter(',');

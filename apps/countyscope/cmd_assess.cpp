@@ -20,6 +20,7 @@ struct AssessOptions {
 };
 
 int run(const AssessOptions& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
   namespace a = cs::assess;
   a::AssessConfig cfg;
   cfg.counties = o.counties;
@@ -40,7 +41,7 @@ int run(const AssessOptions& o, cs::cli::Runtime& rt) {
   cfg.typing = {o.satellite_km, o.large_city_pop, o.losing_change, o.agri_share, o.manuf_share};
   const a::AssessResult r = a::run_assess(cfg, rt.ctx);
   for (const auto& note : r.notes) rt.ctx.info(note);
-  cs::OutputDir out(o.out);
+  cs::OutputDir out(o.out, rt.ctx);
   a::write_outputs(r, out.staging().string());
   out.commit();
   rt.ctx.info("assessed " + std::to_string(r.code.size()) + " counties -> " + o.out + "/results.json");

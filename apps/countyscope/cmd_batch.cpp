@@ -102,6 +102,13 @@ Json run_county(const County& c, const BatchOptions& o, Runtime& rt, int rank) {
     cfg.osm_path = c.path;
     Context ctx = rt.ctx;
     ctx.progress = nullptr;
+    // The county's manifest records what `countyscope plan --osm PATH [--config FILE]` would
+    // (byte-identical).
+    ctx.run = RunRecord{"plan", {{"--osm", c.path}}, {c.path}, o.force};
+    if (!o.config.empty()) {
+      ctx.run.options.emplace_back("--config", o.config);
+      ctx.run.inputs.push_back(o.config);
+    }
     PlanState st = run_plan(cfg, ctx);
     write_plan_outputs(st, dir.string(), ctx);
     r["status"] = "ok";
@@ -113,7 +120,7 @@ Json run_county(const County& c, const BatchOptions& o, Runtime& rt, int rank) {
     r["facilities"] = st.county.facilities.size();
   } catch (const std::exception& e) {
     r["status"] = "failed";
-    r["message"] = e.what();
+    r["message"] = describe_error(e, "batch");
   }
   return r;
 }

@@ -44,6 +44,7 @@ int run_county(const FlowsOptions& o, cs::cli::Runtime& rt) {
 }
 
 int run(FlowsOptions& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
   if (!o.osm.empty()) return run_county(o, rt);
   if (!o.scenario.empty() || !o.config.empty())
     throw cs::UsageError("--scenario and --config need --osm (county mode)");
@@ -59,7 +60,7 @@ int run(FlowsOptions& o, cs::cli::Runtime& rt) {
   const cs::flows::TableRunOutput res = cs::flows::run_flows_table(o.t, rt.ctx);
   cs::Json doc = cs::new_results_document("plan");
   doc["sections"]["flows"] = res.section;
-  cs::OutputDir dir(o.out);
+  cs::OutputDir dir(o.out, rt.ctx);
   cs::write_file(dir.path("results.json"), cs::dump_results(doc));
   for (const auto& [name, text] : res.csv) cs::write_file(dir.path(name), text);
   if (!res.lines.wkt.empty()) cs::write_geopackage(dir.path("flows.gpkg"), {res.lines});
@@ -90,12 +91,12 @@ cs::cli::CommandRegistration reg{
       sub->add_option(
              "--osm", o->osm,
              "county mode: the county's OSM extract (flows between its settlements on the road network)")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--scenario", o->scenario, "county mode: what-if scenario TOML (before vs after)")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--config", o->config, "county mode: plan TOML ([flows] section, network, county, ...)")
-          ->check(CLI::ExistingFile);
-      sub->add_option("--od", o->t.od_path, "observed OD table (CSV)")->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
+      sub->add_option("--od", o->t.od_path, "observed OD table (CSV)")->check(cs::cli::existing_file());
       sub->add_option("--origin-col", o->t.cols.origin, "OD column: origin code")->capture_default_str();
       sub->add_option("--dest-col", o->t.cols.dest, "OD column: destination code")->capture_default_str();
       sub->add_option("--flow-col", o->t.cols.flow, "OD column: observed flow")->capture_default_str();
@@ -104,11 +105,11 @@ cs::cli::CommandRegistration reg{
       sub->add_option("--dest-mass-col", o->t.cols.dest_mass, "OD column: destination mass (D_j)");
       sub->add_option("--places", o->t.places_path,
                       "places CSV: code, lon, lat (+ mass); costs = great-circle km")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--mass-col", o->t.mass_col, "places column: mass (population) for O and D");
       sub->add_option("--cost-matrix", o->t.cost_matrix_path,
                       "cost matrix CSV (first column origin code, header destination codes; empty = no path)")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--model", o->t.model, "unconstrained | production | attraction | doubly | radiation")
           ->capture_default_str();
       sub->add_option("--decay", o->decay, "exponential | power")->capture_default_str();

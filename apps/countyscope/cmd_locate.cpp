@@ -111,6 +111,7 @@ cs::TimeMatrix read_matrix(const LocateOptions& o, const Points& dem, const Poin
 }
 
 int run(LocateOptions& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
   const cs::ProblemKind kind = cs::parse_problem(o.problem);
   if (o.solver != "mip" && o.solver != "heuristic" && o.solver != "both")
     throw cs::unknown_value("solver", o.solver, {"mip", "heuristic", "both"});
@@ -267,7 +268,7 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
 
   cs::Json doc = cs::new_results_document("plan");
   doc["sections"]["locate"] = section;
-  cs::OutputDir dir(o.out);
+  cs::OutputDir dir(o.out, rt.ctx);
   cs::write_file(dir.path("results.json"), cs::dump_results(doc));
   cs::write_file(dir.path("sites.csv"), sites.str());
   cs::write_file(dir.path("assignment.csv"), assign.str());
@@ -298,11 +299,13 @@ cs::cli::CommandRegistration reg{
       auto o = std::make_shared<LocateOptions>();
       sub->add_option("--matrix", o->matrix, "travel times demand -> candidate (CSV, long format)")
           ->required()
-          ->check(CLI::ExistingFile);
-      sub->add_option("--demand", o->demand, "demand points CSV")->required()->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
+      sub->add_option("--demand", o->demand, "demand points CSV")
+          ->required()
+          ->check(cs::cli::existing_file());
       sub->add_option("--candidates", o->candidates, "candidate sites CSV")
           ->required()
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--out", o->out, "output directory")->required();
       sub->add_option("--problem", o->problem,
                       "p-median | mclp | lscp | p-center (min-max, min-beyond aliases)")

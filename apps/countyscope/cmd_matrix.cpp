@@ -47,6 +47,7 @@ double secs(float t) {
 }
 
 int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
+  cs::check_output_file(o.out);  // a device, link or folder is refused before the work
   const cs::RoadGraph g = cs::load_graph(o.graph);
   const Points a = read_points(o.from), b = read_points(o.to);
   const cs::SnapIndex index(g);

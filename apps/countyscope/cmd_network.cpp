@@ -9,6 +9,7 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/county/county.hpp>
+#include <countyscope/io/output.hpp>
 #include <countyscope/network/graph_io.hpp>
 #include <countyscope/network/osm_network.hpp>
 
@@ -28,6 +29,7 @@ std::string fixed(double x, int digits) {
 }
 
 int run(const NetworkOptions& o, cs::cli::Runtime& rt) {
+  if (!o.out.empty()) cs::check_output_file(o.out);  // a device, link or folder is refused before the work
   const cs::Profile profile = cs::parse_profile(o.profile);
   if (!o.stats && o.out.empty()) throw cs::UsageError("nothing to do: give --stats and/or --out FILE");
   cs::CountyConfig ccfg;

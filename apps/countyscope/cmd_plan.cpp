@@ -1,5 +1,6 @@
 // countyscope plan / demo: the plan driver on a county's OSM extract (or the bundled sample) -> results.json,
 // county.gpkg, CSV tables and report.html in one output directory, written atomically.
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,15 +25,15 @@ struct PlanOptions {
   bool national = true;
 };
 
-// The demo's second part: the national assessment of Chinese counties (bundled census data) -> OUT/national/.
-void run_national(const std::string& out_dir, cs::cli::Runtime& rt) {
+// The demo's second part: the national assessment of Chinese counties (bundled census data) -> OUT/national/,
+// staged in the same folder as the county's outputs (one commit for all).
+void run_national(cs::OutputDir& out, cs::cli::Runtime& rt) {
   const cs::assess::AssessResult r = cs::timed(rt.ctx, "national_assessment", [&] {
     return cs::assess::run_assess(cs::assess::national_config(), rt.ctx);
   });
-  cs::OutputDir out(out_dir + "/national");
-  cs::assess::write_outputs(r, out.staging().string());
-  cs::write_report(cs::Json::parse(cs::read_file(out.path("results.json"))), out.path("report.html"));
-  out.commit();
+  const std::filesystem::path dir = out.path("national/results.json").parent_path();
+  cs::assess::write_outputs(r, dir.string());
+  cs::write_report(cs::Json::parse(cs::read_file(dir / "results.json")), dir / "report.html");
 }
 
 void add_common(CLI::App* sub, PlanOptions& o) {
@@ -50,7 +51,8 @@ void add_common(CLI::App* sub, PlanOptions& o) {
   sub->add_flag("--timings", o.timings, "record pass timings in results.json (makes outputs run-dependent)");
 }
 
-int run(const PlanOptions& o, cs::cli::Runtime& rt) {
+int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
   cs::PlanConfig cfg;
   cfg.osm_path = o.osm;
   if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
@@ -66,7 +68,15 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt) {
   if (o.cutoff_s >= 0) cfg.matrix_cutoff_s = o.cutoff_s;
   if (o.timings) cfg.timings = true;
   cs::PlanState st = cs::run_plan(cfg, rt.ctx);
-  cs::write_plan_outputs(st, o.out, rt.ctx);
+  if (!demo) {
+    cs::write_plan_outputs(st, o.out, rt.ctx);
+    return 0;
+  }
+  cs::OutputDir out(o.out, rt.ctx);
+  cs::write_plan_outputs(st, out, rt.ctx);
+  if (o.national) run_national(out, rt);
+  out.commit();
+  rt.ctx.info("wrote " + o.out);
   return 0;
 }
 
@@ -90,8 +100,9 @@ cs::cli::CommandRegistration reg_demo{
       sub->final_callback([o, &rt] {
         o->osm = cs::resource_path("data/sample/liechtenstein-2024-03-04.osm.pbf");
         if (o->config.empty()) o->config = cs::resource_path("data/config/demo.toml");
-        rt.exit_code = run(*o, rt);
-        if (rt.exit_code == 0 && o->national) run_national(o->out, rt);
+        rt.ctx.run.inputs.push_back(o->osm);
+        rt.ctx.run.inputs.push_back(o->config);
+        rt.exit_code = run(*o, rt, true);
       });
     }};
 

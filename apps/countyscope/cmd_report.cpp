@@ -16,6 +16,7 @@ struct ReportOptions {
 };
 
 int run(const ReportOptions& o, cs::cli::Runtime& rt) {
+  if (!o.html.empty()) cs::check_output_file(o.html);  // a device, link or folder is refused before the work
   const cs::Json doc = cs::parse_results(cs::read_file(o.results), o.results);
   cs::check_results_document(doc, o.results);
   const std::filesystem::path html = o.html.empty()

@@ -33,6 +33,7 @@ std::vector<cs::LonLat> positions(const auto& items) {
 }
 
 int run(const StructureOptions& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
   cs::Context& ctx = rt.ctx;
   // Parse and validate every option before any work (usage errors exit 2).
   cs::StructureConfig cfg;
@@ -103,7 +104,7 @@ int run(const StructureOptions& o, cs::cli::Runtime& rt) {
   cs::structure_outputs(r, in, section, doc["layers"], layers, csv);
   doc["sections"]["structure"] = std::move(section);
 
-  cs::OutputDir out(o.out);
+  cs::OutputDir out(o.out, rt.ctx);
   cs::write_file(out.path("results.json"), cs::dump_results(doc));
   cs::write_geopackage(out.path("structure.gpkg"), layers);
   for (const auto& [name, text] : csv) cs::write_file(out.path(name), text);
@@ -132,11 +133,11 @@ cs::cli::CommandRegistration reg{
       sub->add_option("--osm", o->osm,
                       "county OSM extract (.osm.pbf): settlements, facilities, demand, roads")
           ->required()
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--graph", o->graph, "car graph from 'countyscope network' (default: built from --osm)")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--walk-graph", o->walk_graph, "walk graph (default: built from --osm)")
-          ->check(CLI::ExistingFile);
+          ->check(cs::cli::existing_file());
       sub->add_option("--out", o->out, "output directory")->required();
       sub->add_option("--seat", o->seat,
                       "name of the seat settlement (default: the county boundary's admin centre)");

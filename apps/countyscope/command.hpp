@@ -28,6 +28,7 @@ struct Runtime {
   unsigned long long seed = 0x5eed;
   bool quiet = false;
   bool verbose = false;
+  std::string max_memory;  // --max-memory as given ("8G", "50%"); empty = the default share
   int exit_code = 0;
   Context ctx;  // set up by main() before any command runs
 };
@@ -43,5 +44,12 @@ struct RegisteredCommand {
   CommandRegistration::Setup setup;
 };
 std::vector<RegisteredCommand>& registry();
+
+// Check for an input file option: a missing or unreadable file is a data error (one line, exit 1) like every
+// other missing input, not a usage error (exit 2) as cs::cli::existing_file() would make it.
+const CLI::Validator& existing_file();
+// One line for the user from any exception: cs::Error messages with staging paths mapped to the user's paths;
+// out of memory, file system and unexpected library errors without any C++ library text.
+std::string describe_error(const std::exception& e, std::string_view command);
 
 }  // namespace cs::cli

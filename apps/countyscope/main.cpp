@@ -1,13 +1,24 @@
 // countyscope command-line tool: parses options, dispatches to a stage, maps errors to exit codes
 // (0 ok, 1 runtime/data error, 2 usage error). Messages go to stderr as one line each.
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <new>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cstdio>
-#include <iostream>
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/memory.hpp>
+#include <countyscope/io/output.hpp>
 
 #include "command.hpp"
-#include <countyscope/core/error.hpp>
 
 namespace cs::cli {
 
@@ -20,7 +31,93 @@ CommandRegistration::CommandRegistration(std::string name, int order, Setup setu
   registry().push_back({std::move(name), order, std::move(setup)});
 }
 
+const CLI::Validator& existing_file() {
+  static const CLI::Validator v(
+      [](std::string& s) -> std::string {
+        struct stat st {};
+        if (::stat(s.c_str(), &st) != 0) throw cs::IoError(s + ": cannot open: " + std::strerror(errno));
+        if (S_ISDIR(st.st_mode)) throw cs::IoError(s + ": is a folder, expected a file");
+        return {};
+      },
+      "FILE");
+  return v;
+}
+
+std::string describe_error(const std::exception& e, std::string_view command) {
+  const std::string where = command.empty() ? std::string() : " while running '" + std::string(command) + "'";
+  if (const auto* ce = dynamic_cast<const cs::Error*>(&e)) return cs::user_paths(ce->what());
+  if (dynamic_cast<const std::bad_alloc*>(&e))
+    return "out of memory" + where +
+           "; try a lower --max-memory to have sizes checked before the work starts, fewer places or points, "
+           "a "
+           "shorter cutoff, or fewer --threads";
+  if (const auto* fe = dynamic_cast<const std::filesystem::filesystem_error*>(&e)) {
+    std::string path = fe->path1().string();
+    return cs::user_paths((path.empty() ? std::string("file system") : path) + ": " + fe->code().message());
+  }
+  if (const auto* se = dynamic_cast<const std::system_error*>(&e))
+    return "system error" + where + ": " + se->code().message();
+  const std::string what = e.what();
+  for (const char* internal : {"std::", "basic_string", "_M_", "vector::", "bad_", "__"})
+    if (what.find(internal) != std::string::npos)
+      return "internal error" + where + " (please report it with the command line)";
+  return cs::user_paths(what);
+}
+
 namespace {
+
+// SIGINT, SIGTERM and SIGHUP go to one thread (blocked everywhere else, before any other thread exists): it
+// removes the staging folders and temporary files of this process (an output folder stays as it was, or is
+// replaced whole when its commit had begun) and ends the process with 128 + the signal number. A signal the
+// process started with ignored (nohup, a background job of a script) stays ignored; SIGTERM is always
+// handled.
+void handle_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old {};
+    if (sig != SIGTERM && ::sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    if (sig == SIGTERM) ::signal(SIGTERM, SIG_DFL);
+    sigaddset(&set, sig);
+  }
+  ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set] {
+    int sig = 0;
+    while (::sigwait(&set, &sig) != 0) {
+    }
+    cs::remove_staging_now();
+    const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+    std::fprintf(stderr,
+                 "\ncountyscope: interrupted by %s; no output was changed by this run unless it had "
+                 "finished writing\n",
+                 name);
+    std::_Exit(128 + sig);
+  }).detach();
+}
+
+// The options of the command as given (minus where the outputs go), and the files among their values: what
+// the output folder's manifest records.
+void record_run(const CLI::App& app, cs::RunRecord& run) {
+  const CLI::App* sub = &app;
+  std::string command;
+  while (!sub->get_subcommands().empty()) {
+    sub = sub->get_subcommands().front();
+    command.append(command.empty() ? "" : " ").append(sub->get_name());
+  }
+  run.command = command;
+  for (const CLI::Option* o : sub->get_options()) {
+    if (o->count() == 0) continue;
+    const std::string name = o->get_name(false, false);
+    if (name == "--out" || name == "--force" || name == "--help" || name.empty()) continue;
+    std::string value;
+    for (const std::string& r : o->results()) {
+      value.append(value.empty() ? "" : ",").append(r);
+      std::error_code ec;
+      if (!r.empty() && std::filesystem::is_regular_file(r, ec)) run.inputs.push_back(r);
+    }
+    run.options.emplace_back(name, value);
+  }
+}
 
 // The innermost subcommand that was being parsed, for "valid options are ..." hints.
 const CLI::App* innermost(const CLI::App* app) {
@@ -45,27 +142,49 @@ std::string valid_options(const CLI::App* app) {
 
 int main(int argc, char** argv) {
   using namespace cs::cli;
+  handle_signals();
   CLI::App app{"countyscope — county-level urban-rural integration planning (network, services, siting, flows, "
                "structure, national assessment)", "countyscope"};
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", "countyscope 0.1.0");
-  app.footer("Examples:\n  countyscope demo --out out/demo\n  countyscope network --osm data/sample/liechtenstein-2024-03-04.osm.pbf --stats\n"
-             "Exit codes: 0 ok, 1 runtime or data error, 2 usage error.");
+  app.footer(
+      "Examples:\n  countyscope demo --out out/demo\n  countyscope network --osm "
+      "data/sample/liechtenstein-2024-03-04.osm.pbf --stats\n"
+      "Exit codes: 0 ok, 1 runtime or data error, 2 usage error, 130 or 143 interrupted (SIGINT, SIGTERM).");
   Runtime rt;
   app.add_option("--threads", rt.threads, "worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--seed", rt.seed, "seed for every random choice (results are deterministic for a seed)");
   app.add_flag("-q,--quiet", rt.quiet, "no progress or information on stderr");
   app.add_flag("-v,--verbose", rt.verbose, "debug messages on stderr");
+  app.add_option("--max-memory", rt.max_memory,
+                 "memory a run may use, e.g. 8G, 512M or 50% (default: 75% of physical memory); larger "
+                 "matrices, OD designs and MIP models are refused before they are built");
 
   auto& cmds = registry();
   std::stable_sort(cmds.begin(), cmds.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
   for (auto& c : cmds) c.setup(app, rt);
+  // Every command that writes an output folder may replace a folder that is not a countyscope output with
+  // --force.
+  for (CLI::App* sub : app.get_subcommands({}))
+    for (const char* name : {"demo", "plan", "access", "locate", "flows", "structure", "assess"})
+      if (sub->get_name() == name && !sub->get_option_no_throw("--force"))
+        sub->add_flag("--force", rt.ctx.run.force,
+                      "replace the output folder even when it is not empty and not a countyscope output "
+                      "(its contents are deleted)");
 
   const bool tty = ::isatty(2) == 1;
   app.parse_complete_callback([&] {
     rt.ctx.threads = rt.threads;
     rt.ctx.seed = rt.seed;
+    if (!rt.max_memory.empty()) {
+      const auto m = cs::parse_memory_size(rt.max_memory);
+      if (!m)
+        throw cs::UsageError("--max-memory '" + rt.max_memory +
+                             "': expected a size such as 8G, 512M, 2GiB or a share such as 50%");
+      rt.ctx.max_memory = *m;
+    }
+    record_run(app, rt.ctx.run);
     rt.ctx.log = [&rt](cs::LogLevel level, std::string_view msg) {
       if (rt.quiet && level != cs::LogLevel::kWarning) return;
       if (level == cs::LogLevel::kDebug && !rt.verbose) return;
@@ -104,13 +223,14 @@ int main(int argc, char** argv) {
     std::cerr << "\n(see countyscope " << (where != &app ? where->get_name() + " " : std::string()) << "--help)\n";
     return 2;
   } catch (const cs::Error& e) {
-    std::cerr << "countyscope: " << (e.kind() == cs::ErrorKind::kUsage ? "usage error: " : "error: ") << e.what() << '\n';
+    std::cerr << "countyscope: " << (e.kind() == cs::ErrorKind::kUsage ? "usage error: " : "error: ")
+              << describe_error(e, rt.ctx.run.command) << '\n';
     return e.exit_code();
   } catch (const cs::Cancelled&) {
     std::cerr << "countyscope: cancelled\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "countyscope: error: " << e.what() << '\n';
+    std::cerr << "countyscope: error: " << describe_error(e, rt.ctx.run.command) << '\n';
     return 1;
   }
   return rt.exit_code;

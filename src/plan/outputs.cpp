@@ -518,7 +518,17 @@ void pass_outputs(PlanState& st, Context& ctx) {
 }  // namespace detail
 
 void write_plan_outputs(const PlanState& st, const std::string& dir, Context& ctx) {
-  OutputDir out(dir);
+  OutputDir out(dir, ctx);
+  write_plan_outputs(st, out, ctx);
+  out.commit();
+  ctx.info("wrote " + dir + " (results.json, county.gpkg, " + std::to_string(st.csv.size()) + " CSV files" +
+#if defined(CS_HAVE_REPORT)
+           ", report.html" +
+#endif
+           ", manifest.json)");
+}
+
+void write_plan_outputs(const PlanState& st, OutputDir& out, Context& ctx) {
   Json doc = st.doc;
   if (st.cfg.timings) {
     Json t = Json::array();
@@ -532,12 +542,6 @@ void write_plan_outputs(const PlanState& st, const std::string& dir, Context& ct
   if (std::find(st.cfg.skip.begin(), st.cfg.skip.end(), "report") == st.cfg.skip.end())
     write_file(out.path("report.html"), render_report(doc));
 #endif
-  out.commit();
-  ctx.info("wrote " + dir + " (results.json, county.gpkg, " + std::to_string(st.csv.size()) + " CSV files" +
-#if defined(CS_HAVE_REPORT)
-           ", report.html" +
-#endif
-           ")");
 }
 
 }  // namespace cs

@@ -33,6 +33,8 @@
 
 namespace cs {
 
+class OutputDir;
+
 struct PlanConfig {
   std::string osm_path;
   std::string config_path;  // optional TOML (plan.toml); sections [network] [county] [snap] [access] ...
@@ -81,7 +83,10 @@ struct PlanState {
 
 // Runs all passes in order. Throws cs::Error on bad input.
 PlanState run_plan(const PlanConfig& cfg, Context& ctx);
-// Writes results.json, county.gpkg, CSV files and report.html into dir atomically (staged, then moved in).
+// Writes results.json, county.gpkg, CSV files and report.html into dir atomically (staged, then swapped in
+// whole with a manifest; see io/output.hpp).
 void write_plan_outputs(const PlanState& st, const std::string& dir, Context& ctx);
+// The same files into an open staging folder, without committing it (demo adds national/ before its commit).
+void write_plan_outputs(const PlanState& st, OutputDir& out, Context& ctx);
 
 }  // namespace cs
