@@ -75,7 +75,7 @@ full_disk() {  # full_disk LABEL DIR: each writer onto DIR/out.* keeps the old f
   done
 }
 mkdir -p "$T/small"
-(trap '' XFSZ; ulimit -f 8; full_disk "file-size limit" "$T/small") || FAILS=$((FAILS + 1))
+(trap '' XFSZ; ulimit -f 8; full_disk "file-size limit" "$T/small"; exit "$FAILS") || FAILS=$((FAILS + 1))
 mkdir -p "$T/tmpfs"
 if mount -t tmpfs -o size=64k tmpfs "$T/tmpfs" 2>/dev/null; then
   trap 'umount "$T/tmpfs" 2>/dev/null; rm -rf "$T"' EXIT
