@@ -243,9 +243,9 @@ void write_report(const Json& doc, const fs::path& html) {
 Json parse_results(std::string_view text, std::string_view file) {
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     // nlohmann's message: "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error
-    // ..."
+    // ..." (or out_of_range.406 "number overflow parsing '1e400'": not only parse_error is thrown)
     std::string msg = e.what();
     if (const auto p = msg.find("] "); p != std::string::npos) msg = msg.substr(p + 2);
     if (msg.starts_with("parse error at ")) msg = msg.substr(15);
