@@ -5,8 +5,10 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string>
 
 #include <countyscope/access/equity.hpp>
+#include <countyscope/core/error.hpp>
 
 namespace cs {
 
@@ -58,6 +60,9 @@ double self_gap(const Sorted& s) {
 }  // namespace
 
 double weighted_gini(std::span<const double> values, std::span<const double> population) {
+  if (population.size() != values.size())
+    throw UsageError("weighted_gini: population has " + std::to_string(population.size()) +
+                     " values, values has " + std::to_string(values.size()));
   std::vector<Unit> u;
   double P = 0.0, PX = 0.0;
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -72,6 +77,14 @@ double weighted_gini(std::span<const double> values, std::span<const double> pop
 }
 
 Equity equity(const EquityInput& in, std::size_t lorenz_points) {
+  // Spans of different lengths (the Python module passes NumPy buffers straight through) are a caller's
+  // error, not a read past the shorter one (found by fuzz/pyargs).
+  if (in.population.size() != in.values.size())
+    throw UsageError("equity: population has " + std::to_string(in.population.size()) +
+                     " values, values has " + std::to_string(in.values.size()));
+  if (!in.group.empty() && in.group.size() != in.values.size())
+    throw UsageError("equity: group has " + std::to_string(in.group.size()) + " entries, values has " +
+                     std::to_string(in.values.size()));
   Equity e;
   const bool grouped = !in.group.empty();
   const std::size_t ng = grouped ? in.group_names.size() : 0;
