@@ -9,6 +9,7 @@
 
 #include <countyscope/access/audit.hpp>
 #include <countyscope/io/output.hpp>
+#include <countyscope/core/toml_text.hpp>
 
 namespace cs {
 
@@ -62,6 +63,7 @@ bool Standard::beyond(double v) const {
 
 std::vector<Standard> parse_standards(std::string_view text, const std::string& file) {
   toml::table root;
+  check_toml_text(text, file);  // before toml++ (see error.hpp)
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {

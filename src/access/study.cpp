@@ -11,6 +11,7 @@
 #include <countyscope/access/equity.hpp>
 #include <countyscope/access/study.hpp>
 #include <countyscope/io/csv.hpp>
+#include <countyscope/core/toml_text.hpp>
 
 // GCC 12 reports a false "maybe-uninitialized" inside std::variant<..., std::string> built from initializer
 // lists (GCC bug 105593 family); the values are always initialised.
@@ -132,6 +133,7 @@ Json access_config_json(const AccessStudyConfig& c) {
 
 void parse_access_toml(std::string_view text, const std::string& file, AccessStudyConfig& cfg) {
   toml::table root;
+  check_toml_text(text, file);  // before toml++ (see error.hpp)
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {

@@ -8,6 +8,7 @@
 
 #include <countyscope/assess/assess.hpp>
 #include <countyscope/io/output.hpp>
+#include <countyscope/core/toml_text.hpp>
 
 namespace cs::assess {
 
@@ -172,6 +173,7 @@ double Formula::eval(const double* values) const {
 
 IndicatorSystem parse_indicator_system(std::string_view text, const std::string& file) {
   toml::table tbl;
+  check_toml_text(text, file);  // before toml++ (see error.hpp)
   try {
     tbl = toml::parse(text, file);
   } catch (const toml::parse_error& e) {

@@ -1,4 +1,7 @@
+#include <algorithm>
+
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/toml_text.hpp>
 
 namespace cs {
 
@@ -33,6 +36,77 @@ void throw_if_problems(const std::vector<Problem>& problems, std::string_view wh
   s.append("option '").append(problems.front().option).append("': ").append(problems.front().message);
   if (problems.size() > 1) s.append(" (and ").append(std::to_string(problems.size() - 1)).append(" more problems)");
   throw UsageError(s);
+}
+
+void check_toml_text(std::string_view text, std::string_view file) {
+  enum class St { kNormal, kComment, kBasic, kLiteral, kMlBasic, kMlLiteral } st = St::kNormal;
+  std::size_t line = 1;
+  auto fail = [&](std::string_view what) {
+    throw InputError(file, "line " + std::to_string(line), "", std::string(what));
+  };
+  auto run = [&](std::size_t i, char q) {  // quotes at i
+    std::size_t n = 0;
+    while (i + n < text.size() && text[i + n] == q) ++n;
+    return n;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') ++line;
+    switch (st) {
+      case St::kNormal:
+        if (c == '#') {
+          st = St::kComment;
+        } else if (c == '"' || c == '\'') {
+          const bool ml = run(i, c) >= 3;
+          st = c == '"' ? (ml ? St::kMlBasic : St::kBasic) : (ml ? St::kMlLiteral : St::kLiteral);
+          if (ml) i += 2;
+        } else if (static_cast<unsigned char>(c) >= 0x80) {
+          fail("non-ASCII character outside a string or comment");
+        }
+        break;
+      case St::kComment:
+        if (c == '\n') st = St::kNormal;
+        break;
+      case St::kBasic:
+        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n')
+          ++i;
+        else if (c == '"' || c == '\n')
+          st = St::kNormal;
+        break;
+      case St::kLiteral:
+        if (c == '\'' || c == '\n') st = St::kNormal;
+        break;
+      case St::kMlBasic:
+        if (c == '\\') {
+          std::size_t j = i + 1;
+          while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
+          if (j < text.size() && text[j] == '\n') {  // line-ending backslash: whitespace up to the next text
+            for (;
+                 j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n');
+                 ++j)
+              if (text[j] == '\n') ++line;
+            if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80)
+              fail(
+                  "a non-ASCII character right after a line-ending backslash (write it on the line before, "
+                  "or "
+                  "as \\uXXXX)");
+            i = j - 1;
+          } else {
+            ++i;  // an escape: the next character is not a delimiter
+          }
+        } else if (c == '"' && run(i, '"') >= 3) {
+          i += std::min<std::size_t>(run(i, '"'), 5) - 1;
+          st = St::kNormal;
+        }
+        break;
+      case St::kMlLiteral:
+        if (c == '\'' && run(i, '\'') >= 3) {
+          i += std::min<std::size_t>(run(i, '\''), 5) - 1;
+          st = St::kNormal;
+        }
+        break;
+    }
+  }
 }
 
 }  // namespace cs

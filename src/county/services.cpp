@@ -8,6 +8,7 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/io/output.hpp>
+#include <countyscope/core/toml_text.hpp>
 
 #include "service_rules.hpp"
 
@@ -136,6 +137,7 @@ std::vector<std::string> ServiceTable::names() const {
 
 ServiceTable parse_service_table(std::string_view toml_text, const std::string& file) {
   toml::table root;
+  check_toml_text(toml_text, file);  // before toml++ (see error.hpp)
   try {
     root = toml::parse(toml_text, file);
   } catch (const toml::parse_error& e) {

@@ -11,6 +11,7 @@
 #include <countyscope/core/error.hpp>
 #include <countyscope/flows/scenario.hpp>
 #include <countyscope/io/output.hpp>
+#include <countyscope/core/toml_text.hpp>
 
 namespace cs::flows {
 
@@ -80,6 +81,7 @@ const toml::array* get_tables(const toml::table& root, const char* key, const st
 
 Scenario parse_scenario(std::string_view text, const std::string& file) {
   toml::table root;
+  check_toml_text(text, file);  // before toml++ (see error.hpp)
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {

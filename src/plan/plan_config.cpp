@@ -10,6 +10,7 @@
 #include <countyscope/io/output.hpp>
 #include <countyscope/network/road_graph.hpp>
 #include <countyscope/plan/plan.hpp>
+#include <countyscope/core/toml_text.hpp>
 
 #include "toml_reader.hpp"
 
@@ -47,6 +48,7 @@ std::vector<Problem> validate(const PlanConfig& cfg) {
 
 void parse_plan_config(std::string_view text, const std::string& file, PlanConfig& cfg) {
   toml::table root;
+  check_toml_text(text, file);  // before toml++ (see error.hpp)
   try {
     root = toml::parse(text, file);
   } catch (const toml::parse_error& e) {

@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/toml_text.hpp>
 
 namespace cs::detail {
 
@@ -95,6 +96,7 @@ class Reader {
 
 // Parses plan TOML text (InputError naming the line on a syntax error).
 inline toml::table parse_plan_toml(std::string_view text, const std::string& file) {
+  check_toml_text(text, file);  // before toml++ (see error.hpp)
   try {
     return toml::parse(text, file);
   } catch (const toml::parse_error& e) {

@@ -10,6 +10,7 @@
 #include <countyscope/core/fastlog.hpp>
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/core/rng.hpp>
+#include <countyscope/core/toml_text.hpp>
 #include <countyscope/core/types.hpp>
 
 TEST(Types, SaturatingAddNeverWraps) {
@@ -28,6 +29,22 @@ TEST(Error, InputMessageNamesFileWhereAndField) {
   auto u = cs::unknown_value("decay", "exp2", {"flat", "linear"});
   EXPECT_STREQ(u.what(), "unknown decay 'exp2'; expected one of: flat, linear");
   EXPECT_EQ(u.exit_code(), 2);
+}
+
+// The guard run before toml++ 3.3 (found by fuzz/toml): non-ASCII text is fine in strings and comments, never
+// outside them, and a non-ASCII character right after a line-ending backslash is refused (toml++ issue #190).
+TEST(Error, CheckTomlTextAllowsNonAsciiOnlyInStringsAndComments) {
+  EXPECT_NO_THROW(cs::check_toml_text("seat = \"Zürich\"  # é, 、。\nname = 'Ölberg'\n", "a.toml"));
+  EXPECT_NO_THROW(cs::check_toml_text("s = \"\"\"\nmulti é\n\"\"\"\"\nt = '''x ü''''\n", "a.toml"));
+  EXPECT_NO_THROW(cs::check_toml_text("s = \"\"\"a \\\n  b é\"\"\"\nq = \"\\\"é\"\n", "a.toml"));
+  try {
+    cs::check_toml_text("a = 1\nb = 2。\n", "a.toml");
+    FAIL() << "no error";
+  } catch (const cs::InputError& e) {
+    EXPECT_STREQ(e.what(), "a.toml: line 2: non-ASCII character outside a string or comment");
+  }
+  EXPECT_THROW(cs::check_toml_text("s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "a.toml"), cs::InputError);
+  EXPECT_THROW(cs::check_toml_text("\xcc\xaa", "a.toml"), cs::InputError);
 }
 
 TEST(Parallel, VisitsEveryIndexOnceAndRethrows) {
