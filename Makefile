@@ -1,11 +1,13 @@
 # countyscope — quick start:  make demo  |  make test
-# Other targets: make bench (peer comparisons, slow; ROUTINGKIT=DIR adds that peer), make dev (warnings as errors), make asan (sanitizers), make clean.
+# Other targets: make bench (peer comparisons, slow; ROUTINGKIT=DIR adds that peer), make dev (warnings as errors),
+# make asan (sanitizers), make tsan (threaded kernels), make fuzz (libFuzzer targets, FUZZ_SECONDS each), make clean.
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
 CS := $(BUILD_DIR)/apps/countyscope/countyscope
 
-.PHONY: all deps build demo test bench dev asan clean format
+.PHONY: all deps build demo test bench dev asan tsan fuzz clean format
 
 all: build
 
@@ -31,6 +33,21 @@ dev:
 
 asan:
 	@$(MAKE) --no-print-directory test PRESET=asan
+
+# ThreadSanitizer on the tests of the threaded kernels (label threads; the list of their executables below).
+TSAN_TESTS := test_core test_network_unit test_network_ch test_access test_assess_unit test_assess_methods \
+	test_locate test_flows_models
+tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS) --target $(TSAN_TESTS)
+	ctest --preset tsan -j $(JOBS)
+
+# libFuzzer targets (fuzz/, clang + ASan/UBSan): replay the committed inputs, then fuzz each for FUZZ_SECONDS.
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target fuzz_all
+	ctest --preset fuzz -j $(JOBS)
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
