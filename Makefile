@@ -34,13 +34,16 @@ dev:
 asan:
 	@$(MAKE) --no-print-directory test PRESET=asan
 
-# ThreadSanitizer on the tests of the threaded kernels (label threads; the list of their executables below).
-TSAN_TESTS := test_core test_network_unit test_network_ch test_access test_assess_unit test_assess_methods \
-	test_locate test_flows_models
+# ThreadSanitizer on the tests of the threaded kernels: parallel_for/parallel_team, matrices and the CH build,
+# access, assess's resident team, locate's heuristic, flows' GLM (MPI excluded). Each test program runs whole.
+TSAN_TESTS := core/test_core network/test_network_unit network/test_network_ch access/test_access \
+	assess/test_assess_unit assess/test_assess_methods locate/test_locate flows/test_flows_models
 tsan: deps
 	@cmake --preset tsan >/dev/null
-	@cmake --build --preset tsan -j $(JOBS) --target $(TSAN_TESTS)
-	ctest --preset tsan -j $(JOBS)
+	@cmake --build --preset tsan -j $(JOBS) --target $(notdir $(TSAN_TESTS))
+	@for t in $(TSAN_TESTS); do echo "tsan: $$t"; \
+	  COUNTYSCOPE_HOME=$(CURDIR) TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  build/tsan/tests/$$t --gtest_brief=1 || exit 1; done
 
 # libFuzzer targets (fuzz/, clang + ASan/UBSan): replay the committed inputs, then fuzz each for FUZZ_SECONDS.
 fuzz: deps
