@@ -49,6 +49,10 @@ void check_toml_text(std::string_view text, std::string_view file) {
     while (i + n < text.size() && text[i + n] == q) ++n;
     return n;
   };
+  // A quote opens a string only where one can start (a key or a value): after a line start, '=', '[', ',',
+  // '{' or '.'. Elsewhere (e.g. `x = -"...`) toml++ scans it as part of a bare value, so it opens nothing
+  // here.
+  char last = '\n';  // the last character outside strings that is not a space or tab
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') ++line;
@@ -56,25 +60,29 @@ void check_toml_text(std::string_view text, std::string_view file) {
       case St::kNormal:
         if (c == '#') {
           st = St::kComment;
-        } else if (c == '"' || c == '\'') {
+        } else if ((c == '"' || c == '\'') &&
+                   std::string_view("\n=[,{.").find(last) != std::string_view::npos) {
           const bool ml = run(i, c) >= 3;
           st = c == '"' ? (ml ? St::kMlBasic : St::kBasic) : (ml ? St::kMlLiteral : St::kLiteral);
           if (ml) i += 2;
+          last = c;
         } else if (static_cast<unsigned char>(c) >= 0x80) {
           fail("non-ASCII character outside a string or comment");
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+          last = c;
         }
         break;
       case St::kComment:
-        if (c == '\n') st = St::kNormal;
+        if (c == '\n') st = St::kNormal, last = '\n';
         break;
       case St::kBasic:
         if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n')
           ++i;
         else if (c == '"' || c == '\n')
-          st = St::kNormal;
+          st = St::kNormal, last = c;
         break;
       case St::kLiteral:
-        if (c == '\'' || c == '\n') st = St::kNormal;
+        if (c == '\'' || c == '\n') st = St::kNormal, last = c;
         break;
       case St::kMlBasic:
         if (c == '\\') {
@@ -96,13 +104,13 @@ void check_toml_text(std::string_view text, std::string_view file) {
           }
         } else if (c == '"' && run(i, '"') >= 3) {
           i += std::min<std::size_t>(run(i, '"'), 5) - 1;
-          st = St::kNormal;
+          st = St::kNormal, last = c;
         }
         break;
       case St::kMlLiteral:
         if (c == '\'' && run(i, '\'') >= 3) {
           i += std::min<std::size_t>(run(i, '\''), 5) - 1;
-          st = St::kNormal;
+          st = St::kNormal, last = c;
         }
         break;
     }
