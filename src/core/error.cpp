@@ -94,11 +94,11 @@ void check_toml_text(std::string_view text, std::string_view file) {
                  ++j)
               if (text[j] == '\n') ++line;
             if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80)
-              fail(
-                  "a non-ASCII character right after a line-ending backslash (write it on the line before, "
-                  "or "
-                  "as \\uXXXX)");
+              fail("a non-ASCII character right after a line-ending backslash (write it on the line before, "
+                   "or as \\uXXXX)");
             i = j - 1;
+          } else if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) {
+            fail("a backslash before a non-ASCII character (not an escape; write \\\\ or \\uXXXX)");
           } else {
             ++i;  // an escape: the next character is not a delimiter
           }

@@ -46,6 +46,7 @@ TEST(Error, CheckTomlTextAllowsNonAsciiOnlyInStringsAndComments) {
   EXPECT_THROW(cs::check_toml_text("s = \"\"\"\\\n\xc2\xa7\"\"\"\n", "a.toml"), cs::InputError);
   EXPECT_THROW(cs::check_toml_text("\xcc\xaa", "a.toml"), cs::InputError);
   EXPECT_THROW(cs::check_toml_text("a = -\"\xc2\xa7\"\n", "a.toml"), cs::InputError);  // not a string start
+  EXPECT_THROW(cs::check_toml_text("s = \"\"\"y\n\\\xc2\xa7\"\"\"\n", "a.toml"), cs::InputError);  // \§
   EXPECT_NO_THROW(cs::check_toml_text("[\"é\".'ü']\nx = [\"é\", {k = 'ü'}]\n", "a.toml"));
 }
 
