@@ -221,7 +221,8 @@ void check_graph(const RoadGraph& g) {
     fail("edge array sizes");
   if (g.shape_first.front() != 0 || g.shape_first.back() != g.shape.size()) fail("shape_first bounds");
   for (std::size_t u = 0; u < n; ++u) {
-    if (g.first_out[u] > g.first_out[u + 1]) fail("first_out not monotone at node " + std::to_string(u));
+    if (g.first_out[u] > g.first_out[u + 1] || g.first_out[u + 1] > m)
+      fail("first_out not monotone at node " + std::to_string(u));
     for (ArcId a = g.first_out[u]; a < g.first_out[u + 1]; ++a) {
       if (g.head[a] >= n) fail("head out of range at arc " + std::to_string(a));
       if (a > g.first_out[u] &&
@@ -239,7 +240,9 @@ void check_graph(const RoadGraph& g) {
   }
   for (std::size_t e = 0; e < ne; ++e) {
     if (g.edge_from[e] >= n || g.edge_to[e] >= n) fail("edge end out of range at edge " + std::to_string(e));
-    if (g.shape_first[e + 1] < g.shape_first[e] + 2)
+    // Differences, not sums: shape_first comes from a file and may be anything (found by fuzz/graph).
+    if (g.shape_first[e + 1] > g.shape.size() || g.shape_first[e + 1] < g.shape_first[e] ||
+        g.shape_first[e + 1] - g.shape_first[e] < 2)
       fail("edge " + std::to_string(e) + " has < 2 shape points");
     if (g.shape[g.shape_first[e]] != g.node_coord[g.edge_from[e]] ||
         g.shape[g.shape_first[e + 1] - 1] != g.node_coord[g.edge_to[e]])
