@@ -23,5 +23,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const cs::County c = cs::load_county_osm(path, cfg, ctx);  // includes the population allocation
     (void)c;
   });
+  cs::fuzz::close_leaked_fds(path);
   return 0;
 }

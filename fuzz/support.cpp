@@ -36,6 +36,19 @@ std::string write_scratch(const std::string& name, std::string_view bytes) {
   return p.string();
 }
 
+int close_leaked_fds(const std::string& path) {
+  int n = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    std::error_code ec2;
+    if (std::filesystem::read_symlink(e.path(), ec2) == std::filesystem::path(path)) {
+      ::close(std::stoi(e.path().filename().string()));
+      ++n;
+    }
+  }
+  return n;
+}
+
 std::filesystem::path source_dir() { return CS_FUZZ_SOURCE_DIR; }
 
 std::uint32_t Bytes::u32() {
