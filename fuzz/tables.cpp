@@ -1,7 +1,8 @@
 // Target tables: every table schema the commands read, through the commands themselves (the CLI's own parsing
 // of ids, columns and values is part of the path). The first byte picks the slot: which file of which command
 // the remaining bytes become; the command's other inputs are small valid tables written at start-up. The
-// command runs in-process as `countyscope -q ...` would (outputs go to a scratch folder, replaced each run).
+// command runs in-process as `countyscope -q ...` would (outputs go to a scratch folder, replaced each run;
+// apps/countyscope/main.cpp is linked with its main() renamed, for the registry and the helpers it defines).
 #include <CLI/CLI.hpp>
 
 #include <countyscope/network/graph_io.hpp>
@@ -11,17 +12,6 @@
 #include "support.hpp"
 
 namespace fs = std::filesystem;
-
-// The CLI's registry (defined in apps/countyscope/main.cpp, which is not linked here: it has main()).
-namespace cs::cli {
-std::vector<RegisteredCommand>& registry() {
-  static std::vector<RegisteredCommand> r;
-  return r;
-}
-CommandRegistration::CommandRegistration(std::string name, int order, Setup setup) {
-  registry().push_back({std::move(name), order, std::move(setup)});
-}
-}  // namespace cs::cli
 
 namespace {
 
@@ -144,6 +134,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   app.add_option("--threads", rt.threads);
   app.add_flag("-q,--quiet", rt.quiet);
   for (auto& c : cs::cli::registry()) c.setup(app, rt);
+  for (CLI::App* sub : app.get_subcommands({}))
+    if (!sub->get_option_no_throw("--force")) sub->add_flag("--force", rt.ctx.run.force);
   app.parse_complete_callback([&] {
     rt.ctx.threads = rt.threads;
     rt.ctx.seed = rt.seed;
