@@ -19,8 +19,8 @@ const std::filesystem::path& scratch();
 // Writes bytes to scratch()/name and returns the path.
 std::string write_scratch(const std::string& name, std::string_view bytes);
 // Closes descriptors still open on `path` and returns how many there were. libosmium 2.18's Reader keeps the
-// file open after a PBF parse error (one descriptor per failed read; docs/reliability.md, open findings); without
-// this a long fuzz run ends at the descriptor limit.
+// file open after a PBF parse error (one descriptor per failed read; docs/reliability.md, open findings);
+// without this a long fuzz run ends at the descriptor limit.
 int close_leaked_fds(const std::string& path);
 // The source tree (fixtures, report assets).
 std::filesystem::path source_dir();
