@@ -1,10 +1,11 @@
-#include <countyscope/core/error.hpp>
-#include <countyscope/io/csv.hpp>
-#include <countyscope/io/output.hpp>
-
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
+#include <countyscope/io/csv.hpp>
+#include <countyscope/io/output.hpp>
 
 namespace cs {
 
@@ -39,10 +40,33 @@ double CsvTable::number(std::size_t row, std::size_t col) const {
   throw InputError(file, where(row), header[col], s.empty() ? "missing value" : "not a number: '" + s + "'");
 }
 
+double CsvTable::number(std::size_t row, std::size_t col, const Range& range) const {
+  return check_range(number(row, col), range, file, where(row), header[col]);
+}
+
 std::optional<double> CsvTable::optional_number(std::size_t row, std::size_t col) const {
   const std::string& s = cells[row][col];
-  if (s.empty() || s == "NA" || s == "NaN" || s == "nan" || s == "null" || s == "NULL") return std::nullopt;
+  if (s.empty() || s == "NA" || s == "null" || s == "NULL") return std::nullopt;
   return number(row, col);
+}
+
+std::optional<double> CsvTable::optional_number(std::size_t row, std::size_t col, const Range& range) const {
+  auto v = optional_number(row, col);
+  if (v) check_range(*v, range, file, where(row), header[col]);
+  return v;
+}
+
+std::map<std::string, std::size_t> CsvTable::unique_index(std::size_t col) const {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t r = 0; r < rows(); ++r) {
+    const std::string& id = cells[r][col];
+    if (id.empty()) throw InputError(file, where(r), header[col], "empty id");
+    const auto [it, fresh] = index.emplace(id, r);
+    if (!fresh)
+      throw InputError(file, where(r), header[col],
+                       "duplicate id '" + id + "' (also on line " + std::to_string(line[it->second]) + ")");
+  }
+  return index;
 }
 
 CsvTable parse_csv(std::string_view text, std::string file_label, char delim) {
@@ -92,6 +116,14 @@ CsvTable parse_csv(std::string_view text, std::string file_label, char delim) {
   if (in_quotes) throw InputError(t.file, "line " + std::to_string(row_line), "", "unterminated quoted field");
   if (any || !field.empty() || !fields.empty()) end_row();
   if (!header_done || (t.header.size() == 1 && t.header[0].empty())) throw InputError(t.file, "", "", "empty file (no header row)");
+  for (std::size_t i = 0; i < t.header.size(); ++i) {
+    if (t.header[i].empty()) continue;  // an unnamed column (e.g. a pandas index) is never looked up
+    for (std::size_t j = 0; j < i; ++j)
+      if (t.header[j] == t.header[i])
+        throw InputError(
+            t.file, "header", t.header[i],
+            "duplicate column (positions " + std::to_string(j + 1) + " and " + std::to_string(i + 1) + ")");
+  }
   return t;
 }
 

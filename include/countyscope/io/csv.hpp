@@ -7,12 +7,15 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace cs {
+
+struct Range;
 
 class CsvTable {
  public:
@@ -28,13 +31,22 @@ class CsvTable {
   [[nodiscard]] const std::string& text(std::size_t row, std::size_t col) const { return cells[row][col]; }
   // Strict parse of a finite number; throws InputError naming line and field. Empty cells are errors here.
   [[nodiscard]] double number(std::size_t row, std::size_t col) const;
-  // As number(), but empty / NA / NaN cells give std::nullopt.
+  // As number(), also checked against a documented range (core/limits.hpp): "expected a population in ...".
+  [[nodiscard]] double number(std::size_t row, std::size_t col, const Range& range) const;
+  // As number(), but an empty cell (or NA, null) gives std::nullopt: a missing value where the column allows
+  // one. NaN and inf are errors like any other text that is not a finite number.
   [[nodiscard]] std::optional<double> optional_number(std::size_t row, std::size_t col) const;
+  [[nodiscard]] std::optional<double> optional_number(std::size_t row, std::size_t col,
+                                                      const Range& range) const;
+  // Row of each value of the column; an empty value or one seen before throws InputError naming both lines:
+  // "FILE: line 9, field 'id': duplicate id 'a' (also on line 4)".
+  [[nodiscard]] std::map<std::string, std::size_t> unique_index(std::size_t col) const;
   [[nodiscard]] std::string where(std::size_t row) const { return "line " + std::to_string(line[row]); }
 };
 
-// Parses RFC-4180 CSV (quotes, doubled quotes, CRLF, UTF-8 BOM). Throws IoError if unreadable, InputError if empty
-// or a row has the wrong number of fields.
+// Parses RFC-4180 CSV (quotes, doubled quotes, CRLF, UTF-8 BOM). Throws IoError if unreadable, InputError if
+// empty, a header name is repeated ("header, field 'id': duplicate column (positions 1 and 3)") or a row has
+// the wrong number of fields.
 CsvTable read_csv(const std::string& path, char delimiter = ',');
 CsvTable parse_csv(std::string_view text, std::string file_label, char delimiter = ',');
 
