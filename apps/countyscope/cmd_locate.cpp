@@ -10,6 +10,7 @@
 #include <set>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
@@ -57,18 +58,11 @@ Points read_points(const std::string& path, const LocateOptions& o, bool demand)
     throw cs::InputError(path, "header", o.capacity_col, "--capacitated needs this column");
   if (!demand && o.budget && !ccost)
     throw cs::InputError(path, "header", o.cost_col, "--budget needs this column");
+  p.index = t.unique_index(cid);  // empty or duplicate id: one line naming both lines
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const std::string& id = t.text(r, cid);
-    if (id.empty()) throw cs::InputError(path, t.where(r), o.id_col, "empty id");
-    if (!p.index.emplace(id, p.id.size()).second)
-      throw cs::InputError(path, t.where(r), o.id_col, "duplicate id '" + id + "'");
     p.id.push_back(id);
-    if (demand) {
-      const double w = t.number(r, cw);
-      if (w < 0)
-        throw cs::InputError(path, t.where(r), o.weight_col, "negative weight " + cs::format_number(w));
-      p.weight.push_back(w);
-    }
+    if (demand) p.weight.push_back(t.number(r, cw, cs::limits::kPopulation));
     if (cex) {
       const std::string& e = t.text(r, *cex);
       if (e != "0" && e != "1" && e != "" && e != "true" && e != "false")
@@ -77,11 +71,12 @@ Points read_points(const std::string& path, const LocateOptions& o, bool demand)
     } else if (!demand) {
       p.existing.push_back(0);
     }
-    if (ccap && o.capacitated) p.capacity.push_back(t.number(r, *ccap));
-    if (ccost && o.budget) p.cost.push_back(t.number(r, *ccost));
+    if (ccap && o.capacitated) p.capacity.push_back(t.number(r, *ccap, cs::limits::kCapacity));
+    if (ccost && o.budget) p.cost.push_back(t.number(r, *ccost, cs::limits::kCost));
     if (!demand) p.service.push_back(csrv ? t.text(r, *csrv) : std::string());
     if (clon && clat) {
-      const auto lon = t.optional_number(r, *clon), lat = t.optional_number(r, *clat);
+      const auto lon = t.optional_number(r, *clon, cs::limits::kLongitude);
+      const auto lat = t.optional_number(r, *clat, cs::limits::kLatitude);
       p.pos.push_back(lon && lat ? std::optional<cs::LonLat>(cs::LonLat{*lon, *lat}) : std::nullopt);
     } else {
       p.pos.push_back(std::nullopt);
@@ -95,16 +90,23 @@ cs::TimeMatrix read_matrix(const LocateOptions& o, const Points& dem, const Poin
   const cs::CsvTable t = cs::read_csv(o.matrix);
   const std::size_t cf = t.column(o.from_col), ct = t.column(o.to_col), cv = t.column(o.time_col);
   cs::TimeMatrix m(dem.id.size(), cand.id.size(), cs::kUnreachable);
+  std::vector<std::size_t> seen(dem.id.size() * cand.id.size(), 0);  // 1 + row of each pair, 0 = not yet
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const auto i = dem.index.find(t.text(r, cf));
     if (i == dem.index.end())
-      throw cs::InputError(o.matrix, t.where(r), o.from_col, "unknown demand id '" + t.text(r, cf) + "'");
+      throw cs::InputError(o.matrix, t.where(r), o.from_col,
+                           "unknown demand id '" + t.text(r, cf) + "' (not in " + o.demand + ")");
     const auto j = cand.index.find(t.text(r, ct));
     if (j == cand.index.end())
-      throw cs::InputError(o.matrix, t.where(r), o.to_col, "unknown candidate id '" + t.text(r, ct) + "'");
-    const auto v = t.optional_number(r, cv);  // empty = no path
-    if (v && *v < 0)
-      throw cs::InputError(o.matrix, t.where(r), o.time_col, "negative time " + cs::format_number(*v));
+      throw cs::InputError(o.matrix, t.where(r), o.to_col,
+                           "unknown candidate id '" + t.text(r, ct) + "' (not in " + o.candidates + ")");
+    std::size_t& first = seen[i->second * cand.id.size() + j->second];
+    if (first)
+      throw cs::InputError(o.matrix, t.where(r), o.from_col + "," + o.to_col,
+                           "duplicate pair '" + t.text(r, cf) + "' -> '" + t.text(r, ct) + "' (also on " +
+                               t.where(first - 1) + ")");
+    first = r + 1;
+    const auto v = t.optional_number(r, cv, cs::limits::kTimeS);  // empty = no path
     m(i->second, j->second) = v ? static_cast<float>(*v) : cs::kUnreachable;
   }
   return m;
@@ -115,7 +117,13 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
   const cs::ProblemKind kind = cs::parse_problem(o.problem);
   if (o.solver != "mip" && o.solver != "heuristic" && o.solver != "both")
     throw cs::unknown_value("solver", o.solver, {"mip", "heuristic", "both"});
-  if (o.time_limit <= 0) throw cs::UsageError("--time-limit must be > 0 seconds");
+  if (auto msg = cs::range_problem(o.time_limit, cs::limits::kSolverSeconds))
+    throw cs::UsageError("--time-limit: " + *msg);
+  if (o.standard_min != 0 || kind == cs::ProblemKind::kMclp || kind == cs::ProblemKind::kLscp)
+    if (auto msg = cs::range_problem(o.standard_min, cs::limits::kCutoffMin))
+      throw cs::UsageError("--standard: " + *msg + (o.standard_min == 0 ? " (mclp and lscp need one)" : ""));
+  if (o.budget)
+    if (auto msg = cs::range_problem(*o.budget, cs::limits::kCost)) throw cs::UsageError("--budget: " + *msg);
   if (o.p > 0 && o.new_sites > 0)
     throw cs::UsageError("give either --p (total open) or --new (sites to add), not both");
   const Points dem = read_points(o.demand, o, true);
@@ -154,7 +162,6 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
                               {"new", cs::FieldType::kInteger},
                               {"assigned_population", cs::FieldType::kReal}}};
   std::map<std::string, std::string> lp_files;
-  int worst_exit = 0;
 
   for (const auto& service : services) {
     std::vector<std::size_t> cols;
@@ -163,6 +170,8 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
     cs::LocateProblem pb;
     pb.kind = kind;
     pb.label = service;
+    pb.demand_names = dem.id;
+    for (const std::size_t j : cols) pb.candidate_names.push_back(cand.id[j]);
     pb.cost = cs::TimeMatrix(dem.id.size(), cols.size());
     for (std::size_t i = 0; i < dem.id.size(); ++i)
       for (std::size_t k = 0; k < cols.size(); ++k) pb.cost(i, k) = full(i, cols[k]);
@@ -213,12 +222,12 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
       js["agree"] = std::abs(results[0].objective - results[1].objective) <=
                     1e-6 * std::max(1.0, std::abs(results[1].objective));
     }
-    if (!best) {
-      js["outcome"] = std::string(cs::outcome_name(results.back().outcome));
-      section["services"].push_back(js);
-      worst_exit = 1;
-      continue;
-    }
+    if (!best)  // no answer: one line, nothing written
+      throw cs::Error(cs::ErrorKind::kInfeasible,
+                      "locate" + (service.empty() ? std::string() : "[" + service + "]") + ": " +
+                          std::string(cs::solver_name(results.back().solver)) + " outcome " +
+                          std::string(cs::outcome_name(results.back().outcome)) +
+                          ", no solution to report; nothing written");
     js["outcome"] = std::string(cs::outcome_name(best->outcome));
     js["chosen"] = std::string(cs::solver_name(best->solver));
     const cs::BeforeAfter ba = cs::before_after(pb, pb.fixed, best->open, pb.standard_s, rt.ctx);
@@ -276,7 +285,7 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
   if (!site_layer.wkt.empty()) cs::write_geopackage(dir.path("locate.gpkg"), {site_layer});
   dir.commit();
   rt.ctx.info("locate: wrote " + o.out);
-  return worst_exit;
+  return 0;
 }
 
 cs::cli::CommandRegistration reg{

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <string>
 
+#include <countyscope/core/limits.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/locate/problem.hpp>
 
@@ -71,7 +72,18 @@ std::string num(double x) {
   return format_number(std::round(x * 1000.0) / 1000.0);
 }
 
+std::string minutes(double s) { return num(s / 60.0) + " min"; }
+
 }  // namespace
+
+std::string LocateProblem::demand_name(std::size_t i) const {
+  if (i < demand_names.size()) return "demand point '" + demand_names[i] + "'";
+  return "demand point #" + std::to_string(i);
+}
+std::string LocateProblem::candidate_name(std::size_t j) const {
+  if (j < candidate_names.size()) return "candidate '" + candidate_names[j] + "'";
+  return "candidate #" + std::to_string(j);
+}
 
 std::vector<Problem> validate(const LocateProblem& pb) {
   std::vector<Problem> out;
@@ -84,16 +96,16 @@ std::vector<Problem> validate(const LocateProblem& pb) {
                       std::to_string(n) + " rows");
   if (!out.empty()) return out;
   for (std::size_t i = 0; i < pb.weight.size(); ++i)
-    if (!(pb.weight[i] >= 0) || std::isinf(pb.weight[i])) {
-      add("demand", "demand point " + std::to_string(i) + " has weight " + num(pb.weight[i]) +
-                        " (must be finite and >= 0)");
+    if (auto msg = range_problem(pb.weight[i], limits::kPopulation)) {
+      add("demand", pb.demand_name(i) + ": weight " + *msg);
       break;
     }
   for (std::size_t k = 0; k < n * m; ++k) {
     const float d = pb.cost.data()[k];
-    if (std::isnan(d) || d < 0) {
-      add("cost", "travel time from demand point " + std::to_string(k / m) + " to candidate " +
-                      std::to_string(k % m) + " is " + num(d) + " (must be >= 0 or +inf for no path)");
+    if (std::isinf(d) && d > 0) continue;  // no path
+    if (auto msg = range_problem(d, limits::kTimeS)) {
+      add("cost", "travel time from " + pb.demand_name(k / m) + " to " + pb.candidate_name(k % m) + ": " +
+                      *msg + " (or no path)");
       break;
     }
   }
@@ -109,15 +121,17 @@ std::vector<Problem> validate(const LocateProblem& pb) {
           "fixed facility " + std::to_string(j) + " is not a candidate (0.." + std::to_string(m - 1) + ")");
       return out;
     }
-    if (is_fixed[j]) add("fixed", "candidate " + std::to_string(j) + " is listed twice as fixed");
+    if (is_fixed[j]) add("fixed", pb.candidate_name(j) + " is listed twice as fixed");
     is_fixed[j] = 1;
   }
   if (card && pb.p > 0 && pb.fixed.size() > pb.p)
     add("p", "p = " + std::to_string(pb.p) + " is smaller than the " + std::to_string(pb.fixed.size()) +
                  " fixed (existing) facilities it includes");
   if ((pb.kind == ProblemKind::kMclp || pb.kind == ProblemKind::kLscp) && !(pb.standard_s > 0))
-    add("standard", "the coverage standard must be > 0 seconds for " + std::string(problem_name(pb.kind)) +
-                        " (got " + num(pb.standard_s) + ")");
+    add("standard", "the coverage standard must be > 0 minutes for " + std::string(problem_name(pb.kind)) +
+                        " (got " + minutes(pb.standard_s) + ")");
+  else if (pb.standard_s != 0 && !in_range(pb.standard_s, limits::kCutoffS))
+    add("standard", "the coverage standard: " + *range_problem(pb.standard_s / 60.0, limits::kCutoffMin));
   if (pb.capacitated()) {
     if (pb.kind != ProblemKind::kPMedian)
       add("capacity", "capacities apply to p-median only, not " + std::string(problem_name(pb.kind)));
@@ -126,9 +140,8 @@ std::vector<Problem> validate(const LocateProblem& pb) {
                           " candidates, matrix has " + std::to_string(m));
     else
       for (std::size_t j = 0; j < m; ++j)
-        if (!(pb.capacity[j] >= 0)) {
-          add("capacity", "capacity of candidate " + std::to_string(j) + " is " + num(pb.capacity[j]) +
-                              " (must be >= 0)");
+        if (auto msg = range_problem(pb.capacity[j], limits::kCapacity)) {
+          add("capacity", pb.candidate_name(j) + ": " + *msg);
           break;
         }
   }
@@ -138,13 +151,13 @@ std::vector<Problem> validate(const LocateProblem& pb) {
                       " candidates, matrix has " + std::to_string(m));
     else
       for (std::size_t j = 0; j < m; ++j)
-        if (!(pb.opening_cost[j] >= 0) || std::isinf(pb.opening_cost[j])) {
-          add("cost", "opening cost of candidate " + std::to_string(j) + " is " + num(pb.opening_cost[j]) +
-                          " (must be finite and >= 0)");
+        if (auto msg = range_problem(pb.opening_cost[j], limits::kCost)) {
+          add("cost", pb.candidate_name(j) + ": opening cost " + *msg);
           break;
         }
   }
-  if (pb.budget && !(*pb.budget >= 0)) add("budget", "budget is " + num(*pb.budget) + " (must be >= 0)");
+  if (pb.budget)
+    if (auto msg = range_problem(*pb.budget, limits::kCost)) add("budget", "budget: " + *msg);
   if (!out.empty()) return out;
 
   // Budget: the cheapest way to open the required new facilities must fit.
@@ -166,13 +179,13 @@ std::vector<Problem> validate(const LocateProblem& pb) {
     const float best = *std::min_element(r.begin(), r.end());
     if (pb.kind == ProblemKind::kLscp && !(best <= pb.standard_s)) {
       add("standard",
-          "infeasible coverage: demand point " + std::to_string(i) + " is " +
-              (std::isinf(best) ? std::string("unreachable from") : num(best) + " s from the nearest of") +
-              " the candidate sites, beyond the standard " + num(pb.standard_s) + " s");
+          "infeasible coverage: " + pb.demand_name(i) + " is " +
+              (std::isinf(best) ? std::string("unreachable from") : minutes(best) + " from the nearest of") +
+              " the candidate sites, beyond the standard " + minutes(pb.standard_s));
       break;
     }
     if ((pb.kind == ProblemKind::kPMedian || pb.kind == ProblemKind::kPCenter) && std::isinf(best)) {
-      add("demand", "infeasible: demand point " + std::to_string(i) + " cannot reach any candidate site");
+      add("demand", "infeasible: " + pb.demand_name(i) + " cannot reach any candidate site");
       break;
     }
   }

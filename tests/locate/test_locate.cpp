@@ -93,16 +93,22 @@ TEST(Locate, BadInputIsOneClearLine) {
   pb.budget.reset();
   pb.opening_cost.clear();
   pb.capacity = {100, -1, 50};
-  EXPECT_NE(first_problem(pb).find("capacity of candidate 1 is -1"), std::string::npos);
+  EXPECT_NE(first_problem(pb).find("candidate #1: expected a capacity in [0, 2e+09] persons, got -1"),
+            std::string::npos);
   pb.capacity = {10, 10, 10};
   EXPECT_NE(first_problem(pb).find("infeasible capacity"), std::string::npos);
   pb.capacity.clear();
   auto c = line3(ProblemKind::kLscp);
   c.cost(2, 2) = 2000;
   c.standard_s = 600;
-  EXPECT_NE(first_problem(c).find("infeasible coverage: demand point 2"), std::string::npos);
+  EXPECT_NE(first_problem(c).find(
+                "infeasible coverage: demand point #2 is 20 min from the nearest of the candidate sites, "
+                "beyond the standard 10 min"),
+            std::string::npos);
   pb.weight[1] = -3;
-  EXPECT_NE(first_problem(pb).find("demand point 1 has weight -3"), std::string::npos);
+  EXPECT_NE(
+      first_problem(pb).find("demand point #1: weight expected a population in [0, 2e+09] persons, got -3"),
+      std::string::npos);
   pb.weight[1] = 50;
   pb.fixed = {0, 1, 2};
   EXPECT_NE(first_problem(pb).find("smaller than the 3 fixed"), std::string::npos);
@@ -110,7 +116,7 @@ TEST(Locate, BadInputIsOneClearLine) {
   EXPECT_NE(first_problem(pb).find("fixed facility 7 is not a candidate"), std::string::npos);
   pb.fixed.clear();
   for (int j = 0; j < 3; ++j) pb.cost(1, j) = cs::kUnreachable;
-  EXPECT_NE(first_problem(pb).find("demand point 1 cannot reach any candidate"), std::string::npos);
+  EXPECT_NE(first_problem(pb).find("demand point #1 cannot reach any candidate"), std::string::npos);
   EXPECT_THROW((void)cs::parse_problem("p-medain"), cs::UsageError);
   try {
     (void)cs::parse_problem("p-medain");

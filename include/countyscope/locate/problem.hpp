@@ -49,16 +49,22 @@ struct LocateProblem {
   std::vector<double> opening_cost;  // per candidate; empty = all 0 (lscp then minimises the count)
   std::optional<double> budget;      // sum of opening costs of the *new* (non-fixed) facilities <= budget
   std::string label;                 // e.g. the service type, for messages and outputs
+  // Names of demand points and candidates as the user wrote them (file ids), for messages; empty = "#index".
+  std::vector<std::string> demand_names, candidate_names;
 
   [[nodiscard]] std::size_t demand_count() const noexcept { return cost.rows(); }
   [[nodiscard]] std::size_t candidate_count() const noexcept { return cost.cols(); }
   [[nodiscard]] double w(std::size_t i) const noexcept { return weight.empty() ? 1.0 : weight[i]; }
   [[nodiscard]] bool capacitated() const noexcept { return !capacity.empty(); }
+  // "demand point 'a'" / "candidate 'h2'" (or "demand point #7" when no names are given), for messages.
+  [[nodiscard]] std::string demand_name(std::size_t i) const;
+  [[nodiscard]] std::string candidate_name(std::size_t j) const;
 };
 
 // Every problem found, each as {option, one-line message}; empty = solvable as far as cheap checks can tell
-// (p > candidates, fewer p than fixed, negative/NaN weights or capacities, infeasible budget, a demand point
-// that no candidate covers (lscp) or reaches (p-median/p-center), total capacity below demand, ...).
+// (p > candidates, fewer p than fixed, weights, capacities, costs, times and the budget outside the
+// documented ranges of core/limits.hpp (so the MIP only sees sane magnitudes), infeasible budget, a demand
+// point that no candidate covers (lscp) or reaches (p-median/p-center), total capacity below demand, ...).
 [[nodiscard]] std::vector<Problem> validate(const LocateProblem& pb);
 // As validate(), but throws: UsageError for option problems, cs::Error(kInfeasible) for infeasible data (exit
 // 1).
