@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include <countyscope/core/limits.hpp>
 #include <countyscope/flows/balance.hpp>
 #include <countyscope/flows/scenario.hpp>
 #include <countyscope/io/csv.hpp>
@@ -30,17 +31,17 @@ struct FlowsConfig {
   std::string scenario;                // [scenarios] file
 };
 
-std::string config_file(const PlanState& st) {
-  return st.cfg.config_path.empty() ? "plan config" : st.cfg.config_path;
+std::string config_file(const PlanConfig& pc) {
+  return pc.config_path.empty() ? "plan config" : pc.config_path;
 }
 
-FlowsConfig read_config(const PlanState& st) {
+FlowsConfig read_config(const PlanConfig& pc) {
   FlowsConfig c;
-  if (st.cfg.config_text.empty()) return c;
-  const std::string file = config_file(st);
+  if (pc.config_text.empty()) return c;
+  const std::string file = config_file(pc);
   toml::table root;
   try {
-    root = toml::parse(st.cfg.config_text, file);
+    root = toml::parse(pc.config_text, file);
   } catch (const toml::parse_error& e) {
     throw InputError(file, "", "", std::string(e.description()));
   }
@@ -48,9 +49,10 @@ FlowsConfig read_config(const PlanState& st) {
                     double& out) {
     if (const toml::node* n = t.get(k)) {
       const auto v = n->value<double>();
-      if (!v || *v < lo || *v > hi)
-        throw InputError(file, "", sec + "." + k,
-                         "must be a number in [" + format_number(lo) + ", " + format_number(hi) + "]");
+      if (!v || !(*v >= lo && *v <= hi))  // NaN fails both comparisons: never replaced by a default
+        throw InputError(file, "line " + std::to_string(n->source().begin.line), sec + "." + k,
+                         "must be a finite number in [" + format_number(lo) + ", " + format_number(hi) + "]" +
+                             (v ? ", got " + number_text(*v) : std::string()));
       out = *v;
     }
   };
@@ -63,9 +65,8 @@ FlowsConfig read_config(const PlanState& st) {
                          "unknown key; valid keys in [" + sec + "]: " + list);
       }
   };
-  const std::filesystem::path base = st.cfg.config_path.empty()
-                                         ? std::filesystem::path()
-                                         : std::filesystem::path(st.cfg.config_path).parent_path();
+  const std::filesystem::path base =
+      pc.config_path.empty() ? std::filesystem::path() : std::filesystem::path(pc.config_path).parent_path();
   auto path = [&](const std::string& p) {
     return std::filesystem::path(p).is_absolute() || base.empty() ? p : (base / p).string();
   };
@@ -125,16 +126,15 @@ FlowsRun compute(const PlanState& st, const FlowsConfig& fc, const std::vector<d
     const std::size_t cn = t.column("name"), co = t.column("capital_out"), ci = t.column("capital_in");
     r.masses.capital_out.assign(n, 0.0);
     r.masses.capital_in.assign(n, 0.0);
+    (void)t.unique_index(cn);  // one row per settlement
     for (std::size_t k = 0; k < t.rows(); ++k) {
       const auto it = std::find_if(c.settlements.begin(), c.settlements.end(),
                                    [&](const Settlement& s) { return s.name == t.text(k, cn); });
       if (it == c.settlements.end())
         throw InputError(fc.capital, t.where(k), "name", "no settlement named '" + t.text(k, cn) + "'");
       const auto i = static_cast<std::size_t>(it - c.settlements.begin());
-      r.masses.capital_out[i] = t.number(k, co);
-      r.masses.capital_in[i] = t.number(k, ci);
-      if (r.masses.capital_out[i] < 0 || r.masses.capital_in[i] < 0)
-        throw InputError(fc.capital, t.where(k), "capital", "must be >= 0");
+      r.masses.capital_out[i] = t.number(k, co, limits::kMass);
+      r.masses.capital_in[i] = t.number(k, ci, limits::kMass);
     }
   }
   r.factors = flows::default_factors();
@@ -319,7 +319,7 @@ std::vector<AccessRow> access_summary(const PlanState& st) {
 namespace detail {
 
 void pass_flows(PlanState& st, Context& ctx) {
-  const FlowsConfig fc = read_config(st);
+  const FlowsConfig fc = read_config(st.cfg);
   const FlowsRun r = compute(st, fc, nullptr);
   const auto names = names_of(st.county);
   Json sec;
@@ -344,8 +344,13 @@ void pass_flows(PlanState& st, Context& ctx) {
            " settlements (assumed parameters unless configured)");
 }
 
+void check_flows_config(const PlanConfig& cfg, bool scenarios) {
+  const FlowsConfig fc = read_config(cfg);
+  if (scenarios && !fc.scenario.empty()) (void)flows::load_scenario(fc.scenario);
+}
+
 void pass_scenarios(PlanState& st, Context& ctx) {
-  const FlowsConfig fc = read_config(st);
+  const FlowsConfig fc = read_config(st.cfg);
   if (fc.scenario.empty()) return;
   run_flows_scenario(st, flows::load_scenario(fc.scenario), ctx);
 }
@@ -353,7 +358,7 @@ void pass_scenarios(PlanState& st, Context& ctx) {
 }  // namespace detail
 
 void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) {
-  const FlowsConfig fc = read_config(st);
+  const FlowsConfig fc = read_config(st.cfg);
   const FlowsRun before = compute(st, fc, nullptr);
   const std::vector<AccessRow> acc_before = access_summary(st);
 

@@ -32,15 +32,39 @@ struct LocatePassConfig {
   double time_limit_s = 120;
 };
 
+// Every service [locate] works on (the defaults too) must be a type of the service table in use: one line
+// naming the service and the file that lacks it, before any work.
+void check_services(const LocatePassConfig& cfg, const std::vector<ServiceType>& types, const PlanConfig& pc,
+                    const Reader* r) {
+  std::vector<std::string> names;
+  for (const auto& ty : types) names.push_back(ty.name);
+  for (const auto& s : cfg.services) {
+    if (std::find(names.begin(), names.end(), s) != names.end()) continue;
+    if (r) throw r->error("services", "unknown service type '" + s + "'; valid: " + join(names));
+    const std::string table =
+        pc.county.service_table.empty() ? "services.toml (built in)" : pc.county.service_table;
+    throw InputError(table, "", "",
+                     "no service type '" + s +
+                         "', which [locate] services uses by default; types in this table: " + join(names) +
+                         " (set [locate] services in the plan file, or skip locate)");
+  }
+}
+
 LocatePassConfig read_config(const PlanConfig& pc, const std::vector<ServiceType>& types) {
   LocatePassConfig cfg;
-  if (pc.config_text.empty()) return cfg;
-  const std::string file = pc.config_path.empty() ? "plan.toml" : pc.config_path;
-  const toml::table root = parse_plan_toml(pc.config_text, file);
+  const toml::table root =
+      pc.config_text.empty()
+          ? toml::table()
+          : parse_plan_toml(pc.config_text, pc.config_path.empty() ? "plan.toml" : pc.config_path);
   const toml::table* t = root["locate"].as_table();
-  if (!t) return cfg;
+  if (!t) {
+    check_services(cfg, types, pc, nullptr);
+    return cfg;
+  }
+  const std::string file = pc.config_path.empty() ? "plan.toml" : pc.config_path;
   const Reader r(*t, file, "locate",
                  {"services", "problem", "new", "standard_min", "solver", "time_limit_s"});
+  const bool given = t->contains("services");
   r.strings("services", cfg.services);
   r.string("problem", cfg.problem);
   r.integer("new", cfg.new_sites, 0, 1000);
@@ -54,11 +78,7 @@ LocatePassConfig read_config(const PlanConfig& pc, const std::vector<ServiceType
   }
   if (cfg.solver != "mip" && cfg.solver != "heuristic" && cfg.solver != "both")
     throw r.error("solver", "unknown solver '" + cfg.solver + "'; valid: mip, heuristic, both");
-  std::vector<std::string> names;
-  for (const auto& ty : types) names.push_back(ty.name);
-  for (const auto& s : cfg.services)
-    if (std::find(names.begin(), names.end(), s) == names.end())
-      throw r.error("services", "unknown service type '" + s + "'; valid: " + join(names));
+  check_services(cfg, types, pc, given ? &r : nullptr);
   return cfg;
 }
 
@@ -82,7 +102,6 @@ struct Candidate {
 }  // namespace
 
 void check_locate_config(const PlanConfig& cfg) {
-  if (cfg.config_text.empty()) return;
   const ServiceTable table = cfg.county.service_table.empty() ? default_service_table()
                                                               : load_service_table(cfg.county.service_table);
   (void)read_config(cfg, table.types);

@@ -1,6 +1,7 @@
 // The structure pass: life circles, town service areas, hierarchy and pattern optimisation on the plan's
 // county, car network, snaps and matrices (docs/structure.md). Reads [structure] from the plan TOML.
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <string>
 
@@ -51,7 +52,8 @@ StructureConfig read_config(const PlanConfig& pc) {
   auto num = [&](const char* key, double& out) {
     if (const auto* n = t->get(key)) {
       const auto v = n->value<double>();
-      if (!v) throw InputError(file, where(key), std::string("structure.") + key, "expected a number");
+      if (!v || !std::isfinite(*v))
+        throw InputError(file, where(key), std::string("structure.") + key, "expected a finite number");
       out = *v;
     }
   };
@@ -83,7 +85,8 @@ StructureConfig read_config(const PlanConfig& pc) {
     std::string text;
     for (const auto& x : *arr) {
       const auto v = x.value<double>();
-      if (!v) throw InputError(file, where("cutoffs_min"), "structure.cutoffs_min", "expected numbers");
+      if (!v || !std::isfinite(*v))
+        throw InputError(file, where("cutoffs_min"), "structure.cutoffs_min", "expected finite numbers");
       text += (text.empty() ? "" : ",") + std::to_string(*v);
     }
     wrap("cutoffs_min", [&] { cfg.iso.cutoffs_s = parse_cutoffs_min(text); });

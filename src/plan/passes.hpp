@@ -28,6 +28,7 @@ void pass_structure(PlanState& st, Context& ctx);
 // Config checks run before any work, so a bad [locate] / [structure] section fails fast with one line.
 void check_structure_config(const PlanConfig& cfg);
 void check_locate_config(const PlanConfig& cfg);
+void check_flows_config(const PlanConfig& cfg, bool scenarios);  // [flows], [scenarios] and the scenario file
 void pass_locate(PlanState& st, Context& ctx);     // pass_locate.cpp: proposed sites, before/after
 void pass_flows(PlanState& st, Context& ctx);      // pass_flows.cpp: factor flows and two-way balance
 void pass_scenarios(PlanState& st, Context& ctx);  // pass_flows.cpp: [flows] scenario before/after

@@ -26,6 +26,8 @@ PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
 #ifdef CS_HAVE_LOCATE
   if (!skipped(cfg, "locate")) detail::check_locate_config(cfg);
 #endif
+  if (!skipped(cfg, "flows") || !skipped(cfg, "scenarios"))
+    detail::check_flows_config(cfg, !skipped(cfg, "scenarios"));
 
   // The spine: the county (places, facilities, people) on its road network, and travel times between them.
   timed(ctx, "load_county", [&] { detail::pass_load_county(st, ctx); });

@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/core/toml_text.hpp>
 
 namespace cs::detail {
@@ -49,8 +50,8 @@ class Reader {
     const auto v = n->value<double>();
     if (!v || !(n->is_integer() || n->is_floating_point())) throw error(k, "expected a number");
     if (!(*v >= lo && *v <= hi) || !std::isfinite(*v))
-      throw error(k, "value " + std::to_string(*v) + " outside the valid range [" + std::to_string(lo) +
-                         ", " + std::to_string(hi) + "]");
+      throw error(k, "expected a finite number in [" + number_text(lo) + ", " + number_text(hi) + "], got " +
+                         number_text(*v));
     out = *v;
   }
   void integer(std::string_view k, int& out, int lo, int hi) const {
