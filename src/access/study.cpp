@@ -175,7 +175,7 @@ void parse_access_toml(std::string_view text, const std::string& file, AccessStu
   auto number = [&](const char* key, double& out, double scale) {
     if (const toml::node* n = t->get(key)) {
       auto v = n->value<double>();
-      if (!v) throw bad(key, "must be a number");
+      if (!v || !std::isfinite(*v)) throw bad(key, "must be a finite number");
       out = *v * scale;
     }
   };
@@ -197,7 +197,7 @@ void parse_access_toml(std::string_view text, const std::string& file, AccessStu
       out.clear();
       for (const auto& x : *a) {
         auto v = x.value<double>();
-        if (!v) throw bad(key, "must be an array of numbers");
+        if (!v || !std::isfinite(*v)) throw bad(key, "must be an array of finite numbers");
         out.push_back(*v * scale);
       }
     }
@@ -253,7 +253,8 @@ void parse_access_toml(std::string_view text, const std::string& file, AccessStu
     cfg.capacity_norms_per_1000.clear();
     for (auto&& [kk, vv] : *nt) {
       auto v = vv.value<double>();
-      if (!v) throw bad("capacity_norms." + std::string(kk.str()), "must be a number");
+      if (!v || !std::isfinite(*v))
+        throw bad("capacity_norms." + std::string(kk.str()), "must be a finite number");
       cfg.capacity_norms_per_1000[std::string(kk.str())] = *v;
     }
   }

@@ -5,9 +5,11 @@
 #include <map>
 #include <numeric>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include <countyscope/assess/assess.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
 
@@ -139,6 +141,14 @@ std::vector<Problem> validate(const AssessConfig& c) {
     p.push_back({"weights", "knn k must be in 1..100"});
   if (c.entropy == EntropyMode::kPanel && c.counties_2010.empty())
     p.push_back({"entropy", "panel entropy needs --counties-2010"});
+  // Typing thresholds: documented ranges (core/limits.hpp); NaN fails every check.
+  const Range km{"distance", 0, 20000, "km"}, change{"population change", -1, 10, "(fraction)"};
+  for (const auto& [opt, x, r] : {std::tuple{"satellite-km", c.typing.satellite_km, km},
+                                  std::tuple{"large-city-pop", c.typing.large_city_pop, limits::kPopulation},
+                                  std::tuple{"losing-change", c.typing.losing_change, change},
+                                  std::tuple{"agri-share", c.typing.agri_share, limits::kShare},
+                                  std::tuple{"manuf-share", c.typing.specialised_manuf, limits::kShare}})
+    if (auto msg = range_problem(x, r)) p.push_back({opt, *msg});
   return p;
 }
 
@@ -434,9 +444,7 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
       (void)check_keys(c, kc);
       std::unordered_map<std::string, LonLat> at;
       for (std::size_t row = 0; row < c.rows(); ++row) {
-        const LonLat p{c.number(row, lo), c.number(row, la)};
-        if (p.lon < -180 || p.lon > 180 || p.lat < -90 || p.lat > 90)
-          throw InputError(c.file, c.where(row), "lon_wgs84", "coordinate out of range");
+        const LonLat p{c.number(row, lo, limits::kLongitude), c.number(row, la, limits::kLatitude)};
         at.emplace(c.text(row, kc), p);
       }
       for (std::size_t i = 0; i < n; ++i)

@@ -194,8 +194,8 @@ IndicatorSystem parse_indicator_system(std::string_view text, const std::string&
   auto num = [&](const toml::table& t, const char* key, const std::string& where) -> std::optional<double> {
     const auto* node = t.get(key);
     if (!node) return std::nullopt;
-    if (auto v = node->value<double>()) return *v;
-    throw InputError(file, where, key, "must be a number");
+    if (auto v = node->value<double>(); v && std::isfinite(*v)) return *v;
+    throw InputError(file, where, key, "must be a finite number");
   };
   sys.name = str(tbl, "name", "top level", true);
   sys.description = str(tbl, "description", "top level", false);

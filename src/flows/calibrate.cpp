@@ -6,6 +6,7 @@
 #include <string>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/flows/calibrate.hpp>
 #include <countyscope/io/csv.hpp>
@@ -48,25 +49,18 @@ OdTable read_od_csv(const std::string& path, const OdColumns& cols, const std::v
   od.codes.assign(codes.begin(), codes.end());
   std::map<std::string, std::uint32_t> index;
   for (std::size_t i = 0; i < od.codes.size(); ++i) index[od.codes[i]] = static_cast<std::uint32_t>(i);
-  std::set<std::pair<std::uint32_t, std::uint32_t>> seen;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> seen;  // pair -> row
   for (std::size_t r = 0; r < t.rows(); ++r) {
     OdRow row;
     row.origin = index[t.text(r, co)];
     row.dest = index[t.text(r, cd)];
-    if (!seen.insert({row.origin, row.dest}).second)
-      throw InputError(path, t.where(r), "", "duplicate pair " + t.text(r, co) + " -> " + t.text(r, cd));
-    row.flow = t.number(r, cf);
-    if (row.flow < 0) throw InputError(path, t.where(r), t.header[cf], "negative flow " + num(row.flow));
-    if (com) {
-      row.origin_mass = t.number(r, *com);
-      if (row.origin_mass < 0)
-        throw InputError(path, t.where(r), t.header[*com], "negative mass " + num(row.origin_mass));
-    }
-    if (cdm) {
-      row.dest_mass = t.number(r, *cdm);
-      if (row.dest_mass < 0)
-        throw InputError(path, t.where(r), t.header[*cdm], "negative mass " + num(row.dest_mass));
-    }
+    if (const auto [it, fresh] = seen.emplace(std::pair{row.origin, row.dest}, r); !fresh)
+      throw InputError(path, t.where(r), t.header[co] + "," + t.header[cd],
+                       "duplicate pair '" + t.text(r, co) + "' -> '" + t.text(r, cd) + "' (also on " +
+                           t.where(it->second) + ")");
+    row.flow = t.number(r, cf, limits::kMass);
+    if (com) row.origin_mass = t.number(r, *com, limits::kMass);
+    if (cdm) row.dest_mass = t.number(r, *cdm, limits::kMass);
     if (cc) {
       row.cost = t.number(r, *cc);
       if (row.cost < 0) throw InputError(path, t.where(r), t.header[*cc], "negative cost " + num(row.cost));

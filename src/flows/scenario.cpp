@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/flows/scenario.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/core/toml_text.hpp>
@@ -63,8 +64,10 @@ LonLat get_point(const toml::table& t, const char* key, const std::string& file,
   if (!a) bad(file, where, key, "missing; give [lon, lat]");
   if (a->size() != 2) bad(file, where, key, "give [lon, lat]");
   const auto lon = (*a)[0].value<double>(), lat = (*a)[1].value<double>();
-  if (!lon || !lat || *lon < -180 || *lon > 180 || *lat < -90 || *lat > 90)
-    bad(file, where, key, "give [lon, lat] in WGS-84 degrees");
+  if (!lon || !lat || !in_range(*lon, limits::kLongitude) || !in_range(*lat, limits::kLatitude))
+    bad(file, where, key,
+        "give [lon, lat] in WGS-84 degrees" +
+            (lon && lat ? ", got [" + number_text(*lon) + ", " + number_text(*lat) + "]" : std::string()));
   return {*lon, *lat};
 }
 
@@ -149,6 +152,8 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
         f.service = get_string(t, "service", file, w, true);
         f.at = get_point(t, "at", file, w);
         f.capacity = get_number(t, "capacity", file, w, false, kUnknown);
+        if (t.get("capacity"))
+          if (auto msg = range_problem(f.capacity, limits::kCapacity)) bad(file, w, "capacity", *msg);
         if (f.name.empty()) f.name = "new " + f.service;
       } else if (f.name.empty() && f.osm_id == 0) {
         bad(file, w, "name", "give the facility's name or osm_id to close");
@@ -164,11 +169,11 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
       p.name = get_string(t, "name", file, w, true);
       if (t.get("population")) {
         p.population = get_number(t, "population", file, w, true, 0);
-        if (*p.population < 0) bad(file, w, "population", "must be >= 0");
+        if (auto msg = range_problem(*p.population, limits::kPopulation)) bad(file, w, "population", *msg);
       }
       if (t.get("jobs")) {
         p.jobs = get_number(t, "jobs", file, w, true, 0);
-        if (*p.jobs < 0) bad(file, w, "jobs", "must be >= 0");
+        if (auto msg = range_problem(*p.jobs, limits::kPopulation)) bad(file, w, "jobs", *msg);
       }
       if (!p.population && !p.jobs) bad(file, w, "population", "give population and/or jobs");
       s.places.push_back(std::move(p));

@@ -5,6 +5,7 @@
 #include <set>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/core/memory.hpp>
 #include <countyscope/flows/table_run.hpp>
 #include <countyscope/io/csv.hpp>
@@ -36,23 +37,14 @@ Places read_places(const TableRunConfig& c) {
   const std::size_t cc = t.column(c.place_code_col), clon = t.column(c.lon_col), clat = t.column(c.lat_col);
   std::optional<std::size_t> cm;
   if (!c.mass_col.empty()) cm = t.column(c.mass_col);
+  (void)t.unique_index(cc);  // empty or repeated codes: one line naming both lines
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const std::string& code = t.text(r, cc);
-    if (code.empty()) throw InputError(c.places_path, t.where(r), t.header[cc], "empty place code");
     Place pl;
-    pl.lon = t.number(r, clon);
-    pl.lat = t.number(r, clat);
-    if (pl.lon < -180 || pl.lon > 180)
-      throw InputError(c.places_path, t.where(r), t.header[clon], "longitude out of range");
-    if (pl.lat < -90 || pl.lat > 90)
-      throw InputError(c.places_path, t.where(r), t.header[clat], "latitude out of range");
-    if (cm) {
-      pl.mass = t.number(r, *cm);
-      if (pl.mass < 0)
-        throw InputError(c.places_path, t.where(r), t.header[*cm], "negative mass " + format_number(pl.mass));
-    }
-    if (!p.by_code.emplace(code, pl).second)
-      throw InputError(c.places_path, t.where(r), t.header[cc], "duplicate place code '" + code + "'");
+    pl.lon = t.number(r, clon, limits::kLongitude);
+    pl.lat = t.number(r, clat, limits::kLatitude);
+    if (cm) pl.mass = t.number(r, *cm, limits::kMass);
+    p.by_code.emplace(code, pl);
     p.codes.push_back(code);
   }
   if (p.codes.empty()) throw InputError(c.places_path, "", "", "no places");
@@ -62,6 +54,7 @@ Places read_places(const TableRunConfig& c) {
 std::map<std::pair<std::string, std::string>, double> read_cost_matrix(const std::string& path) {
   const CsvTable t = read_csv(path);
   std::map<std::pair<std::string, std::string>, double> m;
+  (void)t.unique_index(0);  // one row per origin
   for (std::size_t r = 0; r < t.rows(); ++r)
     for (std::size_t c = 1; c < t.header.size(); ++c) {
       const auto v = t.optional_number(r, c);

@@ -96,7 +96,7 @@ with tempfile.TemporaryDirectory() as d:
     bad("negative-capacity", ["--matrix", matrix, "--demand", demand, "--facilities", negcap], 1, "negcap.csv",
         "line 2", "'capacity'")
     bad("no-facilities", base + ["--services", "clinic"], 1, "clinic", "no facilities")
-    bad("cutoff", base + ["--cutoff-min", "0"], 1, "cutoff")
+    bad("cutoff", base + ["--cutoff-min", "0"], 2, "--cutoff-min: expected a time in (0, 10080] minutes, got 0")
     zones = write(d, "zones.toml", "[access]\nzones_min = [10, 10, 30]\n")
     bad("zones", base + ["--config", zones], 1, "zones.toml", "access.zones", "increase")
     cut = write(d, "cut.toml", "[access]\ncutoff_min = -5\n")

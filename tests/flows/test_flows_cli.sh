@@ -42,7 +42,7 @@ expect_fail() {  # code pattern name args...
   ok
 }
 printf 'origin,destination,flow,km\nVaduz,Schaan,10,3\nSchaan,Vaduz,-4,3\n' > "$T/neg.csv"
-expect_fail 1 "neg.csv: line 3, field 'flow': negative flow -4" neg --od "$T/neg.csv" --cost-col km
+expect_fail 1 "neg.csv: line 3, field 'flow': expected a mass in \[0, 1e+15\], got -4" neg --od "$T/neg.csv" --cost-col km
 printf 'origin,destination,flow,km\nVaduz,Schaan,10,0\n' > "$T/zero.csv"
 expect_fail 1 "zero.csv: line 2, field 'km': zero cost between distinct places" zero --od "$T/zero.csv" --cost-col km
 printf 'origin,destination,flow\nVaduz,Schaan,10\nVaduz,Gotham,3\n' > "$T/code.csv"
