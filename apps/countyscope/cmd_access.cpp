@@ -9,6 +9,7 @@
 
 #include <countyscope/access/study.hpp>
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
@@ -39,7 +40,7 @@ double time_scale(const std::string& unit) {
 std::optional<cs::LonLat> lonlat(const cs::CsvTable& t, std::size_t r) {
   auto lo = t.find_column("lon"), la = t.find_column("lat");
   if (!lo || !la) return std::nullopt;
-  return cs::LonLat{t.number(r, *lo), t.number(r, *la)};
+  return cs::LonLat{t.number(r, *lo, cs::limits::kLongitude), t.number(r, *la, cs::limits::kLatitude)};
 }
 
 int run(const AccessOptions& o, cs::cli::Runtime& rt) {
@@ -50,8 +51,8 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
   if (!o.standards.empty()) cfg.standards = cs::load_standards(o.standards);
   if (!o.services.empty()) cfg.services = o.services;
   if (!std::isnan(o.cutoff_min)) {
-    if (!(o.cutoff_min > 0) || !std::isfinite(o.cutoff_min))
-      throw cs::InputError("", "option --cutoff-min", "cutoff", "must be > 0 minutes");
+    if (auto msg = cs::range_problem(o.cutoff_min, cs::limits::kCutoffMin))
+      throw cs::UsageError("--cutoff-min: " + *msg);
     cfg.access.cutoff_s = o.cutoff_min * 60.0;
   }
   if (!o.catchment.empty()) cfg.access.catchment = cs::parse_catchment(o.catchment);
@@ -66,13 +67,9 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
   const std::size_t did = dem.column("id");
   const std::size_t dpop = dem.find_column("pop") ? *dem.find_column("pop") : dem.column("population");
   const std::string pop_field = dem.header[dpop];
-  std::map<std::string, std::size_t> drow;
+  const std::map<std::string, std::size_t> drow = dem.unique_index(did);
   for (std::size_t r = 0; r < dem.rows(); ++r) {
-    const double p = dem.number(r, dpop);
-    if (p < 0)
-      throw cs::InputError(o.demand, dem.where(r), pop_field, "must be >= 0, got " + dem.text(r, dpop));
-    if (!drow.emplace(dem.text(r, did), r).second)
-      throw cs::InputError(o.demand, dem.where(r), "id", "duplicate id '" + dem.text(r, did) + "'");
+    const double p = dem.number(r, dpop, cs::limits::kPopulation);
     in.demand_id.push_back(dem.text(r, did));
     in.population.push_back(p);
     if (auto p2 = lonlat(dem, r)) in.demand_pos.push_back(*p2);
@@ -100,24 +97,18 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
           o.facilities, "", "service",
           "no facilities of service type '" + want + "' (types in the file:" + present + ")");
   }
-  std::map<std::string, std::size_t> frow;
+  const std::map<std::string, std::size_t> frow = fac.unique_index(fid);
   for (std::size_t r = 0; r < fac.rows(); ++r) {
-    if (!frow.emplace(fac.text(r, fid), r).second)
-      throw cs::InputError(o.facilities, fac.where(r), "id", "duplicate id '" + fac.text(r, fid) + "'");
     in.facility_id.push_back(fac.text(r, fid));
     in.facility_name.push_back(fname ? fac.text(r, *fname) : std::string());
     const auto it = std::find(in.service_names.begin(), in.service_names.end(), fac.text(r, fsvc));
     in.facility_service.push_back(static_cast<std::uint16_t>(it - in.service_names.begin()));
     double cap = std::nan("");
     if (fcap) {
-      if (auto c = fac.optional_number(r, *fcap)) {
-        if (*c < 0)
-          throw cs::InputError(o.facilities, fac.where(r), "capacity",
-                               "must be >= 0, got " + fac.text(r, *fcap));
-        cap = *c;
-      } else if (!fac.text(r, *fcap).empty()) {
-        throw cs::InputError(o.facilities, fac.where(r), "capacity",
-                             "not a number: '" + fac.text(r, *fcap) + "'");
+      if (fac.text(r, *fcap).empty()) {
+        // unknown capacity
+      } else {
+        cap = fac.number(r, *fcap, cs::limits::kCapacity);
       }
     }
     in.facility_capacity.push_back(cap);
@@ -128,6 +119,7 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
     const cs::CsvTable st = cs::read_csv(o.settlements);
     const std::size_t sn = st.column("name"), stier = st.column("tier");
     const auto su = st.find_column("unit");
+    (void)st.unique_index(sn);  // demand rows name their settlement: names must be unique
     std::map<std::string, int> unit_ix;
     for (std::size_t r = 0; r < st.rows(); ++r) {
       const std::string tier = st.text(r, stier);
@@ -166,6 +158,12 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
                            "--graph needs lon and lat columns for every facility");
     const cs::RoadGraph g = cs::load_graph(o.graph);
     const cs::SnapIndex idx(g);
+    for (const auto& [tab, pts] : {std::pair{&dem, &in.demand_pos}, std::pair{&fac, &in.facility_pos}})
+      if (const auto i = idx.first_outside(*pts))
+        throw cs::InputError(tab->file, tab->where(*i), "lon,lat",
+                             "point (" + cs::number_text((*pts)[*i].lon) + ", " +
+                                 cs::number_text((*pts)[*i].lat) + ") lies outside the road network (" +
+                                 idx.extent_text() + "); lon and lat swapped?");
     const cs::SnapOptions so;
     const auto ds = idx.snap_all(in.demand_pos, so, ctx.thread_count());
     const auto fs = idx.snap_all(in.facility_pos, so, ctx.thread_count());
@@ -176,12 +174,13 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
     // Matrix: long (from_id,to_id,time_s|time_min) or wide (first column demand id, one column per facility
     // id).
     const cs::CsvTable mt = cs::read_csv(o.matrix);
-    std::vector<std::uint8_t> seen(dem.rows(), 0);
+    std::vector<std::size_t> seen(dem.rows(), 0);                   // 1 + row of each demand id, 0 = none yet
+    std::vector<std::size_t> pair_row(dem.rows() * fac.rows(), 0);  // 1 + row of each pair (long format)
+    const cs::Range& time_range = o.time_unit == "min" ? cs::limits::kTimeMin : cs::limits::kTimeS;
     auto put = [&](std::size_t r, std::size_t field, std::size_t i, std::size_t j) {
       const std::string& cell = mt.text(r, field);
       if (cell.empty()) return;  // no path
-      const double t = mt.number(r, field);
-      if (t < 0) throw cs::InputError(o.matrix, mt.where(r), mt.header[field], "travel time must be >= 0");
+      const double t = mt.number(r, field, time_range);
       m(i, j) = static_cast<float>(t * scale);
     };
     if (mt.find_column("from_id") && mt.find_column("to_id")) {
@@ -193,6 +192,12 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
         auto b = frow.find(mt.text(r, ct));
         if (a == drow.end() || b == frow.end())
           continue;  // pairs not studied (e.g. a full place x place matrix)
+        std::size_t& first = pair_row[a->second * fac.rows() + b->second];
+        if (first)
+          throw cs::InputError(o.matrix, mt.where(r), "from_id,to_id",
+                               "duplicate pair '" + mt.text(r, cf) + "' -> '" + mt.text(r, ct) +
+                                   "' (also on " + mt.where(first - 1) + ")");
+        first = r + 1;
         put(r, *ctime, a->second, b->second);
         seen[a->second] = 1;
       }
@@ -206,7 +211,11 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
       for (std::size_t r = 0; r < mt.rows(); ++r) {
         auto a = drow.find(mt.text(r, 0));
         if (a == drow.end()) continue;
-        seen[a->second] = 1;
+        if (seen[a->second])
+          throw cs::InputError(
+              o.matrix, mt.where(r), mt.header[0],
+              "duplicate id '" + mt.text(r, 0) + "' (also on " + mt.where(seen[a->second] - 1) + ")");
+        seen[a->second] = r + 1;
         for (std::size_t c = 1; c < mt.header.size(); ++c)
           if (colj[c] != SIZE_MAX) put(r, c, a->second, colj[c]);
       }

@@ -3,8 +3,10 @@
 #include <cmath>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/network/graph_io.hpp>
@@ -23,18 +25,19 @@ struct MatrixCliOptions {
 struct Points {
   std::vector<std::string> id;
   std::vector<cs::LonLat> pos;
+  std::vector<std::size_t> line;
 };
 
 Points read_points(const std::string& path) {
   const cs::CsvTable t = cs::read_csv(path);
   const std::size_t ci = t.column("id"), cx = t.column("lon"), cy = t.column("lat");
   Points p;
+  (void)t.unique_index(ci);  // each id names one row of the output
   for (std::size_t r = 0; r < t.rows(); ++r) {
-    const double lon = t.number(r, cx), lat = t.number(r, cy);
-    if (lon < -180 || lon > 180) throw cs::InputError(path, t.where(r), "lon", "out of range [-180, 180]");
-    if (lat < -90 || lat > 90) throw cs::InputError(path, t.where(r), "lat", "out of range [-90, 90]");
+    const double lon = t.number(r, cx, cs::limits::kLongitude), lat = t.number(r, cy, cs::limits::kLatitude);
     p.id.push_back(t.text(r, ci));
     p.pos.push_back({lon, lat});
+    p.line.push_back(t.line[r]);
   }
   if (p.id.empty())
     throw cs::InputError(path, "", "", "no points (expected columns id,lon,lat and at least one row)");
@@ -51,6 +54,12 @@ int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
   const cs::RoadGraph g = cs::load_graph(o.graph);
   const Points a = read_points(o.from), b = read_points(o.to);
   const cs::SnapIndex index(g);
+  for (const auto& [path, pts] : {std::pair{o.from, &a}, std::pair{o.to, &b}})
+    if (const auto i = index.first_outside(pts->pos))
+      throw cs::InputError(path, "line " + std::to_string(pts->line[*i]), "lon,lat",
+                           "point (" + cs::number_text(pts->pos[*i].lon) + ", " +
+                               cs::number_text(pts->pos[*i].lat) + ") lies outside the road network (" +
+                               index.extent_text() + "); lon and lat swapped?");
   cs::SnapOptions so;
   so.far_threshold_m = o.far_m;
   so.connector_speed_kmh = o.connector_kmh;
@@ -63,7 +72,11 @@ int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
     rt.ctx.warn(std::to_string(far) + " points lie more than " + cs::format_number(o.far_m) +
                 " m from a road");
   cs::MatrixOptions mo;
-  if (o.cutoff_s > 0) mo.cutoff_s = o.cutoff_s;
+  if (o.cutoff_s > 0) {
+    if (auto msg = cs::range_problem(o.cutoff_s, cs::limits::kCutoffS))
+      throw cs::UsageError("--cutoff: " + *msg);
+    mo.cutoff_s = o.cutoff_s;
+  }
   const cs::TimeMatrix m = cs::travel_time_matrix(g, sa, sb, mo, rt.ctx);
   std::string text;
   if (o.format == "long") {

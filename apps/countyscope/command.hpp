@@ -51,5 +51,9 @@ const CLI::Validator& existing_file();
 // One line for the user from any exception: cs::Error messages with staging paths mapped to the user's paths;
 // out of memory, file system and unexpected library errors without any C++ library text.
 std::string describe_error(const std::exception& e, std::string_view command);
+// The one check on every floating option (main() applies it to all of them after the commands are set up):
+// the text must be a finite number, so "nan" and "inf" are usage errors naming the option.
+CLI::Validator finite_number();
+void require_finite_numbers(CLI::App& app);
 
 }  // namespace cs::cli

@@ -16,6 +16,7 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/memory.hpp>
+#include <countyscope/io/csv.hpp>
 #include <countyscope/io/output.hpp>
 
 #include "command.hpp"
@@ -138,6 +139,22 @@ std::string valid_options(const CLI::App* app) {
 }
 
 }  // namespace
+
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        if (cs::parse_double(s)) return {};
+        return "expected a finite number, got '" + s + "'";
+      },
+      "FINITE", "finite");
+}
+
+void require_finite_numbers(CLI::App& app) {
+  for (CLI::Option* o : app.get_options())
+    if (o->get_type_name().find("FLOAT") != std::string::npos) o->transform(finite_number());  // runs first
+  for (CLI::App* sub : app.get_subcommands({})) require_finite_numbers(*sub);
+}
+
 }  // namespace cs::cli
 
 int main(int argc, char** argv) {
@@ -172,6 +189,7 @@ int main(int argc, char** argv) {
         sub->add_flag("--force", rt.ctx.run.force,
                       "replace the output folder even when it is not empty and not a countyscope output "
                       "(its contents are deleted)");
+  require_finite_numbers(app);  // NaN and inf are no value for any floating option
 
   const bool tty = ::isatty(2) == 1;
   app.parse_complete_callback([&] {
@@ -220,7 +238,8 @@ int main(int argc, char** argv) {
       std::cerr << "; commands:";
       for (const auto* s : app.get_subcommands({})) std::cerr << ' ' << s->get_name();
     }
-    std::cerr << "\n(see countyscope " << (where != &app ? where->get_name() + " " : std::string()) << "--help)\n";
+    std::cerr << " (see countyscope " << (where != &app ? where->get_name() + " " : std::string())
+              << "--help)\n";
     return 2;
   } catch (const cs::Error& e) {
     std::cerr << "countyscope: " << (e.kind() == cs::ErrorKind::kUsage ? "usage error: " : "error: ")

@@ -3,6 +3,8 @@
 #include <functional>
 #include <memory>
 
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/core/memory.hpp>
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/network/ch.hpp>
@@ -194,8 +196,18 @@ TimeMatrix dijkstra_matrix(const RoadGraph& g, std::span<const Snap> from, std::
 }
 }  // namespace detail
 
+namespace {
+// A given cutoff is a positive time of at most a week; a negative one would silently make every pair
+// unreachable.
+void check_cutoff(const MatrixOptions& opt) {
+  if (opt.cutoff_s)
+    if (auto msg = range_problem(*opt.cutoff_s, limits::kCutoffS)) throw UsageError("matrix cutoff: " + *msg);
+}
+}  // namespace
+
 TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
                               const MatrixOptions& opt, Context& ctx) {
+  check_cutoff(opt);
   const bool use_ch = opt.algorithm == MatrixAlgorithm::kCH ||
                       (opt.algorithm == MatrixAlgorithm::kAuto && g.node_count() >= kAutoCHMinNodes &&
                        std::min(from.size(), to.size()) >= kAutoCHMinSearches);
@@ -207,6 +219,7 @@ TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, st
 
 TimeMatrix travel_time_matrix(const RoadGraph& g, const ContractionHierarchy& ch, std::span<const Snap> from,
                               std::span<const Snap> to, const MatrixOptions& opt, Context& ctx) {
+  check_cutoff(opt);
   if (opt.algorithm == MatrixAlgorithm::kDijkstra) return detail::dijkstra_matrix(g, from, to, opt, ctx);
   return ch_matrix(ch, g, from, to, opt, ctx);
 }

@@ -3,6 +3,7 @@
 // query.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include <countyscope/core/error.hpp>
@@ -37,6 +38,8 @@ SnapIndex::SnapIndex(const RoadGraph& g) : g_(&g) {
     max_lon = std::max(max_lon, p.lon);
     max_lat = std::max(max_lat, p.lat);
   }
+  max_lon_ = max_lon;
+  max_lat_ = max_lat;
   for (std::uint32_t e = 0; e < ne; ++e)
     for (std::uint32_t i = g.shape_first[e]; i + 1 < g.shape_first[e + 1]; ++i) {
       seg_edge_.push_back(e);
@@ -179,6 +182,32 @@ std::vector<Snap> SnapIndex::snap_all(std::span<const LonLat> pts, const SnapOpt
   parallel_for(
       pts.size(), threads, [&](std::size_t i, int) { out[i] = snap(pts[i], opt); }, 256);
   return out;
+}
+
+std::optional<std::size_t> SnapIndex::first_outside(std::span<const LonLat> pts, double margin_m) const {
+  const double dlat = margin_m / kMetresPerDegree;
+  const double coslat =
+      std::max(0.01, std::cos(0.5 * (min_lat_ + max_lat_) * 3.14159265358979323846 / 180.0));
+  const double dlon = dlat / coslat;
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    const LonLat p = pts[i];
+    if (!(p.lon >= min_lon_ - dlon && p.lon <= max_lon_ + dlon && p.lat >= min_lat_ - dlat &&
+          p.lat <= max_lat_ + dlat))
+      return i;
+  }
+  return std::nullopt;
+}
+
+std::string SnapIndex::extent_text(double margin_m) const {
+  auto f = [](double x) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.4f", x);
+    return std::string(b);
+  };
+  char m[32];
+  std::snprintf(m, sizeof m, "%g", margin_m / 1000.0);
+  return "lon " + f(min_lon_) + ".." + f(max_lon_) + ", lat " + f(min_lat_) + ".." + f(max_lat_) + " (plus " +
+         m + " km)";
 }
 
 }  // namespace cs

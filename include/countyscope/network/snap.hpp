@@ -9,7 +9,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <countyscope/core/types.hpp>
@@ -43,11 +45,19 @@ class SnapIndex {
   [[nodiscard]] Snap snap(LonLat p, const SnapOptions& opt) const;
   [[nodiscard]] std::vector<Snap> snap_all(std::span<const LonLat> pts, const SnapOptions& opt,
                                            int threads) const;
+  // Extent check before snapping (docs/reliability.md): a point outside the graph's bounding box grown by
+  // margin_m on every side is an input error (swapped lon/lat, another county), not a far snap. The index of
+  // the first such point, or std::nullopt. NaN coordinates are outside.
+  [[nodiscard]] std::optional<std::size_t> first_outside(std::span<const LonLat> pts,
+                                                         double margin_m = kExtentMarginM) const;
+  // "lon 9.47..9.64, lat 47.05..47.27 (plus 10 km)" for messages.
+  [[nodiscard]] std::string extent_text(double margin_m = kExtentMarginM) const;
+  static constexpr double kExtentMarginM = 10'000.0;
 
  private:
   const RoadGraph* g_;
   double cell_deg_ = 0.0;
-  double min_lon_ = 0.0, min_lat_ = 0.0;
+  double min_lon_ = 0.0, min_lat_ = 0.0, max_lon_ = 0.0, max_lat_ = 0.0;
   std::uint32_t nx_ = 0, ny_ = 0;
   std::vector<std::uint32_t> cell_first_;  // grid cell -> range in cell_items_
   std::vector<std::uint32_t> cell_items_;  // segment ids (edge, segment index) packed
