@@ -2,9 +2,14 @@
 // right dtype (forcecast converts otherwise); outputs hand the engine's buffers to numpy through a capsule
 // (no copy). The GIL is released during computation. Engine errors become Python exceptions with the same
 // messages: InputError / UsageError (ValueError), IoError (OSError), Error (RuntimeError).
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include <pybind11/numpy.h>
@@ -13,6 +18,7 @@
 
 #include <countyscope/access/access.hpp>
 #include <countyscope/access/equity.hpp>
+#include <countyscope/core/arguments.hpp>
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/flows/calibrate.hpp>
@@ -27,15 +33,6 @@ namespace py = pybind11;
 using namespace py::literals;
 
 namespace {
-
-using f64_array = py::array_t<double, py::array::c_style | py::array::forcecast>;
-using i32_array = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
-using u32_array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
-
-template <class T>
-std::span<const T> as_span(const py::array_t<T, py::array::c_style | py::array::forcecast>& a) {
-  return {a.data(), static_cast<std::size_t>(a.size())};
-}
 
 // Moves a vector into a numpy array of the given shape; a capsule owns the buffer.
 template <class T>
@@ -63,12 +60,89 @@ cs::Matrix<T> numpy_to_matrix(const py::array_t<T, py::array::c_style | py::arra
   return m;
 }
 
-std::vector<cs::LonLat> as_lonlat(const f64_array& a, const char* name) {
-  if (a.ndim() != 2 || a.shape(1) != 2)
-    throw cs::UsageError(std::string(name) + ": expected an (n, 2) array of lon, lat");
-  std::vector<cs::LonLat> pts(static_cast<std::size_t>(a.shape(0)));
-  for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = {a.data()[2 * i], a.data()[2 * i + 1]};
+// ---- argument checks (docs/reliability.md, "Input contract"): every array argument of every function is
+// checked for element kind, number of dimensions, length against the others, and finite in-range values
+// before any work. Messages: "FUNC(): argument 'NAME'[, index I]: expected ..., got ..." (cs::args).
+namespace args = cs::args;
+
+template <class T>
+using carray = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
+// Converts an array-like argument (numpy array, list, ...) after checking its element kind and dimensions.
+// Integer targets are range-checked before the cast, so -1 never wraps to 4294967295.
+template <class T>
+carray<T> array_arg(const py::object& obj, const char* func, const char* name, std::size_t ndim,
+                    const char* what = "") {
+  py::array a = py::array::ensure(obj);
+  if (!a) {
+    PyErr_Clear();
+    args::fail(func, name,
+               "expected an array, got " + std::string(py::str(py::type::of(obj).attr("__name__"))));
+  }
+  const std::string kind = py::str(a.dtype().attr("kind"));
+  args::check_dtype(func, name, kind.empty() ? '?' : kind[0], std::string(py::str(a.dtype())),
+                    std::is_integral_v<T>);
+  args::check_shape(func, name, static_cast<std::size_t>(a.ndim()), ndim, what);
+  if constexpr (std::is_integral_v<T>) {
+    const auto wide = carray<std::int64_t>::ensure(a);
+    const auto lo = static_cast<std::int64_t>(std::numeric_limits<T>::min());
+    const auto hi =
+        static_cast<std::int64_t>(std::min<std::uint64_t>(std::numeric_limits<T>::max(), 1u << 30));
+    for (py::ssize_t i = 0; i < wide.size(); ++i)
+      if (const std::int64_t v = wide.data()[i]; v < lo || v > hi)
+        args::fail_value(func, name,
+                         ", index " + std::to_string(i) + ": expected an integer in [" + std::to_string(lo) +
+                             ", " + std::to_string(hi) + "], got " + std::to_string(v));
+  }
+  return carray<T>::ensure(a);
+}
+
+template <class T>
+std::span<const T> span_of(const carray<T>& a) {
+  return {a.data(), static_cast<std::size_t>(a.size())};
+}
+
+std::size_t dim(const py::array& a, int k) { return static_cast<std::size_t>(a.shape(k)); }
+
+// A finite scalar (any sign).
+void check_finite(const char* func, const char* name, double x) {
+  if (!std::isfinite(x)) args::fail(func, name, "expected a finite number, got " + cs::number_text(x));
+}
+
+std::vector<cs::LonLat> as_lonlat(const py::object& obj, const char* func, const char* name) {
+  const auto a = array_arg<double>(obj, func, name, 2, "n x 2: lon, lat");
+  if (a.shape(1) != 2)
+    args::fail(func, name,
+               "expected an (n, 2) array of lon, lat, got " + std::to_string(a.shape(1)) + " columns");
+  std::vector<cs::LonLat> pts(dim(a, 0));
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    pts[i] = {a.data()[2 * i], a.data()[2 * i + 1]};
+    if (auto msg = cs::range_problem(pts[i].lon, cs::limits::kLongitude))
+      args::fail_value(func, name, ", row " + std::to_string(i) + ", column 0: " + *msg);
+    if (auto msg = cs::range_problem(pts[i].lat, cs::limits::kLatitude))
+      args::fail_value(func, name, ", row " + std::to_string(i) + ", column 1: " + *msg);
+  }
   return pts;
+}
+
+// times (demand x facilities, seconds, +inf = no path), population (one per row), supply (one per column).
+std::tuple<carray<float>, carray<double>, carray<double>> access_args(const char* func,
+                                                                      const py::object& times_,
+                                                                      const py::object& population_,
+                                                                      const py::object& supply_,
+                                                                      double cutoff_s) {
+  auto times = array_arg<float>(times_, func, "times", 2, "demand x facilities");
+  auto population = array_arg<double>(population_, func, "population", 1);
+  auto supply = array_arg<double>(supply_, func, "supply", 1);
+  args::check_length(func, "population", static_cast<std::size_t>(population.size()), dim(times, 0),
+                     "one per row of 'times'");
+  args::check_length(func, "supply", static_cast<std::size_t>(supply.size()), dim(times, 1),
+                     "one per column of 'times'");
+  args::check_values(func, "times", span_of(times), cs::limits::kTimeS, true);
+  args::check_values(func, "population", span_of(population), cs::limits::kPopulation);
+  args::check_values(func, "supply", span_of(supply), cs::limits::kCapacity);
+  args::check_scalar(func, "cutoff_s", cutoff_s, cs::limits::kCutoffS);
+  return {std::move(times), std::move(population), std::move(supply)};
 }
 
 cs::Context make_context(int threads) {
@@ -89,9 +163,18 @@ struct Snaps {
   std::vector<cs::Snap> snaps;
 };
 
-Snaps snap_points(const Network& n, const f64_array& lonlat, double connector_kmh, double far_m,
+Snaps snap_points(const Network& n, const py::object& lonlat, double connector_kmh, double far_m,
                   int threads) {
-  auto pts = as_lonlat(lonlat, "lonlat");
+  auto pts = as_lonlat(lonlat, "snap", "lonlat");
+  args::check_scalar("snap", "connector_speed_kmh", connector_kmh, {"speed", 0, 200, "km/h", true});
+  args::check_scalar("snap", "far_threshold_m", far_m, cs::limits::kDistanceM);
+  // Outside the network's extent is an error, not a far snap (swapped lon/lat would land thousands of km
+  // away).
+  if (const auto i = n.index->first_outside(pts))
+    args::fail_value("snap", "lonlat",
+                     ", row " + std::to_string(*i) + ": point (" + cs::number_text(pts[*i].lon) + ", " +
+                         cs::number_text(pts[*i].lat) + ") lies outside the network (" +
+                         n.index->extent_text() + "); lon and lat swapped?");
   cs::SnapOptions opt;
   opt.connector_speed_kmh = connector_kmh;
   opt.far_threshold_m = far_m;
@@ -218,6 +301,8 @@ PYBIND11_MODULE(_core, m) {
           "travel_time_matrix",
           [](const Network& n, const Snaps& from, const Snaps& to, std::optional<double> cutoff_s,
              bool include_access, int threads) {
+            if (cutoff_s)
+              args::check_scalar("travel_time_matrix", "cutoff_s", *cutoff_s, cs::limits::kCutoffS);
             cs::MatrixOptions opt;
             opt.cutoff_s = cutoff_s;
             opt.include_access = include_access;
@@ -234,7 +319,10 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "one_to_all",
           [](const Network& n, const Snaps& from, std::optional<double> cutoff_s) {
-            if (from.snaps.size() != 1) throw cs::UsageError("one_to_all: expected exactly one origin");
+            if (from.snaps.size() != 1)
+              args::fail("one_to_all", "origin",
+                         "expected exactly one snapped point, got " + std::to_string(from.snaps.size()));
+            if (cutoff_s) args::check_scalar("one_to_all", "cutoff_s", *cutoff_s, cs::limits::kCutoffS);
             std::vector<float> out(n.graph.node_count());
             {
               py::gil_scoped_release nogil;
@@ -251,10 +339,12 @@ PYBIND11_MODULE(_core, m) {
   // ---- access & equity ----
   m.def(
       "accessibility",
-      [](py::array_t<float, py::array::c_style | py::array::forcecast> times, f64_array population,
-         f64_array supply, double cutoff_s, int k, const std::string& gravity_decay, double gravity_beta,
-         const std::string& catchment, int threads) {
-        if (times.ndim() != 2) throw cs::UsageError("times: expected a 2-D array (demand x facilities)");
+      [](const py::object& times_, const py::object& population_, const py::object& supply_, double cutoff_s,
+         int k, const std::string& gravity_decay, double gravity_beta, const std::string& catchment,
+         int threads) {
+        const auto [times, population, supply] =
+            access_args("accessibility", times_, population_, supply_, cutoff_s);
+        check_finite("accessibility", "gravity_beta", gravity_beta);
         cs::AccessConfig cfg;
         cfg.cutoff_s = cutoff_s;
         cfg.k = k;
@@ -268,7 +358,7 @@ PYBIND11_MODULE(_core, m) {
         {
           py::gil_scoped_release nogil;
           auto ctx = make_context(threads);
-          r = cs::compute_access(tm, as_span(population), as_span(supply), cfg, ctx);
+          r = cs::compute_access(tm, span_of(population), span_of(supply), cfg, ctx);
         }
         py::dict d;
         d["nearest_s"] = to_numpy(std::move(r.nearest_s));
@@ -288,9 +378,9 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "sfca2",
-      [](py::array_t<float, py::array::c_style | py::array::forcecast> times, f64_array population,
-         f64_array supply, double cutoff_s, const std::string& catchment, int threads) {
-        if (times.ndim() != 2) throw cs::UsageError("times: expected a 2-D array (demand x facilities)");
+      [](const py::object& times_, const py::object& population_, const py::object& supply_, double cutoff_s,
+         const std::string& catchment, int threads) {
+        const auto [times, population, supply] = access_args("sfca2", times_, population_, supply_, cutoff_s);
         cs::AccessConfig cfg;
         cfg.cutoff_s = cutoff_s;
         cfg.catchment = cs::parse_catchment(catchment);
@@ -300,7 +390,7 @@ PYBIND11_MODULE(_core, m) {
         {
           py::gil_scoped_release nogil;
           auto ctx = make_context(threads);
-          a = cs::compute_sfca2(tm, as_span(population), as_span(supply), cfg, ctx);
+          a = cs::compute_sfca2(tm, span_of(population), span_of(supply), cfg, ctx);
         }
         return to_numpy(std::move(a));
       },
@@ -309,14 +399,33 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "equity",
-      [](f64_array values, f64_array population, std::optional<i32_array> groups,
+      [](const py::object& values_, const py::object& population_, const py::object& groups_,
          std::vector<std::string> group_names) {
+        const auto values = array_arg<double>(values_, "equity", "values", 1);
+        const auto population = array_arg<double>(population_, "equity", "population", 1);
+        const std::size_t n = static_cast<std::size_t>(values.size());
+        args::check_length("equity", "population", static_cast<std::size_t>(population.size()), n,
+                           "the length of 'values'");
+        // +inf values are unreached units (left out and counted); NaN is an error.
+        args::check_values("equity", "values", span_of(values), {"value", -1e300, 1e300, ""}, true);
+        args::check_values("equity", "population", span_of(population), cs::limits::kPopulation);
         cs::EquityInput in;
-        in.values = as_span(values);
-        in.population = as_span(population);
+        in.values = span_of(values);
+        in.population = span_of(population);
         std::vector<int> g;
-        if (groups) {
-          g.assign(groups->data(), groups->data() + groups->size());
+        if (!groups_.is_none()) {
+          const auto groups = array_arg<std::int32_t>(groups_, "equity", "groups", 1);
+          args::check_length("equity", "groups", static_cast<std::size_t>(groups.size()), n,
+                             "the length of 'values'");
+          g.assign(groups.data(), groups.data() + groups.size());
+          const std::size_t ng = group_names.empty() ? 100000 : group_names.size();
+          for (std::size_t i = 0; i < g.size(); ++i)
+            if (g[i] < 0 || static_cast<std::size_t>(g[i]) >= ng)
+              args::fail_value("equity", "groups",
+                               ", index " + std::to_string(i) + ": expected a group number in [0, " +
+                                   std::to_string(ng) + ")" +
+                                   (group_names.empty() ? "" : " (one per group name)") + ", got " +
+                                   std::to_string(g[i]));
           in.group = g;
           if (group_names.empty()) {
             int mx = -1;
@@ -356,21 +465,42 @@ PYBIND11_MODULE(_core, m) {
   // ---- locate ----
   m.def(
       "locate",
-      [](py::array_t<float, py::array::c_style | py::array::forcecast> cost, const std::string& problem,
-         std::uint32_t p, std::optional<f64_array> weight, double standard_s,
-         std::vector<std::uint32_t> fixed, std::optional<f64_array> capacity,
-         std::optional<f64_array> opening_cost, std::optional<double> budget, const std::string& solver,
+      [](const py::object& cost_, const std::string& problem, std::uint32_t p, const py::object& weight_,
+         double standard_s, std::vector<std::uint32_t> fixed, const py::object& capacity_,
+         const py::object& opening_cost_, std::optional<double> budget, const std::string& solver,
          double time_limit_s, int threads) {
+        const char* f = "locate";
+        const auto cost = array_arg<float>(cost_, f, "cost", 2, "demand x candidates");
+        const std::size_t n = dim(cost, 0), m = dim(cost, 1);
+        args::check_values(f, "cost", span_of(cost), cs::limits::kTimeS, true);
+        auto vec = [&](const py::object& o, const char* name, std::size_t len, const char* of,
+                       const cs::Range& r) {
+          std::vector<double> v;
+          if (o.is_none()) return v;
+          const auto a = array_arg<double>(o, f, name, 1);
+          args::check_length(f, name, static_cast<std::size_t>(a.size()), len, of);
+          args::check_values(f, name, span_of(a), r);
+          v.assign(a.data(), a.data() + a.size());
+          return v;
+        };
         cs::LocateProblem pb;
         pb.kind = cs::parse_problem(problem);
         pb.cost = numpy_to_matrix(cost, "cost");
-        if (weight) pb.weight.assign(weight->data(), weight->data() + weight->size());
+        pb.weight = vec(weight_, "weight", n, "one per row of 'cost'", cs::limits::kPopulation);
         pb.p = p;
+        if (standard_s != 0) args::check_scalar(f, "standard_s", standard_s, cs::limits::kCutoffS);
         pb.standard_s = standard_s;
+        for (std::size_t i = 0; i < fixed.size(); ++i)
+          if (fixed[i] >= m)
+            args::fail_value(f, "fixed",
+                             ", index " + std::to_string(i) + ": expected a column of 'cost' in [0, " +
+                                 std::to_string(m) + "), got " + std::to_string(fixed[i]));
         pb.fixed = std::move(fixed);
-        if (capacity) pb.capacity.assign(capacity->data(), capacity->data() + capacity->size());
-        if (opening_cost)
-          pb.opening_cost.assign(opening_cost->data(), opening_cost->data() + opening_cost->size());
+        pb.capacity = vec(capacity_, "capacity", m, "one per column of 'cost'", cs::limits::kCapacity);
+        pb.opening_cost =
+            vec(opening_cost_, "opening_cost", m, "one per column of 'cost'", cs::limits::kCost);
+        if (budget) args::check_scalar(f, "budget", *budget, cs::limits::kCost);
+        args::check_scalar(f, "time_limit_s", time_limit_s, cs::limits::kSolverSeconds);
         pb.budget = budget;
         if (solver != "mip" && solver != "heuristic" && solver != "brute-force")
           throw cs::unknown_value("solver", solver, {"mip", "heuristic", "brute-force"});
@@ -414,9 +544,20 @@ PYBIND11_MODULE(_core, m) {
   // ---- flows ----
   m.def(
       "gravity_flows",
-      [](const std::string& form, f64_array O, f64_array D,
-         py::array_t<double, py::array::c_style | py::array::forcecast> cost, const std::string& decay,
-         double beta) {
+      [](const std::string& form, const py::object& O_, const py::object& D_, const py::object& cost_,
+         const std::string& decay, double beta) {
+        const char* f = "gravity_flows";
+        const auto cost = array_arg<double>(cost_, f, "cost", 2, "origins x destinations");
+        const auto O = array_arg<double>(O_, f, "origins", 1),
+                   D = array_arg<double>(D_, f, "destinations", 1);
+        args::check_length(f, "origins", static_cast<std::size_t>(O.size()), dim(cost, 0),
+                           "one per row of 'cost'");
+        args::check_length(f, "destinations", static_cast<std::size_t>(D.size()), dim(cost, 1),
+                           "one per column of 'cost'");
+        args::check_values(f, "origins", span_of(O), cs::limits::kMass);
+        args::check_values(f, "destinations", span_of(D), cs::limits::kMass);
+        args::check_values(f, "cost", span_of(cost), {"cost", 0, 1e15, ""});
+        check_finite(f, "beta", beta);
         cs::flows::GravityParams p;
         p.decay = cs::flows::parse_decay(decay);
         p.beta = beta;
@@ -424,7 +565,7 @@ PYBIND11_MODULE(_core, m) {
         cs::Matrix<double> out;
         {
           py::gil_scoped_release nogil;
-          out = cs::flows::gravity_flows(cs::flows::parse_form(form), as_span(O), as_span(D), c, p);
+          out = cs::flows::gravity_flows(cs::flows::parse_form(form), span_of(O), span_of(D), c, p);
         }
         return matrix_to_numpy(std::move(out));
       },
@@ -433,12 +574,26 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "radiation_flows",
-      [](f64_array mass, f64_array out, py::array_t<double, py::array::c_style | py::array::forcecast> dist) {
+      [](const py::object& mass_, const py::object& out_, const py::object& dist_) {
+        const char* f = "radiation_flows";
+        const auto dist = array_arg<double>(dist_, f, "dist", 2, "places x places");
+        const auto mass = array_arg<double>(mass_, f, "mass", 1), out = array_arg<double>(out_, f, "out", 1);
+        if (dist.shape(0) != dist.shape(1))
+          args::fail(f, "dist",
+                     "expected a square matrix, got " + std::to_string(dist.shape(0)) + " x " +
+                         std::to_string(dist.shape(1)));
+        args::check_length(f, "mass", static_cast<std::size_t>(mass.size()), dim(dist, 0),
+                           "one per row of 'dist'");
+        args::check_length(f, "out", static_cast<std::size_t>(out.size()), dim(dist, 0),
+                           "one per row of 'dist'");
+        args::check_values(f, "mass", span_of(mass), cs::limits::kMass);
+        args::check_values(f, "out", span_of(out), cs::limits::kMass);
+        args::check_values(f, "dist", span_of(dist), cs::limits::kDistanceM);
         auto d = numpy_to_matrix(dist, "dist");
         cs::Matrix<double> r;
         {
           py::gil_scoped_release nogil;
-          r = cs::flows::radiation_flows(as_span(mass), as_span(out), d);
+          r = cs::flows::radiation_flows(span_of(mass), span_of(out), d);
         }
         return matrix_to_numpy(std::move(r));
       },
@@ -447,13 +602,36 @@ PYBIND11_MODULE(_core, m) {
 
   m.def(
       "calibrate_gravity",
-      [](u32_array origin, u32_array dest, f64_array flow, f64_array cost,
-         std::optional<f64_array> origin_mass, std::optional<f64_array> dest_mass, const std::string& form,
+      [](const py::object& origin_, const py::object& dest_, const py::object& flow_, const py::object& cost_,
+         const py::object& origin_mass_, const py::object& dest_mass_, const std::string& form,
          const std::string& decay, bool spint_compatible, double tolerance) {
+        const char* f = "calibrate_gravity";
+        const auto flow = array_arg<double>(flow_, f, "flow", 1);
         const std::size_t n = static_cast<std::size_t>(flow.size());
-        if (static_cast<std::size_t>(origin.size()) != n || static_cast<std::size_t>(dest.size()) != n ||
-            static_cast<std::size_t>(cost.size()) != n)
-          throw cs::UsageError("calibrate_gravity: origin, dest, flow and cost must have the same length");
+        const auto origin = array_arg<std::uint32_t>(origin_, f, "origin", 1);
+        const auto dest = array_arg<std::uint32_t>(dest_, f, "dest", 1);
+        const auto cost = array_arg<double>(cost_, f, "cost", 1);
+        args::check_length(f, "origin", static_cast<std::size_t>(origin.size()), n, "the length of 'flow'");
+        args::check_length(f, "dest", static_cast<std::size_t>(dest.size()), n, "the length of 'flow'");
+        args::check_length(f, "cost", static_cast<std::size_t>(cost.size()), n, "the length of 'flow'");
+        args::check_values(f, "flow", span_of(flow), cs::limits::kMass);
+        args::check_values(f, "cost", span_of(cost), {"cost", 0, 1e15, ""});
+        for (const auto* a : {&origin, &dest})
+          for (py::ssize_t i = 0; i < a->size(); ++i)
+            if (a->data()[i] >= 1'000'000)
+              args::fail_value(f, a == &origin ? "origin" : "dest",
+                               ", index " + std::to_string(i) +
+                                   ": expected a place code in [0, 1000000), got " +
+                                   std::to_string(a->data()[i]));
+        std::optional<carray<double>> origin_mass, dest_mass;
+        for (auto [obj, name, out] : {std::tuple{&origin_mass_, "origin_mass", &origin_mass},
+                                      std::tuple{&dest_mass_, "dest_mass", &dest_mass}}) {
+          if (obj->is_none()) continue;
+          *out = array_arg<double>(*obj, f, name, 1);
+          args::check_length(f, name, static_cast<std::size_t>((*out)->size()), n, "the length of 'flow'");
+          args::check_values(f, name, span_of(**out), cs::limits::kMass);
+        }
+        check_finite(f, "tolerance", tolerance);
         cs::flows::OdTable od;
         od.file = "<python>";
         std::uint32_t max_code = 0;
@@ -474,8 +652,6 @@ PYBIND11_MODULE(_core, m) {
           r.cost = cost.data()[i];
           r.origin_mass = origin_mass ? origin_mass->data()[i] : std::nan("");
           r.dest_mass = dest_mass ? dest_mass->data()[i] : std::nan("");
-          if (!(r.flow >= 0))
-            throw cs::InputError("<python>", "row " + std::to_string(i), "flow", "negative or NaN flow");
           od.rows.push_back(r);
           od.line.push_back(i);
         }
