@@ -67,10 +67,10 @@ expect "--time-limit nan" 2 \
   "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --time-limit nan --new 2 --out "$O"
 expect "--cutoff inf" 2 \
   "$U --cutoff: expected a finite number, got 'inf' (see countyscope matrix --help)" \
-  "$T/m.csv" -- "$CS" -q matrix --graph x --from x --to x --cutoff inf --out "$T/m.csv"
+  "$T/m.csv" -- "$CS" -q matrix --graph $L/matrix.csv --from $L/demand.csv --to $L/demand.csv --cutoff inf --out "$T/m.csv"
 expect "--agri-share nan" 2 \
   "$U --agri-share: expected a finite number, got 'nan' (see countyscope assess --help)" \
-  "$O" -- "$CS" -q assess --counties x --indicators x --agri-share nan --out "$O"
+  "$O" -- "$CS" -q assess --counties data/china/county_features_2020.csv.gz --indicators data/config/integration.toml --agri-share nan --out "$O"
 expect "--agri-share 1.5" 2 \
   "$U assess: option 'agri-share': expected a share in [0, 1], got 1.5" \
   "$O" -- "$CS" -q assess --counties data/china/county_features_2020.csv.gz --indicators data/config/integration.toml --agri-share 1.5 --out "$O"
