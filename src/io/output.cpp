@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
@@ -8,11 +10,13 @@
 #include <sstream>
 #include <sys/stat.h>
 #include <system_error>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/sha256.hpp>
 #include <countyscope/io/output.hpp>
@@ -41,6 +45,12 @@ Registry& registry() {
   static Registry* r = new Registry;
   return *r;
 }
+// Set by remove_staging_now: from then on no folder is created under a path of ours, so a thread still
+// writing cannot bring back a staging folder the signal thread has just removed.
+std::atomic<bool> g_exiting{false};
+void refuse_if_exiting() {
+  if (g_exiting.load(std::memory_order_acquire)) throw Cancelled();
+}
 void add_live(const fs::path& hidden, const fs::path& user) {
   Registry& r = registry();
   std::lock_guard lock(r.mu);
@@ -60,6 +70,7 @@ std::string errno_text(int err) { return std::strerror(err); }
 }
 
 void make_parents(const fs::path& path) {
+  refuse_if_exiting();
   if (!path.has_parent_path()) return;
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
@@ -171,10 +182,23 @@ std::string user_paths(std::string message) {
 
 void remove_staging_now() noexcept {
   Registry& r = registry();
+  g_exiting.store(true, std::memory_order_release);
   r.mu.lock();  // never unlocked: no commit starts after this, the caller ends the process
-  for (const auto& [hidden, user] : r.live) {
-    std::error_code ec;
-    fs::remove_all(hidden, ec);
+  // Other threads go on until the process ends: one may have passed refuse_if_exiting() just before the flag
+  // was set and create a folder again, or remove_all may race with a file being created. Remove until nothing
+  // of ours has been seen for a few consecutive rounds.
+  int clean_rounds = 0;
+  for (int round = 0; round < 200 && clean_rounds < 3; ++round) {
+    bool any = false;
+    for (const auto& [hidden, user] : r.live) {
+      std::error_code ec;
+      if (fs::exists(fs::symlink_status(hidden, ec))) {
+        any = true;
+        fs::remove_all(hidden, ec);
+      }
+    }
+    clean_rounds = any ? 0 : clean_rounds + 1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
 }
 
@@ -321,6 +345,7 @@ OutputDir::~OutputDir() {
 }
 
 fs::path OutputDir::path(std::string_view name) const {
+  refuse_if_exiting();
   fs::path p = staging_ / name;
   std::error_code ec;
   fs::create_directories(p.parent_path(), ec);
