@@ -481,8 +481,14 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
   changes.finish(st);
   moved.finish(st);
 
-  // Flows and balance before / after.
-  CsvWriter fw({"factor", "origin", "destination", "flow_before", "flow_after", "change"});
+  // Flows, balance and access before / after: one table each, its rows written to CSV and the section.
+  Outputs o;
+  Table fw("scenario_flows", {{"factor", FieldType::kString},
+                              {"origin", FieldType::kString},
+                              {"destination", FieldType::kString},
+                              {"flow_before", FieldType::kReal, "persons"},
+                              {"flow_after", FieldType::kReal, "persons"},
+                              {"change", FieldType::kReal, "persons"}});
   Json factor_totals = Json::array();
   for (std::size_t f = 0; f < before.factors.size(); ++f) {
     const auto& tb = before.flows[f];
@@ -495,74 +501,55 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
         sa += ta(i, j);
         moved += std::abs(ta(i, j) - tb(i, j));
         if (tb(i, j) > 0 || ta(i, j) > 0)
-          fw.cell(before.factors[f].name)
-              .cell(ss[i].name)
-              .cell(ss[j].name)
-              .cell(r6(tb(i, j)))
-              .cell(r6(ta(i, j)))
-              .cell(r6(ta(i, j) - tb(i, j)))
-              .end_row();
+          fw.add({before.factors[f].name, ss[i].name, ss[j].name, r6(tb(i, j)), r6(ta(i, j)),
+                  r6(ta(i, j) - tb(i, j))});
       }
     factor_totals.push_back({{"factor", before.factors[f].name},
                              {"total_before", r6(sb)},
                              {"total_after", r6(sa)},
                              {"redistributed", r6(moved / 2)}});
   }
-  CsvWriter bw({"factor", "from_tier", "to_tier", "flow_before", "flow_after", "net_before", "net_after"});
-  Json tiers = Json::array();
+  Table bw("scenario_balance", {{"factor", FieldType::kString},
+                                {"from_tier", FieldType::kString, "", kToAll, "from"},
+                                {"to_tier", FieldType::kString, "", kToAll, "to"},
+                                {"flow_before", FieldType::kReal, "persons"},
+                                {"flow_after", FieldType::kReal, "persons"},
+                                {"net_before", FieldType::kReal, "persons"},
+                                {"net_after", FieldType::kReal, "persons"}});
+  bw.json = JsonPlace::kSection;
+  bw.json_key = "/balance";
   for (std::size_t k = 0; k < before.balance.tiers.size() && k < aft.balance.tiers.size(); ++k) {
     const auto& b = before.balance.tiers[k];
     const auto& a = aft.balance.tiers[k];
-    bw.cell(b.factor)
-        .cell(tier_name(b.from))
-        .cell(tier_name(b.to))
-        .cell(r6(b.flow))
-        .cell(r6(a.flow))
-        .cell(r6(b.net))
-        .cell(r6(a.net))
-        .end_row();
-    tiers.push_back({{"factor", b.factor},
-                     {"from", tier_name(b.from)},
-                     {"to", tier_name(b.to)},
-                     {"flow_before", r6(b.flow)},
-                     {"flow_after", r6(a.flow)},
-                     {"net_before", r6(b.net)},
-                     {"net_after", r6(a.net)}});
+    bw.add({b.factor, std::string(tier_name(b.from)), std::string(tier_name(b.to)), r6(b.flow), r6(a.flow),
+            r6(b.net), r6(a.net)});
   }
-  CsvWriter aw({"service", "mean_time_before_s", "mean_time_after_s", "share_within_15min_before",
-                "share_within_15min_after", "share_within_30min_before", "share_within_30min_after"});
-  Json access = Json::array();
+  Table aw("scenario_access",
+           {{"service", FieldType::kString},
+            {"mean_time_before_s", FieldType::kReal, "s"},
+            {"mean_time_after_s", FieldType::kReal, "s"},
+            {"share_within_15min_before", FieldType::kReal, "share", kToAll, "within_15min_before"},
+            {"share_within_15min_after", FieldType::kReal, "share", kToAll, "within_15min_after"},
+            {"share_within_30min_before", FieldType::kReal, "share", kToCsv},
+            {"share_within_30min_after", FieldType::kReal, "share", kToCsv}});
+  aw.json = JsonPlace::kSection;
+  aw.json_key = "/access";
   for (const auto& b : acc_before) {
     const auto it = std::find_if(acc_after.begin(), acc_after.end(),
                                  [&](const AccessRow& x) { return x.service == b.service; });
     const AccessRow a = it == acc_after.end() ? AccessRow{b.service, std::nan(""), 0, 0, 0} : *it;
-    aw.cell(b.service)
-        .cell(t1(b.mean_s))
-        .cell(t1(a.mean_s))
-        .cell(r6(b.within15))
-        .cell(r6(a.within15))
-        .cell(r6(b.within30))
-        .cell(r6(a.within30))
-        .end_row();
-    access.push_back({{"service", b.service},
-                      {"mean_time_before_s", number_or_null(t1(b.mean_s))},
-                      {"mean_time_after_s", number_or_null(t1(a.mean_s))},
-                      {"within_15min_before", r6(b.within15)},
-                      {"within_15min_after", r6(a.within15)}});
+    aw.add({b.service, t1(b.mean_s), t1(a.mean_s), r6(b.within15), r6(a.within15), r6(b.within30),
+            r6(a.within30)});
   }
   for (const auto& a : acc_after)  // services that only exist after (a facility of a new type opened)
     if (std::none_of(acc_before.begin(), acc_before.end(),
                      [&](const AccessRow& x) { return x.service == a.service; }))
-      access.push_back({{"service", a.service},
-                        {"mean_time_before_s", nullptr},
-                        {"mean_time_after_s", number_or_null(t1(a.mean_s))},
-                        {"within_15min_before", 0},
-                        {"within_15min_after", r6(a.within15)}});
+      aw.add({a.service, {}, t1(a.mean_s), 0.0, r6(a.within15), {}, {}}, kToJson);
+  o.add(std::move(fw));
+  o.add(std::move(bw));
+  o.add(std::move(aw));
 
   st.csv["scenario_settlements.csv"] = sw.str();
-  st.csv["scenario_flows.csv"] = fw.str();
-  st.csv["scenario_balance.csv"] = bw.str();
-  st.csv["scenario_access.csv"] = aw.str();
   // The after state in the baseline tables' own format: equal bytes when the scenario changes nothing.
   st.csv["scenario_after_flows_settlements.csv"] = flows_csv(after, aft);
   st.csv["scenario_after_flows_balance_tiers.csv"] = flows::balance_tiers_csv(aft.balance);
@@ -578,9 +565,8 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
   sec["mean_time_to_seat_after_s"] =
       number_or_null(counted ? t1(sum_after / static_cast<double>(counted)) : std::nan(""));
   sec["factors"] = factor_totals;
-  sec["balance"] = tiers;
-  sec["access"] = access;
-  st.doc["sections"]["scenario"] = std::move(sec);
+  o.section = std::move(sec);
+  detail::merge(st, "scenario", o);
   ctx.info("scenario '" + sc.name + "': re-ran " + std::to_string(reran.size()) + " passes");
 }
 

@@ -1,13 +1,15 @@
 // The plan passes (private). Each capability adds `void pass_NAME(PlanState&, Context&)` here, its
 // src/plan/pass_NAME.cpp, and one line in run_plan (plan.cpp). A pass reads its TOML section from
-// st.cfg.config_text, adds st.doc["sections"][NAME], map layers to st.doc["layers"] (GeoJSON) and st.layers
-// (GeoPackage), and tables to st.csv. Keep outputs deterministic (sorted, seeded).
+// st.cfg.config_text and merges its stage's cs::Outputs (section, tables, layers; io/outputs.hpp) into the
+// plan with merge(st, NAME, outputs). Keep outputs deterministic (sorted, seeded).
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
 #include <countyscope/plan/plan.hpp>
 
@@ -33,7 +35,12 @@ void pass_locate(PlanState& st, Context& ctx);     // pass_locate.cpp: proposed 
 void pass_flows(PlanState& st, Context& ctx);      // pass_flows.cpp: factor flows and two-way balance
 void pass_scenarios(PlanState& st, Context& ctx);  // pass_flows.cpp: [flows] scenario before/after
 
-// A map layer written both to the GeoPackage (VectorLayer) and to the results document (GeoJSON).
+// Merges one stage's Outputs into the plan (the plan's only output step): st.doc sections[stage] and layers,
+// GeoPackage layers (appended in table order) and CSV files.
+void merge(PlanState& st, std::string_view stage, const Outputs& o);
+
+// A map layer written both to the GeoPackage and to the results document (GeoJSON): a cs::Table without CSV,
+// kept for the passes that still build layers one by one (locate, flows); new code uses cs::Table directly.
 class DualLayer {
  public:
   DualLayer(std::string name, GeomType geom, std::vector<FieldDef> fields);
@@ -42,22 +49,20 @@ class DualLayer {
   void add_multipolygon(const std::vector<std::vector<std::vector<LonLat>>>& mp,
                         std::vector<FieldValue> values);
   // Properties written to the results document (default all; the GeoPackage always gets all).
-  void json_fields(std::vector<std::string> names) { json_fields_ = std::move(names); }
+  void json_fields(const std::vector<std::string>& names);
   // json = false keeps the layer out of the results document (GeoPackage only).
   void finish(PlanState& st, bool json = true);
-  [[nodiscard]] std::size_t size() const noexcept { return gpkg_.wkt.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return table_.rows(); }
 
  private:
-  void add(std::string wkt, Json geometry, std::vector<FieldValue> values);
-  VectorLayer gpkg_;
-  Json features_ = Json::array();
-  std::vector<std::string> json_fields_;
+  Table table_;
 };
 
-Json coord_json(LonLat p);
-// FieldValue -> JSON (null for monostate and non-finite numbers).
-Json field_json(const FieldValue& v);
-// A finite double, else null.
-FieldValue real_or_null(double x);
+// GeoJSON [lon, lat] rounded to 7 decimals (as the GeoPackage's WKT).
+inline Json coord_json(LonLat p) {
+  return geojson_geometry(GeomType::kPoint, Shape::point(p))["coordinates"];
+}
+using cs::field_json;
+using cs::real_or_null;
 
 }  // namespace cs::detail
