@@ -22,14 +22,17 @@ for t in "${targets[@]}"; do
     results_json) dict=(-dict=fuzz/dict/results_json.dict) ;;
   esac
   work=build/fuzz/corpus/$t
-  mkdir -p "$work" "fuzz/regressions/$t"
+  mkdir -p "$work"
+  # The committed inputs; fuzz/regressions/TARGET exists only once the target has one (git keeps no empty folder).
+  seeds=("fuzz/corpus/$t")
+  [[ -d fuzz/regressions/$t ]] && seeds+=("fuzz/regressions/$t")
   log=build/fuzz/logs/$t.log
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
   COUNTYSCOPE_HOME=$PWD \
     "$bin/fuzz_$t" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2560 -max_len=65536 -close_fd_mask=3 \
     -print_final_stats=1 -artifact_prefix="build/fuzz/crashes/$t-" "${dict[@]}" \
-    "$work" "fuzz/corpus/$t" "fuzz/regressions/$t" >"$log" 2>&1
+    "$work" "${seeds[@]}" >"$log" 2>&1
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   files=$(find "$work" -type f | wc -l)
