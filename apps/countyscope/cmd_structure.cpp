@@ -97,17 +97,12 @@ int run(const StructureOptions& o, cs::cli::Runtime& rt) {
 
   cs::Json doc = cs::new_results_document("plan");
   doc["meta"] = {{"county", county.name}, {"source", county.source}, {"command", "structure"}};
-  doc["layers"] = cs::Json::object();
-  cs::Json section = cs::Json::object();
-  std::vector<cs::VectorLayer> layers;
-  std::map<std::string, std::string> csv;
-  cs::structure_outputs(r, in, section, doc["layers"], layers, csv);
-  doc["sections"]["structure"] = std::move(section);
+  const cs::Outputs outputs = cs::structure_outputs(r, in);
+  cs::add_to_document(doc, "structure", outputs);
 
   cs::OutputDir out(o.out, rt.ctx);
   cs::write_file(out.path("results.json"), cs::dump_results(doc));
-  cs::write_geopackage(out.path("structure.gpkg"), layers);
-  for (const auto& [name, text] : csv) cs::write_file(out.path(name), text);
+  cs::write_tables(outputs, out, "structure.gpkg");
   out.commit();
   ctx.info("structure: " + std::to_string(r.centres.size()) + " centres, " +
            std::to_string(r.circles.size()) + " circles, " + std::to_string(r.villages_outside.size()) +

@@ -155,10 +155,7 @@ void pass_structure(PlanState& st, Context& ctx) {
     in.walk_settlements = ws, in.walk_demand = wd, in.walk_facilities = wf;
   }
   const StructureResult r = analyse_structure(in, cfg, ctx);
-  Json section = Json::object();
-  if (!st.doc.contains("layers")) st.doc["layers"] = Json::object();
-  structure_outputs(r, in, section, st.doc["layers"], st.layers, st.csv);
-  st.doc["sections"]["structure"] = std::move(section);
+  merge(st, "structure", structure_outputs(r, in));
 }
 
 }  // namespace cs::detail

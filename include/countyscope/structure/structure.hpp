@@ -8,8 +8,7 @@
 //   cs::StructureInput in{.county = &county, .car = &graph, .car_settlements = ss, .car_demand = ds,
 //                         .car_facilities = fs};
 //   cs::StructureResult r = cs::analyse_structure(in, cs::StructureConfig{}, ctx);
-//   cs::Json section, layers;  std::vector<cs::VectorLayer> gpkg;  std::map<std::string, std::string> csv;
-//   cs::structure_outputs(r, in, section, layers, gpkg, csv);
+//   cs::Outputs o = cs::structure_outputs(r, in);   // sections.structure, structure_* layers and tables
 #pragma once
 
 #include <cstdint>
@@ -22,6 +21,7 @@
 #include <countyscope/core/matrix.hpp>
 #include <countyscope/county/county.hpp>
 #include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
 #include <countyscope/network/road_graph.hpp>
 #include <countyscope/network/snap.hpp>
@@ -111,9 +111,8 @@ struct StructureResult {
 // Throws InputError (a settlement snapped beyond the threshold, naming it; no seat), UsageError (bad config).
 StructureResult analyse_structure(const StructureInput& in, const StructureConfig& cfg, Context& ctx);
 
-// The results-document section, the report's GeoJSON layers (structure_*), the GeoPackage layers and CSV
-// tables.
-void structure_outputs(const StructureResult& r, const StructureInput& in, Json& section, Json& layers,
-                       std::vector<VectorLayer>& gpkg, std::map<std::string, std::string>& csv);
+// The stage's outputs: sections.structure, the layers structure_villages, structure_circles and
+// structure_service_areas (GeoJSON and GeoPackage) and the structure_*.csv tables.
+Outputs structure_outputs(const StructureResult& r, const StructureInput& in);
 
 }  // namespace cs
