@@ -1,5 +1,7 @@
 // countyscope plan / demo: the plan driver on a county's OSM extract (or the bundled sample) -> results.json,
 // county.gpkg, CSV tables and report.html in one output directory, written atomically.
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -51,6 +53,29 @@ void add_common(CLI::App* sub, PlanOptions& o) {
   sub->add_flag("--timings", o.timings, "record pass timings in results.json (makes outputs run-dependent)");
 }
 
+// With --timings: the whole run as passes on stderr, from process start (startup = loading, option parsing)
+// through writing and committing the outputs to freeing the model. A step inside a pass is named
+// "pass/step" or "pass.step" and is shown indented, not added again. results.json's meta.timings holds the
+// passes up to its own writing (docs/performance.md).
+const auto g_process_start = std::chrono::steady_clock::now();
+
+void print_timings(const cs::Context& ctx) {
+  double top = 0;
+  for (const cs::PassTime& t : ctx.timers) {
+    const bool nested = t.name.find_first_of("/.") != std::string::npos;
+    if (!nested) top += t.seconds;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "timings: %s%-28s %8.3f s", nested ? "  " : "", t.name.c_str(), t.seconds);
+    ctx.info(buf);
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - g_process_start).count();
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "timings: passes add up to %.3f s of %.3f s since the process started", top,
+                wall);
+  ctx.info(buf);
+}
+
 int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
   cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
   cs::PlanConfig cfg;
@@ -67,16 +92,21 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
   if (!o.skip.empty()) cfg.skip = o.skip;
   if (o.cutoff_s >= 0) cfg.matrix_cutoff_s = o.cutoff_s;
   if (o.timings) cfg.timings = true;
-  cs::PlanState st = cs::run_plan(cfg, rt.ctx);
+  const double startup =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - g_process_start).count();
+  auto st = std::make_unique<cs::PlanState>(cs::run_plan(cfg, rt.ctx));
+  rt.ctx.timers.insert(rt.ctx.timers.begin(), cs::PassTime{"startup", startup});
   if (!demo) {
-    cs::write_plan_outputs(st, o.out, rt.ctx);
-    return 0;
+    cs::timed(rt.ctx, "write_outputs", [&] { cs::write_plan_outputs(*st, o.out, rt.ctx); });
+  } else {
+    cs::OutputDir out(o.out, rt.ctx);
+    cs::timed(rt.ctx, "write_outputs", [&] { cs::write_plan_outputs(*st, out, rt.ctx); });
+    if (o.national) run_national(out, rt);
+    cs::timed(rt.ctx, "commit_outputs", [&] { out.commit(); });
+    rt.ctx.info("wrote " + o.out);
   }
-  cs::OutputDir out(o.out, rt.ctx);
-  cs::write_plan_outputs(st, out, rt.ctx);
-  if (o.national) run_national(out, rt);
-  out.commit();
-  rt.ctx.info("wrote " + o.out);
+  cs::timed(rt.ctx, "free_memory", [&] { st.reset(); });
+  if (cfg.timings) print_timings(rt.ctx);
   return 0;
 }
 

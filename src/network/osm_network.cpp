@@ -1,9 +1,9 @@
 // OSM -> RoadGraph (the only translation unit that includes libosmium: it compiles slowly).
 //
-// Two passes over the file: ways first (filter by profile, collect node references), then the nodes those
-// ways use (locations). Ways are split where a referenced node is missing from the extract, compressed to
-// junctions (a node used by two or more routable ways, twice by one way, or a way's end), and the largest
-// strongly connected component is kept.
+// Two passes over the file for any number of profiles: ways first (filter by each profile, collect node
+// references), then the nodes those ways use (locations). Ways are split where a referenced node is missing
+// from the extract, compressed to junctions (a node used by two or more routable ways, twice by one way, or a
+// way's end), and the largest strongly connected component is kept.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -248,25 +248,17 @@ bool way_profile(const osmium::Way& w, const NetworkConfig& cfg, WayRec& out, Ne
   throw InputError(path, "", "", "not a readable OSM file (truncated or corrupt?): " + what);
 }
 
-}  // namespace
-
-NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg_in, Context& ctx) {
-  namespace fs = std::filesystem;
-  // A default-constructed config (all speeds 0) means "the profile's default speeds".
-  NetworkConfig cfg = cfg_in;
-  if (std::all_of(cfg.speed_kmh.begin(), cfg.speed_kmh.end(), [](float v) { return v == 0.0f; }))
-    cfg.speed_kmh = default_network_config(cfg.profile).speed_kmh;
-  std::error_code ec;
-  if (!fs::exists(osm_path, ec)) throw IoError(osm_path + ": cannot open: no such file");
-  if (fs::is_directory(osm_path, ec)) throw IoError(osm_path + ": cannot open: is a directory");
-  if (fs::file_size(osm_path, ec) == 0 && !ec) throw InputError(osm_path, "", "", "file is empty");
-
+// One profile's ways while the file is read: the routable ways and their node references.
+struct ProfileWays {
+  NetworkConfig cfg;
   NetworkBuild nb;
-  NetworkStats& st = nb.stats;
   std::vector<WayRec> ways;
   std::vector<std::int64_t> refs;
-  std::size_t ways_read = 0;
+};
 
+// Pass 1: the ways of every profile, from one read of the file.
+void read_ways(const std::string& osm_path, std::vector<ProfileWays>& ps, Context& ctx) {
+  std::size_t ways_read = 0;
   ctx.report("network: reading ways", 0.0);
   try {
     osmium::io::File file(osm_path);
@@ -274,13 +266,15 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
     while (osmium::memory::Buffer buffer = reader.read()) {
       for (const auto& w : buffer.select<osmium::Way>()) {
         ++ways_read;
-        WayRec r{};
-        if (!way_profile(w, cfg, r, st)) continue;
-        if (w.nodes().size() < 2) continue;
-        r.first = static_cast<std::uint32_t>(refs.size());
-        for (const auto& nr : w.nodes()) refs.push_back(nr.ref());
-        r.last = static_cast<std::uint32_t>(refs.size());
-        ways.push_back(r);
+        for (auto& p : ps) {
+          WayRec r{};
+          if (!way_profile(w, p.cfg, r, p.nb.stats)) continue;
+          if (w.nodes().size() < 2) continue;
+          r.first = static_cast<std::uint32_t>(p.refs.size());
+          for (const auto& nr : w.nodes()) p.refs.push_back(nr.ref());
+          r.last = static_cast<std::uint32_t>(p.refs.size());
+          p.ways.push_back(r);
+        }
       }
     }
     reader.close();
@@ -289,17 +283,19 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
   } catch (const std::exception& e) {
     rethrow_osm(osm_path, e);
   }
-  st.ways_used = ways.size();
-  if (ways.empty())
-    throw InputError(osm_path, "", "",
-                     "no routable road for the " + std::string(profile_name(cfg.profile)) + " profile (" +
-                         std::to_string(ways_read) + " ways read)");
+  for (auto& p : ps) {
+    p.nb.stats.ways_used = p.ways.size();
+    if (p.ways.empty())
+      throw InputError(osm_path, "", "",
+                       "no routable road for the " + std::string(profile_name(p.cfg.profile)) + " profile (" +
+                           std::to_string(ways_read) + " ways read)");
+  }
+}
 
-  // Node locations for the referenced nodes.
+// Pass 2: the locations of the nodes `ids` (sorted, unique), NaN where the extract lacks the node.
+std::vector<LonLat> read_locations(const std::string& osm_path, const std::vector<std::int64_t>& ids,
+                                   Context& ctx) {
   ctx.report("network: reading nodes", 0.3);
-  std::vector<std::int64_t> ids(refs);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   std::vector<LonLat> loc(ids.size(), LonLat{kNaN, kNaN});
   try {
@@ -330,9 +326,15 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
   } catch (const std::exception& e) {
     rethrow_osm(osm_path, e);
   }
+  return loc;
+}
 
+// The full graph of one profile from its ways and the located nodes `ids` / `loc` (shared by all profiles; a
+// node id the profile does not use is simply never a junction of it, so node numbering equals a build of
+// this profile alone).
+RoadGraph profile_graph(const std::string& osm_path, ProfileWays& p, const std::vector<std::int64_t>& ids,
+                        const std::vector<LonLat>& loc) {
   // Pieces: runs of consecutive located nodes (consecutive duplicates removed).
-  ctx.report("network: compressing", 0.6);
   auto index_of = [&](std::int64_t id) {
     return static_cast<std::uint32_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
   };
@@ -341,10 +343,10 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
   };
   std::vector<Piece> pieces;
   std::vector<std::uint32_t> piece_nodes;
-  piece_nodes.reserve(refs.size());
+  piece_nodes.reserve(p.refs.size());
   std::vector<std::uint32_t> use(ids.size(), 0);
-  for (std::uint32_t wi = 0; wi < ways.size(); ++wi) {
-    const WayRec& w = ways[wi];
+  for (std::uint32_t wi = 0; wi < p.ways.size(); ++wi) {
+    const WayRec& w = p.ways[wi];
     auto close = [&](std::uint32_t start) {
       const auto end = static_cast<std::uint32_t>(piece_nodes.size());
       if (end - start >= 2) {
@@ -358,7 +360,7 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
     };
     auto start = static_cast<std::uint32_t>(piece_nodes.size());
     for (auto k = w.first; k < w.last; ++k) {
-      const std::uint32_t i = index_of(refs[k]);
+      const std::uint32_t i = index_of(p.refs[k]);
       if (std::isnan(loc[i].lon)) {
         close(start);
         start = static_cast<std::uint32_t>(piece_nodes.size());
@@ -369,21 +371,21 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
     }
     close(start);
   }
-  refs.clear();
-  refs.shrink_to_fit();
+  p.refs.clear();
+  p.refs.shrink_to_fit();
 
-  GraphBuilder b(cfg.profile);
+  GraphBuilder b(p.cfg.profile);
   std::vector<NodeId> node_of(ids.size(), kNoNode);
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (use[i] >= 2) node_of[i] = b.add_node(loc[i], ids[i]);
   std::vector<LonLat> shape;
-  for (const Piece& p : pieces) {
-    const WayRec& w = ways[p.way];
+  for (const Piece& pc : pieces) {
+    const WayRec& w = p.ways[pc.way];
     shape.clear();
-    shape.push_back(loc[piece_nodes[p.first]]);
-    NodeId from = node_of[piece_nodes[p.first]];
+    shape.push_back(loc[piece_nodes[pc.first]]);
+    NodeId from = node_of[piece_nodes[pc.first]];
     double len = 0;
-    for (auto k = p.first + 1; k < p.last; ++k) {
+    for (auto k = pc.first + 1; k < pc.last; ++k) {
       const std::uint32_t i = piece_nodes[k];
       len += haversine_m(shape.back(), loc[i]);
       shape.push_back(loc[i]);
@@ -397,16 +399,20 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
     }
   }
   if (b.edge_count() == 0)
-    throw InputError(
-        osm_path, "", "",
-        "no routable road with located nodes for the " + std::string(profile_name(cfg.profile)) + " profile");
-  RoadGraph full = std::move(b).finish();
+    throw InputError(osm_path, "", "",
+                     "no routable road with located nodes for the " +
+                         std::string(profile_name(p.cfg.profile)) + " profile");
+  return std::move(b).finish();
+}
+
+// The largest strongly connected component of the full graph, and the statistics.
+void keep_largest_component(ProfileWays& p, RoadGraph full, Context& ctx) {
+  NetworkStats& st = p.nb.stats;
   st.nodes_before_scc = full.node_count();
   st.arcs_before_scc = full.arc_count();
   st.edges_before_scc = full.edge_count();
   for (std::size_t e = 0; e < full.edge_count(); ++e) st.km_before_scc += full.edge_length_m[e] / 1000.0;
 
-  // Largest strongly connected component.
   ctx.report("network: components", 0.8);
   std::size_t ncomp = 0;
   const auto comp = strongly_connected_components(full, &ncomp);
@@ -417,14 +423,14 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
     if (size[c] > size[best]) best = c;
   st.components = ncomp;
   st.largest_scc_share = full.node_count() ? static_cast<double>(size[best]) / full.node_count() : 1.0;
-  if (cfg.keep_largest_scc && ncomp > 1) {
+  if (p.cfg.keep_largest_scc && ncomp > 1) {
     std::vector<std::uint8_t> keep(full.node_count());
     for (std::size_t v = 0; v < keep.size(); ++v) keep[v] = comp[v] == best;
-    nb.graph = induced_subgraph(full, keep);
+    p.nb.graph = induced_subgraph(full, keep);
   } else {
-    nb.graph = std::move(full);
+    p.nb.graph = std::move(full);
   }
-  const RoadGraph& g = nb.graph;
+  const RoadGraph& g = p.nb.graph;
   st.nodes = g.node_count();
   st.arcs = g.arc_count();
   st.edges = g.edge_count();
@@ -436,8 +442,46 @@ NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg
   ctx.info("network: " + std::to_string(st.nodes) + " nodes, " + std::to_string(st.arcs) + " arcs, " +
            std::to_string(st.components) + " components, largest holds " +
            std::to_string(st.largest_scc_share * 100.0).substr(0, 5) + " % of nodes");
+}
+
+}  // namespace
+
+std::vector<NetworkBuild> build_networks(const std::string& osm_path, std::span<const NetworkConfig> cfgs,
+                                         Context& ctx) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(osm_path, ec)) throw IoError(osm_path + ": cannot open: no such file");
+  if (fs::is_directory(osm_path, ec)) throw IoError(osm_path + ": cannot open: is a directory");
+  if (fs::file_size(osm_path, ec) == 0 && !ec) throw InputError(osm_path, "", "", "file is empty");
+
+  std::vector<ProfileWays> ps(cfgs.size());
+  for (std::size_t k = 0; k < cfgs.size(); ++k) {
+    // A default-constructed config (all speeds 0) means "the profile's default speeds".
+    ps[k].cfg = cfgs[k];
+    auto& sp = ps[k].cfg.speed_kmh;
+    if (std::all_of(sp.begin(), sp.end(), [](float v) { return v == 0.0f; }))
+      sp = default_network_config(ps[k].cfg.profile).speed_kmh;
+  }
+  read_ways(osm_path, ps, ctx);
+  // Node locations for the nodes any profile references.
+  std::vector<std::int64_t> ids;
+  for (const auto& p : ps) ids.insert(ids.end(), p.refs.begin(), p.refs.end());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::vector<LonLat> loc = read_locations(osm_path, ids, ctx);
+
+  ctx.report("network: compressing", 0.6);
+  std::vector<NetworkBuild> out;
+  for (auto& p : ps) {
+    keep_largest_component(p, profile_graph(osm_path, p, ids, loc), ctx);
+    out.push_back(std::move(p.nb));
+  }
   ctx.report("network: done", 1.0);
-  return nb;
+  return out;
+}
+
+NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg, Context& ctx) {
+  return std::move(build_networks(osm_path, std::span<const NetworkConfig>(&cfg, 1), ctx).front());
 }
 
 }  // namespace cs

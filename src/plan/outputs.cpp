@@ -3,6 +3,8 @@
 // disk atomically.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <future>
 #include <map>
 
 #include <countyscope/io/output.hpp>
@@ -193,13 +195,16 @@ void write_plan_outputs(const PlanState& st, OutputDir& out, Context& ctx) {
     for (const auto& p : ctx.timers) t.push_back({{"pass", p.name}, {"seconds", p.seconds}});
     doc["meta"]["timings"] = std::move(t);
   }
+  // The GeoPackage (GDAL, one thread) is written while this thread writes the JSON, CSV and report files.
+  const std::filesystem::path gpkg_path = out.path("county.gpkg");
+  auto gpkg = std::async(std::launch::async, [&] { write_geopackage(gpkg_path, st.layers); });
   write_file(out.path("results.json"), dump_results(doc));
-  write_geopackage(out.path("county.gpkg"), st.layers);
   for (const auto& [name, text] : st.csv) write_file(out.path(name), text);
 #if defined(CS_HAVE_REPORT)
   if (std::find(st.cfg.skip.begin(), st.cfg.skip.end(), "report") == st.cfg.skip.end())
     write_file(out.path("report.html"), render_report(doc));
 #endif
+  gpkg.get();
 }
 
 }  // namespace cs

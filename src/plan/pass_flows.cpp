@@ -113,7 +113,7 @@ struct FlowsRun {
   Balance balance;
 };
 
-FlowsRun compute(const PlanState& st, const FlowsConfig& fc, const std::vector<double>* jobs_override) {
+FlowsRun compute(const CountyModel& st, const FlowsConfig& fc, const std::vector<double>* jobs_override) {
   FlowsRun r;
   const County& c = st.county;
   const std::size_t n = c.settlements.size();
@@ -163,7 +163,7 @@ std::vector<std::string> names_of(const County& c) {
   return v;
 }
 
-std::string flows_csv(const PlanState& st, const FlowsRun& r) {
+std::string flows_csv(const CountyModel& st, const FlowsRun& r) {
   CsvWriter w({"factor", "origin", "destination", "origin_tier", "dest_tier", "flow", "time_s"});
   const auto& ss = st.county.settlements;
   for (std::size_t f = 0; f < r.factors.size(); ++f) {
@@ -280,7 +280,7 @@ struct AccessRow {
   std::string service;
   double mean_s = 0, within15 = 0, within30 = 0, unreachable_pop = 0;
 };
-std::vector<AccessRow> access_summary(const PlanState& st) {
+std::vector<AccessRow> access_summary(const CountyModel& st) {
   const County& c = st.county;
   std::vector<AccessRow> rows;
   const TimeMatrix& m = st.demand_to_facility;
@@ -362,36 +362,16 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
   const FlowsRun before = compute(st, fc, nullptr);
   const std::vector<AccessRow> acc_before = access_summary(st);
 
-  PlanState after;
-  after.cfg = st.cfg;
-  after.county = st.county;
-  after.car = st.car;
-  after.demand_snaps = st.demand_snaps;
-  after.facility_snaps = st.facility_snaps;
-  after.settlement_snaps = st.settlement_snaps;
-  after.demand_to_facility = st.demand_to_facility;
-  after.demand_to_settlement = st.demand_to_settlement;
-  after.settlement_to_settlement = st.settlement_to_settlement;
-  after.settlement_to_facility = st.settlement_to_facility;
-  after.facility_to_facility = st.facility_to_facility;
-  after.service_types = st.service_types;
-  std::vector<double> jobs;
-  std::vector<std::string> reran;
-  flows::NetworkChangeReport nrep;
+  // The edited model: apply() shares or copies what the scenario does not touch and rebuilds the rest with
+  // the functions the spine passes use (model/county_model.hpp).
+  ModelEdit edit = apply(sc, st, st.cfg.snap, detail::matrix_options(st.cfg), ctx);
+  const CountyModel& after = edit.model;
+  const std::vector<double>& jobs = edit.jobs;
+  std::vector<std::string> reran = edit.recomputed;
+  const flows::NetworkChangeReport& nrep = edit.network;
   const bool fac_change = !sc.facilities.empty();
-  if (sc.changes_places()) after.county = flows::apply_place_changes(st.county, sc, &jobs);
-  if (sc.changes_network()) {
-    timed(ctx, "scenario_graph",
-          [&] { after.car.graph = flows::apply_network_changes(st.car.graph, sc, &nrep); });
-    reran.push_back("graph");
-  }
-  if (sc.changes_network() || fac_change) {
-    timed(ctx, "scenario_snap", [&] { detail::pass_snap(after, ctx); });
-    timed(ctx, "scenario_matrices", [&] { detail::pass_matrices(after, ctx); });
-    reran.insert(reran.end(), {"snap", "matrices"});
-  }
   const FlowsRun aft =
-      timed(ctx, "scenario_flows", [&] { return compute(after, fc, jobs.empty() ? nullptr : &jobs); });
+      timed(ctx, "scenarios/flows", [&] { return compute(after, fc, jobs.empty() ? nullptr : &jobs); });
   reran.push_back("flows");
   std::vector<AccessRow> acc_after = acc_before;
   if (sc.changes_network() || fac_change) {

@@ -2,12 +2,10 @@
 // county, car network, snaps and matrices (docs/structure.md). Reads [structure] from the plan TOML.
 #include <algorithm>
 #include <cmath>
-#include <memory>
 #include <string>
 
 #include <toml++/toml.h>
 
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/structure/structure.hpp>
 
 #include "passes.hpp"
@@ -128,6 +126,10 @@ StructureConfig read_config(const PlanConfig& pc) {
 
 void check_structure_config(const PlanConfig& cfg) { (void)read_config(cfg); }
 
+bool structure_needs_walk(const PlanConfig& cfg) {
+  return std::find(cfg.skip.begin(), cfg.skip.end(), "structure") == cfg.skip.end() && read_config(cfg).walk;
+}
+
 void pass_structure(PlanState& st, Context& ctx) {
   const StructureConfig cfg = read_config(st.cfg);
   StructureInput in;
@@ -138,21 +140,18 @@ void pass_structure(PlanState& st, Context& ctx) {
   in.demand_to_settlement = &st.demand_to_settlement;
   in.settlement_to_settlement = &st.settlement_to_settlement;
   in.snap_threshold_m = st.cfg.snap.far_threshold_m;
-  // Walk circles need the walk network (built here: only this pass uses it).
-  std::unique_ptr<NetworkBuild> walk;
-  std::vector<Snap> ws, wd, wf;
+  // The structure pass ranks on uncut settlement -> facility times: the model's matrix when it has no cutoff,
+  // else one more matrix from the model's kept index.
+  TimeMatrix s2f_uncut;
+  if (st.cfg.matrix_cutoff_s > 0)
+    s2f_uncut = model_matrix(st, st.settlement_snaps, st.facility_snaps, MatrixOptions{}, ctx);
+  in.settlement_to_facility = st.cfg.matrix_cutoff_s > 0 ? &s2f_uncut : &st.settlement_to_facility;
+  // Walk circles: the walk network and snaps of the model (built with the car graph, pass_build_network).
   if (cfg.walk) {
-    walk = std::make_unique<NetworkBuild>(
-        build_network(st.cfg.osm_path, default_network_config(Profile::kWalk), ctx));
-    const SnapIndex idx(walk->graph);
-    auto snap = [&](const auto& items) {
-      std::vector<LonLat> pts;
-      for (const auto& x : items) pts.push_back(x.pos);
-      return idx.snap_all(pts, st.cfg.snap, ctx.thread_count());
-    };
-    ws = snap(st.county.settlements), wd = snap(st.county.demand), wf = snap(st.county.facilities);
-    in.walk = &walk->graph;
-    in.walk_settlements = ws, in.walk_demand = wd, in.walk_facilities = wf;
+    if (!st.walk) throw Error(ErrorKind::kInternal, "structure: the model has no walk network");
+    in.walk = &st.walk->net.graph;
+    in.walk_settlements = st.walk->settlements, in.walk_demand = st.walk->demand,
+    in.walk_facilities = st.walk->facilities;
   }
   const StructureResult r = analyse_structure(in, cfg, ctx);
   merge(st, "structure", structure_outputs(r, in));

@@ -20,6 +20,7 @@ void pass_load_county(PlanState& st, Context& ctx);
 void pass_build_network(PlanState& st, Context& ctx);
 void pass_snap(PlanState& st, Context& ctx);
 void pass_matrices(PlanState& st, Context& ctx);
+MatrixOptions matrix_options(const PlanConfig& cfg);  // the plan's matrix options ([matrix], --cutoff)
 // sections.network / sections.county, the base layers and CSV files (outputs.cpp).
 void pass_outputs(PlanState& st, Context& ctx);
 // Capability passes.
@@ -29,6 +30,7 @@ void pass_access(PlanState& st, Context& ctx);  // pass_access.cpp: accessibilit
 void pass_structure(PlanState& st, Context& ctx);
 // Config checks run before any work, so a bad [locate] / [structure] section fails fast with one line.
 void check_structure_config(const PlanConfig& cfg);
+bool structure_needs_walk(const PlanConfig& cfg);  // the structure pass runs and draws walk circles
 void check_locate_config(const PlanConfig& cfg);
 void check_flows_config(const PlanConfig& cfg, bool scenarios);  // [flows], [scenarios] and the scenario file
 void pass_locate(PlanState& st, Context& ctx);     // pass_locate.cpp: proposed sites, before/after

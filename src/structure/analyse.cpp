@@ -240,7 +240,12 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
   const auto t_matrix = std::chrono::steady_clock::now();
   if (d2s->rows() != nd || d2s->cols() != ns || s2s->rows() != ns || s2s->cols() != ns)
     throw Error(ErrorKind::kInternal, "analyse_structure: matrix sizes do not match the county");
-  const TimeMatrix s2f = travel_time_matrix(car, in.car_settlements, in.car_facilities, mo, ctx);
+  TimeMatrix s2f_own;
+  const TimeMatrix* s2f_in = in.settlement_to_facility;
+  if (!s2f_in) s2f_in = &(s2f_own = travel_time_matrix(car, in.car_settlements, in.car_facilities, mo, ctx));
+  if (s2f_in->rows() != ns || s2f_in->cols() != nf)
+    throw Error(ErrorKind::kInternal, "analyse_structure: matrix sizes do not match the county");
+  const TimeMatrix& s2f = *s2f_in;
 
   // Service areas: columns = centres.
   {

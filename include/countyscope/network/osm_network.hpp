@@ -9,8 +9,10 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <countyscope/core/context.hpp>
 #include <countyscope/network/road_graph.hpp>
@@ -48,6 +50,10 @@ struct NetworkBuild {
 
 // Throws InputError/IoError: unreadable/truncated/non-OSM file, or no routable road for the profile.
 NetworkBuild build_network(const std::string& osm_path, const NetworkConfig& cfg, Context& ctx);
+// One graph per config from one read of the file's ways and one of its nodes (each graph equals
+// build_network's for its config). Errors as build_network's, the first config's first.
+std::vector<NetworkBuild> build_networks(const std::string& osm_path, std::span<const NetworkConfig> cfgs,
+                                         Context& ctx);
 
 namespace detail {
 // OSM maxspeed value -> km/h ("50", "30 mph", "CH:urban", "DE:zone30"); < 0 when there is no usable limit.

@@ -28,6 +28,7 @@
 #include <countyscope/county/county.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/results.hpp>
+#include <countyscope/model/county_model.hpp>
 #include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/snap.hpp>
 
@@ -64,18 +65,10 @@ const std::vector<std::string>& plan_skippable_passes();
 // Problems with a config as a whole ({option, message}); empty = valid.
 std::vector<Problem> validate(const PlanConfig& cfg);
 
-struct PlanState {
+// A plan run: the county model it reads (places, graphs with their kept routing index, snaps, matrices;
+// model/county_model.hpp) and what its passes write.
+struct PlanState : CountyModel {
   PlanConfig cfg;
-  County county;
-  NetworkBuild car;  // car network (the default for matrices)
-  std::vector<Snap> demand_snaps, facility_snaps, settlement_snaps;
-  TimeMatrix demand_to_facility;  // all demand points x all facilities, seconds (car)
-  TimeMatrix settlement_to_settlement;
-  TimeMatrix demand_to_settlement;    // all demand points x all settlements, seconds (car)
-  TimeMatrix settlement_to_facility;  // all settlements x all facilities, seconds (car)
-  TimeMatrix facility_to_facility;    // all facilities x all facilities, seconds (car)
-  std::vector<std::uint16_t>
-      service_types;                       // indices into county.services of cfg.service_types (all if empty)
   Json doc;                                // results document (see schemas/results.schema.json)
   std::vector<VectorLayer> layers;         // GeoPackage layers
   std::map<std::string, std::string> csv;  // CSV file name -> content

@@ -66,9 +66,10 @@ struct StructureInput {
   std::span<const Snap> car_settlements, car_demand, car_facilities;
   const RoadGraph* walk = nullptr;  // optional
   std::span<const Snap> walk_settlements, walk_demand, walk_facilities;
-  // Optional precomputed car matrices (computed when null): demand x settlements, settlements x settlements.
+  // Optional precomputed car matrices (computed when null): demand x settlements, settlements x settlements,
   const TimeMatrix* demand_to_settlement = nullptr;
   const TimeMatrix* settlement_to_settlement = nullptr;
+  const TimeMatrix* settlement_to_facility = nullptr;  // settlements x facilities (optional, as above)
   double snap_threshold_m = 500.0;  // a settlement snapped farther than this is an input error
 };
 

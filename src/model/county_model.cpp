@@ -1,0 +1,117 @@
+// Building the county model: places, graphs (one OSM read for all profiles), snaps and matrices from the kept
+// routing index.
+#include <algorithm>
+#include <string>
+
+#include <countyscope/model/county_model.hpp>
+
+namespace cs {
+
+const ContractionHierarchy& RoutingIndex::get(const RoadGraph& g, Context& ctx) {
+  std::lock_guard lock(mu_);
+  if (!ch_) {
+    ch_ = timed(ctx, "build_index." + std::string(profile_name(g.profile)), [&] {
+      return std::make_unique<ContractionHierarchy>(ContractionHierarchy::build(g, CHConfig{}, ctx));
+    });
+    ++builds_;
+  }
+  return *ch_;
+}
+
+bool RoutingIndex::built() const {
+  std::lock_guard lock(mu_);
+  return ch_ != nullptr;
+}
+
+std::size_t RoutingIndex::builds() const {
+  std::lock_guard lock(mu_);
+  return builds_;
+}
+
+void build_places(CountyModel& m, const std::string& osm_path, const CountyConfig& cfg,
+                  const std::vector<std::string>& service_types, Context& ctx) {
+  m.source = osm_path;
+  m.county = load_county_osm(osm_path, cfg, ctx);
+  m.service_types.clear();
+  if (service_types.empty()) {
+    for (std::size_t i = 0; i < m.county.services.types.size(); ++i)
+      m.service_types.push_back(static_cast<std::uint16_t>(i));
+  } else {
+    for (const auto& name : service_types) m.service_types.push_back(m.county.services.index(name));
+  }
+}
+
+void build_networks(CountyModel& m, const std::string& osm_path, const NetworkConfig& car_cfg, bool walk,
+                    Context& ctx) {
+  std::vector<NetworkConfig> cfgs{car_cfg};
+  if (walk) cfgs.push_back(default_network_config(Profile::kWalk));
+  std::vector<NetworkBuild> nets = build_networks(osm_path, cfgs, ctx);
+  m.car = std::move(nets[0]);
+  m.car_index = std::make_shared<RoutingIndex>();
+  m.walk.reset();
+  if (walk) {
+    auto w = std::make_shared<ProfileNetwork>();
+    w->net = std::move(nets[1]);
+    m.walk = std::move(w);
+  }
+}
+
+namespace {
+template <class Items>
+std::vector<Snap> snap_items(const SnapIndex& index, const Items& items, const SnapOptions& opt,
+                             int threads) {
+  std::vector<LonLat> pts;
+  pts.reserve(items.size());
+  for (const auto& x : items) pts.push_back(x.pos);
+  return index.snap_all(pts, opt, threads);
+}
+}  // namespace
+
+void snap_places(CountyModel& m, const SnapOptions& opt, Context& ctx) {
+  const int threads = ctx.thread_count();
+  {
+    const SnapIndex index(m.car.graph);
+    m.demand_snaps = snap_items(index, m.county.demand, opt, threads);
+    m.facility_snaps = snap_items(index, m.county.facilities, opt, threads);
+    m.settlement_snaps = snap_items(index, m.county.settlements, opt, threads);
+  }
+  std::size_t far = 0;
+  for (const auto* v : {&m.demand_snaps, &m.facility_snaps, &m.settlement_snaps})
+    for (const auto& s : *v) far += s.far ? 1 : 0;
+  if (far)
+    ctx.warn(std::to_string(far) + " points lie more than " +
+             std::to_string(static_cast<int>(opt.far_threshold_m)) + " m from a road (flagged 'far', kept)");
+  if (m.walk) {  // walk snaps are not warned about: the walk circles report their own far points
+    auto w = std::make_shared<ProfileNetwork>(*m.walk);
+    const SnapIndex index(w->net.graph);
+    w->settlements = snap_items(index, m.county.settlements, opt, threads);
+    w->demand = snap_items(index, m.county.demand, opt, threads);
+    w->facilities = snap_items(index, m.county.facilities, opt, threads);
+    m.walk = std::move(w);
+  }
+}
+
+TimeMatrix model_matrix(const CountyModel& m, std::span<const Snap> from, std::span<const Snap> to,
+                        const MatrixOptions& opt, Context& ctx) {
+  const RoadGraph& g = m.car.graph;
+  const bool use_index = opt.algorithm == MatrixAlgorithm::kCH ||
+                         (opt.algorithm == MatrixAlgorithm::kAuto && g.node_count() >= kAutoCHMinNodes &&
+                          std::min(from.size(), to.size()) >= kAutoCHMinSearches);
+  if (!use_index) {
+    MatrixOptions o = opt;
+    o.algorithm = MatrixAlgorithm::kDijkstra;
+    return travel_time_matrix(g, from, to, o, ctx);
+  }
+  // Both answer in exact integer milliseconds, so the choice never changes a number (docs/network.md).
+  return travel_time_matrix(g, m.car_index->get(g, ctx), from, to, opt, ctx);
+}
+
+void compute_matrices(CountyModel& m, const MatrixOptions& opt, Context& ctx) {
+  m.demand_to_facility = model_matrix(m, m.demand_snaps, m.facility_snaps, opt, ctx);
+  m.demand_to_settlement = model_matrix(m, m.demand_snaps, m.settlement_snaps, opt, ctx);
+  m.settlement_to_settlement = model_matrix(m, m.settlement_snaps, m.settlement_snaps, opt, ctx);
+  m.settlement_to_facility = model_matrix(m, m.settlement_snaps, m.facility_snaps, opt, ctx);
+  m.facility_to_facility = model_matrix(m, m.facility_snaps, m.facility_snaps, opt, ctx);
+}
+
+}  // namespace cs
