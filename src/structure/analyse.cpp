@@ -175,6 +175,76 @@ PatternResult mclp_with_siting_solver(const TimeMatrix& d2s, const std::vector<d
   return greedy;
 }
 
+// Life circles, all sources in parallel; one isochrone builder per thread and profile.
+std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureConfig& cfg, bool walk,
+                                     const std::vector<bool>& off, const std::vector<std::uint32_t>& villages,
+                                     const std::vector<double>& demand_pop, Context& ctx) {
+  const County& county = *in.county;
+  const RoadGraph& car = *in.car;
+  const std::size_t ns = county.settlements.size(), nd = county.demand.size(), nf = county.facilities.size();
+  std::vector<Source> sources;
+  auto add_sources = [&](Profile p, std::span<const Snap> ss, std::span<const Snap> fs) {
+    for (std::size_t s = 0; s < ns; ++s) {
+      if (off[s]) continue;
+      const bool seat = static_cast<int>(s) == county.seat;
+      const Tier t = county.settlements[s].tier;
+      const SourceKind k =
+          seat ? SourceKind::kSeat : (t == Tier::kVillage ? SourceKind::kVillage : SourceKind::kTown);
+      const bool poly = cfg.polygons == PolygonSources::kAll ||
+                        (cfg.polygons == PolygonSources::kCentres && k != SourceKind::kVillage) ||
+                        (cfg.polygons == PolygonSources::kSeat && seat);
+      sources.push_back({p, k, static_cast<std::uint32_t>(s), &ss[s], poly});
+    }
+    if (cfg.facility_circles)
+      for (std::size_t j = 0; j < nf; ++j)
+        sources.push_back({p, SourceKind::kFacility, static_cast<std::uint32_t>(j), &fs[j],
+                           cfg.polygons == PolygonSources::kAll});
+  };
+  add_sources(Profile::kCar, in.car_settlements, in.car_facilities);
+  if (walk) add_sources(Profile::kWalk, in.walk_settlements, in.walk_facilities);
+  const int threads = ctx.thread_count();
+  std::vector<std::unique_ptr<IsochroneBuilder>> car_b(static_cast<std::size_t>(threads)),
+      walk_b(static_cast<std::size_t>(threads));
+  std::vector<LifeCircle> circles(sources.size());
+  const auto& cut = cfg.iso.cutoffs_s;
+  std::vector<Weight> cut_ms;
+  for (double c : cut) cut_ms.push_back(from_seconds(c));
+  parallel_for(sources.size(), threads, [&](std::size_t i, int t) {
+    const Source& src = sources[i];
+    const bool is_walk = src.profile == Profile::kWalk;
+    auto& slot = (is_walk ? walk_b : car_b)[static_cast<std::size_t>(t)];
+    const RoadGraph& g = is_walk ? *in.walk : car;
+    if (!slot) slot = std::make_unique<IsochroneBuilder>(g);
+    const Isochrone iso = slot->run(*src.snap, cut);
+    LifeCircle& lc = circles[i];
+    lc.profile = src.profile, lc.kind = src.kind, lc.index = src.index;
+    lc.cutoffs.resize(cut.size());
+    for (std::size_t c = 0; c < cut.size(); ++c) {
+      lc.cutoffs[c].cutoff_s = cut[c];
+      lc.cutoffs[c].nodes = iso.reached_nodes(c);
+      lc.cutoffs[c].km = iso.reached_km(g, c);
+    }
+    auto first_within = [&](Weight w) {
+      return static_cast<std::size_t>(std::lower_bound(cut_ms.begin(), cut_ms.end(), w) - cut_ms.begin());
+    };
+    const auto dsnaps = is_walk ? in.walk_demand : in.car_demand;
+    for (std::size_t d = 0; d < nd; ++d) {
+      const std::size_t c0 = first_within(slot->time_to(dsnaps[d]));
+      for (std::size_t c = c0; c < cut.size(); ++c) lc.cutoffs[c].population += demand_pop[d];
+    }
+    const auto ssnaps = is_walk ? in.walk_settlements : in.car_settlements;
+    for (std::uint32_t v : villages) {
+      const std::size_t c0 = first_within(slot->time_to(ssnaps[v]));
+      for (std::size_t c = c0; c < cut.size(); ++c) lc.cutoffs[c].villages.push_back(v);
+    }
+    if (src.polygons)
+      for (std::size_t c = 0; c < cut.size(); ++c)
+        lc.cutoffs[c].polygon = reached_polygon(g, iso.pieces[c], cfg.iso);
+  });
+
+  return circles;
+}
+
 }  // namespace
 
 StructureResult analyse_structure(const StructureInput& in, const StructureConfig& cfg, Context& ctx) {
@@ -293,67 +363,8 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
     if (!inside) r.villages_outside.push_back(v);
   }
 
-  // Life circles, all sources in parallel; one isochrone builder per thread and profile.
-  std::vector<Source> sources;
-  auto add_sources = [&](Profile p, std::span<const Snap> ss, std::span<const Snap> fs) {
-    for (std::size_t s = 0; s < ns; ++s) {
-      if (off[s]) continue;
-      const bool seat = static_cast<int>(s) == county.seat;
-      const Tier t = county.settlements[s].tier;
-      const SourceKind k =
-          seat ? SourceKind::kSeat : (t == Tier::kVillage ? SourceKind::kVillage : SourceKind::kTown);
-      const bool poly = cfg.polygons == PolygonSources::kAll ||
-                        (cfg.polygons == PolygonSources::kCentres && k != SourceKind::kVillage) ||
-                        (cfg.polygons == PolygonSources::kSeat && seat);
-      sources.push_back({p, k, static_cast<std::uint32_t>(s), &ss[s], poly});
-    }
-    if (cfg.facility_circles)
-      for (std::size_t j = 0; j < nf; ++j)
-        sources.push_back({p, SourceKind::kFacility, static_cast<std::uint32_t>(j), &fs[j],
-                           cfg.polygons == PolygonSources::kAll});
-  };
-  add_sources(Profile::kCar, in.car_settlements, in.car_facilities);
-  if (walk) add_sources(Profile::kWalk, in.walk_settlements, in.walk_facilities);
-  const int threads = ctx.thread_count();
-  std::vector<std::unique_ptr<IsochroneBuilder>> car_b(static_cast<std::size_t>(threads)),
-      walk_b(static_cast<std::size_t>(threads));
-  r.circles.resize(sources.size());
-  const auto& cut = cfg.iso.cutoffs_s;
-  std::vector<Weight> cut_ms;
-  for (double c : cut) cut_ms.push_back(from_seconds(c));
   const auto t_circles = std::chrono::steady_clock::now();
-  parallel_for(sources.size(), threads, [&](std::size_t i, int t) {
-    const Source& src = sources[i];
-    const bool is_walk = src.profile == Profile::kWalk;
-    auto& slot = (is_walk ? walk_b : car_b)[static_cast<std::size_t>(t)];
-    const RoadGraph& g = is_walk ? *in.walk : car;
-    if (!slot) slot = std::make_unique<IsochroneBuilder>(g);
-    const Isochrone iso = slot->run(*src.snap, cut);
-    LifeCircle& lc = r.circles[i];
-    lc.profile = src.profile, lc.kind = src.kind, lc.index = src.index;
-    lc.cutoffs.resize(cut.size());
-    for (std::size_t c = 0; c < cut.size(); ++c) {
-      lc.cutoffs[c].cutoff_s = cut[c];
-      lc.cutoffs[c].nodes = iso.reached_nodes(c);
-      lc.cutoffs[c].km = iso.reached_km(g, c);
-    }
-    auto first_within = [&](Weight w) {
-      return static_cast<std::size_t>(std::lower_bound(cut_ms.begin(), cut_ms.end(), w) - cut_ms.begin());
-    };
-    const auto dsnaps = is_walk ? in.walk_demand : in.car_demand;
-    for (std::size_t d = 0; d < nd; ++d) {
-      const std::size_t c0 = first_within(slot->time_to(dsnaps[d]));
-      for (std::size_t c = c0; c < cut.size(); ++c) lc.cutoffs[c].population += demand_pop[d];
-    }
-    const auto ssnaps = is_walk ? in.walk_settlements : in.car_settlements;
-    for (std::uint32_t v : r.villages) {
-      const std::size_t c0 = first_within(slot->time_to(ssnaps[v]));
-      for (std::size_t c = c0; c < cut.size(); ++c) lc.cutoffs[c].villages.push_back(v);
-    }
-    if (src.polygons)
-      for (std::size_t c = 0; c < cut.size(); ++c)
-        lc.cutoffs[c].polygon = reached_polygon(g, iso.pieces[c], cfg.iso);
-  });
+  r.circles = life_circles(in, cfg, walk, off, r.villages, demand_pop, ctx);
 
   const auto t_areas = std::chrono::steady_clock::now();
   auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
