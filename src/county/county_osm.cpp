@@ -26,6 +26,7 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/county/county.hpp>
+#include <countyscope/network/osm_pbf_check.hpp>
 
 #include "geometry.hpp"
 #include "service_rules.hpp"
@@ -348,6 +349,7 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   if (fs::is_directory(osm_path, ec)) throw IoError(osm_path + ": is a directory, expected an OSM file");
   if (fs::file_size(osm_path, ec) == 0)
     throw InputError(osm_path, "", "", "empty file, expected OSM data (.osm.pbf or .osm)");
+  if (is_osm_pbf_path(osm_path)) check_osm_pbf(osm_path);  // before libosmium decodes it
 
   County c;
   c.source = fs::path(osm_path).filename().string();

@@ -20,6 +20,7 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/network/osm_network.hpp>
+#include <countyscope/network/osm_pbf_check.hpp>
 
 namespace cs {
 namespace {
@@ -453,6 +454,7 @@ std::vector<NetworkBuild> build_networks(const std::string& osm_path, std::span<
   if (!fs::exists(osm_path, ec)) throw IoError(osm_path + ": cannot open: no such file");
   if (fs::is_directory(osm_path, ec)) throw IoError(osm_path + ": cannot open: is a directory");
   if (fs::file_size(osm_path, ec) == 0 && !ec) throw InputError(osm_path, "", "", "file is empty");
+  if (is_osm_pbf_path(osm_path)) check_osm_pbf(osm_path);  // before libosmium decodes it
 
   std::vector<ProfileWays> ps(cfgs.size());
   for (std::size_t k = 0; k < cfgs.size(); ++k) {

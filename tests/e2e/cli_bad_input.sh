@@ -32,10 +32,10 @@ check_exact() {
 }
 O=$T/out
 check "empty file" 1 "empty.osm.pbf.*empty file" "$O" -- "$CS" -q plan --osm "$T/empty.osm.pbf" --out "$O"
-check_exact "truncated PBF" 1 "countyscope: error: $T/truncated.osm.pbf: not a readable OSM file: PBF error: unexpected EOF" \
+check_exact "truncated PBF" 1 "countyscope: error: $T/truncated.osm.pbf: not a readable OSM file: PBF error: block 24 (at byte 990786): the file ends inside the block (truncated?)" \
   "$O" -- "$CS" -q plan --osm "$T/truncated.osm.pbf" --out "$O"
 check_exact "non-OSM file" 1 \
-  "countyscope: error: $T/not-osm.osm.pbf: not a readable OSM file: PBF error: invalid BlobHeader size (> max_blob_header_size)" \
+  "countyscope: error: $T/not-osm.osm.pbf: not a readable OSM file: PBF error: block 1 (at byte 0): block header of 1768172652 bytes (at most 65536)" \
   "$O" -- "$CS" -q plan --osm "$T/not-osm.osm.pbf" --out "$O"
 check_exact "non-OSM suffix" 1 \
   "countyscope: error: $T/not-osm.csv: not a readable OSM file: Could not detect file format for filename '$T/not-osm.csv'." \

@@ -11,6 +11,7 @@
 #include <countyscope/core/rng.hpp>
 #include <countyscope/network/graph_io.hpp>
 #include <countyscope/network/osm_network.hpp>
+#include <countyscope/network/osm_pbf_check.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
 
@@ -290,6 +291,80 @@ TEST(OsmBadInput, TextFiles) {
   expect_input_error(dir / "fake.osm.pbf", "not a readable OSM file");
   std::ofstream(dir / "fake.osm") << "plain text, not XML\n";
   expect_input_error(dir / "fake.osm", "not a readable OSM file");
+}
+
+// Inputs found by fuzz/osm_pbf (byte 0 is the fuzz target's profile byte) that made libosmium 2.19 read past
+// a buffer or pass a null pointer to strncmp: check_osm_pbf refuses them before libosmium decodes anything.
+std::string fuzz_input(const std::string& name) {
+  std::ifstream in(test::source_path("fuzz/regressions/osm_pbf/" + name), std::ios::binary);
+  std::string bytes(std::istreambuf_iterator<char>(in), {});
+  return bytes.substr(1);
+}
+
+TEST(OsmBadInput, PbfStringWithNulByte) {
+  test::TempDir dir;
+  // A string-table entry "r\0\0\0rsible": libosmium's NUL-terminated tag list then ran past its buffer.
+  std::ofstream(dir / "nul.osm.pbf", std::ios::binary) << fuzz_input("libosmium-pbf-nul-in-string-table");
+  expect_input_error(
+      dir / "nul.osm.pbf",
+      "not a readable OSM file: PBF error: block 3 (at byte 295): string table entry 20 contains a "
+      "NUL byte");
+}
+
+TEST(OsmBadInput, PbfBlockHeaderWithoutType) {
+  test::TempDir dir;
+  std::ofstream(dir / "untyped.osm.pbf", std::ios::binary)
+      << fuzz_input("libosmium-blob-header-without-type");
+  expect_input_error(dir / "untyped.osm.pbf", "block header without a type (expected 'OSMData')");
+}
+
+TEST(OsmBadInput, PbfCheckAcceptsEveryBundledExtract) {
+  // Oracle: libosmium reads these (the tests above build graphs from them); the check must not refuse any.
+  for (const char* f :
+       {"data/sample/liechtenstein-2024-03-04.osm.pbf", "data/fixtures/osm/monaco.osm.pbf",
+        "data/fixtures/osm/andorra-2013-05-28.osm.pbf", "data/fixtures/osm/porto-portugal.osm.pbf"}) {
+    const std::string p = test::source_path(f).string();
+    EXPECT_TRUE(is_osm_pbf_path(p)) << p;
+    EXPECT_NO_THROW(check_osm_pbf(p)) << p;
+  }
+  EXPECT_FALSE(is_osm_pbf_path("x.osm"));
+  EXPECT_FALSE(is_osm_pbf_path("x.csv"));
+}
+
+TEST(OsmBadInput, PbfCheckedBlockByBlock) {
+  test::TempDir dir;
+  std::string bytes;
+  {
+    std::ifstream in(sample_pbf(), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // Cut inside a block, a flipped byte inside a compressed block, a second OSMHeader where data is expected.
+  std::ofstream(dir / "cut.osm.pbf", std::ios::binary) << bytes.substr(0, 1000000);
+  expect_input_error(dir / "cut.osm.pbf", "the file ends inside the block (truncated?)");
+  const std::uint32_t h =
+      (std::uint32_t(std::uint8_t(bytes[0])) << 24) | (std::uint32_t(std::uint8_t(bytes[1])) << 16) |
+      (std::uint32_t(std::uint8_t(bytes[2])) << 8) | std::uint32_t(std::uint8_t(bytes[3]));
+  std::string header_block;
+  {
+    // the OSMHeader block's own length: 4 + header size + its data size (field 3 of the header, a varint)
+    const std::string hdr = bytes.substr(4, h);
+    const std::size_t at = hdr.find('\x18');
+    ASSERT_NE(at, std::string::npos);
+    std::uint32_t ds = 0;
+    for (std::size_t i = at + 1, sh = 0; i < hdr.size(); ++i, sh += 7) {
+      ds |= std::uint32_t(std::uint8_t(hdr[i]) & 0x7f) << sh;
+      if (!(std::uint8_t(hdr[i]) & 0x80)) break;
+    }
+    header_block = bytes.substr(0, 4 + h + ds);
+  }
+  std::ofstream(dir / "twice.osm.pbf", std::ios::binary) << header_block + header_block;
+  expect_input_error(dir / "twice.osm.pbf", "block 2 (at byte " + std::to_string(header_block.size()) +
+                                                "): block of type 'OSMHeader', expected 'OSMData'");
+  std::string flipped = bytes;
+  flipped[header_block.size() + 200] ^= 0x55;  // inside the first data block's zlib stream
+  std::ofstream(dir / "flipped.osm.pbf", std::ios::binary) << flipped;
+  expect_input_error(dir / "flipped.osm.pbf",
+                     "block 2 (at byte " + std::to_string(header_block.size()) + ")");
 }
 
 TEST(OsmBadInput, NoRoads) {
