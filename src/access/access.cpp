@@ -205,7 +205,7 @@ namespace {
 // Inputs every measure needs: sizes that agree, at least one facility, finite non-negative population and
 // supply.
 void check_access_inputs(TimeView times, std::span<const double> population, std::span<const double> supply,
-                         const AccessConfig& cfg) {
+                         const AccessConfig& cfg, std::span<const std::string> demand_ids) {
   throw_if_problems(validate(cfg), "access");
   const std::size_t D = times.rows(), F = times.cols();
   if (F == 0) throw InputError("", "", "facilities", "no facilities: every measure needs at least one");
@@ -219,8 +219,10 @@ void check_access_inputs(TimeView times, std::span<const double> population, std
         "has " + std::to_string(supply.size()) + " values for " + std::to_string(F) + " matrix columns");
   for (std::size_t i = 0; i < D; ++i)
     if (!(population[i] >= 0.0) || !std::isfinite(population[i]))
-      throw InputError("", "demand point " + std::to_string(i), "population",
-                       "must be finite and >= 0, got " + std::to_string(population[i]));
+      throw InputError("",
+                       i < demand_ids.size() ? "demand point '" + demand_ids[i] + "'"
+                                             : "index " + std::to_string(i) + " (from 0)",
+                       "population", "must be finite and >= 0, got " + std::to_string(population[i]));
   for (std::size_t j = 0; j < F; ++j)
     if (!(supply[j] >= 0.0) || !std::isfinite(supply[j]))
       throw InputError("", "facility " + std::to_string(j), "supply",
@@ -232,8 +234,9 @@ std::size_t demand_block(std::size_t D) { return std::max<std::size_t>(64, (D + 
 }  // namespace
 
 std::vector<double> compute_sfca2(TimeView times, std::span<const double> population,
-                                  std::span<const double> supply, const AccessConfig& cfg, Context& ctx) {
-  check_access_inputs(times, population, supply, cfg);
+                                  std::span<const double> supply, const AccessConfig& cfg, Context& ctx,
+                                  std::span<const std::string> demand_ids) {
+  check_access_inputs(times, population, supply, cfg, demand_ids);
   const std::size_t D = times.rows(), F = times.cols();
   const Kernel K(cfg);
   const int threads = ctx.thread_count();
@@ -277,8 +280,9 @@ std::vector<double> compute_sfca2(TimeView times, std::span<const double> popula
 }
 
 AccessResult compute_access(TimeView times, std::span<const double> population,
-                            std::span<const double> supply, const AccessConfig& cfg, Context& ctx) {
-  check_access_inputs(times, population, supply, cfg);
+                            std::span<const double> supply, const AccessConfig& cfg, Context& ctx,
+                            std::span<const std::string> demand_ids) {
+  check_access_inputs(times, population, supply, cfg, demand_ids);
   const std::size_t D = times.rows(), F = times.cols();
   const Kernel K(cfg);
   const int threads = ctx.thread_count();

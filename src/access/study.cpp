@@ -381,7 +381,7 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
     const bool use_cap = known == J.size();
     if (use_cap) supply = cap;
     const std::string unit_label = s < in.service_capacity_unit.size() ? in.service_capacity_unit[s] : "";
-    AccessResult r = compute_access(sub, in.population, supply, cfg.access, ctx);
+    AccessResult r = compute_access(sub, in.population, supply, cfg.access, ctx, in.demand_id);
 
     Json sj;
     sj["facilities"] = J.size();

@@ -295,7 +295,14 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
       r.villages.push_back(static_cast<std::uint32_t>(s));
   }
   std::vector<double> demand_pop(nd);
-  for (std::size_t i = 0; i < nd; ++i) demand_pop[i] = county.demand[i].population;
+  for (std::size_t i = 0; i < nd; ++i) {
+    const DemandPoint& d = county.demand[i];
+    demand_pop[i] = d.population;
+    if (!(d.population >= 0.0) || !std::isfinite(d.population))  // named as in the OSM file
+      throw InputError(county.source,
+                       std::string(d.osm_type == 'r' ? "relation " : "way ") + std::to_string(d.osm_id),
+                       "population", "building population must be a finite value >= 0");
+  }
   for (double p : demand_pop) r.total_population += p;
 
   // Matrices (car): demand -> settlements, settlements -> settlements, settlements -> facilities.

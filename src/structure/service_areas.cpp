@@ -74,7 +74,8 @@ ServiceAreas assign_service_areas(const TimeMatrix& demand_to_centre, std::span<
   for (std::size_t i = 0; i < nd; ++i) {
     const double pop = demand_pop[i];
     if (!(pop >= 0.0) || !std::isfinite(pop))
-      throw InputError("", "demand point " + std::to_string(i), "population", "must be a finite value >= 0");
+      throw InputError("", "index " + std::to_string(i) + " (from 0)", "demand_pop",
+                       "must be a finite value >= 0");  // callers with ids check first (analyse_structure)
     float t = 0;
     const std::int32_t c = argmin_row(demand_to_centre.row(i), cfg.max_time_s, t);
     sa.demand_centre[i] = c;

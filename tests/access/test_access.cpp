@@ -2,6 +2,8 @@
 // matrices, supply conservation, supply scaling and thread-count determinism.
 #include <cmath>
 #include <limits>
+#include <span>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -129,6 +131,21 @@ TEST(Access, BadInputAndConfig) {
   const std::vector<double> S{1};
   EXPECT_THROW(cs::compute_access(t, std::vector<double>{-1}, S, tiny_cfg(), ctx), cs::InputError);
   EXPECT_THROW(cs::compute_access(t, std::vector<double>{std::nan("")}, S, tiny_cfg(), ctx), cs::InputError);
+  // The message names the row as the caller knows it: the id when given, else the index into its array.
+  const auto t2 = mat(2, 1, {100, 200});
+  const std::vector<double> bad_pop{5, std::nan("")};
+  const std::vector<std::string> ids{"v01", "v02"};
+  for (bool with_ids : {true, false}) {
+    try {
+      (void)cs::compute_access(t2, bad_pop, S, tiny_cfg(), ctx,
+                               with_ids ? std::span<const std::string>(ids) : std::span<const std::string>());
+      ADD_FAILURE() << "no error";
+    } catch (const cs::InputError& e) {
+      const std::string m = e.what();
+      EXPECT_NE(m.find(with_ids ? "demand point 'v02'" : "index 1 (from 0)"), std::string::npos) << m;
+      EXPECT_EQ(m.find("demand point 1"), std::string::npos) << m;
+    }
+  }
   EXPECT_THROW(cs::compute_access(t, std::vector<double>{1}, std::vector<double>{-2}, tiny_cfg(), ctx),
                cs::InputError);
   EXPECT_THROW(cs::compute_access(cs::TimeMatrix(1, 0), std::vector<double>{1}, std::vector<double>{},

@@ -60,6 +60,18 @@ TEST(ServiceAreas, AssignmentIsArgminFirstOnTiesAndPopulationAddsUp) {
   }
 }
 
+TEST(ServiceAreas, BadPopulationNamesItsIndex) {
+  TimeMatrix m(2, 1);
+  m(0, 0) = 600, m(1, 0) = 300;
+  const std::vector<double> pop{10, -5};
+  try {
+    (void)assign_service_areas(m, pop, TimeMatrix(0, 1), {}, ServiceAreaConfig{});
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("index 1 (from 0)"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ServiceAreas, HuffRowsSumToOneAndFavourNearAndLarge) {
   TimeMatrix m(2, 2);
   m(0, 0) = 600, m(0, 1) = 1200;

@@ -118,13 +118,16 @@ struct AccessResult {
 // Computes every measure. times: demand x facility seconds (+inf = no path); population: one per row (>= 0);
 // supply: one per column (> = 0). Throws InputError on negative / NaN population or supply, sizes that
 // disagree, or zero facilities; UsageError on an invalid config. Deterministic for any thread count.
+// demand_ids: the rows' ids as the user wrote them, for messages (empty: the row's index is named).
 AccessResult compute_access(TimeView times, std::span<const double> population,
-                            std::span<const double> supply, const AccessConfig& cfg, Context& ctx);
+                            std::span<const double> supply, const AccessConfig& cfg, Context& ctx,
+                            std::span<const std::string> demand_ids = {});
 
 // 2SFCA alone (cfg.cutoff_s, cfg.catchment, cfg.unreached): the same values, bit for bit, as
 // compute_access(...).sfca2 (same blocks, same summation order), for callers that need only this measure.
 std::vector<double> compute_sfca2(TimeView times, std::span<const double> population,
-                                  std::span<const double> supply, const AccessConfig& cfg, Context& ctx);
+                                  std::span<const double> supply, const AccessConfig& cfg, Context& ctx,
+                                  std::span<const std::string> demand_ids = {});
 
 // The distance-decay and zone weights, exposed for tests and docs.
 double gravity_weight(const AccessConfig& cfg, double t_s);
