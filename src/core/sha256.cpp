@@ -102,11 +102,10 @@ std::string sha256_hex(std::string_view bytes) {
   return h.hex();
 }
 
-FileDigest sha256_file(const std::filesystem::path& path) {
+void read_file_chunks(const std::filesystem::path& path,
+                      const std::function<void(const unsigned char*, std::size_t)>& chunk) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
-  Sha256 h;
-  FileDigest d;
   std::vector<unsigned char> buf(1 << 16);
   for (;;) {
     const ssize_t n = ::read(fd, buf.data(), buf.size());
@@ -117,10 +116,23 @@ FileDigest sha256_file(const std::filesystem::path& path) {
       throw IoError(path.string() + ": cannot read: " + std::strerror(err));
     }
     if (n == 0) break;
-    h.update(buf.data(), static_cast<std::size_t>(n));
-    d.size += static_cast<std::uint64_t>(n);
+    try {
+      chunk(buf.data(), static_cast<std::size_t>(n));
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
   }
   ::close(fd);
+}
+
+FileDigest sha256_file(const std::filesystem::path& path) {
+  Sha256 h;
+  FileDigest d;
+  read_file_chunks(path, [&](const unsigned char* p, std::size_t n) {
+    h.update(p, n);
+    d.size += static_cast<std::uint64_t>(n);
+  });
   d.sha256 = h.hex();
   return d;
 }

@@ -236,6 +236,35 @@ void write_file(const fs::path& path, std::string_view bytes) {
   if (::close(fd) != 0) throw_io(path, "cannot write (close)", errno);
 }
 
+namespace {
+// A single file written into a countyscope output folder (`report --html out/demo/report.html`): its entry in
+// the folder's manifest.json (size, SHA-256) is updated, or added in path order, so the manifest keeps
+// describing every file of the folder. The manifest itself is replaced atomically as any single file.
+void update_manifest_entry(const fs::path& file) {
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  const std::string name = file.filename().string();
+  if (name == kManifest || !is_countyscope_output(dir)) return;
+  nlohmann::ordered_json m;
+  try {
+    m = nlohmann::ordered_json::parse(read_file(dir / kManifest));
+  } catch (const nlohmann::json::exception&) {
+    throw IoError((dir / kManifest).string() + ": not valid JSON; cannot record " + name + " in it");
+  }
+  if (!m.contains("files") || !m["files"].is_array())
+    throw IoError((dir / kManifest).string() + ": no list of files; cannot record " + name + " in it");
+  const FileDigest d = sha256_file(file);
+  const nlohmann::ordered_json entry = {{"path", name}, {"size", d.size}, {"sha256", d.sha256}};
+  auto& list = m["files"];
+  auto it = list.begin();
+  while (it != list.end() && it->is_object() && it->value("path", std::string()) < name) ++it;
+  if (it != list.end() && it->is_object() && it->value("path", std::string()) == name)
+    *it = entry;
+  else
+    list.insert(it, entry);
+  write_file_atomic(dir / kManifest, m.dump(1) + "\n");
+}
+}  // namespace
+
 void replace_file_atomic(const fs::path& path, std::string_view suffix,
                          const std::function<void(const fs::path& tmp)>& write) {
   check_output_file(path);
@@ -257,6 +286,7 @@ void replace_file_atomic(const fs::path& path, std::string_view suffix,
     throw;
   }
   drop_live(tmp);
+  update_manifest_entry(path);
 }
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
@@ -266,22 +296,9 @@ void write_file_atomic(const fs::path& path, std::string_view bytes) {
 std::string read_file(const fs::path& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) throw IoError(path.string() + ": is a directory, expected a file");
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw IoError(path.string() + ": cannot open: " + std::strerror(errno));
   std::string s;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      throw IoError(path.string() + ": cannot read: " + std::strerror(err));
-    }
-    if (n == 0) break;
-    s.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
+  read_file_chunks(
+      path, [&](const unsigned char* p, std::size_t n) { s.append(reinterpret_cast<const char*>(p), n); });
   return s;
 }
 

@@ -117,6 +117,19 @@ assert [i["path"] for i in m["inputs"]] == [osm], m["inputs"]
 assert m["inputs"][0]["sha256"] == hashlib.sha256(open(osm, "rb").read()).hexdigest()
 print("ok: manifest lists every file with size and sha256, the input's sha256 and the options")
 PY
+# report --html into the folder afterwards: the manifest records the new report.html (size and sha256).
+"$CS" -q report "$P/results.json" --html "$P/report.html" || fail "report --html into an output folder"
+python3 - "$P" <<'PY' || fail "manifest after report --html"
+import hashlib, json, os, sys
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json")))
+files = sorted(os.path.relpath(os.path.join(r, f), d) for r, _, fs in os.walk(d) for f in fs if f != "manifest.json")
+assert "report.html" in files and [f["path"] for f in m["files"]] == files, (m["files"], files)
+for f in m["files"]:
+    b = open(os.path.join(d, f["path"]), "rb").read()
+    assert f["size"] == len(b) and f["sha256"] == hashlib.sha256(b).hexdigest(), f
+print("ok: report --html into an output folder updated its manifest")
+PY
 
 # A failure while writing (files limited to 64 kB): the previous folder stays byte-identical.
 cp -a "$P" "$T/before"

@@ -168,6 +168,31 @@ TEST(OutputFolder, SwappedInWholeWithAManifest) {
   EXPECT_EQ(cs::read_file(tmp / "run/manifest.json").find("time"), std::string::npos);
 }
 
+TEST(OutputFolder, ASingleFileWrittenIntoItUpdatesTheManifest) {
+  // report --html out/demo/report.html after the run: the manifest must describe the new file, not the old.
+  cs::test::TempDir tmp;
+  {
+    cs::OutputDir out(tmp / "run");
+    cs::write_file(out.path("report.html"), "old report");
+    cs::write_file(out.path("results.json"), "{}");
+    out.commit();
+  }
+  cs::write_file_atomic(tmp / "run/report.html", "new report");
+  cs::write_file_atomic(tmp / "run/another.html", "added");
+  const auto m = nlohmann::json::parse(cs::read_file(tmp / "run/manifest.json"));
+  ASSERT_EQ(m["files"].size(), 3u);
+  EXPECT_EQ(m["files"][0]["path"], "another.html");  // added in path order
+  EXPECT_EQ(m["files"][0]["sha256"], cs::sha256_hex("added"));
+  EXPECT_EQ(m["files"][1]["path"], "report.html");
+  EXPECT_EQ(m["files"][1]["size"], 10);
+  EXPECT_EQ(m["files"][1]["sha256"], cs::sha256_hex("new report"));
+  EXPECT_EQ(m["files"][2]["path"], "results.json");
+  EXPECT_FALSE(any_hidden(tmp / "run"));
+  // A folder that is not a countyscope output gets no manifest.
+  cs::write_file_atomic(tmp / "plain/x.html", "x");
+  EXPECT_FALSE(fs::exists(tmp / "plain/manifest.json"));
+}
+
 TEST(OutputFolder, FailureBeforeCommitLeavesThePreviousFolderByteIdentical) {
   cs::test::TempDir tmp;
   {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -33,5 +34,9 @@ struct FileDigest {
   std::uint64_t size = 0;
 };
 [[nodiscard]] FileDigest sha256_file(const std::filesystem::path& path);
+// Reads a file in 64 kB chunks, passing each to `chunk`; IoError naming the file if it cannot be opened or
+// read.
+void read_file_chunks(const std::filesystem::path& path,
+                      const std::function<void(const unsigned char*, std::size_t)>& chunk);
 
 }  // namespace cs
