@@ -18,8 +18,10 @@ build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
+# out/demo is this Makefile's own folder (make clean removes it): --force so that a demo folder written by an
+# older version (before manifests) is replaced rather than refused as foreign.
 demo: build
-	$(CS) demo --out out/demo
+	$(CS) demo --force --out out/demo
 
 test: build
 	ctest --preset $(PRESET) -j $(JOBS)

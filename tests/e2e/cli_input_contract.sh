@@ -148,6 +148,15 @@ expect "unreachable demand point named by its id" 1 \
   "$E locate[clinic]: demand: infeasible: demand point 'v05' cannot reach any candidate site" \
   "$O" -- "$CS" -q locate --matrix "$T/m-v05.csv" --demand $L/demand.csv --candidates $L/candidates.csv --new 2 --out "$O"
 
+# ---- a valid problem without a solution: one line, exit 1, nothing written ----
+# v00 (953 people) reaches only c05, whose capacity is 100: the input checks pass (every point reaches a site,
+# the largest capacities exceed the total demand), the MIP proves the problem infeasible.
+grep -v '^v00,c\(0[0-4]\|0[6-9]\|1[0-4]\),' $L/matrix.csv >"$T/m-v00.csv"
+sed '7s/^c05,0,20000,/c05,0,100,/' $L/candidates.csv >"$T/c05.csv"
+expect "locate: no solution (capacitated, infeasible)" 1 \
+  "$E locate[clinic]: mip outcome infeasible, no solution to report; nothing written" \
+  "$O" -- "$CS" -q locate --matrix "$T/m-v00.csv" --demand $L/demand.csv --candidates "$T/c05.csv" --capacitated --new 2 --out "$O"
+
 # ---- further inputs a new user would try ----
 : >"$T/empty.csv"
 expect "empty demand file" 1 "$E $T/empty.csv: empty file (no header row)" \
