@@ -42,7 +42,9 @@ int run(const AssessOptions& o, cs::cli::Runtime& rt) {
   const a::AssessResult r = a::run_assess(cfg, rt.ctx);
   for (const auto& note : r.notes) rt.ctx.info(note);
   cs::OutputDir out(o.out, rt.ctx);
-  a::write_outputs(r, out.staging().string());
+  const cs::Outputs outputs = a::assess_outputs(r);
+  cs::write_file(out.path("results.json"), cs::dump_results(a::results_document(r, outputs)));
+  cs::write_tables(outputs, out, "counties.gpkg");
   out.commit();
   rt.ctx.info("assessed " + std::to_string(r.code.size()) + " counties -> " + o.out + "/results.json");
   return 0;

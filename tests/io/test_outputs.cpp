@@ -1,5 +1,6 @@
 // The output contract: one table, three outputs that agree cell by cell.
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include <gdal.h>
@@ -15,6 +16,7 @@
 
 namespace {
 
+namespace fs = std::filesystem;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 cs::Table villages() {
@@ -136,6 +138,7 @@ TEST(Outputs, ShapesGiveTheSameGeometryInWktAndGeoJson) {
   const auto line = cs::Shape::line({{0.123456789, 1}, {2, 3}});
   EXPECT_EQ(cs::geojson_geometry(cs::GeomType::kLineString, line)["coordinates"][0][0], 0.1234568);
   EXPECT_EQ(cs::geojson_geometry(cs::GeomType::kLineString, line, false)["coordinates"][0][0], 0.123456789);
+  EXPECT_EQ(cs::geojson_geometry(cs::GeomType::kLineString, line, true, 6)["coordinates"][0][0], 0.123457);
 }
 
 TEST(Outputs, WrittenFilesAgreeWithTheRows) {
@@ -145,8 +148,11 @@ TEST(Outputs, WrittenFilesAgreeWithTheRows) {
   {
     cs::OutputDir out(tmp / "run");
     cs::write_tables(o, out, "v.gpkg");
+    cs::write_tables(o, out, "v.gpkg", "national");
     out.commit();
   }
+  EXPECT_EQ(cs::read_file(tmp / "run/national/villages.csv"), o.tables[0].csv_text());
+  EXPECT_TRUE(fs::exists(tmp / "run/national/v.gpkg"));
   EXPECT_EQ(cs::read_file(tmp / "run/villages.csv"), o.tables[0].csv_text());
   GDALAllRegister();
   GDALDatasetH ds = GDALOpenEx((tmp / "run/v.gpkg").c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);

@@ -23,6 +23,7 @@
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/io/csv.hpp>
+#include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
 
 namespace cs::assess {
@@ -165,13 +166,18 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx);
 // The bundled national run (for `countyscope demo`): data/china tables, the default indicator system, centres
 // and the 2010 table, found through cs::resource_path. Example:
 //   auto r = cs::assess::run_assess(cs::assess::national_config(), ctx);
-//   cs::OutputDir out("out/demo/national");  cs::assess::write_outputs(r, out.staging().string());
-//   out.commit();
+//   cs::Outputs o = cs::assess::assess_outputs(r);
+//   cs::write_file(out.path("results.json"), cs::dump_results(cs::assess::results_document(r, o)));
+//   cs::write_tables(o, out, "counties.gpkg");
 AssessConfig national_config();
 Json to_json(const AssessResult& r);
-// Writes scores.csv, obstacles.csv, lisa.csv, types.csv, weights.csv, counties.gpkg and results.json (kind
-// "assess") into the staging directory `dir` (a cs::OutputDir's staging path).
-void write_outputs(const AssessResult& r, const std::string& dir);
+// The stage's outputs: sections.assess (to_json), the tables scores, obstacles, lisa (with centres), types
+// and weights (CSV) and the counties layer (GeoPackage when any county has a centre; GeoJSON in the
+// document).
+Outputs assess_outputs(const AssessResult& r);
+// The results document of `countyscope assess` (kind "assess"): o's section and layers, sources and
+// attribution.
+Json results_document(const AssessResult& r, const Outputs& o);
 // GeoJSON FeatureCollection of located counties with score, rank, D, class, LISA label and type.
 Json counties_geojson(const AssessResult& r);
 // Region of a GB/T 2260 code by the NBS four-region convention (east, central, west, north-east).

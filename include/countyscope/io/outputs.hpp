@@ -95,8 +95,9 @@ class Table {
   JsonPlace json = JsonPlace::kNone;
   std::string json_key;  // for kSection: a JSON pointer into the section ("/audit/rows")
   bool gpkg = false;     // a GeoPackage layer (tables with geometry only)
-  bool round_json_coordinates =
-      true;  // GeoJSON coordinates rounded to 7 decimals (as the WKT); false = as given
+  // GeoJSON coordinates rounded to json_decimals (7 = the WKT's precision); false = as given.
+  bool round_json_coordinates = true;
+  int json_decimals = 7;
 
   // An output's own column order (names of columns that go to it); empty = declaration order.
   std::vector<std::string> csv_order, gpkg_order;
@@ -137,7 +138,7 @@ FieldValue real_or_null(double x);
 FieldValue text_or_null(const std::string& s);
 FieldValue integer(std::int64_t x);
 // GeoJSON geometry of a shape.
-Json geojson_geometry(GeomType type, const Shape& s, bool round_coordinates = true);
+Json geojson_geometry(GeomType type, const Shape& s, bool round_coordinates = true, int decimals = 7);
 std::string shape_wkt(GeomType type, const Shape& s);
 
 struct Outputs {
@@ -159,7 +160,7 @@ std::vector<VectorLayer> gpkg_layers(const Outputs& o);
 // CSV files of o: file name -> text. Two tables with the same file name are an internal error.
 std::map<std::string, std::string> csv_files(const Outputs& o);
 // Writes every CSV file and, when o has GeoPackage layers and gpkg_file is not empty, the GeoPackage into out
-// (staged; the caller commits).
-void write_tables(const Outputs& o, OutputDir& out, std::string_view gpkg_file);
+// (staged; the caller commits), inside `folder` of it when given ("national").
+void write_tables(const Outputs& o, OutputDir& out, std::string_view gpkg_file, std::string_view folder = {});
 
 }  // namespace cs
