@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,7 +57,7 @@ void add_common(CLI::App* sub, PlanOptions& o) {
 }
 
 // With --timings: the whole run as passes on stderr, from process start (startup = loading, option parsing)
-// through writing and committing the outputs to freeing the model. A step inside a pass is named
+// through writing and committing the outputs (the model is freed meanwhile). A step inside a pass is named
 // "pass/step" or "pass.step" and is shown indented, not added again. results.json's meta.timings holds the
 // passes up to its own writing (docs/performance.md).
 const auto g_process_start = std::chrono::steady_clock::now();
@@ -98,16 +99,21 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - g_process_start).count();
   auto st = std::make_unique<cs::PlanState>(cs::run_plan(cfg, rt.ctx));
   rt.ctx.timers.insert(rt.ctx.timers.begin(), cs::PassTime{"startup", startup});
-  if (!demo) {
-    cs::timed(rt.ctx, "write_outputs", [&] { cs::write_plan_outputs(*st, o.out, rt.ctx); });
-  } else {
-    cs::OutputDir out(o.out, rt.ctx);
-    cs::timed(rt.ctx, "write_outputs", [&] { cs::write_plan_outputs(*st, out, rt.ctx); });
-    if (o.national) run_national(out, rt);
-    cs::timed(rt.ctx, "commit_outputs", [&] { out.commit(); });
-    rt.ctx.info("wrote " + o.out);
-  }
-  cs::timed(rt.ctx, "free_memory", [&] { st.reset(); });
+  cs::OutputDir out(o.out, rt.ctx);
+  cs::timed(rt.ctx, "write_outputs", [&] { cs::write_plan_outputs(*st, out, rt.ctx); });
+  if (demo && o.national) run_national(out, rt);
+  const std::string wrote = "wrote " + o.out +
+                            (demo ? std::string()
+                                  : " (results.json, county.gpkg, " + std::to_string(st->csv.size()) +
+                                        " CSV files, report.html, manifest.json)");
+  // The model and its results document are freed on a second thread while the commit hashes, syncs and swaps
+  // the files in (timed inside commit_outputs).
+  auto freeing = std::async(std::launch::async, [&st] { st.reset(); });
+  cs::timed(rt.ctx, "commit_outputs", [&] {
+    out.commit();
+    freeing.get();
+  });
+  rt.ctx.info(wrote);
   if (cfg.timings) print_timings(rt.ctx);
   return 0;
 }
