@@ -229,14 +229,12 @@ int run(const AccessOptions& o, cs::cli::Runtime& rt) {
 
   cs::AccessStudy s = cs::run_access_study(in, cfg, ctx);
   cs::Json doc = cs::new_results_document("plan");
-  doc["sections"]["access"] = s.section;
-  doc["layers"] = s.map_layers;
+  cs::add_to_document(doc, "access", s.outputs);
   cs::OutputDir out(o.out, rt.ctx);
   cs::write_file(out.path("results.json"), cs::dump_results(doc));
-  for (const auto& [name, text] : s.csv) cs::write_file(out.path(name), text);
-  if (!s.layers.empty())
-    cs::write_geopackage(out.path("access.gpkg"), s.layers);
-  else
+  cs::write_tables(s.outputs, out, "access.gpkg");
+  if (std::none_of(s.outputs.tables.begin(), s.outputs.tables.end(),
+                   [](const cs::Table& t) { return t.gpkg && t.geom; }))
     ctx.warn("no lon/lat columns: access.gpkg not written");
   out.commit();
   ctx.info("access: " + std::to_string(s.results.size()) + " service type(s), " + std::to_string(dem.rows()) +

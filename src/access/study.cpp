@@ -10,8 +10,8 @@
 
 #include <countyscope/access/equity.hpp>
 #include <countyscope/access/study.hpp>
-#include <countyscope/io/csv.hpp>
 #include <countyscope/core/toml_text.hpp>
+#include <countyscope/io/outputs.hpp>
 
 // GCC 12 reports a false "maybe-uninitialized" inside std::variant<..., std::string> built from initializer
 // lists (GCC bug 105593 family); the values are always initialised.
@@ -262,544 +262,551 @@ void parse_access_toml(std::string_view text, const std::string& file, AccessStu
   if (!p.empty()) throw bad(p.front().option, p.front().message);
 }
 
-AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cfg, Context& ctx) {
+namespace {
+
+// One study: inputs, configuration and the groupings of demand points, shared by the steps below.
+struct Study {
+  Study(const AccessInputs& inputs, const AccessStudyConfig& config) : in(inputs), cfg(config) {}
+  const AccessInputs& in;
+  const AccessStudyConfig& cfg;
+  std::size_t D = 0, F = 0, NP = 0, NU = 0;
+  std::vector<std::vector<std::uint32_t>> cols_of;  // facilities (matrix columns) of each service type
+  std::vector<std::size_t> study;                   // service types studied
+  std::vector<Standard> standards;
+  std::vector<int> place, tier, urban, unit;  // per demand point; -1 none
+  double total_pop = 0.0;
+
+  [[nodiscard]] std::string facility_id(std::size_t j) const {
+    return in.facility_id.empty() ? std::to_string(j) : in.facility_id[j];
+  }
+  [[nodiscard]] std::string facility_name(std::size_t j) const {
+    return in.facility_name.empty() ? std::string() : in.facility_name[j];
+  }
+};
+
+Study prepare(const AccessInputs& in, const AccessStudyConfig& cfg) {
   throw_if_problems(validate(cfg), "access");
   if (!in.times) throw UsageError("access: no travel-time matrix");
+  Study st(in, cfg);
   const TimeMatrix& T = *in.times;
-  const std::size_t D = T.rows(), F = T.cols();
-  if (in.population.size() != D)
+  st.D = T.rows(), st.F = T.cols();
+  if (in.population.size() != st.D)
     throw InputError(
         "", "", "population",
-        std::to_string(in.population.size()) + " demand points for " + std::to_string(D) + " matrix rows");
-  if (in.facility_service.size() != F)
+        std::to_string(in.population.size()) + " demand points for " + std::to_string(st.D) + " matrix rows");
+  if (in.facility_service.size() != st.F)
     throw InputError("", "", "service",
-                     std::to_string(in.facility_service.size()) + " facilities for " + std::to_string(F) +
+                     std::to_string(in.facility_service.size()) + " facilities for " + std::to_string(st.F) +
                          " matrix columns");
   const std::size_t NS = in.service_names.size();
-  std::vector<std::vector<std::uint32_t>> cols_of(NS);
-  for (std::size_t j = 0; j < F; ++j) {
+  st.cols_of.resize(NS);
+  for (std::size_t j = 0; j < st.F; ++j) {
     if (in.facility_service[j] >= NS)
       throw InputError("", "facility " + std::to_string(j), "service", "out of range");
-    cols_of[in.facility_service[j]].push_back(static_cast<std::uint32_t>(j));
+    st.cols_of[in.facility_service[j]].push_back(static_cast<std::uint32_t>(j));
   }
-  std::vector<std::size_t> study;
   if (cfg.services.empty()) {
     for (std::size_t s = 0; s < NS; ++s)
-      if (!cols_of[s].empty()) study.push_back(s);
+      if (!st.cols_of[s].empty()) st.study.push_back(s);
   } else {
     for (const auto& name : cfg.services) {
       auto it = std::find(in.service_names.begin(), in.service_names.end(), name);
       if (it == in.service_names.end()) throw unknown_value("service type", name, in.service_names);
       const auto s = static_cast<std::size_t>(it - in.service_names.begin());
-      if (cols_of[s].empty())
+      if (st.cols_of[s].empty())
         throw InputError("", "service '" + name + "'", "service", "no facilities of this service type");
-      study.push_back(s);
+      st.study.push_back(s);
     }
   }
-  if (study.empty()) throw InputError("", "", "facilities", "no facilities of any service type");
-  const std::vector<Standard> standards = cfg.standards ? *cfg.standards : default_standards();
+  if (st.study.empty()) throw InputError("", "", "facilities", "no facilities of any service type");
+  st.standards = cfg.standards ? *cfg.standards : default_standards();
 
   // Groupings of demand points: settlement, tier, urban/rural, township.
-  const std::size_t NP = in.places.size(), NU = in.unit_names.size();
-  std::vector<int> place(D, -1), tier(D, -1), urban(D, -1), unit(D, -1);
-  for (std::size_t i = 0; i < D; ++i) {
+  st.NP = in.places.size(), st.NU = in.unit_names.size();
+  st.place.assign(st.D, -1), st.tier.assign(st.D, -1), st.urban.assign(st.D, -1), st.unit.assign(st.D, -1);
+  for (std::size_t i = 0; i < st.D; ++i) {
     if (!in.demand_place.empty() && in.demand_place[i] >= 0 &&
-        static_cast<std::size_t>(in.demand_place[i]) < NP) {
-      place[i] = in.demand_place[i];
-      tier[i] = tier_index(in.places[static_cast<std::size_t>(place[i])].tier);
-      urban[i] = tier[i] < 0 ? -1 : (tier[i] == 2 ? 1 : 0);
+        static_cast<std::size_t>(in.demand_place[i]) < st.NP) {
+      st.place[i] = in.demand_place[i];
+      st.tier[i] = tier_index(in.places[static_cast<std::size_t>(st.place[i])].tier);
+      st.urban[i] = st.tier[i] < 0 ? -1 : (st.tier[i] == 2 ? 1 : 0);
     }
-    if (!in.demand_unit.empty() && in.demand_unit[i] >= 0 && static_cast<std::size_t>(in.demand_unit[i]) < NU)
-      unit[i] = in.demand_unit[i];
+    if (!in.demand_unit.empty() && in.demand_unit[i] >= 0 &&
+        static_cast<std::size_t>(in.demand_unit[i]) < st.NU)
+      st.unit[i] = in.demand_unit[i];
   }
-  std::vector<std::string> place_names;
-  for (const auto& p : in.places) place_names.push_back(p.name);
-  double total_pop = 0.0;
-  for (double p : in.population) total_pop += p;
+  for (double p : in.population) st.total_pop += p;
+  return st;
+}
 
+// The study's CSV tables (and the facilities layer), filled service by service.
+struct Tables {
+  explicit Tables(const std::string& prefix)
+      : equity(prefix + "_equity", {{"service", FieldType::kString},
+                                    {"measure", FieldType::kString},
+                                    {"grouping", FieldType::kString},
+                                    {"units", FieldType::kInteger},
+                                    {"dropped_zero_population", FieldType::kInteger},
+                                    {"dropped_unreached", FieldType::kInteger},
+                                    {"mean", FieldType::kReal},
+                                    {"gini", FieldType::kReal},
+                                    {"theil_t", FieldType::kReal},
+                                    {"theil_within", FieldType::kReal},
+                                    {"theil_between", FieldType::kReal},
+                                    {"dagum_gw", FieldType::kReal},
+                                    {"dagum_gnb", FieldType::kReal},
+                                    {"dagum_gt", FieldType::kReal},
+                                    {"village_seat_ratio", FieldType::kReal}}),
+        audit(prefix + "_audit", {{"standard", FieldType::kString},
+                                  {"service", FieldType::kString},
+                                  {"measure", FieldType::kString},
+                                  {"threshold", FieldType::kReal},
+                                  {"direction", FieldType::kString},
+                                  {"grouping", FieldType::kString},
+                                  {"group", FieldType::kString},
+                                  {"population", FieldType::kReal, "persons"},
+                                  {"population_beyond", FieldType::kReal, "persons"},
+                                  {"pop_share_beyond", FieldType::kReal, "share"},
+                                  {"places", FieldType::kInteger},
+                                  {"places_beyond", FieldType::kInteger},
+                                  {"place_share_beyond", FieldType::kReal, "share"},
+                                  {"source", FieldType::kString}}),
+        worst(prefix + "_audit_worst", {{"standard", FieldType::kString},
+                                        {"rank", FieldType::kInteger},
+                                        {"place", FieldType::kString},
+                                        {"tier", FieldType::kString},
+                                        {"unit", FieldType::kString},
+                                        {"value", FieldType::kReal},
+                                        {"population", FieldType::kReal, "persons"},
+                                        {"population_beyond", FieldType::kReal, "persons"}}),
+        facilities(prefix + "_facilities", GeomType::kPoint,
+                   {{"service", FieldType::kString},
+                    {"facility_id", FieldType::kString},
+                    {"name", FieldType::kString},
+                    {"supply", FieldType::kReal},
+                    {"capacity", FieldType::kReal, "", kToCsv},
+                    {"demand_in_catchment_pop", FieldType::kReal, "persons"},
+                    {"ratio_2sfca", FieldType::kReal},
+                    {"no_demand_in_reach", FieldType::kInteger}}),
+        capacity(prefix + "_capacity", {{"service", FieldType::kString},
+                                        {"facility_id", FieldType::kString},
+                                        {"name", FieldType::kString},
+                                        {"capacity", FieldType::kReal},
+                                        {"demand_in_catchment_pop", FieldType::kReal, "persons"},
+                                        {"per_1000", FieldType::kReal},
+                                        {"norm_per_1000", FieldType::kReal},
+                                        {"needed", FieldType::kReal},
+                                        {"shortfall", FieldType::kReal}}) {
+    facilities.json = JsonPlace::kNone;
+    facilities.gpkg_order = {
+        "facility_id",       "name", "service", "supply", "demand_in_catchment_pop", "ratio_2sfca",
+        "no_demand_in_reach"};
+  }
+  Table equity, audit, worst, facilities, capacity;
+};
+
+FieldValue count(std::size_t n) { return FieldValue{static_cast<std::int64_t>(n)}; }
+
+void add_equity_row(Table& t, const std::string& svc, Measure m, const char* grouping, const Equity& e,
+                    bool decomposed, double ratio) {
+  t.add({svc, std::string(measure_name(m)), std::string(grouping), count(e.units),
+         count(e.dropped_zero_population), count(e.dropped_no_value), e.mean, e.gini, e.theil_t,
+         decomposed ? FieldValue{e.theil.within} : FieldValue{},
+         decomposed ? FieldValue{e.theil.between} : FieldValue{},
+         decomposed ? FieldValue{e.dagum.gw} : FieldValue{},
+         decomposed ? FieldValue{e.dagum.gnb} : FieldValue{},
+         decomposed ? FieldValue{e.dagum.gt} : FieldValue{}, ratio});
+}
+
+// One measure of one service type: summary, groups, equity with its decompositions (JSON and equity rows) and
+// the mean per settlement (place_mean).
+Json measure_json(const Study& st, const std::string& svc, Measure m, const std::vector<double>& v,
+                  Table& equity_rows, std::vector<double>& place_mean) {
+  const auto& in = st.in;
+  Json mj;
+  double lo = INFINITY, hi = -INFINITY;
+  for (double x : v)
+    if (std::isfinite(x)) {
+      lo = std::min(lo, x);
+      hi = std::max(hi, x);
+    }
+  const auto all = aggregate_by_group(v, in.population, std::vector<int>(st.D, 0), 1);
+  mj["mean"] = num(all[0].mean);
+  mj["min"] = num(lo);
+  mj["max"] = num(hi);
+  mj["reached_population"] = num(all[0].reached_population);
+  const auto by_tier = aggregate_by_group(v, in.population, st.tier, kTiers.size());
+  const auto by_unit = aggregate_by_group(v, in.population, st.unit, st.NU);
+  const auto by_place = aggregate_by_group(v, in.population, st.place, st.NP);
+  for (std::size_t p = 0; p < st.NP; ++p) place_mean[p] = by_place[p].mean;
+  mj["by_tier"] = group_stats_json(by_tier, kTiers);
+  mj["by_unit"] = group_stats_json(by_unit, in.unit_names);
+  const double ratio =
+      by_tier[0].mean > 0 && std::isfinite(by_tier[2].mean) ? by_tier[2].mean / by_tier[0].mean : kNaN;
+  mj["village_seat_ratio"] = num(ratio);
+  const Equity e = equity({v, in.population, {}, {}}, st.cfg.lorenz_points);
+  mj["gini"] = num(e.gini);
+  mj["theil_t"] = num(e.theil_t);
+  mj["units"] = e.units;
+  mj["dropped_zero_population"] = e.dropped_zero_population;
+  mj["dropped_unreached"] = e.dropped_no_value;
+  mj["dropped_unreached_population"] = num(e.dropped_population);
+  Json lz = Json::array();
+  for (const auto& p : e.lorenz) lz.push_back({num(p.pop_share), num(p.value_share)});
+  mj["lorenz"] = lz;
+  Json dec = Json::object();
+  struct Grouping {
+    const char* name;
+    const std::vector<int>* g;
+    std::vector<std::string> names;
+  };
+  const std::vector<Grouping> groupings{{"tier", &st.tier, kTiers},
+                                        {"urban_rural", &st.urban, {"urban", "rural"}},
+                                        {"unit", &st.unit, in.unit_names}};
+  for (const auto& gr : groupings) {
+    bool any = false;
+    for (int g : *gr.g) any = any || g >= 0;
+    if (!any) continue;
+    const Equity eg = equity({v, in.population, *gr.g, gr.names}, 2);
+    dec[gr.name] = decomposition_json(eg);
+    add_equity_row(equity_rows, svc, m, gr.name, eg, true, ratio);
+  }
+  mj["decomposition"] = dec;
+  add_equity_row(equity_rows, svc, m, "none", e, false, ratio);
+  return mj;
+}
+
+Json share_json(const AuditShare& g) {
+  return Json{{"group", g.group},
+              {"population", num(g.population)},
+              {"population_beyond", num(g.population_beyond)},
+              {"pop_share_beyond", num(g.pop_share())},
+              {"places", g.places},
+              {"places_beyond", g.places_beyond},
+              {"place_share_beyond", num(g.place_share())}};
+}
+
+Json standard_json(const Standard& st) {
+  return {{"id", st.id},
+          {"service", st.service},
+          {"measure", audit_measure_name(st.measure)},
+          {"threshold", num(st.max ? *st.max : *st.min)},
+          {"direction", st.max ? "max" : "min"},
+          {"source", st.source},
+          {"note", st.note}};
+}
+
+// The audit of one standard: its JSON and its rows (audit, worst places).
+Json audit_json(const Standard& std_, const AuditResult& a, Tables& t) {
+  Json aj = standard_json(std_);
+  aj["applicable"] = a.applicable;
+  aj["reason"] = a.reason;
+  if (!a.applicable) return aj;
+  auto row = [&](const char* grouping, const AuditShare& g) {
+    t.audit.add({std_.id, std_.service, std::string(audit_measure_name(std_.measure)),
+                 std_.max ? *std_.max : *std_.min, std::string(std_.max ? "max" : "min"),
+                 std::string(grouping), g.group, g.population, g.population_beyond, g.pop_share(),
+                 count(g.places), count(g.places_beyond), g.place_share(), std_.source});
+  };
+  aj["county"] = share_json(a.county);
+  row("county", a.county);
+  if (audit_measure_is_county_level(std_.measure)) {
+    aj["county_value"] = num(a.county_value);
+    aj["county_beyond"] = a.county_beyond;
+    return aj;
+  }
+  Json bt = Json::array(), bu = Json::array(), w = Json::array();
+  for (const auto& g : a.by_tier) {
+    bt.push_back(share_json(g));
+    row("tier", g);
+  }
+  for (const auto& g : a.by_unit) {
+    bu.push_back(share_json(g));
+    row("unit", g);
+  }
+  std::size_t rank = 0;
+  for (const auto& p : a.worst) {
+    w.push_back({{"place", p.name},
+                 {"tier", p.tier},
+                 {"unit", p.unit},
+                 {"value", num(p.value)},
+                 {"population", num(p.population)},
+                 {"population_beyond", num(p.population_beyond)}});
+    t.worst.add({std_.id, count(++rank), p.name, p.tier, p.unit, p.value, p.population, p.population_beyond});
+  }
+  aj["by_tier"] = bt;
+  aj["by_unit"] = bu;
+  aj["worst"] = w;
+  return aj;
+}
+
+Json capacity_json(const Study& st, const std::string& svc, const std::vector<std::uint32_t>& J,
+                   const std::vector<double>& cap, const AccessResult& r, double norm,
+                   const std::string& unit_label, Table& rows_out) {
+  const Capacity c = carrying_capacity(cap, r.demand_2sfca, st.total_pop, norm);
+  Json cj = {{"norm_per_1000", c.norm_per_1000},
+             {"facilities", c.facilities},
+             {"capacity_known", c.known},
+             {"total_capacity", num(c.total_capacity)},
+             {"population", num(c.population)},
+             {"per_1000", num(c.per_1000)},
+             {"shortfall", num(c.shortfall)},
+             {"unit", unit_label},
+             {"catchment", "2SFCA catchment (population within the cutoff)"}};
+  Json rows = Json::array();
+  for (const auto& row : c.rows) {
+    const std::size_t j = J[row.facility];
+    rows.push_back({{"id", st.facility_id(j)},
+                    {"name", st.facility_name(j)},
+                    {"capacity", num(row.capacity)},
+                    {"demand_in_catchment", num(row.demand_in_catchment)},
+                    {"per_1000", num(row.per_1000)},
+                    {"needed", num(row.needed)},
+                    {"shortfall", num(row.shortfall)}});
+    rows_out.add({svc, st.facility_id(j), st.facility_name(j), row.capacity, row.demand_in_catchment,
+                  row.per_1000, c.norm_per_1000, row.needed, row.shortfall});
+  }
+  cj["rows"] = rows;
+  return cj;
+}
+
+// One service type: its measures, facilities, audit and capacity (JSON and table rows); r and place_vals are
+// filled for the point tables.
+Json service_json(const Study& st, std::size_t s, Tables& t, Json& audit_rows, AccessResult& r,
+                  std::vector<std::vector<double>>& place_vals, Context& ctx) {
+  const auto& in = st.in;
+  const std::string& svc = in.service_names[s];
+  const auto& J = st.cols_of[s];
+  const TimeMatrix& T = *in.times;
+  TimeMatrix sub(st.D, J.size());
+  for (std::size_t i = 0; i < st.D; ++i) {
+    const float* row = T.data() + i * st.F;
+    float* o = sub.data() + i * J.size();
+    for (std::size_t c = 0; c < J.size(); ++c) o[c] = row[J[c]];
+  }
+  std::size_t known = 0;
+  std::vector<double> cap(J.size()), supply(J.size(), 1.0);
+  for (std::size_t c = 0; c < J.size(); ++c) {
+    cap[c] = in.facility_capacity.empty() ? kNaN : in.facility_capacity[J[c]];
+    if (std::isfinite(cap[c])) {
+      if (cap[c] < 0) throw InputError("", "facility " + st.facility_id(J[c]), "capacity", "must be >= 0");
+      ++known;
+    }
+  }
+  const bool use_cap = known == J.size();
+  if (use_cap) supply = cap;
+  const std::string unit_label = s < in.service_capacity_unit.size() ? in.service_capacity_unit[s] : "";
+  r = compute_access(sub, in.population, supply, st.cfg.access, ctx, in.demand_id);
+
+  Json sj;
+  sj["facilities"] = J.size();
+  sj["supply"] = supply_note(known, J.size(), unit_label);
+  sj["supply_from_capacity"] = use_cap;
+  double tot_supply = 0.0;
+  for (double x : supply) tot_supply += x;
+  sj["total_supply"] = num(tot_supply);
+  Json nod = Json::array();
+  for (std::uint32_t c : r.facilities_without_demand)
+    nod.push_back({{"id", st.facility_id(J[c])}, {"name", st.facility_name(J[c])}});
+  sj["facilities_without_demand"] = nod;
+  double unreached_pop = 0.0;
+  for (std::uint32_t i : r.demand_unreached) unreached_pop += in.population[i];
+  sj["unreached_points"] = r.demand_unreached.size();
+  sj["unreached_population"] = num(unreached_pop);
+
+  Json measures = Json::object();
+  place_vals.assign(kMeasureCount, std::vector<double>(st.NP, kNaN));
+  for (int mi = 0; mi < kMeasureCount; ++mi) {
+    const Measure m = measure_at(mi);
+    measures[std::string(measure_name(m))] =
+        measure_json(st, svc, m, r.values(m), t.equity, place_vals[static_cast<std::size_t>(mi)]);
+  }
+  sj["measures"] = measures;
+
+  for (std::size_t c = 0; c < J.size(); ++c) {
+    const std::size_t j = J[c];
+    std::vector<FieldValue> row{
+        svc,    st.facility_id(j), st.facility_name(j), supply[c],
+        cap[c], r.demand_2sfca[c], r.ratio_2sfca[c],    count(r.demand_2sfca[c] > 0 ? 0 : 1)};
+    if (t.facilities.geom)
+      t.facilities.add(Shape::point(in.facility_pos[j]), std::move(row));
+    else
+      t.facilities.add(std::move(row));
+  }
+
+  Json audits = Json::array();
+  for (const auto& std_ : st.standards) {
+    if (std_.service != svc) continue;
+    AuditResult a;
+    if (audit_measure_is_county_level(std_.measure)) {
+      if (std_.measure == AuditMeasure::kSupplyPer1000 && !use_cap) {
+        a.standard = std_;
+        a.applicable = false;
+        a.reason = "capacity unknown for " + std::to_string(J.size() - known) + " of " +
+                   std::to_string(J.size()) + " facilities";
+      } else {
+        a = audit_county(std_, tot_supply, static_cast<double>(J.size()), st.total_pop);
+      }
+    } else {
+      std::vector<double> v = r.values(*audit_access_measure(std_.measure));
+      if (measure_is_time(*audit_access_measure(std_.measure)))
+        for (double& x : v) x /= 60.0;
+      a = audit_points(std_, v, in.population, st.place, in.places, st.cfg.worst_n);
+    }
+    const Json aj = audit_json(std_, a, t);
+    audits.push_back(aj);
+    audit_rows.push_back(aj);
+  }
+  sj["audit"] = audits;
+
+  if (auto it = st.cfg.capacity_norms_per_1000.find(svc); it != st.cfg.capacity_norms_per_1000.end())
+    sj["capacity"] = capacity_json(st, svc, J, cap, r, it->second, unit_label, t.capacity);
+  return sj;
+}
+
+// Measure columns "<service>_<measure>" of the studied service types.
+std::vector<Column> measure_columns(const std::vector<std::string>& svc_names) {
+  std::vector<Column> cols;
+  for (const auto& svc : svc_names)
+    for (int mi = 0; mi < kMeasureCount; ++mi) cols.emplace_back(col(svc, measure_at(mi)), FieldType::kReal);
+  return cols;
+}
+
+double measure_value(const AccessResult& r, Measure m, std::size_t i) {
+  switch (m) {
+    case Measure::kNearest:
+      return r.nearest_s[i];
+    case Measure::kKthNearest:
+      return r.kth_nearest_s[i];
+    case Measure::kCumulative:
+      return r.cumulative[i];
+    case Measure::kGravity:
+      return r.gravity[i];
+    case Measure::k2SFCA:
+      return r.sfca2[i];
+    case Measure::kE2SFCA:
+      return r.e2sfca[i];
+    case Measure::kG2SFCA:
+      return r.g2sfca[i];
+    case Measure::k3SFCA:
+      return r.sfca3[i];
+  }
+  return kNaN;
+}
+
+// Demand points with every measure of every studied service (CSV; GeoPackage layer with positions).
+Table demand_table(const Study& st, const std::vector<std::string>& svc_names,
+                   const std::map<std::string, AccessResult>& results) {
+  const auto& in = st.in;
+  std::vector<Column> cols{{"id", FieldType::kString},
+                           {"pop", FieldType::kReal, "persons"},
+                           {"settlement", FieldType::kString},
+                           {"tier", FieldType::kString},
+                           {"unit", FieldType::kString}};
+  for (auto& c : measure_columns(svc_names)) cols.push_back(std::move(c));
+  Table t(st.cfg.layer_prefix + "_demand", GeomType::kPoint, std::move(cols));
+  t.json = JsonPlace::kNone;
+  const bool geo = in.demand_pos.size() == st.D;
+  if (!geo) t.drop_geometry();
+  for (std::size_t i = 0; i < st.D; ++i) {
+    std::vector<FieldValue> row{in.demand_id.empty() ? std::to_string(i) : in.demand_id[i], in.population[i],
+                                st.place[i] >= 0 ? in.places[static_cast<std::size_t>(st.place[i])].name : "",
+                                st.tier[i] >= 0 ? kTiers[static_cast<std::size_t>(st.tier[i])] : "",
+                                st.unit[i] >= 0 ? in.unit_names[static_cast<std::size_t>(st.unit[i])] : ""};
+    for (const auto& svc : svc_names)
+      for (int mi = 0; mi < kMeasureCount; ++mi)
+        row.emplace_back(measure_value(results.at(svc), measure_at(mi), i));
+    if (geo)
+      t.add(Shape::point(in.demand_pos[i]), std::move(row));
+    else
+      t.add(std::move(row));
+  }
+  return t;
+}
+
+// Settlements with the population-weighted mean of every measure (CSV; GeoPackage and map layer with
+// positions).
+Table settlements_table(const Study& st, const std::vector<std::string>& svc_names,
+                        const std::map<std::string, std::vector<std::vector<double>>>& place_vals) {
+  const auto& in = st.in;
+  std::vector<double> place_pop(st.NP, 0.0);
+  for (std::size_t i = 0; i < st.D; ++i)
+    if (st.place[i] >= 0) place_pop[static_cast<std::size_t>(st.place[i])] += in.population[i];
+  std::vector<Column> cols{{"settlement", FieldType::kString},
+                           {"tier", FieldType::kString},
+                           {"unit", FieldType::kString},
+                           {"pop", FieldType::kReal, "persons"}};
+  for (auto& c : measure_columns(svc_names)) cols.push_back(std::move(c));
+  Table t(st.cfg.layer_prefix + "_settlements", GeomType::kPoint, std::move(cols));
+  t.round_json_coordinates = false;
+  const bool geo = in.place_pos.size() == st.NP;
+  if (!geo) t.drop_geometry();
+  for (std::size_t p = 0; p < st.NP; ++p) {
+    const AuditPlace& pl = in.places[p];
+    std::vector<FieldValue> row{pl.name, pl.tier, pl.unit, place_pop[p]};
+    for (const auto& svc : svc_names)
+      for (int mi = 0; mi < kMeasureCount; ++mi)
+        row.emplace_back(place_vals.at(svc)[static_cast<std::size_t>(mi)][p]);
+    if (geo)
+      t.add(Shape::point(in.place_pos[p]), std::move(row));
+    else
+      t.add(std::move(row));
+  }
+  return t;
+}
+
+}  // namespace
+
+AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cfg, Context& ctx) {
+  const Study st = prepare(in, cfg);
   AccessStudy out;
-  Json& sec = out.section;
+  Json& sec = out.outputs.section;
   sec["config"] = access_config_json(cfg);
-  sec["matrix"] = {{"demand_points", D}, {"facilities", F}, {"times", in.times_label}};
-  sec["demand"] = {{"points", D}, {"population", num(total_pop)}, {"source", in.demand_source}};
-  Json services = Json::object();
-  Json audit_rows = Json::array();
+  sec["matrix"] = {{"demand_points", st.D}, {"facilities", st.F}, {"times", in.times_label}};
+  sec["demand"] = {{"points", st.D}, {"population", num(st.total_pop)}, {"source", in.demand_source}};
   Json std_json = Json::array();
-  for (const auto& s : standards)
-    std_json.push_back({{"id", s.id},
-                        {"service", s.service},
-                        {"measure", audit_measure_name(s.measure)},
-                        {"max", s.max ? num(*s.max) : Json()},
-                        {"min", s.min ? num(*s.min) : Json()},
-                        {"source", s.source},
-                        {"note", s.note}});
+  for (const auto& s : st.standards) {
+    Json j = standard_json(s);
+    j.erase("threshold");
+    j.erase("direction");
+    j["max"] = s.max ? num(*s.max) : Json();
+    j["min"] = s.min ? num(*s.min) : Json();
+    std_json.push_back(std::move(j));
+  }
   sec["standards"] = std_json;
 
-  // Per-point and per-place values for the layers.
+  Tables t(cfg.layer_prefix);
+  if (in.facility_pos.size() != st.F) t.facilities.drop_geometry();
+  Json services = Json::object(), audit_rows = Json::array();
   std::vector<std::string> svc_names;
   std::map<std::string, std::vector<std::vector<double>>> place_vals;  // svc -> measure -> place mean
-  std::vector<double> place_pop(NP, 0.0);
-  for (std::size_t i = 0; i < D; ++i)
-    if (place[i] >= 0) place_pop[static_cast<std::size_t>(place[i])] += in.population[i];
-
-  CsvWriter eq_csv({"service", "measure", "grouping", "units", "dropped_zero_population", "dropped_unreached",
-                    "mean", "gini", "theil_t", "theil_within", "theil_between", "dagum_gw", "dagum_gnb",
-                    "dagum_gt", "village_seat_ratio"});
-  CsvWriter audit_csv({"standard", "service", "measure", "threshold", "direction", "grouping", "group",
-                       "population", "population_beyond", "pop_share_beyond", "places", "places_beyond",
-                       "place_share_beyond", "source"});
-  CsvWriter worst_csv(
-      {"standard", "rank", "place", "tier", "unit", "value", "population", "population_beyond"});
-  CsvWriter fac_csv({"service", "facility_id", "name", "supply", "capacity", "demand_in_catchment_pop",
-                     "ratio_2sfca", "no_demand_in_reach"});
-  CsvWriter cap_csv({"service", "facility_id", "name", "capacity", "demand_in_catchment_pop", "per_1000",
-                     "norm_per_1000", "needed", "shortfall"});
-
-  for (std::size_t si = 0; si < study.size(); ++si) {
-    const std::size_t s = study[si];
+  for (const std::size_t s : st.study) {
     const std::string& svc = in.service_names[s];
     svc_names.push_back(svc);
-    const auto& J = cols_of[s];
-    TimeMatrix sub(D, J.size());
-    for (std::size_t i = 0; i < D; ++i) {
-      const float* row = T.data() + i * F;
-      float* o = sub.data() + i * J.size();
-      for (std::size_t c = 0; c < J.size(); ++c) o[c] = row[J[c]];
-    }
-    std::size_t known = 0;
-    std::vector<double> cap(J.size()), supply(J.size(), 1.0);
-    for (std::size_t c = 0; c < J.size(); ++c) {
-      cap[c] = in.facility_capacity.empty() ? kNaN : in.facility_capacity[J[c]];
-      if (std::isfinite(cap[c])) {
-        if (cap[c] < 0)
-          throw InputError(
-              "", "facility " + (in.facility_id.empty() ? std::to_string(J[c]) : in.facility_id[J[c]]),
-              "capacity", "must be >= 0");
-        ++known;
-      }
-    }
-    const bool use_cap = known == J.size();
-    if (use_cap) supply = cap;
-    const std::string unit_label = s < in.service_capacity_unit.size() ? in.service_capacity_unit[s] : "";
-    AccessResult r = compute_access(sub, in.population, supply, cfg.access, ctx, in.demand_id);
-
-    Json sj;
-    sj["facilities"] = J.size();
-    sj["supply"] = supply_note(known, J.size(), unit_label);
-    sj["supply_from_capacity"] = use_cap;
-    double tot_supply = 0.0;
-    for (double x : supply) tot_supply += x;
-    sj["total_supply"] = num(tot_supply);
-    Json nod = Json::array();
-    for (std::uint32_t c : r.facilities_without_demand) {
-      const std::size_t j = J[c];
-      nod.push_back({{"id", in.facility_id.empty() ? std::to_string(j) : in.facility_id[j]},
-                     {"name", in.facility_name.empty() ? std::string() : in.facility_name[j]}});
-    }
-    sj["facilities_without_demand"] = nod;
-    double unreached_pop = 0.0;
-    for (std::uint32_t i : r.demand_unreached) unreached_pop += in.population[i];
-    sj["unreached_points"] = r.demand_unreached.size();
-    sj["unreached_population"] = num(unreached_pop);
-
-    Json measures = Json::object();
-    auto& pv = place_vals[svc];
-    pv.assign(kMeasureCount, std::vector<double>(NP, kNaN));
-    for (int mi = 0; mi < kMeasureCount; ++mi) {
-      const Measure m = measure_at(mi);
-      const std::vector<double> v = r.values(m);
-      Json mj;
-      double lo = INFINITY, hi = -INFINITY;
-      for (double x : v)
-        if (std::isfinite(x)) {
-          lo = std::min(lo, x);
-          hi = std::max(hi, x);
-        }
-      const auto all = aggregate_by_group(v, in.population, std::vector<int>(D, 0), 1);
-      mj["mean"] = num(all[0].mean);
-      mj["min"] = num(lo);
-      mj["max"] = num(hi);
-      mj["reached_population"] = num(all[0].reached_population);
-      const auto by_tier = aggregate_by_group(v, in.population, tier, kTiers.size());
-      const auto by_unit = aggregate_by_group(v, in.population, unit, NU);
-      const auto by_place = aggregate_by_group(v, in.population, place, NP);
-      for (std::size_t p = 0; p < NP; ++p) pv[static_cast<std::size_t>(mi)][p] = by_place[p].mean;
-      mj["by_tier"] = group_stats_json(by_tier, kTiers);
-      mj["by_unit"] = group_stats_json(by_unit, in.unit_names);
-      const double ratio =
-          by_tier[0].mean > 0 && std::isfinite(by_tier[2].mean) ? by_tier[2].mean / by_tier[0].mean : kNaN;
-      mj["village_seat_ratio"] = num(ratio);
-      const Equity e = equity({v, in.population, {}, {}}, cfg.lorenz_points);
-      mj["gini"] = num(e.gini);
-      mj["theil_t"] = num(e.theil_t);
-      mj["units"] = e.units;
-      mj["dropped_zero_population"] = e.dropped_zero_population;
-      mj["dropped_unreached"] = e.dropped_no_value;
-      mj["dropped_unreached_population"] = num(e.dropped_population);
-      Json lz = Json::array();
-      for (const auto& p : e.lorenz) lz.push_back({num(p.pop_share), num(p.value_share)});
-      mj["lorenz"] = lz;
-      Json dec = Json::object();
-      struct Grouping {
-        const char* name;
-        const std::vector<int>* g;
-        std::vector<std::string> names;
-      };
-      const std::vector<Grouping> groupings{{"tier", &tier, kTiers},
-                                            {"urban_rural", &urban, {"urban", "rural"}},
-                                            {"unit", &unit, in.unit_names}};
-      for (const auto& gr : groupings) {
-        bool any = false;
-        for (int g : *gr.g) any = any || g >= 0;
-        if (!any) continue;
-        const Equity eg = equity({v, in.population, *gr.g, gr.names}, 2);
-        dec[gr.name] = decomposition_json(eg);
-        eq_csv.cell(svc)
-            .cell(measure_name(m))
-            .cell(gr.name)
-            .cell(eg.units)
-            .cell(eg.dropped_zero_population)
-            .cell(eg.dropped_no_value)
-            .cell(eg.mean)
-            .cell(eg.gini)
-            .cell(eg.theil_t)
-            .cell(eg.theil.within)
-            .cell(eg.theil.between)
-            .cell(eg.dagum.gw)
-            .cell(eg.dagum.gnb)
-            .cell(eg.dagum.gt)
-            .cell(ratio);
-        eq_csv.end_row();
-      }
-      mj["decomposition"] = dec;
-      eq_csv.cell(svc)
-          .cell(measure_name(m))
-          .cell("none")
-          .cell(e.units)
-          .cell(e.dropped_zero_population)
-          .cell(e.dropped_no_value)
-          .cell(e.mean)
-          .cell(e.gini)
-          .cell(e.theil_t)
-          .null()
-          .null()
-          .null()
-          .null()
-          .null()
-          .cell(ratio);
-      eq_csv.end_row();
-      measures[std::string(measure_name(m))] = mj;
-    }
-    sj["measures"] = measures;
-
-    // Facilities table.
-    Json fac = Json::array();
-    for (std::size_t c = 0; c < J.size(); ++c) {
-      const std::size_t j = J[c];
-      const std::string id = in.facility_id.empty() ? std::to_string(j) : in.facility_id[j];
-      const std::string name = in.facility_name.empty() ? std::string() : in.facility_name[j];
-      fac_csv.cell(svc)
-          .cell(id)
-          .cell(name)
-          .cell(supply[c])
-          .cell(cap[c])
-          .cell(r.demand_2sfca[c])
-          .cell(r.ratio_2sfca[c])
-          .cell(r.demand_2sfca[c] > 0 ? 0 : 1);
-      fac_csv.end_row();
-    }
-
-    // Audit.
-    Json audits = Json::array();
-    for (const auto& st : standards) {
-      if (st.service != svc) continue;
-      AuditResult a;
-      if (audit_measure_is_county_level(st.measure)) {
-        if (st.measure == AuditMeasure::kSupplyPer1000 && !use_cap) {
-          a.standard = st;
-          a.applicable = false;
-          a.reason = "capacity unknown for " + std::to_string(J.size() - known) + " of " +
-                     std::to_string(J.size()) + " facilities";
-        } else {
-          a = audit_county(st, tot_supply, static_cast<double>(J.size()), total_pop);
-        }
-      } else {
-        std::vector<double> v = r.values(*audit_access_measure(st.measure));
-        if (measure_is_time(*audit_access_measure(st.measure)))
-          for (double& x : v) x /= 60.0;
-        a = audit_points(st, v, in.population, place, in.places, cfg.worst_n);
-      }
-      Json aj = {{"id", st.id},
-                 {"service", st.service},
-                 {"measure", audit_measure_name(st.measure)},
-                 {"threshold", num(st.max ? *st.max : *st.min)},
-                 {"direction", st.max ? "max" : "min"},
-                 {"source", st.source},
-                 {"note", st.note},
-                 {"applicable", a.applicable},
-                 {"reason", a.reason}};
-      if (a.applicable) {
-        auto share_json = [](const AuditShare& g) {
-          return Json{{"group", g.group},
-                      {"population", num(g.population)},
-                      {"population_beyond", num(g.population_beyond)},
-                      {"pop_share_beyond", num(g.pop_share())},
-                      {"places", g.places},
-                      {"places_beyond", g.places_beyond},
-                      {"place_share_beyond", num(g.place_share())}};
-        };
-        auto row = [&](const char* grouping, const AuditShare& g) {
-          audit_csv.cell(st.id)
-              .cell(st.service)
-              .cell(audit_measure_name(st.measure))
-              .cell(st.max ? *st.max : *st.min)
-              .cell(st.max ? "max" : "min")
-              .cell(grouping)
-              .cell(g.group)
-              .cell(g.population)
-              .cell(g.population_beyond)
-              .cell(g.pop_share())
-              .cell(g.places)
-              .cell(g.places_beyond)
-              .cell(g.place_share())
-              .cell(st.source);
-          audit_csv.end_row();
-        };
-        aj["county"] = share_json(a.county);
-        row("county", a.county);
-        if (audit_measure_is_county_level(st.measure)) {
-          aj["county_value"] = num(a.county_value);
-          aj["county_beyond"] = a.county_beyond;
-        } else {
-          Json bt = Json::array(), bu = Json::array(), w = Json::array();
-          for (const auto& g : a.by_tier) {
-            bt.push_back(share_json(g));
-            row("tier", g);
-          }
-          for (const auto& g : a.by_unit) {
-            bu.push_back(share_json(g));
-            row("unit", g);
-          }
-          std::size_t rank = 0;
-          for (const auto& p : a.worst) {
-            w.push_back({{"place", p.name},
-                         {"tier", p.tier},
-                         {"unit", p.unit},
-                         {"value", num(p.value)},
-                         {"population", num(p.population)},
-                         {"population_beyond", num(p.population_beyond)}});
-            worst_csv.cell(st.id)
-                .cell(++rank)
-                .cell(p.name)
-                .cell(p.tier)
-                .cell(p.unit)
-                .cell(p.value)
-                .cell(p.population)
-                .cell(p.population_beyond);
-            worst_csv.end_row();
-          }
-          aj["by_tier"] = bt;
-          aj["by_unit"] = bu;
-          aj["worst"] = w;
-        }
-      }
-      audits.push_back(aj);
-      audit_rows.push_back(aj);
-    }
-    sj["audit"] = audits;
-
-    // Carrying capacity.
-    if (auto it = cfg.capacity_norms_per_1000.find(svc); it != cfg.capacity_norms_per_1000.end()) {
-      const Capacity c = carrying_capacity(cap, r.demand_2sfca, total_pop, it->second);
-      Json cj = {{"norm_per_1000", c.norm_per_1000},
-                 {"facilities", c.facilities},
-                 {"capacity_known", c.known},
-                 {"total_capacity", num(c.total_capacity)},
-                 {"population", num(c.population)},
-                 {"per_1000", num(c.per_1000)},
-                 {"shortfall", num(c.shortfall)},
-                 {"unit", unit_label},
-                 {"catchment", "2SFCA catchment (population within the cutoff)"}};
-      Json rows = Json::array();
-      for (const auto& row : c.rows) {
-        const std::size_t j = J[row.facility];
-        const std::string id = in.facility_id.empty() ? std::to_string(j) : in.facility_id[j];
-        const std::string name = in.facility_name.empty() ? std::string() : in.facility_name[j];
-        rows.push_back({{"id", id},
-                        {"name", name},
-                        {"capacity", num(row.capacity)},
-                        {"demand_in_catchment", num(row.demand_in_catchment)},
-                        {"per_1000", num(row.per_1000)},
-                        {"needed", num(row.needed)},
-                        {"shortfall", num(row.shortfall)}});
-        cap_csv.cell(svc)
-            .cell(id)
-            .cell(name)
-            .cell(row.capacity)
-            .cell(row.demand_in_catchment)
-            .cell(row.per_1000)
-            .cell(c.norm_per_1000)
-            .cell(row.needed)
-            .cell(row.shortfall);
-        cap_csv.end_row();
-      }
-      cj["rows"] = rows;
-      sj["capacity"] = cj;
-    }
-    services[svc] = sj;
+    AccessResult r;
+    services[svc] = service_json(st, s, t, audit_rows, r, place_vals[svc], ctx);
     out.results.emplace(svc, std::move(r));
   }
   // Standards of service types without facilities are listed as not applicable (never silently dropped).
-  for (const auto& st : standards) {
-    if (std::find(svc_names.begin(), svc_names.end(), st.service) != svc_names.end()) continue;
-    audit_rows.push_back({{"id", st.id},
-                          {"service", st.service},
-                          {"measure", audit_measure_name(st.measure)},
-                          {"threshold", num(st.max ? *st.max : *st.min)},
-                          {"direction", st.max ? "max" : "min"},
-                          {"source", st.source},
-                          {"note", st.note},
-                          {"applicable", false},
-                          {"reason", "no facilities of service type '" + st.service + "' were studied"}});
+  for (const auto& s : st.standards) {
+    if (std::find(svc_names.begin(), svc_names.end(), s.service) != svc_names.end()) continue;
+    Json j = standard_json(s);
+    j["applicable"] = false;
+    j["reason"] = "no facilities of service type '" + s.service + "' were studied";
+    audit_rows.push_back(std::move(j));
   }
   sec["services"] = services;
   sec["audit"] = audit_rows;
   sec["service_order"] = svc_names;
 
-  // Tables and layers: demand points, settlements, facilities.
-  std::vector<std::string> hdr{"id", "pop", "settlement", "tier", "unit"};
-  std::vector<FieldDef> fields{{"id", FieldType::kString},
-                               {"pop", FieldType::kReal},
-                               {"settlement", FieldType::kString},
-                               {"tier", FieldType::kString},
-                               {"unit", FieldType::kString}};
-  for (const auto& svc : svc_names)
-    for (int mi = 0; mi < kMeasureCount; ++mi) {
-      hdr.push_back(col(svc, measure_at(mi)));
-      fields.push_back({col(svc, measure_at(mi)), FieldType::kReal});
-    }
-  CsvWriter dem_csv(hdr);
-  VectorLayer dem_layer(cfg.layer_prefix + "_demand", GeomType::kPoint, fields);
-  const bool dem_geo = in.demand_pos.size() == D;
-  for (std::size_t i = 0; i < D; ++i) {
-    const std::string id = in.demand_id.empty() ? std::to_string(i) : in.demand_id[i];
-    const std::string pn = place[i] >= 0 ? in.places[static_cast<std::size_t>(place[i])].name : "";
-    const std::string tn = tier[i] >= 0 ? kTiers[static_cast<std::size_t>(tier[i])] : "";
-    const std::string un = unit[i] >= 0 ? in.unit_names[static_cast<std::size_t>(unit[i])] : "";
-    dem_csv.cell(id).cell(in.population[i]).cell(pn).cell(tn).cell(un);
-    std::vector<FieldValue> row{id, in.population[i], pn, tn, un};
-    for (const auto& svc : svc_names) {
-      const AccessResult& r = out.results.at(svc);
-      for (int mi = 0; mi < kMeasureCount; ++mi) {
-        const Measure m = measure_at(mi);
-        double x = kNaN;
-        switch (m) {
-          case Measure::kNearest:
-            x = r.nearest_s[i];
-            break;
-          case Measure::kKthNearest:
-            x = r.kth_nearest_s[i];
-            break;
-          case Measure::kCumulative:
-            x = r.cumulative[i];
-            break;
-          case Measure::kGravity:
-            x = r.gravity[i];
-            break;
-          case Measure::k2SFCA:
-            x = r.sfca2[i];
-            break;
-          case Measure::kE2SFCA:
-            x = r.e2sfca[i];
-            break;
-          case Measure::kG2SFCA:
-            x = r.g2sfca[i];
-            break;
-          case Measure::k3SFCA:
-            x = r.sfca3[i];
-            break;
-        }
-        dem_csv.cell(x);
-        row.push_back(std::isfinite(x) ? FieldValue(x) : FieldValue(std::monostate{}));
-      }
-    }
-    dem_csv.end_row();
-    if (dem_geo) dem_layer.add(wkt_point(in.demand_pos[i]), std::move(row));
-  }
-  out.csv[cfg.layer_prefix + "_demand.csv"] = dem_csv.str();
-  if (dem_geo) out.layers.push_back(std::move(dem_layer));
-
-  if (NP > 0) {
-    std::vector<std::string> sh{"settlement", "tier", "unit", "pop"};
-    std::vector<FieldDef> sf{{"settlement", FieldType::kString},
-                             {"tier", FieldType::kString},
-                             {"unit", FieldType::kString},
-                             {"pop", FieldType::kReal}};
-    for (std::size_t k = 5; k < hdr.size(); ++k) {
-      sh.push_back(hdr[k]);
-      sf.push_back({hdr[k], FieldType::kReal});
-    }
-    CsvWriter set_csv(sh);
-    VectorLayer set_layer(cfg.layer_prefix + "_settlements", GeomType::kPoint, sf);
-    Json features = Json::array();
-    const bool set_geo = in.place_pos.size() == NP;
-    for (std::size_t p = 0; p < NP; ++p) {
-      const AuditPlace& pl = in.places[p];
-      set_csv.cell(pl.name).cell(pl.tier).cell(pl.unit).cell(place_pop[p]);
-      std::vector<FieldValue> row{pl.name, pl.tier, pl.unit, place_pop[p]};
-      Json props = {
-          {"settlement", pl.name}, {"tier", pl.tier}, {"unit", pl.unit}, {"pop", num(place_pop[p])}};
-      for (const auto& svc : svc_names)
-        for (int mi = 0; mi < kMeasureCount; ++mi) {
-          const double x = place_vals[svc][static_cast<std::size_t>(mi)][p];
-          set_csv.cell(x);
-          row.push_back(std::isfinite(x) ? FieldValue(x) : FieldValue(std::monostate{}));
-          props[col(svc, measure_at(mi))] = num(x);
-        }
-      set_csv.end_row();
-      if (set_geo) {
-        set_layer.add(wkt_point(in.place_pos[p]), std::move(row));
-        features.push_back(
-            {{"type", "Feature"},
-             {"geometry", {{"type", "Point"}, {"coordinates", {in.place_pos[p].lon, in.place_pos[p].lat}}}},
-             {"properties", props}});
-      }
-    }
-    out.csv[cfg.layer_prefix + "_settlements.csv"] = set_csv.str();
-    if (set_geo) {
-      out.layers.push_back(std::move(set_layer));
-      out.map_layers[cfg.layer_prefix + "_settlements"] = {{"type", "FeatureCollection"},
-                                                           {"features", features}};
-    }
-  }
-  if (in.facility_pos.size() == F) {
-    VectorLayer fl(cfg.layer_prefix + "_facilities", GeomType::kPoint,
-                   {{"facility_id", FieldType::kString},
-                    {"name", FieldType::kString},
-                    {"service", FieldType::kString},
-                    {"supply", FieldType::kReal},
-                    {"demand_in_catchment_pop", FieldType::kReal},
-                    {"ratio_2sfca", FieldType::kReal},
-                    {"no_demand_in_reach", FieldType::kInteger}});
-    for (const auto& svc : svc_names) {
-      const std::size_t s = static_cast<std::size_t>(
-          std::find(in.service_names.begin(), in.service_names.end(), svc) - in.service_names.begin());
-      const AccessResult& r = out.results.at(svc);
-      for (std::size_t c = 0; c < cols_of[s].size(); ++c) {
-        const std::size_t j = cols_of[s][c];
-        fl.add(wkt_point(in.facility_pos[j]), {in.facility_id.empty() ? std::to_string(j) : in.facility_id[j],
-                                               in.facility_name.empty() ? std::string() : in.facility_name[j],
-                                               svc, r.supply[c], r.demand_2sfca[c], r.ratio_2sfca[c],
-                                               static_cast<std::int64_t>(r.demand_2sfca[c] > 0 ? 0 : 1)});
-      }
-    }
-    out.layers.push_back(std::move(fl));
-  }
-  out.csv[cfg.layer_prefix + "_facilities.csv"] = fac_csv.str();
-  out.csv[cfg.layer_prefix + "_equity.csv"] = eq_csv.str();
-  out.csv[cfg.layer_prefix + "_audit.csv"] = audit_csv.str();
-  out.csv[cfg.layer_prefix + "_audit_worst.csv"] = worst_csv.str();
-  out.csv[cfg.layer_prefix + "_capacity.csv"] = cap_csv.str();
+  // Tables and layers, in the GeoPackage's order: demand points, settlements, facilities.
+  out.outputs.add(demand_table(st, svc_names, out.results));
+  if (st.NP > 0) out.outputs.add(settlements_table(st, svc_names, place_vals));
+  out.outputs.add(std::move(t.facilities));
+  out.outputs.add(std::move(t.equity));
+  out.outputs.add(std::move(t.audit));
+  out.outputs.add(std::move(t.worst));
+  out.outputs.add(std::move(t.capacity));
   return out;
 }
 

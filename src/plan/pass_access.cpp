@@ -47,16 +47,13 @@ void pass_access(PlanState& st, Context& ctx) {
     in.service_capacity_unit.push_back(t.capacity_tag);
   }
   if (c.facilities.empty()) {
-    st.doc["sections"]["access"] = {{"config", access_config_json(cfg)},
-                                    {"note", "no facilities in the county"}};
+    Outputs none;
+    none.section = {{"config", access_config_json(cfg)}, {"note", "no facilities in the county"}};
+    merge(st, "access", none);
     ctx.warn("access: no facilities in the county; the access pass has nothing to measure");
     return;
   }
-  AccessStudy s = run_access_study(in, cfg, ctx);
-  st.doc["sections"]["access"] = std::move(s.section);
-  for (auto& [name, fc] : s.map_layers.items()) st.doc["layers"][name] = fc;
-  for (auto& l : s.layers) st.layers.push_back(std::move(l));
-  for (auto& [name, text] : s.csv) st.csv[name] = std::move(text);
+  merge(st, "access", run_access_study(in, cfg, ctx).outputs);
 }
 
 }  // namespace cs::detail

@@ -6,7 +6,7 @@
 // Example:
 //   cs::AccessInputs in;  in.times = &m;  in.population = pop;  in.facility_service = svc;  ...
 //   cs::AccessStudy s = cs::run_access_study(in, cs::AccessStudyConfig{}, ctx);
-//   doc["sections"]["access"] = s.section;  layers.insert(layers.end(), s.layers.begin(), s.layers.end());
+//   cs::add_to_document(doc, "access", s.outputs);  cs::write_tables(s.outputs, out, "access.gpkg");
 #pragma once
 
 #include <map>
@@ -18,6 +18,7 @@
 #include <countyscope/access/audit.hpp>
 #include <countyscope/core/types.hpp>
 #include <countyscope/io/gpkg.hpp>
+#include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
 
 namespace cs {
@@ -57,10 +58,9 @@ struct AccessStudyConfig {
 [[nodiscard]] std::vector<Problem> validate(const AccessStudyConfig& cfg);
 
 struct AccessStudy {
-  Json section;                                 // sections.access
-  Json map_layers = Json::object();             // name -> GeoJSON FeatureCollection (results doc "layers")
-  std::vector<VectorLayer> layers;              // GeoPackage layers
-  std::map<std::string, std::string> csv;       // file name -> CSV text
+  // sections.access; tables and layers <prefix>_demand, _settlements, _facilities (GeoPackage where positions
+  // are known; settlements also as a map layer), _equity, _audit, _audit_worst, _capacity (CSV).
+  Outputs outputs;
   std::map<std::string, AccessResult> results;  // per service type
 };
 
