@@ -17,22 +17,22 @@
 #include <countyscope/io/results.hpp>
 #include <countyscope/locate/compare.hpp>
 #include <countyscope/locate/problem.hpp>
+#include <countyscope/locate/study.hpp>
 
 #include "command.hpp"
+#include "options_cli.hpp"
 
 namespace {
 
 struct LocateOptions {
   std::string matrix, demand, candidates, out;
-  std::string problem = "p-median", solver = "both";
   std::string from_col = "demand_id", to_col = "candidate_id", time_col = "time_s";
   std::string id_col = "id", weight_col = "population", existing_col = "existing", capacity_col = "capacity",
               cost_col = "cost", service_col = "service";
-  std::uint32_t p = 0, new_sites = 0;
-  double standard_min = 0, time_limit = 60;
-  std::optional<double> budget;
   std::vector<std::string> fixed;
   bool capacitated = false, write_lp = false;
+  std::shared_ptr<cs::LocateConfig> cfg = std::make_shared<cs::LocateConfig>();
+  cs::cli::BoundOptions given;
 };
 
 struct Points {
@@ -56,7 +56,7 @@ Points read_points(const std::string& path, const LocateOptions& o, bool demand)
   const auto clon = t.find_column("lon"), clat = t.find_column("lat");
   if (!demand && o.capacitated && !ccap)
     throw cs::InputError(path, "header", o.capacity_col, "--capacitated needs this column");
-  if (!demand && o.budget && !ccost)
+  if (!demand && o.cfg->budget && !ccost)
     throw cs::InputError(path, "header", o.cost_col, "--budget needs this column");
   p.index = t.unique_index(cid);  // empty or duplicate id: one line naming both lines
   for (std::size_t r = 0; r < t.rows(); ++r) {
@@ -72,7 +72,7 @@ Points read_points(const std::string& path, const LocateOptions& o, bool demand)
       p.existing.push_back(0);
     }
     if (ccap && o.capacitated) p.capacity.push_back(t.number(r, *ccap, cs::limits::kCapacity));
-    if (ccost && o.budget) p.cost.push_back(t.number(r, *ccost, cs::limits::kCost));
+    if (ccost && o.cfg->budget) p.cost.push_back(t.number(r, *ccost, cs::limits::kCost));
     if (!demand) p.service.push_back(csrv ? t.text(r, *csrv) : std::string());
     if (clon && clat) {
       const auto lon = t.optional_number(r, *clon, cs::limits::kLongitude);
@@ -114,18 +114,12 @@ cs::TimeMatrix read_matrix(const LocateOptions& o, const Points& dem, const Poin
 
 int run(LocateOptions& o, cs::cli::Runtime& rt) {
   cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
-  const cs::ProblemKind kind = cs::parse_problem(o.problem);
-  if (o.solver != "mip" && o.solver != "heuristic" && o.solver != "both")
-    throw cs::unknown_value("solver", o.solver, {"mip", "heuristic", "both"});
-  if (auto msg = cs::range_problem(o.time_limit, cs::limits::kSolverSeconds))
-    throw cs::UsageError("--time-limit: " + *msg);
-  if (o.standard_min != 0 || kind == cs::ProblemKind::kMclp || kind == cs::ProblemKind::kLscp)
-    if (auto msg = cs::range_problem(o.standard_min, cs::limits::kCutoffMin))
-      throw cs::UsageError("--standard: " + *msg + (o.standard_min == 0 ? " (mclp and lscp need one)" : ""));
-  if (o.budget)
-    if (auto msg = cs::range_problem(*o.budget, cs::limits::kCost)) throw cs::UsageError("--budget: " + *msg);
-  if (o.p > 0 && o.new_sites > 0)
+  o.given.apply();
+  const cs::LocateConfig& cfg = *o.cfg;
+  if (o.given.count("p") && o.given.count("new"))
     throw cs::UsageError("give either --p (total open) or --new (sites to add), not both");
+  if (o.capacitated && cfg.site_capacity)
+    throw cs::UsageError("give either --capacitated (capacity column) or --site-capacity, not both");
   const Points dem = read_points(o.demand, o, true);
   const Points cand = read_points(o.candidates, o, false);
   const cs::TimeMatrix full = read_matrix(o, dem, cand);
@@ -142,13 +136,11 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
   std::sort(services.begin(), services.end());
 
   cs::Json section;
-  section["problem"] = std::string(cs::problem_name(kind));
-  section["options"] = {
-      {"solver", o.solver},           {"p", o.p},
-      {"new", o.new_sites},           {"standard_s", o.standard_min * 60},
-      {"time_limit_s", o.time_limit}, {"budget", o.budget ? cs::Json(*o.budget) : cs::Json()},
-      {"capacitated", o.capacitated}, {"demand_points", dem.id.size()},
-      {"candidates", cand.id.size()}};
+  section["problem"] = std::string(cs::problem_name(cfg.problem));
+  section["options"] = cs::locate_options().to_json(cfg);
+  section["options"]["capacitated"] = o.capacitated || cfg.site_capacity.has_value();
+  section["options"]["demand_points"] = dem.id.size();
+  section["options"]["candidates"] = cand.id.size();
   section["services"] = cs::Json::array();
   cs::CsvWriter sites({"service", "candidate_id", "existing", "open", "new", "assigned_population"});
   cs::CsvWriter assign({"service", "demand_id", "weight", "facility_before", "time_before_s",
@@ -168,7 +160,6 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
     for (std::size_t j = 0; j < cand.id.size(); ++j)
       if (cand.service[j] == service) cols.push_back(j);
     cs::LocateProblem pb;
-    pb.kind = kind;
     pb.label = service;
     pb.demand_names = dem.id;
     for (const std::size_t j : cols) pb.candidate_names.push_back(cand.id[j]);
@@ -180,25 +171,11 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
       if (cand.existing[cols[k]] || extra_fixed.count(cols[k]))
         pb.fixed.push_back(static_cast<std::uint32_t>(k));
       if (o.capacitated) pb.capacity.push_back(cand.capacity[cols[k]]);
-      if (o.budget) pb.opening_cost.push_back(cand.cost[cols[k]]);
+      if (cfg.budget) pb.opening_cost.push_back(cand.cost[cols[k]]);
     }
-    pb.p = o.new_sites > 0 ? static_cast<std::uint32_t>(pb.fixed.size()) + o.new_sites : o.p;
-    pb.standard_s = o.standard_min * 60;
-    pb.budget = o.budget;
-    cs::check_problem(pb);
-
-    std::vector<cs::LocateResult> results;
-    if (o.solver != "mip" && !pb.capacitated()) results.push_back(cs::solve_heuristic(pb, {}, rt.ctx));
-    if (o.solver != "heuristic" || pb.capacitated())
-      results.push_back(cs::solve_mip(pb, {.time_limit_s = o.time_limit, .threads = 1}, rt.ctx));
-    // The answer: the proven/better one (the MIP when it has a solution, else the heuristic).
-    const cs::LocateResult* best = nullptr;
-    for (const auto& r : results) {
-      if (r.outcome != cs::Outcome::kOptimal && r.outcome != cs::Outcome::kFeasibleGapOpen) continue;
-      // Later results (the MIP) win ties.
-      if (!best || (cs::maximises(kind) ? r.objective >= best->objective : r.objective <= best->objective))
-        best = &r;
-    }
+    cs::apply_config(cfg, pb);
+    const cs::LocateStudy study = cs::run_locate(pb, cfg, rt.ctx);
+    const cs::LocateResult* best = study.best();
     cs::Json js;
     js["service"] = service;
     js["demand_points"] = dem.id.size();
@@ -206,42 +183,27 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
     js["p"] = pb.p;
     js["existing"] = pb.fixed.size();
     js["results"] = cs::Json::array();
-    for (const auto& r : results) {
+    for (const auto& r : study.results) {
       auto rj = cs::to_json(r);
       cs::Json ids = cs::Json::array();
       for (auto k : r.open) ids.push_back(cand.id[cols[k]]);
       rj["open"] = ids;
       rj.erase("message");
       js["results"].push_back(rj);
-      rt.ctx.info("locate" + (service.empty() ? std::string() : "[" + service + "]") + ": " +
-                  std::string(cs::solver_name(r.solver)) + " " + std::string(cs::outcome_name(r.outcome)) +
-                  " objective " + cs::format_number(r.objective) + " bound " + cs::format_number(r.bound) +
-                  " gap " + cs::format_number(r.gap * 100) + " %");
     }
-    if (results.size() == 2 && best) {
-      js["agree"] = std::abs(results[0].objective - results[1].objective) <=
-                    1e-6 * std::max(1.0, std::abs(results[1].objective));
-    }
+    if (study.agree) js["agree"] = *study.agree;
     if (!best)  // no answer: one line, nothing written
       throw cs::Error(cs::ErrorKind::kInfeasible,
                       "locate" + (service.empty() ? std::string() : "[" + service + "]") + ": " +
-                          std::string(cs::solver_name(results.back().solver)) + " outcome " +
-                          std::string(cs::outcome_name(results.back().outcome)) +
+                          std::string(cs::solver_name(study.results.back().solver)) + " outcome " +
+                          std::string(cs::outcome_name(study.results.back().outcome)) +
                           ", no solution to report; nothing written");
     js["outcome"] = std::string(cs::outcome_name(best->outcome));
     js["chosen"] = std::string(cs::solver_name(best->solver));
-    const cs::BeforeAfter ba = cs::before_after(pb, pb.fixed, best->open, pb.standard_s, rt.ctx);
+    const cs::BeforeAfter& ba = study.before_after;
     js["before"] = cs::to_json(ba.before);
     js["after"] = cs::to_json(ba.after);
-    js["measures_from"] = "access layer: nearest time, 2SFCA (catchment = standard or 30 min), weighted Gini";
-    std::vector<double> served(cols.size(), 0.0);
-    std::vector<std::uint32_t> before_fac(dem.id.size(), cs::kNoFacility);
-    for (std::size_t i = 0; i < dem.id.size(); ++i) {
-      if (best->assigned[i] != cs::kNoFacility) served[best->assigned[i]] += pb.w(i);
-      float bt = cs::kUnreachable;
-      for (auto f : pb.fixed)
-        if (pb.cost(i, f) < bt) bt = pb.cost(i, f), before_fac[i] = f;
-    }
+    js["measures_from"] = "access layer: nearest time, 2SFCA (catchment = standard), weighted Gini";
     cs::Json new_sites = cs::Json::array();
     for (std::size_t k = 0; k < cols.size(); ++k) {
       const bool is_open =
@@ -254,19 +216,21 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
           .cell(existing ? 1 : 0)
           .cell(is_open ? 1 : 0)
           .cell(is_new ? 1 : 0);
-      is_open ? sites.cell(served[k]) : sites.null();
+      is_open ? sites.cell(study.served_after[k]) : sites.null();
       sites.end_row();
       if (const auto& pos = cand.pos[cols[k]]; pos)
-        site_layer.add(cs::wkt_point(*pos),
-                       {cand.id[cols[k]], service, std::int64_t{existing}, std::int64_t{is_open},
-                        std::int64_t{is_new}, is_open ? cs::FieldValue(served[k]) : cs::FieldValue()});
+        site_layer.add(
+            cs::wkt_point(*pos),
+            {cand.id[cols[k]], service, std::int64_t{existing}, std::int64_t{is_open}, std::int64_t{is_new},
+             is_open ? cs::FieldValue(study.served_after[k]) : cs::FieldValue()});
     }
     js["new_sites"] = new_sites;
     for (std::size_t i = 0; i < dem.id.size(); ++i) {
+      const std::uint32_t before = study.assigned_before[i], after = study.assigned_after[i];
       assign.cell(service).cell(dem.id[i]).cell(pb.w(i));
-      before_fac[i] == cs::kNoFacility ? assign.null() : assign.cell(cand.id[cols[before_fac[i]]]);
+      before == cs::kNoFacility ? assign.null() : assign.cell(cand.id[cols[before]]);
       assign.cell(static_cast<double>(ba.nearest_before[i]));
-      best->assigned[i] == cs::kNoFacility ? assign.null() : assign.cell(cand.id[cols[best->assigned[i]]]);
+      after == cs::kNoFacility ? assign.null() : assign.cell(cand.id[cols[after]]);
       assign.cell(static_cast<double>(ba.nearest_after[i]));
       assign.end_row();
     }
@@ -316,16 +280,7 @@ cs::cli::CommandRegistration reg{
           ->required()
           ->check(cs::cli::existing_file());
       sub->add_option("--out", o->out, "output directory")->required();
-      sub->add_option("--problem", o->problem,
-                      "p-median | mclp | lscp | p-center (min-max, min-beyond aliases)")
-          ->capture_default_str();
-      sub->add_option("--solver", o->solver, "mip | heuristic | both")->capture_default_str();
-      sub->add_option("--p", o->p, "facilities open in total, existing ones included");
-      sub->add_option("--new", o->new_sites, "facilities to add to the existing ones (p = existing + new)");
-      sub->add_option("--standard", o->standard_min,
-                      "coverage standard in minutes (mclp, lscp; before/after share)");
-      sub->add_option("--time-limit", o->time_limit, "MIP time limit in seconds")->capture_default_str();
-      sub->add_option("--budget", o->budget, "budget for the opening costs of new sites (cost column)");
+      o->given = cs::cli::add_options(sub, cs::locate_options(), o->cfg);
       sub->add_option("--fixed", o->fixed, "candidate ids kept open (besides the existing column)")
           ->delimiter(',');
       sub->add_flag("--capacitated", o->capacitated,
@@ -333,7 +288,8 @@ cs::cli::CommandRegistration reg{
       sub->add_flag("--write-lp", o->write_lp, "also write the MIP as a CPLEX LP file (for glpsol / cbc)");
       sub->add_option("--demand-col", o->from_col, "matrix column: demand id")->capture_default_str();
       sub->add_option("--candidate-col", o->to_col, "matrix column: candidate id")->capture_default_str();
-      sub->add_option("--time-col", o->time_col, "matrix column: time in seconds")->capture_default_str();
+      sub->add_option("--time-col", o->time_col, "matrix column: time in seconds (a table's unit)")
+          ->capture_default_str();
       sub->add_option("--id-col", o->id_col, "demand/candidates column: id")->capture_default_str();
       sub->add_option("--weight-col", o->weight_col, "demand column: weight")->capture_default_str();
       sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });

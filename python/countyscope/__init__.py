@@ -22,6 +22,7 @@ from ._core import (  # noqa: F401
     calibrate_gravity,
     equity,
     locate,
+    options,
     gravity_flows,
     radiation_flows,
     sfca2,
@@ -29,6 +30,6 @@ from ._core import (  # noqa: F401
 
 __all__ = [
     "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "equity", "locate",
-    "gravity_flows", "radiation_flows", "calibrate_gravity",
+    "options", "gravity_flows", "radiation_flows", "calibrate_gravity",
 ]
 __version__ = "0.1.0"

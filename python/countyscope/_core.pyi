@@ -46,7 +46,9 @@ def calibrate_gravity(origin: npt.ArrayLike, dest: npt.ArrayLike, flow: npt.Arra
                       origin_mass: Optional[npt.ArrayLike] = None, dest_mass: Optional[npt.ArrayLike] = None,
                       form: str = "doubly", decay: str = "exponential", spint_compatible: bool = False,
                       tolerance: float = 1e-8) -> dict: ...
-def locate(cost: npt.ArrayLike, problem: str = "p-median", p: int = 1, weight: Optional[npt.ArrayLike] = None,
-           standard_s: float = 0.0, fixed: Sequence[int] = (), capacity: Optional[npt.ArrayLike] = None,
-           opening_cost: Optional[npt.ArrayLike] = None, budget: Optional[float] = None, solver: str = "heuristic",
-           time_limit_s: float = 60.0, threads: int = 0) -> dict: ...
+def locate(cost: npt.ArrayLike, problem: str = "p-median", p: int = 0, new: int = 2,
+           weight: Optional[npt.ArrayLike] = None, standard_min: float = 15.0, fixed: Sequence[int] = (),
+           capacity: Optional[npt.ArrayLike] = None, opening_cost: Optional[npt.ArrayLike] = None,
+           budget: Optional[float] = None, site_capacity: Optional[float] = None, solver: str = "both", time_limit_s: float = 120.0,
+           threads: int = 0) -> dict: ...
+def options(stage: str) -> list[dict]: ...

@@ -10,6 +10,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include <pybind11/numpy.h>
@@ -24,6 +25,7 @@
 #include <countyscope/flows/calibrate.hpp>
 #include <countyscope/flows/models.hpp>
 #include <countyscope/locate/problem.hpp>
+#include <countyscope/locate/study.hpp>
 #include <countyscope/network/graph_io.hpp>
 #include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
@@ -463,83 +465,149 @@ PYBIND11_MODULE(_core, m) {
       "Population-weighted Gini, Lorenz curve, Theil T (within/between by group) and Dagum decomposition");
 
   // ---- locate ----
-  m.def(
-      "locate",
-      [](const py::object& cost_, const std::string& problem, std::uint32_t p, const py::object& weight_,
-         double standard_s, std::vector<std::uint32_t> fixed, const py::object& capacity_,
-         const py::object& opening_cost_, std::optional<double> budget, const std::string& solver,
-         double time_limit_s, int threads) {
-        const char* f = "locate";
-        const auto cost = array_arg<float>(cost_, f, "cost", 2, "demand x candidates");
-        const std::size_t n = dim(cost, 0), m = dim(cost, 1);
-        args::check_values(f, "cost", span_of(cost), cs::limits::kTimeS, true);
-        auto vec = [&](const py::object& o, const char* name, std::size_t len, const char* of,
-                       const cs::Range& r) {
-          std::vector<double> v;
-          if (o.is_none()) return v;
-          const auto a = array_arg<double>(o, f, name, 1);
-          args::check_length(f, name, static_cast<std::size_t>(a.size()), len, of);
-          args::check_values(f, name, span_of(a), r);
-          v.assign(a.data(), a.data() + a.size());
-          return v;
-        };
-        cs::LocateProblem pb;
-        pb.kind = cs::parse_problem(problem);
-        pb.cost = numpy_to_matrix(cost, "cost");
-        pb.weight = vec(weight_, "weight", n, "one per row of 'cost'", cs::limits::kPopulation);
-        pb.p = p;
-        if (standard_s != 0) args::check_scalar(f, "standard_s", standard_s, cs::limits::kCutoffS);
-        pb.standard_s = standard_s;
-        for (std::size_t i = 0; i < fixed.size(); ++i)
-          if (fixed[i] >= m)
-            args::fail_value(f, "fixed",
-                             ", index " + std::to_string(i) + ": expected a column of 'cost' in [0, " +
-                                 std::to_string(m) + "), got " + std::to_string(fixed[i]));
-        pb.fixed = std::move(fixed);
-        pb.capacity = vec(capacity_, "capacity", m, "one per column of 'cost'", cs::limits::kCapacity);
-        pb.opening_cost =
-            vec(opening_cost_, "opening_cost", m, "one per column of 'cost'", cs::limits::kCost);
-        if (budget) args::check_scalar(f, "budget", *budget, cs::limits::kCost);
-        args::check_scalar(f, "time_limit_s", time_limit_s, cs::limits::kSolverSeconds);
-        pb.budget = budget;
-        if (solver != "mip" && solver != "heuristic" && solver != "brute-force")
-          throw cs::unknown_value("solver", solver, {"mip", "heuristic", "brute-force"});
-        cs::check_problem(pb);
-        cs::LocateResult r;
-        {
-          py::gil_scoped_release nogil;
-          auto ctx = make_context(threads);
-          if (solver == "mip") {
-            cs::MipSolveOptions o;
-            o.time_limit_s = time_limit_s;
-            r = cs::solve_mip(pb, o, ctx);
-          } else if (solver == "heuristic") {
-            r = cs::solve_heuristic(pb, cs::HeuristicOptions{}, ctx);
-          } else {
-            r = cs::solve_brute_force(pb);
+  // Options and their defaults come from the registry (cs::locate_options(), docs/options.md): the signature
+  // shows the CLI's defaults, the values get the CLI's checks, and an old keyword names the new one.
+  {
+    const auto& table = cs::locate_options();
+    auto def = [&](const char* name) -> py::object {
+      const auto v = table.default_value(name);
+      if (!v) return py::none();
+      return std::visit([](const auto& x) -> py::object { return py::cast(x); }, *v);
+    };
+    m.def(
+        "locate",
+        [](const py::object& cost_, const py::object& problem, const py::object& p,
+           const py::object& new_sites, const py::object& weight_, const py::object& standard_min,
+           std::vector<std::uint32_t> fixed, const py::object& capacity_, const py::object& opening_cost_,
+           const py::object& budget, const py::object& site_capacity, const py::object& solver,
+           const py::object& time_limit_s, int threads, const py::kwargs& extra) {
+          const char* f = "locate";
+          const auto& table = cs::locate_options();
+          for (const auto& [k, v] : extra) {
+            (void)v;
+            const std::string key = py::str(k);
+            for (const auto& r : table.renamed_options())
+              if (r.old_name == key) throw cs::UsageError("locate(): argument '" + key + "': " + r.message());
+            throw cs::UsageError("locate(): unexpected argument '" + key + "'");
           }
+          cs::LocateConfig cfg;
+          auto set = [&](const char* name, const py::object& o) {
+            if (o.is_none()) return;
+            const std::string where = std::string("locate(): argument '") + name + "': ";
+            cs::opt::Value v;
+            if (py::isinstance<py::bool_>(o))
+              v = o.cast<bool>();
+            else if (py::isinstance<py::str>(o))
+              v = o.cast<std::string>();
+            else if (PyIndex_Check(o.ptr()))
+              v = o.cast<std::int64_t>();  // int, numpy integers
+            else if (PyNumber_Check(o.ptr()))
+              v = o.cast<double>();  // float, numpy floats
+            else
+              throw cs::UsageError(where + "expected a number or a string");
+            table.set(cfg, name, v, where);
+          };
+          set("problem", problem);
+          set("p", p);
+          set("new", new_sites);
+          set("standard_min", standard_min);
+          set("budget", budget);
+          set("site_capacity", site_capacity);
+          set("solver", solver);
+          set("time_limit_s", time_limit_s);
+          const auto cost = array_arg<float>(cost_, f, "cost", 2, "demand x candidates");
+          const std::size_t n = dim(cost, 0), m = dim(cost, 1);
+          args::check_values(f, "cost", span_of(cost), cs::limits::kTimeS, true);
+          auto vec = [&](const py::object& o, const char* name, std::size_t len, const char* of,
+                         const cs::Range& r) {
+            std::vector<double> v;
+            if (o.is_none()) return v;
+            const auto a = array_arg<double>(o, f, name, 1);
+            args::check_length(f, name, static_cast<std::size_t>(a.size()), len, of);
+            args::check_values(f, name, span_of(a), r);
+            v.assign(a.data(), a.data() + a.size());
+            return v;
+          };
+          cs::LocateProblem pb;
+          pb.cost = numpy_to_matrix(cost, "cost");
+          pb.weight = vec(weight_, "weight", n, "one per row of 'cost'", cs::limits::kPopulation);
+          for (std::size_t i = 0; i < fixed.size(); ++i)
+            if (fixed[i] >= m)
+              args::fail_value(f, "fixed",
+                               ", index " + std::to_string(i) + ": expected a column of 'cost' in [0, " +
+                                   std::to_string(m) + "), got " + std::to_string(fixed[i]));
+          pb.fixed = std::move(fixed);
+          pb.capacity = vec(capacity_, "capacity", m, "one per column of 'cost'", cs::limits::kCapacity);
+          pb.opening_cost =
+              vec(opening_cost_, "opening_cost", m, "one per column of 'cost'", cs::limits::kCost);
+          cs::apply_config(cfg, pb);
+          cs::LocateStudy study;
+          {
+            py::gil_scoped_release nogil;
+            auto ctx = make_context(threads);
+            study = cs::run_locate(pb, cfg, ctx);
+          }
+          auto result_dict = [](const cs::LocateResult& r) {
+            py::dict d;
+            d["outcome"] = std::string(cs::outcome_name(r.outcome));
+            d["solver"] = std::string(cs::solver_name(r.solver));
+            d["objective"] = r.objective;
+            d["bound"] = r.bound;
+            d["gap"] = r.gap;
+            d["seconds"] = r.seconds;
+            std::vector<std::uint32_t> open = r.open;
+            d["open"] = to_numpy(std::move(open));
+            std::vector<std::int64_t> assigned(r.assigned.size());
+            for (std::size_t i = 0; i < assigned.size(); ++i)
+              assigned[i] = r.assigned[i] == cs::kNoFacility ? -1 : static_cast<std::int64_t>(r.assigned[i]);
+            d["assigned"] = to_numpy(std::move(assigned));
+            return d;
+          };
+          // The chosen answer (the last result when none has a solution), with every solver's result beside
+          // it.
+          py::dict d = result_dict(study.best() ? *study.best() : study.results.back());
+          py::list all;
+          for (const auto& r : study.results) all.append(result_dict(r));
+          d["results"] = all;
+          d["agree"] = study.agree ? py::cast(*study.agree) : py::none();
+          d["p"] = pb.p;
+          return d;
+        },
+        "cost"_a, "problem"_a = def("problem"), "p"_a = def("p"), "new"_a = def("new"),
+        "weight"_a = py::none(), "standard_min"_a = def("standard_min"),
+        "fixed"_a = std::vector<std::uint32_t>{}, "capacity"_a = py::none(), "opening_cost"_a = py::none(),
+        "budget"_a = def("budget"), "site_capacity"_a = def("site_capacity"), "solver"_a = def("solver"),
+        "time_limit_s"_a = def("time_limit_s"), "threads"_a = 0,
+        "Facility location (p-median, mclp, lscp, p-center) on a demand x candidates time matrix in seconds, "
+        "with the options of `countyscope locate` (docs/options.md, [locate]): p open in total, or the fixed "
+        "columns + new; standard_min in minutes; solver both (heuristic, then the exact MIP; the better "
+        "answer), mip, heuristic or brute-force. Returns the chosen answer (open: candidate indices; "
+        "assigned: -1 = none) with every solver's result in 'results'.");
+  }
+
+  // options of a stage, as the registry describes them (docs/options.md)
+  m.def(
+      "options",
+      [](const std::string& stage) {
+        const cs::opt::TableBase* t = nullptr;
+        if (stage == "locate") t = &cs::locate_options();
+        if (!t) throw cs::unknown_value("stage", stage, {"locate"});
+        py::list out;
+        for (const auto& s : t->specs()) {
+          py::dict d;
+          d["name"] = s.name;
+          d["type"] = std::string(cs::opt::type_name(s.type));
+          d["unit"] = s.unit;
+          d["default"] = t->default_text(s.name);
+          d["cli"] = s.cli_name();
+          d["choices"] = s.choices;
+          d["help"] = s.help;
+          out.append(d);
         }
-        py::dict d;
-        d["outcome"] = std::string(cs::outcome_name(r.outcome));
-        d["solver"] = std::string(cs::solver_name(r.solver));
-        d["objective"] = r.objective;
-        d["bound"] = r.bound;
-        d["gap"] = r.gap;
-        d["seconds"] = r.seconds;
-        d["open"] = to_numpy(std::move(r.open));
-        std::vector<std::int64_t> assigned(r.assigned.size());
-        for (std::size_t i = 0; i < assigned.size(); ++i)
-          assigned[i] = r.assigned[i] == cs::kNoFacility ? -1 : static_cast<std::int64_t>(r.assigned[i]);
-        d["assigned"] = to_numpy(std::move(assigned));
-        return d;
+        return out;
       },
-      "cost"_a, "problem"_a = "p-median", "p"_a = 1, "weight"_a = py::none(), "standard_s"_a = 0.0,
-      "fixed"_a = std::vector<std::uint32_t>{}, "capacity"_a = py::none(), "opening_cost"_a = py::none(),
-      "budget"_a = py::none(), "solver"_a = "heuristic", "time_limit_s"_a = 60.0, "threads"_a = 0,
-      "Facility location (p-median, mclp, lscp, p-center) on a demand x candidate time matrix; solver mip "
-      "(CBC), "
-      "heuristic (with a bound and gap) or brute-force (tiny cases). open: candidate indices; assigned: -1 = "
-      "none");
+      "stage"_a,
+      "The options of a stage (name, type, unit, default, CLI flag, choices, help) from the registry");
 
   // ---- flows ----
   m.def(

@@ -10,12 +10,8 @@
 
 namespace cs {
 namespace {
+using opt::join;
 
-std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
-  std::string s;
-  for (const auto& x : v) s += (s.empty() ? "" : std::string(sep)) + x;
-  return s;
-}
 const toml::table& tbl(const void* p) { return *static_cast<const toml::table*>(p); }
 std::string line_of(const toml::source_region& r) {
   return r.begin.line ? "line " + std::to_string(r.begin.line) : std::string();
@@ -233,6 +229,12 @@ nlohmann::json TomlSection::json(std::string_view key) const {
 // ---- the registry ----
 namespace opt {
 
+std::string join(const std::vector<std::string>& names, std::string_view sep) {
+  std::string s;
+  for (const auto& x : names) s += (s.empty() ? "" : std::string(sep)) + x;
+  return s;
+}
+
 std::string_view type_name(Type t) {
   switch (t) {
     case Type::kNumber:
@@ -265,6 +267,12 @@ const Spec* TableBase::find(std::string_view name) const {
   for (const auto& s : specs_)
     if (s.name == name) return &s;
   return nullptr;
+}
+
+std::vector<std::string> TableBase::names() const {
+  std::vector<std::string> v;
+  for (const auto& s : specs_) v.push_back(s.name);
+  return v;
 }
 
 const Spec& TableBase::spec(std::string_view name) const {
@@ -452,8 +460,9 @@ std::string TableBase::markdown() const {
       range = join(s.choices, " \\| ");
     std::string def = s.optional && !default_value(s.name) ? "unset" : default_text(s.name);
     if (s.type == Type::kText && def.empty()) def = "\"\"";
-    md += "| `" + s.name + "` | `" + s.cli_name() + "` | " + std::string(type_name(s.type)) + " | " + s.unit +
-          " | " + def + " | " + range + " | " + s.since + " | " + s.help + " |\n";
+    md += "| `" + s.name + "` | " + (cli_ ? "`" + s.cli_name() + "`" : std::string("—")) + " | " +
+          std::string(type_name(s.type)) + " | " + s.unit + " | " + def + " | " + range + " | " + s.since +
+          " | " + s.help + " |\n";
   }
   if (!renamed_.empty()) {
     md += "\nRenamed (the old name is refused with a message naming the new one): ";

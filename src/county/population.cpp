@@ -22,6 +22,11 @@ std::string_view tier_name(Tier t) {
   return "village";
 }
 
+std::string osm_ref(char osm_type, std::int64_t osm_id) {
+  const char* kind = osm_type == 'w' ? "way/" : osm_type == 'r' ? "relation/" : "node/";
+  return kind + std::to_string(osm_id);
+}
+
 std::vector<Problem> validate(const CountyConfig& cfg) {
   std::vector<Problem> p;
   if (cfg.county_admin_level < -1 || cfg.county_admin_level > 11)

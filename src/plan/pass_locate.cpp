@@ -15,82 +15,103 @@
 #include <countyscope/io/csv.hpp>
 #include <countyscope/locate/compare.hpp>
 #include <countyscope/locate/problem.hpp>
+#include <countyscope/locate/study.hpp>
 
 #include "passes.hpp"
-#include "toml_reader.hpp"
 
 namespace cs::detail {
 
 namespace {
 
+// [locate] in the plan file: the locate study's options (locate_options(), docs/options.md) and the service
+// types the pass sites.
 struct LocatePassConfig {
   std::vector<std::string> services = {"clinic", "elderly_care"};
-  std::string problem = "p-median";
-  int new_sites = 2;
-  double standard_min = 15;
-  std::string solver = "both";
-  double time_limit_s = 120;
+  bool write_problem = false;
+  LocateConfig locate;
 };
+
+const opt::Table<LocatePassConfig>& plan_locate_options() {
+  static const auto t =
+      opt::Table<LocatePassConfig>("locate", "Siting in the plan (besides the [locate] options)")
+          .texts("services", &LocatePassConfig::services,
+                 "service types the plan's locate pass sites (types of the service table)")
+          .flag("write_problem", &LocatePassConfig::write_problem,
+                "also write each service's problem as the three CSV files `countyscope locate` "
+                "reads (locate_SERVICE_matrix/demand/candidates.csv)")
+          .plan_file_only();
+  return t;
+}
 
 // Every service [locate] works on (the defaults too) must be a type of the service table in use: one line
 // naming the service and the file that lacks it, before any work.
 void check_services(const LocatePassConfig& cfg, const std::vector<ServiceType>& types, const PlanConfig& pc,
-                    const Reader* r) {
+                    const TomlSection* given) {
   std::vector<std::string> names;
   for (const auto& ty : types) names.push_back(ty.name);
   for (const auto& s : cfg.services) {
     if (std::find(names.begin(), names.end(), s) != names.end()) continue;
-    if (r) throw r->error("services", "unknown service type '" + s + "'; valid: " + join(names));
+    if (given) throw given->error("services", "unknown service type '" + s + "'; valid: " + opt::join(names));
     const std::string table =
         pc.county.service_table.empty() ? "services.toml (built in)" : pc.county.service_table;
     throw InputError(table, "", "",
                      "no service type '" + s +
-                         "', which [locate] services uses by default; types in this table: " + join(names) +
-                         " (set [locate] services in the plan file, or skip locate)");
+                         "', which [locate] services uses by default; types in this table: " +
+                         opt::join(names) + " (set [locate] services in the plan file, or skip locate)");
   }
 }
 
 LocatePassConfig read_config(const PlanConfig& pc, const std::vector<ServiceType>& types) {
   LocatePassConfig cfg;
-  const toml::table root =
-      pc.config_text.empty()
-          ? toml::table()
-          : parse_plan_toml(pc.config_text, pc.config_path.empty() ? "plan.toml" : pc.config_path);
-  const toml::table* t = root["locate"].as_table();
-  if (!t) {
-    check_services(cfg, types, pc, nullptr);
-    return cfg;
-  }
-  const std::string file = pc.config_path.empty() ? "plan.toml" : pc.config_path;
-  const Reader r(*t, file, "locate",
-                 {"services", "problem", "new", "standard_min", "solver", "time_limit_s"});
-  const bool given = t->contains("services");
-  r.strings("services", cfg.services);
-  r.string("problem", cfg.problem);
-  r.integer("new", cfg.new_sites, 0, 1000);
-  r.number("standard_min", cfg.standard_min, 0, 24 * 60);
-  r.string("solver", cfg.solver);
-  r.number("time_limit_s", cfg.time_limit_s, 1e-3, 1e7);
-  try {
-    (void)parse_problem(cfg.problem);
-  } catch (const UsageError& e) {
-    throw r.error("problem", e.what());
-  }
-  if (cfg.solver != "mip" && cfg.solver != "heuristic" && cfg.solver != "both")
-    throw r.error("solver", "unknown solver '" + cfg.solver + "'; valid: mip, heuristic, both");
-  check_services(cfg, types, pc, given ? &r : nullptr);
+  const TomlSection t = pc.section("locate");
+  locate_options().read(t, cfg.locate, plan_locate_options().names());
+  plan_locate_options().read(t, cfg, locate_options().names());
+  if (t.has("p") && t.has("new"))
+    throw t.error("p", "give either p (total open) or new (sites to add), not both");
+  check_services(cfg, types, pc, t.has("services") ? &t : nullptr);
   return cfg;
 }
 
 Json config_json(const LocatePassConfig& c) {
-  return Json{{"services", c.services},
-              {"problem", c.problem},
-              {"new", c.new_sites},
-              {"standard_min", c.standard_min},
-              {"solver", c.solver},
-              {"time_limit_s", c.time_limit_s},
-              {"candidates", "settlements (place=*) and the existing facilities of the type (kept open)"},
-              {"demand", "residential buildings weighted by population (the county model)"}};
+  Json j = locate_options().to_json(c.locate);
+  j["services"] = c.services;
+  j["candidates"] = "settlements (place=*) and the existing facilities of the type (kept open)";
+  j["demand"] = "residential buildings weighted by population (the county model)";
+  return j;
+}
+
+// The problem as `countyscope locate` reads it (ids as in the problem's names), for other tools and for
+// checking that the CLI gives the plan's answer.
+void write_problem_csv(const LocateProblem& pb, const std::vector<LonLat>& demand_pos,
+                       const std::vector<LonLat>& cand_pos, const std::string& service, PlanState& st) {
+  CsvWriter mat({"demand_id", "candidate_id", "time_s"});
+  for (std::size_t i = 0; i < pb.demand_count(); ++i)
+    for (std::size_t k = 0; k < pb.candidate_count(); ++k)
+      if (std::isfinite(pb.cost(i, k))) {
+        mat.cell(pb.demand_names[i]).cell(pb.candidate_names[k]).cell(static_cast<double>(pb.cost(i, k)));
+        mat.end_row();
+      }
+  CsvWriter dem({"id", "population", "lon", "lat"});
+  for (std::size_t i = 0; i < pb.demand_count(); ++i) {
+    dem.cell(pb.demand_names[i]).cell(pb.w(i)).cell(demand_pos[i].lon).cell(demand_pos[i].lat);
+    dem.end_row();
+  }
+  std::vector<std::string> header = {"id", "existing", "service", "lon", "lat"};
+  if (pb.capacitated()) header.push_back("capacity");
+  CsvWriter cand(header);
+  for (std::size_t k = 0; k < pb.candidate_count(); ++k) {
+    const bool fixed = std::find(pb.fixed.begin(), pb.fixed.end(), k) != pb.fixed.end();
+    cand.cell(pb.candidate_names[k])
+        .cell(fixed ? 1 : 0)
+        .cell(service)
+        .cell(cand_pos[k].lon)
+        .cell(cand_pos[k].lat);
+    if (pb.capacitated()) cand.cell(pb.capacity[k]);
+    cand.end_row();
+  }
+  st.csv["locate_" + service + "_matrix.csv"] = mat.str();
+  st.csv["locate_" + service + "_demand.csv"] = dem.str();
+  st.csv["locate_" + service + "_candidates.csv"] = cand.str();
 }
 
 // One candidate column: an existing facility (index into County::facilities) or a settlement.
@@ -101,6 +122,8 @@ struct Candidate {
 
 }  // namespace
 
+const opt::TableBase& plan_locate_option_table() { return plan_locate_options(); }
+
 void check_locate_config(const PlanConfig& cfg) {
   const ServiceTable table = cfg.county.service_table.empty() ? default_service_table()
                                                               : load_service_table(cfg.county.service_table);
@@ -110,7 +133,6 @@ void check_locate_config(const PlanConfig& cfg) {
 void pass_locate(PlanState& st, Context& ctx) {
   const County& c = st.county;
   const LocatePassConfig cfg = read_config(st.cfg, c.services.types);
-  const ProblemKind kind = parse_problem(cfg.problem);
   Json section = {{"config", config_json(cfg)}, {"services", Json::array()}};
   DualLayer sites("locate_sites", GeomType::kPoint,
                   {{"service", FieldType::kString},
@@ -147,17 +169,37 @@ void pass_locate(PlanState& st, Context& ctx) {
     for (std::size_t s = 0; s < c.settlements.size(); ++s) cand.push_back({false, s});
 
     LocateProblem pb;
-    pb.kind = kind;
     pb.label = service;
     pb.cost = TimeMatrix(n, cand.size());
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t k = 0; k < cand.size(); ++k)
         pb.cost(i, k) = cand[k].existing ? st.demand_to_facility(i, cand[k].index)
                                          : st.demand_to_settlement(i, cand[k].index);
-    for (const DemandPoint& d : c.demand) pb.weight.push_back(d.population);
+    for (const DemandPoint& d : c.demand) {
+      pb.weight.push_back(d.population);
+      pb.demand_names.push_back(osm_ref(d.osm_type, d.osm_id));
+    }
+    // Candidates are named by their OSM element (a place that is also an existing facility gets "-place").
+    std::vector<LonLat> cand_pos;
+    for (const Candidate& cd : cand) {
+      const LonLat pos = cd.existing ? c.facilities[cd.index].pos : c.settlements[cd.index].pos;
+      std::string id = cd.existing
+                           ? osm_ref(c.facilities[cd.index].osm_type, c.facilities[cd.index].osm_id)
+                           : osm_ref(c.settlements[cd.index].osm_type, c.settlements[cd.index].osm_id);
+      if (!cd.existing &&
+          std::find(pb.candidate_names.begin(), pb.candidate_names.begin() + static_cast<long>(existing),
+                    id) != pb.candidate_names.begin() + static_cast<long>(existing))
+        id += "-place";
+      pb.candidate_names.push_back(std::move(id));
+      cand_pos.push_back(pos);
+    }
     for (std::size_t k = 0; k < existing; ++k) pb.fixed.push_back(static_cast<std::uint32_t>(k));
-    pb.standard_s = cfg.standard_min * 60;
-    pb.p = kind == ProblemKind::kLscp ? 0 : static_cast<std::uint32_t>(existing + cfg.new_sites);
+    apply_config(cfg.locate, pb);
+    if (cfg.write_problem) {
+      std::vector<LonLat> demand_pos;
+      for (const DemandPoint& d : c.demand) demand_pos.push_back(d.pos);
+      write_problem_csv(pb, demand_pos, cand_pos, service, st);
+    }
 
     Json js = {{"service", service}, {"label_en", type.label_en}, {"label_zh", type.label_zh},
                {"demand_points", n}, {"candidates", cand.size()}, {"existing", existing},
@@ -169,48 +211,29 @@ void pass_locate(PlanState& st, Context& ctx) {
       section["services"].push_back(std::move(js));
       continue;
     }
-    std::vector<LocateResult> results;
-    if (cfg.solver != "mip") results.push_back(solve_heuristic(pb, {}, ctx));
-    if (cfg.solver != "heuristic")
-      results.push_back(solve_mip(pb, {.time_limit_s = cfg.time_limit_s, .threads = 1}, ctx));
-    // The answer: the better one; the MIP (later) wins ties since it carries the proof.
-    const LocateResult* best = nullptr;
+    const LocateStudy study = run_locate(pb, cfg.locate, ctx);
+    const LocateResult* best = study.best();
     js["results"] = Json::array();
-    for (const auto& r : results) {
+    for (const auto& r : study.results) {
       Json rj = to_json(r);
       rj.erase("message");
       rj.erase("open");
       if (st.cfg.timings) rj["seconds"] = r.seconds;
       js["results"].push_back(std::move(rj));
-      ctx.info("locate[" + service + "]: " + std::string(solver_name(r.solver)) + " " +
-               std::string(outcome_name(r.outcome)) + " objective " + format_number(r.objective) + " gap " +
-               format_number(r.gap * 100) + " % in " + format_number(r.seconds) + " s");
-      if (r.outcome != Outcome::kOptimal && r.outcome != Outcome::kFeasibleGapOpen) continue;
-      if (!best || (maximises(kind) ? r.objective >= best->objective : r.objective <= best->objective))
-        best = &r;
     }
-    if (results.size() == 2 && best)
-      js["agree"] = std::abs(results[0].objective - results[1].objective) <=
-                    1e-6 * std::max(1.0, std::abs(results[1].objective));
+    if (study.agree) js["agree"] = *study.agree;
     if (!best) {
-      js["outcome"] = std::string(outcome_name(results.back().outcome));
+      js["outcome"] = std::string(outcome_name(study.results.back().outcome));
       section["services"].push_back(std::move(js));
       continue;
     }
     js["outcome"] = std::string(outcome_name(best->outcome));
     js["chosen"] = std::string(solver_name(best->solver));
-    const BeforeAfter ba = before_after(pb, pb.fixed, best->open, pb.standard_s, ctx);
+    const BeforeAfter& ba = study.before_after;
     js["before"] = to_json(ba.before);
     js["after"] = to_json(ba.after);
 
-    // Who each open site serves, before (existing only) and after.
-    std::vector<double> served(cand.size(), 0.0), served_before(cand.size(), 0.0);
-    const auto before_assign = nearest_assignment(pb, pb.fixed);
-    const auto after_assign = nearest_assignment(pb, best->open);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (before_assign[i] != kNoFacility) served_before[before_assign[i]] += pb.w(i);
-      if (after_assign[i] != kNoFacility) served[after_assign[i]] += pb.w(i);
-    }
+    const std::vector<double>&served = study.served_after, &served_before = study.served_before;
     Json new_sites = Json::array();
     for (const std::uint32_t k : best->open) {
       const Candidate& cd = cand[k];
@@ -228,7 +251,8 @@ void pass_locate(PlanState& st, Context& ctx) {
           .cell(served[k]);
       sites_csv.end_row();
       if (!cd.existing)
-        new_sites.push_back({{"name", name},
+        new_sites.push_back({{"id", pb.candidate_names[k]},
+                             {"name", name},
                              {"name_zh", name_zh},
                              {"tier", std::string(tier_name(c.settlements[cd.index].tier))},
                              {"lon", pos.lon},

@@ -31,6 +31,8 @@ void pass_structure(PlanState& st, Context& ctx);
 // Config checks run before any work, so a bad [locate] / [structure] section fails fast with one line.
 void check_structure_config(const PlanConfig& cfg);
 bool structure_needs_walk(const PlanConfig& cfg);  // the structure pass runs and draws walk circles
+// The plan-only keys of [locate] (services, write_problem); the study's own are locate_options().
+const opt::TableBase& plan_locate_option_table();
 void check_locate_config(const PlanConfig& cfg);
 void check_flows_config(const PlanConfig& cfg, bool scenarios);  // [flows], [scenarios] and the scenario file
 void pass_locate(PlanState& st, Context& ctx);     // pass_locate.cpp: proposed sites, before/after

@@ -7,11 +7,13 @@
 #include <toml++/toml.h>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/toml_text.hpp>
 #include <countyscope/io/output.hpp>
+#include <countyscope/locate/study.hpp>
 #include <countyscope/network/road_graph.hpp>
 #include <countyscope/plan/plan.hpp>
-#include <countyscope/core/toml_text.hpp>
 
+#include "passes.hpp"
 #include "toml_reader.hpp"
 
 namespace cs {
@@ -25,6 +27,10 @@ using detail::Reader;
 const std::vector<std::string> kCapabilitySections = {"access", "locate", "flows", "structure", "scenarios"};
 
 }  // namespace
+
+std::vector<const opt::TableBase*> plan_option_tables() {
+  return {&locate_options(), &detail::plan_locate_option_table()};
+}
 
 const std::vector<std::string>& plan_skippable_passes() {
   static const std::vector<std::string> names = {"report", "access",    "locate",
@@ -147,6 +153,7 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
       throw InputError(file, "", "plan.skip",
                        "unknown pass '" + s + "'; valid: " + join(plan_skippable_passes()));
   cfg.config_text = std::string(text);
+  cfg.document = std::make_shared<const TomlDocument>(TomlDocument::parse(text, file));
 }
 
 void load_plan_config(const std::string& path, PlanConfig& cfg) {

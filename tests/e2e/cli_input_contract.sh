@@ -48,7 +48,7 @@ expect "locate: weight 1e23" 1 \
 sed '3s/^v01,468,/v01,1e300,/' $L/demand.csv >"$T/d300.csv"
 expect "locate mclp: weight 1e300" 1 \
   "$E $T/d300.csv: line 3, field 'population': expected a population in [0, 2e+09] persons, got 1e+300" \
-  "$O" -- "$CS" -q "${loc[@]}" --demand "$T/d300.csv" --problem mclp --standard 10 --new 2 --out "$O"
+  "$O" -- "$CS" -q "${loc[@]}" --demand "$T/d300.csv" --problem mclp --standard-min 10 --new 2 --out "$O"
 sed '2s/^c00,1,20000,/c00,1,1e308,/' $L/candidates.csv >"$T/c308.csv"
 expect "locate --capacitated: capacity 1e308" 1 \
   "$E $T/c308.csv: line 2, field 'capacity': expected a capacity in [0, 2e+09] persons, got 1e+308" \
@@ -62,9 +62,9 @@ expect "locate: travel time 1e9 s" 1 \
 expect "--cutoff-min nan" 2 \
   "$U --cutoff-min: expected a finite number, got 'nan' (see countyscope access --help)" \
   "$O" -- "$CS" -q access --matrix $L/matrix.csv --demand $L/demand.csv --facilities $L/candidates.csv --cutoff-min nan --out "$O"
-expect "--time-limit nan" 2 \
-  "$U --time-limit: expected a finite number, got 'nan' (see countyscope locate --help)" \
-  "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --time-limit nan --new 2 --out "$O"
+expect "--time-limit-s nan" 2 \
+  "$U --time-limit-s: expected a time limit in (0, 1e+07] seconds, got nan" \
+  "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --time-limit-s nan --new 2 --out "$O"
 expect "--cutoff inf" 2 \
   "$U --cutoff: expected a finite number, got 'inf' (see countyscope matrix --help)" \
   "$T/m.csv" -- "$CS" -q matrix --graph $L/matrix.csv --from $L/demand.csv --to $L/demand.csv --cutoff inf --out "$T/m.csv"
@@ -74,12 +74,12 @@ expect "--agri-share nan" 2 \
 expect "--agri-share 1.5" 2 \
   "$U assess: option 'agri-share': expected a share in [0, 1], got 1.5" \
   "$O" -- "$CS" -q assess --counties data/china/county_features_2020.csv.gz --indicators data/config/integration.toml --agri-share 1.5 --out "$O"
-expect "--standard 0 for mclp says minutes" 2 \
-  "$U --standard: expected a time in (0, 10080] minutes, got 0 (mclp and lscp need one)" \
-  "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --problem mclp --new 2 --out "$O"
-expect "--time-limit -1" 2 \
-  "$U --time-limit: expected a time limit in (0, 1e+07] seconds, got -1" \
-  "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --time-limit -1 --new 2 --out "$O"
+expect "--standard-min 0 for mclp says minutes" 2 \
+  "$U --standard-min: expected a time in (0, 10080] minutes, got 0" \
+  "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --problem mclp --standard-min 0 --new 2 --out "$O"
+expect "--time-limit-s -1" 2 \
+  "$U --time-limit-s: expected a time limit in (0, 1e+07] seconds, got -1" \
+  "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --time-limit-s -1 --new 2 --out "$O"
 printf '[flows]\nbeta_labour = nan\n' >"$T/beta.toml"
 expect "TOML beta_labour = nan" 1 \
   "$E $T/beta.toml: line 2, field 'flows.beta_labour': must be a finite number in [0, 10], got nan" \
@@ -178,7 +178,7 @@ expect "unknown id in the locate matrix" 1 \
   "$E $T/munk.csv: line 3, field 'demand_id': unknown demand id 'v99' (not in $L/demand.csv)" \
   "$O" -- "$CS" -q locate --matrix "$T/munk.csv" --demand $L/demand.csv --candidates $L/candidates.csv --new 2 --out "$O"
 expect "--p beyond 32 bits" 2 \
-  "$U Could not convert: --p = 99999999999 (see countyscope locate --help)" \
+  "$U --p: expected an integer in [0, 1e+05] facilities, got 99999999999" \
   "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --p 99999999999 --out "$O"
 # BOM, CRLF, quoted fields and negative zero are valid CSV: the same answer as the plain file.
 printf '\xef\xbb\xbf' >"$T/bom.csv"

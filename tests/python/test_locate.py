@@ -35,10 +35,10 @@ def test_pmedian_mip_equals_brute_force_and_heuristic_bounds(seed):
 def test_mclp_and_lscp():
     rng = np.random.default_rng(11)
     c = rng.uniform(60, 3600, (40, 8)).astype(np.float32)
-    cov = [cs.locate(c, "mclp", p=p, standard_s=900, solver="mip")["objective"] for p in (1, 2, 3)]
+    cov = [cs.locate(c, "mclp", p=p, standard_min=15, solver="mip")["objective"] for p in (1, 2, 3)]
     assert cov[0] <= cov[1] <= cov[2]
     c[:, 0] = 100.0  # candidate 0 covers everyone
-    l = cs.locate(c, "lscp", standard_s=900, solver="mip")
+    l = cs.locate(c, "lscp", standard_min=15, solver="mip")
     assert l["objective"] == pytest.approx(1.0) and list(l["open"]) == [0]
 
 

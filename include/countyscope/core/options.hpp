@@ -156,10 +156,13 @@ class TableBase {
   virtual ~TableBase() = default;
   [[nodiscard]] const std::string& section() const noexcept { return section_; }
   [[nodiscard]] const std::string& title() const noexcept { return title_; }
+  // False for tables only the plan file reads (no CLI flags, no Python keywords).
+  [[nodiscard]] bool on_command_line() const noexcept { return cli_; }
   [[nodiscard]] const std::vector<Spec>& specs() const noexcept { return specs_; }
   [[nodiscard]] const std::vector<Renamed>& renamed_options() const noexcept { return renamed_; }
   [[nodiscard]] const Spec& spec(std::string_view name) const;  // std::logic_error if unknown (a bug)
   [[nodiscard]] const Spec* find(std::string_view name) const;
+  [[nodiscard]] std::vector<std::string> names() const;  // every option's name, in table order
   // The default of an option (from a default-constructed config), as a Value; std::nullopt for an unset
   // optional number.
   [[nodiscard]] virtual std::optional<Value> default_value(std::string_view name) const = 0;
@@ -180,8 +183,11 @@ class TableBase {
   std::vector<Spec> specs_;
   std::vector<Renamed> renamed_;
   std::vector<std::string> extra_;
+  bool cli_ = true;
 };
 
+// "a, b, c": names for messages.
+[[nodiscard]] std::string join(const std::vector<std::string>& names, std::string_view sep = ", ");
 // Text of a value ("15", "true", "a, b").
 [[nodiscard]] std::string value_text(const Value& v);
 // Parses CLI text into a value of the spec's type (no range check; Table::set checks).
@@ -267,17 +273,23 @@ class Table : public TableBase {
     renamed_.push_back({std::move(old_name), std::move(new_name), std::move(note)});
     return *this;
   }
+  // A table only the plan file reads.
+  Table& plan_file_only() {
+    cli_ = false;
+    return *this;
+  }
   // Keys of the section handled by the stage itself (nested tables); Table::read does not refuse them.
   Table& extra(std::string key) {
     extra_.push_back(std::move(key));
     return *this;
   }
 
-  // Reads the options present in a TOML section into cfg (absent keys keep cfg's values).
-  void read(const TomlSection& s, Config& cfg) const {
-    std::vector<std::string> valid;
-    for (const auto& sp : specs_) valid.push_back(sp.name);
+  // Reads the options present in a TOML section into cfg (absent keys keep cfg's values); keys neither in
+  // the table nor in `also` (keys another table reads from the same section) are refused.
+  void read(const TomlSection& s, Config& cfg, const std::vector<std::string>& also = {}) const {
+    std::vector<std::string> valid = names();
     valid.insert(valid.end(), extra_.begin(), extra_.end());
+    valid.insert(valid.end(), also.begin(), also.end());
     for (const auto& k : s.keys()) check_not_renamed(k, file_where(s, k), false);
     s.check_keys(valid);
     for (std::size_t i = 0; i < specs_.size(); ++i) {

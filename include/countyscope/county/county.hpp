@@ -88,6 +88,9 @@ struct Facility {
   int unit = -1;
 };
 
+// An OSM element as users look it up ("way/123", "node/45", "relation/6"), for messages and ids in outputs.
+[[nodiscard]] std::string osm_ref(char osm_type, std::int64_t osm_id);
+
 struct DemandPoint {
   LonLat pos;
   double population = 0.0;

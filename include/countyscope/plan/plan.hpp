@@ -25,6 +25,7 @@
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/matrix.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/county/county.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/results.hpp>
@@ -40,6 +41,11 @@ struct PlanConfig {
   std::string osm_path;
   std::string config_path;  // optional TOML (plan.toml); sections [network] [county] [snap] [access] ...
   std::string config_text;  // its contents (filled by load_plan_config)
+  // The parsed plan file (null = none): each pass reads its own section through its option table.
+  std::shared_ptr<const TomlDocument> document;
+  [[nodiscard]] TomlSection section(std::string_view name) const {
+    return document ? document->section(name) : TomlDocument().section(name);
+  }
   NetworkConfig network = default_network_config(Profile::kCar);
   CountyConfig county;
   SnapOptions snap;
@@ -60,6 +66,8 @@ struct PlanConfig {
 void load_plan_config(const std::string& path, PlanConfig& cfg);
 // Same, from text (file_label names it in errors).
 void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);
+// The option tables of the plan file's sections, in docs order (docs/options.md).
+std::vector<const opt::TableBase*> plan_option_tables();
 // Names accepted by PlanConfig::skip.
 const std::vector<std::string>& plan_skippable_passes();
 // Problems with a config as a whole ({option, message}); empty = valid.

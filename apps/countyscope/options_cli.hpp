@@ -1,0 +1,91 @@
+// Binds a stage's option table (core/options.hpp) to a CLI11 subcommand: every option of the table becomes
+// `--name-with-dashes` with its help, unit and default; the values are checked by the table (the same checks
+// as plan.toml and Python); an old option name is refused with a message naming the new one.
+//
+// Example:
+//   auto cfg = std::make_shared<cs::LocateConfig>();
+//   auto given = cs::cli::add_options(sub, cs::locate_options(), cfg);
+//   sub->final_callback([=, &rt] { given.apply(); ...; });   // given.count("p") > 0 when --p was given
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <countyscope/core/options.hpp>
+
+namespace cs::cli {
+
+class BoundOptions {
+ public:
+  // Sets the given options into the config (UsageError naming the option on a bad value or an old name).
+  void apply() const {
+    for (const auto& f : apply_) f();
+  }
+  // How many times the option NAME (its table name) was given.
+  [[nodiscard]] std::size_t count(const std::string& name) const {
+    const auto it = options_.find(name);
+    return it == options_.end() ? 0 : it->second->count();
+  }
+
+  // Filled by add_options.
+  std::vector<std::function<void()>> apply_;
+  std::map<std::string, CLI::Option*> options_;
+};
+
+// skip: table options this command does not offer (e.g. the plan-only ones).
+template <class C>
+BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_ptr<C> cfg,
+                         const std::vector<std::string>& skip = {}) {
+  BoundOptions b;
+  for (const opt::Spec& s : table.specs()) {
+    if (std::find(skip.begin(), skip.end(), s.name) != skip.end()) continue;
+    std::string help = s.help;
+    if (!s.unit.empty()) help += " (" + s.unit + ")";
+    CLI::Option* o = nullptr;
+    if (s.type == opt::Type::kFlag) {
+      auto v = std::make_shared<bool>(false);
+      o = sub->add_flag(s.cli_name(), *v, help);
+      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = s.cli_name()] {
+        if (o->count()) table.set(*cfg, name, opt::Value(*v), cli + ": ");
+      });
+    } else {
+      auto v = std::make_shared<std::string>();
+      o = sub->add_option(s.cli_name(), *v, help);
+      if (s.type == opt::Type::kChoice) {
+        std::string choices;
+        for (const auto& c : s.choices) choices += (choices.empty() ? "" : "|") + c;
+        o->type_name(choices);
+      } else {
+        o->type_name(s.type == opt::Type::kNumber    ? "NUMBER"
+                     : s.type == opt::Type::kInteger ? "INTEGER"
+                                                     : "TEXT");
+      }
+      if (const std::string d = table.default_text(s.name); !d.empty()) o->default_str(d);
+      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = s.cli_name()] {
+        if (o->count()) table.set_text(*cfg, name, *v, cli + ": ");
+      });
+    }
+    b.options_[s.name] = o;
+  }
+  for (const opt::Renamed& r : table.renamed_options()) {
+    std::string old = "--" + r.old_name;
+    std::replace(old.begin(), old.end(), '_', '-');
+    if (sub->get_option_no_throw(old)) continue;  // the old name is still an option of this command
+    auto v = std::make_shared<std::string>();
+    CLI::Option* o = sub->add_option(old, *v)->group("");  // hidden
+    std::string now = "--" + r.new_name;
+    std::replace(now.begin(), now.end(), '_', '-');
+    b.apply_.insert(b.apply_.begin(),
+                    [o, v, old, msg = "renamed to " + now + (r.note.empty() ? "" : " (" + r.note + ")")] {
+                      (void)v;  // kept alive for CLI11, which writes the value there
+                      if (o->count()) throw UsageError(old + ": " + msg);
+                    });
+  }
+  return b;
+}
+
+}  // namespace cs::cli
