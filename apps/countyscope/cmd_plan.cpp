@@ -17,15 +17,16 @@
 #include <countyscope/report/report.hpp>
 
 #include "command.hpp"
+#include "options_cli.hpp"
 
 namespace {
 
 struct PlanOptions {
-  std::string osm, config, out, seat, services, profile;
-  std::vector<std::string> service_types, skip;
-  double cutoff_s = -1;
-  bool timings = false;
+  std::string osm, config, out;
   bool national = true;
+  // The plan's own option tables bound to the command line (values given here override the plan file).
+  std::shared_ptr<cs::PlanConfig> cfg = std::make_shared<cs::PlanConfig>();
+  std::vector<cs::cli::BoundOptions> given;
 };
 
 // The demo's second part: the national assessment of Chinese counties (bundled census data) -> OUT/national/,
@@ -43,17 +44,17 @@ void run_national(cs::OutputDir& out, cs::cli::Runtime& rt) {
 
 void add_common(CLI::App* sub, PlanOptions& o) {
   sub->add_option("--config", o.config,
-                  "plan TOML ([plan] [network] [county] [snap] [matrix] ...; docs/county.md)");
-  sub->add_option("--seat", o.seat,
-                  "name of the county seat (default: admin_centre/capital of the county boundary)");
-  sub->add_option("--services", o.services, "service table TOML replacing data/config/services.toml");
-  sub->add_option("--service", o.service_types,
-                  "service type with a nearest-facility time column (repeatable; default all)");
-  sub->add_option("--profile", o.profile, "network profile for travel times: car or walk (default car)");
-  sub->add_option("--cutoff", o.cutoff_s, "travel-time cutoff in seconds (pairs beyond it have no time)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--skip", o.skip, "passes to skip (e.g. report)");
-  sub->add_flag("--timings", o.timings, "record pass timings in results.json (makes outputs run-dependent)");
+                  "plan TOML ([plan] [network] [county] [snap] [matrix] ...; docs/options.md)");
+  using std::shared_ptr;
+  const shared_ptr<cs::PlanConfig>& c = o.cfg;
+  o.given.push_back(cs::cli::add_options(sub, cs::plan_options(), c));
+  o.given.push_back(
+      cs::cli::add_options(sub, cs::network_options(), shared_ptr<cs::NetworkConfig>(c, &c->network)));
+  o.given.push_back(
+      cs::cli::add_options(sub, cs::county_options(), shared_ptr<cs::CountyConfig>(c, &c->county)));
+  o.given.push_back(cs::cli::add_options(sub, cs::snap_options(), shared_ptr<cs::SnapOptions>(c, &c->snap)));
+  o.given.push_back(
+      cs::cli::add_options(sub, cs::matrix_options(), shared_ptr<cs::MatrixCutoff>(c, &c->matrix)));
 }
 
 // With --timings: the whole run as passes on stderr, from process start (startup = loading, option parsing)
@@ -81,20 +82,15 @@ void print_timings(const cs::Context& ctx) {
 
 int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
   cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
-  cs::PlanConfig cfg;
+  cs::PlanConfig& cfg = *o.cfg;
   cfg.osm_path = o.osm;
   if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
-  // Command-line options override the TOML.
-  if (!o.profile.empty()) {
-    const cs::Profile p = cs::parse_profile(o.profile);
-    if (p != cfg.network.profile) cfg.network = cs::default_network_config(p);
-  }
-  if (!o.seat.empty()) cfg.county.seat = o.seat;
-  if (!o.services.empty()) cfg.county.service_table = o.services;
-  if (!o.service_types.empty()) cfg.service_types = o.service_types;
-  if (!o.skip.empty()) cfg.skip = o.skip;
-  if (o.cutoff_s >= 0) cfg.matrix_cutoff_s = o.cutoff_s;
-  if (o.timings) cfg.timings = true;
+  // Command-line options override the TOML; a new --profile starts from its own default speeds.
+  const cs::NetworkConfig network = cfg.network;
+  for (const auto& g : o.given) g.apply();
+  const cs::Profile profile = cfg.network.profile;
+  cfg.network.profile = network.profile;
+  cs::set_profile(cfg.network, profile);
   const double startup =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - g_process_start).count();
   auto st = std::make_unique<cs::PlanState>(cs::run_plan(cfg, rt.ctx));

@@ -52,6 +52,13 @@ BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_
       b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = s.cli_name()] {
         if (o->count()) table.set(*cfg, name, opt::Value(*v), cli + ": ");
       });
+    } else if (s.type == opt::Type::kTexts) {  // repeatable and comma-separated
+      auto v = std::make_shared<std::vector<std::string>>();
+      o = sub->add_option(s.cli_name(), *v, help)->delimiter(',');
+      if (const std::string d = table.default_text(s.name); !d.empty()) o->default_str(d);
+      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = s.cli_name()] {
+        if (o->count()) table.set(*cfg, name, opt::Value(*v), cli + ": ");
+      });
     } else {
       auto v = std::make_shared<std::string>();
       o = sub->add_option(s.cli_name(), *v, help);

@@ -349,7 +349,7 @@ Value TableBase::check(const Spec& s, const Value& v, const std::string& where, 
       const auto* x = std::get_if<std::string>(&v);
       if (!x) return fail("expected one of: " + join(s.choices));
       if (std::find(s.choices.begin(), s.choices.end(), *x) == s.choices.end())
-        return fail("unknown value '" + *x + "'; expected one of: " + join(s.choices));
+        return fail("unknown " + s.name + " '" + *x + "'; expected one of: " + join(s.choices));
       return v;
     }
   }

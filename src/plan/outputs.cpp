@@ -117,7 +117,7 @@ Outputs network_outputs(const PlanState& st) {
     ncfg["speed_kmh"][std::string(road_class_name(static_cast<RoadClass>(k)))] = st.cfg.network.speed_kmh[k];
   ncfg["snap_connector_speed_kmh"] = st.cfg.snap.connector_speed_kmh;
   ncfg["snap_far_threshold_m"] = st.cfg.snap.far_threshold_m;
-  ncfg["matrix_cutoff_s"] = st.cfg.matrix_cutoff_s;
+  ncfg["matrix_cutoff_s"] = st.cfg.matrix_cutoff_s();
   auto snap_summary = [](const std::vector<Snap>& s) {
     std::vector<double> d;
     std::size_t far = 0;
@@ -160,7 +160,7 @@ void pass_outputs(PlanState& st, Context& ctx) {
   const County& c = st.county;
   // Times from each facility to the seat (the other per-point times are rows of the plan's matrices).
   MatrixOptions opt;
-  if (st.cfg.matrix_cutoff_s > 0) opt.cutoff_s = st.cfg.matrix_cutoff_s;
+  if (st.cfg.matrix_cutoff_s() > 0) opt.cutoff_s = st.cfg.matrix_cutoff_s();
   const TimeMatrix fac_to_seat = travel_time_matrix(
       st.car.graph, st.facility_snaps,
       std::span<const Snap>(&st.settlement_snaps[static_cast<std::size_t>(c.seat)], 1), opt, ctx);

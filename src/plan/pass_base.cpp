@@ -22,7 +22,7 @@ void pass_snap(PlanState& st, Context& ctx) { snap_places(st, st.cfg.snap, ctx);
 
 MatrixOptions matrix_options(const PlanConfig& cfg) {
   MatrixOptions opt;
-  if (cfg.matrix_cutoff_s > 0) opt.cutoff_s = cfg.matrix_cutoff_s;
+  if (cfg.matrix_cutoff_s() > 0) opt.cutoff_s = cfg.matrix_cutoff_s();
   return opt;
 }
 

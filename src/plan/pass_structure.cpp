@@ -143,9 +143,9 @@ void pass_structure(PlanState& st, Context& ctx) {
   // The structure pass ranks on uncut settlement -> facility times: the model's matrix when it has no cutoff,
   // else one more matrix from the model's kept index.
   TimeMatrix s2f_uncut;
-  if (st.cfg.matrix_cutoff_s > 0)
+  if (st.cfg.matrix_cutoff_s() > 0)
     s2f_uncut = model_matrix(st, st.settlement_snaps, st.facility_snaps, MatrixOptions{}, ctx);
-  in.settlement_to_facility = st.cfg.matrix_cutoff_s > 0 ? &s2f_uncut : &st.settlement_to_facility;
+  in.settlement_to_facility = st.cfg.matrix_cutoff_s() > 0 ? &s2f_uncut : &st.settlement_to_facility;
   // Walk circles: the walk network and snaps of the model (built with the car graph, pass_build_network).
   if (cfg.walk) {
     if (!st.walk) throw Error(ErrorKind::kInternal, "structure: the model has no walk network");

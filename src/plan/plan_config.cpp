@@ -4,32 +4,117 @@
 #include <cmath>
 #include <filesystem>
 
-#include <toml++/toml.h>
-
 #include <countyscope/core/error.hpp>
-#include <countyscope/core/toml_text.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/locate/study.hpp>
 #include <countyscope/network/road_graph.hpp>
 #include <countyscope/plan/plan.hpp>
 
 #include "passes.hpp"
-#include "toml_reader.hpp"
 
 namespace cs {
 namespace {
 
 namespace fs = std::filesystem;
-using detail::join;
-using detail::Reader;
+using opt::join;
 
 // Sections owned by capability passes: their keys are checked by those passes.
 const std::vector<std::string> kCapabilitySections = {"access", "locate", "flows", "structure", "scenarios"};
 
+const Range kFootprintM2{"area", 0, 10000, "m2"};
+const Range kFloorAreaM2{"floor area", 1e-3, 10000, "m2"};
+const Range kLevels{"building levels", 1, 200, "levels"};
+const Range kConnectorKmh{"speed", 0.1, 200, "km/h"};
+const Range kFarM{"distance", 1, 1e6, "metres"};
+const Range kClassKmh{"speed", 0, 300, "km/h"};
+
+const opt::Table<PlanConfig>& plan_table() {
+  static const auto t =
+      opt::Table<PlanConfig>("plan", "The plan driver (`countyscope plan`, `demo`, `batch`)")
+          .texts("skip", &PlanConfig::skip,
+                 "passes to skip: report, access, locate, flows, structure, scenarios")
+          .flag("timings", &PlanConfig::timings,
+                "record pass timings in results.json (makes outputs run-dependent)")
+          .texts("service_types", &PlanConfig::service_types,
+                 "service types with a nearest-facility time column (empty: every type of the service table)")
+          .integer("demand_layer_max", &PlanConfig::demand_layer_max, 0, 10000000, "points",
+                   "demand points drawn in the report; above this they are aggregated to a grid there")
+          .renamed("service", "service_types");
+  return t;
+}
+
+const opt::Table<NetworkConfig>& network_table() {
+  static const auto t =
+      opt::Table<NetworkConfig>("network", "The road network read from OSM")
+          .choice("profile", &NetworkConfig::profile, {{"car", Profile::kCar}, {"walk", Profile::kWalk}},
+                  "travel mode of the travel times (a new profile starts from its own default speeds)")
+          .flag("use_maxspeed", &NetworkConfig::use_maxspeed,
+                "car: take a tagged maxspeed below the class speed")
+          .flag("keep_largest_scc", &NetworkConfig::keep_largest_scc,
+                "keep only the largest strongly connected component")
+          .extra("speed_kmh");
+  return t;
+}
+
+const opt::Table<CountyConfig>& county_table() {
+  static const auto t =
+      opt::Table<CountyConfig>("county", "The county model: settlements, admin units, facilities, demand")
+          .text("seat", &CountyConfig::seat,
+                "name of the county seat (empty: admin_centre/capital of the county boundary)")
+          .integer("county_admin_level", &CountyConfig::county_admin_level, -1, 11, "OSM admin_level",
+                   "admin_level of the county boundary (0: detect, -1: none)")
+          .integer("unit_admin_level", &CountyConfig::unit_admin_level, 1, 11, "OSM admin_level",
+                   "admin_level of the township-level units")
+          .unset_when_nan("total_population", &CountyConfig::total_population, limits::kPopulation,
+                          "county population, used when no population tags are found")
+          .number("default_levels", &CountyConfig::default_levels, kLevels, "building:levels when untagged")
+          .text("services", &CountyConfig::service_table,
+                "service table TOML replacing the built-in one (relative to the plan file)")
+          .number("min_footprint_m2", &CountyConfig::min_footprint_m2, kFootprintM2,
+                  "building=yes smaller than this is not a dwelling (sheds, garages)")
+          .number("floor_area_per_person_m2", &CountyConfig::floor_area_per_person_m2, kFloorAreaM2,
+                  "residential floor area per person, when no population total of any kind is known")
+          .flag("clip_to_county", &CountyConfig::clip_to_county,
+                "drop places outside the county boundary (when one is found)");
+  return t;
+}
+
+const opt::Table<SnapOptions>& snap_table() {
+  static const auto t =
+      opt::Table<SnapOptions>("snap", "Snapping places to the road network")
+          .number("connector_speed_kmh", &SnapOptions::connector_speed_kmh, kConnectorKmh,
+                  "speed of the leg from the door to the road")
+          .number("far_threshold_m", &SnapOptions::far_threshold_m, kFarM,
+                  "snaps farther than this are flagged (and settlements beyond it left out of structure)");
+  return t;
+}
+
+const opt::Table<MatrixCutoff>& matrix_table() {
+  static const auto t = opt::Table<MatrixCutoff>("matrix", "The plan's travel-time matrices")
+                            .optional_number("cutoff_min", &MatrixCutoff::cutoff_min, limits::kCutoffMin,
+                                             "pairs beyond this travel time have no time (unset: no cutoff)")
+                            .renamed("cutoff_s", "cutoff_min", "now in minutes")
+                            .renamed("cutoff", "cutoff_min", "minutes");
+  return t;
+}
+
 }  // namespace
 
+const opt::Table<PlanConfig>& plan_options() { return plan_table(); }
+const opt::Table<NetworkConfig>& network_options() { return network_table(); }
+const opt::Table<CountyConfig>& county_options() { return county_table(); }
+const opt::Table<SnapOptions>& snap_options() { return snap_table(); }
+const opt::Table<MatrixCutoff>& matrix_options() { return matrix_table(); }
+
 std::vector<const opt::TableBase*> plan_option_tables() {
-  return {&locate_options(), &detail::plan_locate_option_table()};
+  return {&plan_table(),
+          &network_table(),
+          &county_table(),
+          &snap_table(),
+          &matrix_table(),
+          &locate_options(),
+          &detail::plan_locate_option_table()};
 }
 
 const std::vector<std::string>& plan_skippable_passes() {
@@ -48,112 +133,62 @@ std::vector<Problem> validate(const PlanConfig& cfg) {
           {"plan.skip", "unknown pass '" + s + "'; expected one of: " + join(plan_skippable_passes())});
   if (!(cfg.snap.connector_speed_kmh > 0)) p.push_back({"snap.connector_speed_kmh", "must be > 0"});
   if (!(cfg.snap.far_threshold_m > 0)) p.push_back({"snap.far_threshold_m", "must be > 0"});
-  if (!(cfg.matrix_cutoff_s >= 0)) p.push_back({"matrix.cutoff_s", "must be >= 0 (0 = no cutoff)"});
+  if (cfg.matrix.cutoff_min && !in_range(*cfg.matrix.cutoff_min, limits::kCutoffMin))
+    p.push_back({"matrix.cutoff_min", *range_problem(*cfg.matrix.cutoff_min, limits::kCutoffMin)});
   return p;
 }
 
+void set_profile(NetworkConfig& net, Profile p) {
+  if (p == net.profile) return;
+  const NetworkConfig d = default_network_config(p);
+  net.profile = p;
+  net.speed_kmh = d.speed_kmh;
+}
+
 void parse_plan_config(std::string_view text, const std::string& file, PlanConfig& cfg) {
-  toml::table root;
-  check_toml_text(text, file);  // before toml++ (see error.hpp)
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    throw InputError(file, "line " + std::to_string(e.source().begin.line), "",
-                     "invalid TOML: " + std::string(e.description()));
-  }
+  auto doc = std::make_shared<const TomlDocument>(TomlDocument::parse(text, file));
   std::vector<std::string> sections = {"plan", "network", "county", "snap", "matrix"};
   sections.insert(sections.end(), kCapabilitySections.begin(), kCapabilitySections.end());
-  for (const auto& [k, v] : root) {
-    if (std::find(sections.begin(), sections.end(), k.str()) == sections.end())
-      throw InputError(file, "line " + std::to_string(k.source().begin.line), std::string(k.str()),
-                       "unknown section; valid sections: " + join(sections));
-    if (!v.is_table())
-      throw InputError(file, "line " + std::to_string(k.source().begin.line), std::string(k.str()),
-                       "expected a [" + std::string(k.str()) + "] section");
-  }
+  doc->check_sections(sections);
   const fs::path base = fs::path(file).parent_path();
-  auto rel = [&](const std::string& p) {
-    return p.empty() || fs::path(p).is_absolute() ? p : (base / p).string();
-  };
-  static const toml::table kEmpty;
-  auto section = [&](const char* name) -> const toml::table& {
-    const toml::table* t = root[name].as_table();
-    return t ? *t : kEmpty;
-  };
 
+  plan_table().read(doc->section("plan"), cfg);
   {
-    const Reader r(section("plan"), file, "plan", {"skip", "timings", "service_types", "demand_layer_max"});
-    r.strings("skip", cfg.skip);
-    r.boolean("timings", cfg.timings);
-    r.strings("service_types", cfg.service_types);
-    double m = static_cast<double>(cfg.demand_layer_max);
-    r.number("demand_layer_max", m, 0, 1e7);
-    cfg.demand_layer_max = static_cast<std::size_t>(m);
-  }
-  {
-    std::vector<std::string> valid = {"profile", "use_maxspeed", "keep_largest_scc", "speed_kmh"};
-    const Reader r(section("network"), file, "network", valid);
-    std::string profile = std::string(profile_name(cfg.network.profile));
-    r.string("profile", profile);
-    Profile p;
-    try {
-      p = parse_profile(profile);
-    } catch (const UsageError& e) {
-      throw r.error("profile", e.what());
-    }
-    if (p != cfg.network.profile) {
-      const NetworkConfig d = default_network_config(p);
-      cfg.network.profile = p;
-      cfg.network.speed_kmh = d.speed_kmh;
-    }
-    r.boolean("use_maxspeed", cfg.network.use_maxspeed);
-    r.boolean("keep_largest_scc", cfg.network.keep_largest_scc);
-    if (const toml::node* n = r.table().get("speed_kmh")) {
-      const toml::table* t = n->as_table();
-      if (!t) throw r.error("speed_kmh", "expected a table of road class = km/h");
+    const TomlSection net = doc->section("network");
+    NetworkConfig n = cfg.network;
+    network_table().read(net, n);
+    const bool use_maxspeed = n.use_maxspeed, keep = n.keep_largest_scc;
+    set_profile(cfg.network, n.profile);  // speeds of the (new) profile, then the given ones
+    cfg.network.use_maxspeed = use_maxspeed;
+    cfg.network.keep_largest_scc = keep;
+    if (const auto speeds = net.table("speed_kmh")) {
       std::vector<std::string> classes;
       for (std::size_t c = 0; c < static_cast<std::size_t>(RoadClass::kCount); ++c)
         classes.emplace_back(road_class_name(static_cast<RoadClass>(c)));
-      const Reader s(*t, file, "network.speed_kmh", classes);
+      speeds->check_keys(classes);
       for (std::size_t c = 0; c < classes.size(); ++c) {
         double v = cfg.network.speed_kmh[c];
-        s.number(classes[c], v, 0, 300);
+        speeds->number(classes[c], v, kClassKmh);
         cfg.network.speed_kmh[c] = static_cast<float>(v);
       }
     }
   }
   {
-    const Reader r(section("county"), file, "county",
-                   {"seat", "county_admin_level", "unit_admin_level", "total_population", "default_levels",
-                    "services", "min_footprint_m2", "floor_area_per_person_m2", "clip_to_county"});
-    r.string("seat", cfg.county.seat);
-    r.integer("county_admin_level", cfg.county.county_admin_level, -1, 11);
-    r.integer("unit_admin_level", cfg.county.unit_admin_level, 1, 11);
-    r.number("total_population", cfg.county.total_population, 1, 1e10);
-    r.number("default_levels", cfg.county.default_levels, 1, 200);
-    std::string services;
-    r.string("services", services);
-    if (!services.empty()) cfg.county.service_table = rel(services);
-    r.number("min_footprint_m2", cfg.county.min_footprint_m2, 0, 10000);
-    r.number("floor_area_per_person_m2", cfg.county.floor_area_per_person_m2, 1e-3, 10000);
-    r.boolean("clip_to_county", cfg.county.clip_to_county);
+    const std::string before = cfg.county.service_table;
+    county_table().read(doc->section("county"), cfg.county);
+    const std::string& p = cfg.county.service_table;
+    if (p != before && !p.empty() && !fs::path(p).is_absolute())
+      cfg.county.service_table = (base / p).string();
   }
-  {
-    const Reader r(section("snap"), file, "snap", {"connector_speed_kmh", "far_threshold_m"});
-    r.number("connector_speed_kmh", cfg.snap.connector_speed_kmh, 0.1, 200);
-    r.number("far_threshold_m", cfg.snap.far_threshold_m, 1, 1e6);
-  }
-  {
-    const Reader r(section("matrix"), file, "matrix", {"cutoff_s"});
-    r.number("cutoff_s", cfg.matrix_cutoff_s, 0, 1e7);
-  }
+  snap_table().read(doc->section("snap"), cfg.snap);
+  matrix_table().read(doc->section("matrix"), cfg.matrix);
   for (const auto& s : cfg.skip)
     if (std::find(plan_skippable_passes().begin(), plan_skippable_passes().end(), s) ==
         plan_skippable_passes().end())
-      throw InputError(file, "", "plan.skip",
-                       "unknown pass '" + s + "'; valid: " + join(plan_skippable_passes()));
+      throw doc->section("plan").error("skip",
+                                       "unknown pass '" + s + "'; valid: " + join(plan_skippable_passes()));
   cfg.config_text = std::string(text);
-  cfg.document = std::make_shared<const TomlDocument>(TomlDocument::parse(text, file));
+  cfg.document = std::move(doc);
 }
 
 void load_plan_config(const std::string& path, PlanConfig& cfg) {

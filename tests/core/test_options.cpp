@@ -89,7 +89,7 @@ TEST(Options, TomlErrorsNameFileLineAndKey) {
   EXPECT_EQ(read("[demo]\ncount = 1001\n"),
             "plan.toml: line 2, field 'demo.count': expected an integer in [0, 1000] facilities, got 1001");
   EXPECT_EQ(read("[demo]\nkind = \"c\"\n"),
-            "plan.toml: line 2, field 'demo.kind': unknown value 'c'; expected one of: a, b, bee");
+            "plan.toml: line 2, field 'demo.kind': unknown kind 'c'; expected one of: a, b, bee");
   EXPECT_NE(read("[demo]\nbogus = 1\n").find("unknown key; valid keys in [demo]: standard_min, budget"),
             std::string::npos);
   EXPECT_EQ(read("[demo]\nflag = 1\n"), "plan.toml: line 2, field 'demo.flag': expected true or false");

@@ -46,7 +46,7 @@ check "no roads" 1 "tiny-county.osm.*road" "$O" -- "$CS" -q plan --osm data/fixt
 check "seat not found" 2 "seat 'Vaduzz'.*closest names: Vaduz" "$O" -- "$CS" -q plan --osm "$SAMPLE" --seat Vaduzz --out "$O"
 check "unknown profile" 2 "profile 'bike'.*car, walk" "$O" -- "$CS" -q plan --osm "$SAMPLE" --profile bike --out "$O"
 check "unknown profile (network)" 2 "profile 'bike'.*car, walk" "$T/g" -- "$CS" -q network --osm "$SAMPLE" --profile bike --out "$T/g"
-check "unknown service type" 2 "service type 'hopsital'.*hospital" "$O" -- "$CS" -q plan --osm "$SAMPLE" --service hopsital --out "$O"
+check "unknown service type" 2 "service type 'hopsital'.*hospital" "$O" -- "$CS" -q plan --osm "$SAMPLE" --service-types hopsital --out "$O"
 check "unknown service in [locate]" 1 "badloc.toml.*line 4.*locate.services.*dentist.*valid: hospital" "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/badloc.toml" --out "$O"
 check "unknown config key" 1 "bad.toml.*county.seet.*valid keys" "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/bad.toml" --out "$O"
 check "empty file (network)" 1 "empty.osm.pbf.*empty" "$T/g" -- "$CS" -q network --osm "$T/empty.osm.pbf" --stats --out "$T/g"

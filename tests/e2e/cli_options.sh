@@ -7,11 +7,16 @@ if "$CS" options --markdown >"$T/options.md" && cmp -s "$T/options.md" docs/opti
 else
   fail "docs/options.md is stale: run 'countyscope options --markdown > docs/options.md' ($(diff "$T/options.md" docs/options.md | head -5))"
 fi
-# Every CLI flag of the [locate] table is an option of `countyscope locate`.
-grep -o '^| `[a-z_]*` | `--[a-z-]*`' docs/options.md | sed 's/.*`\(--[a-z-]*\)`/\1/' | sort -u >"$T/flags"
-"$CS" locate --help >"$T/help"
-while read -r flag; do
-  if grep -q -- " $flag " "$T/help"; then ok "locate has $flag"; else fail "locate --help lacks $flag"; fi
+# Every CLI flag of a table is an option of the command that reads it: [locate] -> locate, the plan's own
+# sections -> plan (and demo).
+awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
+  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\)\]/plan/; s/^\[locate\]/locate/' | sort -u >"$T/flags"
+"$CS" locate --help >"$T/help-locate"
+"$CS" plan --help >"$T/help-plan"
+"$CS" demo --help >"$T/help-demo"
+while read -r cmd flag; do
+  if grep -q -- " $flag " "$T/help-$cmd"; then ok "$cmd has $flag"; else fail "$cmd --help lacks $flag"; fi
+  if [ "$cmd" = plan ] && ! grep -q -- " $flag " "$T/help-demo"; then fail "demo --help lacks $flag"; fi
 done <"$T/flags"
 # An old name is refused with a message naming the new one (usage error, exit 2).
 F=data/fixtures/locate_demo
@@ -19,4 +24,8 @@ F=data/fixtures/locate_demo
 rc=$?
 if [ $rc -eq 2 ] && grep -q "renamed to --standard-min" "$T/err"; then ok "--standard names --standard-min"
 else fail "--standard: exit $rc, $(cat "$T/err")"; fi
+"$CS" plan --osm "$SAMPLE" --cutoff 1800 --out "$T/p" 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "renamed to --cutoff-min" "$T/err"; then ok "plan --cutoff names --cutoff-min"
+else fail "plan --cutoff: exit $rc, $(cat "$T/err")"; fi
 finish

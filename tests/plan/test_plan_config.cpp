@@ -40,7 +40,7 @@ services = "my-services.toml"
 [snap]
 far_threshold_m = 250
 [matrix]
-cutoff_s = 3600
+cutoff_min = 60
 [access]
 anything = "belongs to the access pass"
 )",
@@ -55,7 +55,7 @@ anything = "belongs to the access pass"
   EXPECT_EQ(cfg.county.total_population, 39000.0);
   EXPECT_EQ(cfg.county.service_table, "dir/my-services.toml");  // relative to the TOML file
   EXPECT_EQ(cfg.snap.far_threshold_m, 250.0);
-  EXPECT_EQ(cfg.matrix_cutoff_s, 3600.0);
+  EXPECT_EQ(cfg.matrix_cutoff_s(), 3600.0);
   EXPECT_NE(cfg.config_text.find("[access]"), std::string::npos);
   EXPECT_TRUE(cs::validate(cfg).empty());
 }
@@ -72,7 +72,7 @@ TEST(PlanConfig, ErrorsNameFileLineAndKey) {
   const std::string e2 = error_of("[county]\nunit_admin_level = 'eight'\n");
   EXPECT_NE(e2.find("field 'county.unit_admin_level': expected an integer"), std::string::npos) << e2;
   const std::string e3 = error_of("[snap]\nfar_threshold_m = -5\n");
-  EXPECT_NE(e3.find("field 'snap.far_threshold_m': expected a finite number in [1, 1e+06], got -5"),
+  EXPECT_NE(e3.find("field 'snap.far_threshold_m': expected a distance in [1, 1e+06] metres, got -5"),
             std::string::npos)
       << e3;
   const std::string e4 = error_of("[network]\nprofile = 'bike'\n");

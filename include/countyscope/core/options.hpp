@@ -216,6 +216,17 @@ class Table : public TableBase {
         });
     return *this;
   }
+  // A number whose NaN value means "not given" (shown as unset; a given value must be in range).
+  Table& unset_when_nan(std::string name, double Config::*m, const Range& r, std::string help) {
+    Spec s = make_spec(std::move(name), Type::kNumber, r, std::move(help));
+    s.optional = true;
+    add(
+        std::move(s), [m](Config& c, const Value& v) { c.*m = std::get<double>(v); },
+        [m](const Config& c) -> std::optional<Value> {
+          return c.*m == c.*m ? std::optional<Value>(Value(c.*m)) : std::nullopt;
+        });
+    return *this;
+  }
   template <class Int>
   Table& integer(std::string name, Int Config::*m, std::int64_t lo, std::int64_t hi, std::string unit,
                  std::string help) {

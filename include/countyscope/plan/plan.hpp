@@ -18,6 +18,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,19 +38,26 @@ namespace cs {
 
 class OutputDir;
 
+// [matrix]: the plan's travel-time matrices.
+struct MatrixCutoff {
+  std::optional<double> cutoff_min;  // pairs beyond it have no time; unset = no cutoff
+};
+
 struct PlanConfig {
   std::string osm_path;
   std::string config_path;  // optional TOML (plan.toml); sections [network] [county] [snap] [access] ...
   std::string config_text;  // its contents (filled by load_plan_config)
   // The parsed plan file (null = none): each pass reads its own section through its option table.
   std::shared_ptr<const TomlDocument> document;
+  // The matrix cutoff in seconds (the engine's unit); 0 = none.
+  [[nodiscard]] double matrix_cutoff_s() const { return matrix.cutoff_min ? *matrix.cutoff_min * 60 : 0.0; }
   [[nodiscard]] TomlSection section(std::string_view name) const {
     return document ? document->section(name) : TomlDocument().section(name);
   }
   NetworkConfig network = default_network_config(Profile::kCar);
   CountyConfig county;
   SnapOptions snap;
-  double matrix_cutoff_s = 0;     // 0 = no cutoff
+  MatrixCutoff matrix;
   bool timings = false;           // include pass timings in outputs (makes them run-dependent)
   std::vector<std::string> skip;  // pass names to skip (plan_skippable_passes())
   // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
@@ -66,8 +74,16 @@ struct PlanConfig {
 void load_plan_config(const std::string& path, PlanConfig& cfg);
 // Same, from text (file_label names it in errors).
 void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);
-// The option tables of the plan file's sections, in docs order (docs/options.md).
+// The option tables of the plan file's sections, in docs order (docs/options.md); the first five are the
+// plan's own ([plan] [network] [county] [snap] [matrix]), bound to `countyscope plan` / `demo` as well.
 std::vector<const opt::TableBase*> plan_option_tables();
+const opt::Table<PlanConfig>& plan_options();
+const opt::Table<NetworkConfig>& network_options();
+const opt::Table<CountyConfig>& county_options();
+const opt::Table<SnapOptions>& snap_options();
+const opt::Table<MatrixCutoff>& matrix_options();
+// Switches the profile and takes its default speeds (no-op when it is the same).
+void set_profile(NetworkConfig& net, Profile p);
 // Names accepted by PlanConfig::skip.
 const std::vector<std::string>& plan_skippable_passes();
 // Problems with a config as a whole ({option, message}); empty = valid.
