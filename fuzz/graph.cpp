@@ -2,7 +2,7 @@
 // countyscope.Network.load) through load_graph, then snapping and a small matrix on whatever loads. Byte 0
 // odd: the rest is the file without its checksum and the harness appends the right one (so mutations reach
 // the structural checks behind it); even: the rest is the file as is.
-#include <countyscope/network/graph_io.hpp>
+#include <countyscope/formats/graph_file.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
 

@@ -2,8 +2,9 @@
 // builders a user's extract reaches: the road graph (car and walk profiles, as `network` and `plan` build
 // them) and the county (places, units, buildings, facilities, population), as `plan` and `structure` load it.
 #include <countyscope/county/county.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/road_graph.hpp>
+#include <countyscope/sources/county_osm.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 #include "support.hpp"
 

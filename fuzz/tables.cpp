@@ -5,8 +5,8 @@
 // apps/countyscope/main.cpp is linked with its main() renamed, for the registry and the helpers it defines).
 #include <CLI/CLI.hpp>
 
-#include <countyscope/network/graph_io.hpp>
-#include <countyscope/network/osm_network.hpp>
+#include <countyscope/formats/graph_file.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 #include "../apps/countyscope/command.hpp"
 #include "support.hpp"

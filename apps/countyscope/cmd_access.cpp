@@ -10,11 +10,11 @@
 #include <countyscope/access/study.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/limits.hpp>
+#include <countyscope/formats/graph_file.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/io/results.hpp>
-#include <countyscope/network/graph_io.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
 

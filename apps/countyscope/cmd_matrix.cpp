@@ -7,9 +7,9 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/limits.hpp>
+#include <countyscope/formats/graph_file.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/output.hpp>
-#include <countyscope/network/graph_io.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
 

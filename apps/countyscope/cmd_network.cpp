@@ -9,9 +9,10 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/county/county.hpp>
+#include <countyscope/formats/graph_file.hpp>
 #include <countyscope/io/output.hpp>
-#include <countyscope/network/graph_io.hpp>
-#include <countyscope/network/osm_network.hpp>
+#include <countyscope/sources/county_osm.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 #include "command.hpp"
 

@@ -12,9 +12,9 @@
 #include <countyscope/core/context.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/io/results.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/plan/plan.hpp>
 #include <countyscope/report/report.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 #include "command.hpp"
 #include "options_cli.hpp"

@@ -4,12 +4,13 @@
 #include <string>
 
 #include <countyscope/county/county.hpp>
+#include <countyscope/formats/graph_file.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/io/results.hpp>
-#include <countyscope/network/graph_io.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/county_osm.hpp>
+#include <countyscope/sources/osm_network.hpp>
 #include <countyscope/structure/structure.hpp>
 
 #include "command.hpp"

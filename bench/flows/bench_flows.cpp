@@ -23,9 +23,10 @@
 #include <countyscope/county/county.hpp>
 #include <countyscope/flows/calibrate.hpp>
 #include <countyscope/io/csv.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/county_osm.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 namespace {
 
@@ -37,7 +38,8 @@ double cpu_now() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-// Median wall and CPU seconds (process CPU time, all threads: on a shared machine it is the steadier figure).
+// Median wall and CPU seconds (process CPU time, all threads: on a shared machine it is the steadier
+// figure).
 std::pair<double, double> median_time(int repeats, const auto& f) {
   std::vector<double> t, c;
   for (int r = 0; r < repeats; ++r) {

@@ -26,9 +26,9 @@
 
 #include <countyscope/core/rng.hpp>
 #include <countyscope/locate/problem.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 namespace {
 

@@ -31,9 +31,9 @@
 
 #include <countyscope/core/rng.hpp>
 #include <countyscope/network/ch.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 namespace {
 using Clock = std::chrono::steady_clock;

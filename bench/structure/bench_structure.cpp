@@ -11,9 +11,10 @@
 
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/county/county.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/county_osm.hpp>
+#include <countyscope/sources/osm_network.hpp>
 #include <countyscope/structure/isochrone.hpp>
 #include <countyscope/structure/service_areas.hpp>
 

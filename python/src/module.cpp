@@ -24,12 +24,12 @@
 #include <countyscope/core/error.hpp>
 #include <countyscope/flows/calibrate.hpp>
 #include <countyscope/flows/models.hpp>
+#include <countyscope/formats/graph_file.hpp>
 #include <countyscope/locate/problem.hpp>
 #include <countyscope/locate/study.hpp>
-#include <countyscope/network/graph_io.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 namespace py = pybind11;
 using namespace py::literals;

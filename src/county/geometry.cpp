@@ -1,9 +1,8 @@
-#include "geometry.hpp"
-
 #include <algorithm>
 #include <cmath>
 
 #include <countyscope/county/county.hpp>
+#include <countyscope/county/geometry.hpp>
 
 namespace cs {
 namespace detail {

@@ -4,9 +4,8 @@
 
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/county/county.hpp>
+#include <countyscope/county/geometry.hpp>
 #include <countyscope/io/csv.hpp>
-
-#include "geometry.hpp"
 
 namespace cs {
 

@@ -7,10 +7,9 @@
 #include <toml++/toml.h>
 
 #include <countyscope/core/error.hpp>
-#include <countyscope/io/output.hpp>
 #include <countyscope/core/toml_text.hpp>
-
-#include "service_rules.hpp"
+#include <countyscope/county/service_rules.hpp>
+#include <countyscope/io/output.hpp>
 
 namespace cs {
 namespace detail {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include <countyscope/model/county_model.hpp>
+#include <countyscope/sources/county_osm.hpp>
 
 namespace cs {
 

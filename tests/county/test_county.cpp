@@ -7,6 +7,7 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/county/county.hpp>
+#include <countyscope/sources/county_osm.hpp>
 
 #include "test_support.hpp"
 

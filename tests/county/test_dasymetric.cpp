@@ -8,6 +8,7 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/county/county.hpp>
+#include <countyscope/sources/county_osm.hpp>
 
 #include "test_support.hpp"
 
@@ -34,8 +35,8 @@ TEST(TinyCounty, ModelFromOsm) {
   EXPECT_EQ(c.units[0].name, "East");
   EXPECT_EQ(c.units[1].name, "West");
   EXPECT_EQ(c.units[1].code, "W01");
-  // 10 buildings: house, apartments, yes in residential landuse, detached, yes in no landuse are dwellings; a
-  // shop, a garage, yes in industrial landuse and a tiny shed are not; one house is outside the county.
+  // 10 buildings: house, apartments, yes in residential landuse, detached, yes in no landuse are dwellings;
+  // a shop, a garage, yes in industrial landuse and a tiny shed are not; one house is outside the county.
   EXPECT_EQ(c.buildings_total, 10u);
   ASSERT_EQ(c.demand.size(), 5u);
   std::map<std::string, int> n;
@@ -153,7 +154,8 @@ TEST(Dasymetric, UnitTagsWinOverSettlementTags) {
   cs::allocate_population(c, cs::CountyConfig{}, ctx);
   EXPECT_NE(c.demand_source.find("admin unit population tags"), std::string::npos);
   EXPECT_NEAR(c.demand[2].population, 45.0, 1e-9);
-  EXPECT_NEAR(c.demand[0].population, 90.0 / 100.0 * 100.0, 1e-9);  // unit 0 untagged: density 90/100 per m2
+  EXPECT_NEAR(c.demand[0].population, 90.0 / 100.0 * 100.0,
+              1e-9);  // unit 0 untagged: density 90/100 per m2
 }
 
 TEST(CountyErrors, BadFilesGiveOneLine) {

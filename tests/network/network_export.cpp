@@ -12,9 +12,9 @@
 #include <string>
 
 #include <countyscope/core/rng.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 int main(int argc, char** argv) {
   if (argc < 3) {

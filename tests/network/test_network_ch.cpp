@@ -9,10 +9,11 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/rng.hpp>
+#include <countyscope/formats/ch_file.hpp>
 #include <countyscope/network/ch.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 #include "ascii_network.hpp"
 #include "test_support.hpp"
@@ -185,14 +186,14 @@ TEST(CH, FileRoundTripAndCorruption) {
   Context ctx;
   const auto ch = ContractionHierarchy::build(net.graph, CHConfig{}, ctx);
   test::TempDir dir;
-  ch.save(dir / "x.csch");
-  const auto back = ContractionHierarchy::load(dir / "x.csch", &net.graph);
+  save_ch(ch, dir / "x.csch");
+  const auto back = load_ch(dir / "x.csch", &net.graph);
   EXPECT_EQ(back.rank, ch.rank);
   EXPECT_EQ(back.up_head, ch.up_head);
   EXPECT_EQ(back.down_weight, ch.down_weight);
   EXPECT_TRUE(back.matches(net.graph));
   const auto other = test::ascii_network("a-b", 1.0);
-  EXPECT_THROW((void)ContractionHierarchy::load(dir / "x.csch", &other.graph), InputError);
+  EXPECT_THROW((void)load_ch(dir / "x.csch", &other.graph), InputError);
   std::string bytes;
   {
     std::ifstream in(dir / "x.csch", std::ios::binary);
@@ -200,9 +201,9 @@ TEST(CH, FileRoundTripAndCorruption) {
   }
   bytes[bytes.size() / 2] ^= 0x11;
   std::ofstream(dir / "bad.csch", std::ios::binary) << bytes;
-  EXPECT_THROW((void)ContractionHierarchy::load(dir / "bad.csch"), InputError);
+  EXPECT_THROW((void)load_ch(dir / "bad.csch"), InputError);
   std::ofstream(dir / "short.csch", std::ios::binary) << bytes.substr(0, 20);
-  EXPECT_THROW((void)ContractionHierarchy::load(dir / "short.csch"), InputError);
+  EXPECT_THROW((void)load_ch(dir / "short.csch"), InputError);
   SnapIndex idx(net.graph);
   const auto s = idx.snap_all(std::vector<LonLat>{net.graph.node_coord[0]}, SnapOptions{}, 1);
   EXPECT_THROW((void)ch_matrix(ch, other.graph, s, s, MatrixOptions{}, ctx), InputError);

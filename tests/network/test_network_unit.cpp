@@ -7,10 +7,10 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/rng.hpp>
-#include <countyscope/network/graph_io.hpp>
-#include <countyscope/network/osm_network.hpp>
+#include <countyscope/formats/graph_file.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 #include "ascii_network.hpp"
 #include "test_support.hpp"

@@ -6,9 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <countyscope/county/county.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/county_osm.hpp>
+#include <countyscope/sources/osm_network.hpp>
 #include <countyscope/structure/structure.hpp>
 
 #include "test_support.hpp"

@@ -4,8 +4,8 @@
 //
 // Example:
 //   cs::CountyConfig cfg;                           // seat = admin_centre/capital of the county boundary
-//   cs::County c = cs::load_county_osm("data/sample/liechtenstein-2024-03-04.osm.pbf", cfg, ctx);
-//   c.settlements[c.seat].name; c.demand.size(); c.demand_source;
+//   cs::County c = cs::load_county_osm("data/sample/liechtenstein-2024-03-04.osm.pbf", cfg, ctx);  //
+//   sources/ c.settlements[c.seat].name; c.demand.size(); c.demand_source;
 #pragma once
 
 #include <cstdint>
@@ -144,11 +144,6 @@ struct County {
   std::size_t buildings_total = 0, buildings_residential = 0;
   std::size_t dropped_outside = 0;
 };
-
-// Reads the county from an OSM file (PBF or XML; libosmium). Throws InputError for unreadable, empty,
-// truncated or non-OSM files and extracts without settlements, UsageError for a seat name not found (listing
-// close names).
-County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Context& ctx);
 
 // Dasymetric demand (also used by other loaders): assigns demand points and settlements to units (point in
 // polygon) and demand points to their nearest settlement, then spreads population over demand points by floor

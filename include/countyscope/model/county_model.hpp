@@ -27,9 +27,9 @@
 #include <countyscope/county/county.hpp>
 #include <countyscope/flows/scenario.hpp>
 #include <countyscope/network/ch.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 namespace cs {
 

@@ -1,12 +1,12 @@
 // Contraction hierarchies (Geisberger et al. 2008) over a RoadGraph: built once per network (nodes ordered by
 // edge difference + deleted neighbours, contracted in deterministic independent sets on all cores, witness
-// searches with a settle limit), saved to and loaded from disk, and queried with bucket-based many-to-many
-// (Knopp et al. 2007) between snapped points and PHAST-style one-to-all (Delling et al. 2011). Answers equal
-// Dijkstra's exactly (integer milliseconds).
+// searches with a settle limit), saved to and loaded from disk by formats/ch_file.hpp, and queried with
+// bucket-based many-to-many (Knopp et al. 2007) between snapped points and PHAST-style one-to-all (Delling et
+// al. 2011). Answers equal Dijkstra's exactly (integer milliseconds).
 //
 // Example:
 //   cs::ContractionHierarchy ch = cs::ContractionHierarchy::build(graph, {}, ctx);
-//   ch.save("out/county.car.csch");
+//   cs::save_ch(ch, "out/county.car.csch");   // formats/ch_file.hpp
 //   cs::TimeMatrix m = cs::ch_matrix(ch, graph, from_snaps, to_snaps, {}, ctx);
 //   std::vector<cs::Weight> all = cs::CHQuery(ch).one_to_all(graph, seat_snap);   // per graph node, ms
 #pragma once
@@ -35,10 +35,6 @@ class ContractionHierarchy {
   ContractionHierarchy() = default;
   // Deterministic: the same graph gives the same hierarchy whatever the thread count.
   static ContractionHierarchy build(const RoadGraph& g, const CHConfig& cfg, Context& ctx);
-  // Atomic write. Throws IoError.
-  void save(const std::filesystem::path& path) const;
-  // Throws IoError / InputError (corrupt, wrong version, or built for another graph when g is given).
-  static ContractionHierarchy load(const std::filesystem::path& path, const RoadGraph* g = nullptr);
 
   [[nodiscard]] std::size_t node_count() const noexcept { return rank.size(); }
   [[nodiscard]] std::size_t up_arc_count() const noexcept { return up_head.size(); }

@@ -31,8 +31,8 @@
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/results.hpp>
 #include <countyscope/model/county_model.hpp>
-#include <countyscope/network/osm_network.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_network.hpp>
 
 namespace cs {
 

@@ -19,8 +19,8 @@
 #include <osmium/osm/way.hpp>
 
 #include <countyscope/core/error.hpp>
-#include <countyscope/network/osm_network.hpp>
-#include <countyscope/network/osm_pbf_check.hpp>
+#include <countyscope/sources/osm_network.hpp>
+#include <countyscope/sources/osm_pbf_check.hpp>
 
 namespace cs {
 namespace {

@@ -1,5 +1,6 @@
-// Small planar helpers for the county model (private): local equirectangular projection, ring area and
-// centroid, bounding boxes and a uniform grid over polygon bounding boxes for point-in-polygon queries.
+// Small planar helpers of the county model (cs::detail; shared by county/ and sources/, not an API): local
+// equirectangular projection, ring area and centroid, bounding boxes and a uniform grid over polygon bounding
+// boxes for point-in-polygon queries.
 #pragma once
 
 #include <cstdint>

@@ -14,7 +14,7 @@
 #include <osmium/io/file.hpp>
 
 #include <countyscope/core/error.hpp>
-#include <countyscope/network/osm_pbf_check.hpp>
+#include <countyscope/sources/osm_pbf_check.hpp>
 
 namespace cs {
 

@@ -26,10 +26,10 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/county/county.hpp>
-#include <countyscope/network/osm_pbf_check.hpp>
-
-#include "geometry.hpp"
-#include "service_rules.hpp"
+#include <countyscope/county/geometry.hpp>
+#include <countyscope/county/service_rules.hpp>
+#include <countyscope/sources/county_osm.hpp>
+#include <countyscope/sources/osm_pbf_check.hpp>
 
 namespace cs {
 namespace {

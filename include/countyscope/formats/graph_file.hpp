@@ -1,7 +1,8 @@
-// Binary save/load of a RoadGraph (all arrays, little-endian, native layout) so a county's network is built
-// from OSM once and reloaded in milliseconds. File: magic "CSGRAPH\0", format version, profile, the array
-// lengths, the arrays, then an FNV-1a 64-bit checksum of everything before it. load_graph validates sizes,
-// checksum and the graph invariants and throws InputError naming the file on any corruption.
+// File format (formats/): binary save/load of a RoadGraph (all arrays, little-endian, native layout) so a
+// county's network is built from OSM once and reloaded in milliseconds. File: magic "CSGRAPH\0", format
+// version, profile, the array lengths, the arrays, then an FNV-1a 64-bit checksum of everything before it.
+// load_graph validates sizes, checksum and the graph invariants and throws InputError naming the file on any
+// corruption.
 //
 // Example:
 //   cs::save_graph(nb.graph, "out/liechtenstein.car.csgraph");
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 
+#include <countyscope/core/hash.hpp>
 #include <countyscope/network/road_graph.hpp>
 
 namespace cs {
@@ -21,8 +23,5 @@ inline constexpr std::uint32_t kGraphFormatVersion = 1;
 void save_graph(const RoadGraph& g, const std::filesystem::path& path);
 // Throws IoError (unreadable) or InputError (not a graph file, wrong version, truncated, checksum mismatch).
 RoadGraph load_graph(const std::filesystem::path& path);
-
-// FNV-1a 64 over bytes (also used by the CH index file).
-std::uint64_t fnv1a64(const void* data, std::size_t size, std::uint64_t h = 0xcbf29ce484222325ULL) noexcept;
 
 }  // namespace cs

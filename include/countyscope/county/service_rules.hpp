@@ -1,4 +1,5 @@
-// Compiled service rules (private): the table's rule strings parsed once, matched against an object's tags.
+// Compiled service rules (cs::detail; shared by county/ and sources/, not an API): the table's rule strings
+// parsed once, matched against an object's tags.
 #pragma once
 
 #include <cstdint>

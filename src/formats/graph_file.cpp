@@ -3,8 +3,8 @@
 #include <string>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/formats/graph_file.hpp>
 #include <countyscope/io/output.hpp>
-#include <countyscope/network/graph_io.hpp>
 
 namespace cs {
 namespace {
@@ -39,15 +39,6 @@ struct Reader {
   }
 };
 }  // namespace
-
-std::uint64_t fnv1a64(const void* data, std::size_t size, std::uint64_t h) noexcept {
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (std::size_t i = 0; i < size; ++i) {
-    h ^= p[i];
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 void save_graph(const RoadGraph& g, const std::filesystem::path& path) {
   std::string out(kMagic, sizeof kMagic);

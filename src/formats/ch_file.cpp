@@ -1,0 +1,102 @@
+// The CH index file (see formats/ch_file.hpp).
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <type_traits>
+
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/hash.hpp>
+#include <countyscope/formats/ch_file.hpp>
+#include <countyscope/io/output.hpp>
+
+namespace cs {
+namespace {
+constexpr char kMagic[8] = {'C', 'S', 'C', 'H', 'I', 'D', 'X', '\0'};
+constexpr std::uint32_t kVersion = 1;
+
+template <class T>
+void put(std::string& out, const std::vector<T>& v) {
+  const std::uint64_t n = v.size();
+  out.append(reinterpret_cast<const char*>(&n), sizeof n);
+  if (n) out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
+}
+}  // namespace
+
+void save_ch(const ContractionHierarchy& ch, const std::filesystem::path& path) {
+  std::string out(kMagic, sizeof kMagic);
+  out.append(reinterpret_cast<const char*>(&kVersion), 4);
+  out.append(reinterpret_cast<const char*>(&ch.graph_checksum), 8);
+  const std::uint64_t sc = ch.shortcuts;
+  out.append(reinterpret_cast<const char*>(&sc), 8);
+  put(out, ch.rank);
+  put(out, ch.node_of_rank);
+  put(out, ch.up_first);
+  put(out, ch.up_head);
+  put(out, ch.up_weight);
+  put(out, ch.down_first);
+  put(out, ch.down_head);
+  put(out, ch.down_weight);
+  const std::uint64_t h = fnv1a64(out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&h), 8);
+  write_file_atomic(path, out);
+}
+
+ContractionHierarchy load_ch(const std::filesystem::path& path, const RoadGraph* g) {
+  const std::string file = path.string();
+  const std::string buf = read_file(path);
+  auto bad = [&](const std::string& m) { return InputError(file, "", "", m); };
+  if (buf.size() < 36 || std::memcmp(buf.data(), kMagic, 8) != 0)
+    throw bad("not a countyscope CH index (bad magic)");
+  std::uint32_t version;
+  std::memcpy(&version, buf.data() + 8, 4);
+  if (version != kVersion)
+    throw bad("CH index version " + std::to_string(version) + ", expected " + std::to_string(kVersion));
+  std::uint64_t stored;
+  std::memcpy(&stored, buf.data() + buf.size() - 8, 8);
+  if (fnv1a64(buf.data(), buf.size() - 8) != stored)
+    throw bad("checksum mismatch (the CH index is corrupt or truncated)");
+  ContractionHierarchy ch;
+  std::memcpy(&ch.graph_checksum, buf.data() + 12, 8);
+  std::uint64_t sc;
+  std::memcpy(&sc, buf.data() + 20, 8);
+  ch.shortcuts = sc;
+  std::size_t pos = 28;
+  const std::size_t end = buf.size() - 8;
+  auto get = [&](auto& v, const char* what) {
+    using T = typename std::decay_t<decltype(v)>::value_type;
+    std::uint64_t k;
+    if (end - pos < 8) throw bad(std::string("truncated CH index (") + what + ")");
+    std::memcpy(&k, buf.data() + pos, 8);
+    pos += 8;
+    if (k > (end - pos) / sizeof(T)) throw bad(std::string("truncated CH index (") + what + ")");
+    v.resize(k);
+    if (k) std::memcpy(v.data(), buf.data() + pos, k * sizeof(T));
+    pos += k * sizeof(T);
+  };
+  get(ch.rank, "rank");
+  get(ch.node_of_rank, "node_of_rank");
+  get(ch.up_first, "up_first");
+  get(ch.up_head, "up_head");
+  get(ch.up_weight, "up_weight");
+  get(ch.down_first, "down_first");
+  get(ch.down_head, "down_head");
+  get(ch.down_weight, "down_weight");
+  const std::size_t n = ch.rank.size();
+  bool ok = pos == end && ch.node_of_rank.size() == n && ch.up_first.size() == n + 1 &&
+            ch.down_first.size() == n + 1 && ch.up_first.front() == 0 && ch.down_first.front() == 0 &&
+            ch.up_first.back() == ch.up_head.size() && ch.down_first.back() == ch.down_head.size() &&
+            ch.up_weight.size() == ch.up_head.size() && ch.down_weight.size() == ch.down_head.size();
+  for (std::size_t v = 0; ok && v < n; ++v) ok = ch.rank[v] < n && ch.node_of_rank[ch.rank[v]] == v;
+  for (std::size_t r = 0; ok && r < n; ++r) {
+    ok = ch.up_first[r] <= ch.up_first[r + 1] && ch.down_first[r] <= ch.down_first[r + 1];
+    for (auto a = ch.up_first[r]; ok && a < ch.up_first[r + 1]; ++a)
+      ok = ch.up_head[a] > r && ch.up_head[a] < n;
+    for (auto a = ch.down_first[r]; ok && a < ch.down_first[r + 1]; ++a)
+      ok = ch.down_head[a] > r && ch.down_head[a] < n;
+  }
+  if (!ok) throw bad("inconsistent CH index arrays");
+  if (g && !ch.matches(*g)) throw bad("the CH index was built for another graph (rebuild it)");
+  return ch;
+}
+
+}  // namespace cs
