@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/core/memory.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/output.hpp>
@@ -160,8 +161,10 @@ void require_finite_numbers(CLI::App& app) {
 int main(int argc, char** argv) {
   using namespace cs::cli;
   handle_signals();
-  CLI::App app{"countyscope — county-level urban-rural integration planning (network, services, siting, flows, "
-               "structure, national assessment)", "countyscope"};
+  CLI::App app{
+      "countyscope — county-level urban-rural integration planning (network, services, siting, flows, "
+      "structure, national assessment)",
+      "countyscope"};
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", "countyscope 0.1.0");
@@ -170,7 +173,19 @@ int main(int argc, char** argv) {
       "data/sample/liechtenstein-2024-03-04.osm.pbf --stats\n"
       "Exit codes: 0 ok, 1 runtime or data error, 2 usage error, 130 or 143 interrupted (SIGINT, SIGTERM).");
   Runtime rt;
-  app.add_option("--threads", rt.threads, "worker threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--threads", rt.threads, "worker threads (0 = all cores, at most 1024)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            double v = 0;
+            try {
+              v = std::stod(text);
+            } catch (const std::exception&) {
+              return "expected a whole number of threads, got '" + text + "'";
+            }
+            const auto problem = cs::range_problem(v, cs::limits::kThreads);
+            return problem ? *problem : std::string();
+          },
+          "INT in [0, 1024]"));
   app.add_option("--seed", rt.seed, "seed for every random choice (results are deterministic for a seed)");
   app.add_flag("-q,--quiet", rt.quiet, "no progress or information on stderr");
   app.add_flag("-v,--verbose", rt.verbose, "debug messages on stderr");
@@ -229,7 +244,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const CLI::App* where = innermost(&app);
     std::cerr << "countyscope: usage error: " << e.what();
-    if (e.get_name() == "ExtrasError" || e.get_name() == "ArgumentMismatch" || e.get_name() == "RequiredError") {
+    if (e.get_name() == "ExtrasError" || e.get_name() == "ArgumentMismatch" ||
+        e.get_name() == "RequiredError") {
       std::cerr << "; valid options";
       if (where != &app) std::cerr << " for '" << where->get_name() << "'";
       std::cerr << ": " << valid_options(where);

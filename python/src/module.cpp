@@ -22,6 +22,7 @@
 #include <countyscope/core/arguments.hpp>
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/flows/calibrate.hpp>
 #include <countyscope/flows/models.hpp>
 #include <countyscope/formats/graph_file.hpp>
@@ -148,6 +149,8 @@ std::tuple<carray<float>, carray<double>, carray<double>> access_args(const char
 }
 
 cs::Context make_context(int threads) {
+  if (const auto problem = cs::range_problem(threads, cs::limits::kThreads))
+    throw cs::UsageError("threads: " + *problem);
   cs::Context ctx;
   ctx.threads = threads;
   return ctx;

@@ -167,6 +167,10 @@ refused "matrix: missing --graph" "$M" -- "$CS" -q matrix --graph "$M" --from "$
 refused "report: missing results" "$M" -- "$CS" -q report "$M" --html "$T/r.html"
 "$CS" -q network --osm "$SAMPLE" --stats --bogus 2>/dev/null; [ $? = 2 ] && ok "unknown option: exit 2" || fail "unknown option not exit 2"
 "$CS" -q --max-memory lots network --osm "$SAMPLE" --stats 2>/dev/null; [ $? = 2 ] && ok "--max-memory lots: exit 2" || fail "bad --max-memory not exit 2"
+# --threads beyond 1024 would start that many threads, each with its own search state: refused before any work
+"$CS" -q --threads 50000 network --osm "$SAMPLE" --stats >/dev/null 2>"$T/err"; rc=$?
+[ $rc = 2 ] && grep -q "thread count in \[0, 1024\]" "$T/err" && [ "$(wc -l <"$T/err")" = 1 ] \
+  && ok "--threads 50000: one line, exit 2" || fail "--threads 50000: rc=$rc $(cat "$T/err")"
 
 # --- resources: sizes estimated before the work; beyond --max-memory refused with the size and the option ---
 python3 -c '

@@ -165,3 +165,13 @@ def test_message_style_is_uniform():
     with pytest.raises(ValueError) as e:
         cs.sfca2(T, np.ones(3), np.ones(2), cutoff_s=np.inf)
     assert re.match(r"^sfca2\(\): argument 'cutoff_s': expected ", str(e.value))
+
+
+def test_threads_out_of_range_is_refused(net):
+    # A negative count used to mean "all cores" silently; 5000 would start 5000 threads with a search state each.
+    pts = PTS
+    for bad in (-1, 5000):
+        with pytest.raises(ValueError) as e:
+            net.travel_time_matrix(net.snap(pts), net.snap(pts), threads=bad)
+        assert str(e.value) == f"threads: expected a thread count in [0, 1024] threads, got {bad}"
+    assert net.travel_time_matrix(net.snap(pts), net.snap(pts), threads=1024).shape == (2, 2)

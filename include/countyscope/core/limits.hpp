@@ -42,6 +42,8 @@ inline constexpr Range kDistanceM{"distance", 0, 2e7, "metres"};
 inline constexpr Range kSpeedKmh{"speed", 0, 200, "km/h"};
 inline constexpr Range kShare{"share", 0, 1, ""};
 // Wall-clock limits of solvers.
+// Worker threads of one run (0 = all cores): more would only spend memory (one search state per thread).
+inline constexpr Range kThreads{"thread count", 0, 1024, "threads"};
 inline constexpr Range kSolverSeconds{"time limit", 0, 1e7, "seconds", true};
 }  // namespace limits
 
