@@ -44,7 +44,7 @@ void run_national(cs::OutputDir& out, cs::cli::Runtime& rt) {
 
 void add_common(CLI::App* sub, PlanOptions& o) {
   sub->add_option("--config", o.config,
-                  "plan TOML ([plan] [network] [county] [snap] [matrix] ...; docs/options.md)");
+                  "plan TOML ([plan] [network] [county] [snap] [matrix] [access] ...; docs/options.md)");
   using std::shared_ptr;
   const shared_ptr<cs::PlanConfig>& c = o.cfg;
   o.given.push_back(cs::cli::add_options(sub, cs::plan_options(), c));
@@ -55,6 +55,8 @@ void add_common(CLI::App* sub, PlanOptions& o) {
   o.given.push_back(cs::cli::add_options(sub, cs::snap_options(), shared_ptr<cs::SnapOptions>(c, &c->snap)));
   o.given.push_back(
       cs::cli::add_options(sub, cs::matrix_options(), shared_ptr<cs::MatrixCutoff>(c, &c->matrix)));
+  o.given.push_back(cs::cli::add_options(
+      sub, cs::access_options(), shared_ptr<cs::AccessOptions>(c, &c->access.options), {}, "access-"));
 }
 
 // With --timings: the whole run as passes on stderr, from process start (startup = loading, option parsing)

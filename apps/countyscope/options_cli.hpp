@@ -36,11 +36,17 @@ class BoundOptions {
   std::map<std::string, CLI::Option*> options_;
 };
 
-// skip: table options this command does not offer (e.g. the plan-only ones).
+// skip: table options this command does not offer (e.g. the plan-only ones). prefix: put before every flag
+// name ("access-": --access-cutoff-min), for a table whose names would clash with another's on one command.
 template <class C>
 BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_ptr<C> cfg,
-                         const std::vector<std::string>& skip = {}) {
+                         const std::vector<std::string>& skip = {}, const std::string& prefix = {}) {
   BoundOptions b;
+  auto flag = [&prefix](const std::string& name) {
+    std::string f = "--" + prefix + name;
+    std::replace(f.begin(), f.end(), '_', '-');
+    return f;
+  };
   for (const opt::Spec& s : table.specs()) {
     if (std::find(skip.begin(), skip.end(), s.name) != skip.end()) continue;
     std::string help = s.help;
@@ -48,20 +54,20 @@ BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_
     CLI::Option* o = nullptr;
     if (s.type == opt::Type::kFlag) {
       auto v = std::make_shared<bool>(false);
-      o = sub->add_flag(s.cli_name(), *v, help);
-      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = s.cli_name()] {
+      o = sub->add_flag(flag(s.name), *v, help);
+      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = flag(s.name)] {
         if (o->count()) table.set(*cfg, name, opt::Value(*v), cli + ": ");
       });
     } else if (s.type == opt::Type::kTexts) {  // repeatable and comma-separated
       auto v = std::make_shared<std::vector<std::string>>();
-      o = sub->add_option(s.cli_name(), *v, help)->delimiter(',');
+      o = sub->add_option(flag(s.name), *v, help)->delimiter(',');
       if (const std::string d = table.default_text(s.name); !d.empty()) o->default_str(d);
-      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = s.cli_name()] {
+      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = flag(s.name)] {
         if (o->count()) table.set(*cfg, name, opt::Value(*v), cli + ": ");
       });
     } else {
       auto v = std::make_shared<std::string>();
-      o = sub->add_option(s.cli_name(), *v, help);
+      o = sub->add_option(flag(s.name), *v, help);
       if (s.type == opt::Type::kChoice) {
         std::string choices;
         for (const auto& c : s.choices) choices += (choices.empty() ? "" : "|") + c;
@@ -69,23 +75,22 @@ BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_
       } else {
         o->type_name(s.type == opt::Type::kNumber    ? "NUMBER"
                      : s.type == opt::Type::kInteger ? "INTEGER"
+                     : s.type == opt::Type::kNumbers ? "NUMBER,..."
                                                      : "TEXT");
       }
       if (const std::string d = table.default_text(s.name); !d.empty()) o->default_str(d);
-      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = s.cli_name()] {
+      b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = flag(s.name)] {
         if (o->count()) table.set_text(*cfg, name, *v, cli + ": ");
       });
     }
     b.options_[s.name] = o;
   }
   for (const opt::Renamed& r : table.renamed_options()) {
-    std::string old = "--" + r.old_name;
-    std::replace(old.begin(), old.end(), '_', '-');
+    const std::string old = flag(r.old_name);
     if (sub->get_option_no_throw(old)) continue;  // the old name is still an option of this command
     auto v = std::make_shared<std::string>();
     CLI::Option* o = sub->add_option(old, *v)->group("");  // hidden
-    std::string now = "--" + r.new_name;
-    std::replace(now.begin(), now.end(), '_', '-');
+    const std::string now = flag(r.new_name);
     b.apply_.insert(b.apply_.begin(),
                     [o, v, old, msg = "renamed to " + now + (r.note.empty() ? "" : " (" + r.note + ")")] {
                       (void)v;  // kept alive for CLI11, which writes the value there

@@ -5,17 +5,17 @@
 #include <map>
 #include <sstream>
 
-#include <toml++/toml.h>
-
 #include <countyscope/access/audit.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/io/output.hpp>
-#include <countyscope/core/toml_text.hpp>
 
 namespace cs {
 
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// A standard's threshold: a time in minutes, a count or a supply per 1,000 (any finite magnitude).
+constexpr Range kThreshold{"threshold", -1e15, 1e15, ""};
 const std::vector<std::string> kAuditNames{"nearest_min",     "kth_nearest_min", "cumulative", "gravity",
                                            "sfca2",           "e2sfca",          "g2sfca",     "sfca3",
                                            "supply_per_1000", "facilities"};
@@ -62,34 +62,20 @@ bool Standard::beyond(double v) const {
 }
 
 std::vector<Standard> parse_standards(std::string_view text, const std::string& file) {
-  toml::table root;
-  check_toml_text(text, file);  // before toml++ (see error.hpp)
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream where;
-    where << "line " << e.source().begin.line;
-    throw InputError(file, where.str(), "", std::string(e.description()));
-  }
-  for (auto&& [k, v] : root)
-    if (k.str() != "standard")
-      throw InputError(file, "top level", std::string(k.str()), "unknown key; expected [[standard]] tables");
+  const TomlDocument doc = TomlDocument::parse(text, file);
+  const TomlSection root = doc.root();
+  root.check_keys({"standard"});
+  const std::vector<TomlSection> tables = root.tables("standard");
+  if (tables.empty()) throw InputError(file, "", "standard", "no [[standard]] entries");
   std::vector<Standard> out;
-  const toml::array* arr = root["standard"].as_array();
-  if (!arr) throw InputError(file, "", "standard", "no [[standard]] entries");
-  static const std::vector<std::string> kKeys{"id", "service", "measure", "max", "min", "source", "note"};
-  for (std::size_t n = 0; n < arr->size(); ++n) {
-    const toml::table* t = (*arr)[n].as_table();
-    const std::string where = "standard " + std::to_string(n + 1);
-    if (!t) throw InputError(file, where, "", "must be a table");
-    for (auto&& [k, v] : *t)
-      if (std::find(kKeys.begin(), kKeys.end(), k.str()) == kKeys.end())
-        throw InputError(file, where, std::string(k.str()),
-                         "unknown key; valid keys are: id, service, measure, max, min, source, note");
-    auto str = [&](const char* key, bool required) -> std::string {
-      auto v = (*t)[key].value<std::string>();
-      if (!v && required) throw InputError(file, where, key, "missing (a string is required)");
-      return v.value_or("");
+  for (const TomlSection& t : tables) {
+    t.check_keys({"id", "service", "measure", "max", "min", "source", "note"});
+    auto str = [&](const char* key, bool required) {
+      if (required && !t.has(key))
+        throw t.error("", "'" + std::string(key) + "' is missing (a string is required)");
+      std::string v;
+      t.text(key, v);
+      return v;
     };
     Standard s;
     s.id = str("id", true);
@@ -99,22 +85,19 @@ std::vector<Standard> parse_standards(std::string_view text, const std::string& 
     try {
       s.measure = parse_audit_measure(str("measure", true));
     } catch (const UsageError& e) {
-      throw InputError(file, where + " (" + s.id + ")", "measure", e.what());
+      throw t.error("measure", "(" + s.id + ") " + e.what());
     }
     auto num = [&](const char* key) -> std::optional<double> {
-      const toml::node* node = t->get(key);
-      if (!node) return std::nullopt;
-      auto v = node->value<double>();
-      if (!v || !std::isfinite(*v))
-        throw InputError(file, where + " (" + s.id + ")", key, "must be a finite number");
+      if (!t.has(key)) return std::nullopt;
+      double v = 0;
+      t.number(key, v, kThreshold);
       return v;
     };
     s.max = num("max");
     s.min = num("min");
     if (s.max.has_value() == s.min.has_value())
-      throw InputError(file, where + " (" + s.id + ")", "max", "give exactly one of 'max' or 'min'");
-    if (s.source.empty())
-      throw InputError(file, where + " (" + s.id + ")", "source", "a citation is required");
+      throw t.error(s.max ? "max" : "", "(" + s.id + ") give exactly one of 'max' or 'min'");
+    if (s.source.empty()) throw t.error("source", "(" + s.id + ") a citation is required");
     out.push_back(std::move(s));
   }
   return out;

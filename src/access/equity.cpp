@@ -76,6 +76,25 @@ double weighted_gini(std::span<const double> values, std::span<const double> pop
   return self_gap(s) / (2.0 * P * PX);
 }
 
+namespace {
+
+// Lorenz: cumulative shares after each unit (ascending), thinned evenly in population share.
+void add_lorenz(const Sorted& s, double P, double PX, std::size_t lorenz_points, Equity& e) {
+  e.lorenz.push_back({0.0, 0.0});
+  const std::size_t n = s.x.size();
+  const std::size_t want = std::max<std::size_t>(lorenz_points, 2);
+  std::size_t next_k = 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double ps = s.cp[k + 1] / P;
+    if (k + 1 == n || ps >= static_cast<double>(next_k) / static_cast<double>(want)) {
+      e.lorenz.push_back({k + 1 == n ? 1.0 : ps, PX > 0.0 ? (k + 1 == n ? 1.0 : s.cpx[k + 1] / PX) : ps});
+      while (next_k < want && static_cast<double>(next_k) / static_cast<double>(want) <= ps) ++next_k;
+    }
+  }
+}
+
+}  // namespace
+
 Equity equity(const EquityInput& in, std::size_t lorenz_points) {
   // Spans of different lengths (the Python module passes NumPy buffers straight through) are a caller's
   // error, not a read past the shorter one (found by fuzz/pyargs).
@@ -120,18 +139,7 @@ Equity equity(const EquityInput& in, std::size_t lorenz_points) {
   const Sorted s(all);
   e.gini = PX > 0.0 ? self_gap(s) / (2.0 * P * PX) : kNaN;
 
-  // Lorenz: cumulative shares after each unit (ascending), thinned evenly in population share.
-  e.lorenz.push_back({0.0, 0.0});
-  const std::size_t n = s.x.size();
-  const std::size_t want = std::max<std::size_t>(lorenz_points, 2);
-  std::size_t next_k = 1;
-  for (std::size_t k = 0; k < n; ++k) {
-    const double ps = s.cp[k + 1] / P;
-    if (k + 1 == n || ps >= static_cast<double>(next_k) / static_cast<double>(want)) {
-      e.lorenz.push_back({k + 1 == n ? 1.0 : ps, PX > 0.0 ? (k + 1 == n ? 1.0 : s.cpx[k + 1] / PX) : ps});
-      while (next_k < want && static_cast<double>(next_k) / static_cast<double>(want) <= ps) ++next_k;
-    }
-  }
+  add_lorenz(s, P, PX, lorenz_points, e);
 
   // Theil T = (1/P) sum p (x/mu) ln(x/mu); a zero value contributes 0 (limit).
   auto theil_of = [](const std::vector<Unit>& u, double pop, double m) {

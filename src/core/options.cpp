@@ -249,6 +249,8 @@ std::string_view type_name(Type t) {
       return "list of text";
     case Type::kChoice:
       return "choice";
+    case Type::kNumbers:
+      return "list of numbers";
   }
   return "?";
 }
@@ -285,6 +287,11 @@ std::string value_text(const Value& v) {
   if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
   if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
   if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto* n = std::get_if<std::vector<double>>(&v)) {
+    std::vector<std::string> t;
+    for (double x : *n) t.push_back(number_text(x));
+    return join(t, ",");  // as the CLI takes it
+  }
   return join(std::get<std::vector<std::string>>(v));
 }
 
@@ -345,6 +352,19 @@ Value TableBase::check(const Spec& s, const Value& v, const std::string& where, 
       if (const auto* one = std::get_if<std::string>(&v)) return Value(std::vector<std::string>{*one});
       if (!std::holds_alternative<std::vector<std::string>>(v)) return fail("expected a list of strings");
       return v;
+    case Type::kNumbers: {
+      std::vector<double> out;
+      if (const auto* x = std::get_if<std::vector<double>>(&v))
+        out = *x;
+      else if (const auto* d = std::get_if<double>(&v))
+        out = {*d};
+      else
+        return fail("expected a list of numbers");
+      for (std::size_t i = 0; i < out.size(); ++i)
+        if (auto msg = range_problem(out[i], s.range))
+          return fail("element " + std::to_string(i + 1) + ": " + *msg);
+      return Value(out);
+    }
     case Type::kChoice: {
       const auto* x = std::get_if<std::string>(&v);
       if (!x) return fail("expected one of: " + join(s.choices));
@@ -404,6 +424,27 @@ Value parse_text(const Spec& s, std::string_view text, const std::string& where)
       }
       return Value(v);
     }
+    case Type::kNumbers: {
+      std::vector<double> v;
+      std::size_t start = 0;
+      while (start <= t.size()) {
+        const std::size_t comma = t.find(',', start);
+        const std::string part =
+            t.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::size_t used = 0;
+        double d = 0;
+        try {
+          d = std::stod(part, &used);
+        } catch (const std::exception&) {
+          return fail("numbers separated by commas");
+        }
+        if (used != part.size()) return fail("numbers separated by commas");
+        v.push_back(d);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      return Value(v);
+    }
   }
   return fail("a value");
 }
@@ -436,6 +477,11 @@ Value read_toml_value(const TomlSection& s, const Spec& sp) {
       s.texts(sp.name, v);
       return Value(v);
     }
+    case Type::kNumbers: {
+      std::vector<double> v;
+      s.numbers(sp.name, v, {"number", -INFINITY, INFINITY, ""});  // the range is checked by Table::check
+      return Value(v);
+    }
   }
   return Value(false);
 }
@@ -451,7 +497,7 @@ std::string TableBase::markdown() const {
   md += "|---|---|---|---|---|---|---|---|\n";
   for (const auto& s : specs_) {
     std::string range;
-    if (s.type == Type::kNumber)
+    if (s.type == Type::kNumber || s.type == Type::kNumbers)
       range = std::string(s.range.lo_open ? "(" : "[") + number_text(s.range.lo) + ", " +
               number_text(s.range.hi) + "]";
     else if (s.type == Type::kInteger)

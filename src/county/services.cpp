@@ -4,10 +4,8 @@
 #include <charconv>
 #include <set>
 
-#include <toml++/toml.h>
-
 #include <countyscope/core/error.hpp>
-#include <countyscope/core/toml_text.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/county/service_rules.hpp>
 #include <countyscope/io/output.hpp>
 
@@ -135,66 +133,37 @@ std::vector<std::string> ServiceTable::names() const {
 }
 
 ServiceTable parse_service_table(std::string_view toml_text, const std::string& file) {
-  toml::table root;
-  check_toml_text(toml_text, file);  // before toml++ (see error.hpp)
-  try {
-    root = toml::parse(toml_text, file);
-  } catch (const toml::parse_error& e) {
-    const auto& src = e.source();
-    throw InputError(file, "line " + std::to_string(src.begin.line), "",
-                     std::string("invalid TOML: ") + std::string(e.description()));
-  }
-  for (const auto& [k, v] : root) {
-    (void)v;
-    if (k.str() != "service")
-      throw InputError(file, "", std::string(k.str()),
-                       "unknown key; valid keys: service (an array of tables)");
-  }
-  const toml::array* arr = root["service"].as_array();
-  if (!arr || arr->empty()) throw InputError(file, "", "service", "no [[service]] tables");
+  const TomlDocument doc = TomlDocument::parse(toml_text, file);
+  const TomlSection root = doc.root();
+  root.check_keys({"service"});
+  const std::vector<TomlSection> services = root.tables("service");
+  if (services.empty()) throw InputError(file, "", "service", "no [[service]] tables");
   ServiceTable table;
   std::set<std::string> seen;
-  const std::vector<std::string> valid = {"name", "label_en", "label_zh", "capacity_tag", "rules"};
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const toml::table* t = (*arr)[i].as_table();
-    const std::string where = "service #" + std::to_string(i + 1);
-    if (!t) throw InputError(file, where, "", "expected a table");
-    for (const auto& [k, v] : *t) {
-      (void)v;
-      if (std::find(valid.begin(), valid.end(), k.str()) == valid.end())
-        throw InputError(file, where, std::string(k.str()),
-                         "unknown key; valid keys: name, label_en, label_zh, capacity_tag, rules");
-    }
+  for (const TomlSection& t : services) {
+    t.check_keys({"name", "label_en", "label_zh", "capacity_tag", "rules"});
     ServiceType st;
     auto str = [&](const char* key, bool required) {
-      const auto node = (*t)[key];
-      if (!node) {
-        if (required) throw InputError(file, where, key, "missing");
-        return std::string();
-      }
-      if (!node.is_string()) throw InputError(file, where, key, "expected a string");
-      return std::string(*node.value<std::string>());
+      if (required && !t.has(key)) throw t.error("", "'" + std::string(key) + "' is missing");
+      std::string v;
+      t.text(key, v);
+      return v;
     };
     st.name = str("name", true);
     if (st.name.empty() || !std::all_of(st.name.begin(), st.name.end(), [](char c) {
           return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
                  c == '_';
         }))
-      throw InputError(file, where, "name", "'" + st.name + "' must be lower-case letters, digits and '_'");
-    if (!seen.insert(st.name).second)
-      throw InputError(file, where, "name", "duplicate service '" + st.name + "'");
+      throw t.error("name", "'" + st.name + "' must be lower-case letters, digits and '_'");
+    if (!seen.insert(st.name).second) throw t.error("name", "duplicate service '" + st.name + "'");
     st.label_en = str("label_en", false);
     st.label_zh = str("label_zh", false);
     st.capacity_tag = str("capacity_tag", false);
     if (st.label_en.empty()) st.label_en = st.name;
-    const toml::array* rules = (*t)["rules"].as_array();
-    if (!rules || rules->empty())
-      throw InputError(file, "service '" + st.name + "'", "rules", "missing or empty");
-    for (const auto& r : *rules) {
-      if (!r.is_string()) throw InputError(file, "service '" + st.name + "'", "rules", "expected strings");
-      st.rules.push_back(*r.value<std::string>());
-      (void)detail::parse_rule(st.rules.back(), file, st.name);  // validate now
-    }
+    if (!t.has("rules")) throw InputError(file, "service '" + st.name + "'", "rules", "missing or empty");
+    t.texts("rules", st.rules);
+    if (st.rules.empty()) throw InputError(file, "service '" + st.name + "'", "rules", "missing or empty");
+    for (const std::string& rule : st.rules) (void)detail::parse_rule(rule, file, st.name);  // validate now
     table.types.push_back(std::move(st));
   }
   if (table.types.size() > 60000) throw InputError(file, "", "service", "too many service types");

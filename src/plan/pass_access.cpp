@@ -1,8 +1,8 @@
 // The access pass of the plan driver: accessibility, equity, standards audit and carrying capacity of every
-// service type on the car matrix of all demand points x all facilities (docs/access.md). Reads [access] from
-// the plan TOML; adds sections.access, layers.access_settlements (GeoJSON), GeoPackage layers access_demand /
-// access_settlements / access_facilities and the access_*.csv tables. The same cs::run_access_study backs
-// `countyscope access`.
+// service type on the car matrix of all demand points x all facilities (docs/access.md). Takes [access] from
+// the plan's config (read from the plan TOML by the registry, overridden by --access-* flags); adds
+// sections.access, layers.access_settlements (GeoJSON), GeoPackage layers access_demand / access_settlements
+// / access_facilities and the access_*.csv tables. The same cs::run_access_study backs `countyscope access`.
 #include <countyscope/access/study.hpp>
 
 #include "passes.hpp"
@@ -10,9 +10,7 @@
 namespace cs::detail {
 
 void pass_access(PlanState& st, Context& ctx) {
-  AccessStudyConfig cfg;
-  if (!st.cfg.config_text.empty())
-    parse_access_toml(st.cfg.config_text, st.cfg.config_path.empty() ? "plan.toml" : st.cfg.config_path, cfg);
+  const AccessStudyConfig& cfg = st.cfg.access;
   const County& c = st.county;
   AccessInputs in;
   in.times = &st.demand_to_facility;

@@ -86,7 +86,9 @@ const opt::Table<SnapOptions>& snap_table() {
           .number("connector_speed_kmh", &SnapOptions::connector_speed_kmh, kConnectorKmh,
                   "speed of the leg from the door to the road")
           .number("far_threshold_m", &SnapOptions::far_threshold_m, kFarM,
-                  "snaps farther than this are flagged (and settlements beyond it left out of structure)");
+                  "snaps farther than this are flagged (and settlements beyond it left out of structure)")
+          .renamed("connector_kmh", "connector_speed_kmh")
+          .renamed("far_m", "far_threshold_m");
   return t;
 }
 
@@ -108,13 +110,8 @@ const opt::Table<SnapOptions>& snap_options() { return snap_table(); }
 const opt::Table<MatrixCutoff>& matrix_options() { return matrix_table(); }
 
 std::vector<const opt::TableBase*> plan_option_tables() {
-  return {&plan_table(),
-          &network_table(),
-          &county_table(),
-          &snap_table(),
-          &matrix_table(),
-          &locate_options(),
-          &detail::plan_locate_option_table()};
+  return {&plan_table(),   &network_table(),  &county_table(),   &snap_table(),
+          &matrix_table(), &access_options(), &locate_options(), &detail::plan_locate_option_table()};
 }
 
 const std::vector<std::string>& plan_skippable_passes() {
@@ -182,6 +179,7 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
   }
   snap_table().read(doc->section("snap"), cfg.snap);
   matrix_table().read(doc->section("matrix"), cfg.matrix);
+  read_access_section(doc->section("access"), cfg.access);
   for (const auto& s : cfg.skip)
     if (std::find(plan_skippable_passes().begin(), plan_skippable_passes().end(), s) ==
         plan_skippable_passes().end())

@@ -29,7 +29,7 @@ TEST(Audit, ParseErrorsNameEntryAndKey) {
     (void)cs::parse_standards("[[standard]]\nid='a'\nservice='x'\nmeasure='nearest_min'\nmax=1\n", "s.toml");
     FAIL();
   } catch (const cs::InputError& e) {
-    EXPECT_STREQ(e.what(), "s.toml: standard 1, field 'source': missing (a string is required)");
+    EXPECT_STREQ(e.what(), "s.toml: line 1, field 'standard[1]': 'source' is missing (a string is required)");
   }
   EXPECT_THROW((void)cs::parse_standards(
                    "[[standard]]\nid='a'\nservice='x'\nmeasure='speed'\nmax=1\nsource='s'\n", "s.toml"),

@@ -171,7 +171,7 @@ TEST(ServiceTable, MalformedTablesNameFileAndKey) {
   };
   EXPECT_NE(msg("[[service]]\nname='a'\nrules=['amenity=']\n").find("my.toml: service 'a', field 'rules'"),
             std::string::npos);
-  EXPECT_NE(msg("[[service]]\nname='a'\nrule=['amenity=x']\n").find("field 'rule': unknown key; valid keys"),
+  EXPECT_NE(msg("[[service]]\nname='a'\nrule=['amenity=x']\n").find("field 'service[1].rule': unknown key; valid keys"),
             std::string::npos);
   EXPECT_NE(msg("[[service]]\nname='a'\nrules=['x']\n[[service]]\nname='a'\nrules=['y']\n").find("duplicate"),
             std::string::npos);

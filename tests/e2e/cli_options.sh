@@ -7,11 +7,16 @@ if "$CS" options --markdown >"$T/options.md" && cmp -s "$T/options.md" docs/opti
 else
   fail "docs/options.md is stale: run 'countyscope options --markdown > docs/options.md' ($(diff "$T/options.md" docs/options.md | head -5))"
 fi
-# Every CLI flag of a table is an option of the command that reads it: [locate] -> locate, the plan's own
-# sections -> plan (and demo).
+# Every CLI flag of a table is an option of the command that reads it: [locate] -> locate, [access] -> access
+# (and plan/demo as --access-*), [snap] [matrix] -> matrix, the plan's own sections -> plan (and demo).
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
-  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\)\]/plan/; s/^\[locate\]/locate/' | sort -u >"$T/flags"
+  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\)\]/plan/; s/^\[locate\]/locate/; s/^\[access\]/access/' \
+  | sort -u >"$T/flags"
+awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
+  | sed -n 's/^\[\(snap\|matrix\)\]/matrix/p; s/^\[access\] --/plan --access-/p' >>"$T/flags"
 "$CS" locate --help >"$T/help-locate"
+"$CS" access --help >"$T/help-access"
+"$CS" matrix --help >"$T/help-matrix"
 "$CS" plan --help >"$T/help-plan"
 "$CS" demo --help >"$T/help-demo"
 while read -r cmd flag; do
@@ -28,4 +33,12 @@ else fail "--standard: exit $rc, $(cat "$T/err")"; fi
 rc=$?
 if [ $rc -eq 2 ] && grep -q "renamed to --cutoff-min" "$T/err"; then ok "plan --cutoff names --cutoff-min"
 else fail "plan --cutoff: exit $rc, $(cat "$T/err")"; fi
+"$CS" access --matrix $F/matrix.csv --demand $F/demand.csv --facilities $F/candidates.csv --out "$T/a" --cutoff-s 1800 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "renamed to --cutoff-min (now in minutes)" "$T/err"; then ok "access --cutoff-s names --cutoff-min"
+else fail "access --cutoff-s: exit $rc, $(cat "$T/err")"; fi
+"$CS" matrix --graph $F/matrix.csv --from $F/demand.csv --to $F/demand.csv --out "$T/m.csv" --far-m 100 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "renamed to --far-threshold-m" "$T/err"; then ok "matrix --far-m names --far-threshold-m"
+else fail "matrix --far-m: exit $rc, $(cat "$T/err")"; fi
 finish

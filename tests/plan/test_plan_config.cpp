@@ -42,7 +42,10 @@ far_threshold_m = 250
 [matrix]
 cutoff_min = 60
 [access]
-anything = "belongs to the access pass"
+cutoff_min = 20
+zones_min = [5, 10, 20]
+[locate]
+anything = "belongs to the locate pass"
 )",
                         "dir/plan.toml", cfg);
   EXPECT_EQ(cfg.skip, std::vector<std::string>{"report"});
@@ -56,7 +59,9 @@ anything = "belongs to the access pass"
   EXPECT_EQ(cfg.county.service_table, "dir/my-services.toml");  // relative to the TOML file
   EXPECT_EQ(cfg.snap.far_threshold_m, 250.0);
   EXPECT_EQ(cfg.matrix_cutoff_s(), 3600.0);
-  EXPECT_NE(cfg.config_text.find("[access]"), std::string::npos);
+  EXPECT_NE(cfg.config_text.find("[locate]"), std::string::npos);
+  EXPECT_EQ(cfg.access.options.cutoff_min, 20.0);  // [access] is read through its registry table
+  EXPECT_EQ(cfg.access.options.zones_min, (std::vector<double>{5, 10, 20}));
   EXPECT_TRUE(cs::validate(cfg).empty());
 }
 

@@ -4,11 +4,13 @@
 // both `countyscope access` and the plan pass, so the two give identical numbers.
 //
 // Example:
-//   cs::AccessInputs in;  in.times = &m;  in.population = pop;  in.facility_service = svc;  ...
+//   cs::AccessStudyConfig cfg;  cs::access_options().set_text(cfg.options, "cutoff_min", "20", "--cutoff-min:
+//   "); cs::AccessInputs in;  in.times = &m;  in.population = pop;  in.facility_service = svc;  ...
 //   cs::AccessStudy s = cs::run_access_study(in, cs::AccessStudyConfig{}, ctx);
 //   cs::add_to_document(doc, "access", s.outputs);  cs::write_tables(s.outputs, out, "access.gpkg");
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +18,7 @@
 
 #include <countyscope/access/access.hpp>
 #include <countyscope/access/audit.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/core/types.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/outputs.hpp>
@@ -46,13 +49,41 @@ struct AccessInputs {
   std::vector<std::string> service_capacity_unit;  // e.g. "beds", "seats", "" (may be empty)
 };
 
-struct AccessStudyConfig {
-  AccessConfig access;
+// The [access] options as users give them (travel times in minutes): one table of the option registry
+// (access_options(), docs/options.md) behind plan.toml [access], `countyscope access` (and plan/demo's
+// --access-* flags) and the Python access functions. access_config() converts them to the engine's seconds.
+struct AccessOptions {
+  double cutoff_min = 30;  // catchment d0
+  Catchment catchment = Catchment::kInclusive;
+  std::int32_t k = 3;
+  Decay gravity_decay = Decay::kPower;
+  double gravity_beta = 1;
+  double gravity_scale_min = 1;
+  double gravity_min_time_min = 1;
+  double gravity_sigma_min = 15;
+  bool gravity_cut = false;
+  std::vector<double> zones_min{10, 20, 30};
+  std::vector<double> zone_weights{1.0, 0.68, 0.22};
+  std::vector<double> sfca3_zones_min{10, 20, 30, 60};
+  std::vector<double> sfca3_weights{0.962, 0.704, 0.377, 0.042};
+  GaussianForm gaussian = GaussianForm::kDai;
+  double gaussian_sigma_min = 0;  // plain Gaussian only; 0 = cutoff_min
+  SelectionBase sfca3_base = SelectionBase::kCatchment;
+  Unreached unreached = Unreached::kZero;
   std::vector<std::string> services;  // service types to study; empty = every type with facilities
-  std::optional<std::vector<Standard>> standards;  // empty = data/config/standards.toml
-  std::map<std::string, double> capacity_norms_per_1000{{"hospital", 6.0}};  // carrying-capacity norms
-  std::size_t worst_n = 20;
-  std::size_t lorenz_points = 50;
+  std::string standards;              // standards TOML; empty = data/config/standards.toml
+  std::int64_t worst_n = 20;
+  std::int64_t lorenz_points = 50;
+};
+[[nodiscard]] const opt::Table<AccessOptions>& access_options();
+// The engine's configuration (seconds) of the options.
+[[nodiscard]] AccessConfig access_config(const AccessOptions& o);
+
+struct AccessStudyConfig {
+  AccessOptions options;                           // [access] (the registry's table)
+  std::optional<std::vector<Standard>> standards;  // given by a library caller; else options.standards
+  // [access.capacity_norms] (a nested table the stage reads itself): carrying-capacity norms per 1,000.
+  std::map<std::string, double> capacity_norms_per_1000{{"hospital", 6.0}};
   std::string layer_prefix = "access";
 };
 [[nodiscard]] std::vector<Problem> validate(const AccessStudyConfig& cfg);
@@ -67,8 +98,10 @@ struct AccessStudy {
 // Throws InputError (bad values, a requested service type without facilities), UsageError (bad config).
 AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cfg, Context& ctx);
 
-// Reads the [access] table of a plan TOML (already parsed into text) into cfg; unknown keys are errors
-// listing the valid ones. Times in the TOML are minutes (cutoff_min, zones_min, ...).
+// Reads an [access] section (the registry's options and capacity_norms) into cfg; unknown and renamed keys
+// are errors naming file, line and key. Times are minutes (cutoff_min, zones_min, ...).
+void read_access_section(const TomlSection& section, AccessStudyConfig& cfg);
+// The same from the text of a TOML file with an [access] table (`countyscope access --config`).
 void parse_access_toml(std::string_view toml_text, const std::string& file_label, AccessStudyConfig& cfg);
 // The effective configuration as JSON (the report's assumptions table).
 Json access_config_json(const AccessStudyConfig& cfg);

@@ -41,6 +41,9 @@ inline constexpr Range kCutoffS{"time", 0, 604800, "seconds", true};
 inline constexpr Range kDistanceM{"distance", 0, 2e7, "metres"};
 inline constexpr Range kSpeedKmh{"speed", 0, 200, "km/h"};
 inline constexpr Range kShare{"share", 0, 1, ""};
+// Distance-decay parameters (gravity beta) and the weights of catchment zones (E2SFCA, 3SFCA).
+inline constexpr Range kDecayBeta{"decay parameter", 0, 100, "", true};
+inline constexpr Range kWeight{"weight", 0, 1e6, ""};
 // Wall-clock limits of solvers.
 // Worker threads of one run (0 = all cores): more would only spend memory (one search state per thread).
 inline constexpr Range kThreads{"thread count", 0, 1024, "threads"};

@@ -114,11 +114,12 @@ class TomlSection {
 
 namespace opt {
 
-enum class Type { kNumber, kInteger, kFlag, kText, kTexts, kChoice };
+enum class Type { kNumber, kInteger, kFlag, kText, kTexts, kChoice, kNumbers };
 [[nodiscard]] std::string_view type_name(Type t);  // "number", "integer", "true/false", "text", ...
 
 // A value as given by one of the doors, before it is checked and stored.
-using Value = std::variant<double, std::int64_t, bool, std::string, std::vector<std::string>>;
+using Value =
+    std::variant<double, std::int64_t, bool, std::string, std::vector<std::string>, std::vector<double>>;
 
 // The description of one option (everything but how to reach its struct member).
 struct Spec {
@@ -249,6 +250,14 @@ class Table : public TableBase {
     add(
         make_spec(std::move(name), Type::kText, Range{}, std::move(help)),
         [m](Config& c, const Value& v) { c.*m = std::get<std::string>(v); },
+        [m](const Config& c) -> std::optional<Value> { return Value(c.*m); });
+    return *this;
+  }
+  // A list of numbers, each inside r (CLI: comma-separated; TOML: an array).
+  Table& numbers(std::string name, std::vector<double> Config::*m, const Range& r, std::string help) {
+    add(
+        make_spec(std::move(name), Type::kNumbers, r, std::move(help)),
+        [m](Config& c, const Value& v) { c.*m = std::get<std::vector<double>>(v); },
         [m](const Config& c) -> std::optional<Value> { return Value(c.*m); });
     return *this;
   }

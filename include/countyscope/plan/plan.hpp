@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include <countyscope/access/study.hpp>
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/matrix.hpp>
@@ -58,6 +59,7 @@ struct PlanConfig {
   CountyConfig county;
   SnapOptions snap;
   MatrixCutoff matrix;
+  AccessStudyConfig access;       // [access] (access_options(); plan/demo flags --access-*)
   bool timings = false;           // include pass timings in outputs (makes them run-dependent)
   std::vector<std::string> skip;  // pass names to skip (plan_skippable_passes())
   // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
