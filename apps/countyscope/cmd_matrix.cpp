@@ -1,5 +1,6 @@
 // countyscope matrix: travel times between two point files on a saved graph (snapped onto the nearest edge,
-// with access legs), as a long or wide CSV. Empty time = no path (or beyond --cutoff).
+// with access legs), as a long or wide CSV. Empty time = no path (or beyond --cutoff-min). The options are
+// the registry's [matrix] and [snap] tables (docs/options.md), the same as the plan's and Python's.
 #include <cmath>
 #include <memory>
 #include <string>
@@ -12,14 +13,18 @@
 #include <countyscope/io/output.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/plan/plan.hpp>
 
 #include "command.hpp"
+#include "options_cli.hpp"
 
 namespace {
 
 struct MatrixCliOptions {
   std::string graph, from, to, out, format = "long";
-  double cutoff_s = 0, far_m = 500, connector_kmh = 5;
+  std::shared_ptr<cs::MatrixCutoff> cutoff = std::make_shared<cs::MatrixCutoff>();
+  std::shared_ptr<cs::SnapOptions> snap = std::make_shared<cs::SnapOptions>();
+  std::vector<cs::cli::BoundOptions> given;
 };
 
 struct Points {
@@ -50,6 +55,7 @@ double secs(float t) {
 }
 
 int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
+  for (const auto& g : o.given) g.apply();
   cs::check_output_file(o.out);  // a device, link or folder is refused before the work
   const cs::RoadGraph g = cs::load_graph(o.graph);
   const Points a = read_points(o.from), b = read_points(o.to);
@@ -60,23 +66,17 @@ int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
                            "point (" + cs::number_text(pts->pos[*i].lon) + ", " +
                                cs::number_text(pts->pos[*i].lat) + ") lies outside the road network (" +
                                index.extent_text() + "); lon and lat swapped?");
-  cs::SnapOptions so;
-  so.far_threshold_m = o.far_m;
-  so.connector_speed_kmh = o.connector_kmh;
+  const cs::SnapOptions& so = *o.snap;
   const auto sa = index.snap_all(a.pos, so, rt.ctx.thread_count());
   const auto sb = index.snap_all(b.pos, so, rt.ctx.thread_count());
   std::size_t far = 0;
   for (const auto* v : {&sa, &sb})
     for (const auto& s : *v) far += s.far ? 1 : 0;
   if (far)
-    rt.ctx.warn(std::to_string(far) + " points lie more than " + cs::format_number(o.far_m) +
+    rt.ctx.warn(std::to_string(far) + " points lie more than " + cs::format_number(so.far_threshold_m) +
                 " m from a road");
   cs::MatrixOptions mo;
-  if (o.cutoff_s > 0) {
-    if (auto msg = cs::range_problem(o.cutoff_s, cs::limits::kCutoffS))
-      throw cs::UsageError("--cutoff: " + *msg);
-    mo.cutoff_s = o.cutoff_s;
-  }
+  if (o.cutoff->cutoff_min) mo.cutoff_s = *o.cutoff->cutoff_min * 60.0;
   const cs::TimeMatrix m = cs::travel_time_matrix(g, sa, sb, mo, rt.ctx);
   std::string text;
   if (o.format == "long") {
@@ -108,7 +108,7 @@ cs::cli::CommandRegistration reg{
               ->footer(
                   "Example:\n  countyscope network --osm county.osm.pbf --out county.csgraph\n"
                   "  countyscope matrix --graph county.csgraph --from villages.csv --to clinics.csv "
-                  "--out times.csv --cutoff 3600\n"
+                  "--out times.csv --cutoff-min 60\n"
                   "Point files: CSV with columns id,lon,lat (WGS-84). Output: from_id,to_id,time_s (long) or "
                   "one column per destination (wide); empty time = no path.");
       auto o = std::make_shared<MatrixCliOptions>();
@@ -116,18 +116,11 @@ cs::cli::CommandRegistration reg{
       sub->add_option("--from", o->from, "origins CSV (id,lon,lat)")->required();
       sub->add_option("--to", o->to, "destinations CSV (id,lon,lat)")->required();
       sub->add_option("--out", o->out, "output CSV")->required();
-      sub->add_option("--cutoff", o->cutoff_s, "seconds; longer trips are reported as no path")
-          ->check(CLI::NonNegativeNumber);
       sub->add_option("--format", o->format, "long or wide")
           ->check(CLI::IsMember({"long", "wide"}))
           ->capture_default_str();
-      sub->add_option("--far-m", o->far_m, "flag points farther than this from a road (metres)")
-          ->check(CLI::PositiveNumber)
-          ->capture_default_str();
-      sub->add_option("--connector-kmh", o->connector_kmh,
-                      "speed of the access leg from a point to its road (km/h)")
-          ->check(CLI::PositiveNumber)
-          ->capture_default_str();
+      o->given.push_back(cs::cli::add_options(sub, cs::matrix_options(), o->cutoff));
+      o->given.push_back(cs::cli::add_options(sub, cs::snap_options(), o->snap));
       sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
     }};
 

@@ -1,5 +1,6 @@
 // countyscope network: build the road graph of an OSM extract for a profile; print its facts (with the county
-// model's) and/or save it for `countyscope matrix`.
+// model's) and/or save it for `countyscope matrix`. Its options are the registry's [network] and [county]
+// tables (docs/options.md), bound as for plan/demo.
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -11,16 +12,22 @@
 #include <countyscope/county/county.hpp>
 #include <countyscope/formats/graph_file.hpp>
 #include <countyscope/io/output.hpp>
+#include <countyscope/plan/plan.hpp>
 #include <countyscope/sources/county_osm.hpp>
 #include <countyscope/sources/osm_network.hpp>
 
 #include "command.hpp"
+#include "options_cli.hpp"
 
 namespace {
 
 struct NetworkOptions {
-  std::string osm, profile = "car", out, seat, services;
+  std::string osm, out;
   bool stats = false;
+  std::shared_ptr<cs::NetworkConfig> network =
+      std::make_shared<cs::NetworkConfig>(cs::default_network_config(cs::Profile::kCar));
+  std::shared_ptr<cs::CountyConfig> county = std::make_shared<cs::CountyConfig>();
+  std::vector<cs::cli::BoundOptions> given;
 };
 
 std::string fixed(double x, int digits) {
@@ -30,14 +37,20 @@ std::string fixed(double x, int digits) {
 }
 
 int run(const NetworkOptions& o, cs::cli::Runtime& rt) {
+  for (const auto& g : o.given) g.apply();
   if (!o.out.empty()) cs::check_output_file(o.out);  // a device, link or folder is refused before the work
-  const cs::Profile profile = cs::parse_profile(o.profile);
+  // A profile other than car starts from its own default speeds (as in plan/demo).
+  cs::NetworkConfig ncfg = cs::default_network_config(cs::Profile::kCar);
+  cs::set_profile(ncfg, o.network->profile);
+  ncfg.use_maxspeed = o.network->use_maxspeed;
+  ncfg.keep_largest_scc = o.network->keep_largest_scc;
+  const cs::Profile profile = ncfg.profile;
   if (!o.stats && o.out.empty()) throw cs::UsageError("nothing to do: give --stats and/or --out FILE");
-  cs::CountyConfig ccfg;
-  ccfg.seat = o.seat;
-  ccfg.service_table = o.services;
-  if (!o.services.empty()) (void)cs::load_service_table(o.services);  // fail before the slow part
-  const cs::NetworkBuild nb = cs::build_network(o.osm, cs::default_network_config(profile), rt.ctx);
+  const cs::CountyConfig& ccfg = *o.county;
+  cs::throw_if_problems(cs::validate(ccfg), "county");
+  if (!ccfg.service_table.empty())
+    (void)cs::load_service_table(ccfg.service_table);  // fail before the slow part
+  const cs::NetworkBuild nb = cs::build_network(o.osm, ncfg, rt.ctx);
   if (o.stats) {
     const cs::County c = cs::load_county_osm(o.osm, ccfg, rt.ctx);
     const auto& s = nb.stats;
@@ -86,14 +99,13 @@ cs::cli::CommandRegistration reg{
                   "  countyscope network --osm county.osm.pbf --profile walk --out county.walk.csgraph");
       auto o = std::make_shared<NetworkOptions>();
       sub->add_option("--osm", o->osm, "OSM extract (.osm.pbf or .osm)")->required();
-      sub->add_option("--profile", o->profile, "car or walk")->capture_default_str();
       sub->add_flag(
           "--stats", o->stats,
           "print nodes, arcs, km by class, largest SCC share, settlements by tier, facilities by type, "
           "demand points and population");
       sub->add_option("--out", o->out, "save the graph (binary .csgraph) for `countyscope matrix`");
-      sub->add_option("--seat", o->seat, "seat name for --stats (default: from the county boundary)");
-      sub->add_option("--services", o->services, "service table TOML for --stats");
+      o->given.push_back(cs::cli::add_options(sub, cs::network_options(), o->network));
+      o->given.push_back(cs::cli::add_options(sub, cs::county_options(), o->county));
       sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
     }};
 

@@ -164,9 +164,9 @@ def bench(label, t, pop, sup, core, reps, pandas_reps):
     th = os.cpu_count() or 1
     print(f"\n{label}: {d} demand points x {f} facilities ({d * f:,} pairs)")
     for what, ours_fn, np_fn, pd_fn, keys in (
-            ("all measures", lambda n: core.accessibility(t, pop, sup, cutoff_s=CUTOFF, k=K, threads=n),
+            ("all measures", lambda n: core.accessibility(t, pop, sup, cutoff_min=CUTOFF / 60, k=K, threads=n),
              lambda: numpy_all(t, pop, sup), lambda: pandas_all(t, pop, sup), None),
-            ("2SFCA alone", lambda n: {"2sfca": core.sfca2(t, pop, sup, cutoff_s=CUTOFF, threads=n)},
+            ("2SFCA alone", lambda n: {"2sfca": core.sfca2(t, pop, sup, cutoff_min=CUTOFF / 60, threads=n)},
              lambda: {"2sfca": numpy_2sfca(t, pop, sup)}, lambda: {"2sfca": pandas_2sfca(t, pop, sup)}, ["2sfca"])):
         r = reps if what == "all measures" else max(reps, 21)
         ours = {n: times_of(lambda: ours_fn(n), r) for n in sorted({1, th})}

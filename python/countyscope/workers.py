@@ -16,8 +16,9 @@ def network(path: str) -> Network:
     return Network.load(path)
 
 
-def matrix_chunk(graph_path: str, origins: np.ndarray, destinations: np.ndarray, cutoff_s=None, threads: int = 1):
-    """Travel times (s) from origins to destinations, both (n, 2) lon/lat arrays, on the network at graph_path."""
+def matrix_chunk(graph_path: str, origins: np.ndarray, destinations: np.ndarray, cutoff_min=None, threads: int = 1):
+    """Travel times (s) from origins to destinations, both (n, 2) lon/lat arrays, on the network at graph_path;
+    pairs beyond cutoff_min (minutes) have no time (inf)."""
     net = network(graph_path)
     return net.travel_time_matrix(net.snap(origins, threads=threads), net.snap(destinations, threads=threads),
-                                  cutoff_s=cutoff_s, threads=threads)
+                                  cutoff_min=cutoff_min, threads=threads)

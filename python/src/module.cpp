@@ -2,6 +2,7 @@
 // right dtype (forcecast converts otherwise); outputs hand the engine's buffers to numpy through a capsule
 // (no copy). The GIL is released during computation. Engine errors become Python exceptions with the same
 // messages: InputError / UsageError (ValueError), IoError (OSError), Error (RuntimeError).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -19,6 +20,7 @@
 
 #include <countyscope/access/access.hpp>
 #include <countyscope/access/equity.hpp>
+#include <countyscope/access/study.hpp>
 #include <countyscope/core/arguments.hpp>
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
@@ -30,6 +32,7 @@
 #include <countyscope/locate/study.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/plan/plan.hpp>
 #include <countyscope/sources/osm_network.hpp>
 
 namespace py = pybind11;
@@ -132,8 +135,7 @@ std::vector<cs::LonLat> as_lonlat(const py::object& obj, const char* func, const
 std::tuple<carray<float>, carray<double>, carray<double>> access_args(const char* func,
                                                                       const py::object& times_,
                                                                       const py::object& population_,
-                                                                      const py::object& supply_,
-                                                                      double cutoff_s) {
+                                                                      const py::object& supply_) {
   auto times = array_arg<float>(times_, func, "times", 2, "demand x facilities");
   auto population = array_arg<double>(population_, func, "population", 1);
   auto supply = array_arg<double>(supply_, func, "supply", 1);
@@ -144,8 +146,80 @@ std::tuple<carray<float>, carray<double>, carray<double>> access_args(const char
   args::check_values(func, "times", span_of(times), cs::limits::kTimeS, true);
   args::check_values(func, "population", span_of(population), cs::limits::kPopulation);
   args::check_values(func, "supply", span_of(supply), cs::limits::kCapacity);
-  args::check_scalar(func, "cutoff_s", cutoff_s, cs::limits::kCutoffS);
   return {std::move(times), std::move(population), std::move(supply)};
+}
+
+// A Python value as a registry value (the registry checks type and range, as for the CLI and the plan file).
+cs::opt::Value registry_value(const py::object& o, const std::string& where) {
+  if (py::isinstance<py::bool_>(o)) return o.cast<bool>();
+  if (py::isinstance<py::str>(o)) return o.cast<std::string>();
+  if (PyIndex_Check(o.ptr())) return o.cast<std::int64_t>();  // int, numpy integers
+  if (PyNumber_Check(o.ptr())) return o.cast<double>();       // float, numpy floats
+  if (py::isinstance<py::sequence>(o)) {
+    const auto seq = o.cast<py::sequence>();
+    bool all_text = seq.size() > 0;
+    for (const auto& x : seq) all_text = all_text && py::isinstance<py::str>(x);
+    if (all_text) return o.cast<std::vector<std::string>>();
+    std::vector<double> v;
+    for (const auto& x : seq) {
+      if (!PyNumber_Check(x.ptr()) || py::isinstance<py::bool_>(x))
+        throw cs::UsageError(where + "expected a number, a string or a list of them");
+      v.push_back(x.cast<double>());
+    }
+    return v;
+  }
+  throw cs::UsageError(where + "expected a number, a string or a list of them");
+}
+
+// The registry's default of an option as a Python value (None when unset).
+template <class C>
+py::object registry_default(const cs::opt::Table<C>& table, const char* name) {
+  const auto v = table.default_value(name);
+  if (!v) return py::none();
+  return std::visit([](const auto& x) -> py::object { return py::cast(x); }, *v);
+}
+
+// Sets option NAME of FUNC from a Python value (None: keep the default).
+template <class C>
+void set_option(const cs::opt::Table<C>& table, C& cfg, const char* func, const std::string& name,
+                const py::object& o) {
+  if (o.is_none()) return;
+  const std::string where = std::string(func) + "(): argument '" + name + "': ";
+  table.set(cfg, name, registry_value(o, where), where);
+}
+
+// Extra keyword arguments: options of the table among `allowed`; an old name is refused naming the new one.
+template <class C>
+void set_extra(const cs::opt::Table<C>& table, C& cfg, const char* func, const py::kwargs& extra,
+               const std::vector<std::string>& allowed) {
+  for (const auto& [k, v] : extra) {
+    const std::string key = py::str(k);
+    for (const auto& r : table.renamed_options())
+      if (r.old_name == key)
+        throw cs::UsageError(std::string(func) + "(): argument '" + key + "': " + r.message());
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      throw cs::UsageError(std::string(func) + "(): unexpected argument '" + key + "'");
+    set_option(table, cfg, func, key, py::reinterpret_borrow<py::object>(v));
+  }
+}
+
+// The [access] options that shape the measures (the rest belong to the whole study: services, audit, ...).
+const std::vector<std::string>& access_measure_options() {
+  static const std::vector<std::string> names = {
+      "gravity_scale_min", "gravity_min_time_min", "gravity_sigma_min", "gravity_cut",
+      "zones_min",         "zone_weights",         "sfca3_zones_min",   "sfca3_weights",
+      "gaussian",          "gaussian_sigma_min",   "sfca3_base",        "unreached"};
+  return names;
+}
+
+// The [matrix] cutoff of a network function, in the engine's seconds (unset: none).
+std::optional<double> matrix_cutoff_s(const char* func, const py::object& cutoff_min,
+                                      const py::kwargs& extra) {
+  cs::MatrixCutoff c;
+  set_extra(cs::matrix_options(), c, func, extra, {});
+  set_option(cs::matrix_options(), c, func, "cutoff_min", cutoff_min);
+  if (!c.cutoff_min) return std::nullopt;
+  return *c.cutoff_min * 60.0;
 }
 
 cs::Context make_context(int threads) {
@@ -304,12 +378,10 @@ PYBIND11_MODULE(_core, m) {
            "threads"_a = 0, "Snap (n, 2) lon/lat points onto the nearest routable edge")
       .def(
           "travel_time_matrix",
-          [](const Network& n, const Snaps& from, const Snaps& to, std::optional<double> cutoff_s,
-             bool include_access, int threads) {
-            if (cutoff_s)
-              args::check_scalar("travel_time_matrix", "cutoff_s", *cutoff_s, cs::limits::kCutoffS);
+          [](const Network& n, const Snaps& from, const Snaps& to, const py::object& cutoff_min,
+             bool include_access, int threads, const py::kwargs& extra) {
             cs::MatrixOptions opt;
-            opt.cutoff_s = cutoff_s;
+            opt.cutoff_s = matrix_cutoff_s("travel_time_matrix", cutoff_min, extra);
             opt.include_access = include_access;
             cs::TimeMatrix tm;
             {
@@ -319,15 +391,19 @@ PYBIND11_MODULE(_core, m) {
             }
             return matrix_to_numpy(std::move(tm));
           },
-          "origins"_a, "destinations"_a, "cutoff_s"_a = py::none(), "include_access"_a = true,
-          "threads"_a = 0, "Travel times in seconds (float32, rows = origins); inf where there is no path")
+          "origins"_a, "destinations"_a,
+          "cutoff_min"_a = registry_default(cs::matrix_options(), "cutoff_min"), "include_access"_a = true,
+          "threads"_a = 0,
+          "Travel times in seconds (float32, rows = origins); inf where there is no path or beyond "
+          "cutoff_min "
+          "(minutes, docs/options.md [matrix])")
       .def(
           "one_to_all",
-          [](const Network& n, const Snaps& from, std::optional<double> cutoff_s) {
+          [](const Network& n, const Snaps& from, const py::object& cutoff_min, const py::kwargs& extra) {
             if (from.snaps.size() != 1)
               args::fail("one_to_all", "origin",
                          "expected exactly one snapped point, got " + std::to_string(from.snaps.size()));
-            if (cutoff_s) args::check_scalar("one_to_all", "cutoff_s", *cutoff_s, cs::limits::kCutoffS);
+            const std::optional<double> cutoff_s = matrix_cutoff_s("one_to_all", cutoff_min, extra);
             std::vector<float> out(n.graph.node_count());
             {
               py::gil_scoped_release nogil;
@@ -338,24 +414,30 @@ PYBIND11_MODULE(_core, m) {
             }
             return to_numpy(std::move(out));
           },
-          "origin"_a, "cutoff_s"_a = py::none(),
-          "Travel time (s) from one snapped point to every node; inf beyond");
+          "origin"_a, "cutoff_min"_a = registry_default(cs::matrix_options(), "cutoff_min"),
+          "Travel time (s) from one snapped point to every node; inf beyond cutoff_min (minutes)");
 
   // ---- access & equity ----
+  // Options and their defaults come from the registry (cs::access_options(), docs/options.md [access]): the
+  // signature shows the CLI's defaults, the values get the CLI's checks, an old keyword names the new one.
+  // Any other option that shapes the measures (zones_min, gravity_cut, unreached, ...) is a keyword too.
+  const auto& access_table = cs::access_options();
   m.def(
       "accessibility",
-      [](const py::object& times_, const py::object& population_, const py::object& supply_, double cutoff_s,
-         int k, const std::string& gravity_decay, double gravity_beta, const std::string& catchment,
-         int threads) {
-        const auto [times, population, supply] =
-            access_args("accessibility", times_, population_, supply_, cutoff_s);
-        check_finite("accessibility", "gravity_beta", gravity_beta);
-        cs::AccessConfig cfg;
-        cfg.cutoff_s = cutoff_s;
-        cfg.k = k;
-        cfg.gravity_decay = cs::parse_decay(gravity_decay);
-        cfg.gravity_beta = gravity_beta;
-        cfg.catchment = cs::parse_catchment(catchment);
+      [](const py::object& times_, const py::object& population_, const py::object& supply_,
+         const py::object& cutoff_min, const py::object& k, const py::object& gravity_decay,
+         const py::object& gravity_beta, const py::object& catchment, int threads, const py::kwargs& extra) {
+        const char* f = "accessibility";
+        const auto [times, population, supply] = access_args(f, times_, population_, supply_);
+        const auto& table = cs::access_options();
+        cs::AccessOptions o;
+        set_extra(table, o, f, extra, access_measure_options());
+        set_option(table, o, f, "cutoff_min", cutoff_min);
+        set_option(table, o, f, "k", k);
+        set_option(table, o, f, "gravity_decay", gravity_decay);
+        set_option(table, o, f, "gravity_beta", gravity_beta);
+        set_option(table, o, f, "catchment", catchment);
+        const cs::AccessConfig cfg = cs::access_config(o);
         // A view on the NumPy buffer (float32, C order: no copy when the caller passes such an array).
         const cs::TimeView tm(times.data(), static_cast<std::size_t>(times.shape(0)),
                               static_cast<std::size_t>(times.shape(1)));
@@ -377,18 +459,30 @@ PYBIND11_MODULE(_core, m) {
         d["facilities_without_demand"] = to_numpy(std::move(r.facilities_without_demand));
         return d;
       },
-      "times"_a, "population"_a, "supply"_a, "cutoff_s"_a = 1800.0, "k"_a = 3, "gravity_decay"_a = "power",
-      "gravity_beta"_a = 1.0, "catchment"_a = "inclusive", "threads"_a = 0,
-      "Every accessibility measure per demand point (rows of times, seconds demand->facility)");
+      "times"_a, "population"_a, "supply"_a, py::kw_only(),
+      "cutoff_min"_a = registry_default(access_table, "cutoff_min"),
+      "k"_a = registry_default(access_table, "k"),
+      "gravity_decay"_a = registry_default(access_table, "gravity_decay"),
+      "gravity_beta"_a = registry_default(access_table, "gravity_beta"),
+      "catchment"_a = registry_default(access_table, "catchment"), "threads"_a = 0,
+      "Every accessibility measure per demand point (rows of times, seconds demand->facility), with the "
+      "options "
+      "of `countyscope access` (docs/options.md [access]; cutoff_min in minutes; other measure options such "
+      "as "
+      "zones_min or unreached as keywords)");
 
   m.def(
       "sfca2",
-      [](const py::object& times_, const py::object& population_, const py::object& supply_, double cutoff_s,
-         const std::string& catchment, int threads) {
-        const auto [times, population, supply] = access_args("sfca2", times_, population_, supply_, cutoff_s);
-        cs::AccessConfig cfg;
-        cfg.cutoff_s = cutoff_s;
-        cfg.catchment = cs::parse_catchment(catchment);
+      [](const py::object& times_, const py::object& population_, const py::object& supply_,
+         const py::object& cutoff_min, const py::object& catchment, int threads, const py::kwargs& extra) {
+        const char* f = "sfca2";
+        const auto [times, population, supply] = access_args(f, times_, population_, supply_);
+        const auto& table = cs::access_options();
+        cs::AccessOptions o;
+        set_extra(table, o, f, extra, {"unreached"});
+        set_option(table, o, f, "cutoff_min", cutoff_min);
+        set_option(table, o, f, "catchment", catchment);
+        const cs::AccessConfig cfg = cs::access_config(o);
         const cs::TimeView tm(times.data(), static_cast<std::size_t>(times.shape(0)),
                               static_cast<std::size_t>(times.shape(1)));
         std::vector<double> a;
@@ -399,8 +493,10 @@ PYBIND11_MODULE(_core, m) {
         }
         return to_numpy(std::move(a));
       },
-      "times"_a, "population"_a, "supply"_a, "cutoff_s"_a = 1800.0, "catchment"_a = "inclusive",
-      "threads"_a = 0, "2SFCA alone per demand point (equal to accessibility(...)['2sfca'])");
+      "times"_a, "population"_a, "supply"_a, py::kw_only(),
+      "cutoff_min"_a = registry_default(access_table, "cutoff_min"),
+      "catchment"_a = registry_default(access_table, "catchment"), "threads"_a = 0,
+      "2SFCA alone per demand point (equal to accessibility(...)['2sfca']); cutoff_min in minutes");
 
   m.def(
       "equity",
@@ -594,7 +690,9 @@ PYBIND11_MODULE(_core, m) {
       [](const std::string& stage) {
         const cs::opt::TableBase* t = nullptr;
         if (stage == "locate") t = &cs::locate_options();
-        if (!t) throw cs::unknown_value("stage", stage, {"locate"});
+        if (stage == "access") t = &cs::access_options();
+        if (stage == "matrix") t = &cs::matrix_options();
+        if (!t) throw cs::unknown_value("stage", stage, {"locate", "access", "matrix"});
         py::list out;
         for (const auto& s : t->specs()) {
           py::dict d;

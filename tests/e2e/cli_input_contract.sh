@@ -60,14 +60,14 @@ expect "locate: travel time 1e9 s" 1 \
 
 # ---- 3. NaN and inf: every floating option, TOML values, table cells ----
 expect "--cutoff-min nan" 2 \
-  "$U --cutoff-min: expected a finite number, got 'nan' (see countyscope access --help)" \
+  "$U --cutoff-min: expected a time in (0, 10080] minutes, got nan" \
   "$O" -- "$CS" -q access --matrix $L/matrix.csv --demand $L/demand.csv --facilities $L/candidates.csv --cutoff-min nan --out "$O"
 expect "--time-limit-s nan" 2 \
   "$U --time-limit-s: expected a time limit in (0, 1e+07] seconds, got nan" \
   "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --time-limit-s nan --new 2 --out "$O"
-expect "--cutoff inf" 2 \
-  "$U --cutoff: expected a finite number, got 'inf' (see countyscope matrix --help)" \
-  "$T/m.csv" -- "$CS" -q matrix --graph $L/matrix.csv --from $L/demand.csv --to $L/demand.csv --cutoff inf --out "$T/m.csv"
+expect "--cutoff-min inf" 2 \
+  "$U --cutoff-min: expected a time in (0, 10080] minutes, got inf" \
+  "$T/m.csv" -- "$CS" -q matrix --graph $L/matrix.csv --from $L/demand.csv --to $L/demand.csv --cutoff-min inf --out "$T/m.csv"
 expect "--agri-share nan" 2 \
   "$U --agri-share: expected a finite number, got 'nan' (see countyscope assess --help)" \
   "$O" -- "$CS" -q assess --counties data/china/county_features_2020.csv.gz --indicators data/config/integration.toml --agri-share nan --out "$O"

@@ -18,7 +18,7 @@ malbun,9.6083069,47.102619
 CSV
 "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/a.csv" --to "$T/b.csv" --out "$T/long.csv" || fail "long"
 "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/a.csv" --to "$T/b.csv" --out "$T/wide.csv" --format wide || fail "wide"
-"$CS" -q matrix --graph "$T/g.csgraph" --from "$T/a.csv" --to "$T/b.csv" --out "$T/cut.csv" --cutoff 600 || fail "cutoff"
+"$CS" -q matrix --graph "$T/g.csgraph" --from "$T/a.csv" --to "$T/b.csv" --out "$T/cut.csv" --cutoff-min 10 || fail "cutoff"
 cat "$T/long.csv" "$T/wide.csv"
 /usr/bin/python3 - "$T" <<'PY' && ok "matrix content" || fail "matrix content"
 import csv, sys

@@ -13,7 +13,7 @@ def test_accessibility_hand_case():
     t = np.array([[300.0, 900.0], [700.0, 200.0]], dtype=np.float32)
     pop = np.array([100.0, 300.0])
     sup = np.array([1.0, 2.0])
-    r = cs.accessibility(t, pop, sup, cutoff_s=600.0)
+    r = cs.accessibility(t, pop, sup, cutoff_min=10.0)
     # R1 = 1/100 (only demand 0 within 600 s), R2 = 2/300; A0 = R1, A1 = R2
     assert r["2sfca"] == pytest.approx([0.01, 2.0 / 300.0])
     assert r["nearest_s"] == pytest.approx([300.0, 200.0])
@@ -31,8 +31,8 @@ def test_sfca2_alone_equals_accessibility(catchment):
     t[::7, 3] = 1800.0  # exactly on the catchment
     pop = rng.integers(0, 50, 300).astype(float)
     sup = rng.uniform(0, 5, 40)
-    a = cs.sfca2(t, pop, sup, cutoff_s=1800.0, catchment=catchment)
-    r = cs.accessibility(t, pop, sup, cutoff_s=1800.0, catchment=catchment)
+    a = cs.sfca2(t, pop, sup, cutoff_min=30.0, catchment=catchment)
+    r = cs.accessibility(t, pop, sup, cutoff_min=30.0, catchment=catchment)
     assert np.array_equal(a, r["2sfca"])  # bit for bit
     with pytest.raises(cs.InputError, match="supply"):
         cs.sfca2(t, pop, -sup)

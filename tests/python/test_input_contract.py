@@ -1,7 +1,7 @@
 """Input contract of the Python module (docs/reliability.md): every array argument of every function is checked for
 element kind, number of dimensions, length against the others and finite in-range values before any work, with one
 message style: "FUNC(): argument 'NAME'[, index I]: expected ..., got ...". Regressions of issue 13: equity read past
-a short array, snap accepted swapped lon/lat (5,469 km away), cutoff_s=-5 silently returned all inf."""
+a short array, snap accepted swapped lon/lat (5,469 km away), cutoff_s=-5 (now cutoff_min) silently returned all inf."""
 import re
 
 import numpy as np
@@ -87,13 +87,15 @@ def test_snap_inside_margin_still_works(net):
     assert len(s) == 1 and s.far[0]
 
 
-# ---- cutoffs (was: cutoff_s=-5 returned all inf) ----
+# ---- cutoffs (was: cutoff_s=-5 returned all inf; the cutoff is now cutoff_min, minutes) ----
 def test_negative_cutoff_is_refused(net):
     s = net.snap(PTS)
-    raises(lambda: net.travel_time_matrix(s, s, cutoff_s=-5),
-           "travel_time_matrix(): argument 'cutoff_s': expected a time in (0, 604800] seconds, got -5")
-    raises(lambda: net.one_to_all(net.snap(PTS[:1]), cutoff_s=float("nan")),
-           "one_to_all(): argument 'cutoff_s': expected a time in (0, 604800] seconds, got nan")
+    raises(lambda: net.travel_time_matrix(s, s, cutoff_min=-5),
+           "travel_time_matrix(): argument 'cutoff_min': expected a time in (0, 10080] minutes, got -5")
+    raises(lambda: net.one_to_all(net.snap(PTS[:1]), cutoff_min=float("nan")),
+           "one_to_all(): argument 'cutoff_min': expected a time in (0, 10080] minutes, got nan")
+    raises(lambda: net.travel_time_matrix(s, s, cutoff_s=300),
+           "travel_time_matrix(): argument 'cutoff_s': renamed to 'cutoff_min' (now in minutes)")
     raises(lambda: net.one_to_all(s),
            "one_to_all(): argument 'origin': expected exactly one snapped point, got 2")
 
@@ -112,10 +114,10 @@ def test_accessibility_lengths_and_values():
     raises(lambda: cs.accessibility(bad, np.ones(3), np.ones(2)),
            "accessibility(): argument 'times', index 2: expected a travel time in [0, 604800] seconds, got nan"
            " (or inf for no path)")
-    raises(lambda: cs.accessibility(T, np.ones(3), np.ones(2), cutoff_s=-5),
-           "accessibility(): argument 'cutoff_s': expected a time in (0, 604800] seconds, got -5")
+    raises(lambda: cs.accessibility(T, np.ones(3), np.ones(2), cutoff_min=-5),
+           "accessibility(): argument 'cutoff_min': expected a time in (0, 10080] minutes, got -5")
     raises(lambda: cs.accessibility(T, np.ones(3), np.ones(2), gravity_beta=np.inf),
-           "accessibility(): argument 'gravity_beta': expected a finite number, got inf")
+           "accessibility(): argument 'gravity_beta': expected a decay parameter in (0, 100], got inf")
     raises(lambda: cs.sfca2(T.ravel(), np.ones(3), np.ones(2)),
            "sfca2(): argument 'times': expected a 2-D array (demand x facilities), got 1-D")
     ok = cs.accessibility(T, np.ones(3), np.ones(2))  # +inf = no path stays allowed
@@ -163,8 +165,8 @@ def test_flows_arguments():
 def test_message_style_is_uniform():
     # Every message starts with FUNC(): argument 'NAME'
     with pytest.raises(ValueError) as e:
-        cs.sfca2(T, np.ones(3), np.ones(2), cutoff_s=np.inf)
-    assert re.match(r"^sfca2\(\): argument 'cutoff_s': expected ", str(e.value))
+        cs.sfca2(T, np.ones(3), np.ones(2), cutoff_min=np.inf)
+    assert re.match(r"^sfca2\(\): argument 'cutoff_min': expected ", str(e.value))
 
 
 def test_threads_out_of_range_is_refused(net):

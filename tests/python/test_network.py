@@ -23,7 +23,7 @@ def test_snap_and_matrix_shapes_and_no_copy(net):
     assert m.shape == (4, 4) and m.dtype == np.float32
     assert not m.flags["OWNDATA"]  # the engine's buffer, handed over through a capsule
     assert np.all(np.isfinite(m)) and np.all(m > 0)
-    cut = net.travel_time_matrix(s, s, cutoff_s=300.0)
+    cut = net.travel_time_matrix(s, s, cutoff_min=5.0)
     assert np.all(np.isinf(cut[m > 300.0])) and np.all(cut[m <= 300.0] == m[m <= 300.0])
 
 
@@ -47,11 +47,11 @@ def test_matrix_matches_one_to_all_plus_legs(net):
     equal = (m[reach] == d[nodes][reach]).mean()
     assert equal > 0.95, equal
     # The cutoff keeps exactly the nodes within it, with their times (inclusive: a node at the cutoff stays).
-    half = net.one_to_all(s, cutoff_s=300.0)
+    half = net.one_to_all(s, cutoff_min=5.0)
     assert np.all(np.isinf(half[d > 300.0])) and np.all(half[d <= 300.0] == d[d <= 300.0])
     assert (d <= 300.0).sum() > 50
     edge = float(d[np.isfinite(d)][np.argsort(d[np.isfinite(d)])[100]])
-    at = net.one_to_all(s, cutoff_s=edge)
+    at = net.one_to_all(s, cutoff_min=edge / 60.0)
     assert np.all(at[d <= edge] == d[d <= edge]) and np.all(np.isinf(at[d > edge]))
 
 

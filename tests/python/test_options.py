@@ -74,3 +74,69 @@ def test_renamed_keywords_name_the_new_one():
         cs.locate(c, bogus=1)
     with pytest.raises(cs.UsageError, match=r"argument 'new': expected an integer, got 1.5"):
         cs.locate(c, new=1.5)
+
+
+# Access and network functions take some of their stage's options as keywords: each one they show has the
+# registry's default, in the signature and in the stub; the CLI shows every option of the stage.
+KEYWORDS = [("accessibility", "access"), ("sfca2", "access")]
+
+
+@pytest.mark.parametrize("func,stage", KEYWORDS)
+def test_access_keywords_show_the_registry_defaults(func, stage):
+    sig = signature_defaults(getattr(cs, func).__doc__, func)
+    stub = stub_defaults(func)
+    options = {o["name"]: o for o in cs.options(stage)}
+    shown = [k for k in sig if k in options]
+    assert "cutoff_min" in shown and "catchment" in shown, sig
+    for name in shown:
+        assert same(as_text(sig[name]), options[name]["default"]), (func, name, sig[name], options[name]["default"])
+        assert name in stub, f"_core.pyi {func}(): option {name} missing"
+        assert same(as_text(stub[name]), options[name]["default"]), (func, name, stub[name])
+
+
+def test_network_cutoff_is_the_matrix_option():
+    (o,) = [o for o in cs.options("matrix") if o["name"] == "cutoff_min"]
+    assert o["default"] == "" and o["unit"] == "minutes"
+    for method in ("travel_time_matrix", "one_to_all"):
+        doc = getattr(cs.Network, method).__doc__
+        assert re.search(r"cutoff_min: \w+ = None", doc), doc.splitlines()[0]
+        text = STUB.read_text()
+        assert re.search(r"def " + method + r"\(self[^)]*cutoff_min: Optional\[float\] = None", text, re.S)
+
+
+@pytest.mark.parametrize("command,stage", [("access", "access"), ("matrix", "matrix")])
+def test_cli_help_of_access_and_matrix_shows_the_registry_defaults(command, stage):
+    cli = os.environ.get("COUNTYSCOPE_CLI")
+    if not cli:
+        pytest.skip("COUNTYSCOPE_CLI not set (ctest sets it)")
+    out = subprocess.run([cli, command, "--help"], capture_output=True, text=True, check=True).stdout
+    for o in cs.options(stage):
+        if o["type"] == "true/false":  # a flag: given or not (default false)
+            assert re.search(r"\n\s+" + re.escape(o["cli"]) + r"\s", out), o["cli"]
+            assert o["default"] == "false", o
+            continue
+        m = re.search(r"\n\s+" + re.escape(o["cli"]) + r" (\S+)", out)
+        assert m, f"{o['cli']} missing from `countyscope {command} --help`"
+        shown = m.group(1).split("=", 1)[1] if "=" in m.group(1) else ""
+        assert same(shown, o["default"]), (o["cli"], shown, o["default"])
+
+
+def test_renamed_access_and_network_keywords_name_the_new_one():
+    import numpy as np
+    t = np.array([[60.0, 600.0], [900.0, 300.0]], dtype=np.float32)
+    pop, sup = np.ones(2), np.ones(2)
+    for f in (cs.accessibility, cs.sfca2):
+        with pytest.raises(cs.UsageError, match=r"argument 'cutoff_s': renamed to 'cutoff_min' \(now in minutes\)"):
+            f(t, pop, sup, cutoff_s=1800)
+    with pytest.raises(TypeError):
+        cs.accessibility(t, pop, sup, 1800)  # the cutoff is keyword-only: a positional seconds value is refused
+    with pytest.raises(cs.UsageError, match=r"unexpected argument 'bogus'"):
+        cs.accessibility(t, pop, sup, bogus=1)
+    # Options beyond the signature are keywords too, with the CLI's checks and the CLI's result.
+    a = cs.accessibility(t, pop, sup, cutoff_min=10, zones_min=[5, 10], zone_weights=[1, 0.5])
+    b = cs.accessibility(t, pop, sup, cutoff_min=10)
+    assert not np.array_equal(a["e2sfca"], b["e2sfca"])
+    with pytest.raises(cs.UsageError, match=r"argument 'zones_min': element 2: expected a time"):
+        cs.accessibility(t, pop, sup, zones_min=[5, -1], zone_weights=[1, 0.5])
+    # minutes in, the same numbers as the engine's seconds (30 min = the old cutoff_s=1800 default)
+    assert np.array_equal(cs.sfca2(t, pop, sup, cutoff_min=30), cs.sfca2(t, pop, sup))
