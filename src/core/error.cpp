@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <string>
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/toml_text.hpp>
@@ -19,7 +20,8 @@ std::string format_input_message(std::string_view file, std::string_view where, 
   return s;
 }
 
-UsageError unknown_value(std::string_view what, std::string_view value, const std::vector<std::string>& valid) {
+UsageError unknown_value(std::string_view what, std::string_view value,
+                         const std::vector<std::string>& valid) {
   std::string s = "unknown ";
   s.append(what).append(" '").append(value).append("'; expected one of: ");
   for (std::size_t i = 0; i < valid.size(); ++i) {
@@ -34,9 +36,52 @@ void throw_if_problems(const std::vector<Problem>& problems, std::string_view wh
   std::string s;
   if (!where.empty()) s.append(where).append(": ");
   s.append("option '").append(problems.front().option).append("': ").append(problems.front().message);
-  if (problems.size() > 1) s.append(" (and ").append(std::to_string(problems.size() - 1)).append(" more problems)");
+  if (problems.size() > 1)
+    s.append(" (and ").append(std::to_string(problems.size() - 1)).append(" more problems)");
   throw UsageError(s);
 }
+
+namespace {
+
+bool bare_key_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// A table header `[name]` or `[[name]]` at text[i]: toml++ 3.3 asserts (a debug build aborts, a release build
+// assumes) that the name starts with a bare-key character or a quote, without checking it (parse_table_header
+// calls parse_key; found by fuzz/toml with `[:`). An empty header `[]` and the end of the text it reports
+// itself.
+template <class Fail>
+void check_table_header(std::string_view text, std::size_t i, const Fail& fail) {
+  std::size_t j = i + 1;
+  auto blanks = [&] {
+    const std::size_t from = j;
+    while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
+    return j > from;
+  };
+  bool array = false;
+  if (blanks() && j < text.size() && text[j] == '[') return;  // `[ [`: toml++ reports it
+  if (j < text.size() && text[j] == '[') {
+    array = true;
+    ++j;
+    blanks();
+  }
+  if (j >= text.size()) return;
+  const char c = text[j];
+  if (bare_key_char(c) || c == '"' || c == '\'' || c == ']') return;
+  std::string got;
+  if (c == '\n' || c == '\r')
+    got = "the end of the line";
+  else if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+    got = "a byte 0x" + std::string(1, "0123456789abcdef"[(static_cast<unsigned char>(c) >> 4) & 15]) +
+          std::string(1, "0123456789abcdef"[static_cast<unsigned char>(c) & 15]);
+  else
+    got = std::string("'") + c + "'";
+  fail(std::string("a table header needs a name after '") + (array ? "[[" : "[") +
+       "' (letters, digits, '_' or '-', or a quoted name), got " + got);
+}
+
+}  // namespace
 
 void check_toml_text(std::string_view text, std::string_view file) {
   enum class St { kNormal, kComment, kBasic, kLiteral, kMlBasic, kMlLiteral } st = St::kNormal;
@@ -53,11 +98,20 @@ void check_toml_text(std::string_view text, std::string_view file) {
   // '{' or '.'. Elsewhere (e.g. `x = -"...`) toml++ scans it as part of a bare value, so it opens nothing
   // here.
   char last = '\n';  // the last character outside strings that is not a space or tab
+  // Brackets and braces open outside strings: a '[' at a line start with none open is a table header (else it
+  // is an array value continued on a new line).
+  std::size_t depth = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') ++line;
     switch (st) {
       case St::kNormal:
+        if (c == '[' && last == '\n' && depth == 0) check_table_header(text, i, fail);
+        if (c == '[' || c == '{') {
+          ++depth;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+          --depth;
+        }
         if (c == '#') {
           st = St::kComment;
         } else if ((c == '"' || c == '\'') &&
@@ -94,8 +148,9 @@ void check_toml_text(std::string_view text, std::string_view file) {
                  ++j)
               if (text[j] == '\n') ++line;
             if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80)
-              fail("a non-ASCII character right after a line-ending backslash (write it on the line before, "
-                   "or as \\uXXXX)");
+              fail(
+                  "a non-ASCII character right after a line-ending backslash (write it on the line before, "
+                  "or as \\uXXXX)");
             i = j - 1;
           } else if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) {
             fail("a backslash before a non-ASCII character (not an escape; write \\\\ or \\uXXXX)");

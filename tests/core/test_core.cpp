@@ -50,6 +50,35 @@ TEST(Error, CheckTomlTextAllowsNonAsciiOnlyInStringsAndComments) {
   EXPECT_NO_THROW(cs::check_toml_text("[\"é\".'ü']\nx = [\"é\", {k = 'ü'}]\n", "a.toml"));
 }
 
+// A table header without a name (`[:`, found by fuzz/toml) makes toml++ 3.3 assert in parse_key: refused with
+// the line; every valid header, and an array continued on a new line (not a header), still passes.
+TEST(Error, CheckTomlTextRefusesTableHeaderWithoutName) {
+  try {
+    cs::check_toml_text("a = 1\n\n[:\n", "plan.toml");
+    FAIL() << "no error";
+  } catch (const cs::InputError& e) {
+    EXPECT_STREQ(
+        e.what(),
+        "plan.toml: line 3: a table header needs a name after '[' (letters, digits, '_' or '-', or a quoted "
+        "name), got ':'");
+  }
+  try {
+    cs::check_toml_text("  [[ =x]]", "s.toml");
+    FAIL() << "no error";
+  } catch (const cs::InputError& e) {
+    EXPECT_STREQ(
+        e.what(),
+        "s.toml: line 1: a table header needs a name after '[[' (letters, digits, '_' or '-', or a quoted "
+        "name), got '='");
+  }
+  for (const char* bad : {"[\n", "[\r\n", "[#x]\n", "[[[a]]]\n", "[ .a]\n", "[{}]\n", "x = 1 # [\n[,]"})
+    EXPECT_THROW(cs::check_toml_text(bad, "a.toml"), cs::InputError) << bad;
+  for (const char* good :
+       {"[a]\n", " [ a . b ]\n", "[[a]]\n[[ 'b' ]]\n", "[\"x y\".z]\n", "[-_9]\n", "[]\n", "[ [a]]\n", "[",
+        "[[", "x = [\n  {a = 1},\n  [\n  # c\n],\n]\n[t]\n", "s = \"\"\"\n[:\n\"\"\"\n", "# [:\n"})
+    EXPECT_NO_THROW(cs::check_toml_text(good, "a.toml")) << good;
+}
+
 TEST(Parallel, VisitsEveryIndexOnceAndRethrows) {
   for (int threads : {1, 2, 4}) {
     std::vector<std::atomic<int>> hits(1000);

@@ -84,6 +84,14 @@ printf '[flows]\nbeta_labour = nan\n' >"$T/beta.toml"
 expect "TOML beta_labour = nan" 1 \
   "$E $T/beta.toml: line 2, field 'flows.beta_labour': must be a finite number in [0, 10], got nan" \
   "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/beta.toml" --out "$O"
+printf '[flows]\nbeta_labour = 1.0\n[:\n' >"$T/header.toml"
+expect "plan --config: table header without a name (toml++ 3.3 assertion)" 1 \
+  "$E $T/header.toml: line 3: a table header needs a name after '[' (letters, digits, '_' or '-', or a quoted name), got ':'" \
+  "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/header.toml" --out "$O"
+printf '[[service]]\nname = "clinic"\n[[\n' >"$T/svchdr.toml"
+expect "plan --services: table header without a name" 1 \
+  "$E $T/svchdr.toml: line 3: a table header needs a name after '[[' (letters, digits, '_' or '-', or a quoted name), got the end of the line" \
+  "$O" -- "$CS" -q plan --osm "$SAMPLE" --services "$T/svchdr.toml" --out "$O"
 printf 'name = "x"\n[[link]]\nfrom = [nan, 47.1]\nto = [9.52, 47.14]\n' >"$T/link.toml"
 printf '[scenarios]\nfile = "link.toml"\n' >"$T/sc.toml"
 expect "TOML scenario link from = [nan, ...]" 1 \
