@@ -137,6 +137,7 @@ GravityFit calibrate_gravity(const OdTable& od, const CalibrationOptions& opt) {
   cov_names.push_back("cost");
   const std::size_t p = cov_names.size();
   d.x = Matrix<double>(n, p);
+  check_flow_decay(opt.decay);
   const bool power = opt.decay == Decay::kPower;
   auto cost_of = [&](const OdRow& r) {
     return opt.min_cost > 0 && r.cost < opt.min_cost ? opt.min_cost : r.cost;
@@ -254,7 +255,7 @@ Json fit_to_json(const GravityFit& f) {
                       {"std_err", number_or_null(f.std_err[i])},
                       {"t", number_or_null(f.tvalues[i])}});
   return {{"model", form_name(f.form)},
-          {"decay", decay_name(f.decay)},
+          {"decay", flows::decay_name(f.decay)},
           {"quasi_poisson", f.quasi},
           {"parameters", params},
           {"beta", number_or_null(f.beta)},

@@ -33,7 +33,23 @@ Decay parse_decay(std::string_view name) {
   if (name == "exponential" || name == "exp") return Decay::kExponential;
   throw unknown_value("decay", name, {"power", "exponential"});
 }
-std::string_view decay_name(Decay d) { return d == Decay::kPower ? "power" : "exponential"; }
+std::string_view decay_name(Decay d) {
+  switch (d) {
+    case Decay::kPower:
+      return "power";
+    case Decay::kExponential:
+      return "exponential";
+    case Decay::kGaussian:
+      return "gaussian";
+    case Decay::kLinear:
+      return "linear";
+  }
+  return "?";
+}
+void check_flow_decay(Decay d) {
+  if (d != Decay::kPower && d != Decay::kExponential)
+    throw UsageError("decay: flows take power or exponential decay, got " + std::string(decay_name(d)));
+}
 
 GravityForm parse_form(std::string_view name) {
   if (name == "unconstrained") return GravityForm::kUnconstrained;
@@ -60,6 +76,7 @@ double decay_weight(const GravityParams& p, double cost, const CostOptions& opt)
   if (std::isnan(cost) || cost < 0.0) throw InputError("cost must be >= 0, got " + num(cost));
   if (std::isinf(cost)) return 0.0;
   if (opt.min_cost > 0.0 && cost < opt.min_cost) cost = opt.min_cost;
+  check_flow_decay(p.decay);
   if (p.decay == Decay::kExponential) return std::exp(-p.beta * cost);
   if (cost <= 0.0) {
     if (opt.exclude_zero) return 0.0;

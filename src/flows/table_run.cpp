@@ -251,7 +251,7 @@ TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
       FurnessReport rep;
       t = gravity_flows(form, O, D, c, p, {.min_cost = cfg.calib.min_cost}, {}, &rep);
       section = {{"model", form_name(form)},
-                 {"decay", decay_name(p.decay)},
+                 {"decay", flows::decay_name(p.decay)},
                  {"beta", p.beta},
                  {"parameters_source", cfg.beta ? "given" : "assumed"},
                  {"furness_iterations", rep.iterations}};

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fstream>
 #include <numeric>
+#include <type_traits>
 
 #include <gtest/gtest.h>
 
@@ -379,4 +380,17 @@ TEST(FlowsGlm, ChunkedAssemblyEqualsTheAggregatedFit) {
     }
     EXPECT_NEAR(f.deviance, dev, 1e-8 * dev) << threads << " threads";
   }
+}
+
+// One Decay for the project (core/decay.hpp): flows accept its power and exponential members only.
+TEST(FlowsModels, OneDecayEnumFlowsRefuseGaussianAndLinear) {
+  static_assert(std::is_same_v<cs::flows::Decay, cs::Decay>);
+  EXPECT_EQ(parse_decay("exp"), cs::Decay::kExponential);
+  EXPECT_THROW((void)parse_decay("gaussian"), cs::UsageError);
+  GravityParams p;
+  p.decay = cs::Decay::kGaussian;
+  std::vector<double> O{10, 10}, D{10, 10};
+  cs::Matrix<double> c(2, 2, 1.0);
+  EXPECT_THROW((void)gravity_flows(GravityForm::kUnconstrained, O, D, c, p), cs::UsageError);
+  EXPECT_EQ(decay_name(cs::Decay::kLinear), "linear");
 }

@@ -30,12 +30,13 @@
 #include <vector>
 
 #include <countyscope/core/context.hpp>
+#include <countyscope/core/decay.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/matrix.hpp>
 
 namespace cs {
 
-enum class Decay : std::uint8_t { kPower, kExponential, kGaussian, kLinear };
+// Decay: the one enum of core/decay.hpp (power, exponential, gaussian, linear), shared with flows.
 enum class Catchment : std::uint8_t { kInclusive, kExclusive };
 // Gaussian weight of G2SFCA: kDai is METHODS.md's form (1 at d = 0, 0 at d0); kPlain is e^{-d^2 / (2
 // sigma^2)} (PySAL access weights.gaussian), still cut at the catchment.

@@ -18,15 +18,19 @@
 #include <string_view>
 #include <vector>
 
+#include <countyscope/core/decay.hpp>
 #include <countyscope/core/matrix.hpp>
 
 namespace cs::flows {
 
-// f(c) = c^-beta (power) or exp(-beta c) (exponential); beta > 0 means flows fall with cost.
-enum class Decay : std::uint8_t { kPower, kExponential };
+// f(c) = c^-beta (power) or exp(-beta c) (exponential); beta > 0 means flows fall with cost. The project's
+// one Decay (core/decay.hpp); flows use its power and exponential members (gaussian / linear are refused).
+using cs::Decay;
 // "power" (alias "pow") / "exponential" (alias "exp"); throws UsageError listing the valid names.
 Decay parse_decay(std::string_view name);
 std::string_view decay_name(Decay d);
+// UsageError unless d is power or exponential (the decays of the interaction models).
+void check_flow_decay(Decay d);
 
 enum class GravityForm : std::uint8_t { kUnconstrained, kProduction, kAttraction, kDoubly };
 // "unconstrained" / "production" / "attraction" / "doubly"; throws UsageError listing the valid names.
