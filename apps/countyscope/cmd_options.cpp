@@ -2,6 +2,7 @@
 // output; a test fails when the file is stale).
 #include <iostream>
 
+#include <countyscope/assess/assess.hpp>
 #include <countyscope/core/options.hpp>
 #include <countyscope/plan/plan.hpp>
 
@@ -19,7 +20,9 @@ cs::cli::CommandRegistration reg{
       sub->add_flag("--markdown", *markdown, "print docs/options.md");
       sub->final_callback([markdown, &rt] {
         (void)*markdown;  // Markdown is the one format (readable as text)
-        std::cout << cs::opt::options_markdown(cs::plan_option_tables());
+        std::vector<const cs::opt::TableBase*> tables = cs::plan_option_tables();
+        tables.push_back(&cs::assess::assess_options());  // not a plan section: the assess command's
+        std::cout << cs::opt::options_markdown(tables);
         rt.exit_code = 0;
       });
     }};

@@ -32,19 +32,18 @@ struct PlanOptions {
 // The demo's second part: the national assessment of Chinese counties (bundled census data) -> OUT/national/,
 // staged in the same folder as the county's outputs (one commit for all).
 void run_national(cs::OutputDir& out, cs::cli::Runtime& rt) {
-  const cs::assess::AssessResult r = cs::timed(rt.ctx, "national_assessment", [&] {
-    return cs::assess::run_assess(cs::assess::national_config(), rt.ctx);
+  const cs::assess::AssessStudy s = cs::timed(rt.ctx, "national_assessment", [&] {
+    return cs::assess::run_assess_study(cs::assess::national_inputs(), cs::assess::AssessOptions{}, rt.ctx);
   });
   const std::filesystem::path dir = out.path("national/results.json").parent_path();
-  const cs::Outputs outputs = cs::assess::assess_outputs(r);
-  cs::write_file(dir / "results.json", cs::dump_results(cs::assess::results_document(r, outputs)));
-  cs::write_tables(outputs, out, "counties.gpkg", "national");
+  cs::write_file(dir / "results.json", cs::dump_results(cs::assess::results_document(s.result, s.outputs)));
+  cs::write_tables(s.outputs, out, "counties.gpkg", "national");
   cs::write_report(cs::Json::parse(cs::read_file(dir / "results.json")), dir / "report.html");
 }
 
 void add_common(CLI::App* sub, PlanOptions& o) {
   sub->add_option("--config", o.config,
-                  "plan TOML ([plan] [network] [county] [snap] [matrix] [access] ...; docs/options.md)");
+                  "plan TOML ([plan] [network] [county] [snap] [matrix] [access] [structure] ...; docs/options.md)");
   using std::shared_ptr;
   const shared_ptr<cs::PlanConfig>& c = o.cfg;
   o.given.push_back(cs::cli::add_options(sub, cs::plan_options(), c));
@@ -57,6 +56,8 @@ void add_common(CLI::App* sub, PlanOptions& o) {
       cs::cli::add_options(sub, cs::matrix_options(), shared_ptr<cs::MatrixCutoff>(c, &c->matrix)));
   o.given.push_back(cs::cli::add_options(
       sub, cs::access_options(), shared_ptr<cs::AccessOptions>(c, &c->access.options), {}, "access-"));
+  o.given.push_back(
+      cs::cli::add_options(sub, cs::structure_options(), shared_ptr<cs::StructureOptions>(c, &c->structure)));
 }
 
 // With --timings: the whole run as passes on stderr, from process start (startup = loading, option parsing)

@@ -53,6 +53,8 @@ BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_
     if (!s.unit.empty()) help += " (" + s.unit + ")";
     CLI::Option* o = nullptr;
     if (s.type == opt::Type::kFlag) {
+      if (table.default_text(s.name) == "true")
+        help += " (default: true; " + s.cli_name() + "=false turns it off)";
       auto v = std::make_shared<bool>(false);
       o = sub->add_flag(flag(s.name), *v, help);
       b.apply_.push_back([o, v, cfg, &table, name = s.name, cli = flag(s.name)] {
@@ -74,8 +76,8 @@ BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_
         o->type_name(choices);
       } else {
         o->type_name(s.type == opt::Type::kNumber    ? "NUMBER"
-                     : s.type == opt::Type::kInteger ? "INTEGER"
                      : s.type == opt::Type::kNumbers ? "NUMBER,..."
+                     : s.type == opt::Type::kInteger ? "INTEGER"
                                                      : "TEXT");
       }
       if (const std::string d = table.default_text(s.name); !d.empty()) o->default_str(d);
@@ -89,7 +91,8 @@ BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_
     const std::string old = flag(r.old_name);
     if (sub->get_option_no_throw(old)) continue;  // the old name is still an option of this command
     auto v = std::make_shared<std::string>();
-    CLI::Option* o = sub->add_option(old, *v)->group("");  // hidden
+    // Hidden; takes a value or none (an old flag such as --no-walk is refused too).
+    CLI::Option* o = sub->add_option(old, *v)->expected(0, 1)->group("");
     const std::string now = flag(r.new_name);
     b.apply_.insert(b.apply_.begin(),
                     [o, v, old, msg = "renamed to " + now + (r.note.empty() ? "" : " (" + r.note + ")")] {

@@ -152,15 +152,6 @@ std::vector<Problem> validate(const AssessConfig& c) {
   return p;
 }
 
-AssessConfig national_config() {
-  AssessConfig c;
-  c.counties = resource_path("data/china/county_features_2020.csv.gz");
-  c.indicators = resource_path("data/config/integration.toml");
-  c.centres = resource_path("data/china/county_centres.csv.gz");
-  c.counties_2010 = resource_path("data/china/county_features_2010.csv.gz");
-  return c;
-}
-
 AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   throw_if_problems(validate(cfg), "assess");
   AssessResult r;

@@ -1,14 +1,13 @@
-// Indicator systems (TOML), formulas over columns and table reading (plain or gzip CSV).
+// Indicator systems (TOML, through core/options.hpp's TomlDocument), formulas over columns and table
+// reading (plain or gzip CSV).
 #include <cmath>
 #include <limits>
 #include <set>
 #include <zlib.h>
 
-#include <toml++/toml.h>
-
 #include <countyscope/assess/assess.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/io/output.hpp>
-#include <countyscope/core/toml_text.hpp>
 
 namespace cs::assess {
 
@@ -169,42 +168,73 @@ double Formula::eval(const double* values) const {
   return sp == 1 && std::isfinite(stack[0]) ? stack[0] : std::numeric_limits<double>::quiet_NaN();
 }
 
-// ---- TOML ----
+// ---- the indicator system: read through the one TOML reader (core/options.hpp) ----
+
+namespace {
+
+// A string key of a table: required ones must be present; errors name file, line and field.
+std::string text_of(const TomlSection& t, const char* key, bool required) {
+  std::string v;
+  if (required && !t.has(key)) throw t.error("", "missing key '" + std::string(key) + "'");
+  t.text(key, v);
+  return v;
+}
+
+// A positive optional number (weight, alpha): finite and > 0.
+std::optional<double> positive_of(const TomlSection& t, const char* key) {
+  if (!t.has(key)) return std::nullopt;
+  double v = 0;
+  t.number(key, v, Range{"value", 0, 1e15, "", true});
+  return v;
+}
+
+Indicator read_indicator(const TomlSection& it, const Dimension& dim, const std::string& file) {
+  it.check_keys({"id", "name", "why", "unit", "column", "formula", "formula_2010", "direction", "weight"});
+  Indicator ind;
+  ind.id = text_of(it, "id", true);
+  ind.name = text_of(it, "name", false);
+  if (ind.name.empty()) ind.name = ind.id;
+  ind.dimension = dim.id;
+  ind.why = text_of(it, "why", false);
+  ind.unit = text_of(it, "unit", false);
+  const std::string col = text_of(it, "column", false);
+  ind.formula_text = text_of(it, "formula", false);
+  if (col.empty() == ind.formula_text.empty())
+    throw it.error(col.empty() ? "" : "formula", "give exactly one of 'column' or 'formula'");
+  if (!col.empty()) ind.formula_text = "\"" + col + "\"";
+  ind.formula_2010_text = text_of(it, "formula_2010", false);
+  const std::string dir = text_of(it, "direction", false);
+  if (dir == "+" || dir.empty() || dir == "positive")
+    ind.direction = 1;
+  else if (dir == "-" || dir == "negative")
+    ind.direction = -1;
+  else
+    throw it.error("direction", "'" + dir + "'; expected one of: +, -");
+  ind.weight = positive_of(it, "weight");
+  // Parse now so syntax errors name the indicator.
+  (void)Formula::parse(ind.formula_text, file + ": indicator '" + ind.id + "'");
+  if (!ind.formula_2010_text.empty())
+    (void)Formula::parse(ind.formula_2010_text, file + ": indicator '" + ind.id + "'");
+  return ind;
+}
+
+}  // namespace
 
 IndicatorSystem parse_indicator_system(std::string_view text, const std::string& file) {
-  toml::table tbl;
-  check_toml_text(text, file);  // before toml++ (see error.hpp)
-  try {
-    tbl = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    throw InputError(file, "line " + std::to_string(e.source().begin.line), "", std::string(e.description()));
-  }
+  const TomlDocument doc = TomlDocument::parse(text, file);
+  const TomlSection root = doc.root();
+  root.check_keys({"name", "description", "key", "name_column", "province_column", "typing", "dimension"});
   IndicatorSystem sys;
   sys.file = file;
-  auto str = [&](const toml::table& t, const char* key, const std::string& where,
-                 bool required) -> std::string {
-    const auto* node = t.get(key);
-    if (!node) {
-      if (required) throw InputError(file, where, key, "missing key");
-      return {};
-    }
-    if (auto v = node->value<std::string>()) return *v;
-    throw InputError(file, where, key, "must be a string");
-  };
-  auto num = [&](const toml::table& t, const char* key, const std::string& where) -> std::optional<double> {
-    const auto* node = t.get(key);
-    if (!node) return std::nullopt;
-    if (auto v = node->value<double>(); v && std::isfinite(*v)) return *v;
-    throw InputError(file, where, key, "must be a finite number");
-  };
-  sys.name = str(tbl, "name", "top level", true);
-  sys.description = str(tbl, "description", "top level", false);
-  if (auto k = str(tbl, "key", "top level", false); !k.empty()) sys.key = k;
-  if (auto k = str(tbl, "name_column", "top level", false); !k.empty()) sys.name_column = k;
-  if (auto k = str(tbl, "province_column", "top level", false); !k.empty()) sys.province_column = k;
-  if (const auto* ty = tbl["typing"].as_table()) {
+  sys.name = text_of(root, "name", true);
+  sys.description = text_of(root, "description", false);
+  if (auto k = text_of(root, "key", false); !k.empty()) sys.key = k;
+  if (auto k = text_of(root, "name_column", false); !k.empty()) sys.name_column = k;
+  if (auto k = text_of(root, "province_column", false); !k.empty()) sys.province_column = k;
+  if (const auto ty = root.table("typing")) {
+    ty->check_keys({"pop_now", "pop_before", "urban_pop", "agri_share", "manuf_share", "city"});
     auto set = [&](const char* key, std::string& field) {
-      if (auto v = str(*ty, key, "[typing]", false); !v.empty()) field = v;
+      if (auto v = text_of(*ty, key, false); !v.empty()) field = v;
     };
     set("pop_now", sys.typing.pop_now);
     set("pop_before", sys.typing.pop_before);
@@ -213,58 +243,21 @@ IndicatorSystem parse_indicator_system(std::string_view text, const std::string&
     set("manuf_share", sys.typing.manuf_share);
     set("city", sys.typing.city);
   }
-  const auto* dims = tbl["dimension"].as_array();
-  if (!dims || dims->empty()) throw InputError(file, "top level", "dimension", "no [[dimension]] tables");
+  const std::vector<TomlSection> dims = root.tables("dimension");
+  if (dims.empty()) throw root.error("dimension", "no [[dimension]] tables");
   std::set<std::string> ids;
-  for (std::size_t d = 0; d < dims->size(); ++d) {
-    const auto* dt = (*dims)[d].as_table();
-    const std::string where = "[[dimension]] #" + std::to_string(d + 1);
-    if (!dt) throw InputError(file, where, "", "must be a table");
+  for (const TomlSection& dt : dims) {
+    dt.check_keys({"id", "name", "alpha", "indicator"});
     Dimension dim;
-    dim.id = str(*dt, "id", where, true);
-    dim.name = str(*dt, "name", where, false);
+    dim.id = text_of(dt, "id", true);
+    dim.name = text_of(dt, "name", false);
     if (dim.name.empty()) dim.name = dim.id;
-    if (auto a = num(*dt, "alpha", where)) {
-      if (*a <= 0) throw InputError(file, where, "alpha", "must be > 0");
-      dim.alpha = *a;
-    }
-    const auto* inds = (*dt)["indicator"].as_array();
-    if (!inds || inds->empty())
-      throw InputError(file, where, "indicator", "dimension '" + dim.id + "' has no [[dimension.indicator]]");
-    for (std::size_t k = 0; k < inds->size(); ++k) {
-      const auto* it = (*inds)[k].as_table();
-      const std::string iw = where + " indicator #" + std::to_string(k + 1);
-      if (!it) throw InputError(file, iw, "", "must be a table");
-      Indicator ind;
-      ind.id = str(*it, "id", iw, true);
-      if (!ids.insert(ind.id).second)
-        throw InputError(file, iw, "id", "duplicate indicator id '" + ind.id + "'");
-      ind.name = str(*it, "name", iw, false);
-      if (ind.name.empty()) ind.name = ind.id;
-      ind.dimension = dim.id;
-      ind.why = str(*it, "why", iw, false);
-      ind.unit = str(*it, "unit", iw, false);
-      const std::string col = str(*it, "column", iw, false);
-      ind.formula_text = str(*it, "formula", iw, false);
-      if (col.empty() == ind.formula_text.empty())
-        throw InputError(file, iw, "formula", "give exactly one of 'column' or 'formula'");
-      if (!col.empty()) ind.formula_text = "\"" + col + "\"";
-      ind.formula_2010_text = str(*it, "formula_2010", iw, false);
-      const std::string dir = str(*it, "direction", iw, false);
-      if (dir == "+" || dir.empty() || dir == "positive")
-        ind.direction = 1;
-      else if (dir == "-" || dir == "negative")
-        ind.direction = -1;
-      else
-        throw InputError(file, iw, "direction", "'" + dir + "'; expected one of: +, -");
-      if (auto w = num(*it, "weight", iw)) {
-        if (*w <= 0) throw InputError(file, iw, "weight", "must be > 0");
-        ind.weight = *w;
-      }
-      // Parse now so syntax errors name the indicator.
-      (void)Formula::parse(ind.formula_text, file + ": indicator '" + ind.id + "'");
-      if (!ind.formula_2010_text.empty())
-        (void)Formula::parse(ind.formula_2010_text, file + ": indicator '" + ind.id + "'");
+    if (auto a = positive_of(dt, "alpha")) dim.alpha = *a;
+    const std::vector<TomlSection> inds = dt.tables("indicator");
+    if (inds.empty()) throw dt.error("", "dimension '" + dim.id + "' has no [[dimension.indicator]]");
+    for (const TomlSection& it : inds) {
+      Indicator ind = read_indicator(it, dim, file);
+      if (!ids.insert(ind.id).second) throw it.error("id", "duplicate indicator id '" + ind.id + "'");
       sys.indicators.push_back(std::move(ind));
     }
     sys.dimensions.push_back(std::move(dim));
@@ -286,19 +279,8 @@ IndicatorSystem load_indicator_system(const std::string& path) {
   return parse_indicator_system(read_file(path), path);
 }
 
-MissingPolicy parse_missing_policy(std::string_view s) {
-  if (s == "drop") return MissingPolicy::kDrop;
-  if (s == "impute-median") return MissingPolicy::kImputeMedian;
-  if (s == "error") return MissingPolicy::kError;
-  throw unknown_value("missing-value policy", s, {"drop", "impute-median", "error"});
-}
 std::string_view to_string(MissingPolicy p) {
   return p == MissingPolicy::kDrop ? "drop" : p == MissingPolicy::kImputeMedian ? "impute-median" : "error";
-}
-EntropyMode parse_entropy_mode(std::string_view s) {
-  if (s == "cross") return EntropyMode::kCross;
-  if (s == "panel") return EntropyMode::kPanel;
-  throw unknown_value("entropy mode", s, {"cross", "panel"});
 }
 std::string_view to_string(EntropyMode m) { return m == EntropyMode::kCross ? "cross" : "panel"; }
 

@@ -353,17 +353,20 @@ Value TableBase::check(const Spec& s, const Value& v, const std::string& where, 
       if (!std::holds_alternative<std::vector<std::string>>(v)) return fail("expected a list of strings");
       return v;
     case Type::kNumbers: {
-      std::vector<double> out;
-      if (const auto* x = std::get_if<std::vector<double>>(&v))
-        out = *x;
-      else if (const auto* d = std::get_if<double>(&v))
-        out = {*d};
+      std::vector<double> n;
+      if (const auto* one = std::get_if<double>(&v))
+        n = {*one};
+      else if (const auto* i = std::get_if<std::int64_t>(&v))
+        n = {static_cast<double>(*i)};
+      else if (const auto* x = std::get_if<std::vector<double>>(&v))
+        n = *x;
       else
         return fail("expected a list of numbers");
-      for (std::size_t i = 0; i < out.size(); ++i)
-        if (auto msg = range_problem(out[i], s.range))
-          return fail("element " + std::to_string(i + 1) + ": " + *msg);
-      return Value(out);
+      if (n.empty()) return fail("expected at least one number");
+      for (std::size_t k = 0; k < n.size(); ++k)
+        if (auto msg = range_problem(n[k], s.range))
+          return fail(n.size() == 1 ? *msg : "element " + std::to_string(k + 1) + ": " + *msg);
+      return Value(n);
     }
     case Type::kChoice: {
       const auto* x = std::get_if<std::string>(&v);
@@ -429,16 +432,17 @@ Value parse_text(const Spec& s, std::string_view text, const std::string& where)
       std::size_t start = 0;
       while (start <= t.size()) {
         const std::size_t comma = t.find(',', start);
-        const std::string part =
-            t.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        std::string part = t.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        part.erase(0, part.find_first_not_of(" \t"));
+        part.erase(part.find_last_not_of(" \t") + 1);
         std::size_t used = 0;
         double d = 0;
         try {
           d = std::stod(part, &used);
         } catch (const std::exception&) {
-          return fail("numbers separated by commas");
+          used = 0;
         }
-        if (used != part.size()) return fail("numbers separated by commas");
+        if (part.empty() || used != part.size()) return fail("numbers separated by commas");
         v.push_back(d);
         if (comma == std::string::npos) break;
         start = comma + 1;

@@ -110,8 +110,9 @@ const opt::Table<SnapOptions>& snap_options() { return snap_table(); }
 const opt::Table<MatrixCutoff>& matrix_options() { return matrix_table(); }
 
 std::vector<const opt::TableBase*> plan_option_tables() {
-  return {&plan_table(),   &network_table(),  &county_table(),   &snap_table(),
-          &matrix_table(), &access_options(), &locate_options(), &detail::plan_locate_option_table()};
+  return {&plan_table(),       &network_table(),  &county_table(),   &snap_table(),
+          &matrix_table(),     &access_options(), &locate_options(), &detail::plan_locate_option_table(),
+          &structure_options()};
 }
 
 const std::vector<std::string>& plan_skippable_passes() {
@@ -180,6 +181,11 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
   snap_table().read(doc->section("snap"), cfg.snap);
   matrix_table().read(doc->section("matrix"), cfg.matrix);
   read_access_section(doc->section("access"), cfg.access);
+  {
+    const TomlSection s = doc->section("structure");
+    structure_options().read(s, cfg.structure);
+    for (const Problem& p : validate(cfg.structure)) throw s.error(p.option, p.message);
+  }
   for (const auto& s : cfg.skip)
     if (std::find(plan_skippable_passes().begin(), plan_skippable_passes().end(), s) ==
         plan_skippable_passes().end())

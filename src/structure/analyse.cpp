@@ -13,13 +13,6 @@
 
 namespace cs {
 
-PolygonSources parse_polygon_sources(std::string_view s) {
-  if (s == "none") return PolygonSources::kNone;
-  if (s == "seat") return PolygonSources::kSeat;
-  if (s == "centres") return PolygonSources::kCentres;
-  if (s == "all") return PolygonSources::kAll;
-  throw unknown_value("polygons", s, {"none", "seat", "centres", "all"});
-}
 std::string_view polygon_sources_name(PolygonSources p) {
   switch (p) {
     case PolygonSources::kNone:
@@ -32,11 +25,6 @@ std::string_view polygon_sources_name(PolygonSources p) {
       return "all";
   }
   return "";
-}
-PatternCandidates parse_pattern_candidates(std::string_view s) {
-  if (s == "towns") return PatternCandidates::kTowns;
-  if (s == "settlements") return PatternCandidates::kSettlements;
-  throw unknown_value("candidates", s, {"towns", "settlements"});
 }
 std::string_view pattern_candidates_name(PatternCandidates p) {
   return p == PatternCandidates::kTowns ? "towns" : "settlements";

@@ -200,7 +200,13 @@ TEST(AssessCli, BadInputExitsOneWithoutOutput) {
                         " --weights queen --out " + out,
                     &err),
             2);
-  EXPECT_NE(err.find("knn:K"), std::string::npos) << err;
+  EXPECT_NE(err.find("expected one of: knn, band, idw"), std::string::npos) << err;
+  // A renamed option is refused naming the new one (distances are in metres).
+  EXPECT_EQ(run_cli("assess --counties " + bad("ok.csv") + " --indicators " + bad("mini.toml") +
+                        " --satellite-km 40 --out " + out,
+                    &err),
+            2);
+  EXPECT_NE(err.find("--satellite-km: renamed to --satellite-m (now in metres)"), std::string::npos) << err;
   EXPECT_FALSE(fs::exists(tmp / "out"));
 }
 

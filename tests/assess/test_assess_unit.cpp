@@ -34,3 +34,67 @@ TEST(AssessSystem, DefaultSystemLoadsAndRegionsCoverAllProvinces) {
   EXPECT_THROW((void)a::parse_indicator_system("name='x'\n[[dimension]]\nid='a'\n", "t.toml"),
                cs::InputError);
 }
+
+// The registry's [assess] options default to the methods' defaults; metres become the methods' km.
+TEST(AssessOptions, DefaultsAreTheConfigsAndMetresBecomeKilometres) {
+  const a::AssessConfig d;
+  const a::AssessConfig c = a::assess_config({}, a::AssessOptions{});
+  EXPECT_EQ(c.missing, d.missing);
+  EXPECT_EQ(a::to_string(c.shift), a::to_string(d.shift));
+  EXPECT_EQ(c.shift.epsilon, d.shift.epsilon);
+  EXPECT_EQ(c.shift.a, d.shift.a);
+  EXPECT_EQ(c.shift.b, d.shift.b);
+  EXPECT_EQ(c.entropy, d.entropy);
+  EXPECT_EQ(c.topsis_norm, d.topsis_norm);
+  EXPECT_EQ(c.coupling, d.coupling);
+  EXPECT_EQ(a::to_string(c.weights), a::to_string(d.weights));
+  EXPECT_EQ(c.weights.band_km, d.weights.band_km);
+  EXPECT_EQ(c.weights.row_standardise, d.weights.row_standardise);
+  EXPECT_EQ(c.permutations, d.permutations);
+  EXPECT_EQ(c.lisa_variance, d.lisa_variance);
+  EXPECT_EQ(c.alpha, d.alpha);
+  EXPECT_EQ(c.markov_classes, d.markov_classes);
+  EXPECT_EQ(c.geodetector_classes, d.geodetector_classes);
+  EXPECT_EQ(c.typing.satellite_km, d.typing.satellite_km);
+  EXPECT_EQ(c.typing.large_city_pop, d.typing.large_city_pop);
+  EXPECT_EQ(c.typing.losing_change, d.typing.losing_change);
+  EXPECT_EQ(c.typing.agri_share, d.typing.agri_share);
+  EXPECT_EQ(c.typing.specialised_manuf, d.typing.specialised_manuf);
+
+  a::AssessOptions o;
+  const auto& t = a::assess_options();
+  t.set_text(o, "weights", "band", "--weights: ");
+  t.set_text(o, "band_m", "150000", "--band-m: ");
+  t.set_text(o, "satellite_m", "40000", "--satellite-m: ");
+  t.set_text(o, "shift", "eps", "--shift: ");
+  t.set_text(o, "shift_eps", "0.05", "--shift-eps: ");
+  const a::AssessConfig e = a::assess_config({}, o);
+  EXPECT_EQ(a::to_string(e.weights), a::to_string(a::parse_weights_spec("band:150")));
+  EXPECT_EQ(e.weights.band_km, a::parse_weights_spec("band:150").band_km);
+  EXPECT_EQ(e.typing.satellite_km, 40.0);
+  EXPECT_EQ(a::to_string(e.shift), "eps:0.05");
+  EXPECT_THROW(t.set_text(o, "satellite_km", "40", "--satellite-km: "), cs::UsageError);
+}
+
+// The indicator system is read through the one TOML reader: errors name the file, line and field.
+TEST(AssessSystem, ErrorsNameFileLineAndField) {
+  auto error_of = [](const std::string& text) {
+    try {
+      (void)a::parse_indicator_system(text, "t.toml");
+    } catch (const cs::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string ind = "name='x'\n[[dimension]]\nid='a'\n[[dimension.indicator]]\nid='i'\ncolumn='c'\n";
+  EXPECT_EQ(error_of(ind), "");
+  EXPECT_EQ(
+      error_of(ind + "weight = nan\n"),
+      "t.toml: line 7, field 'dimension[1].indicator[1].weight': expected a value in (0, 1e+15], got nan");
+  EXPECT_EQ(
+      error_of(ind + "colour = 'red'\n"),
+      "t.toml: line 7, field 'dimension[1].indicator[1].colour': unknown key; valid keys in "
+      "[dimension[1].indicator[1]]: id, name, why, unit, column, formula, formula_2010, direction, weight");
+  EXPECT_EQ(error_of(ind + "direction = 'up'\n"),
+            "t.toml: line 7, field 'dimension[1].indicator[1].direction': 'up'; expected one of: +, -");
+}

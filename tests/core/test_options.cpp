@@ -149,3 +149,39 @@ TEST(Options, SectionsTablesAndArrays) {
 }
 
 }  // namespace
+
+namespace {
+struct Lists {
+  std::vector<double> cutoffs_min = {5, 10};
+};
+const cs::opt::Table<Lists>& lists() {
+  static const auto t = cs::opt::Table<Lists>("lists", "Lists of numbers")
+                            .numbers("cutoffs_min", &Lists::cutoffs_min, cs::limits::kCutoffMin, "cutoffs");
+  return t;
+}
+}  // namespace
+
+TEST(Options, ListsOfNumbersFromEveryDoor) {
+  EXPECT_EQ(lists().default_text("cutoffs_min"), "5,10");
+  Lists l;
+  lists().set_text(l, "cutoffs_min", "5, 7.5,30", "--cutoffs-min: ");
+  EXPECT_EQ(l.cutoffs_min, (std::vector<double>{5, 7.5, 30}));
+  lists().set(l, "cutoffs_min", cs::opt::Value(20.0), "f(): ");
+  EXPECT_EQ(l.cutoffs_min, (std::vector<double>{20}));
+  EXPECT_EQ(error_of([&] { lists().set_text(l, "cutoffs_min", "5,ten", "--cutoffs-min: "); }),
+            "--cutoffs-min: expected numbers separated by commas, got '5,ten'");
+  EXPECT_EQ(error_of([&] { lists().set_text(l, "cutoffs_min", "5,nan", "--cutoffs-min: "); }),
+            "--cutoffs-min: element 2: expected a time in (0, 10080] minutes, got nan");
+  const auto doc = cs::TomlDocument::parse("[lists]\ncutoffs_min = [1, 2.5]\n", "p.toml");
+  lists().read(doc.section("lists"), l);
+  EXPECT_EQ(l.cutoffs_min, (std::vector<double>{1, 2.5}));
+  const auto bad = cs::TomlDocument::parse("[lists]\ncutoffs_min = [1, 0]\n", "p.toml");
+  EXPECT_EQ(
+      error_of([&] { lists().read(bad.section("lists"), l); }),
+      "p.toml: line 2, field 'lists.cutoffs_min': element 2: expected a time in (0, 10080] minutes, got 0");
+  EXPECT_NE(
+      lists().markdown().find("| `cutoffs_min` | `--cutoffs-min` | list of numbers | minutes | 5,10 | (0, "
+                              "10080] |"),
+      std::string::npos)
+      << lists().markdown();
+}

@@ -69,10 +69,10 @@ expect "--cutoff-min inf" 2 \
   "$U --cutoff-min: expected a time in (0, 10080] minutes, got inf" \
   "$T/m.csv" -- "$CS" -q matrix --graph $L/matrix.csv --from $L/demand.csv --to $L/demand.csv --cutoff-min inf --out "$T/m.csv"
 expect "--agri-share nan" 2 \
-  "$U --agri-share: expected a finite number, got 'nan' (see countyscope assess --help)" \
+  "$U --agri-share: expected a share in [0, 1], got nan" \
   "$O" -- "$CS" -q assess --counties data/china/county_features_2020.csv.gz --indicators data/config/integration.toml --agri-share nan --out "$O"
 expect "--agri-share 1.5" 2 \
-  "$U assess: option 'agri-share': expected a share in [0, 1], got 1.5" \
+  "$U --agri-share: expected a share in [0, 1], got 1.5" \
   "$O" -- "$CS" -q assess --counties data/china/county_features_2020.csv.gz --indicators data/config/integration.toml --agri-share 1.5 --out "$O"
 expect "--standard-min 0 for mclp says minutes" 2 \
   "$U --standard-min: expected a time in (0, 10080] minutes, got 0" \
@@ -100,7 +100,7 @@ expect "TOML scenario link from = [nan, ...]" 1 \
 awk '/\[\[dimension.indicator\]\]/ && !done { print; print "  weight = nan"; done = 1; next } { print }' \
   data/config/integration.toml >"$T/ind.toml"
 expect "TOML indicator weight = nan" 1 \
-  "$E $T/ind.toml: [[dimension]] #1 indicator #1, field 'weight': must be a finite number" \
+  "$E $T/ind.toml: line 31, field 'dimension[1].indicator[1].weight': expected a value in (0, 1e+15], got nan" \
   "$O" -- "$CS" -q assess --counties data/china/county_features_2020.csv.gz --indicators "$T/ind.toml" --out "$O"
 printf 'id,population\nv00,nan\n' >"$T/dnan.csv"
 expect "table cell nan" 1 \

@@ -8,17 +8,16 @@ else
   fail "docs/options.md is stale: run 'countyscope options --markdown > docs/options.md' ($(diff "$T/options.md" docs/options.md | head -5))"
 fi
 # Every CLI flag of a table is an option of the command that reads it: [locate] -> locate, [access] -> access
-# (and plan/demo as --access-*), [snap] [matrix] -> matrix, the plan's own sections -> plan (and demo).
+# (and plan/demo as --access-*), [snap] [matrix] -> matrix, [structure] -> structure and plan, [assess] -> assess,
+# the plan's own sections -> plan (and demo).
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
-  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\)\]/plan/; s/^\[locate\]/locate/; s/^\[access\]/access/' \
+  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\)\]/plan/; s/^\[\(locate\|access\|structure\|assess\)\]/\1/' \
   | sort -u >"$T/flags"
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
   | sed -n 's/^\[\(snap\|matrix\)\]/matrix/p; s/^\[access\] --/plan --access-/p' >>"$T/flags"
-"$CS" locate --help >"$T/help-locate"
-"$CS" access --help >"$T/help-access"
-"$CS" matrix --help >"$T/help-matrix"
-"$CS" plan --help >"$T/help-plan"
-"$CS" demo --help >"$T/help-demo"
+# [structure] keys are plan/demo flags too.
+sed -n 's/^structure /plan /p' "$T/flags" >>"$T/flags"
+for c in locate access matrix plan demo structure assess; do "$CS" "$c" --help >"$T/help-$c"; done
 while read -r cmd flag; do
   if grep -q -- " $flag " "$T/help-$cmd"; then ok "$cmd has $flag"; else fail "$cmd --help lacks $flag"; fi
   if [ "$cmd" = plan ] && ! grep -q -- " $flag " "$T/help-demo"; then fail "demo --help lacks $flag"; fi
@@ -41,4 +40,8 @@ else fail "access --cutoff-s: exit $rc, $(cat "$T/err")"; fi
 rc=$?
 if [ $rc -eq 2 ] && grep -q "renamed to --far-threshold-m" "$T/err"; then ok "matrix --far-m names --far-threshold-m"
 else fail "matrix --far-m: exit $rc, $(cat "$T/err")"; fi
+"$CS" structure --osm "$SAMPLE" --cutoffs 5,10 --out "$T/s" 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "renamed to --cutoffs-min" "$T/err"; then ok "structure --cutoffs names --cutoffs-min"
+else fail "structure --cutoffs: exit $rc, $(cat "$T/err")"; fi
 finish

@@ -9,6 +9,7 @@
 #include <countyscope/structure/isochrone.hpp>
 #include <countyscope/structure/pattern.hpp>
 #include <countyscope/structure/service_areas.hpp>
+#include <countyscope/structure/structure.hpp>
 
 #include "test_support.hpp"
 
@@ -230,6 +231,55 @@ TEST(Cutoffs, ParseAndValidate) {
   EXPECT_EQ(validate(cfg)[0].option, "cutoffs");
   cfg.cutoffs_s = {-1};
   EXPECT_FALSE(validate(cfg).empty());
+}
+
+}  // namespace
+}  // namespace cs
+
+namespace cs {
+namespace {
+
+// The registry's [structure] options default to the algorithms' defaults, convert minutes to seconds, and
+// refuse old names naming the new ones.
+TEST(StructureOptions, DefaultsAreTheConfigsAndMinutesBecomeSeconds) {
+  const StructureConfig d;
+  const StructureConfig c = structure_config(StructureOptions{});
+  EXPECT_EQ(c.iso.cutoffs_s, d.iso.cutoffs_s);
+  EXPECT_EQ(c.iso.buffer_m, d.iso.buffer_m);
+  EXPECT_EQ(c.iso.method, d.iso.method);
+  EXPECT_EQ(c.polygons, d.polygons);
+  EXPECT_EQ(c.walk, d.walk);
+  EXPECT_EQ(c.facility_circles, d.facility_circles);
+  EXPECT_EQ(c.areas.mode, d.areas.mode);
+  EXPECT_EQ(c.areas.huff_alpha, d.areas.huff_alpha);
+  EXPECT_EQ(c.areas.huff_beta, d.areas.huff_beta);
+  EXPECT_EQ(c.pattern.k, d.pattern.k);
+  EXPECT_EQ(c.pattern.within_s, d.pattern.within_s);
+  EXPECT_EQ(c.candidates, d.candidates);
+  EXPECT_EQ(c.village_gap_s, d.village_gap_s);
+  EXPECT_EQ(c.hierarchy.reach_s, d.hierarchy.reach_s);
+  EXPECT_EQ(c.hierarchy.town_score, d.hierarchy.town_score);
+  EXPECT_EQ(c.exclude_off_network, d.exclude_off_network);
+  EXPECT_EQ(c.area_polygons, d.area_polygons);
+
+  StructureOptions o;
+  const auto& t = structure_options();
+  t.set_text(o, "cutoffs_min", "7.5,20", "--cutoffs-min: ");
+  t.set_text(o, "gap_min", "12", "--gap-min: ");
+  t.set_text(o, "assignment", "huff", "--assignment: ");
+  const StructureConfig h = structure_config(o);
+  EXPECT_EQ(h.iso.cutoffs_s, (std::vector<double>{450, 1200}));
+  EXPECT_EQ(h.village_gap_s, 720);
+  EXPECT_EQ(h.areas.mode, AssignMode::kHuff);
+  t.set_text(o, "cutoffs_min", "20,7.5", "--cutoffs-min: ");
+  ASSERT_EQ(validate(o).size(), 1u);
+  EXPECT_EQ(validate(o)[0].option, "cutoffs_min");
+  try {
+    t.set_text(o, "cutoffs", "5", "--cutoffs: ");
+    ADD_FAILURE() << "the old name was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("renamed to 'cutoffs_min'"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

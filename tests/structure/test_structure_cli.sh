@@ -22,18 +22,27 @@ expect() {  # expect CODE PATTERN -- args...: exactly one line on stderr, contai
     fail=1
   fi
 }
-expect 2 "strictly increasing" -- structure --osm "$OSM" --cutoffs 10,5 --out "$tmp/a"
-expect 2 "not positive" -- structure --osm "$OSM" --cutoffs 0,5 --out "$tmp/a"
-expect 2 "not a number" -- structure --osm "$OSM" --cutoffs 5,ten --out "$tmp/a"
-expect 2 "expected one of: nearest, huff" -- structure --osm "$OSM" --assign gravity --out "$tmp/a"
+expect 2 "strictly increasing" -- structure --osm "$OSM" --cutoffs-min 10,5 --out "$tmp/a"
+expect 2 "cutoffs-min: element 1: expected a time in (0, 10080] minutes, got 0" -- \
+  structure --osm "$OSM" --cutoffs-min 0,5 --out "$tmp/a"
+expect 2 "expected numbers separated by commas" -- structure --osm "$OSM" --cutoffs-min 5,ten --out "$tmp/a"
+expect 2 "expected one of: nearest, huff" -- structure --osm "$OSM" --assignment gravity --out "$tmp/a"
 expect 2 "none, seat, centres, all" -- structure --osm "$OSM" --polygons most --out "$tmp/a"
+# Renamed options are refused naming the new one.
+expect 2 "cutoffs: renamed to --cutoffs-min (minutes)" -- structure --osm "$OSM" --cutoffs 5,10 --out "$tmp/a"
+expect 2 "no-walk: renamed to --walk (give --walk=false)" -- structure --osm "$OSM" --no-walk --out "$tmp/a"
+expect 2 "snap-threshold-m: renamed to --far-threshold-m" -- \
+  structure --osm "$OSM" --snap-threshold-m 800 --out "$tmp/a"
+printf '[structure]\ncutoffs_min = [10, 5]\n' >"$tmp/inc.toml"
+expect 1 "inc.toml: line 2, field 'structure.cutoffs_min': must be strictly increasing" -- \
+  plan --osm "$OSM" --config "$tmp/inc.toml" --out "$tmp/a"
 # A hamlet 1.9 km from the nearest car road: one line naming it and the threshold.
 expect 1 "settlement 'Hintertuass' (OSM n3015364759), field 'position': is 1925 m from the nearest car road" -- \
-  structure --osm "$OSM" --no-walk --no-facilities --out "$tmp/a"
+  structure --osm "$OSM" --walk=false --facility-circles=false --out "$tmp/a"
 if [[ -e "$tmp/a" ]]; then echo "FAIL: output left behind after an error"; fail=1; fi
 
 # A good run (off-network hamlets left out and listed).
-if ! "$BIN" -q structure --osm "$OSM" --exclude-off-network --cutoffs 5,10,15,30,60 --out "$tmp/ok" 2>"$tmp/err"; then
+if ! "$BIN" -q structure --osm "$OSM" --exclude-off-network --cutoffs-min 5,10,15,30,60 --out "$tmp/ok" 2>"$tmp/err"; then
   echo "FAIL: good run"; cat "$tmp/err"; fail=1
 else
   for f in results.json structure.gpkg structure_towns.csv structure_hierarchy.csv structure_circles.csv \

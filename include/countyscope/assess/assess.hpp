@@ -3,13 +3,16 @@
 // statistics, GeoDetector, spatial Markov 2010->2020 and county-town typing -> one results section
 // (docs/assess.md).
 //
+// One study behind every door: `countyscope assess` and the demo's national part call run_assess_study with
+// typed inputs (file paths) and the options of the registry ([assess], docs/options.md).
+//
 // Example:
-//   cs::assess::AssessConfig cfg;
-//   cfg.counties = "data/china/county_features_2020.csv.gz";
-//   cfg.indicators = "data/config/integration.toml";
-//   cfg.centres = "data/china/county_centres.csv.gz";
-//   cs::assess::AssessResult r = cs::assess::run_assess(cfg, ctx);
-//   cs::Json section = cs::assess::to_json(r);
+//   cs::assess::AssessInputs in{.counties = "data/china/county_features_2020.csv.gz",
+//                               .indicators = "data/config/integration.toml",
+//                               .centres = "data/china/county_centres.csv.gz"};
+//   cs::assess::AssessOptions opt;                                      // the registry's defaults
+//   cs::assess::assess_options().set_text(opt, "weights", "band", "--weights: ");
+//   cs::assess::AssessStudy s = cs::assess::run_assess_study(in, opt, ctx);   // s.result, s.outputs
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,7 @@
 #include <countyscope/assess/spatial.hpp>
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
@@ -79,10 +83,8 @@ IndicatorSystem load_indicator_system(const std::string& path);
 IndicatorSystem parse_indicator_system(std::string_view toml_text, const std::string& file_label);
 
 enum class MissingPolicy { kDrop, kImputeMedian, kError };
-MissingPolicy parse_missing_policy(std::string_view s);
 std::string_view to_string(MissingPolicy p);
 enum class EntropyMode { kCross, kPanel };
-EntropyMode parse_entropy_mode(std::string_view s);
 std::string_view to_string(EntropyMode m);
 
 struct TypingConfig {
@@ -109,6 +111,37 @@ struct AssessConfig {
   TypingConfig typing{};
 };
 [[nodiscard]] std::vector<Problem> validate(const AssessConfig& cfg);
+
+// The files an assessment reads (typed inputs of the study).
+struct AssessInputs {
+  std::string counties, indicators;  // required: county table (CSV or .csv.gz), indicator system (TOML)
+  std::string centres;               // optional: county centres (spatial statistics)
+  std::string counties_2010;         // optional: 2010 table (panel entropy, spatial Markov)
+};
+// The assessment's options as users give them (the registry's [assess] table): enums for choices, metres for
+// distances. Defaults are AssessConfig's (a test holds them equal).
+struct AssessOptions {
+  MissingPolicy missing = MissingPolicy::kDrop;
+  ShiftKind shift = ShiftKind::kNone;
+  double shift_eps = 0.01;                  // shift eps: x' + shift_eps
+  double shift_a = 0.002, shift_b = 0.998;  // shift rescale: a + (b - a) x'
+  EntropyMode entropy = EntropyMode::kCross;
+  TopsisNorm topsis = TopsisNorm::kVector;
+  CouplingForm coupling = CouplingForm::kCorrected;
+  WeightsKind weights = WeightsKind::kKnn;
+  std::int64_t knn_k = 8;
+  double band_m = 0;  // band / idw cut-off; 0 = the smallest distance that gives every county a neighbour
+  std::int64_t permutations = 999;
+  LisaVariance lisa_variance = LisaVariance::kEsda;
+  double alpha = 0.05;
+  std::int64_t markov_classes = 5, geodetector_classes = 5;
+  double satellite_m = 50'000;
+  double large_city_pop = 1'000'000, losing_change = 0.0, agri_share = 0.40, manuf_share = 0.25;
+};
+// [assess] of the option registry (CLI `countyscope assess`; docs/options.md).
+[[nodiscard]] const opt::Table<AssessOptions>& assess_options();
+// The methods' configuration (distances in km as the methods use them, the shift and weights specs).
+[[nodiscard]] AssessConfig assess_config(const AssessInputs& in, const AssessOptions& o);
 
 struct CountyType {
   std::string type;  // satellite | population-losing | agricultural | specialised | unassigned | district
@@ -165,11 +198,10 @@ struct AssessResult {
 AssessResult run_assess(const AssessConfig& cfg, Context& ctx);
 // The bundled national run (for `countyscope demo`): data/china tables, the default indicator system, centres
 // and the 2010 table, found through cs::resource_path. Example:
-//   auto r = cs::assess::run_assess(cs::assess::national_config(), ctx);
-//   cs::Outputs o = cs::assess::assess_outputs(r);
-//   cs::write_file(out.path("results.json"), cs::dump_results(cs::assess::results_document(r, o)));
-//   cs::write_tables(o, out, "counties.gpkg");
-AssessConfig national_config();
+//   auto s = cs::assess::run_assess_study(cs::assess::national_inputs(), {}, ctx);
+//   cs::write_file(out.path("results.json"), cs::dump_results(cs::assess::results_document(s.result,
+//   s.outputs))); cs::write_tables(s.outputs, out, "counties.gpkg");
+AssessInputs national_inputs();
 Json to_json(const AssessResult& r);
 // The stage's outputs: sections.assess (to_json), the tables scores, obstacles, lisa (with centres), types
 // and weights (CSV) and the counties layer (GeoPackage when any county has a centre; GeoJSON in the
@@ -180,6 +212,13 @@ Outputs assess_outputs(const AssessResult& r);
 Json results_document(const AssessResult& r, const Outputs& o);
 // GeoJSON FeatureCollection of located counties with score, rank, D, class, LISA label and type.
 Json counties_geojson(const AssessResult& r);
+// The assessment study: checked options and inputs -> run_assess -> the stage's Outputs. The one
+// orchestration of the capability (the CLI command and the demo only write what it returns).
+struct AssessStudy {
+  AssessResult result;
+  Outputs outputs;
+};
+[[nodiscard]] AssessStudy run_assess_study(const AssessInputs& in, const AssessOptions& o, Context& ctx);
 // Region of a GB/T 2260 code by the NBS four-region convention (east, central, west, north-east).
 std::string_view region_of(std::string_view adcode);
 

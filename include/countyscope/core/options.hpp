@@ -253,7 +253,7 @@ class Table : public TableBase {
         [m](const Config& c) -> std::optional<Value> { return Value(c.*m); });
     return *this;
   }
-  // A list of numbers, each inside r (CLI: comma-separated; TOML: an array).
+  // A list of numbers, each inside r (TOML array, CLI comma-separated, Python sequence).
   Table& numbers(std::string name, std::vector<double> Config::*m, const Range& r, std::string help) {
     add(
         make_spec(std::move(name), Type::kNumbers, r, std::move(help)),

@@ -34,6 +34,7 @@
 #include <countyscope/model/county_model.hpp>
 #include <countyscope/network/snap.hpp>
 #include <countyscope/sources/osm_network.hpp>
+#include <countyscope/structure/structure.hpp>
 
 namespace cs {
 
@@ -60,6 +61,8 @@ struct PlanConfig {
   SnapOptions snap;
   MatrixCutoff matrix;
   AccessStudyConfig access;       // [access] (access_options(); plan/demo flags --access-*)
+  // [structure] (structure_options()): a whole-county plan lists far hamlets instead of stopping.
+  StructureOptions structure{.exclude_off_network = true};
   bool timings = false;           // include pass timings in outputs (makes them run-dependent)
   std::vector<std::string> skip;  // pass names to skip (plan_skippable_passes())
   // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
@@ -70,9 +73,9 @@ struct PlanConfig {
   std::size_t demand_layer_max = 20000;
 };
 // Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid
-// ones. Sections: [plan] [network] [county] [snap] [matrix]; capability sections ([access] [locate] [flows]
-// [structure] [scenarios]) are kept in cfg.config_text for their passes. Relative paths are relative to the
-// TOML file.
+// ones. Sections: [plan] [network] [county] [snap] [matrix] [structure]; capability sections ([access]
+// [locate] [flows] [scenarios]) are kept in cfg.config_text for their passes. Relative paths are relative to
+// the TOML file.
 void load_plan_config(const std::string& path, PlanConfig& cfg);
 // Same, from text (file_label names it in errors).
 void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);

@@ -4,11 +4,16 @@
 // choice of k settlements to strengthen as centres (pattern optimisation). Centres are the seat followed by
 // the towns in settlement order.
 //
+// One study behind every door: `countyscope structure` and the plan's structure pass build the typed input
+// and call run_structure with the options of the registry ([structure], docs/options.md).
+//
 // Example:
 //   cs::StructureInput in{.county = &county, .car = &graph, .car_settlements = ss, .car_demand = ds,
 //                         .car_facilities = fs};
-//   cs::StructureResult r = cs::analyse_structure(in, cs::StructureConfig{}, ctx);
-//   cs::Outputs o = cs::structure_outputs(r, in);   // sections.structure, structure_* layers and tables
+//   cs::StructureOptions opt;                                   // the registry's defaults
+//   cs::structure_options().set_text(opt, "k", "4", "--k: ");   // any door, the same checks
+//   cs::StructureStudy s = cs::run_structure(in, opt, ctx);     // s.outputs: sections.structure, layers,
+//   tables
 #pragma once
 
 #include <cstdint>
@@ -19,6 +24,7 @@
 
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/matrix.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/county/county.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/outputs.hpp>
@@ -33,13 +39,11 @@
 namespace cs {
 
 enum class PolygonSources : std::uint8_t { kNone, kSeat, kCentres, kAll };  // whose circles get polygons
-PolygonSources parse_polygon_sources(std::string_view s);                   // none / seat / centres / all
-std::string_view polygon_sources_name(PolygonSources p);
+std::string_view polygon_sources_name(PolygonSources p);                    // none / seat / centres / all
 enum class PatternCandidates : std::uint8_t {
   kTowns,
   kSettlements
 };  // towns / settlements (towns + villages)
-PatternCandidates parse_pattern_candidates(std::string_view s);
 std::string_view pattern_candidates_name(PatternCandidates p);
 
 struct StructureConfig {
@@ -59,6 +63,34 @@ struct StructureConfig {
   bool exclude_off_network = false;
 };
 [[nodiscard]] std::vector<Problem> validate(const StructureConfig& cfg);
+
+// The structure options as users give them (the registry's [structure] table): minutes for times, metres for
+// distances, enums for choices. Defaults are StructureConfig's (a test holds them equal).
+struct StructureOptions {
+  std::vector<double> cutoffs_min{5, 10, 15, 30, 60};
+  double buffer_m = 75.0;
+  PolygonSources polygons = PolygonSources::kCentres;
+  PolygonMethod polygon_method = PolygonMethod::kRaster;
+  bool walk = true;
+  bool facility_circles = true;
+  AssignMode assignment = AssignMode::kNearest;
+  double huff_alpha = 1.0, huff_beta = 2.0;
+  std::uint32_t k = 3;
+  double within_min = 15.0;
+  PatternCandidates candidates = PatternCandidates::kSettlements;
+  double gap_min = 15.0;
+  double reach_min = 30.0;
+  double town_score = 0.75;
+  bool exclude_off_network = false;  // the plan's default is true (PlanConfig::structure)
+  bool area_polygons = true;
+};
+// [structure] of the option registry: CLI `countyscope structure`, plan.toml [structure], plan/demo flags.
+[[nodiscard]] const opt::Table<StructureOptions>& structure_options();
+// What the registry cannot check option by option (cutoffs strictly increasing); Problem::option is the
+// registry's name.
+[[nodiscard]] std::vector<Problem> validate(const StructureOptions& o);
+// The algorithms' configuration (times in seconds).
+[[nodiscard]] StructureConfig structure_config(const StructureOptions& o);
 
 struct StructureInput {
   const County* county = nullptr;
@@ -115,5 +147,14 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
 // The stage's outputs: sections.structure, the layers structure_villages, structure_circles and
 // structure_service_areas (GeoJSON and GeoPackage) and the structure_*.csv tables.
 Outputs structure_outputs(const StructureResult& r, const StructureInput& in);
+
+// The structure study: checked options -> analysis -> the stage's Outputs. The one orchestration of the
+// capability (the CLI command and the plan pass only build `in` and write or merge `outputs`).
+struct StructureStudy {
+  StructureResult result;
+  Outputs outputs;
+};
+// Throws UsageError (options; validate), InputError (analyse_structure).
+[[nodiscard]] StructureStudy run_structure(const StructureInput& in, const StructureOptions& o, Context& ctx);
 
 }  // namespace cs

@@ -1,0 +1,120 @@
+// The [assess] table of the option registry (docs/options.md) and the one assessment study behind
+// `countyscope assess` and the demo's national part.
+#include <countyscope/assess/assess.hpp>
+#include <countyscope/io/output.hpp>
+
+namespace cs::assess {
+namespace {
+
+const Range kShiftEps{"shift", 0, 1, "", true};
+const Range kRescale{"rescale bound", -1e6, 1e6, ""};
+const Range kAlpha{"significance level", 0, 1, "", true};
+const Range kChange{"population change", -1, 10, "(fraction)"};
+
+}  // namespace
+
+const opt::Table<AssessOptions>& assess_options() {
+  using O = AssessOptions;
+  static const auto t =
+      opt::Table<O>("assess", "National assessment (`countyscope assess`, the demo's national part)")
+          .choice("missing", &O::missing,
+                  {{"drop", MissingPolicy::kDrop},
+                   {"impute-median", MissingPolicy::kImputeMedian},
+                   {"error", MissingPolicy::kError}},
+                  "missing values: drop the county, impute the indicator's median, or stop (counts always "
+                  "reported)")
+          .choice(
+              "shift", &O::shift,
+              {{"none", ShiftKind::kNone}, {"eps", ShiftKind::kEpsilon}, {"rescale", ShiftKind::kRescale}},
+              "shift after min-max normalisation: none, eps (x' + shift_eps), rescale (a + (b - a) x')")
+          .number("shift_eps", &O::shift_eps, kShiftEps, "shift eps: the value added")
+          .number("shift_a", &O::shift_a, kRescale, "shift rescale: lower bound a (a < b)")
+          .number("shift_b", &O::shift_b, kRescale, "shift rescale: upper bound b")
+          .choice("entropy", &O::entropy, {{"cross", EntropyMode::kCross}, {"panel", EntropyMode::kPanel}},
+                  "entropy weights: cross (cross-section 2020) or panel (pooled 2010+2020; needs the 2010 "
+                  "table)")
+          .choice("topsis", &O::topsis, {{"vector", TopsisNorm::kVector}, {"minmax", TopsisNorm::kMinMax}},
+                  "TOPSIS normalisation")
+          .choice("coupling", &O::coupling,
+                  {{"corrected", CouplingForm::kCorrected}, {"standard", CouplingForm::kStandard}},
+                  "coupling coordination form")
+          .choice("weights", &O::weights,
+                  {{"knn", WeightsKind::kKnn}, {"band", WeightsKind::kBand}, {"idw", WeightsKind::kIdw}},
+                  "spatial weights (row-standardised): knn (knn_k nearest), band (within band_m), idw "
+                  "(inverse distance within band_m)")
+          .integer("knn_k", &O::knn_k, 1, 100, "neighbours", "weights knn: neighbours of each county")
+          .number("band_m", &O::band_m, limits::kDistanceM,
+                  "weights band / idw: cut-off distance (0: the smallest that gives every county a "
+                  "neighbour)")
+          .integer("permutations", &O::permutations, 0, 1'000'000, "permutations",
+                   "permutations for Moran's I and LISA")
+          .choice("lisa_variance", &O::lisa_variance,
+                  {{"esda", LisaVariance::kEsda}, {"spdep", LisaVariance::kSpdep}},
+                  "LISA m2 convention: esda (n - 1) or spdep (n)")
+          .number("alpha", &O::alpha, kAlpha, "significance level of LISA clusters")
+          .integer("markov_classes", &O::markov_classes, 2, 10, "classes",
+                   "quantile classes of the spatial Markov chain")
+          .integer("geodetector_classes", &O::geodetector_classes, 2, 10, "classes",
+                   "quantile classes of each GeoDetector factor")
+          .number("satellite_m", &O::satellite_m, limits::kDistanceM,
+                  "typing: a county centre within this distance of a large city's centre is 'satellite'")
+          .number("large_city_pop", &O::large_city_pop, limits::kPopulation,
+                  "typing: urban residents of a large city's municipal districts")
+          .number("losing_change", &O::losing_change, kChange,
+                  "typing: population change 2010-2020 below which a county is 'population-losing'")
+          .number("agri_share", &O::agri_share, limits::kShare,
+                  "typing: agricultural employment share at or above which a county is 'agricultural'")
+          .number("manuf_share", &O::manuf_share, limits::kShare,
+                  "typing: manufacturing employment share at or above which a county is 'specialised'")
+          .renamed("satellite_km", "satellite_m", "now in metres");
+  return t;
+}
+
+AssessConfig assess_config(const AssessInputs& in, const AssessOptions& o) {
+  AssessConfig c;
+  c.counties = in.counties;
+  c.indicators = in.indicators;
+  c.centres = in.centres;
+  c.counties_2010 = in.counties_2010;
+  c.missing = o.missing;
+  c.shift.kind = o.shift;
+  c.shift.epsilon = o.shift_eps;
+  c.shift.a = o.shift_a;
+  c.shift.b = o.shift_b;
+  c.entropy = o.entropy;
+  c.topsis_norm = o.topsis;
+  c.coupling = o.coupling;
+  c.weights.kind = o.weights;
+  c.weights.k = static_cast<int>(o.knn_k);
+  c.weights.band_km = o.band_m / 1000.0;
+  c.permutations = static_cast<int>(o.permutations);
+  c.lisa_variance = o.lisa_variance;
+  c.alpha = o.alpha;
+  c.markov_classes = static_cast<int>(o.markov_classes);
+  c.geodetector_classes = static_cast<int>(o.geodetector_classes);
+  c.typing.satellite_km = o.satellite_m / 1000.0;
+  c.typing.large_city_pop = o.large_city_pop;
+  c.typing.losing_change = o.losing_change;
+  c.typing.agri_share = o.agri_share;
+  c.typing.specialised_manuf = o.manuf_share;
+  return c;
+}
+
+AssessInputs national_inputs() {
+  return {.counties = resource_path("data/china/county_features_2020.csv.gz"),
+          .indicators = resource_path("data/config/integration.toml"),
+          .centres = resource_path("data/china/county_centres.csv.gz"),
+          .counties_2010 = resource_path("data/china/county_features_2010.csv.gz")};
+}
+
+AssessStudy run_assess_study(const AssessInputs& in, const AssessOptions& o, Context& ctx) {
+  if (o.shift == ShiftKind::kRescale && !(o.shift_a < o.shift_b))
+    throw UsageError("--shift-a, --shift-b: expected a < b, got " + number_text(o.shift_a) + " and " +
+                     number_text(o.shift_b));
+  AssessStudy s;
+  s.result = run_assess(assess_config(in, o), ctx);
+  s.outputs = assess_outputs(s.result);
+  return s;
+}
+
+}  // namespace cs::assess
