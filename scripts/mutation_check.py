@@ -137,7 +137,7 @@ MUTATIONS = [
       "    worst[j] = up ? *mn : *mx;", "    worst[j] = up ? *mn : *mn;",
       ["test_assess_methods"], "AssessTopsis.*:AssessScoring.*",
       why="TOPSIS anti-ideal wrong for cost criteria"),
-    M("assess-theil-within-share", "assess", "src/assess/methods.cpp",
+    M("assess-theil-within-share", "assess", "src/assess/inequality.cpp",
       "    const double share = ng * mg / (n * mu);", "    const double share = ng / n;",
       ["test_assess_methods"], "AssessEquity.*",
       why="Theil within-group share by population instead of income"),

@@ -1,6 +1,9 @@
 // The [assess] table of the option registry (docs/options.md) and the one assessment study behind
 // `countyscope assess` and the demo's national part.
+#include <tuple>
+
 #include <countyscope/assess/assess.hpp>
+#include <countyscope/core/limits.hpp>
 #include <countyscope/io/output.hpp>
 
 namespace cs::assess {
@@ -70,6 +73,30 @@ const opt::Table<AssessOptions>& assess_options() {
   return t;
 }
 
+std::vector<Problem> validate(const AssessConfig& c) {
+  std::vector<Problem> p;
+  if (c.counties.empty()) p.push_back({"counties", "required"});
+  if (c.indicators.empty()) p.push_back({"indicators", "required"});
+  if (c.permutations < 0 || c.permutations > 1'000'000)
+    p.push_back({"permutations", "must be in 0..1000000"});
+  if (!(c.alpha > 0 && c.alpha < 1)) p.push_back({"alpha", "must be in (0, 1)"});
+  if (c.markov_classes < 2 || c.markov_classes > 10) p.push_back({"markov-classes", "must be in 2..10"});
+  if (c.geodetector_classes < 2 || c.geodetector_classes > 10)
+    p.push_back({"geodetector-classes", "must be in 2..10"});
+  if (c.weights.kind == WeightsKind::kKnn && (c.weights.k < 1 || c.weights.k > 100))
+    p.push_back({"weights", "knn k must be in 1..100"});
+  if (c.entropy == EntropyMode::kPanel && c.counties_2010.empty())
+    p.push_back({"entropy", "panel entropy needs --counties-2010"});
+  // Typing thresholds: documented ranges (core/limits.hpp); NaN fails every check.
+  const Range km{"distance", 0, 20000, "km"}, change{"population change", -1, 10, "(fraction)"};
+  for (const auto& [opt, x, r] : {std::tuple{"satellite-km", c.typing.satellite_km, km},
+                                  std::tuple{"large-city-pop", c.typing.large_city_pop, limits::kPopulation},
+                                  std::tuple{"losing-change", c.typing.losing_change, change},
+                                  std::tuple{"agri-share", c.typing.agri_share, limits::kShare},
+                                  std::tuple{"manuf-share", c.typing.specialised_manuf, limits::kShare}})
+    if (auto msg = range_problem(x, r)) p.push_back({opt, *msg});
+  return p;
+}
 AssessConfig assess_config(const AssessInputs& in, const AssessOptions& o) {
   AssessConfig c;
   c.counties = in.counties;

@@ -26,11 +26,11 @@ std::size_t top_index(const std::vector<double>& v) {
 }
 }  // namespace
 
-Json to_json(const AssessResult& r) {
-  const auto& sys = r.system;
+namespace {
+
+// The options as run (sections.assess.config).
+void add_config(const AssessResult& r, Json& s) {
   const auto& cfg = r.config;
-  const std::size_t n = r.code.size(), m = sys.indicators.size(), nd = sys.dimensions.size();
-  Json s;
   s["config"] = {{"missing", to_string(cfg.missing)},
                  {"shift", to_string(cfg.shift)},
                  {"entropy", to_string(cfg.entropy)},
@@ -54,6 +54,12 @@ Json to_json(const AssessResult& r) {
                    {"losing_change", cfg.typing.losing_change},
                    {"agri_share", cfg.typing.agri_share},
                    {"specialised_manuf", cfg.typing.specialised_manuf}}}};
+}
+
+// The indicator system with missing counts and weights; counts and entropy.
+void add_system(const AssessResult& r, Json& s) {
+  const auto& sys = r.system;
+  const std::size_t n = r.code.size(), m = r.system.indicators.size();
   Json dims = Json::array();
   for (const auto& d : sys.dimensions) dims.push_back({{"id", d.id}, {"name", d.name}, {"alpha", d.alpha}});
   Json inds = Json::array();
@@ -77,6 +83,12 @@ Json to_json(const AssessResult& r) {
   s["weights"] = {{"source", r.weight_source},
                   {"entropy", arr(r.entropy.entropy)},
                   {"divergence", arr(r.entropy.divergence)}};
+}
+
+// Counties as columns (compact; the ranking table and maps read from here) and the D classes.
+void add_counties(const AssessResult& r, Json& s) {
+  const auto& sys = r.system;
+  const std::size_t n = r.code.size(), m = r.system.indicators.size(), nd = r.system.dimensions.size();
   // Counties as columns (compact): the ranking table and maps read from here.
   Json cols = {{"code", r.code}, {"name", r.name}, {"province", r.province}, {"region", r.region}};
   std::vector<double> d, c, tt, lag;
@@ -122,6 +134,12 @@ Json to_json(const AssessResult& r) {
                   {"lower", k / 10.0},
                   {"count", std::count(cls.begin(), cls.end(), k)}});
   s["d_classes"] = dc;
+}
+
+// Mean obstacle degree per province (dimensions and the top indicators).
+void add_obstacles(const AssessResult& r, Json& s) {
+  const auto& sys = r.system;
+  const std::size_t n = r.code.size(), m = r.system.indicators.size(), nd = r.system.dimensions.size();
   // Mean obstacle degree per province (dimensions and the top indicators).
   std::map<std::string, std::vector<std::size_t>> byprov;
   for (std::size_t i = 0; i < n; ++i) byprov[r.province[i]].push_back(i);
@@ -153,6 +171,10 @@ Json to_json(const AssessResult& r) {
                    {"top_indicators", oi}});
   }
   s["obstacles_by_province"] = obs;
+}
+
+// Distribution (kernel density) and regional differences (Theil, Dagum).
+void add_equity(const AssessResult& r, Json& s) {
   s["density"] = {{"score",
                    {{"bandwidth", num(r.density_score.bandwidth)},
                     {"x", round_arr(r.density_score.x)},
@@ -188,6 +210,11 @@ Json to_json(const AssessResult& r) {
   };
   s["theil"] = {{"province", theil_json(r.theil_province)}, {"region", theil_json(r.theil_region)}};
   s["dagum"] = {{"region", dagum_json(r.dagum_region)}, {"province", dagum_json(r.dagum_province)}};
+}
+
+// Moran's I and LISA (when any county is located).
+void add_spatial(const AssessResult& r, Json& s) {
+  const auto& cfg = r.config;
   auto moran_json = [](const MoranResult& mo) {
     return Json{{"I", num(mo.i)},
                 {"expected", num(mo.expected)},
@@ -213,6 +240,10 @@ Json to_json(const AssessResult& r) {
                  {"alpha", r.lisa.alpha},
                  {"variance", to_string(cfg.lisa_variance)}};
   }
+}
+
+// GeoDetector: factor, interaction, risk and ecological detectors.
+void add_geodetector(const AssessResult& r, Json& s) {
   Json gf = Json::array(), gi = Json::array(), gr = Json::array(), ge = Json::array();
   for (const auto& f : r.factors)
     gf.push_back({{"factor", f.name},
@@ -257,6 +288,10 @@ Json to_json(const AssessResult& r) {
                       {"interaction", gi},
                       {"risk", gr},
                       {"ecological", ge}};
+}
+
+// Spatial Markov 2010 -> 2020 (with the panel) and county-town typing.
+void add_markov_and_typing(const AssessResult& r, Json& s) {
   if (r.has_panel) {
     const auto& mk = r.markov;
     s["markov"] = {{"k", mk.k},
@@ -287,6 +322,20 @@ Json to_json(const AssessResult& r) {
                     "specialised: share employed in manufacturing >= specialised_manuf",
                     "key ecological function area: not assignable from the data (no area list bundled)",
                     "first rule that fires wins, in this order; otherwise unassigned"})}};
+}
+
+}  // namespace
+
+Json to_json(const AssessResult& r) {
+  Json s;
+  add_config(r, s);
+  add_system(r, s);
+  add_counties(r, s);
+  add_obstacles(r, s);
+  add_equity(r, s);
+  add_spatial(r, s);
+  add_geodetector(r, s);
+  add_markov_and_typing(r, s);
   s["notes"] = r.notes;
   return s;
 }

@@ -13,24 +13,11 @@
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
 
+#include "run_state.hpp"
+
 namespace cs::assess {
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::string fmt(double x, int digits = 3) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", digits, x);
-  return b;
-}
-
-bool is_district(const std::string& name) {
-  auto ends = [&](std::string_view s) {
-    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
-  };
-  return ends("区") && !ends("林区") && !ends("特区");
-}
-
 struct Evaluated {
   Columns values;                          // [indicator][row], NaN = missing
   std::vector<std::size_t> missing;        // per indicator
@@ -127,58 +114,36 @@ std::vector<T> pick(const std::vector<T>& v, const std::vector<std::size_t>& idx
 
 }  // namespace
 
-std::vector<Problem> validate(const AssessConfig& c) {
-  std::vector<Problem> p;
-  if (c.counties.empty()) p.push_back({"counties", "required"});
-  if (c.indicators.empty()) p.push_back({"indicators", "required"});
-  if (c.permutations < 0 || c.permutations > 1'000'000)
-    p.push_back({"permutations", "must be in 0..1000000"});
-  if (!(c.alpha > 0 && c.alpha < 1)) p.push_back({"alpha", "must be in (0, 1)"});
-  if (c.markov_classes < 2 || c.markov_classes > 10) p.push_back({"markov-classes", "must be in 2..10"});
-  if (c.geodetector_classes < 2 || c.geodetector_classes > 10)
-    p.push_back({"geodetector-classes", "must be in 2..10"});
-  if (c.weights.kind == WeightsKind::kKnn && (c.weights.k < 1 || c.weights.k > 100))
-    p.push_back({"weights", "knn k must be in 1..100"});
-  if (c.entropy == EntropyMode::kPanel && c.counties_2010.empty())
-    p.push_back({"entropy", "panel entropy needs --counties-2010"});
-  // Typing thresholds: documented ranges (core/limits.hpp); NaN fails every check.
-  const Range km{"distance", 0, 20000, "km"}, change{"population change", -1, 10, "(fraction)"};
-  for (const auto& [opt, x, r] : {std::tuple{"satellite-km", c.typing.satellite_km, km},
-                                  std::tuple{"large-city-pop", c.typing.large_city_pop, limits::kPopulation},
-                                  std::tuple{"losing-change", c.typing.losing_change, change},
-                                  std::tuple{"agri-share", c.typing.agri_share, limits::kShare},
-                                  std::tuple{"manuf-share", c.typing.specialised_manuf, limits::kShare}})
-    if (auto msg = range_problem(x, r)) p.push_back({opt, *msg});
-  return p;
-}
+namespace {
 
-AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
-  throw_if_problems(validate(cfg), "assess");
-  AssessResult r;
-  r.config = cfg;
-  const int threads = ctx.thread_count();
-
+// Passes 1 and 2: the indicator system and the county table, the indicators evaluated on every row, the
+// missing-value policy (always stated) and the kept counties' codes, names, provinces and regions.
+void read_counties(RunState& x) {
+  const AssessConfig& cfg = x.cfg;
+  Context& ctx = x.ctx;
+  AssessResult& r = x.r;
   // Pass 1: read the indicator system and the county table; evaluate the indicators.
   r.system = timed(ctx, "assess.load", [&] { return load_indicator_system(cfg.indicators); });
   const IndicatorSystem& sys = r.system;
-  const std::size_t m = sys.indicators.size();
-  std::vector<std::string> names;
-  std::vector<int> dir;
+  const std::size_t m = x.m = sys.indicators.size();
+  std::vector<std::string>& names = x.names;
+  std::vector<int>& dir = x.dir;
   for (const auto& i : sys.indicators) {
     names.push_back(i.id);
     dir.push_back(i.direction);
   }
-  const CsvTable t = timed(ctx, "assess.read", [&] { return read_table(cfg.counties); });
+  x.t = timed(ctx, "assess.read", [&] { return read_table(cfg.counties); });
+  const CsvTable& t = x.t;
   r.rows_in = t.rows();
-  const std::size_t key_col = t.column(sys.key);
+  const std::size_t key_col = x.key_col = t.column(sys.key);
   (void)check_keys(t, key_col);
-  const auto name_col = t.find_column(sys.name_column);
+  const auto name_col = x.name_col = t.find_column(sys.name_column);
   const auto prov_col = t.find_column(sys.province_column);
   Evaluated ev = timed(ctx, "assess.indicators", [&] { return evaluate(t, sys, false, nullptr); });
   r.missing_per_indicator = ev.missing;
 
   // Pass 2: the missing-value policy, always stated.
-  std::vector<std::size_t> keep;
+  std::vector<std::size_t>& keep = x.keep;
   for (std::size_t row = 0; row < t.rows(); ++row) {
     bool complete = true;
     for (std::size_t j = 0; j < m; ++j) complete = complete && !std::isnan(ev.values[j][row]);
@@ -234,11 +199,22 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   }
   r.raw.assign(m, {});
   for (std::size_t j = 0; j < m; ++j) r.raw[j] = pick(ev.values[j], keep);
-  const std::size_t n = keep.size();
+  x.n = keep.size();
+}
 
+// Pass 3: the 2010 table matched by code, for pooled weights and the Markov chain.
+void read_panel(RunState& x) {
+  const AssessConfig& cfg = x.cfg;
+  Context& ctx = x.ctx;
+  AssessResult& r = x.r;
+  const IndicatorSystem& sys = x.r.system;
+  const std::size_t m = x.m, n = x.n;
+  const std::vector<std::string>& names = x.names;
+  Columns& panel0 = x.panel0;
+  Columns& panel1 = x.panel1;
+  std::vector<std::size_t>& panel_j = x.panel_j;
+  std::vector<std::size_t>& panel_rows = x.panel_rows;
   // Pass 3: panel (2010 table) for pooled weights and the Markov chain.
-  Columns panel0, panel1;                        // raw values of matched counties, panel indicators only
-  std::vector<std::size_t> panel_j, panel_rows;  // indicator indices; kept-county indices matched to 2010
   if (!cfg.counties_2010.empty()) {
     timed(ctx, "assess.panel_read", [&] {
       const CsvTable t0 = read_table(cfg.counties_2010);
@@ -290,7 +266,22 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
                         }()));
     });
   }
+}
 
+// Pass 4: normalisation, weights (entropy, panel or fixed) and the scoring kernel.
+void score(RunState& x) {
+  const AssessConfig& cfg = x.cfg;
+  Context& ctx = x.ctx;
+  AssessResult& r = x.r;
+  const IndicatorSystem& sys = x.r.system;
+  const std::size_t m = x.m, n = x.n;
+  const std::vector<std::string>& names = x.names;
+  const std::vector<int>& dir = x.dir;
+  const Columns& panel0 = x.panel0;
+  const Columns& panel1 = x.panel1;
+  const std::vector<std::size_t>& panel_j = x.panel_j;
+  Columns& pooled_norm0 = x.pooled_norm0;
+  Columns& pooled_norm1 = x.pooled_norm1;
   // Pass 4: normalisation and weights.
   std::vector<double> mn(m), mx(m);
   for (std::size_t j = 0; j < m; ++j) {
@@ -302,9 +293,9 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
                        "constant indicator (zero range, every value is " + format_number(mn[j]) +
                            "); remove it from " + sys.file);
   }
-  std::vector<std::size_t> scored(m);  // indicators that enter the score
+  std::vector<std::size_t>& scored = x.scored;  // indicators that enter the score
+  scored.resize(m);
   std::iota(scored.begin(), scored.end(), 0);
-  Columns pooled_norm0, pooled_norm1;
   if (r.has_panel) {
     // Pooled min-max over both years, then pooled entropy (k = 1/ln(nT)).
     Columns pooled(panel_j.size());
@@ -393,7 +384,20 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   if (sc.clamped)
     r.notes.push_back(std::to_string(sc.clamped) +
                       " dimension scores above 1 (shift eps) clamped to 1 for coupling");
+}
 
+// Passes 5 and 6: obstacle degrees; distribution and regional differences.
+void obstacles_and_equity(RunState& x) {
+  Context& ctx = x.ctx;
+  AssessResult& r = x.r;
+  const IndicatorSystem& sys = x.r.system;
+  const std::size_t m = x.m, n = x.n;
+  const std::vector<std::size_t>& scored = x.scored;
+  const std::size_t nd = sys.dimensions.size();
+  std::vector<std::size_t> dim_of(m);
+  for (std::size_t j = 0; j < m; ++j)
+    for (std::size_t d = 0; d < nd; ++d)
+      if (sys.dimensions[d].id == sys.indicators[j].dimension) dim_of[j] = d;
   // Pass 5: obstacles.
   timed(ctx, "assess.obstacles", [&] {
     Columns sn;
@@ -423,11 +427,20 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
     r.dagum_region = dagum_gini(r.score, r.region);
     r.dagum_province = dagum_gini(r.score, r.province);
   });
+}
 
+// Pass 7: spatial weights, Moran's I, LISA on the located counties.
+void spatial(RunState& x) {
+  const AssessConfig& cfg = x.cfg;
+  Context& ctx = x.ctx;
+  AssessResult& r = x.r;
+  const IndicatorSystem& sys = x.r.system;
+  const std::size_t n = x.n;
+  const int threads = x.ctx.thread_count();
   // Pass 7: spatial weights, Moran's I, LISA on the located counties.
   r.lon.assign(n, kNaN);
   r.lat.assign(n, kNaN);
-  std::vector<LonLat> pts;
+  std::vector<LonLat>& pts = x.pts;
   if (!cfg.centres.empty()) {
     timed(ctx, "assess.centres", [&] {
       const CsvTable c = read_table(cfg.centres);
@@ -468,7 +481,15 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   } else if (!cfg.centres.empty()) {
     r.notes.push_back("too few located counties for spatial statistics");
   }
+}
 
+// Pass 8: GeoDetector on the score: region and quantile classes of each indicator.
+void geodetector(RunState& x) {
+  const AssessConfig& cfg = x.cfg;
+  Context& ctx = x.ctx;
+  AssessResult& r = x.r;
+  const std::size_t m = x.m;
+  const std::vector<std::string>& names = x.names;
   // Pass 8: GeoDetector on the score: region and quantile classes of each indicator.
   timed(ctx, "assess.geodetector", [&] {
     std::vector<std::string> fname{"region"};
@@ -494,7 +515,19 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
         r.ecological.push_back(ecological_detector(r.score, strata[a], strata[b], fname[a], fname[b]));
       }
   });
+}
 
+// Pass 9: spatial Markov 2010 -> 2020 on the panel index (pooled normalisation and pooled weights).
+void markov(RunState& x) {
+  const AssessConfig& cfg = x.cfg;
+  Context& ctx = x.ctx;
+  AssessResult& r = x.r;
+  const int threads = x.ctx.thread_count();
+  const std::vector<std::size_t>& panel_j = x.panel_j;
+  const std::vector<std::size_t>& panel_rows = x.panel_rows;
+  const Columns& pooled_norm0 = x.pooled_norm0;
+  const Columns& pooled_norm1 = x.pooled_norm1;
+  const std::vector<LonLat>& pts = x.pts;
   // Pass 9: spatial Markov 2010 -> 2020 on the panel index (pooled normalisation and pooled weights).
   if (r.has_panel && !cfg.centres.empty()) {
     timed(ctx, "assess.markov", [&] {
@@ -523,106 +556,23 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
       }
     });
   }
+}
 
-  // Pass 10: county-town typing (2022 Opinions) by transparent rules.
-  timed(ctx, "assess.typing", [&] {
-    const TypingConfig& tc = cfg.typing;
-    const auto c_now = t.find_column(sys.typing.pop_now), c_before = t.find_column(sys.typing.pop_before);
-    const auto c_urban = t.find_column(sys.typing.urban_pop), c_agri = t.find_column(sys.typing.agri_share);
-    const auto c_manuf = t.find_column(sys.typing.manuf_share), c_city = t.find_column(sys.typing.city);
-    // Large cities: prefectures whose municipal districts hold >= large_city_pop urban residents; the city
-    // point is the urban-population-weighted mean of its districts' centres.
-    struct City {
-      std::string name;
-      double urban = 0, wsum = 0, lon = 0, lat = 0;
-    };
-    std::map<std::string, City> cities;
-    std::unordered_map<std::string, std::size_t> kept_of;
-    for (std::size_t i = 0; i < n; ++i) kept_of.emplace(r.code[i], i);
-    if (c_urban && name_col) {
-      for (std::size_t row = 0; row < t.rows(); ++row) {
-        const std::string& nm = t.text(row, *name_col);
-        if (!is_district(nm)) continue;
-        const std::string code = t.text(row, key_col);
-        const std::string pref = code.substr(0, std::min<std::size_t>(4, code.size()));
-        auto u = t.optional_number(row, *c_urban);
-        if (!u) continue;
-        City& c = cities[pref];
-        if (c.name.empty()) c.name = c_city ? t.text(row, *c_city) : pref;
-        c.urban += *u;
-        if (auto it = kept_of.find(code); it != kept_of.end() && !std::isnan(r.lon[it->second])) {
-          c.lon += *u * r.lon[it->second];
-          c.lat += *u * r.lat[it->second];
-          c.wsum += *u;
-        }
-      }
-    }
-    std::vector<City> large;
-    for (auto& [k, c] : cities)
-      if (c.urban >= tc.large_city_pop && c.wsum > 0) {
-        c.lon /= c.wsum;
-        c.lat /= c.wsum;
-        large.push_back(c);
-      }
-    r.large_cities = large.size();
-    r.notes.push_back(std::to_string(large.size()) + " large cities (>= " + format_number(tc.large_city_pop) +
-                      " urban residents in their municipal districts, 2020)");
-    r.notes.push_back(
-        "typing: key ecological function areas cannot be identified from census tables (no list of the "
-        "national key ecological function area counties is bundled); that type is never assigned");
-    std::map<std::string, std::size_t> counts;
-    for (std::size_t i = 0; i < n; ++i) {
-      CountyType ct;
-      const std::size_t row = keep[i];
-      auto val = [&](std::optional<std::size_t> c) {
-        return c ? t.optional_number(row, *c).value_or(kNaN) : kNaN;
-      };
-      const double now = val(c_now), before = val(c_before);
-      ct.pop_change = before > 0 ? now / before - 1 : kNaN;
-      ct.agri_share = val(c_agri);
-      ct.manuf_share = val(c_manuf);
-      ct.city_km = kNaN;
-      if (!std::isnan(r.lon[i]))
-        for (const auto& c : large) {
-          const double d = great_circle_km({r.lon[i], r.lat[i]}, {c.lon, c.lat});
-          if (std::isnan(ct.city_km) || d < ct.city_km) {
-            ct.city_km = d;
-            ct.nearest_city = c.name;
-          }
-        }
-      std::string skipped;
-      if (is_district(r.name[i])) {
-        ct.type = "district";
-        ct.rule = "municipal district (name ends in 区): part of a city, not a county town; not typed";
-      } else if (!std::isnan(ct.city_km) && ct.city_km <= tc.satellite_km) {
-        ct.type = "satellite";
-        ct.rule = "centre " + fmt(ct.city_km, 1) + " km from " + ct.nearest_city +
-                  " (large city) <= " + fmt(tc.satellite_km, 0) + " km";
-      } else if (!std::isnan(ct.pop_change) && ct.pop_change < tc.losing_change) {
-        ct.type = "population-losing";
-        ct.rule = "population change 2010-2020 " + fmt(100 * ct.pop_change, 1) + " % < " +
-                  fmt(100 * tc.losing_change, 1) + " %";
-      } else if (!std::isnan(ct.agri_share) && ct.agri_share >= tc.agri_share) {
-        ct.type = "agricultural";
-        ct.rule = "share employed in agriculture " + fmt(100 * ct.agri_share, 1) +
-                  " % >= " + fmt(100 * tc.agri_share, 0) + " %";
-      } else if (!std::isnan(ct.manuf_share) && ct.manuf_share >= tc.specialised_manuf) {
-        ct.type = "specialised";
-        ct.rule = "share employed in manufacturing " + fmt(100 * ct.manuf_share, 1) +
-                  " % >= " + fmt(100 * tc.specialised_manuf, 0) + " %";
-      } else {
-        ct.type = "unassigned";
-        ct.rule = "no rule fits";
-        if (std::isnan(ct.city_km)) skipped += "; distance rule not evaluated (no centre)";
-        if (std::isnan(ct.pop_change)) skipped += "; population rule not evaluated (no 2010 population)";
-        if (std::isnan(ct.agri_share)) skipped += "; agriculture rule not evaluated (no data)";
-        ct.rule += skipped + "; ecological function area not identifiable from the data";
-      }
-      counts[ct.type]++;
-      r.types.push_back(std::move(ct));
-    }
-    for (auto& [k, v] : counts) r.type_counts.emplace_back(k, v);
-  });
+}  // namespace
+
+AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
+  throw_if_problems(validate(cfg), "assess");
+  AssessResult r;
+  r.config = cfg;
+  RunState x(cfg, ctx, r);
+  read_counties(x);
+  read_panel(x);
+  score(x);
+  obstacles_and_equity(x);
+  spatial(x);
+  geodetector(x);
+  markov(x);
+  type_counties(x);
   return r;
 }
 

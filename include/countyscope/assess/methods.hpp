@@ -47,14 +47,12 @@ EntropyResult entropy_weights(const Columns& xn, const std::vector<std::string>&
 // TOPSIS closeness in [0,1] (1 = the ideal row). Vector: b = a / sqrt(sum a^2) on raw values (must be >= 0
 // for a meaningful vector norm); min-max: the normalised matrix. Weighted, ideal = best by direction.
 enum class TopsisNorm { kVector, kMinMax };
-TopsisNorm parse_topsis_norm(std::string_view s);
 std::string_view to_string(TopsisNorm t);
 std::vector<double> topsis(const Columns& x, const std::vector<int>& direction,
                            const std::vector<double>& weight, TopsisNorm norm, const Shift& shift = {});
 
 // Coupling coordination of n subsystem scores U in [0,1].
 enum class CouplingForm { kCorrected, kStandard };
-CouplingForm parse_coupling_form(std::string_view s);
 std::string_view to_string(CouplingForm f);
 struct Coupling {
   double c = 0, t = 0, d = 0;

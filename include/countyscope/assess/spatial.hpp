@@ -60,7 +60,6 @@ MoranResult moran(const std::vector<double>& y, const Weights& w, int permutatio
                   int threads);
 
 enum class LisaVariance { kEsda, kSpdep };  // m2 = sum z^2/(n-1) (esda) or sum z^2/n (spdep)
-LisaVariance parse_lisa_variance(std::string_view s);
 std::string_view to_string(LisaVariance v);
 struct LisaResult {
   std::vector<double> ii, p_sim, lag_z, z;
