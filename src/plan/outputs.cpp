@@ -177,7 +177,7 @@ void pass_outputs(PlanState& st, Context& ctx) {
 
 }  // namespace detail
 
-void write_plan_outputs(const PlanState& st, const std::string& dir, Context& ctx) {
+void write_plan_outputs(PlanState& st, const std::string& dir, Context& ctx) {
   OutputDir out(dir, ctx);
   write_plan_outputs(st, out, ctx);
   out.commit();
@@ -188,23 +188,28 @@ void write_plan_outputs(const PlanState& st, const std::string& dir, Context& ct
            ", manifest.json)");
 }
 
-void write_plan_outputs(const PlanState& st, OutputDir& out, Context& ctx) {
-  Json doc = st.doc;
+void write_plan_outputs(PlanState& st, OutputDir& out, Context& ctx) {
+  // The timings go into the document itself (no copy of a document of tens of MB).
   if (st.cfg.timings) {
     Json t = Json::array();
     for (const auto& p : ctx.timers) t.push_back({{"pass", p.name}, {"seconds", p.seconds}});
-    doc["meta"]["timings"] = std::move(t);
+    st.doc["meta"]["timings"] = std::move(t);
   }
   // The GeoPackage (GDAL, one thread) is written while this thread writes the JSON, CSV and report files.
   const std::filesystem::path gpkg_path = out.path("county.gpkg");
   auto gpkg = std::async(std::launch::async, [&] { write_geopackage(gpkg_path, st.layers); });
-  write_file(out.path("results.json"), dump_results(doc));
-  for (const auto& [name, text] : st.csv) write_file(out.path(name), text);
+  // The document is serialised once: results.json's text, and the report embeds the same text compacted.
+  const std::string json = timed(ctx, "write_outputs/results.json", [&] { return dump_results(st.doc); });
+  write_file(out.path("results.json"), json);
+  timed(ctx, "write_outputs/csv", [&] {
+    for (const auto& [name, text] : st.csv) write_file(out.path(name), text);
+  });
 #if defined(CS_HAVE_REPORT)
   if (std::find(st.cfg.skip.begin(), st.cfg.skip.end(), "report") == st.cfg.skip.end())
-    write_file(out.path("report.html"), render_report(doc));
+    timed(ctx, "write_outputs/report.html",
+          [&] { write_file(out.path("report.html"), render_report(st.doc, json)); });
 #endif
-  gpkg.get();
+  timed(ctx, "write_outputs/county.gpkg (wait)", [&] { gpkg.get(); });
 }
 
 }  // namespace cs

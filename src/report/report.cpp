@@ -67,6 +67,29 @@ std::string escape_json_for_html(std::string_view json) {
   return out;
 }
 
+std::string compact_json(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      out += c;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      out += c;
+      in_string = true;
+    } else if (c != ' ' && c != '\n' && c != '\t' && c != '\r') {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string base64(std::string_view bytes) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -186,6 +209,10 @@ void check_results_document(const Json& doc, std::string_view file) {
 }
 
 std::string render_report(const Json& doc) {
+  return render_report(doc, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+}
+
+std::string render_report(const Json& doc, std::string_view json_text) {
   check_results_document(doc, "results document");
   const std::string tmpl = read_asset("report/template.html");
 
@@ -199,8 +226,7 @@ std::string render_report(const Json& doc) {
        detail::escape_script(strip_source_maps(inline_css_images(
            read_asset("node_modules/leaflet/dist/leaflet.css"), "node_modules/leaflet/dist/")))},
       {"/*CS:STYLE_CSS*/", detail::escape_script(read_asset("report/style.css"))},
-      {"/*CS:DATA_JSON*/",
-       detail::escape_json_for_html(doc.dump(-1, ' ', false, Json::error_handler_t::replace))},
+      {"/*CS:DATA_JSON*/", detail::escape_json_for_html(detail::compact_json(json_text))},
       {"/*CS:LEAFLET_JS*/",
        detail::escape_script(strip_source_maps(read_asset("node_modules/leaflet/dist/leaflet.js")))},
       {"/*CS:ECHARTS_JS*/",

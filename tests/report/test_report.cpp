@@ -126,3 +126,14 @@ TEST(Report, MinimalDocumentsOfBothKinds) {
 }
 
 }  // namespace
+
+// The plan serialises its document once (results.json) and the report embeds that text compacted: it must be
+// the compact dump byte for byte, whatever the strings hold.
+TEST(Report, CompactJsonOfTheIndentedTextIsTheCompactDump) {
+  cs::Json doc = cs::Json::parse(R"({"kind": "plan", "a": [], "b": {}, "c": [1, 2.5, -3e-07, null, true],
+    "s": ["two  spaces", "quote \" and \\ backslash", "tab\t and newline\n", "\\\"", "</script> & <!--",
+          "中文 \u2028 line", "{\"x\": [1, 2]}", " "], "nested": {"z": {"y": [[], [{}], {"k": "v v"}]}}})");
+  EXPECT_EQ(cs::detail::compact_json(cs::dump_results(doc)),
+            doc.dump(-1, ' ', false, cs::Json::error_handler_t::replace));
+  EXPECT_EQ(cs::render_report(doc, cs::dump_results(doc)), cs::render_report(doc));
+}

@@ -107,8 +107,8 @@ struct PlanState : CountyModel {
 PlanState run_plan(const PlanConfig& cfg, Context& ctx);
 // Writes results.json, county.gpkg, CSV files and report.html into dir atomically (staged, then swapped in
 // whole with a manifest; see io/output.hpp).
-void write_plan_outputs(const PlanState& st, const std::string& dir, Context& ctx);
+void write_plan_outputs(PlanState& st, const std::string& dir, Context& ctx);
 // The same files into an open staging folder, without committing it (demo adds national/ before its commit).
-void write_plan_outputs(const PlanState& st, OutputDir& out, Context& ctx);
+void write_plan_outputs(PlanState& st, OutputDir& out, Context& ctx);
 
 }  // namespace cs

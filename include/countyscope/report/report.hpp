@@ -19,6 +19,9 @@ namespace cs {
 // Renders the report. Throws InputError when doc is not a results document (not an object, unknown kind) and
 // IoError when an asset is missing (with the hint to run `make deps` for node_modules).
 [[nodiscard]] std::string render_report(const Json& doc);
+// Same, with the document's JSON text already made (compact, or indented as results.json holds it: the
+// whitespace between tokens is dropped), so that a large document is serialised once for both files.
+[[nodiscard]] std::string render_report(const Json& doc, std::string_view json_text);
 // render_report + cs::write_file_atomic (parent directories are created).
 void write_report(const Json& doc, const std::filesystem::path& html);
 
@@ -34,6 +37,8 @@ namespace detail {
 std::string escape_script(std::string_view js);
 // JSON made safe inside <script type="application/json">: '<', '>', '&', U+2028, U+2029 as \uXXXX escapes.
 std::string escape_json_for_html(std::string_view json);
+// JSON text without the whitespace between tokens: dump_results(doc) -> doc.dump(-1) byte for byte.
+std::string compact_json(std::string_view text);
 std::string base64(std::string_view bytes);
 }  // namespace detail
 
