@@ -4,6 +4,7 @@
 #include <optional>
 
 #include <countyscope/core/error.hpp>
+#include <countyscope/flows/study.hpp>
 #include <countyscope/flows/table_run.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/output.hpp>
@@ -12,6 +13,7 @@
 #include <countyscope/plan/plan.hpp>
 
 #include "command.hpp"
+#include "options_cli.hpp"
 
 namespace {
 
@@ -22,6 +24,9 @@ struct FlowsOptions {
   bool no_constant = false, cost_only = false, spint = false;
   std::string out;
   std::string osm, config, scenario;  // county mode
+  // County mode: the [flows] options of the registry as flags (they override the --config file's).
+  std::shared_ptr<cs::flows::FlowsConfig> county = std::make_shared<cs::flows::FlowsConfig>();
+  cs::cli::BoundOptions county_given;
 };
 
 // County mode: the plan's spine and flows pass on an OSM extract (other capability passes skipped), then the
@@ -33,6 +38,9 @@ int run_county(const FlowsOptions& o, cs::cli::Runtime& rt) {
   cs::PlanConfig cfg;
   cfg.osm_path = o.osm;
   if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
+  *o.county = cfg.flows;
+  o.county_given.apply();
+  cfg.flows = *o.county;
   cfg.skip = {"access", "structure", "locate", "scenarios"};
   // Validate the scenario before any work (one line naming file and key).
   const std::optional<cs::flows::Scenario> sc =
@@ -48,6 +56,9 @@ int run(FlowsOptions& o, cs::cli::Runtime& rt) {
   if (!o.osm.empty()) return run_county(o, rt);
   if (!o.scenario.empty() || !o.config.empty())
     throw cs::UsageError("--scenario and --config need --osm (county mode)");
+  for (const std::string& name : cs::flows::flows_options().names())
+    if (o.county_given.count(name))
+      throw cs::UsageError(cs::flows::flows_options().spec(name).cli_name() + " needs --osm (county mode)");
   o.t.calib.decay = cs::flows::parse_decay(o.decay);
   o.t.calib.constant = !o.no_constant;
   o.t.calib.use_masses = !o.cost_only;
@@ -96,6 +107,9 @@ cs::cli::CommandRegistration reg{
           ->check(cs::cli::existing_file());
       sub->add_option("--config", o->config, "county mode: plan TOML ([flows] section, network, county, ...)")
           ->check(cs::cli::existing_file());
+      o->county_given = cs::cli::add_options(sub, cs::flows::flows_options(), o->county);
+      for (const cs::opt::Spec& s : cs::flows::flows_options().specs())
+        sub->get_option(s.cli_name())->group("County mode ([flows], docs/options.md)");
       sub->add_option("--od", o->t.od_path, "observed OD table (CSV)")->check(cs::cli::existing_file());
       sub->add_option("--origin-col", o->t.cols.origin, "OD column: origin code")->capture_default_str();
       sub->add_option("--dest-col", o->t.cols.dest, "OD column: destination code")->capture_default_str();

@@ -14,6 +14,7 @@
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
+#include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
 #include <countyscope/locate/compare.hpp>
 #include <countyscope/locate/problem.hpp>
@@ -142,17 +143,27 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
   section["options"]["demand_points"] = dem.id.size();
   section["options"]["candidates"] = cand.id.size();
   section["services"] = cs::Json::array();
-  cs::CsvWriter sites({"service", "candidate_id", "existing", "open", "new", "assigned_population"});
-  cs::CsvWriter assign({"service", "demand_id", "weight", "facility_before", "time_before_s",
-                        "facility_after", "time_after_s"});
-  cs::VectorLayer site_layer{"locate_sites",
-                             cs::GeomType::kPoint,
-                             {{"candidate_id", cs::FieldType::kString},
-                              {"service", cs::FieldType::kString},
-                              {"existing", cs::FieldType::kInteger},
-                              {"open", cs::FieldType::kInteger},
-                              {"new", cs::FieldType::kInteger},
-                              {"assigned_population", cs::FieldType::kReal}}};
+  // sites.csv (every candidate) and the GeoPackage layer locate_sites (candidates with coordinates) from one
+  // row source; assignment.csv.
+  cs::Outputs outputs;
+  cs::Table& sites = outputs.add(cs::Table("locate_sites", cs::GeomType::kPoint,
+                                           {{"service", cs::FieldType::kString},
+                                            {"candidate_id", cs::FieldType::kString},
+                                            {"existing", cs::FieldType::kInteger},
+                                            {"open", cs::FieldType::kInteger},
+                                            {"new", cs::FieldType::kInteger},
+                                            {"assigned_population", cs::FieldType::kReal, "persons"}}));
+  sites.csv_file = "sites.csv";
+  sites.json = cs::JsonPlace::kNone;
+  sites.gpkg_order = {"candidate_id", "service", "existing", "open", "new", "assigned_population"};
+  cs::Table& assign = outputs.add(cs::Table("assignment", {{"service", cs::FieldType::kString},
+                                                           {"demand_id", cs::FieldType::kString},
+                                                           {"weight", cs::FieldType::kReal, "persons"},
+                                                           {"facility_before", cs::FieldType::kString},
+                                                           {"time_before_s", cs::FieldType::kReal, "s"},
+                                                           {"facility_after", cs::FieldType::kString},
+                                                           {"time_after_s", cs::FieldType::kReal, "s"}}));
+  bool positions = false;
   std::map<std::string, std::string> lp_files;
 
   for (const auto& service : services) {
@@ -211,28 +222,21 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
       const bool existing = std::find(pb.fixed.begin(), pb.fixed.end(), k) != pb.fixed.end();
       const bool is_new = is_open && !existing;
       if (is_new) new_sites.push_back(cand.id[cols[k]]);
-      sites.cell(service)
-          .cell(cand.id[cols[k]])
-          .cell(existing ? 1 : 0)
-          .cell(is_open ? 1 : 0)
-          .cell(is_new ? 1 : 0);
-      is_open ? sites.cell(study.served_after[k]) : sites.null();
-      sites.end_row();
-      if (const auto& pos = cand.pos[cols[k]]; pos)
-        site_layer.add(
-            cs::wkt_point(*pos),
-            {cand.id[cols[k]], service, std::int64_t{existing}, std::int64_t{is_open}, std::int64_t{is_new},
-             is_open ? cs::FieldValue(study.served_after[k]) : cs::FieldValue()});
+      const auto& pos = cand.pos[cols[k]];
+      positions = positions || pos.has_value();
+      sites.add(cs::Shape::point(pos.value_or(cs::LonLat{})),
+                {service, cand.id[cols[k]], std::int64_t{existing}, std::int64_t{is_open},
+                 std::int64_t{is_new}, is_open ? cs::FieldValue(study.served_after[k]) : cs::FieldValue()},
+                pos ? cs::kToAll : cs::kToCsv);
     }
     js["new_sites"] = new_sites;
     for (std::size_t i = 0; i < dem.id.size(); ++i) {
       const std::uint32_t before = study.assigned_before[i], after = study.assigned_after[i];
-      assign.cell(service).cell(dem.id[i]).cell(pb.w(i));
-      before == cs::kNoFacility ? assign.null() : assign.cell(cand.id[cols[before]]);
-      assign.cell(static_cast<double>(ba.nearest_before[i]));
-      after == cs::kNoFacility ? assign.null() : assign.cell(cand.id[cols[after]]);
-      assign.cell(static_cast<double>(ba.nearest_after[i]));
-      assign.end_row();
+      auto facility = [&](std::uint32_t k) {
+        return k == cs::kNoFacility ? cs::FieldValue() : cs::FieldValue(cand.id[cols[k]]);
+      };
+      assign.add({service, dem.id[i], pb.w(i), facility(before), static_cast<double>(ba.nearest_before[i]),
+                  facility(after), static_cast<double>(ba.nearest_after[i])});
     }
     section["services"].push_back(js);
     if (o.write_lp)
@@ -243,10 +247,8 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
   doc["sections"]["locate"] = section;
   cs::OutputDir dir(o.out, rt.ctx);
   cs::write_file(dir.path("results.json"), cs::dump_results(doc));
-  cs::write_file(dir.path("sites.csv"), sites.str());
-  cs::write_file(dir.path("assignment.csv"), assign.str());
+  cs::write_tables(outputs, dir, positions ? "locate.gpkg" : "");
   for (const auto& [name, text] : lp_files) cs::write_file(dir.path(name), text);
-  if (!site_layer.wkt.empty()) cs::write_geopackage(dir.path("locate.gpkg"), {site_layer});
   dir.commit();
   rt.ctx.info("locate: wrote " + o.out);
   return 0;

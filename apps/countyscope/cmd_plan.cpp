@@ -43,7 +43,7 @@ void run_national(cs::OutputDir& out, cs::cli::Runtime& rt) {
 
 void add_common(CLI::App* sub, PlanOptions& o) {
   sub->add_option("--config", o.config,
-                  "plan TOML ([plan] [network] [county] [snap] [matrix] [access] [structure] ...; docs/options.md)");
+                  "plan TOML ([plan] [network] [county] [snap] [matrix] [access] [structure] [flows] ...; docs/options.md)");
   using std::shared_ptr;
   const shared_ptr<cs::PlanConfig>& c = o.cfg;
   o.given.push_back(cs::cli::add_options(sub, cs::plan_options(), c));
@@ -58,6 +58,8 @@ void add_common(CLI::App* sub, PlanOptions& o) {
       sub, cs::access_options(), shared_ptr<cs::AccessOptions>(c, &c->access.options), {}, "access-"));
   o.given.push_back(
       cs::cli::add_options(sub, cs::structure_options(), shared_ptr<cs::StructureOptions>(c, &c->structure)));
+  o.given.push_back(cs::cli::add_options(sub, cs::flows::flows_options(),
+                                         shared_ptr<cs::flows::FlowsConfig>(c, &c->flows)));
 }
 
 // With --timings: the whole run as passes on stderr, from process start (startup = loading, option parsing)

@@ -4,15 +4,12 @@
 #include <limits>
 #include <map>
 #include <set>
-#include <sstream>
-
-#include <toml++/toml.h>
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/limits.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/flows/scenario.hpp>
 #include <countyscope/io/output.hpp>
-#include <countyscope/core/toml_text.hpp>
 
 namespace cs::flows {
 
@@ -23,161 +20,148 @@ namespace {
   throw InputError(file, where, field, msg);
 }
 
-void check_keys(const toml::table& t, const std::vector<std::string>& valid, const std::string& file,
-                const std::string& where) {
-  for (const auto& [k, v] : t) {
-    if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end()) {
-      std::string list;
-      for (const auto& s : valid) list += (list.empty() ? "" : ", ") + s;
-      bad(file, where, std::string(k.str()), "unknown key; valid keys: " + list);
+// One table of the scenario file (the top level or one [[upgrade]] / [[link]] / ... entry) read through the
+// registry's TomlDocument; errors name the file, the entry ("upgrade[2]") and the key as the user wrote them.
+struct Entry {
+  const TomlSection& t;
+  const std::string& file;
+  std::string where;
+
+  void check_keys(const std::vector<std::string>& valid) const {
+    for (const auto& k : t.keys())
+      if (std::find(valid.begin(), valid.end(), k) == valid.end())
+        bad(file, where, k, "unknown key; valid keys: " + opt::join(valid));
+  }
+  [[nodiscard]] double number(const char* key, bool required, double fallback) const {
+    const Json v = t.json(key);
+    if (v.is_null()) {
+      if (required) bad(file, where, key, "missing");
+      return fallback;
     }
+    if (!v.is_number()) bad(file, where, key, "must be a number");
+    const double x = v.get<double>();
+    if (!std::isfinite(x)) bad(file, where, key, "must be a finite number");
+    return x;
   }
-}
-
-double get_number(const toml::table& t, const char* key, const std::string& file, const std::string& where,
-                  bool required, double fallback) {
-  const toml::node* n = t.get(key);
-  if (!n) {
-    if (required) bad(file, where, key, "missing");
-    return fallback;
+  [[nodiscard]] std::string text(const char* key, bool required) const {
+    const Json v = t.json(key);
+    if (v.is_null()) {
+      if (required) bad(file, where, key, "missing");
+      return {};
+    }
+    if (!v.is_string()) bad(file, where, key, "must be a string");
+    return v.get<std::string>();
   }
-  if (auto v = n->value<double>()) {
-    if (!std::isfinite(*v)) bad(file, where, key, "must be a finite number");
-    return *v;
+  [[nodiscard]] LonLat point(const char* key) const {
+    const Json a = t.json(key);
+    if (!a.is_array()) bad(file, where, key, "missing; give [lon, lat]");
+    if (a.size() != 2) bad(file, where, key, "give [lon, lat]");
+    const bool numbers = a[0].is_number() && a[1].is_number();
+    const double lon = numbers ? a[0].get<double>() : 0, lat = numbers ? a[1].get<double>() : 0;
+    if (!numbers || !in_range(lon, limits::kLongitude) || !in_range(lat, limits::kLatitude))
+      bad(file, where, key,
+          "give [lon, lat] in WGS-84 degrees" +
+              (numbers ? ", got [" + number_text(lon) + ", " + number_text(lat) + "]" : std::string()));
+    return {lon, lat};
   }
-  bad(file, where, key, "must be a number");
-}
+};
 
-std::string get_string(const toml::table& t, const char* key, const std::string& file,
-                       const std::string& where, bool required) {
-  const toml::node* n = t.get(key);
-  if (!n) {
-    if (required) bad(file, where, key, "missing");
-    return {};
-  }
-  if (auto v = n->value<std::string>()) return *v;
-  bad(file, where, key, "must be a string");
-}
-
-LonLat get_point(const toml::table& t, const char* key, const std::string& file, const std::string& where) {
-  const toml::array* a = t.get_as<toml::array>(key);
-  if (!a) bad(file, where, key, "missing; give [lon, lat]");
-  if (a->size() != 2) bad(file, where, key, "give [lon, lat]");
-  const auto lon = (*a)[0].value<double>(), lat = (*a)[1].value<double>();
-  if (!lon || !lat || !in_range(*lon, limits::kLongitude) || !in_range(*lat, limits::kLatitude))
-    bad(file, where, key,
-        "give [lon, lat] in WGS-84 degrees" +
-            (lon && lat ? ", got [" + number_text(*lon) + ", " + number_text(*lat) + "]" : std::string()));
-  return {*lon, *lat};
-}
-
-const toml::array* get_tables(const toml::table& root, const char* key, const std::string& file) {
-  const toml::node* n = root.get(key);
-  if (!n) return nullptr;
-  const toml::array* a = n->as_array();
-  if (!a || !a->is_array_of_tables())
+std::vector<TomlSection> entries(const TomlSection& root, const char* key, const std::string& file) {
+  const Json v = root.json(key);
+  if (!v.is_null() && !(v.is_array() && !v.empty() &&
+                        std::all_of(v.begin(), v.end(), [](const Json& x) { return x.is_object(); })))
     bad(file, "", key, "must be an array of tables ([[" + std::string(key) + "]])");
-  return a;
+  return root.tables(key);
+}
+
+std::string entry_name(const char* k, std::size_t i) {
+  return std::string(k) + "[" + std::to_string(i + 1) + "]";
 }
 
 }  // namespace
 
 Scenario parse_scenario(std::string_view text, const std::string& file) {
-  toml::table root;
-  check_toml_text(text, file);  // before toml++ (see error.hpp)
-  try {
-    root = toml::parse(text, file);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream os;
-    os << "line " << e.source().begin.line;
-    bad(file, os.str(), "", std::string(e.description()));
-  }
-  check_keys(root, {"name", "description", "upgrade", "link", "facility", "place"}, file, "");
+  const TomlDocument doc = TomlDocument::parse(text, file);
+  const TomlSection root = doc.root();
+  const Entry top{root, file, ""};
+  top.check_keys({"name", "description", "upgrade", "link", "facility", "place"});
   Scenario s;
   s.file = file;
-  s.name = get_string(root, "name", file, "", false);
-  s.description = get_string(root, "description", file, "", false);
+  s.name = top.text("name", false);
+  s.description = top.text("description", false);
   if (s.name.empty()) s.name = "scenario";
-  auto where = [](const char* k, std::size_t i) {
-    return std::string(k) + "[" + std::to_string(i + 1) + "]";
-  };
-  if (const auto* a = get_tables(root, "upgrade", file))
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const toml::table& t = *(*a)[i].as_table();
-      const std::string w = where("upgrade", i);
-      check_keys(t, {"ways", "speed_kmh"}, file, w);
-      WayUpgrade u;
-      const toml::array* ways = t.get_as<toml::array>("ways");
-      if (!ways || ways->empty()) bad(file, w, "ways", "give a non-empty list of OSM way ids");
-      for (const auto& x : *ways) {
-        const auto id = x.value<std::int64_t>();
-        if (!id) bad(file, w, "ways", "OSM way ids must be integers");
-        u.ways.push_back(*id);
-      }
-      u.speed_kmh = get_number(t, "speed_kmh", file, w, true, 0);
-      if (u.speed_kmh < 0 || u.speed_kmh > 200)
-        bad(file, w, "speed_kmh", "must be in [0, 200] (0 closes the ways)");
-      s.upgrades.push_back(std::move(u));
+  const auto upgrades = entries(root, "upgrade", file);
+  for (std::size_t i = 0; i < upgrades.size(); ++i) {
+    const Entry e{upgrades[i], file, entry_name("upgrade", i)};
+    e.check_keys({"ways", "speed_kmh"});
+    WayUpgrade u;
+    const Json ways = e.t.json("ways");
+    if (!ways.is_array() || ways.empty()) bad(file, e.where, "ways", "give a non-empty list of OSM way ids");
+    for (const auto& x : ways) {
+      if (!x.is_number_integer()) bad(file, e.where, "ways", "OSM way ids must be integers");
+      u.ways.push_back(x.get<std::int64_t>());
     }
-  if (const auto* a = get_tables(root, "link", file))
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const toml::table& t = *(*a)[i].as_table();
-      const std::string w = where("link", i);
-      check_keys(t, {"name", "from", "to", "speed_kmh"}, file, w);
-      NewLink l;
-      l.name = get_string(t, "name", file, w, false);
-      l.from = get_point(t, "from", file, w);
-      l.to = get_point(t, "to", file, w);
-      l.speed_kmh = get_number(t, "speed_kmh", file, w, false, 50.0);
-      if (!(l.speed_kmh > 0) || l.speed_kmh > 200) bad(file, w, "speed_kmh", "must be in (0, 200]");
-      s.links.push_back(std::move(l));
+    u.speed_kmh = e.number("speed_kmh", true, 0);
+    if (u.speed_kmh < 0 || u.speed_kmh > 200)
+      bad(file, e.where, "speed_kmh", "must be in [0, 200] (0 closes the ways)");
+    s.upgrades.push_back(std::move(u));
+  }
+  const auto links = entries(root, "link", file);
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const Entry e{links[i], file, entry_name("link", i)};
+    e.check_keys({"name", "from", "to", "speed_kmh"});
+    NewLink l;
+    l.name = e.text("name", false);
+    l.from = e.point("from");
+    l.to = e.point("to");
+    l.speed_kmh = e.number("speed_kmh", false, 50.0);
+    if (!(l.speed_kmh > 0) || l.speed_kmh > 200) bad(file, e.where, "speed_kmh", "must be in (0, 200]");
+    s.links.push_back(std::move(l));
+  }
+  const auto facilities = entries(root, "facility", file);
+  for (std::size_t i = 0; i < facilities.size(); ++i) {
+    const Entry e{facilities[i], file, entry_name("facility", i)};
+    e.check_keys({"action", "name", "osm_id", "service", "at", "capacity"});
+    FacilityChange f;
+    const std::string action = e.text("action", true);
+    if (action != "open" && action != "close")
+      bad(file, e.where, "action", "unknown value '" + action + "'; expected one of: open, close");
+    f.open = action == "open";
+    f.name = e.text("name", false);
+    if (const Json id = e.t.json("osm_id"); !id.is_null()) {
+      if (!id.is_number_integer()) bad(file, e.where, "osm_id", "must be an integer");
+      f.osm_id = id.get<std::int64_t>();
     }
-  if (const auto* a = get_tables(root, "facility", file))
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const toml::table& t = *(*a)[i].as_table();
-      const std::string w = where("facility", i);
-      check_keys(t, {"action", "name", "osm_id", "service", "at", "capacity"}, file, w);
-      FacilityChange f;
-      const std::string action = get_string(t, "action", file, w, true);
-      if (action != "open" && action != "close")
-        bad(file, w, "action", "unknown value '" + action + "'; expected one of: open, close");
-      f.open = action == "open";
-      f.name = get_string(t, "name", file, w, false);
-      if (const toml::node* n = t.get("osm_id")) {
-        const auto id = n->value<std::int64_t>();
-        if (!id) bad(file, w, "osm_id", "must be an integer");
-        f.osm_id = *id;
-      }
-      if (f.open) {
-        f.service = get_string(t, "service", file, w, true);
-        f.at = get_point(t, "at", file, w);
-        f.capacity = get_number(t, "capacity", file, w, false, kUnknown);
-        if (t.get("capacity"))
-          if (auto msg = range_problem(f.capacity, limits::kCapacity)) bad(file, w, "capacity", *msg);
-        if (f.name.empty()) f.name = "new " + f.service;
-      } else if (f.name.empty() && f.osm_id == 0) {
-        bad(file, w, "name", "give the facility's name or osm_id to close");
-      }
-      s.facilities.push_back(std::move(f));
+    if (f.open) {
+      f.service = e.text("service", true);
+      f.at = e.point("at");
+      f.capacity = e.number("capacity", false, kUnknown);
+      if (e.t.has("capacity"))
+        if (auto msg = range_problem(f.capacity, limits::kCapacity)) bad(file, e.where, "capacity", *msg);
+      if (f.name.empty()) f.name = "new " + f.service;
+    } else if (f.name.empty() && f.osm_id == 0) {
+      bad(file, e.where, "name", "give the facility's name or osm_id to close");
     }
-  if (const auto* a = get_tables(root, "place", file))
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const toml::table& t = *(*a)[i].as_table();
-      const std::string w = where("place", i);
-      check_keys(t, {"name", "population", "jobs"}, file, w);
-      PlaceChange p;
-      p.name = get_string(t, "name", file, w, true);
-      if (t.get("population")) {
-        p.population = get_number(t, "population", file, w, true, 0);
-        if (auto msg = range_problem(*p.population, limits::kPopulation)) bad(file, w, "population", *msg);
-      }
-      if (t.get("jobs")) {
-        p.jobs = get_number(t, "jobs", file, w, true, 0);
-        if (auto msg = range_problem(*p.jobs, limits::kPopulation)) bad(file, w, "jobs", *msg);
-      }
-      if (!p.population && !p.jobs) bad(file, w, "population", "give population and/or jobs");
-      s.places.push_back(std::move(p));
+    s.facilities.push_back(std::move(f));
+  }
+  const auto places = entries(root, "place", file);
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    const Entry e{places[i], file, entry_name("place", i)};
+    e.check_keys({"name", "population", "jobs"});
+    PlaceChange p;
+    p.name = e.text("name", true);
+    if (e.t.has("population")) {
+      p.population = e.number("population", true, 0);
+      if (auto msg = range_problem(*p.population, limits::kPopulation))
+        bad(file, e.where, "population", *msg);
     }
+    if (e.t.has("jobs")) {
+      p.jobs = e.number("jobs", true, 0);
+      if (auto msg = range_problem(*p.jobs, limits::kPopulation)) bad(file, e.where, "jobs", *msg);
+    }
+    if (!p.population && !p.jobs) bad(file, e.where, "population", "give population and/or jobs");
+    s.places.push_back(std::move(p));
+  }
   return s;
 }
 

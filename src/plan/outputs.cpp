@@ -54,38 +54,6 @@ void merge(PlanState& st, std::string_view stage, const Outputs& o) {
   for (auto& [name, text] : csv_files(o)) st.csv[name] = std::move(text);
 }
 
-DualLayer::DualLayer(std::string name, GeomType geom, std::vector<FieldDef> fields)
-    : table_(std::move(name), geom, [&] {
-        std::vector<Column> cols;
-        for (const auto& f : fields) cols.emplace_back(f.name, f.type);
-        return cols;
-      }()) {
-  table_.csv_file.clear();
-}
-
-void DualLayer::json_fields(const std::vector<std::string>& names) {
-  for (auto& c : table_.columns)
-    c.sinks = std::find(names.begin(), names.end(), c.name) != names.end() ? kToAll : kToGpkg;
-}
-
-void DualLayer::add_point(LonLat p, std::vector<FieldValue> values) {
-  table_.add(Shape::point(p), std::move(values));
-}
-
-void DualLayer::add_line(const std::vector<LonLat>& pts, std::vector<FieldValue> values) {
-  table_.add(Shape::line(pts), std::move(values));
-}
-
-void DualLayer::add_multipolygon(const std::vector<std::vector<std::vector<LonLat>>>& mp,
-                                 std::vector<FieldValue> values) {
-  table_.add(Shape::multipolygon(mp), std::move(values));
-}
-
-void DualLayer::finish(PlanState& st, bool json) {
-  if (json) st.doc["layers"][table_.name] = table_.feature_collection();
-  st.layers.push_back(table_.vector_layer());
-}
-
 Outputs network_outputs(const PlanState& st) {
   const RoadGraph& g = st.car.graph;
   const NetworkStats& ns = st.car.stats;

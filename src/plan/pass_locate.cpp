@@ -4,15 +4,14 @@
 // Both solvers run (heuristic with its bound, exact MIP through CBC) on the same problem, and the
 // before/after access and equity measures come from the services layer. Reads [locate] from the plan TOML.
 //
-// Outputs: sections.locate, layers.locate_sites (existing and proposed sites), layers.locate_settlements
-// (per service and settlement: mean time before/after), GeoPackage layers of the same names, locate_sites.csv
-// and locate_settlements.csv.
+// Outputs (one cs::Outputs merged by the plan): sections.locate, layers.locate_sites (existing and proposed
+// sites), layers.locate_settlements (per service and settlement: mean time before/after), GeoPackage layers
+// of the same names, locate_sites.csv and locate_settlements.csv, each table from one row source.
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
 
-#include <countyscope/io/csv.hpp>
 #include <countyscope/locate/compare.hpp>
 #include <countyscope/locate/problem.hpp>
 #include <countyscope/locate/study.hpp>
@@ -81,37 +80,71 @@ Json config_json(const LocatePassConfig& c) {
 }
 
 // The problem as `countyscope locate` reads it (ids as in the problem's names), for other tools and for
-// checking that the CLI gives the plan's answer.
-void write_problem_csv(const LocateProblem& pb, const std::vector<LonLat>& demand_pos,
-                       const std::vector<LonLat>& cand_pos, const std::string& service, PlanState& st) {
-  CsvWriter mat({"demand_id", "candidate_id", "time_s"});
+// checking that the CLI gives the plan's answer: three CSV-only tables.
+void add_problem_tables(const LocateProblem& pb, const std::vector<LonLat>& demand_pos,
+                        const std::vector<LonLat>& cand_pos, const std::string& service, Outputs& o) {
+  Table& mat = o.add(Table("locate_" + service + "_matrix", {{"demand_id", FieldType::kString},
+                                                             {"candidate_id", FieldType::kString},
+                                                             {"time_s", FieldType::kReal, "s"}}));
   for (std::size_t i = 0; i < pb.demand_count(); ++i)
     for (std::size_t k = 0; k < pb.candidate_count(); ++k)
-      if (std::isfinite(pb.cost(i, k))) {
-        mat.cell(pb.demand_names[i]).cell(pb.candidate_names[k]).cell(static_cast<double>(pb.cost(i, k)));
-        mat.end_row();
-      }
-  CsvWriter dem({"id", "population", "lon", "lat"});
-  for (std::size_t i = 0; i < pb.demand_count(); ++i) {
-    dem.cell(pb.demand_names[i]).cell(pb.w(i)).cell(demand_pos[i].lon).cell(demand_pos[i].lat);
-    dem.end_row();
-  }
-  std::vector<std::string> header = {"id", "existing", "service", "lon", "lat"};
-  if (pb.capacitated()) header.push_back("capacity");
-  CsvWriter cand(header);
+      if (std::isfinite(pb.cost(i, k)))
+        mat.add({pb.demand_names[i], pb.candidate_names[k], static_cast<double>(pb.cost(i, k))});
+  Table& dem = o.add(Table("locate_" + service + "_demand", {{"id", FieldType::kString},
+                                                             {"population", FieldType::kReal, "persons"},
+                                                             {"lon", FieldType::kReal, "degrees"},
+                                                             {"lat", FieldType::kReal, "degrees"}}));
+  for (std::size_t i = 0; i < pb.demand_count(); ++i)
+    dem.add({pb.demand_names[i], pb.w(i), demand_pos[i].lon, demand_pos[i].lat});
+  std::vector<Column> cols = {{"id", FieldType::kString},
+                              {"existing", FieldType::kInteger},
+                              {"service", FieldType::kString},
+                              {"lon", FieldType::kReal, "degrees"},
+                              {"lat", FieldType::kReal, "degrees"}};
+  if (pb.capacitated()) cols.emplace_back("capacity", FieldType::kReal, "persons");
+  Table& cand = o.add(Table("locate_" + service + "_candidates", std::move(cols)));
   for (std::size_t k = 0; k < pb.candidate_count(); ++k) {
     const bool fixed = std::find(pb.fixed.begin(), pb.fixed.end(), k) != pb.fixed.end();
-    cand.cell(pb.candidate_names[k])
-        .cell(fixed ? 1 : 0)
-        .cell(service)
-        .cell(cand_pos[k].lon)
-        .cell(cand_pos[k].lat);
-    if (pb.capacitated()) cand.cell(pb.capacity[k]);
-    cand.end_row();
+    std::vector<FieldValue> row = {pb.candidate_names[k], std::int64_t{fixed ? 1 : 0}, service,
+                                   cand_pos[k].lon, cand_pos[k].lat};
+    if (pb.capacitated()) row.emplace_back(pb.capacity[k]);
+    cand.add(std::move(row));
   }
-  st.csv["locate_" + service + "_matrix.csv"] = mat.str();
-  st.csv["locate_" + service + "_demand.csv"] = dem.str();
-  st.csv["locate_" + service + "_candidates.csv"] = cand.str();
+}
+
+// The two map layers of the pass, each with its CSV file: sites (existing and proposed) and settlements
+// (population-weighted mean time before / after; the CSV in minutes, the map in seconds).
+Table sites_table() {
+  constexpr unsigned kMap = kToJson | kToGpkg;
+  Table t("locate_sites", GeomType::kPoint,
+          {{"service", FieldType::kString},
+           {"status", FieldType::kString},
+           {"name", FieldType::kString},
+           {"name_zh", FieldType::kString, "", kMap},
+           {"lon", FieldType::kReal, "degrees", kToCsv},
+           {"lat", FieldType::kReal, "degrees", kToCsv},
+           {"assigned_population", FieldType::kReal, "persons"},
+           {"assigned_population_before", FieldType::kReal, "persons"}});
+  t.csv_order = {
+      "service", "status", "name", "lon", "lat", "assigned_population_before", "assigned_population"};
+  return t;
+}
+Table settlements_table() {
+  constexpr unsigned kMap = kToJson | kToGpkg;
+  Table t("locate_settlements", GeomType::kPoint,
+          {{"service", FieldType::kString},
+           {"name", FieldType::kString, "", kMap},
+           {"settlement", FieldType::kString, "", kToCsv},
+           {"name_zh", FieldType::kString, "", kMap},
+           {"tier", FieldType::kString},
+           {"population", FieldType::kReal, "persons"},
+           {"mean_before_s", FieldType::kReal, "s", kMap},
+           {"mean_after_s", FieldType::kReal, "s", kMap},
+           {"saved_s", FieldType::kReal, "s", kMap},
+           {"mean_before_min", FieldType::kReal, "min", kToCsv},
+           {"mean_after_min", FieldType::kReal, "min", kToCsv},
+           {"saved_min", FieldType::kReal, "min", kToCsv}});
+  return t;
 }
 
 // One candidate column: an existing facility (index into County::facilities) or a settlement.
@@ -133,27 +166,10 @@ void check_locate_config(const PlanConfig& cfg) {
 void pass_locate(PlanState& st, Context& ctx) {
   const County& c = st.county;
   const LocatePassConfig cfg = read_config(st.cfg, c.services.types);
-  Json section = {{"config", config_json(cfg)}, {"services", Json::array()}};
-  DualLayer sites("locate_sites", GeomType::kPoint,
-                  {{"service", FieldType::kString},
-                   {"status", FieldType::kString},
-                   {"name", FieldType::kString},
-                   {"name_zh", FieldType::kString},
-                   {"assigned_population", FieldType::kReal},
-                   {"assigned_population_before", FieldType::kReal}});
-  DualLayer places("locate_settlements", GeomType::kPoint,
-                   {{"service", FieldType::kString},
-                    {"name", FieldType::kString},
-                    {"name_zh", FieldType::kString},
-                    {"tier", FieldType::kString},
-                    {"population", FieldType::kReal},
-                    {"mean_before_s", FieldType::kReal},
-                    {"mean_after_s", FieldType::kReal},
-                    {"saved_s", FieldType::kReal}});
-  CsvWriter sites_csv(
-      {"service", "status", "name", "lon", "lat", "assigned_population_before", "assigned_population"});
-  CsvWriter places_csv(
-      {"service", "settlement", "tier", "population", "mean_before_min", "mean_after_min", "saved_min"});
+  Outputs o;
+  Json& section = o.section;
+  section = {{"config", config_json(cfg)}, {"services", Json::array()}};
+  Table sites = sites_table(), places = settlements_table();
   const std::size_t n = c.demand.size();
 
   for (const std::string& service : cfg.services) {
@@ -198,7 +214,7 @@ void pass_locate(PlanState& st, Context& ctx) {
     if (cfg.write_problem) {
       std::vector<LonLat> demand_pos;
       for (const DemandPoint& d : c.demand) demand_pos.push_back(d.pos);
-      write_problem_csv(pb, demand_pos, cand_pos, service, st);
+      add_problem_tables(pb, demand_pos, cand_pos, service, o);
     }
 
     Json js = {{"service", service}, {"label_en", type.label_en}, {"label_zh", type.label_zh},
@@ -241,15 +257,8 @@ void pass_locate(PlanState& st, Context& ctx) {
       const LonLat pos = cd.existing ? c.facilities[cd.index].pos : c.settlements[cd.index].pos;
       const std::string name = cd.existing ? c.facilities[cd.index].name : c.settlements[cd.index].name;
       const std::string name_zh = cd.existing ? std::string() : c.settlements[cd.index].name_zh;
-      sites.add_point(pos, {service, status, name, name_zh, served[k], served_before[k]});
-      sites_csv.cell(service)
-          .cell(status)
-          .cell(name)
-          .cell(pos.lon)
-          .cell(pos.lat)
-          .cell(served_before[k])
-          .cell(served[k]);
-      sites_csv.end_row();
+      sites.add(Shape::point(pos),
+                {service, status, name, name_zh, pos.lon, pos.lat, served[k], served_before[k]});
       if (!cd.existing)
         new_sites.push_back({{"id", pb.candidate_names[k]},
                              {"name", name},
@@ -283,16 +292,8 @@ void pass_locate(PlanState& st, Context& ctx) {
       const double nan = std::numeric_limits<double>::quiet_NaN();
       const double mb = reached[s] > 0 ? tb[s] / reached[s] : nan,
                    ma = reached[s] > 0 ? ta[s] / reached[s] : nan;
-      places.add_point(x.pos,
-                       {service, x.name, x.name_zh, std::string(tier_name(x.tier)), pop[s], mb, ma, mb - ma});
-      places_csv.cell(service)
-          .cell(x.name)
-          .cell(tier_name(x.tier))
-          .cell(pop[s])
-          .cell(mb / 60)
-          .cell(ma / 60)
-          .cell((mb - ma) / 60);
-      places_csv.end_row();
+      places.add(Shape::point(x.pos), {service, x.name, x.name, x.name_zh, std::string(tier_name(x.tier)),
+                                       pop[s], mb, ma, mb - ma, mb / 60, ma / 60, (mb - ma) / 60});
       if (reached[s] > 0 && mb - ma > 0) order.push_back(s);
     }
     // The ten settlements that gain most (person-minutes saved), ties by name.
@@ -311,11 +312,9 @@ void pass_locate(PlanState& st, Context& ctx) {
     js["most_improved"] = std::move(improved);
     section["services"].push_back(std::move(js));
   }
-  sites.finish(st);
-  places.finish(st);
-  st.csv["locate_sites.csv"] = sites_csv.str();
-  st.csv["locate_settlements.csv"] = places_csv.str();
-  st.doc["sections"]["locate"] = std::move(section);
+  // The layers first (GeoPackage order), then the problem tables.
+  o.tables.insert(o.tables.begin(), {std::move(sites), std::move(places)});
+  merge(st, "locate", o);
 }
 
 }  // namespace cs::detail

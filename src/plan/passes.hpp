@@ -43,29 +43,6 @@ void pass_scenarios(PlanState& st, Context& ctx);  // pass_flows.cpp: [flows] sc
 // GeoPackage layers (appended in table order) and CSV files.
 void merge(PlanState& st, std::string_view stage, const Outputs& o);
 
-// A map layer written both to the GeoPackage and to the results document (GeoJSON): a cs::Table without CSV,
-// kept for the passes that still build layers one by one (locate, flows); new code uses cs::Table directly.
-class DualLayer {
- public:
-  DualLayer(std::string name, GeomType geom, std::vector<FieldDef> fields);
-  void add_point(LonLat p, std::vector<FieldValue> values);
-  void add_line(const std::vector<LonLat>& pts, std::vector<FieldValue> values);
-  void add_multipolygon(const std::vector<std::vector<std::vector<LonLat>>>& mp,
-                        std::vector<FieldValue> values);
-  // Properties written to the results document (default all; the GeoPackage always gets all).
-  void json_fields(const std::vector<std::string>& names);
-  // json = false keeps the layer out of the results document (GeoPackage only).
-  void finish(PlanState& st, bool json = true);
-  [[nodiscard]] std::size_t size() const noexcept { return table_.rows(); }
-
- private:
-  Table table_;
-};
-
-// GeoJSON [lon, lat] rounded to 7 decimals (as the GeoPackage's WKT).
-inline Json coord_json(LonLat p) {
-  return geojson_geometry(GeomType::kPoint, Shape::point(p))["coordinates"];
-}
 using cs::field_json;
 using cs::real_or_null;
 

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 using opt::join;
 
 // Sections owned by capability passes: their keys are checked by those passes.
-const std::vector<std::string> kCapabilitySections = {"access", "locate", "flows", "structure", "scenarios"};
+const std::vector<std::string> kCapabilitySections = {"access", "locate", "structure"};
 
 const Range kFootprintM2{"area", 0, 10000, "m2"};
 const Range kFloorAreaM2{"floor area", 1e-3, 10000, "m2"};
@@ -110,9 +110,17 @@ const opt::Table<SnapOptions>& snap_options() { return snap_table(); }
 const opt::Table<MatrixCutoff>& matrix_options() { return matrix_table(); }
 
 std::vector<const opt::TableBase*> plan_option_tables() {
-  return {&plan_table(),       &network_table(),  &county_table(),   &snap_table(),
-          &matrix_table(),     &access_options(), &locate_options(), &detail::plan_locate_option_table(),
-          &structure_options()};
+  return {&plan_table(),
+          &network_table(),
+          &county_table(),
+          &snap_table(),
+          &matrix_table(),
+          &access_options(),
+          &locate_options(),
+          &detail::plan_locate_option_table(),
+          &structure_options(),
+          &flows::flows_options(),
+          &flows::scenarios_options()};
 }
 
 const std::vector<std::string>& plan_skippable_passes() {
@@ -145,7 +153,7 @@ void set_profile(NetworkConfig& net, Profile p) {
 
 void parse_plan_config(std::string_view text, const std::string& file, PlanConfig& cfg) {
   auto doc = std::make_shared<const TomlDocument>(TomlDocument::parse(text, file));
-  std::vector<std::string> sections = {"plan", "network", "county", "snap", "matrix"};
+  std::vector<std::string> sections = {"plan", "network", "county", "snap", "matrix", "flows", "scenarios"};
   sections.insert(sections.end(), kCapabilitySections.begin(), kCapabilitySections.end());
   doc->check_sections(sections);
   const fs::path base = fs::path(file).parent_path();
@@ -174,9 +182,8 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
   {
     const std::string before = cfg.county.service_table;
     county_table().read(doc->section("county"), cfg.county);
-    const std::string& p = cfg.county.service_table;
-    if (p != before && !p.empty() && !fs::path(p).is_absolute())
-      cfg.county.service_table = (base / p).string();
+    std::string& p = cfg.county.service_table;
+    if (p != before && !p.empty() && !fs::path(p).is_absolute()) p = (base / p).string();
   }
   snap_table().read(doc->section("snap"), cfg.snap);
   matrix_table().read(doc->section("matrix"), cfg.matrix);
@@ -186,6 +193,15 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
     structure_options().read(s, cfg.structure);
     for (const Problem& p : validate(cfg.structure)) throw s.error(p.option, p.message);
   }
+  // Paths in the file are relative to it.
+  auto relative_to_file = [&](std::string& p, const std::string& before) {
+    if (p != before && !p.empty() && !fs::path(p).is_absolute()) p = (base / p).string();
+  };
+  const std::string capital = cfg.flows.capital, scenario = cfg.scenarios.file;
+  flows::flows_options().read(doc->section("flows"), cfg.flows);
+  relative_to_file(cfg.flows.capital, capital);
+  flows::scenarios_options().read(doc->section("scenarios"), cfg.scenarios);
+  relative_to_file(cfg.scenarios.file, scenario);
   for (const auto& s : cfg.skip)
     if (std::find(plan_skippable_passes().begin(), plan_skippable_passes().end(), s) ==
         plan_skippable_passes().end())

@@ -82,7 +82,7 @@ expect "--time-limit-s -1" 2 \
   "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --time-limit-s -1 --new 2 --out "$O"
 printf '[flows]\nbeta_labour = nan\n' >"$T/beta.toml"
 expect "TOML beta_labour = nan" 1 \
-  "$E $T/beta.toml: line 2, field 'flows.beta_labour': must be a finite number in [0, 10], got nan" \
+  "$E $T/beta.toml: line 2, field 'flows.beta_labour': expected a decay parameter in [0, 10] per minute, got nan" \
   "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/beta.toml" --out "$O"
 printf '[flows]\nbeta_labour = 1.0\n[:\n' >"$T/header.toml"
 expect "plan --config: table header without a name (toml++ 3.3 assertion)" 1 \

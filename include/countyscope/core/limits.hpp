@@ -44,6 +44,10 @@ inline constexpr Range kShare{"share", 0, 1, ""};
 // Distance-decay parameters (gravity beta) and the weights of catchment zones (E2SFCA, 3SFCA).
 inline constexpr Range kDecayBeta{"decay parameter", 0, 100, "", true};
 inline constexpr Range kWeight{"weight", 0, 1e6, ""};
+// Interaction models: decay per minute of travel time; the county flows' jobs proxy.
+inline constexpr Range kDecayPerMin{"decay parameter", 0, 10, "per minute"};
+inline constexpr Range kJobsPerFacility{"jobs per facility", 0, 1e6, "jobs"};
+inline constexpr Range kJobsPerResident{"jobs per resident", 0, 10, "jobs"};
 // Wall-clock limits of solvers.
 // Worker threads of one run (0 = all cores): more would only spend memory (one search state per thread).
 inline constexpr Range kThreads{"thread count", 0, 1024, "threads"};

@@ -86,9 +86,7 @@ Balance two_way_balance(const std::vector<Tier>& tier, const Matrix<double>& min
                         const std::vector<FactorModel>& factors, const std::vector<Matrix<double>>& flows,
                         const std::vector<double>& population);
 
-// Results JSON and CSV tables (balance_tiers.csv, balance_centres.csv).
-Json balance_to_json(const Balance& b, const std::vector<std::string>& names);
-std::string balance_tiers_csv(const Balance& b);
-std::string balance_centres_csv(const Balance& b, const std::vector<std::string>& names);
+// Its tables (flows_balance_tiers, flows_balance_centres: CSV and the results section) are made by the
+// flows study (flows/study.hpp).
 
 }  // namespace cs::flows

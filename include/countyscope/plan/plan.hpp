@@ -29,6 +29,7 @@
 #include <countyscope/core/matrix.hpp>
 #include <countyscope/core/options.hpp>
 #include <countyscope/county/county.hpp>
+#include <countyscope/flows/study.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/results.hpp>
 #include <countyscope/model/county_model.hpp>
@@ -65,6 +66,8 @@ struct PlanConfig {
   StructureOptions structure{.exclude_off_network = true};
   bool timings = false;           // include pass timings in outputs (makes them run-dependent)
   std::vector<std::string> skip;  // pass names to skip (plan_skippable_passes())
+  flows::FlowsConfig flows;          // [flows] (also plan / demo flags)
+  flows::ScenariosConfig scenarios;  // [scenarios] (plan file only)
   // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
   // an unknown name is a UsageError listing the valid ones.
   std::vector<std::string> service_types;
@@ -73,14 +76,13 @@ struct PlanConfig {
   std::size_t demand_layer_max = 20000;
 };
 // Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid
-// ones. Sections: [plan] [network] [county] [snap] [matrix] [structure]; capability sections ([access]
-// [locate] [flows] [scenarios]) are kept in cfg.config_text for their passes. Relative paths are relative to
-// the TOML file.
+// ones. Sections: [plan] [network] [county] [snap] [matrix] [access] [structure] [flows] [scenarios]; [locate]
+// is read by its pass from cfg.document. Relative paths are relative to the TOML file.
 void load_plan_config(const std::string& path, PlanConfig& cfg);
 // Same, from text (file_label names it in errors).
 void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);
-// The option tables of the plan file's sections, in docs order (docs/options.md); the first five are the
-// plan's own ([plan] [network] [county] [snap] [matrix]), bound to `countyscope plan` / `demo` as well.
+// The option tables of the plan file's sections, in docs order (docs/options.md); the plan's own ([plan]
+// [network] [county] [snap] [matrix]) and [flows] are bound to `countyscope plan` / `demo` as well.
 std::vector<const opt::TableBase*> plan_option_tables();
 const opt::Table<PlanConfig>& plan_options();
 const opt::Table<NetworkConfig>& network_options();
