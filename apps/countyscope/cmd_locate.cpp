@@ -146,23 +146,23 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
   // sites.csv (every candidate) and the GeoPackage layer locate_sites (candidates with coordinates) from one
   // row source; assignment.csv.
   cs::Outputs outputs;
-  cs::Table& sites = outputs.add(cs::Table("locate_sites", cs::GeomType::kPoint,
-                                           {{"service", cs::FieldType::kString},
-                                            {"candidate_id", cs::FieldType::kString},
-                                            {"existing", cs::FieldType::kInteger},
-                                            {"open", cs::FieldType::kInteger},
-                                            {"new", cs::FieldType::kInteger},
-                                            {"assigned_population", cs::FieldType::kReal, "persons"}}));
+  cs::Table sites("locate_sites", cs::GeomType::kPoint,
+                  {{"service", cs::FieldType::kString},
+                   {"candidate_id", cs::FieldType::kString},
+                   {"existing", cs::FieldType::kInteger},
+                   {"open", cs::FieldType::kInteger},
+                   {"new", cs::FieldType::kInteger},
+                   {"assigned_population", cs::FieldType::kReal, "persons"}});
   sites.csv_file = "sites.csv";
   sites.json = cs::JsonPlace::kNone;
   sites.gpkg_order = {"candidate_id", "service", "existing", "open", "new", "assigned_population"};
-  cs::Table& assign = outputs.add(cs::Table("assignment", {{"service", cs::FieldType::kString},
-                                                           {"demand_id", cs::FieldType::kString},
-                                                           {"weight", cs::FieldType::kReal, "persons"},
-                                                           {"facility_before", cs::FieldType::kString},
-                                                           {"time_before_s", cs::FieldType::kReal, "s"},
-                                                           {"facility_after", cs::FieldType::kString},
-                                                           {"time_after_s", cs::FieldType::kReal, "s"}}));
+  cs::Table assign("assignment", {{"service", cs::FieldType::kString},
+                                  {"demand_id", cs::FieldType::kString},
+                                  {"weight", cs::FieldType::kReal, "persons"},
+                                  {"facility_before", cs::FieldType::kString},
+                                  {"time_before_s", cs::FieldType::kReal, "s"},
+                                  {"facility_after", cs::FieldType::kString},
+                                  {"time_after_s", cs::FieldType::kReal, "s"}});
   bool positions = false;
   std::map<std::string, std::string> lp_files;
 
@@ -247,6 +247,8 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
   doc["sections"]["locate"] = section;
   cs::OutputDir dir(o.out, rt.ctx);
   cs::write_file(dir.path("results.json"), cs::dump_results(doc));
+  outputs.add(std::move(sites));
+  outputs.add(std::move(assign));
   cs::write_tables(outputs, dir, positions ? "locate.gpkg" : "");
   for (const auto& [name, text] : lp_files) cs::write_file(dir.path(name), text);
   dir.commit();

@@ -9,19 +9,22 @@ else
 fi
 # Every CLI flag of a table is an option of the command that reads it: [locate] -> locate, [access] -> access
 # (and plan/demo as --access-*), [snap] [matrix] -> matrix, [structure] -> structure and plan, [assess] -> assess,
-# the plan's own sections -> plan (and demo).
+# the plan's own sections and [flows] -> plan (and demo); [flows] -> flows too (county mode).
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
-  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\)\]/plan/; s/^\[\(locate\|access\|structure\|assess\)\]/\1/' \
+  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\|flows\)\]/plan/; s/^\[\(locate\|access\|structure\|assess\)\]/\1/' \
   | sort -u >"$T/flags"
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
   | sed -n 's/^\[\(snap\|matrix\)\]/matrix/p; s/^\[access\] --/plan --access-/p' >>"$T/flags"
 # [structure] keys are plan/demo flags too.
 sed -n 's/^structure /plan /p' "$T/flags" >>"$T/flags"
-for c in locate access matrix plan demo structure assess; do "$CS" "$c" --help >"$T/help-$c"; done
+for c in locate access matrix plan demo structure assess flows; do "$CS" "$c" --help >"$T/help-$c"; done
 while read -r cmd flag; do
   if grep -q -- " $flag " "$T/help-$cmd"; then ok "$cmd has $flag"; else fail "$cmd --help lacks $flag"; fi
   if [ "$cmd" = plan ] && ! grep -q -- " $flag " "$T/help-demo"; then fail "demo --help lacks $flag"; fi
 done <"$T/flags"
+for flag in $(awk '/^## \[/ { sec = $2 } sec == "[flows]" && /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print f[4] }' docs/options.md); do
+  grep -q -- " $flag " "$T/help-flows" && ok "flows has $flag" || fail "flows --help lacks $flag"
+done
 # An old name is refused with a message naming the new one (usage error, exit 2).
 F=data/fixtures/locate_demo
 "$CS" locate --matrix $F/matrix.csv --demand $F/demand.csv --candidates $F/candidates.csv --out "$T/o" --standard 10 2>"$T/err"
