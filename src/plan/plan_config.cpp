@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 using opt::join;
 
 // Sections owned by capability passes: their keys are checked by those passes.
-const std::vector<std::string> kCapabilitySections = {"access", "locate", "structure"};
+const std::vector<std::string> kCapabilitySections = {"access", "locate", "flows", "structure", "scenarios"};
 
 const Range kFootprintM2{"area", 0, 10000, "m2"};
 const Range kFloorAreaM2{"floor area", 1e-3, 10000, "m2"};
@@ -153,7 +153,7 @@ void set_profile(NetworkConfig& net, Profile p) {
 
 void parse_plan_config(std::string_view text, const std::string& file, PlanConfig& cfg) {
   auto doc = std::make_shared<const TomlDocument>(TomlDocument::parse(text, file));
-  std::vector<std::string> sections = {"plan", "network", "county", "snap", "matrix", "flows", "scenarios"};
+  std::vector<std::string> sections = {"plan", "network", "county", "snap", "matrix"};
   sections.insert(sections.end(), kCapabilitySections.begin(), kCapabilitySections.end());
   doc->check_sections(sections);
   const fs::path base = fs::path(file).parent_path();
