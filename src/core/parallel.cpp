@@ -39,9 +39,16 @@ class ResidentTeam {
     const auto helpers = static_cast<std::size_t>(n - 1);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      while (workers_.size() < helpers) {
-        const int index = static_cast<int>(workers_.size()) + 1;
-        workers_.emplace_back([this, index] { loop(index); });
+      try {
+        while (workers_.size() < helpers) {
+          const int index = static_cast<int>(workers_.size()) + 1;
+          workers_.emplace_back([this, index] { loop(index); });
+        }
+      } catch (...) {  // the system starts no more threads: no job; parallel_team starts (or refuses) its own
+        // The workers just started take the last job's fields once the lock is free and skip it (their
+        // index is at least its n).
+        busy_.store(false, std::memory_order_release);
+        return false;
       }
       call_ = call;
       ctx_ = ctx;

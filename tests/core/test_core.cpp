@@ -1,8 +1,12 @@
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <set>
 #include <stdexcept>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -91,6 +95,47 @@ TEST(Parallel, VisitsEveryIndexOnceAndRethrows) {
                                   if (i == 50) throw std::runtime_error("x");
                                 }),
                std::runtime_error);
+}
+
+// More threads than the system starts (an address-space limit with room for a few thread stacks, in a forked
+// child so that the resident team is not used): parallel_for finishes on the threads that started,
+// parallel_team refuses with a ResourceError naming the team size, and nothing aborts (was: std::terminate
+// for
+// --threads 100000000).
+TEST(Parallel, MoreThreadsThanTheSystemStarts) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the sanitizers reserve more address space than the limit leaves";
+#else
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    long pages = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+      if (std::fscanf(f, "%ld", &pages) != 1) pages = 0;
+      std::fclose(f);
+    }
+    const rlimit lim{static_cast<rlim_t>(pages) * static_cast<rlim_t>(::sysconf(_SC_PAGESIZE)) + (256u << 20),
+                     RLIM_INFINITY};
+    if (pages == 0 || ::setrlimit(RLIMIT_AS, &lim) != 0) ::_exit(10);
+    int code = 0;
+    std::vector<std::atomic<int>> hits(20000);
+    cs::parallel_for(hits.size(), 400, [&](std::size_t i, int) { hits[i]++; });
+    for (auto& h : hits)
+      if (h.load() != 1) code |= 1;
+    try {
+      cs::parallel_team(400, [](int, int) {});
+      code |= 2;
+    } catch (const cs::ResourceError& e) {
+      if (std::string(e.what()).find("cannot start 400 threads") != 0) code |= 4;
+    }
+    ::_exit(code);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0)
+      << "1: an index missed, 2: the team started, 4: another message, 10: no limit";
+#endif
 }
 
 TEST(Rng, DeterministicAndUnbiasedEnough) {

@@ -13,8 +13,13 @@
 #include <cstddef>
 #include <exception>
 #include <mutex>
+#include <new>
+#include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#include <countyscope/core/error.hpp>
 
 namespace cs {
 
@@ -35,14 +40,50 @@ class FirstError {
   std::mutex mutex_;
 };
 
-// worker(t) for t = 1 .. threads-1 on new threads and t = 0 on this one; returns when all have ended.
+// worker(t) for t = 1 .. threads-1 on new threads and t = 0 on this one; returns when all have ended. worker
+// must not throw. When the system starts fewer threads (a thread or memory limit), the work runs on those
+// that started: for loops that hand out work dynamically (parallel_for), where any team size gives the same
+// result.
 template <class W>
 void run_on_new_threads(int threads, W& worker) {
   std::vector<std::thread> pool;
-  pool.reserve(static_cast<std::size_t>(threads - 1));
-  for (int t = 1; t < threads; ++t) pool.emplace_back([&worker, t] { worker(t); });
+  try {
+    pool.reserve(static_cast<std::size_t>(threads - 1));
+    for (int t = 1; t < threads; ++t) pool.emplace_back([&worker, t] { worker(t); });
+  } catch (const std::system_error&) {
+  } catch (const std::bad_alloc&) {
+  }
   worker(0);
   for (auto& th : pool) th.join();
+}
+
+// As run_on_new_threads, for a team whose workers wait for each other (a barrier needs every member): the
+// workers start only once all threads exist; if the system cannot start them all, none runs and a
+// ResourceError names the team size.
+template <class W>
+void run_team_on_new_threads(int threads, W& worker) {
+  std::vector<std::thread> pool;
+  std::atomic<int> gate{0};  // 0: wait, 1: run, 2: the team could not be started
+  std::string problem;
+  try {
+    pool.reserve(static_cast<std::size_t>(threads - 1));
+    for (int t = 1; t < threads; ++t)
+      pool.emplace_back([&worker, &gate, t] {
+        int g = 0;
+        while ((g = gate.load(std::memory_order_acquire)) == 0) std::this_thread::yield();
+        if (g == 1) worker(t);
+      });
+  } catch (const std::system_error& e) {
+    problem = e.code().message();
+  } catch (const std::bad_alloc&) {
+    problem = "out of memory";
+  }
+  gate.store(problem.empty() ? 1 : 2, std::memory_order_release);
+  if (problem.empty()) worker(0);
+  for (auto& th : pool) th.join();
+  if (!problem.empty())
+    throw ResourceError("cannot start " + std::to_string(threads) + " threads (" + problem +
+                        "); use fewer threads (--threads)");
 }
 }  // namespace detail
 
@@ -129,7 +170,7 @@ void parallel_team(int threads, F&& fn) {
   };
   using W = decltype(worker);
   auto call = [](void* ctx, int t, int) { (*static_cast<W*>(ctx))(t); };
-  if (!detail::run_on_resident_team(threads, call, &worker)) detail::run_on_new_threads(threads, worker);
+  if (!detail::run_on_resident_team(threads, call, &worker)) detail::run_team_on_new_threads(threads, worker);
   error.rethrow_if_any();
 }
 
