@@ -104,7 +104,9 @@ Coupling coupling(const std::vector<double>& u, CouplingForm form, const std::ve
 // the loops vectorise (structure of arrays over blocks of counties) while every per-county result keeps the
 // same operations in the same order as those functions (the tests compare bits). The loops are compiled
 // twice, for AVX2 and for the baseline, chosen at load time; no FMA is enabled, so both give the same bits.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// Not under ThreadSanitizer: the clones' ifunc resolver runs during relocation, before TSan's runtime exists,
+// and its instrumented code crashes every program that links this file (make tsan).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__SANITIZE_THREAD__)
 #define CS_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define CS_VECTOR_CLONES
