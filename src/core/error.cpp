@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdio>
 #include <string>
 
 #include <countyscope/core/error.hpp>
@@ -89,6 +90,23 @@ void check_toml_text(std::string_view text, std::string_view file) {
   auto fail = [&](std::string_view what) {
     throw InputError(file, "line " + std::to_string(line), "", std::string(what));
   };
+  // toml++ 3.3 reaches TOML_UNREACHABLE (undefined behaviour) in is_non_ascii_horizontal_whitespace for the
+  // code points U+FB96..U+FEFE (its lookup table's last block): refuse them before it sees the text.
+  for (std::size_t i = 0; i + 2 < text.size(); ++i) {
+    if (text[i] == '\n') ++line;
+    if (static_cast<unsigned char>(text[i]) != 0xEF) continue;
+    const auto b1 = static_cast<unsigned char>(text[i + 1]), b2 = static_cast<unsigned char>(text[i + 2]);
+    if ((b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) continue;
+    const unsigned cp = (0xFu << 12) | ((b1 & 0x3Fu) << 6) | (b2 & 0x3Fu);
+    if (cp >= 0xFB96 && cp <= 0xFEFE) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "%04X", cp);
+      fail(std::string("character U+") + hex +
+           " (Arabic presentation or CJK compatibility form) is not supported in TOML files; use its plain "
+           "form");
+    }
+  }
+  line = 1;
   auto run = [&](std::size_t i, char q) {  // quotes at i
     std::size_t n = 0;
     while (i + n < text.size() && text[i + n] == q) ++n;
