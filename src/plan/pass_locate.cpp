@@ -153,6 +153,177 @@ struct Candidate {
   std::size_t index = 0;
 };
 
+// One service's problem: demand rows (every demand point, weighted by population) x candidate columns (the
+// existing facilities of the type first, kept open, then every settlement).
+struct ServiceProblem {
+  LocateProblem pb;
+  std::vector<Candidate> cand;
+  std::vector<LonLat> cand_pos;
+  std::size_t existing = 0;
+};
+
+ServiceProblem build_problem(const PlanState& st, std::uint16_t sid, const std::string& service,
+                             const LocateConfig& cfg) {
+  const County& c = st.county;
+  const std::size_t n = c.demand.size();
+  ServiceProblem sp;
+  std::vector<Candidate>& cand = sp.cand;
+  for (std::size_t j = 0; j < c.facilities.size(); ++j)
+    if (c.facilities[j].service == sid) cand.push_back({true, j});
+  const std::size_t existing = sp.existing = cand.size();
+  for (std::size_t s = 0; s < c.settlements.size(); ++s) cand.push_back({false, s});
+
+  LocateProblem& pb = sp.pb;
+  pb.label = service;
+  pb.cost = TimeMatrix(n, cand.size());
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t k = 0; k < cand.size(); ++k)
+      pb.cost(i, k) = cand[k].existing ? st.demand_to_facility(i, cand[k].index)
+                                       : st.demand_to_settlement(i, cand[k].index);
+  for (const DemandPoint& d : c.demand) {
+    pb.weight.push_back(d.population);
+    pb.demand_names.push_back(osm_ref(d.osm_type, d.osm_id));
+  }
+  // Candidates are named by their OSM element (a place that is also an existing facility gets "-place").
+  for (const Candidate& cd : cand) {
+    const LonLat pos = cd.existing ? c.facilities[cd.index].pos : c.settlements[cd.index].pos;
+    std::string id = cd.existing ? osm_ref(c.facilities[cd.index].osm_type, c.facilities[cd.index].osm_id)
+                                 : osm_ref(c.settlements[cd.index].osm_type, c.settlements[cd.index].osm_id);
+    if (!cd.existing &&
+        std::find(pb.candidate_names.begin(), pb.candidate_names.begin() + static_cast<long>(existing), id) !=
+            pb.candidate_names.begin() + static_cast<long>(existing))
+      id += "-place";
+    pb.candidate_names.push_back(std::move(id));
+    sp.cand_pos.push_back(pos);
+  }
+  for (std::size_t k = 0; k < existing; ++k) pb.fixed.push_back(static_cast<std::uint32_t>(k));
+  apply_config(cfg, pb);
+  return sp;
+}
+
+// The sites the chosen answer opens, into the sites layer; returns the new ones (the section's new_sites).
+Json add_sites(const County& c, const ServiceProblem& sp, const LocateStudy& study, const LocateResult& best,
+               const std::string& service, Table& sites) {
+  const std::vector<double>&served = study.served_after, &served_before = study.served_before;
+  Json new_sites = Json::array();
+  for (const std::uint32_t k : best.open) {
+    const Candidate& cd = sp.cand[k];
+    const std::string status = cd.existing ? "existing" : "new";
+    const LonLat pos = cd.existing ? c.facilities[cd.index].pos : c.settlements[cd.index].pos;
+    const std::string name = cd.existing ? c.facilities[cd.index].name : c.settlements[cd.index].name;
+    const std::string name_zh = cd.existing ? std::string() : c.settlements[cd.index].name_zh;
+    sites.add(Shape::point(pos),
+              {service, status, name, name_zh, pos.lon, pos.lat, served[k], served_before[k]});
+    if (!cd.existing)
+      new_sites.push_back({{"id", sp.pb.candidate_names[k]},
+                           {"name", name},
+                           {"name_zh", name_zh},
+                           {"tier", std::string(tier_name(c.settlements[cd.index].tier))},
+                           {"lon", pos.lon},
+                           {"lat", pos.lat},
+                           {"assigned_population", served[k]}});
+  }
+  return new_sites;
+}
+
+// Per settlement (the demand points nearest to it): population-weighted mean time before and after, into the
+// settlements layer; returns the ten settlements that gain most (the section's most_improved).
+Json add_settlement_changes(const County& c, const LocateProblem& pb, const BeforeAfter& ba,
+                            const std::string& service, Table& places) {
+  const std::size_t n = c.demand.size();
+  std::vector<double> pop(c.settlements.size(), 0.0), tb(c.settlements.size(), 0.0),
+      ta(c.settlements.size(), 0.0), reached(c.settlements.size(), 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const int s = c.demand[i].settlement;
+    if (s < 0 || pb.w(i) <= 0) continue;
+    const auto u = static_cast<std::size_t>(s);
+    pop[u] += pb.w(i);
+    if (std::isfinite(ba.nearest_before[i]) && std::isfinite(ba.nearest_after[i])) {
+      reached[u] += pb.w(i);
+      tb[u] += pb.w(i) * ba.nearest_before[i];
+      ta[u] += pb.w(i) * ba.nearest_after[i];
+    }
+  }
+  Json improved = Json::array();
+  std::vector<std::size_t> order;
+  for (std::size_t s = 0; s < c.settlements.size(); ++s) {
+    if (pop[s] <= 0) continue;
+    const Settlement& x = c.settlements[s];
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double mb = reached[s] > 0 ? tb[s] / reached[s] : nan,
+                 ma = reached[s] > 0 ? ta[s] / reached[s] : nan;
+    places.add(Shape::point(x.pos), {service, x.name, x.name, x.name_zh, std::string(tier_name(x.tier)),
+                                     pop[s], mb, ma, mb - ma, mb / 60, ma / 60, (mb - ma) / 60});
+    if (reached[s] > 0 && mb - ma > 0) order.push_back(s);
+  }
+  // The ten settlements that gain most (person-minutes saved), ties by name.
+  auto saved = [&](std::size_t s) { return tb[s] - ta[s]; };
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return saved(a) != saved(b) ? saved(a) > saved(b) : c.settlements[a].name < c.settlements[b].name;
+  });
+  if (order.size() > 10) order.resize(10);
+  for (const std::size_t s : order)
+    improved.push_back({{"name", c.settlements[s].name},
+                        {"name_zh", c.settlements[s].name_zh},
+                        {"tier", std::string(tier_name(c.settlements[s].tier))},
+                        {"population", pop[s]},
+                        {"mean_before_s", tb[s] / reached[s]},
+                        {"mean_after_s", ta[s] / reached[s]}});
+  return improved;
+}
+
+// One service sited: its problem, the study, its rows of the two layers (and the problem tables when asked);
+// returns its entry of the section's services.
+Json site_service(const PlanState& st, const LocatePassConfig& cfg, const std::string& service, Table& sites,
+                  Table& places, Outputs& o, Context& ctx) {
+  const County& c = st.county;
+  const std::size_t n = c.demand.size();
+  const auto sid =
+      static_cast<std::uint16_t>(std::find_if(c.services.types.begin(), c.services.types.end(),
+                                              [&](const ServiceType& t) { return t.name == service; }) -
+                                 c.services.types.begin());
+  const ServiceType& type = c.services.types[sid];
+  const ServiceProblem sp = build_problem(st, sid, service, cfg.locate);
+  const LocateProblem& pb = sp.pb;
+  if (cfg.write_problem) {
+    std::vector<LonLat> demand_pos;
+    for (const DemandPoint& d : c.demand) demand_pos.push_back(d.pos);
+    add_problem_tables(pb, demand_pos, sp.cand_pos, service, o);
+  }
+
+  Json js = {{"service", service}, {"label_en", type.label_en},    {"label_zh", type.label_zh},
+             {"demand_points", n}, {"candidates", sp.cand.size()}, {"existing", sp.existing},
+             {"p", pb.p}};
+  if (const auto problems = validate(pb); !problems.empty()) {
+    js["outcome"] = "not solved";
+    js["note"] = problems.front().message;
+    ctx.warn("locate[" + service + "]: not solved: " + problems.front().message);
+    return js;
+  }
+  const LocateStudy study = run_locate(pb, cfg.locate, ctx);
+  const LocateResult* best = study.best();
+  js["results"] = Json::array();
+  for (const auto& r : study.results) {
+    Json rj = to_json(r);
+    rj.erase("message");
+    rj.erase("open");
+    if (st.cfg.timings) rj["seconds"] = r.seconds;
+    js["results"].push_back(std::move(rj));
+  }
+  if (study.agree) js["agree"] = *study.agree;
+  if (!best) {
+    js["outcome"] = std::string(outcome_name(study.results.back().outcome));
+    return js;
+  }
+  js["outcome"] = std::string(outcome_name(best->outcome));
+  js["chosen"] = std::string(solver_name(best->solver));
+  js["before"] = to_json(study.before_after.before);
+  js["after"] = to_json(study.before_after.after);
+  js["new_sites"] = add_sites(c, sp, study, *best, service, sites);
+  js["most_improved"] = add_settlement_changes(c, pb, study.before_after, service, places);
+  return js;
+}
+
 }  // namespace
 
 const opt::TableBase& plan_locate_option_table() { return plan_locate_options(); }
@@ -164,153 +335,13 @@ void check_locate_config(const PlanConfig& cfg) {
 }
 
 void pass_locate(PlanState& st, Context& ctx) {
-  const County& c = st.county;
-  const LocatePassConfig cfg = read_config(st.cfg, c.services.types);
+  const LocatePassConfig cfg = read_config(st.cfg, st.county.services.types);
   Outputs o;
-  Json& section = o.section;
-  section = {{"config", config_json(cfg)}, {"services", Json::array()}};
+  o.section = {{"config", config_json(cfg)}, {"services", Json::array()}};
   Table sites = sites_table(), places = settlements_table();
-  const std::size_t n = c.demand.size();
-
   for (const std::string& service : cfg.services) {
-    const auto sid =
-        static_cast<std::uint16_t>(std::find_if(c.services.types.begin(), c.services.types.end(),
-                                                [&](const ServiceType& t) { return t.name == service; }) -
-                                   c.services.types.begin());
-    const ServiceType& type = c.services.types[sid];
-    std::vector<Candidate> cand;
-    for (std::size_t j = 0; j < c.facilities.size(); ++j)
-      if (c.facilities[j].service == sid) cand.push_back({true, j});
-    const std::size_t existing = cand.size();
-    for (std::size_t s = 0; s < c.settlements.size(); ++s) cand.push_back({false, s});
-
-    LocateProblem pb;
-    pb.label = service;
-    pb.cost = TimeMatrix(n, cand.size());
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t k = 0; k < cand.size(); ++k)
-        pb.cost(i, k) = cand[k].existing ? st.demand_to_facility(i, cand[k].index)
-                                         : st.demand_to_settlement(i, cand[k].index);
-    for (const DemandPoint& d : c.demand) {
-      pb.weight.push_back(d.population);
-      pb.demand_names.push_back(osm_ref(d.osm_type, d.osm_id));
-    }
-    // Candidates are named by their OSM element (a place that is also an existing facility gets "-place").
-    std::vector<LonLat> cand_pos;
-    for (const Candidate& cd : cand) {
-      const LonLat pos = cd.existing ? c.facilities[cd.index].pos : c.settlements[cd.index].pos;
-      std::string id = cd.existing
-                           ? osm_ref(c.facilities[cd.index].osm_type, c.facilities[cd.index].osm_id)
-                           : osm_ref(c.settlements[cd.index].osm_type, c.settlements[cd.index].osm_id);
-      if (!cd.existing &&
-          std::find(pb.candidate_names.begin(), pb.candidate_names.begin() + static_cast<long>(existing),
-                    id) != pb.candidate_names.begin() + static_cast<long>(existing))
-        id += "-place";
-      pb.candidate_names.push_back(std::move(id));
-      cand_pos.push_back(pos);
-    }
-    for (std::size_t k = 0; k < existing; ++k) pb.fixed.push_back(static_cast<std::uint32_t>(k));
-    apply_config(cfg.locate, pb);
-    if (cfg.write_problem) {
-      std::vector<LonLat> demand_pos;
-      for (const DemandPoint& d : c.demand) demand_pos.push_back(d.pos);
-      add_problem_tables(pb, demand_pos, cand_pos, service, o);
-    }
-
-    Json js = {{"service", service}, {"label_en", type.label_en}, {"label_zh", type.label_zh},
-               {"demand_points", n}, {"candidates", cand.size()}, {"existing", existing},
-               {"p", pb.p}};
-    if (const auto problems = validate(pb); !problems.empty()) {
-      js["outcome"] = "not solved";
-      js["note"] = problems.front().message;
-      ctx.warn("locate[" + service + "]: not solved: " + problems.front().message);
-      section["services"].push_back(std::move(js));
-      continue;
-    }
-    const LocateStudy study = run_locate(pb, cfg.locate, ctx);
-    const LocateResult* best = study.best();
-    js["results"] = Json::array();
-    for (const auto& r : study.results) {
-      Json rj = to_json(r);
-      rj.erase("message");
-      rj.erase("open");
-      if (st.cfg.timings) rj["seconds"] = r.seconds;
-      js["results"].push_back(std::move(rj));
-    }
-    if (study.agree) js["agree"] = *study.agree;
-    if (!best) {
-      js["outcome"] = std::string(outcome_name(study.results.back().outcome));
-      section["services"].push_back(std::move(js));
-      continue;
-    }
-    js["outcome"] = std::string(outcome_name(best->outcome));
-    js["chosen"] = std::string(solver_name(best->solver));
-    const BeforeAfter& ba = study.before_after;
-    js["before"] = to_json(ba.before);
-    js["after"] = to_json(ba.after);
-
-    const std::vector<double>&served = study.served_after, &served_before = study.served_before;
-    Json new_sites = Json::array();
-    for (const std::uint32_t k : best->open) {
-      const Candidate& cd = cand[k];
-      const std::string status = cd.existing ? "existing" : "new";
-      const LonLat pos = cd.existing ? c.facilities[cd.index].pos : c.settlements[cd.index].pos;
-      const std::string name = cd.existing ? c.facilities[cd.index].name : c.settlements[cd.index].name;
-      const std::string name_zh = cd.existing ? std::string() : c.settlements[cd.index].name_zh;
-      sites.add(Shape::point(pos),
-                {service, status, name, name_zh, pos.lon, pos.lat, served[k], served_before[k]});
-      if (!cd.existing)
-        new_sites.push_back({{"id", pb.candidate_names[k]},
-                             {"name", name},
-                             {"name_zh", name_zh},
-                             {"tier", std::string(tier_name(c.settlements[cd.index].tier))},
-                             {"lon", pos.lon},
-                             {"lat", pos.lat},
-                             {"assigned_population", served[k]}});
-    }
-    js["new_sites"] = std::move(new_sites);
-
-    // Per settlement (the demand points nearest to it): population-weighted mean time before and after.
-    std::vector<double> pop(c.settlements.size(), 0.0), tb(c.settlements.size(), 0.0),
-        ta(c.settlements.size(), 0.0), reached(c.settlements.size(), 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      const int s = c.demand[i].settlement;
-      if (s < 0 || pb.w(i) <= 0) continue;
-      const auto u = static_cast<std::size_t>(s);
-      pop[u] += pb.w(i);
-      if (std::isfinite(ba.nearest_before[i]) && std::isfinite(ba.nearest_after[i])) {
-        reached[u] += pb.w(i);
-        tb[u] += pb.w(i) * ba.nearest_before[i];
-        ta[u] += pb.w(i) * ba.nearest_after[i];
-      }
-    }
-    Json improved = Json::array();
-    std::vector<std::size_t> order;
-    for (std::size_t s = 0; s < c.settlements.size(); ++s) {
-      if (pop[s] <= 0) continue;
-      const Settlement& x = c.settlements[s];
-      const double nan = std::numeric_limits<double>::quiet_NaN();
-      const double mb = reached[s] > 0 ? tb[s] / reached[s] : nan,
-                   ma = reached[s] > 0 ? ta[s] / reached[s] : nan;
-      places.add(Shape::point(x.pos), {service, x.name, x.name, x.name_zh, std::string(tier_name(x.tier)),
-                                       pop[s], mb, ma, mb - ma, mb / 60, ma / 60, (mb - ma) / 60});
-      if (reached[s] > 0 && mb - ma > 0) order.push_back(s);
-    }
-    // The ten settlements that gain most (person-minutes saved), ties by name.
-    auto saved = [&](std::size_t s) { return tb[s] - ta[s]; };
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return saved(a) != saved(b) ? saved(a) > saved(b) : c.settlements[a].name < c.settlements[b].name;
-    });
-    if (order.size() > 10) order.resize(10);
-    for (const std::size_t s : order)
-      improved.push_back({{"name", c.settlements[s].name},
-                          {"name_zh", c.settlements[s].name_zh},
-                          {"tier", std::string(tier_name(c.settlements[s].tier))},
-                          {"population", pop[s]},
-                          {"mean_before_s", tb[s] / reached[s]},
-                          {"mean_after_s", ta[s] / reached[s]}});
-    js["most_improved"] = std::move(improved);
-    section["services"].push_back(std::move(js));
+    Json js = site_service(st, cfg, service, sites, places, o, ctx);
+    o.section["services"].push_back(std::move(js));
   }
   // The layers first (GeoPackage order), then the problem tables.
   o.tables.insert(o.tables.begin(), {std::move(sites), std::move(places)});
