@@ -18,10 +18,10 @@
 namespace {
 
 struct FlowsOptions {
-  cs::flows::TableRunConfig t;
-  std::string decay = "exponential";
-  double beta = std::numeric_limits<double>::quiet_NaN();
-  bool no_constant = false, cost_only = false, spint = false;
+  cs::flows::TableRunConfig t;  // table mode: files and columns (the model's options come from `table`)
+  // Table mode: the [flows_table] options of the registry as flags.
+  std::shared_ptr<cs::flows::FlowsTableOptions> table = std::make_shared<cs::flows::FlowsTableOptions>();
+  cs::cli::BoundOptions table_given;
   std::string out;
   std::string osm, config, scenario;  // county mode
   // County mode: the [flows] options of the registry as flags (they override the --config file's).
@@ -35,6 +35,10 @@ struct FlowsOptions {
 int run_county(const FlowsOptions& o, cs::cli::Runtime& rt) {
   if (!o.t.od_path.empty() || !o.t.places_path.empty())
     throw cs::UsageError("--osm (county mode) cannot be combined with --od or --places (table mode)");
+  for (const std::string& name : cs::flows::flows_table_options().names())
+    if (o.table_given.count(name))
+      throw cs::UsageError(cs::flows::flows_table_options().spec(name).cli_name() +
+                           " needs --od or --places (table mode)");
   cs::PlanConfig cfg;
   cfg.osm_path = o.osm;
   if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
@@ -59,15 +63,8 @@ int run(FlowsOptions& o, cs::cli::Runtime& rt) {
   for (const std::string& name : cs::flows::flows_options().names())
     if (o.county_given.count(name))
       throw cs::UsageError(cs::flows::flows_options().spec(name).cli_name() + " needs --osm (county mode)");
-  o.t.calib.decay = cs::flows::parse_decay(o.decay);
-  o.t.calib.constant = !o.no_constant;
-  o.t.calib.use_masses = !o.cost_only;
-  if (o.spint) {
-    o.t.calib.glm.spint_compatible = true;
-    o.t.calib.glm.tolerance = 1e-6;
-  }
-  if (!std::isnan(o.beta)) o.t.beta = o.beta;
-  if (o.t.calib.min_cost < 0) throw cs::UsageError("--min-cost must be >= 0");
+  o.table_given.apply();
+  o.t.options = *o.table;
   const cs::flows::TableRunOutput res = cs::flows::run_flows_table(o.t, rt.ctx);
   cs::Json doc = cs::new_results_document("plan");
   doc["sections"]["flows"] = res.section;
@@ -124,21 +121,9 @@ cs::cli::CommandRegistration reg{
       sub->add_option("--cost-matrix", o->t.cost_matrix_path,
                       "cost matrix CSV (first column origin code, header destination codes; empty = no path)")
           ->check(cs::cli::existing_file());
-      sub->add_option("--model", o->t.model, "unconstrained | production | attraction | doubly | radiation")
-          ->capture_default_str();
-      sub->add_option("--decay", o->decay, "exponential | power")->capture_default_str();
-      sub->add_option("--beta", o->beta, "prediction: decay parameter (default: assumed, labelled so)");
-      sub->add_option("--trip-rate", o->t.trip_rate, "prediction: outflow per unit of origin mass")
-          ->capture_default_str();
-      sub->add_option("--min-cost", o->t.calib.min_cost,
-                      "costs below this are raised to it (power decay at zero)");
-      sub->add_flag("--no-constant", o->no_constant, "no intercept");
-      sub->add_flag("--cost-only", o->cost_only,
-                    "unconstrained: cost as the only covariate (spint BaseGravity)");
-      sub->add_flag("--quasi", o->t.calib.glm.quasi, "quasi-Poisson standard errors");
-      sub->add_flag("--spint", o->spint, "reproduce PySAL spint's IRLS stopping rule and covariance");
-      sub->add_option("--max-iter", o->t.calib.glm.max_iterations, "IRLS iteration limit")
-          ->capture_default_str();
+      o->table_given = cs::cli::add_options(sub, cs::flows::flows_table_options(), o->table);
+      for (const cs::opt::Spec& s : cs::flows::flows_table_options().specs())
+        sub->get_option(s.cli_name())->group("Table mode ([flows_table], docs/options.md)");
       sub->add_option("--out", o->out, "output directory")->required();
       sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
     }};

@@ -4,6 +4,7 @@
 
 #include <countyscope/assess/assess.hpp>
 #include <countyscope/core/options.hpp>
+#include <countyscope/flows/table_run.hpp>
 #include <countyscope/plan/plan.hpp>
 
 #include "command.hpp"
@@ -21,7 +22,9 @@ cs::cli::CommandRegistration reg{
       sub->final_callback([markdown, &rt] {
         (void)*markdown;  // Markdown is the one format (readable as text)
         std::vector<const cs::opt::TableBase*> tables = cs::plan_option_tables();
-        tables.push_back(&cs::assess::assess_options());  // not a plan section: the assess command's
+        // Not plan sections: the commands' own (flows on tables, assess).
+        tables.push_back(&cs::flows::flows_table_options());
+        tables.push_back(&cs::assess::assess_options());
         std::cout << cs::opt::options_markdown(tables);
         rt.exit_code = 0;
       });

@@ -65,21 +65,21 @@ std::map<std::pair<std::string, std::string>, double> read_cost_matrix(const std
   return m;
 }
 
-bool is_radiation(const std::string& m) { return m == "radiation"; }
-
-}  // namespace
-
-TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
-  if (!is_radiation(cfg.model)) (void)parse_form(cfg.model);  // validates the name (lists valid values)
+// Where pair costs and line geometry come from: a places CSV (great-circle km) or a cost matrix.
+struct Sources {
+  const TableRunConfig& cfg;
   std::optional<Places> places;
-  if (!cfg.places_path.empty()) places = read_places(cfg);
   std::map<std::pair<std::string, std::string>, double> matrix;
-  if (!cfg.cost_matrix_path.empty()) matrix = read_cost_matrix(cfg.cost_matrix_path);
-  const bool have_cost_source = !cfg.cols.cost.empty() || places || !matrix.empty();
-  std::string cost_unit = !cfg.cols.cost.empty() ? cfg.cols.cost : (!matrix.empty() ? "matrix" : "km");
+  std::string cost_unit;
 
-  auto pair_cost = [&](const std::string& a, const std::string& b, const std::string& file,
-                       const std::string& where) -> double {
+  explicit Sources(const TableRunConfig& c) : cfg(c) {
+    if (!cfg.places_path.empty()) places = read_places(cfg);
+    if (!cfg.cost_matrix_path.empty()) matrix = read_cost_matrix(cfg.cost_matrix_path);
+    cost_unit = !cfg.cols.cost.empty() ? cfg.cols.cost : (!matrix.empty() ? "matrix" : "km");
+  }
+  [[nodiscard]] bool have_cost() const { return !cfg.cols.cost.empty() || places || !matrix.empty(); }
+  [[nodiscard]] double pair_cost(const std::string& a, const std::string& b, const std::string& file,
+                                 const std::string& where) const {
     if (!matrix.empty()) {
       const auto it = matrix.find({a, b});
       if (it == matrix.end())
@@ -89,24 +89,9 @@ TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
     const Place& p = places->by_code.at(a);
     const Place& q = places->by_code.at(b);
     return great_circle_km(p.lon, p.lat, q.lon, q.lat);
-  };
-
-  TableRunOutput out;
-  out.lines = VectorLayer("flow_lines", GeomType::kLineString,
-                          {{"origin", FieldType::kString},
-                           {"destination", FieldType::kString},
-                           {"flow_observed", FieldType::kReal},
-                           {"flow_predicted", FieldType::kReal}});
-  auto add_line = [&](const std::string& a, const std::string& b, double obs, double pred) {
-    if (!places || !(pred > 0 || obs > 0)) return;
-    const Place& p = places->by_code.at(a);
-    const Place& q = places->by_code.at(b);
-    out.lines.add(wkt_linestring({{p.lon, p.lat}, {q.lon, q.lat}}),
-                  {a, b, std::isnan(obs) ? FieldValue{} : FieldValue{obs}, FieldValue{pred}});
-  };
-
-  Json section;
-  if (!cfg.od_path.empty()) {
+  }
+  // The codes an OD table may use (empty: any).
+  [[nodiscard]] std::vector<std::string> known_codes() const {
     std::vector<std::string> known;
     if (places) known = places->codes;
     if (!matrix.empty() && known.empty()) {
@@ -117,158 +102,286 @@ TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
       }
       known.assign(s.begin(), s.end());
     }
-    if (!have_cost_source)
-      throw UsageError(
-          "flows: give a cost column (--cost-col), a places CSV (--places) or a cost matrix (--cost-matrix)");
-    OdTable od = read_od_csv(cfg.od_path, cfg.cols, known, cfg.calib.min_cost);
-    od.cost_unit = cost_unit;
-    for (std::size_t k = 0; k < od.rows.size(); ++k) {
-      OdRow& r = od.rows[k];
-      const std::string& a = od.codes[r.origin];
-      const std::string& b = od.codes[r.dest];
-      const std::string where = "line " + std::to_string(od.line[k]);
-      if (cfg.cols.cost.empty()) {
-        double c = pair_cost(a, b, cfg.od_path, where);
-        if (cfg.calib.min_cost > 0 && c < cfg.calib.min_cost) c = cfg.calib.min_cost;
-        if (c == 0 && r.origin != r.dest)
-          throw InputError(cfg.od_path, where, "cost",
-                           "zero cost between distinct places " + a + " and " + b +
-                               " (duplicate coordinates?); give a minimum cost to allow it");
-        r.cost = c;
-      }
-      if (places && !cfg.mass_col.empty()) {
-        if (!od.has_origin_mass) r.origin_mass = places->by_code.at(a).mass;
-        if (!od.has_dest_mass) r.dest_mass = places->by_code.at(b).mass;
-      }
-    }
-    if (places && !cfg.mass_col.empty()) od.has_origin_mass = od.has_dest_mass = true;
-
-    std::vector<double> y, yhat;
-    for (const auto& r : od.rows) y.push_back(r.flow);
-    CsvWriter flows({"origin", "destination", "flow_observed", "flow_predicted", "cost_" + cost_unit});
-    if (is_radiation(cfg.model)) {
-      // Parameter-free: masses from the places' mass column, T_i = observed outflow of i; s_ij over all OD
-      // codes.
-      if (!places || cfg.mass_col.empty())
-        throw UsageError(
-            "flows --model radiation needs --places with --mass-col (population of every place)");
-      const std::size_t n = od.codes.size();
-      check_memory(ctx, mul_sat(mul_sat(n, n), 3 * sizeof(double)),
-                   "radiation model over " + std::to_string(n) + " places (" + std::to_string(n) + " x " +
-                       std::to_string(n) + " pairs)",
-                   "use fewer places");
-      std::vector<double> m(n), T(n, 0.0);
-      Matrix<double> d(n, n, 0.0);
-      for (std::size_t i = 0; i < n; ++i) m[i] = places->by_code.at(od.codes[i]).mass;
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j)
-          if (i != j) d(i, j) = pair_cost(od.codes[i], od.codes[j], cfg.places_path, "");
-      for (const auto& r : od.rows)
-        if (r.origin != r.dest) T[r.origin] += r.flow;
-      const Matrix<double> t = radiation_flows(m, T, d);
-      for (const auto& r : od.rows) yhat.push_back(r.origin == r.dest ? 0.0 : t(r.origin, r.dest));
-      section = {{"model", "radiation"},
-                 {"parameters_source", "parameter-free"},
-                 {"n_obs", od.rows.size()},
-                 {"SSI", number_or_null(sorensen_index(y, yhat))},
-                 {"SRMSE", number_or_null(srmse(y, yhat))},
-                 {"note", "T_i = observed outflow of each origin; flows normalised to T_i"}};
-    } else {
-      CalibrationOptions co = cfg.calib;
-      co.form = parse_form(cfg.model);
-      co.glm.threads = ctx.thread_count();
-      {
-        // The Poisson design (rows x covariates) and, with both margins as fixed effects, the blocks of the
-        // normal equations (origins x destinations and destinations squared).
-        const std::uint64_t rows = od.rows.size(), places_n = od.codes.size();
-        std::uint64_t bytes = mul_sat(rows, 16 * sizeof(double));
-        if (co.form == GravityForm::kDoubly)
-          bytes = add_sat(bytes, mul_sat(mul_sat(places_n, places_n), 2 * sizeof(double)));
-        check_memory(ctx, bytes,
-                     "gravity calibration on " + std::to_string(rows) + " OD rows between " +
-                         std::to_string(places_n) + " places",
-                     "use fewer places (aggregate zones) or a singly constrained model");
-      }
-      const GravityFit fit = calibrate_gravity(od, co);
-      yhat = fit.fitted;
-      section = fit_to_json(fit);
-      CsvWriter params({"name", "estimate", "std_err", "t"});
-      for (std::size_t i = 0; i < fit.params.size(); ++i)
-        params.cell(fit.names[i]).cell(fit.params[i]).cell(fit.std_err[i]).cell(fit.tvalues[i]).end_row();
-      out.csv["fit_parameters.csv"] = params.str();
-      ctx.info("flows: " + std::string(form_name(fit.form)) + " gravity calibrated in " +
-               std::to_string(fit.iterations) + " IRLS iterations, beta = " + format_number(fit.beta) +
-               ", deviance = " + format_number(fit.deviance));
-    }
-    for (std::size_t k = 0; k < od.rows.size(); ++k) {
-      const auto& r = od.rows[k];
-      flows.cell(od.codes[r.origin]).cell(od.codes[r.dest]).cell(r.flow).cell(yhat[k]).cell(r.cost).end_row();
-      add_line(od.codes[r.origin], od.codes[r.dest], r.flow, yhat[k]);
-    }
-    out.csv["flows.csv"] = flows.str();
-    section["source"] = "observed OD table";
-    section["cost_unit"] = cost_unit;
-  } else {
-    if (!places || cfg.mass_col.empty())
-      throw UsageError("flows: without --od, give --places with --mass-col to predict flows");
-    const std::size_t n = places->codes.size();
-    // Per ordered pair: cost and flow matrices, the balancing's work, a CSV row and a flow line (~360 bytes).
-    check_memory(ctx, mul_sat(mul_sat(n, n), 360),
-                 "flow prediction between " + std::to_string(n) + " places (" + std::to_string(n) + " x " +
-                     std::to_string(n) + " pairs)",
-                 "predict for fewer places (e.g. aggregate them), or give an observed OD table (--od)");
-    std::vector<double> m(n), O(n);
-    Matrix<double> c(n, n, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      m[i] = places->by_code.at(places->codes[i]).mass;
-      O[i] = m[i] * cfg.trip_rate;
-    }
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < n; ++j) {
-        if (i == j) continue;
-        c(i, j) = pair_cost(places->codes[i], places->codes[j], cfg.places_path, "");
-        if (cfg.calib.min_cost > 0 && c(i, j) < cfg.calib.min_cost) c(i, j) = cfg.calib.min_cost;
-        if (c(i, j) == 0)
-          throw InputError(cfg.places_path, "", "",
-                           "zero distance between distinct places " + places->codes[i] + " and " +
-                               places->codes[j] + " (duplicate coordinates?); give a minimum cost");
-      }
-    Matrix<double> t;
-    if (is_radiation(cfg.model)) {
-      t = radiation_flows(m, O, c);
-      section = {{"model", "radiation"}, {"parameters_source", "parameter-free"}};
-    } else {
-      GravityParams p;
-      p.decay = cfg.calib.decay;
-      p.beta = cfg.beta ? *cfg.beta : (p.decay == Decay::kExponential ? kAssumedBetaPerKm : 2.0);
-      std::vector<double> D = m;
-      const GravityForm form = parse_form(cfg.model);
-      if (form == GravityForm::kDoubly) {
-        const double so = std::accumulate(O.begin(), O.end(), 0.0),
-                     sd = std::accumulate(D.begin(), D.end(), 0.0);
-        for (double& v : D) v *= sd > 0 ? so / sd : 0.0;
-      }
-      FurnessReport rep;
-      t = gravity_flows(form, O, D, c, p, {.min_cost = cfg.calib.min_cost}, {}, &rep);
-      section = {{"model", form_name(form)},
-                 {"decay", flows::decay_name(p.decay)},
-                 {"beta", p.beta},
-                 {"parameters_source", cfg.beta ? "given" : "assumed"},
-                 {"furness_iterations", rep.iterations}};
-    }
-    CsvWriter flows({"origin", "destination", "flow_predicted", "cost_" + cost_unit});
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < n; ++j) {
-        if (i == j) continue;
-        flows.cell(places->codes[i]).cell(places->codes[j]).cell(t(i, j)).cell(c(i, j)).end_row();
-        add_line(places->codes[i], places->codes[j], std::nan(""), t(i, j));
-      }
-    out.csv["flows.csv"] = flows.str();
-    section["source"] = "prediction (no observations)";
-    section["cost_unit"] = cost_unit;
-    section["trip_rate"] = cfg.trip_rate;
+    return known;
   }
-  out.section = section;
+  // A flow line between two places (when the places have coordinates and the pair has a flow).
+  void add_line(VectorLayer& lines, const std::string& a, const std::string& b, double obs,
+                double pred) const {
+    if (!places || !(pred > 0 || obs > 0)) return;
+    const Place& p = places->by_code.at(a);
+    const Place& q = places->by_code.at(b);
+    lines.add(wkt_linestring({{p.lon, p.lat}, {q.lon, q.lat}}),
+              {a, b, std::isnan(obs) ? FieldValue{} : FieldValue{obs}, FieldValue{pred}});
+  }
+};
+
+// The observed OD table with its costs (from the column, the places or the matrix) and masses (from the
+// places' mass column where the table has none).
+OdTable read_observed(const Sources& src) {
+  const TableRunConfig& cfg = src.cfg;
+  const double min_cost = cfg.options.min_cost;
+  if (!src.have_cost())
+    throw UsageError(
+        "flows: give a cost column (--cost-col), a places CSV (--places) or a cost matrix (--cost-matrix)");
+  OdTable od = read_od_csv(cfg.od_path, cfg.cols, src.known_codes(), min_cost);
+  od.cost_unit = src.cost_unit;
+  const bool place_masses = src.places && !cfg.mass_col.empty();
+  for (std::size_t k = 0; k < od.rows.size(); ++k) {
+    OdRow& r = od.rows[k];
+    const std::string& a = od.codes[r.origin];
+    const std::string& b = od.codes[r.dest];
+    const std::string where = "line " + std::to_string(od.line[k]);
+    if (cfg.cols.cost.empty()) {
+      double c = src.pair_cost(a, b, cfg.od_path, where);
+      if (min_cost > 0 && c < min_cost) c = min_cost;
+      if (c == 0 && r.origin != r.dest)
+        throw InputError(cfg.od_path, where, "cost",
+                         "zero cost between distinct places " + a + " and " + b +
+                             " (duplicate coordinates?); give a minimum cost to allow it");
+      r.cost = c;
+    }
+    if (place_masses) {
+      if (!od.has_origin_mass) r.origin_mass = src.places->by_code.at(a).mass;
+      if (!od.has_dest_mass) r.dest_mass = src.places->by_code.at(b).mass;
+    }
+  }
+  if (place_masses) od.has_origin_mass = od.has_dest_mass = true;
+  return od;
+}
+
+// Radiation on observed flows: parameter-free; masses from the places' mass column, T_i = observed outflow of
+// i; s_ij over all OD codes. Fills yhat; returns the section.
+Json radiation_on_od(const Sources& src, const OdTable& od, const std::vector<double>& y,
+                     std::vector<double>& yhat, Context& ctx) {
+  if (!src.places || src.cfg.mass_col.empty())
+    throw UsageError("flows --model radiation needs --places with --mass-col (population of every place)");
+  const std::size_t n = od.codes.size();
+  check_memory(ctx, mul_sat(mul_sat(n, n), 3 * sizeof(double)),
+               "radiation model over " + std::to_string(n) + " places (" + std::to_string(n) + " x " +
+                   std::to_string(n) + " pairs)",
+               "use fewer places");
+  std::vector<double> m(n), T(n, 0.0);
+  Matrix<double> d(n, n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) m[i] = src.places->by_code.at(od.codes[i]).mass;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      if (i != j) d(i, j) = src.pair_cost(od.codes[i], od.codes[j], src.cfg.places_path, "");
+  for (const auto& r : od.rows)
+    if (r.origin != r.dest) T[r.origin] += r.flow;
+  const Matrix<double> t = radiation_flows(m, T, d);
+  for (const auto& r : od.rows) yhat.push_back(r.origin == r.dest ? 0.0 : t(r.origin, r.dest));
+  return {{"model", "radiation"},
+          {"parameters_source", "parameter-free"},
+          {"n_obs", od.rows.size()},
+          {"SSI", number_or_null(sorensen_index(y, yhat))},
+          {"SRMSE", number_or_null(srmse(y, yhat))},
+          {"note", "T_i = observed outflow of each origin; flows normalised to T_i"}};
+}
+
+// A gravity model calibrated on observed flows (Poisson GLM). Fills yhat and fit_parameters.csv; returns the
+// section.
+Json gravity_on_od(const TableRunConfig& cfg, const OdTable& od, std::vector<double>& yhat,
+                   TableRunOutput& out, Context& ctx) {
+  CalibrationOptions co = calibration_options(cfg.options);
+  co.glm.threads = ctx.thread_count();
+  {
+    // The Poisson design (rows x covariates) and, with both margins as fixed effects, the blocks of the
+    // normal equations (origins x destinations and destinations squared).
+    const std::uint64_t rows = od.rows.size(), places_n = od.codes.size();
+    std::uint64_t bytes = mul_sat(rows, 16 * sizeof(double));
+    if (co.form == GravityForm::kDoubly)
+      bytes = add_sat(bytes, mul_sat(mul_sat(places_n, places_n), 2 * sizeof(double)));
+    check_memory(ctx, bytes,
+                 "gravity calibration on " + std::to_string(rows) + " OD rows between " +
+                     std::to_string(places_n) + " places",
+                 "use fewer places (aggregate zones) or a singly constrained model");
+  }
+  const GravityFit fit = calibrate_gravity(od, co);
+  yhat = fit.fitted;
+  CsvWriter params({"name", "estimate", "std_err", "t"});
+  for (std::size_t i = 0; i < fit.params.size(); ++i)
+    params.cell(fit.names[i]).cell(fit.params[i]).cell(fit.std_err[i]).cell(fit.tvalues[i]).end_row();
+  out.csv["fit_parameters.csv"] = params.str();
+  ctx.info("flows: " + std::string(form_name(fit.form)) + " gravity calibrated in " +
+           std::to_string(fit.iterations) + " IRLS iterations, beta = " + format_number(fit.beta) +
+           ", deviance = " + format_number(fit.deviance));
+  return fit_to_json(fit);
+}
+
+// With an observed OD table: the model fitted (gravity) or applied (radiation) to it; flows.csv compares.
+Json run_on_od(const Sources& src, TableRunOutput& out, Context& ctx) {
+  const OdTable od = read_observed(src);
+  std::vector<double> y, yhat;
+  for (const auto& r : od.rows) y.push_back(r.flow);
+  Json section = src.cfg.options.model == TableModel::kRadiation ? radiation_on_od(src, od, y, yhat, ctx)
+                                                                 : gravity_on_od(src.cfg, od, yhat, out, ctx);
+  CsvWriter flows({"origin", "destination", "flow_observed", "flow_predicted", "cost_" + src.cost_unit});
+  for (std::size_t k = 0; k < od.rows.size(); ++k) {
+    const auto& r = od.rows[k];
+    flows.cell(od.codes[r.origin]).cell(od.codes[r.dest]).cell(r.flow).cell(yhat[k]).cell(r.cost).end_row();
+    src.add_line(out.lines, od.codes[r.origin], od.codes[r.dest], r.flow, yhat[k]);
+  }
+  out.csv["flows.csv"] = flows.str();
+  section["source"] = "observed OD table";
+  section["cost_unit"] = src.cost_unit;
+  return section;
+}
+
+// Without observations: flows predicted between the places from their masses (gravity with the given or
+// assumed beta, or radiation).
+Json predict(const Sources& src, TableRunOutput& out, Context& ctx) {
+  const TableRunConfig& cfg = src.cfg;
+  const FlowsTableOptions& opt = cfg.options;
+  if (!src.places || cfg.mass_col.empty())
+    throw UsageError("flows: without --od, give --places with --mass-col to predict flows");
+  const Places& places = *src.places;
+  const std::size_t n = places.codes.size();
+  // Per ordered pair: cost and flow matrices, the balancing's work, a CSV row and a flow line (~360 bytes).
+  check_memory(ctx, mul_sat(mul_sat(n, n), 360),
+               "flow prediction between " + std::to_string(n) + " places (" + std::to_string(n) + " x " +
+                   std::to_string(n) + " pairs)",
+               "predict for fewer places (e.g. aggregate them), or give an observed OD table (--od)");
+  std::vector<double> m(n), O(n);
+  Matrix<double> c(n, n, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    m[i] = places.by_code.at(places.codes[i]).mass;
+    O[i] = m[i] * opt.trip_rate;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      if (i == j) continue;
+      c(i, j) = src.pair_cost(places.codes[i], places.codes[j], cfg.places_path, "");
+      if (opt.min_cost > 0 && c(i, j) < opt.min_cost) c(i, j) = opt.min_cost;
+      if (c(i, j) == 0)
+        throw InputError(cfg.places_path, "", "",
+                         "zero distance between distinct places " + places.codes[i] + " and " +
+                             places.codes[j] + " (duplicate coordinates?); give a minimum cost");
+    }
+  Matrix<double> t;
+  Json section;
+  if (opt.model == TableModel::kRadiation) {
+    t = radiation_flows(m, O, c);
+    section = {{"model", "radiation"}, {"parameters_source", "parameter-free"}};
+  } else {
+    GravityParams p;
+    p.decay = opt.decay;
+    p.beta = prediction_beta(opt);
+    std::vector<double> D = m;
+    const GravityForm form = gravity_form(opt.model);
+    if (form == GravityForm::kDoubly) {
+      const double so = std::accumulate(O.begin(), O.end(), 0.0),
+                   sd = std::accumulate(D.begin(), D.end(), 0.0);
+      for (double& v : D) v *= sd > 0 ? so / sd : 0.0;
+    }
+    FurnessReport rep;
+    t = gravity_flows(form, O, D, c, p, {.min_cost = opt.min_cost}, {}, &rep);
+    section = {{"model", form_name(form)},
+               {"decay", flows::decay_name(p.decay)},
+               {"beta", p.beta},
+               {"parameters_source", opt.beta ? "given" : "assumed"},
+               {"furness_iterations", rep.iterations}};
+  }
+  CsvWriter flows({"origin", "destination", "flow_predicted", "cost_" + src.cost_unit});
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      if (i == j) continue;
+      flows.cell(places.codes[i]).cell(places.codes[j]).cell(t(i, j)).cell(c(i, j)).end_row();
+      src.add_line(out.lines, places.codes[i], places.codes[j], std::nan(""), t(i, j));
+    }
+  out.csv["flows.csv"] = flows.str();
+  section["source"] = "prediction (no observations)";
+  section["cost_unit"] = src.cost_unit;
+  section["trip_rate"] = opt.trip_rate;
+  return section;
+}
+
+}  // namespace
+
+const opt::Table<FlowsTableOptions>& flows_table_options() {
+  using O = FlowsTableOptions;
+  static const auto t =
+      opt::Table<O>("flows_table",
+                    "Flows on tables (`countyscope flows --od` / `--places`; Python `gravity_flows()`, "
+                    "`calibrate_gravity()`)")
+          .choice(
+              "model", &O::model,
+              {{"unconstrained", TableModel::kUnconstrained},
+               {"production", TableModel::kProduction},
+               {"attraction", TableModel::kAttraction},
+               {"doubly", TableModel::kDoubly},
+               {"radiation", TableModel::kRadiation}},
+              "the model: a gravity form (calibrated on --od, else predicted) or radiation (parameter-free)")
+          .choice("decay", &O::decay, {{"exponential", Decay::kExponential}, {"power", Decay::kPower}},
+                  "distance decay of the gravity model: exp(-beta c) or c^-beta")
+          .optional_number(
+              "beta", &O::beta, limits::kDecayBeta,
+              "prediction: the decay parameter (unset: assumed, 0.1 per km exponential, 2 power; "
+              "labelled so)")
+          .number("trip_rate", &O::trip_rate, Range{"trip rate", 0, 1e6, ""},
+                  "prediction: outflow per unit of origin mass")
+          .number("min_cost", &O::min_cost, limits::kCost,
+                  "costs below this are raised to it (power decay at zero)")
+          .flag("no_constant", &O::no_constant, "calibration: no intercept")
+          .flag("cost_only", &O::cost_only,
+                "unconstrained calibration: cost as the only covariate (spint BaseGravity)")
+          .flag("quasi", &O::quasi, "calibration: quasi-Poisson standard errors")
+          .flag("spint", &O::spint, "calibration: reproduce PySAL spint's IRLS stopping rule and covariance")
+          .integer("max_iter", &O::max_iter, 1, 100000, "iterations", "calibration: IRLS iteration limit")
+          .optional_number(
+              "tolerance", &O::tolerance, Range{"tolerance", 0, 1, "", true},
+              "calibration: IRLS stopping tolerance (unset: 1e-08; with spint 1e-06, spint's default)")
+          .renamed("form", "model")
+          .renamed("spint_compatible", "spint");
+  return t;
+}
+
+GravityForm gravity_form(TableModel m) {
+  switch (m) {
+    case TableModel::kUnconstrained:
+      return GravityForm::kUnconstrained;
+    case TableModel::kProduction:
+      return GravityForm::kProduction;
+    case TableModel::kAttraction:
+      return GravityForm::kAttraction;
+    case TableModel::kDoubly:
+      return GravityForm::kDoubly;
+    case TableModel::kRadiation:
+      break;
+  }
+  throw UsageError(
+      "model 'radiation' is not a gravity form; valid: unconstrained, production, attraction, doubly");
+}
+
+CalibrationOptions calibration_options(const FlowsTableOptions& o) {
+  CalibrationOptions c;
+  c.form = gravity_form(o.model);
+  c.decay = o.decay;
+  c.constant = !o.no_constant;
+  c.use_masses = !o.cost_only;
+  c.min_cost = o.min_cost;
+  c.glm.quasi = o.quasi;
+  c.glm.max_iterations = o.max_iter;
+  c.glm.spint_compatible = o.spint;
+  if (o.tolerance)
+    c.glm.tolerance = *o.tolerance;
+  else if (o.spint)
+    c.glm.tolerance = 1e-6;
+  return c;
+}
+
+double prediction_beta(const FlowsTableOptions& o) {
+  return o.beta ? *o.beta : (o.decay == Decay::kExponential ? kAssumedBetaPerKm : 2.0);
+}
+
+TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {
+  const Sources src(cfg);
+  TableRunOutput out;
+  out.lines = VectorLayer("flow_lines", GeomType::kLineString,
+                          {{"origin", FieldType::kString},
+                           {"destination", FieldType::kString},
+                           {"flow_observed", FieldType::kReal},
+                           {"flow_predicted", FieldType::kReal}});
+  out.section = !cfg.od_path.empty() ? run_on_od(src, out, ctx) : predict(src, out, ctx);
   return out;
 }
 

@@ -9,9 +9,9 @@ else
 fi
 # Every CLI flag of a table is an option of the command that reads it: [locate] -> locate, [access] -> access
 # (and plan/demo as --access-*), [snap] [matrix] -> matrix, [structure] -> structure and plan, [assess] -> assess,
-# the plan's own sections and [flows] -> plan (and demo); [flows] -> flows too (county mode).
+# the plan's own sections and [flows] -> plan (and demo); [flows] -> flows too (county mode); [flows_table] -> flows.
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
-  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\|flows\)\]/plan/; s/^\[\(locate\|access\|structure\|assess\)\]/\1/' \
+  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\|flows\)\]/plan/; s/^\[\(locate\|access\|structure\|assess\)\]/\1/; s/^\[flows_table\]/flows/' \
   | sort -u >"$T/flags"
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
   | sed -n 's/^\[\(snap\|matrix\)\]/matrix/p; s/^\[access\] --/plan --access-/p' >>"$T/flags"
