@@ -87,7 +87,7 @@ def test_calibration_reproduces_spint_austria(root):
     de = np.array([idx[r["destination"]] for r in rows], dtype=np.uint32)
     f = np.array([float(r["flow"]) for r in rows])
     c = np.array([float(r["dij_km"]) for r in rows])
-    fit = cs.calibrate_gravity(o, de, f, c, form="doubly", decay="exponential", spint_compatible=True, tolerance=1e-6)
+    fit = cs.calibrate_gravity(o, de, f, c, model="doubly", decay="exponential", spint=True, tolerance=1e-6)
     assert -fit["beta"] == pytest.approx(fits["params"][-1], rel=1e-5)
     assert fit["deviance"] == pytest.approx(fits["deviance"], rel=1e-5)
     assert fit["std_err"][-1] == pytest.approx(fits["std_err"][-1], rel=1e-5)

@@ -75,9 +75,9 @@ def test_snap_range_shape_nan(net):
     raises(lambda: net.snap(np.ones((2, 3))),
            "snap(): argument 'lonlat': expected an (n, 2) array of lon, lat, got 3 columns")
     raises(lambda: net.snap(PTS, connector_speed_kmh=0.0),
-           "snap(): argument 'connector_speed_kmh': expected a speed in (0, 200] km/h, got 0")
+           "snap(): argument 'connector_speed_kmh': expected a speed in [0.1, 200] km/h, got 0")
     raises(lambda: net.snap(PTS, far_threshold_m=float("nan")),
-           "snap(): argument 'far_threshold_m': expected a distance in [0, 2e+07] metres, got nan")
+           "snap(): argument 'far_threshold_m': expected a distance in [1, 1e+06] metres, got nan")
 
 
 def test_snap_inside_margin_still_works(net):
@@ -149,7 +149,7 @@ def test_flows_arguments():
     raises(lambda: cs.gravity_flows("unconstrained", np.ones(3), np.ones(2), cost),
            "gravity_flows(): argument 'origins': expected 2 values (one per row of 'cost'), got 3")
     raises(lambda: cs.gravity_flows("unconstrained", np.ones(2), np.ones(2), cost, beta=np.nan),
-           "gravity_flows(): argument 'beta': expected a finite number, got nan")
+           "gravity_flows(): argument 'beta': expected a decay parameter in (0, 100], got nan")
     raises(lambda: cs.radiation_flows(np.ones(2), np.ones(2), np.ones((2, 3))),
            "radiation_flows(): argument 'dist': expected a square matrix, got 2 x 3")
     raises(lambda: cs.calibrate_gravity(np.array([0, 1]), np.array([1, -1]), np.ones(2), np.ones(2)),

@@ -3,7 +3,7 @@
 // once in the source:
 //   - the TOML section of the plan file   (Table::read on a TomlSection; unknown and renamed keys are errors)
 //   - the CLI11 options of the command    (apps/countyscope/options_cli.hpp binds a table to a subcommand)
-//   - the Python keyword arguments        (python/src/module.cpp takes each default from the table)
+//   - the Python keyword arguments        (python/src/common.hpp: registry_default, set_option)
 //   - docs/options.md                     (Table::markdown; a test fails when the file is stale)
 //   - results.json's assumptions          (Table::to_json)
 // Values are validated in one place (Table::set) whatever door they came through: numbers must be finite and
