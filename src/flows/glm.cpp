@@ -251,9 +251,9 @@ double null_deviance_of(const std::vector<double>& y, double ybar, int threads) 
                    [&](std::size_t k) { return 2.0 * (y[k] > 0 ? y[k] * std::log(y[k] / ybar) : 0.0); });
 }
 
-}  // namespace
-
-PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
+// Checks the design (lengths, finite values, every fixed-effect level observed, fewer parameters than
+// observations) and sizes the blocks of the normal equations.
+Blocks design_blocks(const PoissonDesign& d) {
   const std::size_t n = d.y.size();
   const std::size_t p = d.x.cols();
   if (n == 0) throw InputError("Poisson GLM: no observations");
@@ -305,154 +305,186 @@ PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
   bl.S.assign(q * q, 0.0);
   bl.ra.assign(bl.n1, 0.0);
   bl.rq.assign(q, 0.0);
-  const int threads = opt.threads;
+  return bl;
+}
 
-  auto off = [&](std::size_t k) { return d.offset.empty() ? 0.0 : d.offset[k]; };
-  double ybar = 0.0;
-  for (double v : d.y) ybar += v;
-  ybar /= static_cast<double>(n);
-  if (!(ybar > 0.0)) throw InputError("Poisson GLM: every observed flow is zero");
-
-  std::vector<double> mu(n), eta(n), z(n);
-  for_obs(n, threads, [&](std::size_t k) {
-    mu[k] = (d.y[k] + ybar) / 2.0;  // statsmodels' start
-    eta[k] = std::log(mu[k]);
-  });
-  std::vector<double> ta(bl.n1, 0.0), tq(q, 0.0), ta_old(bl.n1, 0.0), tq_old(q, 0.0);
-  std::vector<double> mu_prev;
+// The state of the IRLS iterations: fitted means, linear predictor, working response, the estimates (ta:
+// first effect; tq: second effect without its reference level, then the covariates) and the convergence
+// record.
+struct Irls {
+  std::vector<double> mu, eta, z, ta, tq, mu_prev;
   int it = 0;
   double maxchange = 0.0;
   bool converged = false;
+};
+
+// The stopping rule after an iteration: spint's (smallest absolute change <= tolerance, from zeros) or ours
+// (every relative change < tolerance, from the second iteration). Sets s.maxchange and s.converged; false
+// when the change is not finite (the loop stops, unconverged).
+bool irls_stop(const GlmOptions& opt, const Blocks& bl, const std::vector<double>& ta_old,
+               const std::vector<double>& tq_old, Irls& s) {
+  if (opt.spint_compatible) {
+    double mn = std::numeric_limits<double>::infinity();
+    const double d0 = bl.n1 ? s.ta[0] - ta_old[0] : 0.0;
+    for (std::size_t i = 0; i < bl.n1; ++i)
+      mn = std::min(mn, std::abs(i == 0 ? d0 : (s.ta[i] - ta_old[i]) - d0));
+    for (std::size_t j = 0; j < bl.q; ++j) mn = std::min(mn, std::abs(s.tq[j] - tq_old[j]));
+    s.maxchange = mn;
+    s.converged = mn <= opt.tolerance;
+    return s.converged;
+  }
+  if (s.it <= 1) return false;
+  s.maxchange = 0.0;
+  for (std::size_t i = 0; i < bl.n1; ++i)
+    s.maxchange = std::max(s.maxchange, std::abs(s.ta[i] - ta_old[i]) / (1.0 + std::abs(ta_old[i])));
+  for (std::size_t j = 0; j < bl.q; ++j)
+    s.maxchange = std::max(s.maxchange, std::abs(s.tq[j] - tq_old[j]) / (1.0 + std::abs(tq_old[j])));
+  if (!std::isfinite(s.maxchange)) return true;
+  s.converged = s.maxchange < opt.tolerance;
+  return s.converged;
+}
+
+// Iteratively reweighted least squares from statsmodels' start, the normal equations solved through the
+// Schur complement of the first effect's diagonal block.
+Irls run_irls(const PoissonDesign& d, const GlmOptions& opt, double ybar, Blocks& bl) {
+  const std::size_t n = d.y.size(), p = bl.p, q = bl.q;
+  const int threads = opt.threads;
+  auto off = [&](std::size_t k) { return d.offset.empty() ? 0.0 : d.offset[k]; };
+  Irls s;
+  s.mu.resize(n);
+  s.eta.resize(n);
+  s.z.resize(n);
+  for_obs(n, threads, [&](std::size_t k) {
+    s.mu[k] = (d.y[k] + ybar) / 2.0;  // statsmodels' start
+    s.eta[k] = std::log(s.mu[k]);
+  });
+  s.ta.assign(bl.n1, 0.0);
+  s.tq.assign(q, 0.0);
+  std::vector<double> ta_old(bl.n1, 0.0), tq_old(q, 0.0);
   // Working response of the first iteration; later ones are computed in the same pass as the new mu.
-  for_obs(n, threads, [&](std::size_t k) { z[k] = eta[k] - off(k) + (d.y[k] - mu[k]) / mu[k]; });
-  while (it < opt.max_iterations) {
-    ++it;
-    if (opt.spint_compatible) mu_prev = mu;
-    assemble(d, mu, z, bl, threads);
+  for_obs(n, threads, [&](std::size_t k) { s.z[k] = s.eta[k] - off(k) + (d.y[k] - s.mu[k]) / s.mu[k]; });
+  while (s.it < opt.max_iterations) {
+    ++s.it;
+    if (opt.spint_compatible) s.mu_prev = s.mu;
+    assemble(d, s.mu, s.z, bl, threads);
     schur(bl, threads);
     if (!cholesky(bl.S, q))
       throw InputError(
           "Poisson GLM: the design is singular (covariates collinear with each other or with the "
           "fixed effects)");
-    tq = bl.rq;
-    if (q) chol_solve(bl.S, q, tq.data());
+    s.tq = bl.rq;
+    if (q) chol_solve(bl.S, q, s.tq.data());
     for (std::size_t i = 0; i < bl.n1; ++i) {
       double v = bl.ra[i];
       const double* bi = &bl.B[i * q];
-      for (std::size_t j = 0; j < q; ++j) v -= bi[j] * tq[j];
-      ta[i] = v / bl.A[i];
+      for (std::size_t j = 0; j < q; ++j) v -= bi[j] * s.tq[j];
+      s.ta[i] = v / bl.A[i];
     }
     for_obs(n, threads, [&](std::size_t k) {
       double e = off(k);
-      if (bl.n1) e += ta[d.fe1[k]];
-      if (bl.n2m && d.fe2[k] > 0) e += tq[d.fe2[k] - 1];
-      for (std::size_t c = 0; c < p; ++c) e += d.x(k, c) * tq[bl.n2m + c];
-      eta[k] = e;
-      mu[k] = std::exp(e);
-      z[k] = e - off(k) + (d.y[k] - mu[k]) / mu[k];
+      if (bl.n1) e += s.ta[d.fe1[k]];
+      if (bl.n2m && d.fe2[k] > 0) e += s.tq[d.fe2[k] - 1];
+      for (std::size_t c = 0; c < p; ++c) e += d.x(k, c) * s.tq[bl.n2m + c];
+      s.eta[k] = e;
+      s.mu[k] = std::exp(e);
+      s.z[k] = e - off(k) + (d.y[k] - s.mu[k]) / s.mu[k];
     });
-    if (opt.spint_compatible) {
-      // spint's iwls: stop when the smallest absolute change of any parameter (intercept + level differences,
-      // starting from zeros) is <= tolerance.
-      double mn = std::numeric_limits<double>::infinity();
-      const double d0 = bl.n1 ? ta[0] - ta_old[0] : 0.0;
-      for (std::size_t i = 0; i < bl.n1; ++i)
-        mn = std::min(mn, std::abs(i == 0 ? d0 : (ta[i] - ta_old[i]) - d0));
-      for (std::size_t j = 0; j < q; ++j) mn = std::min(mn, std::abs(tq[j] - tq_old[j]));
-      maxchange = mn;
-      if (mn <= opt.tolerance) {
-        converged = true;
-        break;
-      }
-    } else if (it > 1) {
-      maxchange = 0.0;
-      for (std::size_t i = 0; i < bl.n1; ++i)
-        maxchange = std::max(maxchange, std::abs(ta[i] - ta_old[i]) / (1.0 + std::abs(ta_old[i])));
-      for (std::size_t j = 0; j < q; ++j)
-        maxchange = std::max(maxchange, std::abs(tq[j] - tq_old[j]) / (1.0 + std::abs(tq_old[j])));
-      if (!std::isfinite(maxchange)) break;
-      if (maxchange < opt.tolerance) {
-        converged = true;
-        break;
-      }
-    }
-    ta_old = ta;
-    tq_old = tq;
+    if (irls_stop(opt, bl, ta_old, tq_old, s)) break;
+    ta_old = s.ta;
+    tq_old = s.tq;
   }
-  if (!converged)
+  return s;
+}
+
+// Standard errors from the information matrix with the given weights (the estimate's mu; spint: the last
+// iteration's), scaled by f.scale: se of every parameter and Cov(a_i, a_0).
+void add_covariance(const PoissonDesign& d, const std::vector<double>& weights, const std::vector<double>& z,
+                    int threads, Blocks& bl, PoissonFit& f) {
+  const std::size_t p = bl.p, q = bl.q;
+  assemble(d, weights, z, bl, threads);
+  schur(bl, threads);
+  if (!cholesky(bl.S, q)) throw InputError("Poisson GLM: the information matrix is singular at the estimate");
+  // Sinv = S^-1, column by column.
+  std::vector<double> sinv(q * q, 0.0);
+  parallel_for(q, threads, [&](std::size_t j, int) {
+    std::vector<double> e(q, 0.0);
+    e[j] = 1.0;
+    chol_solve(bl.S, q, e.data());
+    for (std::size_t i = 0; i < q; ++i) sinv[i * q + j] = e[i];
+  });
+  const double sc = f.scale;
+  f.se_b.assign(f.b.size(), 0.0);
+  for (std::size_t j = 0; j < bl.n2m; ++j) f.se_b[j + 1] = std::sqrt(sc * sinv[j * q + j]);
+  f.se_beta.resize(p);
+  for (std::size_t c = 0; c < p; ++c) f.se_beta[c] = std::sqrt(sc * sinv[(bl.n2m + c) * q + bl.n2m + c]);
+  // Cov(a) = A^-1 + A^-1 B S^-1 B' A^-1: only the diagonal and the column of level 0 are needed.
+  f.se_a.assign(bl.n1, 0.0);
+  f.cov_a_ref.assign(bl.n1, 0.0);
+  if (!bl.n1) return;
+  std::vector<double> v0(q, 0.0);
+  const double* b0 = &bl.B[0];
+  for (std::size_t r = 0; r < q; ++r) {
+    double s = 0.0;
+    for (std::size_t c = 0; c < q; ++c) s += sinv[r * q + c] * b0[c];
+    v0[r] = s;
+  }
+  parallel_for(bl.n1, threads, [&](std::size_t i, int) {
+    const double* bi = &bl.B[i * q];
+    double quad = 0.0, cross = 0.0;
+    for (std::size_t r = 0; r < q; ++r) {
+      if (bi[r] == 0.0) continue;
+      double s = 0.0;
+      const double* sr = &sinv[r * q];
+      for (std::size_t c = 0; c < q; ++c) s += sr[c] * bi[c];
+      quad += bi[r] * s;
+      cross += bi[r] * v0[r];
+    }
+    const double ai = bl.A[i];
+    f.se_a[i] = std::sqrt(sc * (1.0 / ai + quad / (ai * ai)));
+    f.cov_a_ref[i] = sc * ((i == 0 ? 1.0 / ai : 0.0) + cross / (ai * bl.A[0]));
+  });
+}
+
+}  // namespace
+
+PoissonFit fit_poisson(const PoissonDesign& d, const GlmOptions& opt) {
+  Blocks bl = design_blocks(d);
+  const std::size_t n = d.y.size(), q = bl.q;
+  const int threads = opt.threads;
+  double ybar = 0.0;
+  for (double v : d.y) ybar += v;
+  ybar /= static_cast<double>(n);
+  if (!(ybar > 0.0)) throw InputError("Poisson GLM: every observed flow is zero");
+
+  const Irls s = run_irls(d, opt, ybar, bl);
+  if (!s.converged)
     throw Error(ErrorKind::kInfeasible,
-                "Poisson GLM (IRLS) did not converge after " + std::to_string(it) +
-                    " iterations (largest relative parameter change " + num(maxchange) + ", tolerance " +
+                "Poisson GLM (IRLS) did not converge after " + std::to_string(s.it) +
+                    " iterations (largest relative parameter change " + num(s.maxchange) + ", tolerance " +
                     num(opt.tolerance) +
                     "); a level whose flows are all zero, or separated data, has no finite "
                     "estimate");
 
   PoissonFit f;
-  f.iterations = it;
+  f.iterations = s.it;
   f.n_obs = n;
   f.n_params = bl.n1 + q;
-  f.a = ta;
+  f.a = s.ta;
   f.b.assign(d.fe2.empty() ? 0 : d.n_fe2, 0.0);
-  for (std::size_t j = 0; j < bl.n2m; ++j) f.b[j + 1] = tq[j];
-  f.beta.assign(tq.begin() + static_cast<std::ptrdiff_t>(bl.n2m), tq.end());
-  f.mu = mu;
-  f.deviance = deviance_of(d.y, mu, threads);
+  for (std::size_t j = 0; j < bl.n2m; ++j) f.b[j + 1] = s.tq[j];
+  f.beta.assign(s.tq.begin() + static_cast<std::ptrdiff_t>(bl.n2m), s.tq.end());
+  f.mu = s.mu;
+  f.deviance = deviance_of(d.y, s.mu, threads);
   f.null_deviance = null_deviance_of(d.y, ybar, threads);
   const double lg = lgamma_sum(d.y, threads);
-  f.llf = loglik_kernel(d.y, mu, threads) - lg;
+  f.llf = loglik_kernel(d.y, s.mu, threads) - lg;
   f.llnull = loglik_null_kernel(d.y, ybar, threads) - lg;
   f.pearson_chi2 =
-      chunk_sum(n, threads, [&](std::size_t k) { return (d.y[k] - mu[k]) * (d.y[k] - mu[k]) / mu[k]; });
+      chunk_sum(n, threads, [&](std::size_t k) { return (d.y[k] - s.mu[k]) * (d.y[k] - s.mu[k]) / s.mu[k]; });
   f.scale = opt.quasi ? f.pearson_chi2 / static_cast<double>(n - f.n_params) : 1.0;
-
-  if (opt.covariance) {
-    // Information at the estimate: weights mu (z is irrelevant here); spint uses the weights of its last
-    // iteration.
-    assemble(d, opt.spint_compatible ? mu_prev : mu, z, bl, threads);
-    schur(bl, threads);
-    if (!cholesky(bl.S, q))
-      throw InputError("Poisson GLM: the information matrix is singular at the estimate");
-    // Sinv = S^-1, column by column.
-    std::vector<double> sinv(q * q, 0.0);
-    parallel_for(q, threads, [&](std::size_t j, int) {
-      std::vector<double> e(q, 0.0);
-      e[j] = 1.0;
-      chol_solve(bl.S, q, e.data());
-      for (std::size_t i = 0; i < q; ++i) sinv[i * q + j] = e[i];
-    });
-    const double sc = f.scale;
-    f.se_b.assign(f.b.size(), 0.0);
-    for (std::size_t j = 0; j < bl.n2m; ++j) f.se_b[j + 1] = std::sqrt(sc * sinv[j * q + j]);
-    f.se_beta.resize(p);
-    for (std::size_t c = 0; c < p; ++c) f.se_beta[c] = std::sqrt(sc * sinv[(bl.n2m + c) * q + bl.n2m + c]);
-    // Cov(a) = A^-1 + A^-1 B S^-1 B' A^-1: only the diagonal and the column of level 0 are needed.
-    f.se_a.assign(bl.n1, 0.0);
-    f.cov_a_ref.assign(bl.n1, 0.0);
-    if (bl.n1) {
-      std::vector<double> v0(q, 0.0);
-      const double* b0 = &bl.B[0];
-      for (std::size_t r = 0; r < q; ++r) {
-        double s = 0.0;
-        for (std::size_t c = 0; c < q; ++c) s += sinv[r * q + c] * b0[c];
-        v0[r] = s;
-      }
-      parallel_for(bl.n1, threads, [&](std::size_t i, int) {
-        const double* bi = &bl.B[i * q];
-        double quad = 0.0, cross = 0.0;
-        for (std::size_t r = 0; r < q; ++r) {
-          if (bi[r] == 0.0) continue;
-          double s = 0.0;
-          const double* sr = &sinv[r * q];
-          for (std::size_t c = 0; c < q; ++c) s += sr[c] * bi[c];
-          quad += bi[r] * s;
-          cross += bi[r] * v0[r];
-        }
-        const double ai = bl.A[i];
-        f.se_a[i] = std::sqrt(sc * (1.0 / ai + quad / (ai * ai)));
-        f.cov_a_ref[i] = sc * ((i == 0 ? 1.0 / ai : 0.0) + cross / (ai * bl.A[0]));
-      });
-    }
-  }
+  // Information at the estimate: weights mu (z is irrelevant here); spint uses the weights of its last
+  // iteration.
+  if (opt.covariance) add_covariance(d, opt.spint_compatible ? s.mu_prev : s.mu, s.z, threads, bl, f);
   return f;
 }
 
