@@ -21,10 +21,12 @@
 namespace {
 
 struct StructureCli {
-  std::string osm, graph, walk_graph, out, seat;
-  // The options of the registry's [structure] table and [snap]'s far_threshold_m (docs/options.md).
+  std::string osm, graph, walk_graph, out;
+  // The options of the registry's [structure] table, [snap]'s far_threshold_m and [county]'s seat
+  // (docs/options.md).
   std::shared_ptr<cs::StructureOptions> opt = std::make_shared<cs::StructureOptions>();
   std::shared_ptr<cs::SnapOptions> snap = std::make_shared<cs::SnapOptions>();
+  std::shared_ptr<cs::CountyConfig> county = std::make_shared<cs::CountyConfig>();
   std::vector<cs::cli::BoundOptions> given;
 };
 
@@ -43,8 +45,7 @@ int run(const StructureCli& o, cs::cli::Runtime& rt) {
   const cs::StructureOptions& opt = *o.opt;
   cs::throw_if_problems(cs::validate(opt), "structure options");
 
-  cs::CountyConfig ccfg;
-  ccfg.seat = o.seat;
+  const cs::CountyConfig& ccfg = *o.county;
   const cs::County county =
       cs::timed(ctx, "load_county", [&] { return cs::load_county_osm(o.osm, ccfg, ctx); });
   const cs::RoadGraph car = cs::timed(ctx, "car_network", [&] {
@@ -126,10 +127,11 @@ cs::cli::CommandRegistration reg{
       sub->add_option("--walk-graph", o->walk_graph, "walk graph (default: built from --osm)")
           ->check(cs::cli::existing_file());
       sub->add_option("--out", o->out, "output directory")->required();
-      sub->add_option("--seat", o->seat,
-                      "name of the seat settlement (default: the county boundary's admin centre)");
       o->given.push_back(cs::cli::add_options(sub, cs::structure_options(), o->opt));
       o->given.push_back(cs::cli::add_options(sub, cs::snap_options(), o->snap, {"connector_speed_kmh"}));
+      std::vector<std::string> not_seat = cs::county_options().names();
+      std::erase(not_seat, "seat");
+      o->given.push_back(cs::cli::add_options(sub, cs::county_options(), o->county, not_seat));
       sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
     }};
 
