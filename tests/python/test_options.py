@@ -213,3 +213,23 @@ def test_flows_keywords_are_the_table_modes():
     assert np.array_equal(a, cs.gravity_flows("unconstrained", np.ones(2), np.ones(2), cost, beta=0.1))
     p = cs.gravity_flows("unconstrained", np.ones(2), np.ones(2), cost, decay="power")
     assert np.array_equal(p, cs.gravity_flows("unconstrained", np.ones(2), np.ones(2), cost, decay="power", beta=2))
+
+
+def test_worker_helpers_keep_the_registrys_defaults():
+    # The pure-Python helpers (countyscope.workers) pass options on to Network: their defaults are the registry's
+    # too; threads is 1 there (one engine thread per Dask worker process).
+    import inspect
+    from countyscope import workers
+    options = {o["name"]: o for stage in ("matrix", "snap") for o in cs.options(stage)}
+    funcs = [f for n, f in inspect.getmembers(workers, inspect.isfunction)
+             if not n.startswith("_") and f.__module__ == workers.__name__]
+    assert funcs
+    for f in funcs:
+        for name, p in inspect.signature(f).parameters.items():
+            if p.default is inspect.Parameter.empty:
+                continue
+            if name == "threads":
+                assert p.default == 1, (f.__name__, p.default)
+                continue
+            assert name in options, f"workers.{f.__name__}(): keyword {name} is not a [matrix]/[snap] option"
+            assert same(as_text(repr(p.default)), options[name]["default"]), (f.__name__, name, p.default)
