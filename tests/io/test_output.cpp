@@ -55,18 +55,57 @@ struct FileSizeLimit {
 
 }  // namespace
 
+namespace {
+std::string digest(cs::Sha256Impl impl, std::string_view bytes, std::size_t piece = 0) {
+  cs::Sha256 h(impl);
+  if (piece == 0) piece = bytes.size() + 1;
+  for (std::size_t i = 0; i < bytes.size(); i += piece)
+    h.update(bytes.data() + i, std::min(piece, bytes.size() - i));
+  return h.hex();
+}
+std::vector<cs::Sha256Impl> impls() {
+  std::vector<cs::Sha256Impl> v{cs::Sha256Impl::kPortable};
+  if (cs::sha256_hardware_available()) v.push_back(cs::Sha256Impl::kShaNi);
+  return v;
+}
+}  // namespace
+
 TEST(Sha256, PublishedVectors) {
-  // FIPS 180-4 examples (NIST CSRC "SHA256.pdf") and the million-'a' vector.
-  EXPECT_EQ(cs::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  // FIPS 180-2 / 180-4 examples (NIST CSRC "SHA256.pdf") and the million-'a' vector, on the portable code and
+  // on the SHA extensions when this CPU has them (kAuto is one of the two).
+  for (const cs::Sha256Impl impl : impls()) {
+    SCOPED_TRACE(impl == cs::Sha256Impl::kShaNi ? "SHA-NI" : "portable");
+    EXPECT_EQ(digest(impl, ""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(digest(impl, "abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(digest(impl, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(digest(impl, std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    EXPECT_EQ(digest(impl, std::string(1000000, 'a'), 7),  // fed in pieces across block ends
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  }
   EXPECT_EQ(cs::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  EXPECT_EQ(cs::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
-            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(cs::sha256_hex(std::string(1000000, 'a')),
-            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   cs::test::TempDir tmp;
   cs::write_file(tmp / "f", "abc");
   EXPECT_EQ(cs::sha256_file(tmp / "f").sha256, cs::sha256_hex("abc"));
   EXPECT_EQ(cs::sha256_file(tmp / "f").size, 3u);
+}
+
+TEST(Sha256, HardwareAndPortableAgreeOnRandomInput) {
+  if (!cs::sha256_hardware_available()) GTEST_SKIP() << "this CPU has no SHA extensions";
+  // 3 MB of pseudo-random bytes (fixed seed), every length 0..200 of a prefix and odd piece sizes.
+  std::string bytes(3u << 20, '\0');
+  std::uint64_t x = 0x9e3779b97f4a7c15ULL;
+  for (char& c : bytes) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    c = static_cast<char>(x >> 56);
+  }
+  for (std::size_t n = 0; n <= 200; ++n)
+    ASSERT_EQ(digest(cs::Sha256Impl::kShaNi, std::string_view(bytes).substr(0, n)),
+              digest(cs::Sha256Impl::kPortable, std::string_view(bytes).substr(0, n)))
+        << n << " bytes";
+  EXPECT_EQ(digest(cs::Sha256Impl::kShaNi, bytes), digest(cs::Sha256Impl::kPortable, bytes));
+  EXPECT_EQ(digest(cs::Sha256Impl::kShaNi, bytes, 4099), digest(cs::Sha256Impl::kPortable, bytes, 65));
 }
 
 TEST(SingleFile, RefusesLinkFolderAndDeviceLeavingThemUnchanged) {

@@ -12,19 +12,27 @@
 
 namespace cs {
 
+// kAuto: the x86 SHA extensions (SHA-NI) when the CPU has them, else the portable code; the digests are
+// equal (tests compare both paths on the published vectors and on long random input).
+enum class Sha256Impl { kAuto, kPortable, kShaNi };
+// Whether this CPU has the SHA extensions (checked once with CPUID).
+[[nodiscard]] bool sha256_hardware_available();
+
 class Sha256 {
  public:
-  Sha256();
+  // kShaNi on a CPU without the extensions is an internal error (tests skip that case).
+  explicit Sha256(Sha256Impl impl = Sha256Impl::kAuto);
   void update(const void* data, std::size_t n);
   // The digest as hex; the object must not be updated afterwards.
   [[nodiscard]] std::string hex();
 
  private:
-  void block(const unsigned char* p);
+  void blocks(const unsigned char* p, std::size_t n);  // n whole 64-byte blocks
   std::uint32_t h_[8];
   unsigned char buf_[64];
   std::size_t fill_ = 0;
   std::uint64_t bytes_ = 0;
+  bool hw_ = false;
 };
 
 [[nodiscard]] std::string sha256_hex(std::string_view bytes);
