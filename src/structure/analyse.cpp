@@ -78,10 +78,9 @@ struct Source {
 };
 
 // Node -> centre times on the reverse graph, each node owned by its fastest centre (first on ties); every
-// edge goes to the owner of its ends, split halfway when the ends have different owners; the pieces are
-// buffered.
-std::vector<IsoPolygon> area_polygons(const RoadGraph& g, std::span<const Snap> centre_snaps,
-                                      const IsochroneConfig& iso, Context& ctx) {
+// edge goes to the owner of its ends, split halfway when the ends have different owners; the pieces of each
+// centre are buffered (polygon_jobs).
+std::vector<std::vector<EdgePiece>> area_pieces(const RoadGraph& g, std::span<const Snap> centre_snaps) {
   const RoadGraph rev = reverse_graph(g);
   const std::size_t n = g.node_count(), nc = centre_snaps.size();
   std::vector<Weight> best(n, kInfWeight);
@@ -110,10 +109,30 @@ std::vector<IsoPolygon> area_polygons(const RoadGraph& g, std::span<const Snap> 
       if (b >= 0) pieces[static_cast<std::size_t>(b)].push_back({e, 0.5f, 1.0f});
     }
   }
-  std::vector<IsoPolygon> out(nc);
-  parallel_for(nc, ctx.thread_count(),
-               [&](std::size_t c, int) { out[c] = reached_polygon(g, pieces[c], iso); });
-  return out;
+  return pieces;
+}
+
+// One polygon to build: the pieces of a circle's cutoff or of a service area, and where the result goes.
+struct PolygonJob {
+  const RoadGraph* graph;
+  std::vector<EdgePiece> pieces;
+  IsoPolygon* out;
+};
+
+// Every polygon of the run (life circles of all sources and cutoffs, service areas) in one parallel loop,
+// largest first so that the few large ones (long car cutoffs, a seat's whole area) start at once on
+// different threads. Each polygon is built exactly as on its own: the order changes no result.
+void build_polygons(std::vector<PolygonJob>& jobs, const IsochroneConfig& iso, Context& ctx) {
+  std::vector<std::size_t> order(jobs.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return jobs[a].pieces.size() > jobs[b].pieces.size();
+  });
+  parallel_for(order.size(), ctx.thread_count(), [&](std::size_t k, int) {
+    PolygonJob& j = jobs[order[k]];
+    *j.out = reached_polygon(*j.graph, j.pieces, iso);
+    std::vector<EdgePiece>().swap(j.pieces);
+  });
 }
 
 // Too many subsets to enumerate: the siting layer's MCLP (CBC MIP) gives the optimum or a bound; the greedy
@@ -163,10 +182,12 @@ PatternResult mclp_with_siting_solver(const TimeMatrix& d2s, const std::vector<d
   return greedy;
 }
 
-// Life circles, all sources in parallel; one isochrone builder per thread and profile.
+// Life circles, all sources in parallel; one isochrone builder per thread and profile. The reached pieces of
+// the circles that get polygons are kept for build_polygons (one job per source and cutoff).
 std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureConfig& cfg, bool walk,
                                      const std::vector<bool>& off, const std::vector<std::uint32_t>& villages,
-                                     const std::vector<double>& demand_pop, Context& ctx) {
+                                     const std::vector<double>& demand_pop, std::vector<PolygonJob>& jobs,
+                                     Context& ctx) {
   const County& county = *in.county;
   const RoadGraph& car = *in.car;
   const std::size_t ns = county.settlements.size(), nd = county.demand.size(), nf = county.facilities.size();
@@ -194,6 +215,7 @@ std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureCo
   std::vector<std::unique_ptr<IsochroneBuilder>> car_b(static_cast<std::size_t>(threads)),
       walk_b(static_cast<std::size_t>(threads));
   std::vector<LifeCircle> circles(sources.size());
+  std::vector<std::vector<std::vector<EdgePiece>>> pieces(sources.size());
   const auto& cut = cfg.iso.cutoffs_s;
   std::vector<Weight> cut_ms;
   for (double c : cut) cut_ms.push_back(from_seconds(c));
@@ -203,7 +225,7 @@ std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureCo
     auto& slot = (is_walk ? walk_b : car_b)[static_cast<std::size_t>(t)];
     const RoadGraph& g = is_walk ? *in.walk : car;
     if (!slot) slot = std::make_unique<IsochroneBuilder>(g);
-    const Isochrone iso = slot->run(*src.snap, cut);
+    Isochrone iso = slot->run(*src.snap, cut);
     LifeCircle& lc = circles[i];
     lc.profile = src.profile, lc.kind = src.kind, lc.index = src.index;
     lc.cutoffs.resize(cut.size());
@@ -225,11 +247,12 @@ std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureCo
       const std::size_t c0 = first_within(slot->time_to(ssnaps[v]));
       for (std::size_t c = c0; c < cut.size(); ++c) lc.cutoffs[c].villages.push_back(v);
     }
-    if (src.polygons)
-      for (std::size_t c = 0; c < cut.size(); ++c)
-        lc.cutoffs[c].polygon = reached_polygon(g, iso.pieces[c], cfg.iso);
+    if (src.polygons) pieces[i] = std::move(iso.pieces);
   });
-
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    for (std::size_t c = 0; c < pieces[i].size(); ++c)
+      jobs.push_back({sources[i].profile == Profile::kWalk ? in.walk : &car, std::move(pieces[i][c]),
+                      &circles[i].cutoffs[c].polygon});
   return circles;
 }
 
@@ -359,17 +382,23 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
   }
 
   const auto t_circles = std::chrono::steady_clock::now();
-  r.circles = life_circles(in, cfg, walk, off, r.villages, demand_pop, ctx);
-
-  const auto t_areas = std::chrono::steady_clock::now();
-  auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-  ctx.debug("structure: analysis " + std::to_string(secs(t_matrix, t_circles)) + " s, circles " +
-            std::to_string(secs(t_circles, t_areas)) + " s");
+  std::vector<PolygonJob> jobs;
+  r.circles = life_circles(in, cfg, walk, off, r.villages, demand_pop, jobs, ctx);
   if (cfg.area_polygons) {
     std::vector<Snap> cs;
     for (std::uint32_t c : r.centres) cs.push_back(in.car_settlements[c]);
-    r.area_polygons = area_polygons(car, cs, cfg.iso, ctx);
+    auto pieces = area_pieces(car, cs);
+    r.area_polygons.resize(pieces.size());
+    for (std::size_t c = 0; c < pieces.size(); ++c)
+      jobs.push_back({&car, std::move(pieces[c]), &r.area_polygons[c]});
   }
+  const auto t_polygons = std::chrono::steady_clock::now();
+  build_polygons(jobs, cfg.iso, ctx);
+  const auto t_end = std::chrono::steady_clock::now();
+  auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+  ctx.debug("structure: analysis " + std::to_string(secs(t_matrix, t_circles)) + " s, circles " +
+            std::to_string(secs(t_circles, t_polygons)) + " s, polygons " +
+            std::to_string(secs(t_polygons, t_end)) + " s");
   return r;
 }
 
