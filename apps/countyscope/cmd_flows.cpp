@@ -71,7 +71,7 @@ int run(FlowsOptions& o, cs::cli::Runtime& rt) {
   cs::OutputDir dir(o.out, rt.ctx);
   cs::write_file(dir.path("results.json"), cs::dump_results(doc));
   for (const auto& [name, text] : res.csv) cs::write_file(dir.path(name), text);
-  if (!res.lines.wkt.empty()) cs::write_geopackage(dir.path("flows.gpkg"), {res.lines});
+  if (res.lines.size() > 0) cs::write_geopackage(dir.path("flows.gpkg"), {res.lines});
   dir.commit();
   rt.ctx.info("flows: wrote " + o.out);
   return 0;

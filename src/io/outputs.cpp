@@ -85,39 +85,6 @@ const char* type_name(FieldType t) {
 
 }  // namespace
 
-Shape Shape::point(LonLat p) {
-  Shape s;
-  s.points.push_back(p);
-  return s;
-}
-
-Shape Shape::line(std::vector<LonLat> pts) {
-  Shape s;
-  s.points = std::move(pts);
-  return s;
-}
-
-Shape Shape::polygon(const std::vector<std::vector<LonLat>>& rings) {
-  Shape s;
-  for (const auto& r : rings) {
-    s.points.insert(s.points.end(), r.begin(), r.end());
-    s.ring_end.push_back(static_cast<std::uint32_t>(s.points.size()));
-  }
-  return s;
-}
-
-Shape Shape::multipolygon(const std::vector<std::vector<std::vector<LonLat>>>& polygons) {
-  Shape s;
-  for (const auto& poly : polygons) {
-    for (const auto& r : poly) {
-      s.points.insert(s.points.end(), r.begin(), r.end());
-      s.ring_end.push_back(static_cast<std::uint32_t>(s.points.size()));
-    }
-    s.polygon_end.push_back(static_cast<std::uint32_t>(s.ring_end.size()));
-  }
-  return s;
-}
-
 Json field_json(const FieldValue& v) {
   if (std::holds_alternative<std::int64_t>(v)) return std::get<std::int64_t>(v);
   if (std::holds_alternative<double>(v)) return number_or_null(std::get<double>(v));
@@ -148,21 +115,6 @@ Json geojson_geometry(GeomType type, const Shape& s, bool round, int decimals) {
       for (const auto& poly : polygons_of(s)) polys.push_back(rings_json(poly, coordinate));
       return {{"type", "MultiPolygon"}, {"coordinates", std::move(polys)}};
     }
-  }
-  throw internal("unknown geometry type");
-}
-
-std::string shape_wkt(GeomType type, const Shape& s) {
-  switch (type) {
-    case GeomType::kPoint:
-      if (s.points.size() != 1) throw internal("a point shape needs one point");
-      return wkt_point(s.points[0]);
-    case GeomType::kLineString:
-      return wkt_linestring(s.points);
-    case GeomType::kPolygon:
-      return wkt_polygon(rings_of(s, 0, s.ring_end.size()));
-    case GeomType::kMultiPolygon:
-      return wkt_multipolygon(polygons_of(s));
   }
   throw internal("unknown geometry type");
 }
@@ -296,13 +248,15 @@ VectorLayer Table::vector_layer() const {
   VectorLayer l(name, *geom, std::move(fields));
   for (std::size_t r = 0; r < values_.size(); ++r) {
     if (!(sinks_[r] & kToGpkg)) continue;
+    if (*geom == GeomType::kPoint && shapes_[r].points.size() != 1)
+      throw internal("a point shape needs one point");
     std::vector<FieldValue> v;
     v.reserve(cols.size());
     for (std::size_t k : cols) {
       const FieldValue& x = values_[r][k];
       v.push_back(std::holds_alternative<double>(x) ? real_or_null(std::get<double>(x)) : x);
     }
-    l.add(shape_wkt(*geom, shapes_[r]), std::move(v));
+    l.add(shapes_[r], std::move(v));
   }
   return l;
 }

@@ -126,7 +126,7 @@ TEST(FlowsStudy, OutputsFromOneRowSourceAndRegistryOptions) {
   // flow_lines: every pair in the GeoPackage, max_lines per factor in the document, strongest first.
   const cs::Table* lines = o.find("flow_lines");
   ASSERT_NE(lines, nullptr);
-  EXPECT_EQ(lines->vector_layer().wkt.size(), positive);
+  EXPECT_EQ(lines->vector_layer().size(), positive);
   const cs::Json fc = lines->feature_collection();
   std::size_t drawn = 0;  // min(max_lines, positive pairs) per computed factor (services: no facilities here)
   for (std::size_t f = 0; f < 3; ++f) {

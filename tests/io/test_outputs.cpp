@@ -75,7 +75,7 @@ TEST(Outputs, GeoPackageLayerHasGpkgColumnsInItsOrder) {
   ASSERT_EQ(l.values.size(), 2u);
   EXPECT_EQ(std::get<double>(l.values[0][0]), 312.25);
   EXPECT_TRUE(std::holds_alternative<std::monostate>(l.values[1][0]));  // NaN -> null
-  EXPECT_EQ(l.wkt[0], "POINT (9.5200000 47.1400000)");
+  EXPECT_EQ(l.feature_wkt(0), "POINT (9.5200000 47.1400000)");
   t.gpkg_order = {"lon"};  // a CSV-only column cannot be put into the GeoPackage
   EXPECT_THROW((void)t.vector_layer(), cs::Error);
 }

@@ -61,19 +61,6 @@ struct Column {
   [[nodiscard]] const std::string& json_key() const { return json_name.empty() ? name : json_name; }
 };
 
-// Geometry of one row, in WGS-84 degrees. WKT (GeoPackage, 7 decimals) and GeoJSON are made from it on
-// output.
-struct Shape {
-  std::vector<LonLat> points;           // point: one; line string: all; polygons: their rings, concatenated
-  std::vector<std::uint32_t> ring_end;  // polygon / multipolygon: end of each ring in points
-  std::vector<std::uint32_t> polygon_end;  // multipolygon: end of each polygon in ring_end
-
-  static Shape point(LonLat p);
-  static Shape line(std::vector<LonLat> pts);
-  static Shape polygon(const std::vector<std::vector<LonLat>>& rings);
-  static Shape multipolygon(const std::vector<std::vector<std::vector<LonLat>>>& polygons);
-};
-
 // Where a table's rows go in the results JSON.
 enum class JsonPlace {
   kNone,      // not in the results document
@@ -139,7 +126,6 @@ FieldValue text_or_null(const std::string& s);
 FieldValue integer(std::int64_t x);
 // GeoJSON geometry of a shape.
 Json geojson_geometry(GeomType type, const Shape& s, bool round_coordinates = true, int decimals = 7);
-std::string shape_wkt(GeomType type, const Shape& s);
 
 struct Outputs {
   Json section = Json::object();  // sections.<stage>: facts, configuration, summaries
