@@ -168,3 +168,41 @@ TEST(Outputs, WrittenFilesAgreeWithTheRows) {
   OGR_F_Destroy(f);
   GDALClose(ds);
 }
+
+// The GeoPackage is written from the shapes' coordinates, not from WKT text: the file must be the one the WKT
+// route wrote, byte for byte. Coordinates: random, exactly on 7-decimal halves (the text route's rounding),
+// and next to them.
+TEST(Outputs, GeoPackageFromShapesEqualsTheWktRoute) {
+  std::uint64_t x = 12345;
+  auto uniform = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return static_cast<double>(x >> 11) / 9007199254740992.0;
+  };
+  std::vector<double> coords;
+  for (int i = 0; i < 3000; ++i) coords.push_back(-180.0 + 360.0 * uniform());
+  for (int i = 0; i < 1000; ++i) {
+    const double half = (std::floor(-90.0e7 + 180.0e7 * uniform()) + 0.5) / 1e7;
+    coords.insert(coords.end(), {half, std::nextafter(half, 1e9), std::nextafter(half, -1e9), -half});
+  }
+  coords.insert(coords.end(), {0.0, -0.0, -1e-9, 1e-9, 5e-8, -5e-8, 1.5e-7, 179.99999995, -179.99999995});
+  cs::VectorLayer lines("lines", cs::GeomType::kLineString, {{"id", cs::FieldType::kInteger}});
+  cs::VectorLayer polys("polys", cs::GeomType::kMultiPolygon, {{"id", cs::FieldType::kInteger}});
+  for (std::size_t i = 0; i + 4 <= coords.size(); i += 4) {
+    const cs::LonLat a{coords[i], coords[i + 1]}, b{coords[i + 2], coords[i + 3]};
+    lines.add(cs::Shape::line({a, b, {b.lon, a.lat}}), {std::int64_t(i)});
+    // One closed ring and one left open (the writer closes it), in two polygons.
+    polys.add(cs::Shape::multipolygon({{{a, b, {b.lon, a.lat}, a}}, {{b, a, {a.lon, b.lat}}}}),
+              {std::int64_t(i)});
+  }
+  auto as_wkt = [](const cs::VectorLayer& l) {
+    cs::VectorLayer w(l.name, l.geom, l.fields);
+    for (std::size_t i = 0; i < l.size(); ++i) w.add(l.feature_wkt(i), l.values[i]);
+    return w;
+  };
+  cs::test::TempDir tmp;
+  cs::write_geopackage(tmp / "shapes.gpkg", {lines, polys});
+  cs::write_geopackage(tmp / "wkt.gpkg", {as_wkt(lines), as_wkt(polys)});
+  const std::string a = cs::read_file(tmp / "shapes.gpkg"), b = cs::read_file(tmp / "wkt.gpkg");
+  EXPECT_GT(a.size(), 100000u);
+  EXPECT_TRUE(a == b) << "the GeoPackage written from shapes differs from the one written from WKT";
+}
