@@ -35,7 +35,9 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 // `path`.
 void replace_file_atomic(const std::filesystem::path& path, std::string_view suffix,
                          const std::function<void(const std::filesystem::path& tmp)>& write);
-// Plain write, creating or truncating path (used inside a staging directory); fsync'ed. Throws IoError.
+// Plain write, creating or truncating path, for a file inside a staging folder or the temporary file of
+// replace_file_atomic: every write and the close are checked and writeback is started; the fsync is done (and
+// checked) by OutputDir::commit / replace_file_atomic before the file is moved into place. Throws IoError.
 void write_file(const std::filesystem::path& path, std::string_view bytes);
 // Reads a whole file. Throws IoError naming the file.
 std::string read_file(const std::filesystem::path& path);
