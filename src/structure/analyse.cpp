@@ -119,20 +119,41 @@ struct PolygonJob {
   IsoPolygon* out;
 };
 
+bool same_pieces(const PolygonJob& a, const PolygonJob& b) {
+  if (a.graph != b.graph || a.pieces.size() != b.pieces.size()) return false;
+  for (std::size_t i = 0; i < a.pieces.size(); ++i) {
+    const EdgePiece &p = a.pieces[i], &q = b.pieces[i];
+    if (p.edge != q.edge || p.from != q.from || p.to != q.to) return false;
+  }
+  return true;
+}
+
 // Every polygon of the run (life circles of all sources and cutoffs, service areas) in one parallel loop,
 // largest first so that the few large ones (long car cutoffs, a seat's whole area) start at once on
-// different threads. Each polygon is built exactly as on its own: the order changes no result.
+// different threads. Each polygon is built exactly as on its own: the order changes no result. Jobs with the
+// same pieces on the same graph (a long cutoff that reaches the whole network and the one centre's service
+// area, or two cutoffs beyond the farthest road) have the same polygon: it is built once and copied.
 void build_polygons(std::vector<PolygonJob>& jobs, const IsochroneConfig& iso, Context& ctx) {
   std::vector<std::size_t> order(jobs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return jobs[a].pieces.size() > jobs[b].pieces.size();
   });
-  parallel_for(order.size(), ctx.thread_count(), [&](std::size_t k, int) {
-    PolygonJob& j = jobs[order[k]];
+  std::vector<std::size_t> unique;                          // indices into jobs, in `order`
+  std::vector<std::pair<std::size_t, std::size_t>> copies;  // (job, job with the same pieces)
+  for (std::size_t k : order) {
+    const auto same = std::find_if(unique.begin(), unique.end(),
+                                   [&](std::size_t u) { return same_pieces(jobs[u], jobs[k]); });
+    if (same == unique.end())
+      unique.push_back(k);
+    else
+      copies.emplace_back(k, *same);
+  }
+  parallel_for(unique.size(), ctx.thread_count(), [&](std::size_t k, int) {
+    PolygonJob& j = jobs[unique[k]];
     *j.out = reached_polygon(*j.graph, j.pieces, iso);
-    std::vector<EdgePiece>().swap(j.pieces);
   });
+  for (const auto& [k, from] : copies) *jobs[k].out = *jobs[from].out;
 }
 
 // Too many subsets to enumerate: the siting layer's MCLP (CBC MIP) gives the optimum or a bound; the greedy
