@@ -344,12 +344,7 @@ void read_osm(const std::string& path, RelationPass& rel, MainPass& main_pass,
 
 County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Context& ctx) {
   throw_if_problems(validate(cfg), "county");
-  std::error_code ec;
-  if (!fs::exists(osm_path, ec)) throw IoError(osm_path + ": no such file");
-  if (fs::is_directory(osm_path, ec)) throw IoError(osm_path + ": is a directory, expected an OSM file");
-  if (fs::file_size(osm_path, ec) == 0)
-    throw InputError(osm_path, "", "", "empty file, expected OSM data (.osm.pbf or .osm)");
-  if (is_osm_pbf_path(osm_path)) check_osm_pbf(osm_path);  // before libosmium decodes it
+  check_osm_file(osm_path);
 
   County c;
   c.source = fs::path(osm_path).filename().string();
@@ -364,11 +359,10 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    throw InputError(osm_path, "", "", std::string("not a readable OSM file: ") + e.what());
+    rethrow_osm_error(osm_path, e);
   }
   ctx.report("read county", 1.0);
-  if (mp.objects == 0)
-    throw InputError(osm_path, "", "", "no OSM objects in the file (not OSM data, or empty)");
+  if (mp.objects == 0) throw_no_osm_objects(osm_path);
   if (mp.settlements.empty())
     throw InputError(
         osm_path, "", "place",

@@ -239,14 +239,19 @@ bool way_profile(const osmium::Way& w, const NetworkConfig& cfg, WayRec& out, Ne
   return true;
 }
 
-[[noreturn]] void rethrow_osm(const std::string& path, const std::exception& e) {
-  std::string what = e.what();
-  if (what.find("Could not detect file format") != std::string::npos || what.find("format") == 0)
-    throw InputError(
-        path, "", "",
-        "not an OSM file: could not detect its format from the name (expected .osm.pbf, .pbf, .osm, "
-        ".osm.gz or .osm.bz2)");
-  throw InputError(path, "", "", "not a readable OSM file (truncated or corrupt?): " + what);
+// True when the file holds at least one node, way or relation (read only on the error path).
+bool has_osm_objects(const std::string& osm_path) {
+  try {
+    osmium::io::Reader reader(osmium::io::File(osm_path), osmium::osm_entity_bits::nwr);
+    while (osmium::memory::Buffer buffer = reader.read()) {
+      const auto objects = buffer.select<osmium::OSMObject>();
+      if (objects.begin() != objects.end()) return true;
+    }
+    reader.close();
+  } catch (const std::exception& e) {
+    rethrow_osm_error(osm_path, e);
+  }
+  return false;
 }
 
 // One profile's ways while the file is read: the routable ways and their node references.
@@ -282,8 +287,10 @@ void read_ways(const std::string& osm_path, std::vector<ProfileWays>& ps, Contex
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    rethrow_osm(osm_path, e);
+    rethrow_osm_error(osm_path, e);
   }
+  // Without a way, name a file without any object the way the county reader does (same words everywhere).
+  if (ways_read == 0 && !has_osm_objects(osm_path)) throw_no_osm_objects(osm_path);
   for (auto& p : ps) {
     p.nb.stats.ways_used = p.ways.size();
     if (p.ways.empty())
@@ -325,7 +332,7 @@ std::vector<LonLat> read_locations(const std::string& osm_path, const std::vecto
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {
-    rethrow_osm(osm_path, e);
+    rethrow_osm_error(osm_path, e);
   }
   return loc;
 }
@@ -449,12 +456,7 @@ void keep_largest_component(ProfileWays& p, RoadGraph full, Context& ctx) {
 
 std::vector<NetworkBuild> build_networks(const std::string& osm_path, std::span<const NetworkConfig> cfgs,
                                          Context& ctx) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::exists(osm_path, ec)) throw IoError(osm_path + ": cannot open: no such file");
-  if (fs::is_directory(osm_path, ec)) throw IoError(osm_path + ": cannot open: is a directory");
-  if (fs::file_size(osm_path, ec) == 0 && !ec) throw InputError(osm_path, "", "", "file is empty");
-  if (is_osm_pbf_path(osm_path)) check_osm_pbf(osm_path);  // before libosmium decodes it
+  check_osm_file(osm_path);
 
   std::vector<ProfileWays> ps(cfgs.size());
   for (std::size_t k = 0; k < cfgs.size(); ++k) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <protozero/exception.hpp>
 #include <protozero/pbf_reader.hpp>
@@ -197,5 +198,29 @@ bool is_osm_pbf_path(const std::string& path) {
 }
 
 void check_osm_pbf(const std::string& path) { PbfChecker(path).run(); }
+
+void check_osm_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto st = fs::status(path, ec);
+  if (!fs::exists(st)) throw IoError(path + ": cannot open: " + std::strerror(ENOENT));
+  if (fs::is_directory(st)) throw IoError(path + ": is a folder, expected an OSM file");
+  if (fs::file_size(path, ec) == 0 && !ec)
+    throw InputError(path, "", "", "empty file, expected OSM data (.osm.pbf or .osm)");
+  if (is_osm_pbf_path(path)) check_osm_pbf(path);  // before libosmium decodes it
+}
+
+void throw_no_osm_objects(const std::string& path) {
+  throw InputError(path, "", "", "no OSM objects in the file (not OSM data, or empty)");
+}
+
+void rethrow_osm_error(const std::string& path, const std::exception& e) {
+  const std::string what = e.what();
+  if (what.find("Could not detect file format") != std::string::npos || what.find("format") == 0)
+    throw InputError(path, "", "",
+                     "not an OSM file: could not detect its format from the name (expected .osm.pbf, .pbf, "
+                     ".osm, .osm.gz or .osm.bz2)");
+  throw InputError(path, "", "", "not a readable OSM file (truncated or corrupt?): " + what);
+}
 
 }  // namespace cs

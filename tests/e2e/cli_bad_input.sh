@@ -8,6 +8,8 @@ printf 'id,lon,lat\n1,2,3\n' >"$T/not-osm.osm.pbf"
 cp "$T/not-osm.osm.pbf" "$T/not-osm.csv"
 printf 'id,lon,lat\n1,9.52,47.14\n' >"$T/pts.csv"
 printf 'id,x,y\n1,9.52,47.14\n' >"$T/badpts.csv"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6" generator="hand">\n</osm>\n' >"$T/none.osm"
+mkdir "$T/dir.osm"
 printf '[county]\nseet = "Vaduz"\n' >"$T/bad.toml"
 printf '[plan]\nskip = ["report", "flows", "scenarios", "structure", "access"]\n[locate]\nservices = ["clinic", "dentist"]\n' >"$T/badloc.toml"
 
@@ -31,17 +33,25 @@ check_exact() {
   check "$name" "$want" "^$(printf '%s' "$line" | sed 's/[][\.*^$+?(){}|]/\\&/g')\$" "$out" "$@"
 }
 O=$T/out
-check "empty file" 1 "empty.osm.pbf.*empty file" "$O" -- "$CS" -q plan --osm "$T/empty.osm.pbf" --out "$O"
 check_exact "truncated PBF" 1 "countyscope: error: $T/truncated.osm.pbf: not a readable OSM file: PBF error: block 24 (at byte 990786): the file ends inside the block (truncated?)" \
   "$O" -- "$CS" -q plan --osm "$T/truncated.osm.pbf" --out "$O"
 check_exact "non-OSM file" 1 \
   "countyscope: error: $T/not-osm.osm.pbf: not a readable OSM file: PBF error: block 1 (at byte 0): block header of 1768172652 bytes (at most 65536)" \
   "$O" -- "$CS" -q plan --osm "$T/not-osm.osm.pbf" --out "$O"
-check_exact "non-OSM suffix" 1 \
-  "countyscope: error: $T/not-osm.csv: not a readable OSM file: Could not detect file format for filename '$T/not-osm.csv'." \
-  "$O" -- "$CS" -q plan --osm "$T/not-osm.csv" --out "$O"
-check_exact "missing file" 1 "countyscope: error: $T/nope.osm.pbf: no such file" "$O" -- \
-  "$CS" -q plan --osm "$T/nope.osm.pbf" --out "$O"
+# network and plan (county reader) word each of these the same (check_osm_file, rethrow_osm_error).
+for cmd in plan network; do
+  check_exact "non-OSM suffix ($cmd)" 1 \
+    "countyscope: error: $T/not-osm.csv: not an OSM file: could not detect its format from the name (expected .osm.pbf, .pbf, .osm, .osm.gz or .osm.bz2)" \
+    "$O" -- "$CS" -q $cmd --osm "$T/not-osm.csv" --out "$O"
+  check_exact "missing file ($cmd)" 1 "countyscope: error: $T/nope.osm.pbf: cannot open: No such file or directory" "$O" -- \
+    "$CS" -q $cmd --osm "$T/nope.osm.pbf" --out "$O"
+  check_exact "empty file ($cmd)" 1 "countyscope: error: $T/empty.osm.pbf: empty file, expected OSM data (.osm.pbf or .osm)" \
+    "$O" -- "$CS" -q $cmd --osm "$T/empty.osm.pbf" --out "$O"
+  check_exact "OSM XML without objects ($cmd)" 1 "countyscope: error: $T/none.osm: no OSM objects in the file (not OSM data, or empty)" \
+    "$O" -- "$CS" -q $cmd --osm "$T/none.osm" --out "$O"
+  check_exact "a folder as the OSM file ($cmd)" 1 "countyscope: error: $T/dir.osm: is a folder, expected an OSM file" \
+    "$O" -- "$CS" -q $cmd --osm "$T/dir.osm" --out "$O"
+done
 check "no roads" 1 "tiny-county.osm.*road" "$O" -- "$CS" -q plan --osm data/fixtures/tiny-county.osm --out "$O"
 check "seat not found" 2 "seat 'Vaduzz'.*closest names: Vaduz" "$O" -- "$CS" -q plan --osm "$SAMPLE" --seat Vaduzz --out "$O"
 check "unknown profile" 2 "profile 'bike'.*car, walk" "$O" -- "$CS" -q plan --osm "$SAMPLE" --profile bike --out "$O"
@@ -49,7 +59,6 @@ check "unknown profile (network)" 2 "profile 'bike'.*car, walk" "$T/g" -- "$CS" 
 check "unknown service type" 2 "service type 'hopsital'.*hospital" "$O" -- "$CS" -q plan --osm "$SAMPLE" --service-types hopsital --out "$O"
 check "unknown service in [locate]" 1 "badloc.toml.*line 4.*locate.services.*dentist.*valid: hospital" "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/badloc.toml" --out "$O"
 check "unknown config key" 1 "bad.toml.*county.seet.*valid keys" "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/bad.toml" --out "$O"
-check "empty file (network)" 1 "empty.osm.pbf.*empty" "$T/g" -- "$CS" -q network --osm "$T/empty.osm.pbf" --stats --out "$T/g"
 check "matrix: not a graph" 1 "pts.csv" "$T/m.csv" -- "$CS" -q matrix --graph "$T/pts.csv" --from "$T/pts.csv" --to "$T/pts.csv" --out "$T/m.csv"
 "$CS" -q network --osm "$SAMPLE" --out "$T/g.csgraph" 2>/dev/null
 check "matrix: missing column" 1 "badpts.csv.*lon.*columns are" "$T/m.csv" -- "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/badpts.csv" --to "$T/pts.csv" --out "$T/m.csv"

@@ -92,6 +92,11 @@ printf '[[service]]\nname = "clinic"\n[[\n' >"$T/svchdr.toml"
 expect "plan --services: table header without a name" 1 \
   "$E $T/svchdr.toml: line 3: a table header needs a name after '[[' (letters, digits, '_' or '-', or a quoted name), got the end of the line" \
   "$O" -- "$CS" -q plan --osm "$SAMPLE" --services "$T/svchdr.toml" --out "$O"
+# U+FEED (UTF-8 ef bb ad) in a string: toml++ 3.3 reaches TOML_UNREACHABLE on U+FB96..U+FEFE (fuzz finding).
+printf '[county]\nunit_admin_level = 8\nseat = "Vad\xef\xbb\xaduz"\n' >"$T/feed.toml"
+expect "plan --config: U+FEED in a string (toml++ 3.3 unreachable)" 1 \
+  "$E $T/feed.toml: line 3: character U+FEED (Arabic presentation or CJK compatibility form) is not supported in TOML files; use its plain form" \
+  "$O" -- "$CS" -q plan --osm "$SAMPLE" --config "$T/feed.toml" --out "$O"
 printf 'name = "x"\n[[link]]\nfrom = [nan, 47.1]\nto = [9.52, 47.14]\n' >"$T/link.toml"
 printf '[scenarios]\nfile = "link.toml"\n' >"$T/sc.toml"
 expect "TOML scenario link from = [nan, ...]" 1 \

@@ -16,6 +16,7 @@
 //   cs::check_osm_pbf("county.osm.pbf");  // throws cs::InputError for a malformed file
 #pragma once
 
+#include <exception>
 #include <string>
 
 namespace cs {
@@ -26,5 +27,15 @@ void check_osm_pbf(const std::string& path);
 
 // True when libosmium reads `path` as PBF (by its name: .pbf, .osm.pbf).
 bool is_osm_pbf_path(const std::string& path);
+
+// What every reader of an OSM file (network, county) checks first, in the same words for every command:
+// the file exists, is not a folder, is not empty, and a PBF passes check_osm_pbf. Throws IoError/InputError.
+void check_osm_file(const std::string& path);
+
+// A file libosmium read without finding one OSM object (an empty <osm> element, a PBF with a header only).
+[[noreturn]] void throw_no_osm_objects(const std::string& path);
+
+// A libosmium exception while reading `path`, as one InputError line (unknown format, or corrupt data).
+[[noreturn]] void rethrow_osm_error(const std::string& path, const std::exception& e);
 
 }  // namespace cs
