@@ -217,7 +217,7 @@ cs::TimeMatrix file_matrix(const AccessFiles& o, const Tables& t, cs::AccessInpu
 }
 
 int run(AccessFiles& o, cs::cli::Runtime& rt) {
-  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
+  cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   cs::Context& ctx = rt.ctx;
   cs::AccessStudyConfig& cfg = *o.cfg;
   // --config's [access] first, then the flags given on the command line over it.

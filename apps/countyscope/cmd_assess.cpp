@@ -20,7 +20,7 @@ struct AssessCli {
 };
 
 int run(const AssessCli& o, cs::cli::Runtime& rt) {
-  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
+  cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   o.given.apply();
   namespace a = cs::assess;
   const a::AssessStudy s = a::run_assess_study(o.in, *o.opt, rt.ctx);

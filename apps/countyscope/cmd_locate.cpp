@@ -114,7 +114,7 @@ cs::TimeMatrix read_matrix(const LocateOptions& o, const Points& dem, const Poin
 }
 
 int run(LocateOptions& o, cs::cli::Runtime& rt) {
-  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
+  cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   o.given.apply();
   const cs::LocateConfig& cfg = *o.cfg;
   if (o.given.count("p") && o.given.count("new"))

@@ -86,7 +86,7 @@ void print_timings(const cs::Context& ctx) {
 }
 
 int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
-  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
+  cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   cs::PlanConfig& cfg = *o.cfg;
   cfg.osm_path = o.osm;
   if (!o.config.empty()) cs::load_plan_config(o.config, cfg);

@@ -38,7 +38,7 @@ std::vector<cs::LonLat> positions(const auto& items) {
 }
 
 int run(const StructureCli& o, cs::cli::Runtime& rt) {
-  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
+  cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   cs::Context& ctx = rt.ctx;
   // Every option is checked before any work (usage errors exit 2).
   for (const auto& g : o.given) g.apply();

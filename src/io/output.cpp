@@ -333,11 +333,29 @@ void OutputDir::check_target(const fs::path& final_dir, bool force) {
       "folder, or --force to replace its contents");
 }
 
+void OutputDir::check_target(const fs::path& final_dir, const RunRecord& run) {
+  check_target(final_dir, run.force);
+  std::error_code ec;
+  const fs::path target = fs::weakly_canonical(normalised(final_dir), ec);
+  if (ec || kind_of(target) == Kind::kNone) return;
+  for (const std::string& input : run.inputs) {
+    const fs::path in = fs::weakly_canonical(input, ec);
+    if (ec) continue;
+    if (in == target)
+      throw IoError(final_dir.string() + ": is an input file of this run (" + input +
+                    "); choose another output folder");
+    const auto [t, i] = std::mismatch(target.begin(), target.end(), in.begin(), in.end());
+    if (t == target.end())
+      throw IoError(final_dir.string() + ": holds the input file " + input +
+                    ", which replacing the folder would delete; choose another output folder");
+  }
+}
+
 OutputDir::OutputDir(fs::path final_dir) : OutputDir(std::move(final_dir), Context{}) {}
 
 OutputDir::OutputDir(fs::path final_dir, const Context& ctx) : user_(std::move(final_dir)), run_(ctx.run) {
   seed_ = ctx.seed;
-  check_target(user_, run_.force);
+  check_target(user_, run_);
   final_ = normalised(user_);
   if (kind_of(final_) == Kind::kLink) final_ = fs::canonical(final_);
   const fs::path parent = final_.parent_path();

@@ -151,6 +151,13 @@ done
 "$CS" -q plan --osm "$ANDORRA" "${SKIP[@]}" --out "$T/thesis" --force 2>/dev/null || fail "plan --force"
 [ ! -e "$T/thesis/chapter1.tex" ] && [ -s "$T/thesis/manifest.json" ] && ok "--force replaced the foreign folder" ||
   fail "--force did not replace the folder whole"
+# --out at an input's own folder or at the input file: refused even with --force (the swap would delete it).
+L=data/fixtures/locate_demo
+mkdir -p "$T/in" && cp $L/demand.csv $L/candidates.csv $L/matrix.csv "$T/in/"
+LOCIN=("$CS" -q locate --matrix "$T/in/matrix.csv" --candidates "$T/in/candidates.csv" --demand "$T/in/demand.csv" --new 2 --solver heuristic --force --out)
+refused "--out the inputs' folder, --force" "holds the input file $T/in/matrix.csv" -- "${LOCIN[@]}" "$T/in"
+refused "--out an input file, --force" "is an input file of this run" -- "${LOCIN[@]}" "$T/in/demand.csv"
+cmp -s $L/demand.csv "$T/in/demand.csv" && cmp -s $L/matrix.csv "$T/in/matrix.csv" && ok "inputs kept" || fail "inputs changed"
 
 # Stale staging of a dead process (pid above Linux's maximum) is removed by the next run.
 mkdir -p "$T/.county.staging-99999999/national" && head -c 100000 /dev/zero >"$T/.county.staging-99999999/junk"

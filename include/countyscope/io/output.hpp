@@ -68,6 +68,9 @@ class OutputDir {
   // Throws IoError when final_dir may not be replaced: it exists and is not a folder, or it is a non-empty
   // folder without a countyscope manifest.json and force is false. Commands call it before their work starts.
   static void check_target(const std::filesystem::path& final_dir, bool force);
+  // The same, and also refuses (even with --force) a target that is one of run.inputs or a folder holding
+  // one: replacing it would delete a file the run reads. The constructor runs this check.
+  static void check_target(const std::filesystem::path& final_dir, const RunRecord& run);
 
  private:
   std::filesystem::path user_, final_, staging_;
