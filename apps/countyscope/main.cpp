@@ -2,6 +2,8 @@
 // (0 ok, 1 runtime/data error, 2 usage error). Messages go to stderr as one line each.
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -115,9 +117,21 @@ void record_run(const CLI::App& app, cs::RunRecord& run) {
     for (const std::string& r : o->results()) {
       value.append(value.empty() ? "" : ",").append(r);
       std::error_code ec;
-      if (!r.empty() && std::filesystem::is_regular_file(r, ec)) run.inputs.push_back(r);
+      if (!r.empty() && name != "--html" && std::filesystem::is_regular_file(r, ec)) run.inputs.push_back(r);
     }
     run.options.emplace_back(name, value);
+  }
+  // An output must not be one of the files the run reads (network --out over its --osm, report --html over
+  // the results, matrix --out over --from): writing it would destroy the input.
+  for (const char* out : {"--out", "--html"}) {
+    const CLI::Option* o = sub->get_option_no_throw(out);
+    if (!o || o->count() == 0) continue;
+    for (const std::string& input : run.inputs) {
+      std::error_code ec;
+      if (std::filesystem::equivalent(o->as<std::string>(), input, ec))
+        throw cs::IoError(o->as<std::string>() + ": is an input file of this run (" + input +
+                          "); choose another output");
+    }
   }
 }
 
@@ -186,7 +200,15 @@ int main(int argc, char** argv) {
             return problem ? *problem : std::string();
           },
           "INT in [0, 1024]"));
-  app.add_option("--seed", rt.seed, "seed for every random choice (results are deterministic for a seed)");
+  app.add_option("--seed", rt.seed, "seed for every random choice (results are deterministic for a seed)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {  // CLI11 alone turns -1 and 1e23 into 2^64-1 silently
+            std::uint64_t v = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec == std::errc() && end == text.data() + text.size()) return {};
+            return "expected a whole number in [0, 18446744073709551615], got '" + text + "'";
+          },
+          "UINT"));
   app.add_flag("-q,--quiet", rt.quiet, "no progress or information on stderr");
   app.add_flag("-v,--verbose", rt.verbose, "debug messages on stderr");
   app.add_option("--max-memory", rt.max_memory,

@@ -343,7 +343,7 @@ void OutputDir::check_target(const fs::path& final_dir, const RunRecord& run) {
     if (ec) continue;
     if (in == target)
       throw IoError(final_dir.string() + ": is an input file of this run (" + input +
-                    "); choose another output folder");
+                    "); choose another output");
     const auto [t, i] = std::mismatch(target.begin(), target.end(), in.begin(), in.end());
     if (t == target.end())
       throw IoError(final_dir.string() + ": holds the input file " + input +

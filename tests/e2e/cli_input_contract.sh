@@ -193,6 +193,11 @@ expect "unknown id in the locate matrix" 1 \
 expect "--p beyond 32 bits" 2 \
   "$U --p: expected an integer in [0, 1e+05] facilities, got 99999999999" \
   "$O" -- "$CS" -q "${loc[@]}" --demand $L/demand.csv --p 99999999999 --out "$O"
+for s in -1 99999999999999999999999; do  # CLI11 alone made both 2^64-1, silently
+  expect "--seed $s" 2 \
+    "$U --seed: expected a whole number in [0, 18446744073709551615], got '$s' (see countyscope locate --help)" \
+    "$O" -- "$CS" -q --seed $s "${loc[@]}" --demand $L/demand.csv --new 2 --out "$O"
+done
 # BOM, CRLF, quoted fields and negative zero are valid CSV: the same answer as the plain file.
 printf '\xef\xbb\xbf' >"$T/bom.csv"
 sed '2s/^v00,953,/"v00",-0,/' $L/demand.csv >>"$T/bom.csv"  # the fixture has CRLF line ends

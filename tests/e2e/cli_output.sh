@@ -156,8 +156,15 @@ L=data/fixtures/locate_demo
 mkdir -p "$T/in" && cp $L/demand.csv $L/candidates.csv $L/matrix.csv "$T/in/"
 LOCIN=("$CS" -q locate --matrix "$T/in/matrix.csv" --candidates "$T/in/candidates.csv" --demand "$T/in/demand.csv" --new 2 --solver heuristic --force --out)
 refused "--out the inputs' folder, --force" "holds the input file $T/in/matrix.csv" -- "${LOCIN[@]}" "$T/in"
-refused "--out an input file, --force" "is an input file of this run" -- "${LOCIN[@]}" "$T/in/demand.csv"
+refused "--out an input file, --force" "$T/in/demand.csv: is an input file of this run ($T/in/demand.csv); choose another output" -- "${LOCIN[@]}" "$T/in/demand.csv"
 cmp -s $L/demand.csv "$T/in/demand.csv" && cmp -s $L/matrix.csv "$T/in/matrix.csv" && ok "inputs kept" || fail "inputs changed"
+# A single-file output aimed at the run's own input (was: the input replaced, exit 0).
+cp "$SAMPLE" "$T/in/x.osm.pbf" && cp "$RESULTS" "$T/in/res.json" && printf 'id,lon,lat\na,9.52,47.14\n' >"$T/in/p.csv"
+refused "network --out its --osm" "$T/in/x.osm.pbf: is an input file of this run ($T/in/x.osm.pbf); choose another output" -- \
+  "$CS" -q network --osm "$T/in/x.osm.pbf" --out "$T/in/x.osm.pbf"
+refused "matrix --out its --from" "$T/in/p.csv: is an input file" -- "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/in/p.csv" --to "$T/a.csv" --out "$T/in/p.csv"
+refused "report --html its results" "$T/in/res.json: is an input file" -- "$CS" -q report "$T/in/res.json" --html "$T/in/res.json"
+cmp -s "$SAMPLE" "$T/in/x.osm.pbf" && cmp -s "$RESULTS" "$T/in/res.json" && ok "single-file inputs kept" || fail "single-file inputs changed"
 
 # Stale staging of a dead process (pid above Linux's maximum) is removed by the next run.
 mkdir -p "$T/.county.staging-99999999/national" && head -c 100000 /dev/zero >"$T/.county.staging-99999999/junk"
