@@ -18,14 +18,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string path = cs::fuzz::write_scratch("g.csgraph", bytes);
   cs::fuzz::expect_errors([&] {
-    const cs::RoadGraph g = cs::load_graph(path);
+    const cs::network::RoadGraph g = cs::load_graph(path);
     if (g.node_count() == 0) return;
-    const cs::SnapIndex idx(g);
+    const cs::network::SnapIndex idx(g);
     std::vector<cs::LonLat> pts{g.node_coord[0], g.node_coord[g.node_count() - 1]};
-    const auto s = idx.snap_all(pts, cs::SnapOptions{}, 1);
+    const auto s = idx.snap_all(pts, cs::network::SnapOptions{}, 1);
     cs::Context ctx;
     ctx.threads = 1;
-    (void)cs::travel_time_matrix(g, s, s, cs::MatrixOptions{}, ctx);
+    (void)cs::network::travel_time_matrix(g, s, s, cs::network::MatrixOptions{}, ctx);
   });
   return 0;
 }

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   cs::Context ctx;
   ctx.threads = 1;
   cs::fuzz::expect_errors([&] {
-    const auto profile = (opts & 1) ? cs::Profile::kWalk : cs::Profile::kCar;
+    const auto profile = (opts & 1) ? cs::network::Profile::kWalk : cs::network::Profile::kCar;
     const cs::NetworkBuild b = cs::build_network(path, cs::default_network_config(profile), ctx);
     (void)b;
   });

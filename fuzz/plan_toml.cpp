@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     cfg.osm_path = (cs::fuzz::source_dir() / "fuzz/fixtures/plan-county.osm").string();
     // Relative paths in the TOML ([scenarios] file) resolve against the label's folder: data/config/.
     cs::parse_plan_config(text, (cs::fuzz::source_dir() / "data/config/plan.toml").string(), cfg);
-    cs::throw_if_problems(cs::validate(cfg), "plan");
+    cs::throw_if_problems(validate(cfg), "plan");
     const cs::PlanState st = cs::run_plan(cfg, ctx);
     (void)cs::dump_results(st.doc);
   });

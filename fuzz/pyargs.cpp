@@ -52,25 +52,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto times = floats(in, n * m);
         const auto pop = doubles(in, len(in, n));
         const auto supply = doubles(in, len(in, m));
-        cs::AccessConfig cfg;
+        cs::access::AccessConfig cfg;
         cfg.cutoff_s = in.number() * 60.0;
         cfg.k = static_cast<int>(in.byte()) - 8;
         cfg.gravity_beta = in.number();
         static const char* kDecay[] = {"power", "exponential", "gaussian", "linear", "bogus"};
-        cfg.gravity_decay = cs::parse_decay(kDecay[in.byte() % 5]);
-        cfg.catchment = cs::parse_catchment((in.byte() & 1) ? "exclusive" : "inclusive");
+        cfg.gravity_decay = cs::access::parse_decay(kDecay[in.byte() % 5]);
+        cfg.catchment = cs::access::parse_catchment((in.byte() & 1) ? "exclusive" : "inclusive");
         const cs::TimeView tm(times.data(), n, m);
         if (fn % 7 == 0)
-          (void)cs::compute_access(tm, pop, supply, cfg, ctx);
+          (void)cs::access::compute_access(tm, pop, supply, cfg, ctx);
         else
-          (void)cs::compute_sfca2(tm, pop, supply, cfg, ctx);
+          (void)cs::access::compute_sfca2(tm, pop, supply, cfg, ctx);
         break;
       }
       case 2: {  // equity
         const auto values = doubles(in, n);
         const auto pop = doubles(in, len(in, n));
         std::vector<int> groups;
-        cs::EquityInput e;
+        cs::access::EquityInput e;
         e.values = values;
         e.population = pop;
         if (in.byte() & 1) {
@@ -82,13 +82,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           for (int i = 0; i <= mx; ++i) e.group_names.push_back(std::to_string(i));
           if (in.byte() & 1 && !e.group_names.empty()) e.group_names.pop_back();
         }
-        (void)cs::equity(e);
+        (void)cs::access::equity(e);
         break;
       }
       case 3: {  // locate (heuristic and brute force; the MIP is CBC's)
-        cs::LocateProblem pb;
+        cs::locate::LocateProblem pb;
         static const char* kKind[] = {"p-median", "mclp", "lscp", "p-center", "bogus"};
-        pb.kind = cs::parse_problem(kKind[in.byte() % 5]);
+        pb.kind = cs::locate::parse_problem(kKind[in.byte() % 5]);
         pb.cost = cs::TimeMatrix(n, m);
         for (std::size_t i = 0; i < n; ++i)
           for (std::size_t j = 0; j < m; ++j) pb.cost(i, j) = static_cast<float>(in.number() * 60.0);
@@ -99,11 +99,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (in.byte() & 1) pb.capacity = doubles(in, len(in, m));
         if (in.byte() & 1) pb.opening_cost = doubles(in, len(in, m));
         if (in.byte() & 1) pb.budget = in.number();
-        cs::check_problem(pb);
+        cs::locate::check_problem(pb);
         if (in.byte() & 1)
-          (void)cs::solve_heuristic(pb, cs::HeuristicOptions{}, ctx);
+          (void)cs::locate::solve_heuristic(pb, cs::locate::HeuristicOptions{}, ctx);
         else if (m <= 6)
-          (void)cs::solve_brute_force(pb);
+          (void)cs::locate::solve_brute_force(pb);
         break;
       }
       case 4: {  // gravity_flows

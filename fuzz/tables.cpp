@@ -109,7 +109,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   write_scratch("places.csv", kPlaces);
   cs::Context ctx;
   const auto b = cs::build_network((cs::fuzz::source_dir() / "data/fixtures/osm/tags.osm").string(),
-                                   cs::default_network_config(cs::Profile::kCar), ctx);
+                                   cs::default_network_config(cs::network::Profile::kCar), ctx);
   cs::save_graph(b.graph, cs::fuzz::scratch() / "g.csgraph");
   return 0;
 }

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 0: {
         cs::PlanConfig cfg;
         cs::parse_plan_config(text, "plan.toml", cfg);
-        cs::throw_if_problems(cs::validate(cfg), "plan");
+        cs::throw_if_problems(validate(cfg), "plan");
         break;
       }
       case 1: {
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       }
       case 2:
-        (void)cs::parse_standards(text, "standards.toml");
+        (void)cs::access::parse_standards(text, "standards.toml");
         break;
       case 3:
         (void)cs::assess::parse_indicator_system(text, "indicators.toml");
@@ -39,10 +39,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       }
       case 5: {
-        cs::AccessStudyConfig cfg;
-        cs::parse_access_toml(text, "access.toml", cfg);
-        cs::throw_if_problems(cs::validate(cfg), "access");
-        (void)cs::access_config_json(cfg).dump();
+        cs::access::AccessStudyConfig cfg;
+        cs::access::parse_access_toml(text, "access.toml", cfg);
+        cs::throw_if_problems(cs::access::validate(cfg), "access");
+        (void)cs::access::access_config_json(cfg).dump();
         break;
       }
     }

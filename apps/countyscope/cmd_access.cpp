@@ -1,7 +1,7 @@
 // `countyscope access`: the public-services stage alone, on a travel-time matrix CSV plus demand and facility
-// CSVs. Reads the files into cs::AccessInputs, calls cs::run_access_study (options from the registry,
-// access_options(): the same as plan.toml [access] and Python) and writes results.json, access.gpkg and CSV
-// tables into the output directory atomically (nothing is written when any input is bad).
+// CSVs. Reads the files into cs::access::AccessInputs, calls cs::access::run_access_study (options from the
+// registry, access_options(): the same as plan.toml [access] and Python) and writes results.json, access.gpkg
+// and CSV tables into the output directory atomically (nothing is written when any input is bad).
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -28,7 +28,7 @@ namespace {
 struct AccessFiles {
   std::string matrix, graph, demand, facilities, settlements, config, out;
   std::string time_unit = "s";
-  std::shared_ptr<cs::AccessStudyConfig> cfg = std::make_shared<cs::AccessStudyConfig>();
+  std::shared_ptr<cs::access::AccessStudyConfig> cfg = std::make_shared<cs::access::AccessStudyConfig>();
   cs::cli::BoundOptions given;
 };
 
@@ -50,7 +50,7 @@ struct Tables {
   std::map<std::string, std::size_t> drow, frow;
 };
 
-void read_demand(const AccessFiles& o, Tables& t, cs::AccessInputs& in) {
+void read_demand(const AccessFiles& o, Tables& t, cs::access::AccessInputs& in) {
   t.dem = cs::read_csv(o.demand);
   const cs::CsvTable& dem = t.dem;
   const std::size_t did = dem.column("id");
@@ -66,7 +66,7 @@ void read_demand(const AccessFiles& o, Tables& t, cs::AccessInputs& in) {
   in.demand_source = "population column '" + pop_field + "' of " + o.demand;
 }
 
-void read_facilities(const AccessFiles& o, Tables& t, cs::AccessInputs& in) {
+void read_facilities(const AccessFiles& o, Tables& t, cs::access::AccessInputs& in) {
   t.fac = cs::read_csv(o.facilities);
   const cs::CsvTable& fac = t.fac;
   const std::vector<std::string>& services = o.cfg->options.services;
@@ -102,7 +102,7 @@ void read_facilities(const AccessFiles& o, Tables& t, cs::AccessInputs& in) {
 }
 
 // Settlements (optional): name, tier, unit, lon, lat; demand rows name theirs in column 'settlement'.
-void read_settlements(const AccessFiles& o, const Tables& t, cs::AccessInputs& in) {
+void read_settlements(const AccessFiles& o, const Tables& t, cs::access::AccessInputs& in) {
   const cs::CsvTable st = cs::read_csv(o.settlements);
   const std::size_t sn = st.column("name"), stier = st.column("tier");
   const auto su = st.find_column("unit");
@@ -135,31 +135,32 @@ void read_settlements(const AccessFiles& o, const Tables& t, cs::AccessInputs& i
 }
 
 // Graph route: snap demand points and facilities onto the network, then one many-to-many matrix.
-cs::TimeMatrix graph_matrix(const AccessFiles& o, const Tables& t, cs::AccessInputs& in, cs::Context& ctx) {
+cs::TimeMatrix graph_matrix(const AccessFiles& o, const Tables& t, cs::access::AccessInputs& in,
+                            cs::Context& ctx) {
   if (in.demand_pos.size() != t.dem.rows())
     throw cs::InputError(o.demand, "header", "lon",
                          "--graph needs lon and lat columns for every demand point");
   if (in.facility_pos.size() != t.fac.rows())
     throw cs::InputError(o.facilities, "header", "lon",
                          "--graph needs lon and lat columns for every facility");
-  const cs::RoadGraph g = cs::load_graph(o.graph);
-  const cs::SnapIndex idx(g);
+  const cs::network::RoadGraph g = cs::load_graph(o.graph);
+  const cs::network::SnapIndex idx(g);
   for (const auto& [tab, pts] : {std::pair{&t.dem, &in.demand_pos}, std::pair{&t.fac, &in.facility_pos}})
     if (const auto i = idx.first_outside(*pts))
       throw cs::InputError(tab->file, tab->where(*i), "lon,lat",
                            "point (" + cs::number_text((*pts)[*i].lon) + ", " +
                                cs::number_text((*pts)[*i].lat) + ") lies outside the road network (" +
                                idx.extent_text() + "); lon and lat swapped?");
-  const cs::SnapOptions so;
+  const cs::network::SnapOptions so;
   const auto ds = idx.snap_all(in.demand_pos, so, ctx.thread_count());
   const auto fs = idx.snap_all(in.facility_pos, so, ctx.thread_count());
   in.times_label = "network travel time on " + o.graph + " (demand -> facility, access legs included)";
-  return cs::travel_time_matrix(g, ds, fs, cs::MatrixOptions{}, ctx);
+  return cs::network::travel_time_matrix(g, ds, fs, cs::network::MatrixOptions{}, ctx);
 }
 
 // Matrix file: long (from_id,to_id,time_s|time_min) or wide (first column demand id, one column per
 // facility).
-cs::TimeMatrix file_matrix(const AccessFiles& o, const Tables& t, cs::AccessInputs& in) {
+cs::TimeMatrix file_matrix(const AccessFiles& o, const Tables& t, cs::access::AccessInputs& in) {
   const std::size_t D = t.dem.rows(), F = t.fac.rows();
   cs::TimeMatrix m(D, F, cs::kUnreachable);
   const double scale = time_scale(o.time_unit);
@@ -219,16 +220,16 @@ cs::TimeMatrix file_matrix(const AccessFiles& o, const Tables& t, cs::AccessInpu
 int run(AccessFiles& o, cs::cli::Runtime& rt) {
   cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   cs::Context& ctx = rt.ctx;
-  cs::AccessStudyConfig& cfg = *o.cfg;
+  cs::access::AccessStudyConfig& cfg = *o.cfg;
   // --config's [access] first, then the flags given on the command line over it.
-  if (!o.config.empty()) cs::parse_access_toml(cs::read_file(o.config), o.config, cfg);
+  if (!o.config.empty()) cs::access::parse_access_toml(cs::read_file(o.config), o.config, cfg);
   o.given.apply();
-  cs::throw_if_problems(cs::validate(cfg), "access");
-  if (!cfg.options.standards.empty()) cfg.standards = cs::load_standards(cfg.options.standards);
+  cs::throw_if_problems(cs::access::validate(cfg), "access");
+  if (!cfg.options.standards.empty()) cfg.standards = cs::access::load_standards(cfg.options.standards);
   (void)time_scale(o.time_unit);
   if (o.matrix.empty() && o.graph.empty()) throw cs::UsageError("access: give --matrix FILE or --graph FILE");
 
-  cs::AccessInputs in;
+  cs::access::AccessInputs in;
   Tables t;
   read_demand(o, t, in);
   read_facilities(o, t, in);
@@ -236,7 +237,7 @@ int run(AccessFiles& o, cs::cli::Runtime& rt) {
   const cs::TimeMatrix m = o.graph.empty() ? file_matrix(o, t, in) : graph_matrix(o, t, in, ctx);
   in.times = &m;
 
-  cs::AccessStudy s = cs::run_access_study(in, cfg, ctx);
+  cs::access::AccessStudy s = cs::access::run_access_study(in, cfg, ctx);
   cs::Json doc = cs::new_results_document("plan");
   cs::add_to_document(doc, "access", s.outputs);
   cs::OutputDir out(o.out, rt.ctx);
@@ -283,8 +284,8 @@ cs::cli::CommandRegistration reg{
           ->check(cs::cli::existing_file());
       sub->add_option("--time-unit", o->time_unit, "unit of the matrix file's times: s or min")
           ->default_val("s");
-      o->given = cs::cli::add_options(sub, cs::access_options(),
-                                      std::shared_ptr<cs::AccessOptions>(o->cfg, &o->cfg->options));
+      o->given = cs::cli::add_options(sub, cs::access::access_options(),
+                                      std::shared_ptr<cs::access::AccessOptions>(o->cfg, &o->cfg->options));
       sub->add_option("--out", o->out, "output directory")->required();
       sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
     }};

@@ -32,7 +32,7 @@ struct LocateOptions {
               cost_col = "cost", service_col = "service";
   std::vector<std::string> fixed;
   bool capacitated = false, write_lp = false;
-  std::shared_ptr<cs::LocateConfig> cfg = std::make_shared<cs::LocateConfig>();
+  std::shared_ptr<cs::locate::LocateConfig> cfg = std::make_shared<cs::locate::LocateConfig>();
   cs::cli::BoundOptions given;
 };
 
@@ -116,7 +116,7 @@ cs::TimeMatrix read_matrix(const LocateOptions& o, const Points& dem, const Poin
 int run(LocateOptions& o, cs::cli::Runtime& rt) {
   cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   o.given.apply();
-  const cs::LocateConfig& cfg = *o.cfg;
+  const cs::locate::LocateConfig& cfg = *o.cfg;
   if (o.given.count("p") && o.given.count("new"))
     throw cs::UsageError("give either --p (total open) or --new (sites to add), not both");
   if (o.capacitated && cfg.site_capacity)
@@ -137,8 +137,8 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
   std::sort(services.begin(), services.end());
 
   cs::Json section;
-  section["problem"] = std::string(cs::problem_name(cfg.problem));
-  section["options"] = cs::locate_options().to_json(cfg);
+  section["problem"] = std::string(cs::locate::problem_name(cfg.problem));
+  section["options"] = cs::locate::locate_options().to_json(cfg);
   section["options"]["capacitated"] = o.capacitated || cfg.site_capacity.has_value();
   section["options"]["demand_points"] = dem.id.size();
   section["options"]["candidates"] = cand.id.size();
@@ -170,7 +170,7 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
     std::vector<std::size_t> cols;
     for (std::size_t j = 0; j < cand.id.size(); ++j)
       if (cand.service[j] == service) cols.push_back(j);
-    cs::LocateProblem pb;
+    cs::locate::LocateProblem pb;
     pb.label = service;
     pb.demand_names = dem.id;
     for (const std::size_t j : cols) pb.candidate_names.push_back(cand.id[j]);
@@ -184,9 +184,9 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
       if (o.capacitated) pb.capacity.push_back(cand.capacity[cols[k]]);
       if (cfg.budget) pb.opening_cost.push_back(cand.cost[cols[k]]);
     }
-    cs::apply_config(cfg, pb);
-    const cs::LocateStudy study = cs::run_locate(pb, cfg, rt.ctx);
-    const cs::LocateResult* best = study.best();
+    cs::locate::apply_config(cfg, pb);
+    const cs::locate::LocateStudy study = cs::locate::run_locate(pb, cfg, rt.ctx);
+    const cs::locate::LocateResult* best = study.best();
     cs::Json js;
     js["service"] = service;
     js["demand_points"] = dem.id.size();
@@ -195,7 +195,7 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
     js["existing"] = pb.fixed.size();
     js["results"] = cs::Json::array();
     for (const auto& r : study.results) {
-      auto rj = cs::to_json(r);
+      auto rj = cs::locate::to_json(r);
       cs::Json ids = cs::Json::array();
       for (auto k : r.open) ids.push_back(cand.id[cols[k]]);
       rj["open"] = ids;
@@ -206,14 +206,14 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
     if (!best)  // no answer: one line, nothing written
       throw cs::Error(cs::ErrorKind::kInfeasible,
                       "locate" + (service.empty() ? std::string() : "[" + service + "]") + ": " +
-                          std::string(cs::solver_name(study.results.back().solver)) + " outcome " +
-                          std::string(cs::outcome_name(study.results.back().outcome)) +
+                          std::string(cs::locate::solver_name(study.results.back().solver)) + " outcome " +
+                          std::string(cs::locate::outcome_name(study.results.back().outcome)) +
                           ", no solution to report; nothing written");
-    js["outcome"] = std::string(cs::outcome_name(best->outcome));
-    js["chosen"] = std::string(cs::solver_name(best->solver));
-    const cs::BeforeAfter& ba = study.before_after;
-    js["before"] = cs::to_json(ba.before);
-    js["after"] = cs::to_json(ba.after);
+    js["outcome"] = std::string(cs::locate::outcome_name(best->outcome));
+    js["chosen"] = std::string(cs::locate::solver_name(best->solver));
+    const cs::locate::BeforeAfter& ba = study.before_after;
+    js["before"] = cs::locate::to_json(ba.before);
+    js["after"] = cs::locate::to_json(ba.after);
     js["measures_from"] = "access layer: nearest time, 2SFCA (catchment = standard), weighted Gini";
     cs::Json new_sites = cs::Json::array();
     for (std::size_t k = 0; k < cols.size(); ++k) {
@@ -233,14 +233,15 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
     for (std::size_t i = 0; i < dem.id.size(); ++i) {
       const std::uint32_t before = study.assigned_before[i], after = study.assigned_after[i];
       auto facility = [&](std::uint32_t k) {
-        return k == cs::kNoFacility ? cs::FieldValue() : cs::FieldValue(cand.id[cols[k]]);
+        return k == cs::locate::kNoFacility ? cs::FieldValue() : cs::FieldValue(cand.id[cols[k]]);
       };
       assign.add({service, dem.id[i], pb.w(i), facility(before), static_cast<double>(ba.nearest_before[i]),
                   facility(after), static_cast<double>(ba.nearest_after[i])});
     }
     section["services"].push_back(js);
     if (o.write_lp)
-      lp_files[service.empty() ? "model.lp" : "model_" + service + ".lp"] = cs::write_lp_file_text(pb);
+      lp_files[service.empty() ? "model.lp" : "model_" + service + ".lp"] =
+          cs::locate::write_lp_file_text(pb);
   }
 
   cs::Json doc = cs::new_results_document("plan");
@@ -284,7 +285,7 @@ cs::cli::CommandRegistration reg{
           ->required()
           ->check(cs::cli::existing_file());
       sub->add_option("--out", o->out, "output directory")->required();
-      o->given = cs::cli::add_options(sub, cs::locate_options(), o->cfg);
+      o->given = cs::cli::add_options(sub, cs::locate::locate_options(), o->cfg);
       sub->add_option("--fixed", o->fixed, "candidate ids kept open (besides the existing column)")
           ->delimiter(',');
       sub->add_flag("--capacitated", o->capacitated,

@@ -23,7 +23,7 @@ namespace {
 struct MatrixCliOptions {
   std::string graph, from, to, out, format = "long";
   std::shared_ptr<cs::MatrixCutoff> cutoff = std::make_shared<cs::MatrixCutoff>();
-  std::shared_ptr<cs::SnapOptions> snap = std::make_shared<cs::SnapOptions>();
+  std::shared_ptr<cs::network::SnapOptions> snap = std::make_shared<cs::network::SnapOptions>();
   std::vector<cs::cli::BoundOptions> given;
 };
 
@@ -57,16 +57,16 @@ double secs(float t) {
 int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
   for (const auto& g : o.given) g.apply();
   cs::check_output_file(o.out);  // a device, link or folder is refused before the work
-  const cs::RoadGraph g = cs::load_graph(o.graph);
+  const cs::network::RoadGraph g = cs::load_graph(o.graph);
   const Points a = read_points(o.from), b = read_points(o.to);
-  const cs::SnapIndex index(g);
+  const cs::network::SnapIndex index(g);
   for (const auto& [path, pts] : {std::pair{o.from, &a}, std::pair{o.to, &b}})
     if (const auto i = index.first_outside(pts->pos))
       throw cs::InputError(path, "line " + std::to_string(pts->line[*i]), "lon,lat",
                            "point (" + cs::number_text(pts->pos[*i].lon) + ", " +
                                cs::number_text(pts->pos[*i].lat) + ") lies outside the road network (" +
                                index.extent_text() + "); lon and lat swapped?");
-  const cs::SnapOptions& so = *o.snap;
+  const cs::network::SnapOptions& so = *o.snap;
   const auto sa = index.snap_all(a.pos, so, rt.ctx.thread_count());
   const auto sb = index.snap_all(b.pos, so, rt.ctx.thread_count());
   std::size_t far = 0;
@@ -75,9 +75,9 @@ int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
   if (far)
     rt.ctx.warn(std::to_string(far) + " points lie more than " + cs::format_number(so.far_threshold_m) +
                 " m from a road");
-  cs::MatrixOptions mo;
+  cs::network::MatrixOptions mo;
   if (o.cutoff->cutoff_min) mo.cutoff_s = *o.cutoff->cutoff_min * 60.0;
-  const cs::TimeMatrix m = cs::travel_time_matrix(g, sa, sb, mo, rt.ctx);
+  const cs::TimeMatrix m = cs::network::travel_time_matrix(g, sa, sb, mo, rt.ctx);
   std::string text;
   if (o.format == "long") {
     cs::CsvWriter w({"from_id", "to_id", "time_s"});

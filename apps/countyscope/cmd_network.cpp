@@ -25,7 +25,7 @@ struct NetworkOptions {
   std::string osm, out;
   bool stats = false;
   std::shared_ptr<cs::NetworkConfig> network =
-      std::make_shared<cs::NetworkConfig>(cs::default_network_config(cs::Profile::kCar));
+      std::make_shared<cs::NetworkConfig>(cs::default_network_config(cs::network::Profile::kCar));
   std::shared_ptr<cs::CountyConfig> county = std::make_shared<cs::CountyConfig>();
   std::vector<cs::cli::BoundOptions> given;
 };
@@ -40,14 +40,14 @@ int run(const NetworkOptions& o, cs::cli::Runtime& rt) {
   for (const auto& g : o.given) g.apply();
   if (!o.out.empty()) cs::check_output_file(o.out);  // a device, link or folder is refused before the work
   // A profile other than car starts from its own default speeds (as in plan/demo).
-  cs::NetworkConfig ncfg = cs::default_network_config(cs::Profile::kCar);
+  cs::NetworkConfig ncfg = cs::default_network_config(cs::network::Profile::kCar);
   cs::set_profile(ncfg, o.network->profile);
   ncfg.use_maxspeed = o.network->use_maxspeed;
   ncfg.keep_largest_scc = o.network->keep_largest_scc;
-  const cs::Profile profile = ncfg.profile;
+  const cs::network::Profile profile = ncfg.profile;
   if (!o.stats && o.out.empty()) throw cs::UsageError("nothing to do: give --stats and/or --out FILE");
   const cs::CountyConfig& ccfg = *o.county;
-  cs::throw_if_problems(cs::validate(ccfg), "county");
+  cs::throw_if_problems(validate(ccfg), "county");
   if (!ccfg.service_table.empty())
     (void)cs::load_service_table(ccfg.service_table);  // fail before the slow part
   const cs::NetworkBuild nb = cs::build_network(o.osm, ncfg, rt.ctx);
@@ -55,12 +55,12 @@ int run(const NetworkOptions& o, cs::cli::Runtime& rt) {
     const cs::County c = cs::load_county_osm(o.osm, ccfg, rt.ctx);
     const auto& s = nb.stats;
     std::ostringstream out;
-    out << "network (" << cs::profile_name(profile) << ")\n";
+    out << "network (" << cs::network::profile_name(profile) << ")\n";
     out << "  nodes: " << s.nodes << "\n  arcs: " << s.arcs << "\n  edges: " << s.edges << "\n";
     out << "  km of road: " << fixed(s.km_total, 1) << "\n";
     for (std::size_t k = 0; k < s.km_by_class.size(); ++k)
       if (s.km_by_class[k] > 0)
-        out << "    " << cs::road_class_name(static_cast<cs::RoadClass>(k)) << ": "
+        out << "    " << cs::network::road_class_name(static_cast<cs::network::RoadClass>(k)) << ": "
             << fixed(s.km_by_class[k], 1) << "\n";
     out << "  largest strongly connected component: " << fixed(100.0 * s.largest_scc_share, 2) << " % of "
         << s.nodes_before_scc << " nodes (" << s.components << " components; dropped "

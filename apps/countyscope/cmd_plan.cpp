@@ -43,7 +43,8 @@ void run_national(cs::OutputDir& out, cs::cli::Runtime& rt) {
 
 void add_common(CLI::App* sub, PlanOptions& o) {
   sub->add_option("--config", o.config,
-                  "plan TOML ([plan] [network] [county] [snap] [matrix] [access] [structure] [flows] ...; docs/options.md)");
+                  "plan TOML ([plan] [network] [county] [snap] [matrix] [access] [structure] [flows] ...; "
+                  "docs/options.md)");
   using std::shared_ptr;
   const shared_ptr<cs::PlanConfig>& c = o.cfg;
   o.given.push_back(cs::cli::add_options(sub, cs::plan_options(), c));
@@ -51,13 +52,15 @@ void add_common(CLI::App* sub, PlanOptions& o) {
       cs::cli::add_options(sub, cs::network_options(), shared_ptr<cs::NetworkConfig>(c, &c->network)));
   o.given.push_back(
       cs::cli::add_options(sub, cs::county_options(), shared_ptr<cs::CountyConfig>(c, &c->county)));
-  o.given.push_back(cs::cli::add_options(sub, cs::snap_options(), shared_ptr<cs::SnapOptions>(c, &c->snap)));
+  o.given.push_back(
+      cs::cli::add_options(sub, cs::snap_options(), shared_ptr<cs::network::SnapOptions>(c, &c->snap)));
   o.given.push_back(
       cs::cli::add_options(sub, cs::matrix_options(), shared_ptr<cs::MatrixCutoff>(c, &c->matrix)));
-  o.given.push_back(cs::cli::add_options(
-      sub, cs::access_options(), shared_ptr<cs::AccessOptions>(c, &c->access.options), {}, "access-"));
-  o.given.push_back(
-      cs::cli::add_options(sub, cs::structure_options(), shared_ptr<cs::StructureOptions>(c, &c->structure)));
+  o.given.push_back(cs::cli::add_options(sub, cs::access::access_options(),
+                                         shared_ptr<cs::access::AccessOptions>(c, &c->access.options), {},
+                                         "access-"));
+  o.given.push_back(cs::cli::add_options(sub, cs::structure::structure_options(),
+                                         shared_ptr<cs::structure::StructureOptions>(c, &c->structure)));
   o.given.push_back(cs::cli::add_options(sub, cs::flows::flows_options(),
                                          shared_ptr<cs::flows::FlowsConfig>(c, &c->flows)));
 }
@@ -93,7 +96,7 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
   // Command-line options override the TOML; a new --profile starts from its own default speeds.
   const cs::NetworkConfig network = cfg.network;
   for (const auto& g : o.given) g.apply();
-  const cs::Profile profile = cfg.network.profile;
+  const cs::network::Profile profile = cfg.network.profile;
   cfg.network.profile = network.profile;
   cs::set_profile(cfg.network, profile);
   const double startup =

@@ -24,8 +24,8 @@ struct StructureCli {
   std::string osm, graph, walk_graph, out;
   // The options of the registry's [structure] table, [snap]'s far_threshold_m and [county]'s seat
   // (docs/options.md).
-  std::shared_ptr<cs::StructureOptions> opt = std::make_shared<cs::StructureOptions>();
-  std::shared_ptr<cs::SnapOptions> snap = std::make_shared<cs::SnapOptions>();
+  std::shared_ptr<cs::structure::StructureOptions> opt = std::make_shared<cs::structure::StructureOptions>();
+  std::shared_ptr<cs::network::SnapOptions> snap = std::make_shared<cs::network::SnapOptions>();
   std::shared_ptr<cs::CountyConfig> county = std::make_shared<cs::CountyConfig>();
   std::vector<cs::cli::BoundOptions> given;
 };
@@ -42,52 +42,54 @@ int run(const StructureCli& o, cs::cli::Runtime& rt) {
   cs::Context& ctx = rt.ctx;
   // Every option is checked before any work (usage errors exit 2).
   for (const auto& g : o.given) g.apply();
-  const cs::StructureOptions& opt = *o.opt;
-  cs::throw_if_problems(cs::validate(opt), "structure options");
+  const cs::structure::StructureOptions& opt = *o.opt;
+  cs::throw_if_problems(cs::structure::validate(opt), "structure options");
 
   const cs::CountyConfig& ccfg = *o.county;
   const cs::County county =
       cs::timed(ctx, "load_county", [&] { return cs::load_county_osm(o.osm, ccfg, ctx); });
-  const cs::RoadGraph car = cs::timed(ctx, "car_network", [&] {
+  const cs::network::RoadGraph car = cs::timed(ctx, "car_network", [&] {
     if (!o.graph.empty()) return cs::load_graph(o.graph);
-    return cs::build_network(o.osm, cs::default_network_config(cs::Profile::kCar), ctx).graph;
+    return cs::build_network(o.osm, cs::default_network_config(cs::network::Profile::kCar), ctx).graph;
   });
-  if (car.profile != cs::Profile::kCar)
-    throw cs::UsageError("--graph " + o.graph + " is a " + std::string(cs::profile_name(car.profile)) +
+  if (car.profile != cs::network::Profile::kCar)
+    throw cs::UsageError("--graph " + o.graph + " is a " +
+                         std::string(cs::network::profile_name(car.profile)) +
                          " graph; expected car (use --walk-graph for walk)");
-  std::unique_ptr<cs::RoadGraph> walk;
+  std::unique_ptr<cs::network::RoadGraph> walk;
   if (opt.walk) {
-    walk = std::make_unique<cs::RoadGraph>(cs::timed(ctx, "walk_network", [&] {
+    walk = std::make_unique<cs::network::RoadGraph>(cs::timed(ctx, "walk_network", [&] {
       if (!o.walk_graph.empty()) return cs::load_graph(o.walk_graph);
-      return cs::build_network(o.osm, cs::default_network_config(cs::Profile::kWalk), ctx).graph;
+      return cs::build_network(o.osm, cs::default_network_config(cs::network::Profile::kWalk), ctx).graph;
     }));
-    if (walk->profile != cs::Profile::kWalk)
+    if (walk->profile != cs::network::Profile::kWalk)
       throw cs::UsageError("--walk-graph " + o.walk_graph + " is not a walk graph");
   }
-  const cs::SnapOptions& sopt = *o.snap;
+  const cs::network::SnapOptions& sopt = *o.snap;
   const int threads = ctx.thread_count();
   const auto sp = positions(county.settlements), dp = positions(county.demand),
              fp = positions(county.facilities);
-  std::vector<cs::Snap> cs_, cd, cf, ws, wd, wf;
+  std::vector<cs::network::Snap> cs_, cd, cf, ws, wd, wf;
   cs::timed(ctx, "snap", [&] {
-    const cs::SnapIndex ci(car);
+    const cs::network::SnapIndex ci(car);
     cs_ = ci.snap_all(sp, sopt, threads), cd = ci.snap_all(dp, sopt, threads),
     cf = ci.snap_all(fp, sopt, threads);
     if (walk) {
-      const cs::SnapIndex wi(*walk);
+      const cs::network::SnapIndex wi(*walk);
       ws = wi.snap_all(sp, sopt, threads), wd = wi.snap_all(dp, sopt, threads),
       wf = wi.snap_all(fp, sopt, threads);
     }
   });
-  cs::StructureInput in;
+  cs::structure::StructureInput in;
   in.county = &county;
   in.car = &car;
   in.car_settlements = cs_, in.car_demand = cd, in.car_facilities = cf;
   in.walk = walk.get();
   in.walk_settlements = ws, in.walk_demand = wd, in.walk_facilities = wf;
   in.snap_threshold_m = sopt.far_threshold_m;
-  const cs::StructureStudy s = cs::timed(ctx, "structure", [&] { return cs::run_structure(in, opt, ctx); });
-  const cs::StructureResult& r = s.result;
+  const cs::structure::StructureStudy s =
+      cs::timed(ctx, "structure", [&] { return cs::structure::run_structure(in, opt, ctx); });
+  const cs::structure::StructureResult& r = s.result;
 
   cs::Json doc = cs::new_results_document("plan");
   doc["meta"] = {{"county", county.name}, {"source", county.source}, {"command", "structure"}};
@@ -127,7 +129,7 @@ cs::cli::CommandRegistration reg{
       sub->add_option("--walk-graph", o->walk_graph, "walk graph (default: built from --osm)")
           ->check(cs::cli::existing_file());
       sub->add_option("--out", o->out, "output directory")->required();
-      o->given.push_back(cs::cli::add_options(sub, cs::structure_options(), o->opt));
+      o->given.push_back(cs::cli::add_options(sub, cs::structure::structure_options(), o->opt));
       o->given.push_back(cs::cli::add_options(sub, cs::snap_options(), o->snap, {"connector_speed_kmh"}));
       std::vector<std::string> not_seat = cs::county_options().names();
       std::erase(not_seat, "seat");

@@ -171,8 +171,9 @@ int main(int argc, char** argv) {
     if (mode != "sample") return 2;
     cs::CountyConfig cc;
     const cs::County county = cs::load_county_osm(in, cc, ctx);
-    const cs::NetworkBuild nb = cs::build_network(in, cs::default_network_config(cs::Profile::kCar), ctx);
-    const cs::SnapIndex idx(nb.graph);
+    const cs::NetworkBuild nb =
+        cs::build_network(in, cs::default_network_config(cs::network::Profile::kCar), ctx);
+    const cs::network::SnapIndex idx(nb.graph);
     // All-pairs settlement model.
     std::vector<cs::LonLat> sp;
     std::vector<double> spop;
@@ -181,7 +182,7 @@ int main(int argc, char** argv) {
       spop.push_back(std::max(50.0, s.population_est));
     }
     const auto ss = idx.snap_all(sp, {}, threads);
-    const auto tss = cs::travel_time_matrix(nb.graph, ss, ss, {}, ctx);
+    const auto tss = cs::network::travel_time_matrix(nb.graph, ss, ss, {}, ctx);
     const OdTable sod = synthetic("settlements", tss, spop, spop, true, 20.0, 11, out + "/settlements.csv");
     for (auto f : {GravityForm::kUnconstrained, GravityForm::kProduction, GravityForm::kDoubly})
       run_case("settlements", sod, f, 21, threads);
@@ -200,7 +201,7 @@ int main(int argc, char** argv) {
       dmass.push_back(std::max(0.5, b.population));
     }
     const auto os = idx.snap_all(op, {}, threads), ds = idx.snap_all(dp, {}, threads);
-    const auto tdd = cs::travel_time_matrix(nb.graph, os, ds, {}, ctx);
+    const auto tdd = cs::network::travel_time_matrix(nb.graph, os, ds, {}, ctx);
     // The first 300 x 300 of it: a constrained model whose dense design (90,000 x 600) statsmodels can still
     // hold.
     const std::size_t h = 300;

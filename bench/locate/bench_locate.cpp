@@ -106,8 +106,8 @@ int main(int argc, char** argv) {
     osmium::apply(reader, loc, c);
     reader.close();
   }
-  const auto nb = cs::build_network(osm, cs::default_network_config(cs::Profile::kCar), ctx);
-  cs::SnapIndex snap(nb.graph);
+  const auto nb = cs::build_network(osm, cs::default_network_config(cs::network::Profile::kCar), ctx);
+  cs::network::SnapIndex snap(nb.graph);
   std::printf("sample: %zu buildings, %zu settlements, %zu road nodes, %d threads\n", c.building.size(),
               c.place.size(), nb.graph.node_count(), ctx.thread_count());
 
@@ -155,11 +155,11 @@ int main(int argc, char** argv) {
     for (std::size_t k = n; cand.size() < m && k < order.size(); ++k) cand.push_back(c.building[order[k]]);
     const auto ds = snap.snap_all(dem, {}, ctx.thread_count());
     const auto cs_ = snap.snap_all(cand, {}, ctx.thread_count());
-    cs::LocateProblem pb;
-    pb.kind = cs::ProblemKind::kPMedian;
+    cs::locate::LocateProblem pb;
+    pb.kind = cs::locate::ProblemKind::kPMedian;
     pb.weight = w;
     const double tm0 = now();
-    pb.cost = cs::travel_time_matrix(nb.graph, ds, cs_, {}, ctx);
+    pb.cost = cs::network::travel_time_matrix(nb.graph, ds, cs_, {}, ctx);
     const double tmat = now() - tm0;
     // Unreachable rows (outside the kept component) cannot be served: give them weight 0 and say so.
     std::size_t dropped = 0;
@@ -180,24 +180,24 @@ int main(int argc, char** argv) {
     for (const std::uint32_t p : ps) {
       pb.p = p;
       const double th0 = now();
-      const auto h = cs::solve_heuristic(pb, {}, ctx);
+      const auto h = cs::locate::solve_heuristic(pb, {}, ctx);
       const double th = now() - th0;
       const double tn0 = now();
-      const auto hn = cs::solve_heuristic(pb, {.compute_bound = false}, ctx);
+      const auto hn = cs::locate::solve_heuristic(pb, {.compute_bound = false}, ctx);
       const double tn = now() - tn0;
       // The MIP on one thread: glpsol and the cbc CLI run on one core.
       cs::Context one = ctx;
       one.threads = 1;
       const double tx0 = now();
-      const auto x = cs::solve_mip(pb, {.time_limit_s = mip_limit}, one);
+      const auto x = cs::locate::solve_mip(pb, {.time_limit_s = mip_limit}, one);
       const double tx = now() - tx0;
-      const bool exact = x.outcome == cs::Outcome::kOptimal;
-      const bool has_x = exact || x.outcome == cs::Outcome::kFeasibleGapOpen;
+      const bool exact = x.outcome == cs::locate::Outcome::kOptimal;
+      const bool has_x = exact || x.outcome == cs::locate::Outcome::kFeasibleGapOpen;
       const double best_bound = has_x ? std::max(h.bound, x.bound) : h.bound;
       std::string note = std::to_string(n) + "x" + std::to_string(m) + " p=" + std::to_string(p) +
                          ": matrix " + std::to_string(static_cast<int>(tmat * 1000)) + " ms";
       if (dropped) note += ", " + std::to_string(dropped) + " unreachable demand points weighted 0";
-      note += "; heuristic " + std::string(cs::outcome_name(h.outcome)) + " (" + h.message + ")";
+      note += "; heuristic " + std::string(cs::locate::outcome_name(h.outcome)) + " (" + h.message + ")";
       note += hn.objective == h.objective
                   ? "; no-bound run same objective"
                   : "; no-bound run objective " + std::to_string(100.0 * (hn.objective / h.objective - 1.0)) +
@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
       const double vars = static_cast<double>(n) * static_cast<double>(m);
       if (vars <= peer_max_vars) {
         const fs::path lp = tmp / "model.lp";
-        std::ofstream(lp) << cs::write_lp_file_text(pb);
+        std::ofstream(lp) << cs::locate::write_lp_file_text(pb);
         const std::string lim = std::to_string(static_cast<int>(peer_limit));
         const std::string hard = "timeout -k 5 " + std::to_string(static_cast<int>(peer_limit) + 10) + " ";
         auto [g_s, g_out] = run(hard + "glpsol --lp " + lp.string() + " --tmlim " + lim + " 2>&1");
@@ -263,8 +263,8 @@ int main(int argc, char** argv) {
           "| %zu × %zu | %u | %.3f (%.3f) | %.3f %% | %.3f %% | %s | %s | %s | %.0f× | %s | %s | %s | %s |\n",
           n, m, p, th, tn, 100 * h.gap,
           std::isfinite(best_bound) ? 100.0 * (h.objective / best_bound - 1.0) : NAN, secs(tx, true).c_str(),
-          std::string(cs::outcome_name(x.outcome)).c_str(), xg, tx / th, g_cell.c_str(), gr_cell.c_str(),
-          c_cell.c_str(), cr_cell.c_str());
+          std::string(cs::locate::outcome_name(x.outcome)).c_str(), xg, tx / th, g_cell.c_str(),
+          gr_cell.c_str(), c_cell.c_str(), cr_cell.c_str());
       std::fflush(stdout);
       notes.push_back(note);
     }

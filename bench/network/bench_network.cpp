@@ -49,7 +49,7 @@ void write_bin(const std::string& path, const std::vector<T>& v) {
   out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
 }
 
-void write_arcs(const cs::RoadGraph& g, const std::string& dir) {
+void write_arcs(const cs::network::RoadGraph& g, const std::string& dir) {
   std::vector<std::uint32_t> a;
   a.reserve(3 * g.arc_count());
   for (cs::NodeId u = 0; u < g.node_count(); ++u)
@@ -61,8 +61,8 @@ void write_arcs(const cs::RoadGraph& g, const std::string& dir) {
 }
 
 // A point placed exactly on node v (zero access, zero along-edge time to v).
-cs::Snap at_node(const cs::RoadGraph& g, cs::NodeId v) {
-  cs::Snap s;
+cs::network::Snap at_node(const cs::network::RoadGraph& g, cs::NodeId v) {
+  cs::network::Snap s;
   const cs::ArcId a = g.first_out[v];
   s.edge = g.arc_edge[a];
   if (g.edge_from[s.edge] == v) {
@@ -148,9 +148,9 @@ int cmd_sample(const std::string& osm, const std::string& dir, int reps) {
   cs::Context ctx;
   result("reps", reps);
   auto t0 = Clock::now();
-  const auto nb = cs::build_network(osm, cs::default_network_config(cs::Profile::kCar), ctx);
+  const auto nb = cs::build_network(osm, cs::default_network_config(cs::network::Profile::kCar), ctx);
   result("build_network_s", since(t0));
-  const cs::RoadGraph& g = nb.graph;
+  const cs::network::RoadGraph& g = nb.graph;
   result("graph_bytes", static_cast<double>(g.memory_bytes()));
   write_arcs(g, dir);
   Points pts;
@@ -166,7 +166,7 @@ int cmd_sample(const std::string& osm, const std::string& dir, int reps) {
   result("facilities", static_cast<double>(pts.facilities.size()));
   result("settlements", static_cast<double>(pts.settlements.size()));
   t0 = Clock::now();
-  cs::SnapIndex idx(g);
+  cs::network::SnapIndex idx(g);
   result("snap_index_s", since(t0));
   t0 = Clock::now();
   const auto sd = idx.snap_all(pts.demand, {}, ctx.thread_count());
@@ -175,13 +175,13 @@ int cmd_sample(const std::string& osm, const std::string& dir, int reps) {
   result("snap_all_s", since(t0));
   // Our full pipeline on the snapped points (access legs, along-edge times).
   t0 = Clock::now();
-  (void)cs::travel_time_matrix(g, sd, sf, {}, ctx);
+  (void)cs::network::travel_time_matrix(g, sd, sf, {}, ctx);
   result("ours_snapped_demand_x_facilities_s", since(t0));
   t0 = Clock::now();
-  (void)cs::travel_time_matrix(g, ss, ss, {}, ctx);
+  (void)cs::network::travel_time_matrix(g, ss, ss, {}, ctx);
   result("ours_snapped_settlements_s", since(t0));
   // Node-to-node on each snap's nearer end node: the pairs the peers route too.
-  auto nodes_of = [&](const std::vector<cs::Snap>& s) {
+  auto nodes_of = [&](const std::vector<cs::network::Snap>& s) {
     std::vector<std::uint32_t> v;
     for (const auto& x : s) v.push_back(x.frac < 0.5 ? g.edge_from[x.edge] : g.edge_to[x.edge]);
     return v;
@@ -191,7 +191,7 @@ int cmd_sample(const std::string& osm, const std::string& dir, int reps) {
   write_bin(dir + "/facilities.u32", nf);
   write_bin(dir + "/settlements.u32", ns);
   auto snaps = [&](const std::vector<std::uint32_t>& v) {
-    std::vector<cs::Snap> s;
+    std::vector<cs::network::Snap> s;
     for (auto x : v) s.push_back(at_node(g, x));
     return s;
   };
@@ -200,9 +200,9 @@ int cmd_sample(const std::string& osm, const std::string& dir, int reps) {
   cs::Context one;
   one.threads = 1;
   cs::TimeMatrix m1, m2;
-  timed("ours_demand_x_facilities_1t", reps, [&] { m1 = cs::travel_time_matrix(g, a, b, {}, one); });
+  timed("ours_demand_x_facilities_1t", reps, [&] { m1 = cs::network::travel_time_matrix(g, a, b, {}, one); });
   write_bin(dir + "/demand_x_facilities.u32", to_ms(m1));
-  timed("ours_settlements_1t", reps, [&] { m2 = cs::travel_time_matrix(g, c, c, {}, one); });
+  timed("ours_settlements_1t", reps, [&] { m2 = cs::network::travel_time_matrix(g, c, c, {}, one); });
   write_bin(dir + "/settlements_x_settlements.u32", to_ms(m2));
   result("peak_rss_mb", peak_rss_mb());
   return 0;
@@ -229,9 +229,9 @@ int cmd_porto(const std::string& osm, const std::string& nodes_csv, const std::s
   result("threads", hw);
   result("reps", reps);
   auto t0 = Clock::now();
-  const auto nb = cs::build_network(osm, cs::default_network_config(cs::Profile::kCar), ctx);
+  const auto nb = cs::build_network(osm, cs::default_network_config(cs::network::Profile::kCar), ctx);
   result("build_network_s", since(t0));
-  const cs::RoadGraph& g = nb.graph;
+  const cs::network::RoadGraph& g = nb.graph;
   write_arcs(g, dir);
   const auto n1k = read_nodes(nodes_csv, g.node_count());
   std::vector<cs::NodeId> n5k;
@@ -246,30 +246,30 @@ int cmd_porto(const std::string& osm, const std::string& nodes_csv, const std::s
   write_bin(dir + "/nodes1k.u32", std::vector<std::uint32_t>(n1k.begin(), n1k.end()));
   write_bin(dir + "/nodes5k.u32", std::vector<std::uint32_t>(n5k.begin(), n5k.end()));
   auto snaps = [&](const std::vector<cs::NodeId>& v) {
-    std::vector<cs::Snap> s;
+    std::vector<cs::network::Snap> s;
     for (auto x : v) s.push_back(at_node(g, x));
     return s;
   };
   const auto s1k = snaps(n1k), s5k = snaps(n5k);
   cs::Context one;
   one.threads = 1;
-  cs::MatrixOptions dij;
-  dij.algorithm = cs::MatrixAlgorithm::kDijkstra;
+  cs::network::MatrixOptions dij;
+  dij.algorithm = cs::network::MatrixAlgorithm::kDijkstra;
   cs::TimeMatrix md;
-  timed("ours_dijkstra_nodes1k_1t", 1, [&] { md = cs::travel_time_matrix(g, s1k, s1k, dij, one); });
-  std::optional<cs::ContractionHierarchy> ch;
-  timed("ours_ch_build_1t", reps, [&] { ch.emplace(cs::ContractionHierarchy::build(g, {}, one)); });
+  timed("ours_dijkstra_nodes1k_1t", 1, [&] { md = cs::network::travel_time_matrix(g, s1k, s1k, dij, one); });
+  std::optional<cs::network::ContractionHierarchy> ch;
+  timed("ours_ch_build_1t", reps, [&] { ch.emplace(cs::network::ContractionHierarchy::build(g, {}, one)); });
   timed("ours_ch_build_" + std::to_string(hw) + "t", reps,
-        [&] { ch.emplace(cs::ContractionHierarchy::build(g, {}, ctx)); });
+        [&] { ch.emplace(cs::network::ContractionHierarchy::build(g, {}, ctx)); });
   result("ch_bytes_per_node", static_cast<double>(ch->memory_bytes()) / g.node_count());
   result("ch_shortcuts", static_cast<double>(ch->shortcuts));
   result("ch_hierarchy_arcs", static_cast<double>(ch->up_arc_count() + ch->down_arc_count()));
   for (const auto& [name, s] :
        {std::pair{std::string("nodes1k"), &s1k}, std::pair{std::string("nodes5k"), &s5k}}) {
     cs::TimeMatrix mc;
-    timed("ours_ch_" + name + "_1t", reps, [&] { mc = cs::ch_matrix(*ch, g, *s, *s, {}, one); });
+    timed("ours_ch_" + name + "_1t", reps, [&] { mc = cs::network::ch_matrix(*ch, g, *s, *s, {}, one); });
     timed("ours_ch_" + name + "_" + std::to_string(hw) + "t", reps,
-          [&] { mc = cs::ch_matrix(*ch, g, *s, *s, {}, ctx); });
+          [&] { mc = cs::network::ch_matrix(*ch, g, *s, *s, {}, ctx); });
     if (name == "nodes1k") result("ch_equals_dijkstra", mc == md ? 1 : 0);
     write_bin(dir + "/porto_" + name + ".u32", to_ms(mc));
   }
@@ -278,16 +278,16 @@ int cmd_porto(const std::string& osm, const std::string& nodes_csv, const std::s
 }
 
 // Road-like synthetic grid: jittered lattice, ~8 % of links missing, arterials every 8th line, 5 % one-way.
-cs::RoadGraph make_grid(std::size_t target_nodes, std::uint64_t seed) {
+cs::network::RoadGraph make_grid(std::size_t target_nodes, std::uint64_t seed) {
   const auto side = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(target_nodes))));
   cs::Rng rng(seed);
-  cs::GraphBuilder b(cs::Profile::kCar);
+  cs::network::GraphBuilder b(cs::network::Profile::kCar);
   for (std::size_t i = 0; i < side; ++i)
     for (std::size_t j = 0; j < side; ++j)
       b.add_node({100.0 + (static_cast<double>(j) + 0.3 * rng.uniform()) * 0.002,
                   30.0 + (static_cast<double>(i) + 0.3 * rng.uniform()) * 0.0018});
-  cs::RoadGraph tmp = std::move(b).finish();
-  cs::GraphBuilder e(cs::Profile::kCar);
+  cs::network::RoadGraph tmp = std::move(b).finish();
+  cs::network::GraphBuilder e(cs::network::Profile::kCar);
   for (cs::NodeId v = 0; v < tmp.node_count(); ++v) e.add_node(tmp.node_coord[v]);
   for (std::size_t i = 0; i < side; ++i)
     for (std::size_t j = 0; j < side; ++j) {
@@ -299,17 +299,18 @@ cs::RoadGraph make_grid(std::size_t target_nodes, std::uint64_t seed) {
         const auto v = static_cast<cs::NodeId>(ni * side + nj);
         const bool arterial = dir == 0 ? i % 8 == 0 : j % 8 == 0;
         const float speed = arterial ? 60.0f : 30.0f;
-        const double len = cs::haversine_m(tmp.node_coord[u], tmp.node_coord[v]);
-        const cs::Weight w = cs::travel_ms(len, speed);
+        const double len = cs::network::haversine_m(tmp.node_coord[u], tmp.node_coord[v]);
+        const cs::Weight w = cs::network::travel_ms(len, speed);
         const double r = rng.uniform();
         const std::uint8_t dirs = r < 0.025 ? 1 : r < 0.05 ? 2 : 3;
-        e.add_edge(u, v, {}, arterial ? cs::RoadClass::kPrimary : cs::RoadClass::kResidential, speed, -1,
-                   dirs, w, w, len);
+        e.add_edge(u, v, {},
+                   arterial ? cs::network::RoadClass::kPrimary : cs::network::RoadClass::kResidential, speed,
+                   -1, dirs, w, w, len);
       }
     }
-  cs::RoadGraph g = std::move(e).finish();
+  cs::network::RoadGraph g = std::move(e).finish();
   std::size_t nc = 0;
-  const auto comp = cs::strongly_connected_components(g, &nc);
+  const auto comp = cs::network::strongly_connected_components(g, &nc);
   std::vector<std::size_t> size(nc, 0);
   for (auto c : comp) ++size[c];
   std::uint32_t best = 0;
@@ -317,7 +318,7 @@ cs::RoadGraph make_grid(std::size_t target_nodes, std::uint64_t seed) {
     if (size[c] > size[best]) best = c;
   std::vector<std::uint8_t> keep(g.node_count());
   for (std::size_t v = 0; v < keep.size(); ++v) keep[v] = comp[v] == best;
-  return cs::induced_subgraph(g, keep);
+  return cs::network::induced_subgraph(g, keep);
 }
 
 int cmd_grid(std::size_t n, const std::string& dir, int reps) {
@@ -328,14 +329,14 @@ int cmd_grid(std::size_t n, const std::string& dir, int reps) {
   result("threads", hw);
   result("reps", reps);
   auto t0 = Clock::now();
-  const cs::RoadGraph g = make_grid(n, 7);
+  const cs::network::RoadGraph g = make_grid(n, 7);
   result("make_grid_s", since(t0));
   write_arcs(g, dir);
   const double rss_graph = peak_rss_mb();
-  std::optional<cs::ContractionHierarchy> ch;
-  timed("ours_ch_build_1t", reps, [&] { ch.emplace(cs::ContractionHierarchy::build(g, {}, one)); });
+  std::optional<cs::network::ContractionHierarchy> ch;
+  timed("ours_ch_build_1t", reps, [&] { ch.emplace(cs::network::ContractionHierarchy::build(g, {}, one)); });
   timed("ours_ch_build_" + std::to_string(hw) + "t", reps,
-        [&] { ch.emplace(cs::ContractionHierarchy::build(g, {}, ctx)); });
+        [&] { ch.emplace(cs::network::ContractionHierarchy::build(g, {}, ctx)); });
   result("ch_build_peak_rss_mb", peak_rss_mb());
   result("graph_peak_rss_mb", rss_graph);
   result("ch_bytes_per_node", static_cast<double>(ch->memory_bytes()) / g.node_count());
@@ -346,7 +347,7 @@ int cmd_grid(std::size_t n, const std::string& dir, int reps) {
   result("graph_bytes_per_node", static_cast<double>(g.memory_bytes()) / g.node_count());
   cs::Rng rng(11);
   auto pick = [&](std::size_t k) {
-    std::vector<cs::Snap> s;
+    std::vector<cs::network::Snap> s;
     for (std::size_t i = 0; i < k; ++i)
       s.push_back(at_node(g, static_cast<cs::NodeId>(rng.below(g.node_count()))));
     return s;
@@ -359,17 +360,18 @@ int cmd_grid(std::size_t n, const std::string& dir, int reps) {
   for (const auto& s : t1k) nodes.push_back(s.frac < 0.5 ? g.edge_from[s.edge] : g.edge_to[s.edge]);
   write_bin(dir + "/nodes1k.u32", nodes);
   cs::TimeMatrix m1;
-  timed("ours_ch_nodes1k_1t", reps, [&] { m1 = cs::ch_matrix(*ch, g, s1k, t1k, {}, one); });
+  timed("ours_ch_nodes1k_1t", reps, [&] { m1 = cs::network::ch_matrix(*ch, g, s1k, t1k, {}, one); });
   timed("ours_ch_nodes1k_" + std::to_string(hw) + "t", reps,
-        [&] { m1 = cs::ch_matrix(*ch, g, s1k, t1k, {}, ctx); });
+        [&] { m1 = cs::network::ch_matrix(*ch, g, s1k, t1k, {}, ctx); });
   write_bin(dir + "/grid_nodes1k.u32", to_ms(m1));
   timed("ours_ch_10kx1k_" + std::to_string(hw) + "t", reps,
-        [&] { (void)cs::ch_matrix(*ch, g, s10k, t1k, {}, ctx); });
+        [&] { (void)cs::network::ch_matrix(*ch, g, s10k, t1k, {}, ctx); });
   // The oracle: plain Dijkstra on every row up to 2*10^5 nodes, on a slice of the rows above (not timed).
   const std::size_t rows = g.node_count() <= 200'000 ? 1000 : 20;
-  cs::MatrixOptions dij;
-  dij.algorithm = cs::MatrixAlgorithm::kDijkstra;
-  const auto md = cs::travel_time_matrix(g, std::span<const cs::Snap>(s1k.data(), rows), t1k, dij, ctx);
+  cs::network::MatrixOptions dij;
+  dij.algorithm = cs::network::MatrixAlgorithm::kDijkstra;
+  const auto md =
+      cs::network::travel_time_matrix(g, std::span<const cs::network::Snap>(s1k.data(), rows), t1k, dij, ctx);
   result("dijkstra_rows_checked", static_cast<double>(rows));
   bool same = true;
   for (std::size_t i = 0; i < rows; ++i)
@@ -389,26 +391,26 @@ int main(int argc, char** argv) {
     if (mode == "chbuild" && argc >= 3) {  // quick CH build timing (wall and CPU)
       cs::Context ctx;
       if (argc > 3) ctx.threads = std::stoi(argv[3]);
-      const auto nb = cs::build_network(argv[2], cs::default_network_config(cs::Profile::kCar), ctx);
+      const auto nb = cs::build_network(argv[2], cs::default_network_config(cs::network::Profile::kCar), ctx);
       rusage r0{}, r1{};
       getrusage(RUSAGE_SELF, &r0);
       const auto t0 = Clock::now();
-      cs::CHConfig cfg;
+      cs::network::CHConfig cfg;
       if (argc > 4) cfg.witness_settle_limit = static_cast<std::uint32_t>(std::stoul(argv[4]));
-      const auto ch = cs::ContractionHierarchy::build(nb.graph, cfg, ctx);
+      const auto ch = cs::network::ContractionHierarchy::build(nb.graph, cfg, ctx);
       result("ch_build_s", since(t0));
       getrusage(RUSAGE_SELF, &r1);
       result("ch_build_cpu_s", static_cast<double>(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
                                    1e-6 * static_cast<double>(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec));
       result("shortcuts", static_cast<double>(ch.shortcuts));
       result("ch_arcs", static_cast<double>(ch.up_arc_count() + ch.down_arc_count()));
-      std::vector<cs::Snap> s;
+      std::vector<cs::network::Snap> s;
       cs::Rng rng(3);
       for (int i = 0; i < 1000; ++i)
         s.push_back(at_node(nb.graph, static_cast<cs::NodeId>(rng.below(nb.graph.node_count()))));
       getrusage(RUSAGE_SELF, &r0);
       const auto t1 = Clock::now();
-      (void)cs::ch_matrix(ch, nb.graph, s, s, {}, ctx);
+      (void)cs::network::ch_matrix(ch, nb.graph, s, s, {}, ctx);
       result("ch_1kx1k_s", since(t1));
       getrusage(RUSAGE_SELF, &r1);
       result("ch_1kx1k_cpu_s", static_cast<double>(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +

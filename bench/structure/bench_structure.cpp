@@ -34,14 +34,15 @@ int main(int argc, char** argv) {
   const std::string osm = argv[1], out = argv[2];
   cs::Context ctx;
   const cs::County county = cs::load_county_osm(osm, cs::CountyConfig{}, ctx);
-  const cs::RoadGraph g = cs::build_network(osm, cs::default_network_config(cs::Profile::kCar), ctx).graph;
-  const cs::SnapIndex idx(g);
+  const cs::network::RoadGraph g =
+      cs::build_network(osm, cs::default_network_config(cs::network::Profile::kCar), ctx).graph;
+  const cs::network::SnapIndex idx(g);
   std::vector<cs::LonLat> sp, dp;
   for (const auto& s : county.settlements) sp.push_back(s.pos);
   for (const auto& d : county.demand) dp.push_back(d.pos);
-  const auto ss = idx.snap_all(sp, cs::SnapOptions{}, ctx.thread_count());
-  const auto ds = idx.snap_all(dp, cs::SnapOptions{}, ctx.thread_count());
-  std::vector<cs::Snap> centres;
+  const auto ss = idx.snap_all(sp, cs::network::SnapOptions{}, ctx.thread_count());
+  const auto ds = idx.snap_all(dp, cs::network::SnapOptions{}, ctx.thread_count());
+  std::vector<cs::network::Snap> centres;
   for (std::size_t s = 0; s < county.settlements.size(); ++s)
     if (static_cast<int>(s) == county.seat || county.settlements[s].tier != cs::Tier::kVillage)
       centres.push_back(ss[s]);
@@ -54,11 +55,11 @@ int main(int argc, char** argv) {
     for (cs::NodeId u = 0; u < g.node_count(); ++u)
       for (cs::ArcId a = g.first_out[u]; a != g.first_out[u + 1]; ++a)
         f << u << ',' << g.head[a] << ',' << g.weight[a] << '\n';
-    auto snaps = [&](const std::string& name, const std::vector<cs::Snap>& v) {
+    auto snaps = [&](const std::string& name, const std::vector<cs::network::Snap>& v) {
       std::ofstream s(out + "/" + name);
       s << "edge,from,to,frac,access,to_from,to_to,from_from,from_to\n";
       auto w = [](cs::Weight x) { return x == cs::kInfWeight ? std::string("") : std::to_string(x); };
-      for (const cs::Snap& x : v)
+      for (const cs::network::Snap& x : v)
         s << x.edge << ',' << g.edge_from[x.edge] << ',' << g.edge_to[x.edge] << ',' << x.frac << ','
           << x.access_ms << ',' << w(x.to_from_node) << ',' << w(x.to_to_node) << ',' << w(x.from_from_node)
           << ',' << w(x.from_to_node) << '\n';
@@ -71,11 +72,11 @@ int main(int argc, char** argv) {
   // (a) Isochrones: all settlements x 5 cutoffs (reached nodes and partial edges; no polygons).
   std::vector<std::vector<std::size_t>> reached(ss.size(), std::vector<std::size_t>(cutoffs.size()));
   auto iso_run = [&](int threads) {
-    std::vector<std::unique_ptr<cs::IsochroneBuilder>> b(static_cast<std::size_t>(threads));
+    std::vector<std::unique_ptr<cs::structure::IsochroneBuilder>> b(static_cast<std::size_t>(threads));
     cs::parallel_for(ss.size(), threads, [&](std::size_t i, int t) {
       auto& q = b[static_cast<std::size_t>(t)];
-      if (!q) q = std::make_unique<cs::IsochroneBuilder>(g);
-      const cs::Isochrone iso = q->run(ss[i], cutoffs);
+      if (!q) q = std::make_unique<cs::structure::IsochroneBuilder>(g);
+      const cs::structure::Isochrone iso = q->run(ss[i], cutoffs);
       for (std::size_t c = 0; c < cutoffs.size(); ++c) reached[i][c] = iso.reached_nodes(c);
     });
   };
@@ -93,11 +94,11 @@ int main(int argc, char** argv) {
   // peer computes: distances only, no partial-edge pieces for polygons).
   std::vector<std::vector<std::size_t>> reach2(ss.size(), std::vector<std::size_t>(cutoffs.size()));
   auto reach_run = [&](int threads_) {
-    std::vector<std::unique_ptr<cs::Dijkstra>> q(static_cast<std::size_t>(threads_));
+    std::vector<std::unique_ptr<cs::network::Dijkstra>> q(static_cast<std::size_t>(threads_));
     const cs::Weight max_cut = cs::from_seconds(cutoffs.back());
     cs::parallel_for(ss.size(), threads_, [&](std::size_t i, int t) {
       auto& d = q[static_cast<std::size_t>(t)];
-      if (!d) d = std::make_unique<cs::Dijkstra>(g);
+      if (!d) d = std::make_unique<cs::network::Dijkstra>(g);
       d->run_from(ss[i], max_cut);
       std::size_t c = 0, k = 0;
       const auto& st = d->settled();
@@ -124,15 +125,16 @@ int main(int argc, char** argv) {
   // (b) Service areas: every demand point to its nearest centre (backward search per centre + argmin).
   std::vector<double> pop(county.demand.size());
   for (std::size_t i = 0; i < pop.size(); ++i) pop[i] = county.demand[i].population;
-  cs::ServiceAreas sa;
+  cs::structure::ServiceAreas sa;
   double sa1 = 1e9, san = 1e9;
   for (int rep = 0; rep < 5; ++rep) {
     for (int th : {1, threads}) {
       cs::Context c2;
       c2.threads = th;
       const double t0 = now();
-      const cs::TimeMatrix m = cs::times_to_targets(g, ds, centres, c2);
-      sa = cs::assign_service_areas(m, pop, cs::TimeMatrix(0, centres.size()), {}, cs::ServiceAreaConfig{});
+      const cs::TimeMatrix m = cs::structure::times_to_targets(g, ds, centres, c2);
+      sa = cs::structure::assign_service_areas(m, pop, cs::TimeMatrix(0, centres.size()), {},
+                                               cs::structure::ServiceAreaConfig{});
       (th == 1 ? sa1 : san) = std::min(th == 1 ? sa1 : san, now() - t0);
     }
   }

@@ -55,20 +55,20 @@ py::dict accessibility(const py::object& times_, const py::object& population_, 
                        const py::kwargs& extra) {
   const char* f = "accessibility";
   const auto [times, population, supply] = access_args(f, times_, population_, supply_);
-  const auto& table = cs::access_options();
-  cs::AccessOptions o;
+  const auto& table = cs::access::access_options();
+  cs::access::AccessOptions o;
   set_extra(table, o, f, extra, access_measure_options());
   set_option(table, o, f, "cutoff_min", cutoff_min);
   set_option(table, o, f, "k", k);
   set_option(table, o, f, "gravity_decay", gravity_decay);
   set_option(table, o, f, "gravity_beta", gravity_beta);
   set_option(table, o, f, "catchment", catchment);
-  const cs::AccessConfig cfg = cs::access_config(o);
-  cs::AccessResult r;
+  const cs::access::AccessConfig cfg = cs::access::access_config(o);
+  cs::access::AccessResult r;
   {
     py::gil_scoped_release nogil;
     auto ctx = make_context(threads);
-    r = cs::compute_access(time_view(times), span_of(population), span_of(supply), cfg, ctx);
+    r = cs::access::compute_access(time_view(times), span_of(population), span_of(supply), cfg, ctx);
   }
   py::dict d;
   d["nearest_s"] = to_numpy(std::move(r.nearest_s));
@@ -88,17 +88,17 @@ py::array sfca2(const py::object& times_, const py::object& population_, const p
                 const py::kwargs& extra) {
   const char* f = "sfca2";
   const auto [times, population, supply] = access_args(f, times_, population_, supply_);
-  const auto& table = cs::access_options();
-  cs::AccessOptions o;
+  const auto& table = cs::access::access_options();
+  cs::access::AccessOptions o;
   set_extra(table, o, f, extra, {"unreached"});
   set_option(table, o, f, "cutoff_min", cutoff_min);
   set_option(table, o, f, "catchment", catchment);
-  const cs::AccessConfig cfg = cs::access_config(o);
+  const cs::access::AccessConfig cfg = cs::access::access_config(o);
   std::vector<double> a;
   {
     py::gil_scoped_release nogil;
     auto ctx = make_context(threads);
-    a = cs::compute_sfca2(time_view(times), span_of(population), span_of(supply), cfg, ctx);
+    a = cs::access::compute_sfca2(time_view(times), span_of(population), span_of(supply), cfg, ctx);
   }
   return to_numpy(std::move(a));
 }
@@ -135,7 +135,7 @@ py::dict equity(const py::object& values_, const py::object& population_, const 
   // +inf values are unreached units (left out and counted); NaN is an error.
   args::check_values("equity", "values", span_of(values), {"value", -1e300, 1e300, ""}, true);
   args::check_values("equity", "population", span_of(population), cs::limits::kPopulation);
-  cs::EquityInput in;
+  cs::access::EquityInput in;
   in.values = span_of(values);
   in.population = span_of(population);
   std::vector<int> g;
@@ -144,10 +144,10 @@ py::dict equity(const py::object& values_, const py::object& population_, const 
     in.group = g;
     in.group_names = group_names;
   }
-  cs::Equity e;
+  cs::access::Equity e;
   {
     py::gil_scoped_release nogil;
-    e = cs::equity(in);
+    e = cs::access::equity(in);
   }
   py::dict d;
   d["gini"] = e.gini;
@@ -173,7 +173,7 @@ py::dict equity(const py::object& values_, const py::object& population_, const 
 }  // namespace
 
 void bind_access(py::module_& m) {
-  const auto& table = cs::access_options();
+  const auto& table = cs::access::access_options();
   m.def("accessibility", &accessibility, "times"_a, "population"_a, "supply"_a, py::kw_only(),
         "cutoff_min"_a = registry_default(table, "cutoff_min"), "k"_a = registry_default(table, "k"),
         "gravity_decay"_a = registry_default(table, "gravity_decay"),

@@ -18,11 +18,11 @@ struct LocateKeywords {
   py::object problem, p, new_sites, standard_min, budget, site_capacity, solver, time_limit_s;
 };
 
-cs::LocateConfig locate_config(const LocateKeywords& k, const py::kwargs& extra) {
+cs::locate::LocateConfig locate_config(const LocateKeywords& k, const py::kwargs& extra) {
   const char* f = "locate";
-  const auto& table = cs::locate_options();
+  const auto& table = cs::locate::locate_options();
   for (const auto& kv : extra) check_keyword(table, f, py::str(kv.first), {});
-  cs::LocateConfig cfg;
+  cs::locate::LocateConfig cfg;
   set_option(table, cfg, f, "problem", k.problem);
   set_option(table, cfg, f, "p", k.p);
   set_option(table, cfg, f, "new", k.new_sites);
@@ -47,14 +47,14 @@ std::vector<double> column(const py::object& o, const char* name, std::size_t le
   return v;
 }
 
-cs::LocateProblem locate_problem(const py::object& cost_, const py::object& weight,
-                                 std::vector<std::uint32_t> fixed, const py::object& capacity,
-                                 const py::object& opening_cost) {
+cs::locate::LocateProblem locate_problem(const py::object& cost_, const py::object& weight,
+                                         std::vector<std::uint32_t> fixed, const py::object& capacity,
+                                         const py::object& opening_cost) {
   const char* f = "locate";
   const auto cost = array_arg<float>(cost_, f, "cost", 2, "demand x candidates");
   const std::size_t n = dim(cost, 0), m = dim(cost, 1);
   args::check_values(f, "cost", span_of(cost), cs::limits::kTimeS, true);
-  cs::LocateProblem pb;
+  cs::locate::LocateProblem pb;
   pb.cost = numpy_to_matrix(cost, "cost");
   pb.weight = column(weight, "weight", n, "one per row of 'cost'", cs::limits::kPopulation);
   for (std::size_t i = 0; i < fixed.size(); ++i)
@@ -68,10 +68,10 @@ cs::LocateProblem locate_problem(const py::object& cost_, const py::object& weig
   return pb;
 }
 
-py::dict result_dict(const cs::LocateResult& r) {
+py::dict result_dict(const cs::locate::LocateResult& r) {
   py::dict d;
-  d["outcome"] = std::string(cs::outcome_name(r.outcome));
-  d["solver"] = std::string(cs::solver_name(r.solver));
+  d["outcome"] = std::string(cs::locate::outcome_name(r.outcome));
+  d["solver"] = std::string(cs::locate::solver_name(r.solver));
   d["objective"] = r.objective;
   d["bound"] = r.bound;
   d["gap"] = r.gap;
@@ -80,7 +80,7 @@ py::dict result_dict(const cs::LocateResult& r) {
   d["open"] = to_numpy(std::move(open));
   std::vector<std::int64_t> assigned(r.assigned.size());
   for (std::size_t i = 0; i < assigned.size(); ++i)
-    assigned[i] = r.assigned[i] == cs::kNoFacility ? -1 : static_cast<std::int64_t>(r.assigned[i]);
+    assigned[i] = r.assigned[i] == cs::locate::kNoFacility ? -1 : static_cast<std::int64_t>(r.assigned[i]);
   d["assigned"] = to_numpy(std::move(assigned));
   return d;
 }
@@ -90,15 +90,15 @@ py::dict locate(const py::object& cost, const py::object& problem, const py::obj
                 std::vector<std::uint32_t> fixed, const py::object& capacity, const py::object& opening_cost,
                 const py::object& budget, const py::object& site_capacity, const py::object& solver,
                 const py::object& time_limit_s, int threads, const py::kwargs& extra) {
-  const cs::LocateConfig cfg = locate_config(
+  const cs::locate::LocateConfig cfg = locate_config(
       {problem, p, new_sites, standard_min, budget, site_capacity, solver, time_limit_s}, extra);
-  cs::LocateProblem pb = locate_problem(cost, weight, std::move(fixed), capacity, opening_cost);
-  cs::apply_config(cfg, pb);
-  cs::LocateStudy study;
+  cs::locate::LocateProblem pb = locate_problem(cost, weight, std::move(fixed), capacity, opening_cost);
+  cs::locate::apply_config(cfg, pb);
+  cs::locate::LocateStudy study;
   {
     py::gil_scoped_release nogil;
     auto ctx = make_context(threads);
-    study = cs::run_locate(pb, cfg, ctx);
+    study = cs::locate::run_locate(pb, cfg, ctx);
   }
   // The chosen answer (the last result when none has a solution), with every solver's result beside it.
   py::dict d = result_dict(study.best() ? *study.best() : study.results.back());
@@ -113,7 +113,7 @@ py::dict locate(const py::object& cost, const py::object& problem, const py::obj
 }  // namespace
 
 void bind_locate(py::module_& m) {
-  const auto& table = cs::locate_options();
+  const auto& table = cs::locate::locate_options();
   auto def = [&](const char* name) { return registry_default(table, name); };
   m.def("locate", &locate, "cost"_a, "problem"_a = def("problem"), "p"_a = def("p"), "new"_a = def("new"),
         "weight"_a = py::none(), "standard_min"_a = def("standard_min"),

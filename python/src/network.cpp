@@ -20,14 +20,14 @@ using namespace py::literals;
 
 // A network and its snapping index, kept together (the index points into the graph).
 struct Network {
-  cs::RoadGraph graph;
+  cs::network::RoadGraph graph;
   cs::NetworkStats stats;
-  std::unique_ptr<cs::SnapIndex> index;
-  void build_index() { index = std::make_unique<cs::SnapIndex>(graph); }
+  std::unique_ptr<cs::network::SnapIndex> index;
+  void build_index() { index = std::make_unique<cs::network::SnapIndex>(graph); }
 };
 
 struct Snaps {
-  std::vector<cs::Snap> snaps;
+  std::vector<cs::network::Snap> snaps;
 };
 
 // [network] as `countyscope network` reads it: a profile starts from its own default speeds.
@@ -39,7 +39,7 @@ std::shared_ptr<Network> from_osm(const std::string& path, const py::object& pro
   set_option(table, given, f, "profile", profile);
   set_option(table, given, f, "use_maxspeed", use_maxspeed);
   set_option(table, given, f, "keep_largest_scc", keep_largest_scc);
-  cs::NetworkConfig cfg = cs::default_network_config(cs::Profile::kCar);
+  cs::NetworkConfig cfg = cs::default_network_config(cs::network::Profile::kCar);
   cs::set_profile(cfg, given.profile);
   cfg.use_maxspeed = given.use_maxspeed;
   cfg.keep_largest_scc = given.keep_largest_scc;
@@ -70,7 +70,7 @@ Snaps snap_points(const Network& n, const py::object& lonlat, const py::object& 
                   const py::object& far_threshold_m, int threads) {
   auto pts = as_lonlat(lonlat, "snap", "lonlat");
   const auto& table = cs::snap_options();
-  cs::SnapOptions opt;
+  cs::network::SnapOptions opt;
   set_option(table, opt, "snap", "connector_speed_kmh", connector_speed_kmh);
   set_option(table, opt, "snap", "far_threshold_m", far_threshold_m);
   // Outside the network's extent is an error, not a far snap (swapped lon/lat would land thousands of km
@@ -101,14 +101,14 @@ std::optional<double> matrix_cutoff_s(const char* func, const py::object& cutoff
 py::array travel_time_matrix(const Network& n, const Snaps& from, const Snaps& to,
                              const py::object& cutoff_min, bool include_access, int threads,
                              const py::kwargs& extra) {
-  cs::MatrixOptions opt;
+  cs::network::MatrixOptions opt;
   opt.cutoff_s = matrix_cutoff_s("travel_time_matrix", cutoff_min, extra);
   opt.include_access = include_access;
   cs::TimeMatrix tm;
   {
     py::gil_scoped_release nogil;
     auto ctx = make_context(threads);
-    tm = cs::travel_time_matrix(n.graph, from.snaps, to.snaps, opt, ctx);
+    tm = cs::network::travel_time_matrix(n.graph, from.snaps, to.snaps, opt, ctx);
   }
   return matrix_to_numpy(std::move(tm));
 }
@@ -122,7 +122,7 @@ py::array one_to_all(const Network& n, const Snaps& from, const py::object& cuto
   std::vector<float> out(n.graph.node_count());
   {
     py::gil_scoped_release nogil;
-    cs::Dijkstra d(n.graph);
+    cs::network::Dijkstra d(n.graph);
     d.run_from(from.snaps[0], cutoff_s ? cs::from_seconds(*cutoff_s) : cs::kInfWeight);
     for (std::size_t v = 0; v < out.size(); ++v) out[v] = cs::to_seconds(d.dist(static_cast<cs::NodeId>(v)));
   }
@@ -138,7 +138,8 @@ py::dict stats_dict(const cs::NetworkStats& s) {
   py::dict km;
   for (std::size_t c = 0; c < s.km_by_class.size(); ++c)
     if (s.km_by_class[c] > 0)
-      km[py::str(std::string(cs::road_class_name(static_cast<cs::RoadClass>(c))))] = s.km_by_class[c];
+      km[py::str(std::string(cs::network::road_class_name(static_cast<cs::network::RoadClass>(c))))] =
+          s.km_by_class[c];
   d["km_by_class"] = km;
   return d;
 }
@@ -194,8 +195,8 @@ void bind_network(py::module_& m) {
       .def_property_readonly("node_count", [](const Network& n) { return n.graph.node_count(); })
       .def_property_readonly("arc_count", [](const Network& n) { return n.graph.arc_count(); })
       .def_property_readonly("edge_count", [](const Network& n) { return n.graph.edge_count(); })
-      .def_property_readonly("profile",
-                             [](const Network& n) { return std::string(cs::profile_name(n.graph.profile)); })
+      .def_property_readonly(
+          "profile", [](const Network& n) { return std::string(cs::network::profile_name(n.graph.profile)); })
       .def_property_readonly("stats", [](const Network& n) { return stats_dict(n.stats); })
       .def_property_readonly("node_lonlat", &node_lonlat)
       .def("snap", &snap_points, "lonlat"_a,

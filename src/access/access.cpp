@@ -11,7 +11,7 @@
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/core/types.hpp>
 
-namespace cs {
+namespace cs::access {
 
 namespace {
 
@@ -452,4 +452,4 @@ std::vector<GroupStats> aggregate_by_group(std::span<const double> values, std::
   return g;
 }
 
-}  // namespace cs
+}  // namespace cs::access

@@ -9,7 +9,7 @@
 #include <countyscope/core/options.hpp>
 #include <countyscope/io/output.hpp>
 
-namespace cs {
+namespace cs::access {
 
 namespace {
 
@@ -225,4 +225,4 @@ Capacity carrying_capacity(std::span<const double> capacity, std::span<const dou
   return c;
 }
 
-}  // namespace cs
+}  // namespace cs::access

@@ -10,7 +10,7 @@
 #include <countyscope/access/equity.hpp>
 #include <countyscope/core/error.hpp>
 
-namespace cs {
+namespace cs::access {
 
 namespace {
 
@@ -236,4 +236,4 @@ Equity equity(const EquityInput& in, std::size_t lorenz_points) {
   return e;
 }
 
-}  // namespace cs
+}  // namespace cs::access

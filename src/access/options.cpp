@@ -7,7 +7,7 @@
 #include <countyscope/access/study.hpp>
 #include <countyscope/core/limits.hpp>
 
-namespace cs {
+namespace cs::access {
 
 const opt::Table<AccessOptions>& access_options() {
   using O = AccessOptions;
@@ -141,4 +141,4 @@ Json access_config_json(const AccessStudyConfig& c) {
   return j;
 }
 
-}  // namespace cs
+}  // namespace cs::access

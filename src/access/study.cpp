@@ -11,8 +11,8 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-namespace cs {
-namespace access_study {
+namespace cs::access {
+namespace detail {
 
 namespace {
 
@@ -179,10 +179,10 @@ Json service_json(const Study& st, std::size_t s, Tables& t, Json& audit_rows, A
   return sj;
 }
 
-}  // namespace access_study
+}  // namespace detail
 
 AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cfg, Context& ctx) {
-  using namespace access_study;
+  using namespace detail;
   const Study st = prepare(in, cfg);
   AccessStudy out;
   Json& sec = out.outputs.section;
@@ -235,4 +235,4 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
   return out;
 }
 
-}  // namespace cs
+}  // namespace cs::access

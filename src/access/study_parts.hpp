@@ -13,7 +13,7 @@
 #include <countyscope/access/study.hpp>
 #include <countyscope/io/outputs.hpp>
 
-namespace cs::access_study {
+namespace cs::access::detail {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline const std::vector<std::string> kTiers{"seat", "town", "village"};
@@ -133,4 +133,4 @@ Table demand_table(const Study& st, const std::vector<std::string>& svc_names,
 Table settlements_table(const Study& st, const std::vector<std::string>& svc_names,
                         const std::map<std::string, std::vector<std::vector<double>>>& place_vals);
 
-}  // namespace cs::access_study
+}  // namespace cs::access::detail

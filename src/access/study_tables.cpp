@@ -11,7 +11,7 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
-namespace cs::access_study {
+namespace cs::access::detail {
 
 namespace {
 
@@ -324,4 +324,4 @@ Table settlements_table(const Study& st, const std::vector<std::string>& svc_nam
   return t;
 }
 
-}  // namespace cs::access_study
+}  // namespace cs::access::detail

@@ -167,7 +167,8 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
 
 Scenario load_scenario(const std::string& path) { return parse_scenario(read_file(path), path); }
 
-RoadGraph apply_network_changes(const RoadGraph& g, const Scenario& s, NetworkChangeReport* report) {
+network::RoadGraph apply_network_changes(const network::RoadGraph& g, const Scenario& s,
+                                         NetworkChangeReport* report) {
   NetworkChangeReport rep;
   const std::size_t ne = g.edge_count();
   // Per-edge weights by direction from the arcs.
@@ -198,7 +199,7 @@ RoadGraph apply_network_changes(const RoadGraph& g, const Scenario& s, NetworkCh
           continue;
         }
         if (sp == speed[e]) continue;  // a no-op leaves the weights untouched
-        const Weight w = travel_ms(g.edge_length_m[e], sp);
+        const Weight w = network::travel_ms(g.edge_length_m[e], sp);
         if (dirs[e] & 1) wf[e] = w;
         if (dirs[e] & 2) wb[e] = w;
         speed[e] = sp;
@@ -206,7 +207,7 @@ RoadGraph apply_network_changes(const RoadGraph& g, const Scenario& s, NetworkCh
         ++rep.edges_changed;
       }
     }
-  GraphBuilder b(g.profile);
+  network::GraphBuilder b(g.profile);
   for (std::size_t v = 0; v < g.node_count(); ++v) b.add_node(g.node_coord[v], g.node_osm_id[v]);
   std::vector<std::uint32_t> new_id(ne, std::numeric_limits<std::uint32_t>::max());
   for (std::uint32_t e = 0; e < ne; ++e) {
@@ -220,7 +221,7 @@ RoadGraph apply_network_changes(const RoadGraph& g, const Scenario& s, NetworkCh
     NodeId best = kNoNode;
     double bd = std::numeric_limits<double>::infinity();
     for (NodeId v = 0; v < g.node_count(); ++v) {
-      const double d = haversine_m(p, g.node_coord[v]);
+      const double d = network::haversine_m(p, g.node_coord[v]);
       if (d < bd) {
         bd = d;
         best = v;
@@ -234,8 +235,8 @@ RoadGraph apply_network_changes(const RoadGraph& g, const Scenario& s, NetworkCh
     if (u == kNoNode || u == v)
       throw InputError(s.file, "link[" + std::to_string(l + 1) + "]", "to",
                        "both ends snap to the same road node; move the points apart");
-    const double len = haversine_m(g.node_coord[u], g.node_coord[v]);
-    const Weight w = travel_ms(len, k.speed_kmh);
+    const double len = network::haversine_m(g.node_coord[u], g.node_coord[v]);
+    const Weight w = network::travel_ms(len, k.speed_kmh);
     const std::uint32_t id = b.add_edge(u, v, {}, k.road_class, static_cast<float>(k.speed_kmh),
                                         -static_cast<std::int64_t>(l + 1), 3, w, w, len);
     rep.changed_edges.push_back(id);

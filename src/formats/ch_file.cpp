@@ -22,7 +22,7 @@ void put(std::string& out, const std::vector<T>& v) {
 }
 }  // namespace
 
-void save_ch(const ContractionHierarchy& ch, const std::filesystem::path& path) {
+void save_ch(const network::ContractionHierarchy& ch, const std::filesystem::path& path) {
   std::string out(kMagic, sizeof kMagic);
   out.append(reinterpret_cast<const char*>(&kVersion), 4);
   out.append(reinterpret_cast<const char*>(&ch.graph_checksum), 8);
@@ -41,7 +41,7 @@ void save_ch(const ContractionHierarchy& ch, const std::filesystem::path& path) 
   write_file_atomic(path, out);
 }
 
-ContractionHierarchy load_ch(const std::filesystem::path& path, const RoadGraph* g) {
+network::ContractionHierarchy load_ch(const std::filesystem::path& path, const network::RoadGraph* g) {
   const std::string file = path.string();
   const std::string buf = read_file(path);
   auto bad = [&](const std::string& m) { return InputError(file, "", "", m); };
@@ -55,7 +55,7 @@ ContractionHierarchy load_ch(const std::filesystem::path& path, const RoadGraph*
   std::memcpy(&stored, buf.data() + buf.size() - 8, 8);
   if (fnv1a64(buf.data(), buf.size() - 8) != stored)
     throw bad("checksum mismatch (the CH index is corrupt or truncated)");
-  ContractionHierarchy ch;
+  network::ContractionHierarchy ch;
   std::memcpy(&ch.graph_checksum, buf.data() + 12, 8);
   std::uint64_t sc;
   std::memcpy(&sc, buf.data() + 20, 8);

@@ -40,7 +40,7 @@ struct Reader {
 };
 }  // namespace
 
-void save_graph(const RoadGraph& g, const std::filesystem::path& path) {
+void save_graph(const network::RoadGraph& g, const std::filesystem::path& path) {
   std::string out(kMagic, sizeof kMagic);
   const std::uint32_t version = kGraphFormatVersion,
                       profile = static_cast<std::uint32_t>(g.profile) | (g.reversed ? 0x100u : 0u);
@@ -67,7 +67,7 @@ void save_graph(const RoadGraph& g, const std::filesystem::path& path) {
   write_file_atomic(path, out);
 }
 
-RoadGraph load_graph(const std::filesystem::path& path) {
+network::RoadGraph load_graph(const std::filesystem::path& path) {
   const std::string file = path.string();
   const std::string buf = read_file(path);
   if (buf.size() < sizeof kMagic + 8 + 8 || std::memcmp(buf.data(), kMagic, sizeof kMagic) != 0)
@@ -85,8 +85,8 @@ RoadGraph load_graph(const std::filesystem::path& path) {
     throw InputError(file, "", "", "checksum mismatch (the graph file is corrupt or truncated)");
   if ((profile & 0xffu) > 1 || profile > 0x1ffu)
     throw InputError(file, "", "", "unknown profile code " + std::to_string(profile));
-  RoadGraph g;
-  g.profile = static_cast<Profile>(profile & 0xffu);
+  network::RoadGraph g;
+  g.profile = static_cast<network::Profile>(profile & 0xffu);
   g.reversed = (profile & 0x100u) != 0;
   const std::string body = buf.substr(0, buf.size() - 8);
   Reader r{body, 16, file};
@@ -108,10 +108,10 @@ RoadGraph load_graph(const std::filesystem::path& path) {
   r.get(g.edge_dirs, "edge_dirs");
   if (r.pos != body.size()) throw InputError(file, "", "", "trailing bytes after the graph arrays");
   for (auto c : g.edge_class)
-    if (static_cast<std::size_t>(c) >= static_cast<std::size_t>(RoadClass::kCount))
+    if (static_cast<std::size_t>(c) >= static_cast<std::size_t>(network::RoadClass::kCount))
       throw InputError(file, "", "", "invalid road class code");
   try {
-    check_graph(g);
+    network::check_graph(g);
   } catch (const std::logic_error& e) {
     throw InputError(file, "", "", std::string("inconsistent graph: ") + e.what());
   }

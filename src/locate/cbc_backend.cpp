@@ -21,7 +21,7 @@
 
 #include <countyscope/locate/mip.hpp>
 
-namespace cs {
+namespace cs::locate {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -195,4 +195,4 @@ class CbcBackend final : public MipBackend {
 
 std::unique_ptr<MipBackend> make_cbc_backend() { return std::make_unique<CbcBackend>(); }
 
-}  // namespace cs
+}  // namespace cs::locate

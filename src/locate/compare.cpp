@@ -7,7 +7,7 @@
 #include <countyscope/access/equity.hpp>
 #include <countyscope/locate/compare.hpp>
 
-namespace cs {
+namespace cs::locate {
 namespace {
 
 AccessSummary summarise(const LocateProblem& pb, const std::vector<std::uint32_t>& open, double standard_s,
@@ -23,10 +23,10 @@ AccessSummary summarise(const LocateProblem& pb, const std::vector<std::uint32_t
     TimeMatrix sub(n, open.size());
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t k = 0; k < open.size(); ++k) sub(i, k) = pb.cost(i, open[k]);
-    AccessConfig cfg;
+    access::AccessConfig cfg;
     cfg.cutoff_s = standard_s > 0 ? standard_s : 1800.0;
     const std::vector<double> supply(open.size(), 1.0);
-    const AccessResult a = compute_access(sub, pop, supply, cfg, ctx);
+    const access::AccessResult a = access::compute_access(sub, pop, supply, cfg, ctx);
     nearest = a.nearest_s;
     sfca = a.sfca2;
   }
@@ -52,7 +52,7 @@ AccessSummary summarise(const LocateProblem& pb, const std::vector<std::uint32_t
   const double nan = std::numeric_limits<double>::quiet_NaN();
   s.mean_nearest_s = s.reached_population > 0 ? sum / s.reached_population : nan;
   s.share_beyond = standard_s > 0 && s.population > 0 ? beyond / s.population : nan;
-  s.gini_nearest = vals.empty() ? nan : weighted_gini(vals, wts);
+  s.gini_nearest = vals.empty() ? nan : access::weighted_gini(vals, wts);
   s.mean_sfca2 = s.population > 0 ? sf / s.population : nan;
   if (open.empty()) s.max_nearest_s = std::numeric_limits<double>::infinity();
   return s;
@@ -91,4 +91,4 @@ Json to_json(const LocateResult& r) {
               {"message", r.message}};
 }
 
-}  // namespace cs
+}  // namespace cs::locate

@@ -7,7 +7,7 @@
 #include <countyscope/locate/mip.hpp>
 #include <countyscope/locate/problem.hpp>
 
-namespace cs::detail {
+namespace cs::locate::detail {
 
 // Respects p (except lscp), fixed facilities and the budget.
 bool set_feasible(const LocateProblem& pb, const std::vector<std::uint32_t>& open);
@@ -71,4 +71,4 @@ std::vector<double> start_vector(const LocateProblem& pb, const BuiltModel& bm,
 
 double rel_gap(double obj, double bound);
 
-}  // namespace cs::detail
+}  // namespace cs::locate::detail

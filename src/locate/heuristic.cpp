@@ -19,7 +19,7 @@
 
 #include "detail.hpp"
 
-namespace cs {
+namespace cs::locate {
 namespace detail {
 
 SortedLists sort_candidates(const LocateProblem& pb, Context& ctx) {
@@ -815,4 +815,4 @@ LocateResult solve_heuristic(const LocateProblem& pb, const HeuristicOptions& op
   return r;
 }
 
-}  // namespace cs
+}  // namespace cs::locate

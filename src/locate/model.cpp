@@ -14,7 +14,7 @@
 
 #include "detail.hpp"
 
-namespace cs {
+namespace cs::locate {
 namespace detail {
 
 double rel_gap(double obj, double bound) {
@@ -462,4 +462,4 @@ std::string write_lp_file_text(const LocateProblem& pb) {
   return to_lp_format(detail::build_model(pb, nullptr, true).model);
 }
 
-}  // namespace cs
+}  // namespace cs::locate

@@ -12,7 +12,7 @@
 
 #include "detail.hpp"
 
-namespace cs {
+namespace cs::locate {
 
 std::string_view problem_name(ProblemKind k) {
   switch (k) {
@@ -321,4 +321,4 @@ LocateResult solve_brute_force(const LocateProblem& pb) {
   return r;
 }
 
-}  // namespace cs
+}  // namespace cs::locate

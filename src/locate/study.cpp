@@ -6,7 +6,7 @@
 #include <countyscope/io/csv.hpp>
 #include <countyscope/locate/study.hpp>
 
-namespace cs {
+namespace cs::locate {
 
 std::string_view solver_choice_name(SolverChoice s) {
   switch (s) {
@@ -123,4 +123,4 @@ LocateStudy run_locate(const LocateProblem& pb, const LocateConfig& cfg, Context
   return s;
 }
 
-}  // namespace cs
+}  // namespace cs::locate

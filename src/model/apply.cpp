@@ -3,8 +3,8 @@
 
 namespace cs {
 
-ModelEdit apply(const flows::Scenario& sc, const CountyModel& m, const SnapOptions& snap,
-                const MatrixOptions& matrix, Context& ctx) {
+ModelEdit apply(const flows::Scenario& sc, const CountyModel& m, const network::SnapOptions& snap,
+                const network::MatrixOptions& matrix, Context& ctx) {
   ModelEdit e{m, {}, {}, {}};  // shares the indexes and the walk network; copies places, graph and matrices
   CountyModel& after = e.model;
   if (sc.changes_places()) after.county = flows::apply_place_changes(m.county, sc, &e.jobs);

@@ -8,11 +8,12 @@
 
 namespace cs {
 
-const ContractionHierarchy& RoutingIndex::get(const RoadGraph& g, Context& ctx) {
+const network::ContractionHierarchy& RoutingIndex::get(const network::RoadGraph& g, Context& ctx) {
   std::lock_guard lock(mu_);
   if (!ch_) {
-    ch_ = timed(ctx, "build_index." + std::string(profile_name(g.profile)), [&] {
-      return std::make_unique<ContractionHierarchy>(ContractionHierarchy::build(g, CHConfig{}, ctx));
+    ch_ = timed(ctx, "build_index." + std::string(network::profile_name(g.profile)), [&] {
+      return std::make_unique<network::ContractionHierarchy>(
+          network::ContractionHierarchy::build(g, network::CHConfig{}, ctx));
     });
     ++builds_;
   }
@@ -45,7 +46,7 @@ void build_places(CountyModel& m, const std::string& osm_path, const CountyConfi
 void build_networks(CountyModel& m, const std::string& osm_path, const NetworkConfig& car_cfg, bool walk,
                     Context& ctx) {
   std::vector<NetworkConfig> cfgs{car_cfg};
-  if (walk) cfgs.push_back(default_network_config(Profile::kWalk));
+  if (walk) cfgs.push_back(default_network_config(network::Profile::kWalk));
   std::vector<NetworkBuild> nets = build_networks(osm_path, cfgs, ctx);
   m.car = std::move(nets[0]);
   m.car_index = std::make_shared<RoutingIndex>();
@@ -59,8 +60,8 @@ void build_networks(CountyModel& m, const std::string& osm_path, const NetworkCo
 
 namespace {
 template <class Items>
-std::vector<Snap> snap_items(const SnapIndex& index, const Items& items, const SnapOptions& opt,
-                             int threads) {
+std::vector<network::Snap> snap_items(const network::SnapIndex& index, const Items& items,
+                                      const network::SnapOptions& opt, int threads) {
   std::vector<LonLat> pts;
   pts.reserve(items.size());
   for (const auto& x : items) pts.push_back(x.pos);
@@ -68,10 +69,10 @@ std::vector<Snap> snap_items(const SnapIndex& index, const Items& items, const S
 }
 }  // namespace
 
-void snap_places(CountyModel& m, const SnapOptions& opt, Context& ctx) {
+void snap_places(CountyModel& m, const network::SnapOptions& opt, Context& ctx) {
   const int threads = ctx.thread_count();
   {
-    const SnapIndex index(m.car.graph);
+    const network::SnapIndex index(m.car.graph);
     m.demand_snaps = snap_items(index, m.county.demand, opt, threads);
     m.facility_snaps = snap_items(index, m.county.facilities, opt, threads);
     m.settlement_snaps = snap_items(index, m.county.settlements, opt, threads);
@@ -84,7 +85,7 @@ void snap_places(CountyModel& m, const SnapOptions& opt, Context& ctx) {
              std::to_string(static_cast<int>(opt.far_threshold_m)) + " m from a road (flagged 'far', kept)");
   if (m.walk) {  // walk snaps are not warned about: the walk circles report their own far points
     auto w = std::make_shared<ProfileNetwork>(*m.walk);
-    const SnapIndex index(w->net.graph);
+    const network::SnapIndex index(w->net.graph);
     w->settlements = snap_items(index, m.county.settlements, opt, threads);
     w->demand = snap_items(index, m.county.demand, opt, threads);
     w->facilities = snap_items(index, m.county.facilities, opt, threads);
@@ -92,22 +93,23 @@ void snap_places(CountyModel& m, const SnapOptions& opt, Context& ctx) {
   }
 }
 
-TimeMatrix model_matrix(const CountyModel& m, std::span<const Snap> from, std::span<const Snap> to,
-                        const MatrixOptions& opt, Context& ctx) {
-  const RoadGraph& g = m.car.graph;
-  const bool use_index = opt.algorithm == MatrixAlgorithm::kCH ||
-                         (opt.algorithm == MatrixAlgorithm::kAuto && g.node_count() >= kAutoCHMinNodes &&
-                          std::min(from.size(), to.size()) >= kAutoCHMinSearches);
+TimeMatrix model_matrix(const CountyModel& m, std::span<const network::Snap> from,
+                        std::span<const network::Snap> to, const network::MatrixOptions& opt, Context& ctx) {
+  const network::RoadGraph& g = m.car.graph;
+  const bool use_index =
+      opt.algorithm == network::MatrixAlgorithm::kCH ||
+      (opt.algorithm == network::MatrixAlgorithm::kAuto && g.node_count() >= network::kAutoCHMinNodes &&
+       std::min(from.size(), to.size()) >= network::kAutoCHMinSearches);
   if (!use_index) {
-    MatrixOptions o = opt;
-    o.algorithm = MatrixAlgorithm::kDijkstra;
-    return travel_time_matrix(g, from, to, o, ctx);
+    network::MatrixOptions o = opt;
+    o.algorithm = network::MatrixAlgorithm::kDijkstra;
+    return network::travel_time_matrix(g, from, to, o, ctx);
   }
   // Both answer in exact integer milliseconds, so the choice never changes a number (docs/network.md).
-  return travel_time_matrix(g, m.car_index->get(g, ctx), from, to, opt, ctx);
+  return network::travel_time_matrix(g, m.car_index->get(g, ctx), from, to, opt, ctx);
 }
 
-void compute_matrices(CountyModel& m, const MatrixOptions& opt, Context& ctx) {
+void compute_matrices(CountyModel& m, const network::MatrixOptions& opt, Context& ctx) {
   m.demand_to_facility = model_matrix(m, m.demand_snaps, m.facility_snaps, opt, ctx);
   m.demand_to_settlement = model_matrix(m, m.demand_snaps, m.settlement_snaps, opt, ctx);
   m.settlement_to_settlement = model_matrix(m, m.settlement_snaps, m.settlement_snaps, opt, ctx);

@@ -16,7 +16,7 @@
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/network/ch.hpp>
 
-namespace cs {
+namespace cs::network {
 namespace {
 
 struct WArc {
@@ -132,7 +132,7 @@ std::uint64_t graph_checksum(const RoadGraph& g) noexcept {
 }
 
 bool ContractionHierarchy::matches(const RoadGraph& g) const noexcept {
-  return g.node_count() == rank.size() && cs::graph_checksum(g) == graph_checksum;
+  return g.node_count() == rank.size() && cs::network::graph_checksum(g) == graph_checksum;
 }
 
 std::size_t ContractionHierarchy::memory_bytes() const noexcept {
@@ -280,7 +280,7 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
     std::vector<WArc>().swap(uo);
     std::vector<WArc>().swap(ui);
   }
-  ch.graph_checksum = cs::graph_checksum(g);
+  ch.graph_checksum = cs::network::graph_checksum(g);
   ctx.info("ch: " + std::to_string(n) + " nodes, " + std::to_string(ch.shortcuts) + " shortcuts, " +
            std::to_string(ch.up_head.size() + ch.down_head.size()) + " hierarchy arcs");
   return ch;
@@ -457,4 +457,4 @@ TimeMatrix ch_matrix(const ContractionHierarchy& ch, const RoadGraph& g, std::sp
   return m;
 }
 
-}  // namespace cs
+}  // namespace cs::network

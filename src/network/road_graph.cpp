@@ -8,7 +8,7 @@
 #include <countyscope/core/error.hpp>
 #include <countyscope/network/road_graph.hpp>
 
-namespace cs {
+namespace cs::network {
 
 Profile parse_profile(std::string_view name) {
   if (name == "car") return Profile::kCar;
@@ -324,4 +324,4 @@ RoadGraph induced_subgraph(const RoadGraph& g, std::span<const std::uint8_t> kee
   return std::move(b).finish();
 }
 
-}  // namespace cs
+}  // namespace cs::network

@@ -10,7 +10,7 @@
 #include <countyscope/network/ch.hpp>
 #include <countyscope/network/routing.hpp>
 
-namespace cs {
+namespace cs::network {
 
 Dijkstra::Dijkstra(const RoadGraph& g)
     : g_(&g),
@@ -224,4 +224,4 @@ TimeMatrix travel_time_matrix(const RoadGraph& g, const ContractionHierarchy& ch
   return ch_matrix(ch, g, from, to, opt, ctx);
 }
 
-}  // namespace cs
+}  // namespace cs::network

@@ -10,7 +10,7 @@
 #include <countyscope/core/parallel.hpp>
 #include <countyscope/network/snap.hpp>
 
-namespace cs {
+namespace cs::network {
 namespace {
 constexpr double kMetresPerDegree = 6371008.8 * 3.14159265358979323846 / 180.0;
 constexpr double kRad = 3.14159265358979323846 / 180.0;
@@ -210,4 +210,4 @@ std::string SnapIndex::extent_text(double margin_m) const {
          m + " km)";
 }
 
-}  // namespace cs
+}  // namespace cs::network

@@ -277,8 +277,8 @@ Table snapped_table(const PlanState& st, const TimeMatrix& fac_to_seat) {
                service_columns(st, kToAll)));
   t.csv_file.clear();
   t.json = JsonPlace::kNone;
-  auto add = [&](const char* kind, std::size_t i, const Snap& s, std::int64_t osm, const std::string& name,
-                 float tseat, const std::vector<float>& best) {
+  auto add = [&](const char* kind, std::size_t i, const network::Snap& s, std::int64_t osm,
+                 const std::string& name, float tseat, const std::vector<float>& best) {
     std::vector<FieldValue> row{std::string(kind),
                                 integer(static_cast<long long>(i)),
                                 integer(osm),

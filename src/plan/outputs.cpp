@@ -55,11 +55,11 @@ void merge(PlanState& st, std::string_view stage, const Outputs& o) {
 }
 
 Outputs network_outputs(const PlanState& st) {
-  const RoadGraph& g = st.car.graph;
+  const network::RoadGraph& g = st.car.graph;
   const NetworkStats& ns = st.car.stats;
   Outputs o;
   Json& net = o.section;
-  net["profile"] = profile_name(g.profile);
+  net["profile"] = network::profile_name(g.profile);
   net["nodes"] = ns.nodes;
   net["arcs"] = ns.arcs;
   net["edges"] = ns.edges;
@@ -67,7 +67,7 @@ Outputs network_outputs(const PlanState& st) {
   net["km_by_class"] = Json::object();
   for (std::size_t k = 0; k < ns.km_by_class.size(); ++k)
     if (ns.km_by_class[k] > 0)
-      net["km_by_class"][std::string(road_class_name(static_cast<RoadClass>(k)))] =
+      net["km_by_class"][std::string(network::road_class_name(static_cast<network::RoadClass>(k)))] =
           round_to(ns.km_by_class[k], 0.001);
   net["scc_share"] = ns.largest_scc_share;
   net["components"] = ns.components;
@@ -78,15 +78,16 @@ Outputs network_outputs(const PlanState& st) {
   net["ways_skipped_access"] = ns.ways_skipped_access;
   net["memory_bytes"] = g.memory_bytes();
   Json& ncfg = net["config"];
-  ncfg["profile"] = profile_name(st.cfg.network.profile);
+  ncfg["profile"] = network::profile_name(st.cfg.network.profile);
   ncfg["use_maxspeed"] = st.cfg.network.use_maxspeed;
   ncfg["keep_largest_scc"] = st.cfg.network.keep_largest_scc;
   for (std::size_t k = 0; k < st.cfg.network.speed_kmh.size(); ++k)
-    ncfg["speed_kmh"][std::string(road_class_name(static_cast<RoadClass>(k)))] = st.cfg.network.speed_kmh[k];
+    ncfg["speed_kmh"][std::string(network::road_class_name(static_cast<network::RoadClass>(k)))] =
+        st.cfg.network.speed_kmh[k];
   ncfg["snap_connector_speed_kmh"] = st.cfg.snap.connector_speed_kmh;
   ncfg["snap_far_threshold_m"] = st.cfg.snap.far_threshold_m;
   ncfg["matrix_cutoff_s"] = st.cfg.matrix_cutoff_s();
-  auto snap_summary = [](const std::vector<Snap>& s) {
+  auto snap_summary = [](const std::vector<network::Snap>& s) {
     std::vector<double> d;
     std::size_t far = 0;
     for (const auto& x : s) {
@@ -118,7 +119,7 @@ Outputs network_outputs(const PlanState& st) {
     const auto shp = g.edge_shape(e);
     roads.add(
         Shape::line(std::vector<LonLat>(shp.begin(), shp.end())),
-        {std::string(road_class_name(g.edge_class[e])), round_to(g.edge_length_m[e], 0.1),
+        {std::string(network::road_class_name(g.edge_class[e])), round_to(g.edge_length_m[e], 0.1),
          round_to(g.edge_speed_kmh[e], 0.1), integer(g.edge_dirs[e] == 3 ? 0 : 1), integer(g.edge_way[e])});
   }
   return o;
@@ -127,11 +128,11 @@ Outputs network_outputs(const PlanState& st) {
 void pass_outputs(PlanState& st, Context& ctx) {
   const County& c = st.county;
   // Times from each facility to the seat (the other per-point times are rows of the plan's matrices).
-  MatrixOptions opt;
+  network::MatrixOptions opt;
   if (st.cfg.matrix_cutoff_s() > 0) opt.cutoff_s = st.cfg.matrix_cutoff_s();
-  const TimeMatrix fac_to_seat = travel_time_matrix(
+  const TimeMatrix fac_to_seat = network::travel_time_matrix(
       st.car.graph, st.facility_snaps,
-      std::span<const Snap>(&st.settlement_snaps[static_cast<std::size_t>(c.seat)], 1), opt, ctx);
+      std::span<const network::Snap>(&st.settlement_snaps[static_cast<std::size_t>(c.seat)], 1), opt, ctx);
   merge(st, "network", network_outputs(st));
   merge(st, "county", county_outputs(st, fac_to_seat));
 

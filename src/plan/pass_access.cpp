@@ -2,7 +2,8 @@
 // service type on the car matrix of all demand points x all facilities (docs/access.md). Takes [access] from
 // the plan's config (read from the plan TOML by the registry, overridden by --access-* flags); adds
 // sections.access, layers.access_settlements (GeoJSON), GeoPackage layers access_demand / access_settlements
-// / access_facilities and the access_*.csv tables. The same cs::run_access_study backs `countyscope access`.
+// / access_facilities and the access_*.csv tables. The same cs::access::run_access_study backs `countyscope
+// access`.
 #include <countyscope/access/study.hpp>
 
 #include "passes.hpp"
@@ -10,9 +11,9 @@
 namespace cs::detail {
 
 void pass_access(PlanState& st, Context& ctx) {
-  const AccessStudyConfig& cfg = st.cfg.access;
+  const access::AccessStudyConfig& cfg = st.cfg.access;
   const County& c = st.county;
-  AccessInputs in;
+  access::AccessInputs in;
   in.times = &st.demand_to_facility;
   in.times_label = "car travel time, demand point -> facility (seconds)";
   in.demand_source = c.demand_source;
@@ -46,12 +47,12 @@ void pass_access(PlanState& st, Context& ctx) {
   }
   if (c.facilities.empty()) {
     Outputs none;
-    none.section = {{"config", access_config_json(cfg)}, {"note", "no facilities in the county"}};
+    none.section = {{"config", access::access_config_json(cfg)}, {"note", "no facilities in the county"}};
     merge(st, "access", none);
     ctx.warn("access: no facilities in the county; the access pass has nothing to measure");
     return;
   }
-  merge(st, "access", run_access_study(in, cfg, ctx).outputs);
+  merge(st, "access", access::run_access_study(in, cfg, ctx).outputs);
 }
 
 }  // namespace cs::detail

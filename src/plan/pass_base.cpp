@@ -20,8 +20,8 @@ void pass_build_network(PlanState& st, Context& ctx) {
 
 void pass_snap(PlanState& st, Context& ctx) { snap_places(st, st.cfg.snap, ctx); }
 
-MatrixOptions matrix_options(const PlanConfig& cfg) {
-  MatrixOptions opt;
+network::MatrixOptions matrix_options(const PlanConfig& cfg) {
+  network::MatrixOptions opt;
   if (cfg.matrix_cutoff_s() > 0) opt.cutoff_s = cfg.matrix_cutoff_s();
   return opt;
 }

@@ -143,8 +143,8 @@ Table changes_table(const CountyModel& before, const ModelEdit& edit, const flow
            {"speed_before_kmh", FieldType::kReal, "km/h"},
            {"speed_after_kmh", FieldType::kReal, "km/h"}});
   t.csv_file.clear();
-  const RoadGraph& g0 = before.car.graph;
-  const RoadGraph& g2 = edit.model.car.graph;
+  const network::RoadGraph& g0 = before.car.graph;
+  const network::RoadGraph& g2 = edit.model.car.graph;
   for (std::uint32_t e : edit.network.changed_edges) {
     const auto shp = g2.edge_shape(e);
     const bool link = g2.edge_way[e] < 0;

@@ -27,7 +27,7 @@ namespace {
 struct LocatePassConfig {
   std::vector<std::string> services = {"clinic", "elderly_care"};
   bool write_problem = false;
-  LocateConfig locate;
+  locate::LocateConfig locate;
 };
 
 const opt::Table<LocatePassConfig>& plan_locate_options() {
@@ -63,8 +63,8 @@ void check_services(const LocatePassConfig& cfg, const std::vector<ServiceType>&
 LocatePassConfig read_config(const PlanConfig& pc, const std::vector<ServiceType>& types) {
   LocatePassConfig cfg;
   const TomlSection t = pc.section("locate");
-  locate_options().read(t, cfg.locate, plan_locate_options().names());
-  plan_locate_options().read(t, cfg, locate_options().names());
+  locate::locate_options().read(t, cfg.locate, plan_locate_options().names());
+  plan_locate_options().read(t, cfg, locate::locate_options().names());
   if (t.has("p") && t.has("new"))
     throw t.error("p", "give either p (total open) or new (sites to add), not both");
   check_services(cfg, types, pc, t.has("services") ? &t : nullptr);
@@ -72,7 +72,7 @@ LocatePassConfig read_config(const PlanConfig& pc, const std::vector<ServiceType
 }
 
 Json config_json(const LocatePassConfig& c) {
-  Json j = locate_options().to_json(c.locate);
+  Json j = locate::locate_options().to_json(c.locate);
   j["services"] = c.services;
   j["candidates"] = "settlements (place=*) and the existing facilities of the type (kept open)";
   j["demand"] = "residential buildings weighted by population (the county model)";
@@ -81,7 +81,7 @@ Json config_json(const LocatePassConfig& c) {
 
 // The problem as `countyscope locate` reads it (ids as in the problem's names), for other tools and for
 // checking that the CLI gives the plan's answer: three CSV-only tables.
-void add_problem_tables(const LocateProblem& pb, const std::vector<LonLat>& demand_pos,
+void add_problem_tables(const locate::LocateProblem& pb, const std::vector<LonLat>& demand_pos,
                         const std::vector<LonLat>& cand_pos, const std::string& service, Outputs& o) {
   Table& mat = o.add(Table("locate_" + service + "_matrix", {{"demand_id", FieldType::kString},
                                                              {"candidate_id", FieldType::kString},
@@ -156,14 +156,14 @@ struct Candidate {
 // One service's problem: demand rows (every demand point, weighted by population) x candidate columns (the
 // existing facilities of the type first, kept open, then every settlement).
 struct ServiceProblem {
-  LocateProblem pb;
+  locate::LocateProblem pb;
   std::vector<Candidate> cand;
   std::vector<LonLat> cand_pos;
   std::size_t existing = 0;
 };
 
 ServiceProblem build_problem(const PlanState& st, std::uint16_t sid, const std::string& service,
-                             const LocateConfig& cfg) {
+                             const locate::LocateConfig& cfg) {
   const County& c = st.county;
   const std::size_t n = c.demand.size();
   ServiceProblem sp;
@@ -173,7 +173,7 @@ ServiceProblem build_problem(const PlanState& st, std::uint16_t sid, const std::
   const std::size_t existing = sp.existing = cand.size();
   for (std::size_t s = 0; s < c.settlements.size(); ++s) cand.push_back({false, s});
 
-  LocateProblem& pb = sp.pb;
+  locate::LocateProblem& pb = sp.pb;
   pb.label = service;
   pb.cost = TimeMatrix(n, cand.size());
   for (std::size_t i = 0; i < n; ++i)
@@ -197,13 +197,13 @@ ServiceProblem build_problem(const PlanState& st, std::uint16_t sid, const std::
     sp.cand_pos.push_back(pos);
   }
   for (std::size_t k = 0; k < existing; ++k) pb.fixed.push_back(static_cast<std::uint32_t>(k));
-  apply_config(cfg, pb);
+  locate::apply_config(cfg, pb);
   return sp;
 }
 
 // The sites the chosen answer opens, into the sites layer; returns the new ones (the section's new_sites).
-Json add_sites(const County& c, const ServiceProblem& sp, const LocateStudy& study, const LocateResult& best,
-               const std::string& service, Table& sites) {
+Json add_sites(const County& c, const ServiceProblem& sp, const locate::LocateStudy& study,
+               const locate::LocateResult& best, const std::string& service, Table& sites) {
   const std::vector<double>&served = study.served_after, &served_before = study.served_before;
   Json new_sites = Json::array();
   for (const std::uint32_t k : best.open) {
@@ -228,7 +228,7 @@ Json add_sites(const County& c, const ServiceProblem& sp, const LocateStudy& stu
 
 // Per settlement (the demand points nearest to it): population-weighted mean time before and after, into the
 // settlements layer; returns the ten settlements that gain most (the section's most_improved).
-Json add_settlement_changes(const County& c, const LocateProblem& pb, const BeforeAfter& ba,
+Json add_settlement_changes(const County& c, const locate::LocateProblem& pb, const locate::BeforeAfter& ba,
                             const std::string& service, Table& places) {
   const std::size_t n = c.demand.size();
   std::vector<double> pop(c.settlements.size(), 0.0), tb(c.settlements.size(), 0.0),
@@ -284,7 +284,7 @@ Json site_service(const PlanState& st, const LocatePassConfig& cfg, const std::s
                                  c.services.types.begin());
   const ServiceType& type = c.services.types[sid];
   const ServiceProblem sp = build_problem(st, sid, service, cfg.locate);
-  const LocateProblem& pb = sp.pb;
+  const locate::LocateProblem& pb = sp.pb;
   if (cfg.write_problem) {
     std::vector<LonLat> demand_pos;
     for (const DemandPoint& d : c.demand) demand_pos.push_back(d.pos);
@@ -300,8 +300,8 @@ Json site_service(const PlanState& st, const LocatePassConfig& cfg, const std::s
     ctx.warn("locate[" + service + "]: not solved: " + problems.front().message);
     return js;
   }
-  const LocateStudy study = run_locate(pb, cfg.locate, ctx);
-  const LocateResult* best = study.best();
+  const locate::LocateStudy study = locate::run_locate(pb, cfg.locate, ctx);
+  const locate::LocateResult* best = study.best();
   js["results"] = Json::array();
   for (const auto& r : study.results) {
     Json rj = to_json(r);
@@ -312,11 +312,11 @@ Json site_service(const PlanState& st, const LocatePassConfig& cfg, const std::s
   }
   if (study.agree) js["agree"] = *study.agree;
   if (!best) {
-    js["outcome"] = std::string(outcome_name(study.results.back().outcome));
+    js["outcome"] = std::string(locate::outcome_name(study.results.back().outcome));
     return js;
   }
-  js["outcome"] = std::string(outcome_name(best->outcome));
-  js["chosen"] = std::string(solver_name(best->solver));
+  js["outcome"] = std::string(locate::outcome_name(best->outcome));
+  js["chosen"] = std::string(locate::solver_name(best->solver));
   js["before"] = to_json(study.before_after.before);
   js["after"] = to_json(study.before_after.after);
   js["new_sites"] = add_sites(c, sp, study, *best, service, sites);

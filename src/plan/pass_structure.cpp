@@ -20,7 +20,7 @@ bool structure_needs_walk(const PlanConfig& cfg) {
 }
 
 void pass_structure(PlanState& st, Context& ctx) {
-  StructureInput in;
+  structure::StructureInput in;
   in.county = &st.county;
   in.car = &st.car.graph;
   in.car_settlements = st.settlement_snaps, in.car_demand = st.demand_snaps,
@@ -32,7 +32,7 @@ void pass_structure(PlanState& st, Context& ctx) {
   // else one more matrix from the model's kept index.
   TimeMatrix s2f_uncut;
   if (st.cfg.matrix_cutoff_s() > 0)
-    s2f_uncut = model_matrix(st, st.settlement_snaps, st.facility_snaps, MatrixOptions{}, ctx);
+    s2f_uncut = model_matrix(st, st.settlement_snaps, st.facility_snaps, network::MatrixOptions{}, ctx);
   in.settlement_to_facility = st.cfg.matrix_cutoff_s() > 0 ? &s2f_uncut : &st.settlement_to_facility;
   // Walk circles: the walk network and snaps of the model (built with the car graph, pass_build_network).
   if (st.cfg.structure.walk) {
@@ -41,7 +41,7 @@ void pass_structure(PlanState& st, Context& ctx) {
     in.walk_settlements = st.walk->settlements, in.walk_demand = st.walk->demand,
     in.walk_facilities = st.walk->facilities;
   }
-  merge(st, "structure", run_structure(in, st.cfg.structure, ctx).outputs);
+  merge(st, "structure", structure::run_structure(in, st.cfg.structure, ctx).outputs);
 }
 
 }  // namespace cs::detail

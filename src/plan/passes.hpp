@@ -20,7 +20,8 @@ void pass_load_county(PlanState& st, Context& ctx);
 void pass_build_network(PlanState& st, Context& ctx);
 void pass_snap(PlanState& st, Context& ctx);
 void pass_matrices(PlanState& st, Context& ctx);
-MatrixOptions matrix_options(const PlanConfig& cfg);  // the plan's matrix options ([matrix], --cutoff)
+network::MatrixOptions matrix_options(
+    const PlanConfig& cfg);  // the plan's matrix options ([matrix], --cutoff)
 // sections.network / sections.county, the base layers and CSV files (outputs.cpp).
 void pass_outputs(PlanState& st, Context& ctx);
 // Capability passes.

@@ -47,7 +47,8 @@ const opt::Table<PlanConfig>& plan_table() {
 const opt::Table<NetworkConfig>& network_table() {
   static const auto t =
       opt::Table<NetworkConfig>("network", "The road network read from OSM")
-          .choice("profile", &NetworkConfig::profile, {{"car", Profile::kCar}, {"walk", Profile::kWalk}},
+          .choice("profile", &NetworkConfig::profile,
+                  {{"car", network::Profile::kCar}, {"walk", network::Profile::kWalk}},
                   "travel mode of the travel times (a new profile starts from its own default speeds)")
           .flag("use_maxspeed", &NetworkConfig::use_maxspeed,
                 "car: take a tagged maxspeed below the class speed")
@@ -80,12 +81,12 @@ const opt::Table<CountyConfig>& county_table() {
   return t;
 }
 
-const opt::Table<SnapOptions>& snap_table() {
+const opt::Table<network::SnapOptions>& snap_table() {
   static const auto t =
-      opt::Table<SnapOptions>("snap", "Snapping places to the road network")
-          .number("connector_speed_kmh", &SnapOptions::connector_speed_kmh, kConnectorKmh,
+      opt::Table<network::SnapOptions>("snap", "Snapping places to the road network")
+          .number("connector_speed_kmh", &network::SnapOptions::connector_speed_kmh, kConnectorKmh,
                   "speed of the leg from the door to the road")
-          .number("far_threshold_m", &SnapOptions::far_threshold_m, kFarM,
+          .number("far_threshold_m", &network::SnapOptions::far_threshold_m, kFarM,
                   "snaps farther than this are flagged (and settlements beyond it left out of structure)")
           .renamed("connector_kmh", "connector_speed_kmh")
           .renamed("far_m", "far_threshold_m");
@@ -106,7 +107,7 @@ const opt::Table<MatrixCutoff>& matrix_table() {
 const opt::Table<PlanConfig>& plan_options() { return plan_table(); }
 const opt::Table<NetworkConfig>& network_options() { return network_table(); }
 const opt::Table<CountyConfig>& county_options() { return county_table(); }
-const opt::Table<SnapOptions>& snap_options() { return snap_table(); }
+const opt::Table<network::SnapOptions>& snap_options() { return snap_table(); }
 const opt::Table<MatrixCutoff>& matrix_options() { return matrix_table(); }
 
 std::vector<const opt::TableBase*> plan_option_tables() {
@@ -115,10 +116,10 @@ std::vector<const opt::TableBase*> plan_option_tables() {
           &county_table(),
           &snap_table(),
           &matrix_table(),
-          &access_options(),
-          &locate_options(),
+          &access::access_options(),
+          &locate::locate_options(),
           &detail::plan_locate_option_table(),
-          &structure_options(),
+          &structure::structure_options(),
           &flows::flows_options(),
           &flows::scenarios_options()};
 }
@@ -144,7 +145,7 @@ std::vector<Problem> validate(const PlanConfig& cfg) {
   return p;
 }
 
-void set_profile(NetworkConfig& net, Profile p) {
+void set_profile(NetworkConfig& net, network::Profile p) {
   if (p == net.profile) return;
   const NetworkConfig d = default_network_config(p);
   net.profile = p;
@@ -169,8 +170,8 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
     cfg.network.keep_largest_scc = keep;
     if (const auto speeds = net.table("speed_kmh")) {
       std::vector<std::string> classes;
-      for (std::size_t c = 0; c < static_cast<std::size_t>(RoadClass::kCount); ++c)
-        classes.emplace_back(road_class_name(static_cast<RoadClass>(c)));
+      for (std::size_t c = 0; c < static_cast<std::size_t>(network::RoadClass::kCount); ++c)
+        classes.emplace_back(network::road_class_name(static_cast<network::RoadClass>(c)));
       speeds->check_keys(classes);
       for (std::size_t c = 0; c < classes.size(); ++c) {
         double v = cfg.network.speed_kmh[c];
@@ -187,10 +188,10 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
   }
   snap_table().read(doc->section("snap"), cfg.snap);
   matrix_table().read(doc->section("matrix"), cfg.matrix);
-  read_access_section(doc->section("access"), cfg.access);
+  access::read_access_section(doc->section("access"), cfg.access);
   {
     const TomlSection s = doc->section("structure");
-    structure_options().read(s, cfg.structure);
+    structure::structure_options().read(s, cfg.structure);
     for (const Problem& p : validate(cfg.structure)) throw s.error(p.option, p.message);
   }
   // Paths in the file are relative to it.

@@ -25,43 +25,43 @@
 namespace cs {
 namespace {
 
-constexpr std::size_t kClasses = static_cast<std::size_t>(RoadClass::kCount);
+constexpr std::size_t kClasses = static_cast<std::size_t>(network::RoadClass::kCount);
 
 struct HighwayClass {
-  RoadClass cls;
+  network::RoadClass cls;
   bool link;
 };
 
 bool classify(std::string_view h, HighwayClass& out) {
   struct Entry {
     std::string_view tag;
-    RoadClass cls;
+    network::RoadClass cls;
     bool link;
   };
   static constexpr Entry kTable[] = {
-      {"motorway", RoadClass::kMotorway, false},
-      {"motorway_link", RoadClass::kMotorway, true},
-      {"trunk", RoadClass::kTrunk, false},
-      {"trunk_link", RoadClass::kTrunk, true},
-      {"primary", RoadClass::kPrimary, false},
-      {"primary_link", RoadClass::kPrimary, true},
-      {"secondary", RoadClass::kSecondary, false},
-      {"secondary_link", RoadClass::kSecondary, true},
-      {"tertiary", RoadClass::kTertiary, false},
-      {"tertiary_link", RoadClass::kTertiary, true},
-      {"unclassified", RoadClass::kUnclassified, false},
-      {"residential", RoadClass::kResidential, false},
-      {"living_street", RoadClass::kLivingStreet, false},
-      {"service", RoadClass::kService, false},
-      {"track", RoadClass::kTrack, false},
-      {"pedestrian", RoadClass::kPedestrian, false},
-      {"footway", RoadClass::kFootway, false},
-      {"path", RoadClass::kPath, false},
-      {"cycleway", RoadClass::kPath, false},
-      {"bridleway", RoadClass::kPath, false},
-      {"steps", RoadClass::kSteps, false},
-      {"road", RoadClass::kOther, false},
-      {"busway", RoadClass::kOther, false},
+      {"motorway", network::RoadClass::kMotorway, false},
+      {"motorway_link", network::RoadClass::kMotorway, true},
+      {"trunk", network::RoadClass::kTrunk, false},
+      {"trunk_link", network::RoadClass::kTrunk, true},
+      {"primary", network::RoadClass::kPrimary, false},
+      {"primary_link", network::RoadClass::kPrimary, true},
+      {"secondary", network::RoadClass::kSecondary, false},
+      {"secondary_link", network::RoadClass::kSecondary, true},
+      {"tertiary", network::RoadClass::kTertiary, false},
+      {"tertiary_link", network::RoadClass::kTertiary, true},
+      {"unclassified", network::RoadClass::kUnclassified, false},
+      {"residential", network::RoadClass::kResidential, false},
+      {"living_street", network::RoadClass::kLivingStreet, false},
+      {"service", network::RoadClass::kService, false},
+      {"track", network::RoadClass::kTrack, false},
+      {"pedestrian", network::RoadClass::kPedestrian, false},
+      {"footway", network::RoadClass::kFootway, false},
+      {"path", network::RoadClass::kPath, false},
+      {"cycleway", network::RoadClass::kPath, false},
+      {"bridleway", network::RoadClass::kPath, false},
+      {"steps", network::RoadClass::kSteps, false},
+      {"road", network::RoadClass::kOther, false},
+      {"busway", network::RoadClass::kOther, false},
   };
   for (const auto& e : kTable)
     if (e.tag == h) {
@@ -139,26 +139,26 @@ double parse_maxspeed(std::string_view v) {
 }
 }  // namespace detail
 
-NetworkConfig default_network_config(Profile p) {
+NetworkConfig default_network_config(network::Profile p) {
   NetworkConfig c;
   c.profile = p;
-  auto set = [&](RoadClass k, float v) { c.speed_kmh[static_cast<std::size_t>(k)] = v; };
-  if (p == Profile::kCar) {
-    set(RoadClass::kMotorway, 110);
-    set(RoadClass::kTrunk, 90);
-    set(RoadClass::kPrimary, 70);
-    set(RoadClass::kSecondary, 60);
-    set(RoadClass::kTertiary, 50);
-    set(RoadClass::kUnclassified, 40);
-    set(RoadClass::kResidential, 30);
-    set(RoadClass::kLivingStreet, 10);
-    set(RoadClass::kService, 15);
-    set(RoadClass::kOther, 20);
+  auto set = [&](network::RoadClass k, float v) { c.speed_kmh[static_cast<std::size_t>(k)] = v; };
+  if (p == network::Profile::kCar) {
+    set(network::RoadClass::kMotorway, 110);
+    set(network::RoadClass::kTrunk, 90);
+    set(network::RoadClass::kPrimary, 70);
+    set(network::RoadClass::kSecondary, 60);
+    set(network::RoadClass::kTertiary, 50);
+    set(network::RoadClass::kUnclassified, 40);
+    set(network::RoadClass::kResidential, 30);
+    set(network::RoadClass::kLivingStreet, 10);
+    set(network::RoadClass::kService, 15);
+    set(network::RoadClass::kOther, 20);
     // track, pedestrian, footway, path, steps: 0 = not routable by car.
   } else {
     for (std::size_t k = 0; k < kClasses; ++k) c.speed_kmh[k] = 5.0f;
-    set(RoadClass::kMotorway, 0);
-    set(RoadClass::kSteps, 2.5f);
+    set(network::RoadClass::kMotorway, 0);
+    set(network::RoadClass::kSteps, 2.5f);
   }
   return c;
 }
@@ -167,7 +167,7 @@ namespace {
 
 struct WayRec {
   std::int64_t id;
-  RoadClass cls;
+  network::RoadClass cls;
   float speed;
   std::uint8_t dirs;
   std::uint32_t first, last;  // range in refs
@@ -187,14 +187,14 @@ bool way_profile(const osmium::Way& w, const NetworkConfig& cfg, WayRec& out, Ne
   if (!classify(hw, hc)) return false;
   double speed = cfg.speed_kmh[static_cast<std::size_t>(hc.cls)];
   if (!(speed > 0)) return false;
-  if (tag(tags, "area") == "yes" && cfg.profile == Profile::kCar) return false;
+  if (tag(tags, "area") == "yes" && cfg.profile == network::Profile::kCar) return false;
   if (tag(tags, "impassable") == "yes" || tag(tags, "status") == "impassable") {
     ++st.ways_skipped_access;
     return false;
   }
   // Access: the most specific tag present wins.
   std::string_view acc;
-  if (cfg.profile == Profile::kCar) {
+  if (cfg.profile == network::Profile::kCar) {
     for (const char* k : {"motorcar", "motor_vehicle", "vehicle", "access"})
       if (acc = tag(tags, k); !acc.empty()) break;
   } else {
@@ -210,7 +210,7 @@ bool way_profile(const osmium::Way& w, const NetworkConfig& cfg, WayRec& out, Ne
     return false;
   }
   std::uint8_t dirs = 3;
-  if (cfg.profile == Profile::kCar) {
+  if (cfg.profile == network::Profile::kCar) {
     const std::string_view ow = tag(tags, "oneway");
     const std::string_view jn = tag(tags, "junction");
     if (ow == "yes" || ow == "true" || ow == "1") {
@@ -220,7 +220,8 @@ bool way_profile(const osmium::Way& w, const NetworkConfig& cfg, WayRec& out, Ne
     } else if (ow == "reversible" || ow == "alternating") {
       ++st.ways_skipped_oneway;
       return false;
-    } else if (ow.empty() && (jn == "roundabout" || jn == "circular" || hc.cls == RoadClass::kMotorway)) {
+    } else if (ow.empty() &&
+               (jn == "roundabout" || jn == "circular" || hc.cls == network::RoadClass::kMotorway)) {
       dirs = 1;
     }
     if (hc.link) speed *= 0.6;
@@ -295,8 +296,8 @@ void read_ways(const std::string& osm_path, std::vector<ProfileWays>& ps, Contex
     p.nb.stats.ways_used = p.ways.size();
     if (p.ways.empty())
       throw InputError(osm_path, "", "",
-                       "no routable road for the " + std::string(profile_name(p.cfg.profile)) + " profile (" +
-                           std::to_string(ways_read) + " ways read)");
+                       "no routable road for the " + std::string(network::profile_name(p.cfg.profile)) +
+                           " profile (" + std::to_string(ways_read) + " ways read)");
   }
 }
 
@@ -340,8 +341,8 @@ std::vector<LonLat> read_locations(const std::string& osm_path, const std::vecto
 // The full graph of one profile from its ways and the located nodes `ids` / `loc` (shared by all profiles; a
 // node id the profile does not use is simply never a junction of it, so node numbering equals a build of
 // this profile alone).
-RoadGraph profile_graph(const std::string& osm_path, ProfileWays& p, const std::vector<std::int64_t>& ids,
-                        const std::vector<LonLat>& loc) {
+network::RoadGraph profile_graph(const std::string& osm_path, ProfileWays& p,
+                                 const std::vector<std::int64_t>& ids, const std::vector<LonLat>& loc) {
   // Pieces: runs of consecutive located nodes (consecutive duplicates removed).
   auto index_of = [&](std::int64_t id) {
     return static_cast<std::uint32_t>(std::lower_bound(ids.begin(), ids.end(), id) - ids.begin());
@@ -382,7 +383,7 @@ RoadGraph profile_graph(const std::string& osm_path, ProfileWays& p, const std::
   p.refs.clear();
   p.refs.shrink_to_fit();
 
-  GraphBuilder b(p.cfg.profile);
+  network::GraphBuilder b(p.cfg.profile);
   std::vector<NodeId> node_of(ids.size(), kNoNode);
   for (std::size_t i = 0; i < ids.size(); ++i)
     if (use[i] >= 2) node_of[i] = b.add_node(loc[i], ids[i]);
@@ -395,10 +396,10 @@ RoadGraph profile_graph(const std::string& osm_path, ProfileWays& p, const std::
     double len = 0;
     for (auto k = pc.first + 1; k < pc.last; ++k) {
       const std::uint32_t i = piece_nodes[k];
-      len += haversine_m(shape.back(), loc[i]);
+      len += network::haversine_m(shape.back(), loc[i]);
       shape.push_back(loc[i]);
       if (node_of[i] == kNoNode) continue;
-      const Weight t = travel_ms(len, w.speed);
+      const Weight t = network::travel_ms(len, w.speed);
       b.add_edge(from, node_of[i], shape, w.cls, w.speed, w.id, w.dirs, t, t, len);
       from = node_of[i];
       shape.clear();
@@ -409,12 +410,12 @@ RoadGraph profile_graph(const std::string& osm_path, ProfileWays& p, const std::
   if (b.edge_count() == 0)
     throw InputError(osm_path, "", "",
                      "no routable road with located nodes for the " +
-                         std::string(profile_name(p.cfg.profile)) + " profile");
+                         std::string(network::profile_name(p.cfg.profile)) + " profile");
   return std::move(b).finish();
 }
 
 // The largest strongly connected component of the full graph, and the statistics.
-void keep_largest_component(ProfileWays& p, RoadGraph full, Context& ctx) {
+void keep_largest_component(ProfileWays& p, network::RoadGraph full, Context& ctx) {
   NetworkStats& st = p.nb.stats;
   st.nodes_before_scc = full.node_count();
   st.arcs_before_scc = full.arc_count();
@@ -423,7 +424,7 @@ void keep_largest_component(ProfileWays& p, RoadGraph full, Context& ctx) {
 
   ctx.report("network: components", 0.8);
   std::size_t ncomp = 0;
-  const auto comp = strongly_connected_components(full, &ncomp);
+  const auto comp = network::strongly_connected_components(full, &ncomp);
   std::vector<std::size_t> size(ncomp, 0);
   for (auto c : comp) ++size[c];
   std::uint32_t best = 0;
@@ -434,11 +435,11 @@ void keep_largest_component(ProfileWays& p, RoadGraph full, Context& ctx) {
   if (p.cfg.keep_largest_scc && ncomp > 1) {
     std::vector<std::uint8_t> keep(full.node_count());
     for (std::size_t v = 0; v < keep.size(); ++v) keep[v] = comp[v] == best;
-    p.nb.graph = induced_subgraph(full, keep);
+    p.nb.graph = network::induced_subgraph(full, keep);
   } else {
     p.nb.graph = std::move(full);
   }
-  const RoadGraph& g = p.nb.graph;
+  const network::RoadGraph& g = p.nb.graph;
   st.nodes = g.node_count();
   st.arcs = g.arc_count();
   st.edges = g.edge_count();

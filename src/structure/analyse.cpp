@@ -11,7 +11,7 @@
 
 #include "geometry.hpp"
 
-namespace cs {
+namespace cs::structure {
 
 std::string_view polygon_sources_name(PolygonSources p) {
   switch (p) {
@@ -70,24 +70,24 @@ TimeMatrix select_columns(const TimeMatrix& m, std::span<const std::uint32_t> co
 }
 
 struct Source {
-  Profile profile;
+  network::Profile profile;
   SourceKind kind;
   std::uint32_t index;
-  const Snap* snap;
+  const network::Snap* snap;
   bool polygons;
 };
 
 // Node -> centre times on the reverse graph, each node owned by its fastest centre (first on ties); every
 // edge goes to the owner of its ends, split halfway when the ends have different owners; the pieces of each
 // centre are buffered (polygon_jobs).
-std::vector<std::vector<EdgePiece>> area_pieces(const RoadGraph& g, std::span<const Snap> centre_snaps) {
-  const RoadGraph rev = reverse_graph(g);
+std::vector<std::vector<EdgePiece>> area_pieces(const network::RoadGraph& g, std::span<const network::Snap> centre_snaps) {
+  const network::RoadGraph rev = network::reverse_graph(g);
   const std::size_t n = g.node_count(), nc = centre_snaps.size();
   std::vector<Weight> best(n, kInfWeight);
   std::vector<std::int32_t> owner(n, -1);
-  Dijkstra d(rev);
+  network::Dijkstra d(rev);
   for (std::size_t c = 0; c < nc; ++c) {
-    const Snap& s = centre_snaps[c];
+    const network::Snap& s = centre_snaps[c];
     std::vector<std::pair<NodeId, Weight>> src;
     if (s.from_from_node != kInfWeight)
       src.emplace_back(g.edge_from[s.edge], sat_add(s.access_ms, s.from_from_node));
@@ -114,7 +114,7 @@ std::vector<std::vector<EdgePiece>> area_pieces(const RoadGraph& g, std::span<co
 
 // One polygon to build: the pieces of a circle's cutoff or of a service area, and where the result goes.
 struct PolygonJob {
-  const RoadGraph* graph;
+  const network::RoadGraph* graph;
   std::vector<EdgePiece> pieces;
   IsoPolygon* out;
 };
@@ -164,8 +164,8 @@ PatternResult mclp_with_siting_solver(const TimeMatrix& d2s, const std::vector<d
   PatternResult greedy = r.pattern;
   std::vector<std::uint32_t> cols = existing;
   cols.insert(cols.end(), r.candidates.begin(), r.candidates.end());
-  LocateProblem pb;
-  pb.kind = ProblemKind::kMclp;
+  locate::LocateProblem pb;
+  pb.kind = locate::ProblemKind::kMclp;
   pb.cost = select_columns(d2s, cols);
   pb.weight = pop;
   pb.standard_s = cfg.pattern.within_s;
@@ -173,12 +173,12 @@ PatternResult mclp_with_siting_solver(const TimeMatrix& d2s, const std::vector<d
   for (std::uint32_t j = 0; j < existing.size(); ++j) pb.fixed.push_back(j);
   pb.label = "structure pattern";
   try {
-    const LocateResult lr = solve_mip(pb, MipSolveOptions{}, ctx);
+    const locate::LocateResult lr = locate::solve_mip(pb, locate::MipSolveOptions{}, ctx);
     greedy.upper_bound = std::min(greedy.upper_bound, std::max(lr.bound, greedy.covered));
-    if (lr.outcome == Outcome::kOptimal || lr.outcome == Outcome::kFeasibleGapOpen) {
-      if (lr.objective > greedy.covered + 1e-9 || lr.outcome == Outcome::kOptimal) {
+    if (lr.outcome == locate::Outcome::kOptimal || lr.outcome == locate::Outcome::kFeasibleGapOpen) {
+      if (lr.objective > greedy.covered + 1e-9 || lr.outcome == locate::Outcome::kOptimal) {
         PatternResult m = greedy;
-        m.method = lr.outcome == Outcome::kOptimal ? "mip (CBC, optimal)" : "mip (CBC, gap open)";
+        m.method = lr.outcome == locate::Outcome::kOptimal ? "mip (CBC, optimal)" : "mip (CBC, gap open)";
         m.chosen.clear();
         m.step_covered.clear();
         std::vector<std::uint32_t> open;
@@ -190,10 +190,10 @@ PatternResult mclp_with_siting_solver(const TimeMatrix& d2s, const std::vector<d
         std::vector<std::uint32_t> sofar(pb.fixed);
         for (std::uint32_t j : open) {
           sofar.push_back(j);
-          m.step_covered.push_back(evaluate(pb, sofar));
+          m.step_covered.push_back(locate::evaluate(pb, sofar));
         }
-        m.covered = evaluate(pb, lr.open);
-        m.upper_bound = lr.outcome == Outcome::kOptimal ? m.covered : std::max(lr.bound, m.covered);
+        m.covered = locate::evaluate(pb, lr.open);
+        m.upper_bound = lr.outcome == locate::Outcome::kOptimal ? m.covered : std::max(lr.bound, m.covered);
         return m;
       }
     }
@@ -210,10 +210,10 @@ std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureCo
                                      const std::vector<double>& demand_pop, std::vector<PolygonJob>& jobs,
                                      Context& ctx) {
   const County& county = *in.county;
-  const RoadGraph& car = *in.car;
+  const network::RoadGraph& car = *in.car;
   const std::size_t ns = county.settlements.size(), nd = county.demand.size(), nf = county.facilities.size();
   std::vector<Source> sources;
-  auto add_sources = [&](Profile p, std::span<const Snap> ss, std::span<const Snap> fs) {
+  auto add_sources = [&](network::Profile p, std::span<const network::Snap> ss, std::span<const network::Snap> fs) {
     for (std::size_t s = 0; s < ns; ++s) {
       if (off[s]) continue;
       const bool seat = static_cast<int>(s) == county.seat;
@@ -230,8 +230,8 @@ std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureCo
         sources.push_back({p, SourceKind::kFacility, static_cast<std::uint32_t>(j), &fs[j],
                            cfg.polygons == PolygonSources::kAll});
   };
-  add_sources(Profile::kCar, in.car_settlements, in.car_facilities);
-  if (walk) add_sources(Profile::kWalk, in.walk_settlements, in.walk_facilities);
+  add_sources(network::Profile::kCar, in.car_settlements, in.car_facilities);
+  if (walk) add_sources(network::Profile::kWalk, in.walk_settlements, in.walk_facilities);
   const int threads = ctx.thread_count();
   std::vector<std::unique_ptr<IsochroneBuilder>> car_b(static_cast<std::size_t>(threads)),
       walk_b(static_cast<std::size_t>(threads));
@@ -242,9 +242,9 @@ std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureCo
   for (double c : cut) cut_ms.push_back(from_seconds(c));
   parallel_for(sources.size(), threads, [&](std::size_t i, int t) {
     const Source& src = sources[i];
-    const bool is_walk = src.profile == Profile::kWalk;
+    const bool is_walk = src.profile == network::Profile::kWalk;
     auto& slot = (is_walk ? walk_b : car_b)[static_cast<std::size_t>(t)];
-    const RoadGraph& g = is_walk ? *in.walk : car;
+    const network::RoadGraph& g = is_walk ? *in.walk : car;
     if (!slot) slot = std::make_unique<IsochroneBuilder>(g);
     Isochrone iso = slot->run(*src.snap, cut);
     LifeCircle& lc = circles[i];
@@ -272,7 +272,7 @@ std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureCo
   });
   for (std::size_t i = 0; i < sources.size(); ++i)
     for (std::size_t c = 0; c < pieces[i].size(); ++c)
-      jobs.push_back({sources[i].profile == Profile::kWalk ? in.walk : &car, std::move(pieces[i][c]),
+      jobs.push_back({sources[i].profile == network::Profile::kWalk ? in.walk : &car, std::move(pieces[i][c]),
                       &circles[i].cutoffs[c].polygon});
   return circles;
 }
@@ -284,7 +284,7 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
   if (!in.county || !in.car)
     throw Error(ErrorKind::kInternal, "analyse_structure: county and car graph are required");
   const County& county = *in.county;
-  const RoadGraph& car = *in.car;
+  const network::RoadGraph& car = *in.car;
   const std::size_t ns = county.settlements.size(), nd = county.demand.size(), nf = county.facilities.size();
   if (county.seat < 0 || static_cast<std::size_t>(county.seat) >= ns)
     throw InputError(county.source, "", "seat", "the county has no seat settlement (set [county] seat)");
@@ -300,12 +300,12 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
   r.cfg = cfg;
   std::vector<bool> off(ns, false);
   for (std::size_t s = 0; s < ns; ++s) {
-    const Snap& sn = in.car_settlements[s];
+    const network::Snap& sn = in.car_settlements[s];
     if (!(sn.dist_m > in.snap_threshold_m)) continue;
     const Settlement& st = county.settlements[s];
     char buf[200];
     std::snprintf(buf, sizeof buf, "is %.0f m from the nearest %s road (snap threshold %.0f m)", sn.dist_m,
-                  std::string(profile_name(car.profile)).c_str(), in.snap_threshold_m);
+                  std::string(network::profile_name(car.profile)).c_str(), in.snap_threshold_m);
     const std::string where =
         "settlement '" + st.name + "' (OSM " + std::string(1, st.osm_type) + std::to_string(st.osm_id) + ")";
     if (!cfg.exclude_off_network || static_cast<int>(s) == county.seat)
@@ -338,20 +338,20 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
   for (double p : demand_pop) r.total_population += p;
 
   // Matrices (car): demand -> settlements, settlements -> settlements, settlements -> facilities.
-  MatrixOptions mo;
+  network::MatrixOptions mo;
   TimeMatrix d2s_own, s2s_own;
   const TimeMatrix* d2s = in.demand_to_settlement;
   const TimeMatrix* s2s = in.settlement_to_settlement;
   if (!d2s)
     d2s = &(d2s_own = timed(ctx, "structure_demand_matrix",
                             [&] { return times_to_targets(car, in.car_demand, in.car_settlements, ctx); }));
-  if (!s2s) s2s = &(s2s_own = travel_time_matrix(car, in.car_settlements, in.car_settlements, mo, ctx));
+  if (!s2s) s2s = &(s2s_own = network::travel_time_matrix(car, in.car_settlements, in.car_settlements, mo, ctx));
   const auto t_matrix = std::chrono::steady_clock::now();
   if (d2s->rows() != nd || d2s->cols() != ns || s2s->rows() != ns || s2s->cols() != ns)
     throw Error(ErrorKind::kInternal, "analyse_structure: matrix sizes do not match the county");
   TimeMatrix s2f_own;
   const TimeMatrix* s2f_in = in.settlement_to_facility;
-  if (!s2f_in) s2f_in = &(s2f_own = travel_time_matrix(car, in.car_settlements, in.car_facilities, mo, ctx));
+  if (!s2f_in) s2f_in = &(s2f_own = network::travel_time_matrix(car, in.car_settlements, in.car_facilities, mo, ctx));
   if (s2f_in->rows() != ns || s2f_in->cols() != nf)
     throw Error(ErrorKind::kInternal, "analyse_structure: matrix sizes do not match the county");
   const TimeMatrix& s2f = *s2f_in;
@@ -406,7 +406,7 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
   std::vector<PolygonJob> jobs;
   r.circles = life_circles(in, cfg, walk, off, r.villages, demand_pop, jobs, ctx);
   if (cfg.area_polygons) {
-    std::vector<Snap> cs;
+    std::vector<network::Snap> cs;
     for (std::uint32_t c : r.centres) cs.push_back(in.car_settlements[c]);
     auto pieces = area_pieces(car, cs);
     r.area_polygons.resize(pieces.size());
@@ -423,4 +423,4 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
   return r;
 }
 
-}  // namespace cs
+}  // namespace cs::structure

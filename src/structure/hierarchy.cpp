@@ -5,7 +5,7 @@
 
 #include <countyscope/structure/hierarchy.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 std::vector<Problem> validate(const HierarchyConfig& cfg) {
   std::vector<Problem> p;
@@ -135,4 +135,4 @@ Hierarchy rank_settlements(std::span<const double> population, std::span<const T
   return h;
 }
 
-}  // namespace cs
+}  // namespace cs::structure

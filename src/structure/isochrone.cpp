@@ -6,7 +6,7 @@
 
 #include "geometry.hpp"
 
-namespace cs {
+namespace cs::structure {
 
 std::vector<Problem> validate(const IsochroneConfig& cfg) {
   std::vector<Problem> p;
@@ -67,13 +67,13 @@ std::size_t Isochrone::reached_nodes(std::size_t c) const {
                                   nodes.begin());
 }
 
-double Isochrone::reached_km(const RoadGraph& g, std::size_t c) const {
+double Isochrone::reached_km(const network::RoadGraph& g, std::size_t c) const {
   double m = 0.0;
   for (const EdgePiece& p : pieces.at(c)) m += static_cast<double>(p.to - p.from) * g.edge_length_m[p.edge];
   return m / 1000.0;
 }
 
-IsochroneBuilder::IsochroneBuilder(const RoadGraph& g)
+IsochroneBuilder::IsochroneBuilder(const network::RoadGraph& g)
     : g_(&g),
       d_(g),
       w_fwd_(g.edge_count(), kInfWeight),
@@ -111,7 +111,7 @@ void edge_pieces(std::uint32_t e, EdgePiece* raw, int n, std::vector<EdgePiece>&
 }
 
 // The source's own edge: from the snapped point in each allowed direction.
-bool source_piece(const Snap& s, Weight cutoff, EdgePiece& p) {
+bool source_piece(const network::Snap& s, Weight cutoff, EdgePiece& p) {
   if (s.access_ms > cutoff) return false;
   const Weight rem = cutoff - s.access_ms;
   const double x = std::clamp(s.frac, 0.0, 1.0);
@@ -124,8 +124,8 @@ bool source_piece(const Snap& s, Weight cutoff, EdgePiece& p) {
 
 }  // namespace
 
-Isochrone IsochroneBuilder::run(const Snap& source, std::span<const double> cutoffs_s) {
-  const RoadGraph& g = *g_;
+Isochrone IsochroneBuilder::run(const network::Snap& source, std::span<const double> cutoffs_s) {
+  const network::RoadGraph& g = *g_;
   Isochrone iso;
   iso.cutoffs_s.assign(cutoffs_s.begin(), cutoffs_s.end());
   const Weight max_cut = cutoffs_s.empty() ? 0 : from_seconds(cutoffs_s.back());
@@ -177,8 +177,9 @@ Isochrone IsochroneBuilder::run(const Snap& source, std::span<const double> cuto
   return iso;
 }
 
-std::vector<EdgePiece> reached_pieces(const RoadGraph& g, std::span<const std::pair<NodeId, Weight>> nodes,
-                                      const Snap& s, Weight cutoff) {
+std::vector<EdgePiece> reached_pieces(const network::RoadGraph& g,
+                                      std::span<const std::pair<NodeId, Weight>> nodes,
+                                      const network::Snap& s, Weight cutoff) {
   std::vector<EdgePiece> raw;
   for (const auto& [u, t] : nodes) {
     if (t > cutoff) continue;
@@ -207,12 +208,13 @@ std::vector<EdgePiece> reached_pieces(const RoadGraph& g, std::span<const std::p
   return out;
 }
 
-std::vector<LonLat> edge_sub_shape(const RoadGraph& g, std::uint32_t edge, double from, double to) {
+std::vector<LonLat> edge_sub_shape(const network::RoadGraph& g, std::uint32_t edge, double from, double to) {
   const auto shape = g.edge_shape(edge);
   std::vector<LonLat> out;
   if (shape.size() < 2) return out;
   std::vector<double> cum(shape.size(), 0.0);
-  for (std::size_t i = 1; i < shape.size(); ++i) cum[i] = cum[i - 1] + haversine_m(shape[i - 1], shape[i]);
+  for (std::size_t i = 1; i < shape.size(); ++i)
+    cum[i] = cum[i - 1] + network::haversine_m(shape[i - 1], shape[i]);
   const double len = cum.back();
   auto at = [&](double f) {
     if (len <= 0.0) return shape.front();
@@ -231,7 +233,7 @@ std::vector<LonLat> edge_sub_shape(const RoadGraph& g, std::uint32_t edge, doubl
   return out;
 }
 
-IsoPolygon reached_polygon(const RoadGraph& g, std::span<const EdgePiece> pieces,
+IsoPolygon reached_polygon(const network::RoadGraph& g, std::span<const EdgePiece> pieces,
                            const IsochroneConfig& cfg) {
   std::vector<std::vector<LonLat>> lines;
   lines.reserve(pieces.size());
@@ -248,4 +250,4 @@ IsoPolygon reached_polygon(const RoadGraph& g, std::span<const EdgePiece> pieces
   return out;
 }
 
-}  // namespace cs
+}  // namespace cs::structure

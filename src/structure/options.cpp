@@ -2,7 +2,7 @@
 // `countyscope structure` and the plan's structure pass.
 #include <countyscope/structure/structure.hpp>
 
-namespace cs {
+namespace cs::structure {
 namespace {
 
 const Range kBufferM{"distance", 0, 10000, "metres", true};
@@ -103,4 +103,4 @@ StructureStudy run_structure(const StructureInput& in, const StructureOptions& o
   return s;
 }
 
-}  // namespace cs
+}  // namespace cs::structure

@@ -4,7 +4,7 @@
 
 #include <countyscope/structure/structure.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 namespace {
 
@@ -166,7 +166,7 @@ Table circles_table(const StructureResult& r, const Names& names, Json& section)
       std::vector<FieldValue> row{name,
                                   kind,
                                   integer(lc.index),
-                                  std::string(profile_name(lc.profile)),
+                                  std::string(network::profile_name(lc.profile)),
                                   c.cutoff_s / 60.0,
                                   count(c.nodes),
                                   round_to(c.km, 0.001),
@@ -185,7 +185,7 @@ Table circles_table(const StructureResult& r, const Names& names, Json& section)
       circles.push_back({{"source", name},
                          {"settlement", lc.index},
                          {"kind", kind},
-                         {"profile", profile_name(lc.profile)},
+                         {"profile", network::profile_name(lc.profile)},
                          {"cutoffs", per}});
   }
   section["circles"] = circles;
@@ -339,4 +339,4 @@ Outputs structure_outputs(const StructureResult& r, const StructureInput& in) {
   return o;
 }
 
-}  // namespace cs
+}  // namespace cs::structure

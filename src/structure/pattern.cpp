@@ -6,7 +6,7 @@
 
 #include <countyscope/structure/pattern.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 std::vector<Problem> validate(const PatternConfig& cfg) {
   std::vector<Problem> p;
@@ -173,4 +173,4 @@ PatternResult optimise_pattern(const TimeMatrix& m, std::span<const double> dema
   return r;
 }
 
-}  // namespace cs
+}  // namespace cs::structure

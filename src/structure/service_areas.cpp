@@ -8,7 +8,7 @@
 #include <countyscope/network/routing.hpp>
 #include <countyscope/structure/service_areas.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 AssignMode parse_assign_mode(std::string_view s) {
   if (s == "nearest") return AssignMode::kNearest;
@@ -137,16 +137,16 @@ ServiceAreas assign_service_areas(const TimeMatrix& demand_to_centre, std::span<
   return sa;
 }
 
-TimeMatrix times_to_targets(const RoadGraph& g, std::span<const Snap> points, std::span<const Snap> targets,
-                            Context& ctx) {
-  const RoadGraph rev = reverse_graph(g);
+TimeMatrix times_to_targets(const network::RoadGraph& g, std::span<const network::Snap> points,
+                            std::span<const network::Snap> targets, Context& ctx) {
+  const network::RoadGraph rev = network::reverse_graph(g);
   TimeMatrix m(points.size(), targets.size(), kUnreachable);
   const int threads = std::max(1, std::min<int>(ctx.thread_count(), static_cast<int>(targets.size())));
-  std::vector<std::unique_ptr<Dijkstra>> q(static_cast<std::size_t>(threads));
+  std::vector<std::unique_ptr<network::Dijkstra>> q(static_cast<std::size_t>(threads));
   parallel_for(targets.size(), threads, [&](std::size_t j, int th) {
     auto& d = q[static_cast<std::size_t>(th)];
-    if (!d) d = std::make_unique<Dijkstra>(rev);
-    const Snap& t = targets[j];
+    if (!d) d = std::make_unique<network::Dijkstra>(rev);
+    const network::Snap& t = targets[j];
     std::pair<NodeId, Weight> src[2];
     std::size_t n = 0;
     // Backward: reaching edge_from (edge_to) in the reverse graph = from that node to the target point.
@@ -155,7 +155,7 @@ TimeMatrix times_to_targets(const RoadGraph& g, std::span<const Snap> points, st
     if (t.from_to_node != kInfWeight) src[n++] = {g.edge_to[t.edge], sat_add(t.access_ms, t.from_to_node)};
     d->run(std::span<const std::pair<NodeId, Weight>>(src, n));
     for (std::size_t i = 0; i < points.size(); ++i) {
-      const Snap& p = points[i];
+      const network::Snap& p = points[i];
       Weight best = kInfWeight;
       if (p.to_from_node != kInfWeight)
         best = std::min(best, sat_add(p.to_from_node, d->dist(g.edge_from[p.edge])));
@@ -175,4 +175,4 @@ TimeMatrix times_to_targets(const RoadGraph& g, std::span<const Snap> points, st
   return m;
 }
 
-}  // namespace cs
+}  // namespace cs::structure

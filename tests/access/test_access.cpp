@@ -23,8 +23,8 @@ cs::TimeMatrix mat(std::size_t r, std::size_t c, std::vector<float> v) {
   return m;
 }
 
-cs::AccessConfig tiny_cfg() {
-  cs::AccessConfig c;
+cs::access::AccessConfig tiny_cfg() {
+  cs::access::AccessConfig c;
   c.cutoff_s = 1200;
   c.k = 2;
   c.zones_s = {600, 1200};
@@ -40,7 +40,7 @@ TEST(Access, HandComputedTwoByTwo) {
   const std::vector<double> P{100, 50}, S{2, 1};
   cs::Context ctx;
   auto cfg = tiny_cfg();
-  const auto r = cs::compute_access(t, P, S, cfg, ctx);
+  const auto r = cs::access::compute_access(t, P, S, cfg, ctx);
   EXPECT_FLOAT_EQ(r.nearest_s[0], 300);
   EXPECT_FLOAT_EQ(r.nearest_s[1], 900);
   EXPECT_EQ(r.nearest_facility[1], 0u);
@@ -73,22 +73,22 @@ TEST(Access, HandComputedTwoByTwo) {
 }
 
 TEST(Access, GravityDecays) {
-  cs::AccessConfig c;
+  cs::access::AccessConfig c;
   c.cutoff_s = 1200;
   c.gravity_decay = cs::Decay::kExponential;
   c.gravity_beta = 0.1;
-  EXPECT_DOUBLE_EQ(cs::gravity_weight(c, 300), std::exp(-0.5));
+  EXPECT_DOUBLE_EQ(cs::access::gravity_weight(c, 300), std::exp(-0.5));
   c.gravity_decay = cs::Decay::kLinear;
-  EXPECT_DOUBLE_EQ(cs::gravity_weight(c, 300), 0.75);
-  EXPECT_DOUBLE_EQ(cs::gravity_weight(c, 1300), 0.0);
+  EXPECT_DOUBLE_EQ(cs::access::gravity_weight(c, 300), 0.75);
+  EXPECT_DOUBLE_EQ(cs::access::gravity_weight(c, 1300), 0.0);
   c.gravity_decay = cs::Decay::kGaussian;
   c.gravity_sigma_s = 600;
-  EXPECT_DOUBLE_EQ(cs::gravity_weight(c, 600), std::exp(-0.5));
+  EXPECT_DOUBLE_EQ(cs::access::gravity_weight(c, 600), std::exp(-0.5));
   c.gravity_decay = cs::Decay::kPower;
   c.gravity_beta = 2;
-  EXPECT_DOUBLE_EQ(cs::gravity_weight(c, 0), 1.0);  // minimum time 60 s: (60/60)^-2
-  EXPECT_DOUBLE_EQ(cs::gravity_weight(c, 120), 0.25);
-  EXPECT_DOUBLE_EQ(cs::gravity_weight(c, kInf), 0.0);
+  EXPECT_DOUBLE_EQ(cs::access::gravity_weight(c, 0), 1.0);  // minimum time 60 s: (60/60)^-2
+  EXPECT_DOUBLE_EQ(cs::access::gravity_weight(c, 120), 0.25);
+  EXPECT_DOUBLE_EQ(cs::access::gravity_weight(c, kInf), 0.0);
 }
 
 TEST(Access, ThreeStageSelectionWeights) {
@@ -96,7 +96,7 @@ TEST(Access, ThreeStageSelectionWeights) {
   const auto t = mat(1, 2, {300, 900});
   const std::vector<double> P{10}, S{1, 1};
   cs::Context ctx;
-  const auto r = cs::compute_access(t, P, S, tiny_cfg(), ctx);
+  const auto r = cs::access::compute_access(t, P, S, tiny_cfg(), ctx);
   EXPECT_NEAR(r.demand_3sfca[0], 10 * 1.0 * (2.0 / 3), 1e-12);
   EXPECT_NEAR(r.demand_3sfca[1], 10 * 0.5 * (1.0 / 3), 1e-12);
   EXPECT_NEAR(r.sfca3[0], 0.2, 1e-12);
@@ -107,38 +107,40 @@ TEST(Access, CatchmentInclusiveByDefaultExclusiveAsOption) {
   const std::vector<double> P{10}, S{1};
   cs::Context ctx;
   auto c = tiny_cfg();
-  EXPECT_DOUBLE_EQ(cs::compute_access(t, P, S, c, ctx).sfca2[0], 0.1);
-  c.catchment = cs::Catchment::kExclusive;
-  const auto r = cs::compute_access(t, P, S, c, ctx);
+  EXPECT_DOUBLE_EQ(cs::access::compute_access(t, P, S, c, ctx).sfca2[0], 0.1);
+  c.catchment = cs::access::Catchment::kExclusive;
+  const auto r = cs::access::compute_access(t, P, S, c, ctx);
   EXPECT_DOUBLE_EQ(r.sfca2[0], 0.0);
   EXPECT_EQ(r.demand_unreached.size(), 1u);
-  c.unreached = cs::Unreached::kNull;
-  EXPECT_TRUE(std::isnan(cs::compute_access(t, P, S, c, ctx).sfca2[0]));
+  c.unreached = cs::access::Unreached::kNull;
+  EXPECT_TRUE(std::isnan(cs::access::compute_access(t, P, S, c, ctx).sfca2[0]));
 }
 
 TEST(Access, ZoneWeightsUpperBoundInclusive) {
   const std::vector<double> z{600, 1200, 1800}, w{1.0, 0.68, 0.22};
-  EXPECT_DOUBLE_EQ(cs::zone_weight(z, w, 0), 1.0);
-  EXPECT_DOUBLE_EQ(cs::zone_weight(z, w, 600), 1.0);
-  EXPECT_DOUBLE_EQ(cs::zone_weight(z, w, 601), 0.68);
-  EXPECT_DOUBLE_EQ(cs::zone_weight(z, w, 1800), 0.22);
-  EXPECT_DOUBLE_EQ(cs::zone_weight(z, w, 1801), 0.0);
+  EXPECT_DOUBLE_EQ(cs::access::zone_weight(z, w, 0), 1.0);
+  EXPECT_DOUBLE_EQ(cs::access::zone_weight(z, w, 600), 1.0);
+  EXPECT_DOUBLE_EQ(cs::access::zone_weight(z, w, 601), 0.68);
+  EXPECT_DOUBLE_EQ(cs::access::zone_weight(z, w, 1800), 0.22);
+  EXPECT_DOUBLE_EQ(cs::access::zone_weight(z, w, 1801), 0.0);
 }
 
 TEST(Access, BadInputAndConfig) {
   const auto t = mat(1, 1, {100});
   cs::Context ctx;
   const std::vector<double> S{1};
-  EXPECT_THROW(cs::compute_access(t, std::vector<double>{-1}, S, tiny_cfg(), ctx), cs::InputError);
-  EXPECT_THROW(cs::compute_access(t, std::vector<double>{std::nan("")}, S, tiny_cfg(), ctx), cs::InputError);
+  EXPECT_THROW(cs::access::compute_access(t, std::vector<double>{-1}, S, tiny_cfg(), ctx), cs::InputError);
+  EXPECT_THROW(cs::access::compute_access(t, std::vector<double>{std::nan("")}, S, tiny_cfg(), ctx),
+               cs::InputError);
   // The message names the row as the caller knows it: the id when given, else the index into its array.
   const auto t2 = mat(2, 1, {100, 200});
   const std::vector<double> bad_pop{5, std::nan("")};
   const std::vector<std::string> ids{"v01", "v02"};
   for (bool with_ids : {true, false}) {
     try {
-      (void)cs::compute_access(t2, bad_pop, S, tiny_cfg(), ctx,
-                               with_ids ? std::span<const std::string>(ids) : std::span<const std::string>());
+      (void)cs::access::compute_access(
+          t2, bad_pop, S, tiny_cfg(), ctx,
+          with_ids ? std::span<const std::string>(ids) : std::span<const std::string>());
       ADD_FAILURE() << "no error";
     } catch (const cs::InputError& e) {
       const std::string m = e.what();
@@ -146,22 +148,23 @@ TEST(Access, BadInputAndConfig) {
       EXPECT_EQ(m.find("demand point 1"), std::string::npos) << m;
     }
   }
-  EXPECT_THROW(cs::compute_access(t, std::vector<double>{1}, std::vector<double>{-2}, tiny_cfg(), ctx),
-               cs::InputError);
-  EXPECT_THROW(cs::compute_access(cs::TimeMatrix(1, 0), std::vector<double>{1}, std::vector<double>{},
-                                  tiny_cfg(), ctx),
+  EXPECT_THROW(
+      cs::access::compute_access(t, std::vector<double>{1}, std::vector<double>{-2}, tiny_cfg(), ctx),
+      cs::InputError);
+  EXPECT_THROW(cs::access::compute_access(cs::TimeMatrix(1, 0), std::vector<double>{1}, std::vector<double>{},
+                                          tiny_cfg(), ctx),
                cs::InputError);
   auto c = tiny_cfg();
   c.cutoff_s = 0;
-  EXPECT_THROW(cs::compute_access(t, std::vector<double>{1}, S, c, ctx), cs::UsageError);
+  EXPECT_THROW(cs::access::compute_access(t, std::vector<double>{1}, S, c, ctx), cs::UsageError);
   c = tiny_cfg();
   c.zones_s = {600, 600};
-  const auto p = cs::validate(c);
+  const auto p = validate(c);
   ASSERT_FALSE(p.empty());
   EXPECT_EQ(p[0].option, "zones");
   EXPECT_NE(p[0].message.find("increase"), std::string::npos);
-  EXPECT_THROW(cs::parse_decay("exp2"), cs::UsageError);
-  EXPECT_EQ(cs::parse_decay("gaussian"), cs::Decay::kGaussian);
+  EXPECT_THROW(cs::access::parse_decay("exp2"), cs::UsageError);
+  EXPECT_EQ(cs::access::parse_decay("gaussian"), cs::Decay::kGaussian);
 }
 
 // Brute-force reference: the formulas of METHODS.md written as plain double loops, no blocking, no hoisting.
@@ -169,12 +172,14 @@ struct Brute {
   std::vector<double> s2, sE, sG, s3;
 };
 Brute brute(const cs::TimeMatrix& t, const std::vector<double>& P, const std::vector<double>& S,
-            const cs::AccessConfig& c) {
+            const cs::access::AccessConfig& c) {
   const std::size_t D = t.rows(), F = t.cols();
   auto in = [&](double d) { return d <= c.cutoff_s; };
-  auto zw = [&](double d) { return in(d) ? cs::zone_weight(c.zones_s, c.zone_weights, d) : 0.0; };
-  auto gw = [&](double d) { return cs::gaussian_weight(c, d); };
-  auto w3 = [&](double d) { return in(d) ? cs::zone_weight(c.sfca3_zones_s, c.sfca3_weights, d) : 0.0; };
+  auto zw = [&](double d) { return in(d) ? cs::access::zone_weight(c.zones_s, c.zone_weights, d) : 0.0; };
+  auto gw = [&](double d) { return cs::access::gaussian_weight(c, d); };
+  auto w3 = [&](double d) {
+    return in(d) ? cs::access::zone_weight(c.sfca3_zones_s, c.sfca3_weights, d) : 0.0;
+  };
   std::vector<double> den3(D, 0);
   for (std::size_t i = 0; i < D; ++i)
     for (std::size_t j = 0; j < F; ++j) den3[i] += w3(t(i, j));
@@ -220,10 +225,10 @@ Random random_case(std::uint64_t seed, std::size_t D, std::size_t F) {
 
 TEST(Access, AgreesWithBruteForce) {
   const auto rc = random_case(cs::test::seed(), 157, 23);
-  cs::AccessConfig c;  // defaults: 30 min catchment, zones 10/20/30
+  cs::access::AccessConfig c;  // defaults: 30 min catchment, zones 10/20/30
   cs::Context ctx;
   ctx.threads = 3;
-  const auto r = cs::compute_access(rc.t, rc.P, rc.S, c, ctx);
+  const auto r = cs::access::compute_access(rc.t, rc.P, rc.S, c, ctx);
   const Brute b = brute(rc.t, rc.P, rc.S, c);
   for (std::size_t i = 0; i < rc.P.size(); ++i) {
     EXPECT_NEAR(r.sfca2[i], b.s2[i], 1e-12 * (1 + b.s2[i])) << i;
@@ -236,8 +241,8 @@ TEST(Access, AgreesWithBruteForce) {
 TEST(Access, FloatingCatchmentsConserveSupply) {
   const auto rc = random_case(cs::test::seed() + 1, 400, 31);
   cs::Context ctx;
-  cs::AccessConfig c;
-  const auto r = cs::compute_access(rc.t, rc.P, rc.S, c, ctx);
+  cs::access::AccessConfig c;
+  const auto r = cs::access::compute_access(rc.t, rc.P, rc.S, c, ctx);
   auto check = [&](const std::vector<double>& A, const std::vector<double>& dem, const char* name) {
     double lhs = 0, rhs = 0;
     for (std::size_t i = 0; i < A.size(); ++i) lhs += rc.P[i] * A[i];
@@ -256,7 +261,7 @@ TEST(Access, AllFacilitiesInReachConserveTheWholeSupply) {
   for (auto& x : rc.t.storage())
     x = std::isinf(x) ? 1799.0f : std::fmod(x, 1800.0f);  // everything within 30 min
   cs::Context ctx;
-  const auto r = cs::compute_access(rc.t, rc.P, rc.S, cs::AccessConfig{}, ctx);
+  const auto r = cs::access::compute_access(rc.t, rc.P, rc.S, cs::access::AccessConfig{}, ctx);
   ASSERT_TRUE(r.facilities_without_demand.empty());
   double total = 0;
   for (double s : rc.S) total += s;
@@ -270,10 +275,10 @@ TEST(Access, AllFacilitiesInReachConserveTheWholeSupply) {
 TEST(Access, ScalingSupplyScalesAccess) {
   auto rc = random_case(cs::test::seed() + 2, 120, 17);
   cs::Context ctx;
-  cs::AccessConfig c;
-  const auto a = cs::compute_access(rc.t, rc.P, rc.S, c, ctx);
+  cs::access::AccessConfig c;
+  const auto a = cs::access::compute_access(rc.t, rc.P, rc.S, c, ctx);
   for (auto& s : rc.S) s *= 3.0;
-  const auto b = cs::compute_access(rc.t, rc.P, rc.S, c, ctx);
+  const auto b = cs::access::compute_access(rc.t, rc.P, rc.S, c, ctx);
   for (std::size_t i = 0; i < rc.P.size(); ++i) {
     EXPECT_NEAR(b.sfca2[i], 3 * a.sfca2[i], 1e-12 * (1 + b.sfca2[i]));
     EXPECT_NEAR(b.e2sfca[i], 3 * a.e2sfca[i], 1e-12 * (1 + b.e2sfca[i]));
@@ -285,12 +290,12 @@ TEST(Access, ScalingSupplyScalesAccess) {
 
 TEST(Access, IdenticalForAnyThreadCount) {
   const auto rc = random_case(cs::test::seed() + 3, 1000, 40);
-  cs::AccessConfig c;
+  cs::access::AccessConfig c;
   cs::Context one, many;
   one.threads = 1;
   many.threads = 4;
-  const auto a = cs::compute_access(rc.t, rc.P, rc.S, c, one);
-  const auto b = cs::compute_access(rc.t, rc.P, rc.S, c, many);
+  const auto a = cs::access::compute_access(rc.t, rc.P, rc.S, c, one);
+  const auto b = cs::access::compute_access(rc.t, rc.P, rc.S, c, many);
   EXPECT_EQ(a.sfca2, b.sfca2);
   EXPECT_EQ(a.e2sfca, b.e2sfca);
   EXPECT_EQ(a.sfca3, b.sfca3);
@@ -299,17 +304,17 @@ TEST(Access, IdenticalForAnyThreadCount) {
 
 TEST(Access, Sfca2AloneEqualsComputeAccessBitForBit) {
   const auto rc = random_case(cs::test::seed() + 5, 1500, 30);
-  for (const auto catchment : {cs::Catchment::kInclusive, cs::Catchment::kExclusive})
-    for (const auto unreached : {cs::Unreached::kZero, cs::Unreached::kNull})
+  for (const auto catchment : {cs::access::Catchment::kInclusive, cs::access::Catchment::kExclusive})
+    for (const auto unreached : {cs::access::Unreached::kZero, cs::access::Unreached::kNull})
       for (const int threads : {1, 3}) {
-        cs::AccessConfig c;
+        cs::access::AccessConfig c;
         c.catchment = catchment;
         c.unreached = unreached;
         c.cutoff_s = 900;
         cs::Context ctx;
         ctx.threads = threads;
-        const auto full = cs::compute_access(rc.t, rc.P, rc.S, c, ctx).sfca2;
-        const auto alone = cs::compute_sfca2(rc.t, rc.P, rc.S, c, ctx);
+        const auto full = cs::access::compute_access(rc.t, rc.P, rc.S, c, ctx).sfca2;
+        const auto alone = cs::access::compute_sfca2(rc.t, rc.P, rc.S, c, ctx);
         ASSERT_EQ(full.size(), alone.size());
         for (std::size_t i = 0; i < full.size(); ++i) {
           if (std::isnan(full[i])) {
@@ -323,10 +328,10 @@ TEST(Access, Sfca2AloneEqualsComputeAccessBitForBit) {
 
 TEST(Access, KthNearestIsKthSmallest) {
   const auto rc = random_case(cs::test::seed() + 4, 50, 12);
-  cs::AccessConfig c;
+  cs::access::AccessConfig c;
   c.k = 4;
   cs::Context ctx;
-  const auto r = cs::compute_access(rc.t, rc.P, rc.S, c, ctx);
+  const auto r = cs::access::compute_access(rc.t, rc.P, rc.S, c, ctx);
   for (std::size_t i = 0; i < 50; ++i) {
     std::vector<float> row(rc.t.row(i).begin(), rc.t.row(i).end());
     std::sort(row.begin(), row.end());
@@ -338,7 +343,7 @@ TEST(Access, KthNearestIsKthSmallest) {
 TEST(Access, AggregateByGroupIsPopulationWeighted) {
   const std::vector<double> v{10, 20, kInf, 5}, p{1, 3, 2, 0};
   const std::vector<int> g{0, 0, 0, 1};
-  const auto a = cs::aggregate_by_group(v, p, g, 2);
+  const auto a = cs::access::aggregate_by_group(v, p, g, 2);
   EXPECT_DOUBLE_EQ(a[0].mean, (10 + 60) / 4.0);
   EXPECT_DOUBLE_EQ(a[0].population, 6);
   EXPECT_DOUBLE_EQ(a[0].reached_population, 4);

@@ -24,7 +24,7 @@ double brute_gini(const std::vector<double>& x, const std::vector<double>& p) {
 
 TEST(Equity, HandComputed) {
   const std::vector<double> x{1, 3}, p{1, 1};
-  cs::Equity e = cs::equity({x, p, {}, {}});
+  cs::access::Equity e = cs::access::equity({x, p, {}, {}});
   EXPECT_DOUBLE_EQ(e.gini, 0.25);
   EXPECT_NEAR(e.theil_t, 0.5 * (0.5 * std::log(0.5) + 1.5 * std::log(1.5)), 1e-15);
   ASSERT_EQ(e.lorenz.front().pop_share, 0.0);
@@ -34,20 +34,20 @@ TEST(Equity, HandComputed) {
   EXPECT_DOUBLE_EQ(e.lorenz[1].value_share, 0.25);
   // Perfect equality.
   const std::vector<double> y{2, 2, 2}, q{1, 5, 2};
-  EXPECT_DOUBLE_EQ(cs::equity({y, q, {}, {}}).gini, 0.0);
-  EXPECT_DOUBLE_EQ(cs::equity({y, q, {}, {}}).theil_t, 0.0);
+  EXPECT_DOUBLE_EQ(cs::access::equity({y, q, {}, {}}).gini, 0.0);
+  EXPECT_DOUBLE_EQ(cs::access::equity({y, q, {}, {}}).theil_t, 0.0);
 }
 
 TEST(Equity, ZeroPopulationAndUnreachedAreDroppedAndCounted) {
   const std::vector<double> x{1, 3, 100, INFINITY}, p{1, 1, 0, 7};
-  cs::Equity e = cs::equity({x, p, {}, {}});
+  cs::access::Equity e = cs::access::equity({x, p, {}, {}});
   EXPECT_EQ(e.units, 2u);
   EXPECT_EQ(e.dropped_zero_population, 1u);
   EXPECT_EQ(e.dropped_no_value, 1u);
   EXPECT_DOUBLE_EQ(e.dropped_population, 7);
   EXPECT_DOUBLE_EQ(e.gini, 0.25);
   const std::vector<double> z{0, 0};
-  EXPECT_TRUE(std::isnan(cs::equity({z, std::vector<double>{1, 1}, {}, {}}).gini));
+  EXPECT_TRUE(std::isnan(cs::access::equity({z, std::vector<double>{1, 1}, {}, {}}).gini));
 }
 
 struct Case {
@@ -72,14 +72,14 @@ Case random_case(std::uint64_t seed, std::size_t n, int groups) {
 TEST(Equity, GiniMatchesBruteForce) {
   for (std::uint64_t s = 0; s < 5; ++s) {
     const auto c = random_case(cs::test::seed() + s, 300, 3);
-    EXPECT_NEAR(cs::weighted_gini(c.x, c.p), brute_gini(c.x, c.p), 1e-12);
-    EXPECT_NEAR(cs::equity({c.x, c.p, {}, {}}).gini, brute_gini(c.x, c.p), 1e-12);
+    EXPECT_NEAR(cs::access::weighted_gini(c.x, c.p), brute_gini(c.x, c.p), 1e-12);
+    EXPECT_NEAR(cs::access::equity({c.x, c.p, {}, {}}).gini, brute_gini(c.x, c.p), 1e-12);
   }
 }
 
 TEST(Equity, TheilWithinPlusBetweenIsTotal) {
   const auto c = random_case(cs::test::seed() + 10, 500, 4);
-  cs::Equity e = cs::equity({c.x, c.p, c.g, c.names});
+  cs::access::Equity e = cs::access::equity({c.x, c.p, c.g, c.names});
   EXPECT_GT(e.theil.between, 0.0);
   EXPECT_NEAR(e.theil.within + e.theil.between, e.theil.total, 1e-12);
   // Brute-force total.
@@ -97,7 +97,7 @@ TEST(Equity, TheilWithinPlusBetweenIsTotal) {
 
 TEST(Equity, DagumIdentityAndBruteForceBetweenGini) {
   const auto c = random_case(cs::test::seed() + 20, 400, 4);
-  cs::Equity e = cs::equity({c.x, c.p, c.g, c.names});
+  cs::access::Equity e = cs::access::equity({c.x, c.p, c.g, c.names});
   EXPECT_NEAR(e.dagum.gw + e.dagum.gnb + e.dagum.gt, e.gini, 1e-12);
   // Groups ordered by mean, descending.
   for (std::size_t k = 1; k < e.dagum.groups.size(); ++k)
@@ -124,7 +124,7 @@ TEST(Equity, DagumIdentityAndBruteForceBetweenGini) {
   EXPECT_LE(e.dagum.d[0][1], 1.0);
   // One group: everything is within.
   std::vector<int> one(c.x.size(), 0);
-  cs::Equity e1 = cs::equity({c.x, c.p, one, {"all"}});
+  cs::access::Equity e1 = cs::access::equity({c.x, c.p, one, {"all"}});
   EXPECT_NEAR(e1.dagum.gw, e1.gini, 1e-12);
   EXPECT_DOUBLE_EQ(e1.dagum.gnb + e1.dagum.gt, 0.0);
   EXPECT_NEAR(e1.theil.within, e1.theil.total, 1e-12);
@@ -133,7 +133,7 @@ TEST(Equity, DagumIdentityAndBruteForceBetweenGini) {
 
 TEST(Equity, LorenzIsMonotoneAndBelowDiagonal) {
   const auto c = random_case(cs::test::seed() + 30, 1000, 2);
-  cs::Equity e = cs::equity({c.x, c.p, {}, {}}, 20);
+  cs::access::Equity e = cs::access::equity({c.x, c.p, {}, {}}, 20);
   EXPECT_LE(e.lorenz.size(), 22u);
   for (std::size_t k = 1; k < e.lorenz.size(); ++k) {
     EXPECT_GE(e.lorenz[k].pop_share, e.lorenz[k - 1].pop_share);

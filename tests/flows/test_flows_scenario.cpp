@@ -14,14 +14,14 @@ using namespace cs;
 using namespace cs::flows;
 
 // a - b - c in a row (1 km apart, way 10 then way 20), d 1 km north of c (way 30).
-RoadGraph line_graph() {
-  GraphBuilder b(Profile::kCar);
+cs::network::RoadGraph line_graph() {
+  cs::network::GraphBuilder b(cs::network::Profile::kCar);
   const NodeId a = b.add_node({9.50, 47.10}, 1), bb = b.add_node({9.5132, 47.10}, 2),
                c = b.add_node({9.5264, 47.10}, 3), d = b.add_node({9.5264, 47.109}, 4);
   auto edge = [&](NodeId u, NodeId v, std::int64_t way, float kmh) {
     const double len = 1000.0;
-    const Weight w = travel_ms(len, kmh);
-    b.add_edge(u, v, {}, RoadClass::kSecondary, kmh, way, 3, w, w, len);
+    const Weight w = cs::network::travel_ms(len, kmh);
+    b.add_edge(u, v, {}, cs::network::RoadClass::kSecondary, kmh, way, 3, w, w, len);
   };
   edge(a, bb, 10, 50);
   edge(bb, c, 20, 50);
@@ -29,15 +29,15 @@ RoadGraph line_graph() {
   return std::move(b).finish();
 }
 
-bool same(const RoadGraph& x, const RoadGraph& y) {
+bool same(const cs::network::RoadGraph& x, const cs::network::RoadGraph& y) {
   return x.first_out == y.first_out && x.head == y.head && x.weight == y.weight && x.arc_edge == y.arc_edge &&
          x.arc_forward == y.arc_forward && x.edge_from == y.edge_from && x.edge_to == y.edge_to &&
          x.edge_speed_kmh == y.edge_speed_kmh && x.edge_way == y.edge_way && x.edge_dirs == y.edge_dirs &&
          x.shape == y.shape && x.edge_length_m == y.edge_length_m;
 }
 
-Weight time_between(const RoadGraph& g, NodeId s, NodeId t) {
-  Dijkstra d(g);
+Weight time_between(const cs::network::RoadGraph& g, NodeId s, NodeId t) {
+  cs::network::Dijkstra d(g);
   const std::pair<NodeId, Weight> src{s, 0};
   d.run(std::span(&src, 1));
   return d.dist(t);
@@ -90,34 +90,35 @@ TEST(FlowsScenario, BadFilesNameFileKeyAndValidValues) {
 }
 
 TEST(FlowsScenario, UpgradeCloseAndLinkChangeTravelTimes) {
-  const RoadGraph g = line_graph();
+  const cs::network::RoadGraph g = line_graph();
   const Weight before = time_between(g, 0, 2);
-  EXPECT_EQ(before, 2 * travel_ms(1000, 50));
+  EXPECT_EQ(before, 2 * cs::network::travel_ms(1000, 50));
   Scenario up = parse_scenario("[[upgrade]]\nways = [10]\nspeed_kmh = 100\n", "u.toml");
   NetworkChangeReport rep;
-  const RoadGraph g2 = apply_network_changes(g, up, &rep);
+  const cs::network::RoadGraph g2 = apply_network_changes(g, up, &rep);
   EXPECT_EQ(rep.edges_changed, 1u);
-  EXPECT_EQ(time_between(g2, 0, 2), travel_ms(1000, 100) + travel_ms(1000, 50));
+  EXPECT_EQ(time_between(g2, 0, 2), cs::network::travel_ms(1000, 100) + cs::network::travel_ms(1000, 50));
   // Closing way 20 cuts c off from a.
-  const RoadGraph g3 =
+  const cs::network::RoadGraph g3 =
       apply_network_changes(g, parse_scenario("[[upgrade]]\nways = [20]\nspeed_kmh = 0\n", "c.toml"));
   EXPECT_EQ(time_between(g3, 0, 2), kInfWeight);
   // A direct link a -> d (about 2.9 km) at 100 km/h beats a-b-c-d.
-  const RoadGraph g4 = apply_network_changes(
+  const cs::network::RoadGraph g4 = apply_network_changes(
       g,
       parse_scenario("[[link]]\nfrom = [9.5001, 47.1001]\nto = [9.5263, 47.1089]\nspeed_kmh = 100\n",
                      "l.toml"),
       &rep);
   EXPECT_EQ(rep.links_added, 1u);
   EXPECT_EQ(rep.link_nodes[0], (std::pair<NodeId, NodeId>{0, 3}));
-  EXPECT_EQ(time_between(g4, 0, 3), travel_ms(haversine_m(g.node_coord[0], g.node_coord[3]), 100));
+  EXPECT_EQ(time_between(g4, 0, 3),
+            cs::network::travel_ms(cs::network::haversine_m(g.node_coord[0], g.node_coord[3]), 100));
   EXPECT_THROW(
       (void)apply_network_changes(g, parse_scenario("[[upgrade]]\nways = [99]\nspeed_kmh = 9\n", "x.toml")),
       InputError);
 }
 
 TEST(FlowsScenario, NoOpScenarioLeavesGraphBitForBitEqual) {
-  const RoadGraph g = line_graph();
+  const cs::network::RoadGraph g = line_graph();
   EXPECT_TRUE(same(apply_network_changes(g, parse_scenario("name = \"nothing\"\n", "n.toml")), g));
   NetworkChangeReport rep;
   // Setting ways to the speed they already have rebuilds the graph but changes nothing.

@@ -16,13 +16,13 @@
 
 namespace {
 
-using cs::LocateProblem;
-using cs::Outcome;
-using cs::ProblemKind;
+using cs::locate::LocateProblem;
+using cs::locate::Outcome;
+using cs::locate::ProblemKind;
 
 // Three villages on a line (0, 10, 30 minutes) and three candidate sites at the villages.
-LocateProblem line3(ProblemKind k) {
-  LocateProblem pb;
+cs::locate::LocateProblem line3(cs::locate::ProblemKind k) {
+  cs::locate::LocateProblem pb;
   pb.kind = k;
   const double x[3] = {0, 10, 30};
   pb.cost = cs::TimeMatrix(3, 3);
@@ -35,44 +35,44 @@ LocateProblem line3(ProblemKind k) {
 
 TEST(Locate, HandCheckedPMedian) {
   cs::Context ctx;
-  auto pb = line3(ProblemKind::kPMedian);
+  auto pb = line3(cs::locate::ProblemKind::kPMedian);
   // p=1: site 0 costs 50*600+10*1800 = 48000; site 1: 100*600+10*1200 = 72000; site 2: big.
-  for (const auto& r :
-       {cs::solve_mip(pb, {}, ctx), cs::solve_heuristic(pb, {}, ctx), cs::solve_brute_force(pb)}) {
-    EXPECT_EQ(r.outcome, Outcome::kOptimal) << cs::solver_name(r.solver);
+  for (const auto& r : {cs::locate::solve_mip(pb, {}, ctx), cs::locate::solve_heuristic(pb, {}, ctx),
+                        cs::locate::solve_brute_force(pb)}) {
+    EXPECT_EQ(r.outcome, cs::locate::Outcome::kOptimal) << cs::locate::solver_name(r.solver);
     EXPECT_DOUBLE_EQ(r.objective, 48000);
     ASSERT_EQ(r.open, std::vector<std::uint32_t>{0});
     EXPECT_EQ(r.assigned, (std::vector<std::uint32_t>{0, 0, 0}));
   }
   pb.p = 2;  // {0,1}: 10*1200 = 12000; {0,2}: 50*600 = 30000; {1,2}: 100*600 = 60000
-  EXPECT_DOUBLE_EQ(cs::solve_mip(pb, {}, ctx).objective, 12000);
+  EXPECT_DOUBLE_EQ(cs::locate::solve_mip(pb, {}, ctx).objective, 12000);
   pb.fixed = {2};  // existing site 2 stays open: {0,2} is best
-  auto r = cs::solve_mip(pb, {}, ctx);
+  auto r = cs::locate::solve_mip(pb, {}, ctx);
   EXPECT_EQ(r.open, (std::vector<std::uint32_t>{0, 2}));
   EXPECT_DOUBLE_EQ(r.objective, 30000);
-  EXPECT_DOUBLE_EQ(cs::solve_heuristic(pb, {}, ctx).objective, 30000);
+  EXPECT_DOUBLE_EQ(cs::locate::solve_heuristic(pb, {}, ctx).objective, 30000);
 }
 
 TEST(Locate, HandCheckedCoverageAndCenter) {
   cs::Context ctx;
-  auto pb = line3(ProblemKind::kMclp);
+  auto pb = line3(cs::locate::ProblemKind::kMclp);
   pb.standard_s = 600;  // site 0 or 1 covers villages 0 and 1 (150 people)
-  auto r = cs::solve_mip(pb, {}, ctx);
-  EXPECT_EQ(r.outcome, Outcome::kOptimal);
+  auto r = cs::locate::solve_mip(pb, {}, ctx);
+  EXPECT_EQ(r.outcome, cs::locate::Outcome::kOptimal);
   EXPECT_DOUBLE_EQ(r.objective, 150);
-  pb.kind = ProblemKind::kLscp;
-  r = cs::solve_mip(pb, {}, ctx);
+  pb.kind = cs::locate::ProblemKind::kLscp;
+  r = cs::locate::solve_mip(pb, {}, ctx);
   EXPECT_DOUBLE_EQ(r.objective, 2);  // {0 or 1, 2}
-  pb.kind = ProblemKind::kPCenter;
+  pb.kind = cs::locate::ProblemKind::kPCenter;
   pb.p = 1;
-  r = cs::solve_mip(pb, {}, ctx);
+  r = cs::locate::solve_mip(pb, {}, ctx);
   EXPECT_DOUBLE_EQ(r.objective, 1200);  // site 1: max(600, 1200)
   EXPECT_EQ(r.open, std::vector<std::uint32_t>{1});
 }
 
-std::string first_problem(const LocateProblem& pb) {
+std::string first_problem(const cs::locate::LocateProblem& pb) {
   try {
-    cs::check_problem(pb);
+    cs::locate::check_problem(pb);
   } catch (const cs::Error& e) {
     EXPECT_EQ(e.exit_code(), 1);
     const std::string s = e.what();
@@ -83,7 +83,7 @@ std::string first_problem(const LocateProblem& pb) {
 }
 
 TEST(Locate, BadInputIsOneClearLine) {
-  auto pb = line3(ProblemKind::kPMedian);
+  auto pb = line3(cs::locate::ProblemKind::kPMedian);
   pb.p = 4;
   EXPECT_NE(first_problem(pb).find("p = 4 exceeds the 3 candidate sites"), std::string::npos);
   pb.p = 2;
@@ -98,7 +98,7 @@ TEST(Locate, BadInputIsOneClearLine) {
   pb.capacity = {10, 10, 10};
   EXPECT_NE(first_problem(pb).find("infeasible capacity"), std::string::npos);
   pb.capacity.clear();
-  auto c = line3(ProblemKind::kLscp);
+  auto c = line3(cs::locate::ProblemKind::kLscp);
   c.cost(2, 2) = 2000;
   c.standard_s = 600;
   EXPECT_NE(first_problem(c).find(
@@ -117,60 +117,61 @@ TEST(Locate, BadInputIsOneClearLine) {
   pb.fixed.clear();
   for (int j = 0; j < 3; ++j) pb.cost(1, j) = cs::kUnreachable;
   EXPECT_NE(first_problem(pb).find("demand point #1 cannot reach any candidate"), std::string::npos);
-  EXPECT_THROW((void)cs::parse_problem("p-medain"), cs::UsageError);
+  EXPECT_THROW((void)cs::locate::parse_problem("p-medain"), cs::UsageError);
   try {
-    (void)cs::parse_problem("p-medain");
+    (void)cs::locate::parse_problem("p-medain");
   } catch (const cs::UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("p-median, mclp, lscp, p-center"), std::string::npos);
   }
 }
 
 TEST(Locate, CallStatusIsSeparateFromOutcome) {
-  cs::MipModel m;
+  cs::locate::MipModel m;
   const int x = m.add_col(0, 1, 1.0, true);
   const int y = m.add_col(0, 1, 1.0, true);
   m.add_row({{x, 1.0}, {y, 1.0}}, 3, 3);  // infeasible: x + y = 3 with binaries
-  auto be = cs::make_cbc_backend();
-  cs::MipResult r;
-  EXPECT_EQ(be->solve(m, {}, r), cs::CallStatus::kOk);
-  EXPECT_EQ(r.outcome, Outcome::kInfeasible);
-  cs::MipModel ok;
+  auto be = cs::locate::make_cbc_backend();
+  cs::locate::MipResult r;
+  EXPECT_EQ(be->solve(m, {}, r), cs::locate::CallStatus::kOk);
+  EXPECT_EQ(r.outcome, cs::locate::Outcome::kInfeasible);
+  cs::locate::MipModel ok;
   const int a = ok.add_col(0, 1, -2.0, true);
   const int b = ok.add_col(0, 1, -3.0, true);
   ok.add_row({{a, 1.0}, {b, 1.0}}, -1e30, 1);
-  EXPECT_EQ(be->solve(ok, {}, r), cs::CallStatus::kOk);
-  EXPECT_EQ(r.outcome, Outcome::kOptimal);
+  EXPECT_EQ(be->solve(ok, {}, r), cs::locate::CallStatus::kOk);
+  EXPECT_EQ(r.outcome, cs::locate::Outcome::kOptimal);
   EXPECT_NEAR(r.objective, -3, 1e-9);
-  EXPECT_EQ(be->solve_lp(ok, {}, r), cs::CallStatus::kOk);
+  EXPECT_EQ(be->solve_lp(ok, {}, r), cs::locate::CallStatus::kOk);
   EXPECT_NEAR(r.objective, -3, 1e-9);
 }
 
 TEST(Locate, TimeLimitGivesFeasibleOrTimeLimitOutcome) {
   cs::Rng rng(cs::test::seed() ^ 99);
-  auto pb = cs::test::random_instance(rng, ProblemKind::kPCenter, 400, 120);
+  auto pb = cs::test::random_instance(rng, cs::locate::ProblemKind::kPCenter, 400, 120);
   pb.p = 12;
   cs::Context ctx;
-  const auto r = cs::solve_mip(pb, {.time_limit_s = 0.2, .reduce = false}, ctx);
-  EXPECT_TRUE(r.outcome == Outcome::kOptimal || r.outcome == Outcome::kFeasibleGapOpen ||
-              r.outcome == Outcome::kTimeLimit)
-      << cs::outcome_name(r.outcome);
-  if (r.outcome != Outcome::kOptimal) {
+  const auto r = cs::locate::solve_mip(pb, {.time_limit_s = 0.2, .reduce = false}, ctx);
+  EXPECT_TRUE(r.outcome == cs::locate::Outcome::kOptimal ||
+              r.outcome == cs::locate::Outcome::kFeasibleGapOpen ||
+              r.outcome == cs::locate::Outcome::kTimeLimit)
+      << cs::locate::outcome_name(r.outcome);
+  if (r.outcome != cs::locate::Outcome::kOptimal) {
     EXPECT_TRUE(r.time_limit_reached);
   }
-  if (r.outcome == Outcome::kFeasibleGapOpen) {
+  if (r.outcome == cs::locate::Outcome::kFeasibleGapOpen) {
     EXPECT_GT(r.gap, 0);
   }
 }
 
 TEST(Locate, HeuristicDeterministicAcrossThreadCounts) {
   cs::Rng rng(cs::test::seed() ^ 7);
-  auto pb = cs::test::random_instance(rng, ProblemKind::kPMedian, 800, 150);
+  auto pb = cs::test::random_instance(rng, cs::locate::ProblemKind::kPMedian, 800, 150);
   pb.p = 9;
   cs::Context one, many;
   one.threads = 1;
   many.threads = 4;
-  const auto a = cs::solve_heuristic(pb, {}, one);
-  const auto b = cs::solve_heuristic(pb, {}, many);
+  const auto a = cs::locate::solve_heuristic(pb, {}, one);
+  const auto b = cs::locate::solve_heuristic(pb, {}, many);
   EXPECT_EQ(a.open, b.open);
   EXPECT_EQ(a.objective, b.objective);
   EXPECT_EQ(a.bound, b.bound);
@@ -179,16 +180,17 @@ TEST(Locate, HeuristicDeterministicAcrossThreadCounts) {
 
 TEST(Locate, LpFileRoundTripsThroughCbc) {
   cs::Rng rng(cs::test::seed() ^ 8);
-  for (auto kind : {ProblemKind::kPMedian, ProblemKind::kMclp, ProblemKind::kLscp, ProblemKind::kPCenter}) {
+  for (auto kind : {cs::locate::ProblemKind::kPMedian, cs::locate::ProblemKind::kMclp,
+                    cs::locate::ProblemKind::kLscp, cs::locate::ProblemKind::kPCenter}) {
     auto pb = cs::test::random_instance(rng, kind, 30, 8);
     pb.p = 3;
     pb.standard_s = 60;
     pb.opening_cost = {1, 2, 3, 1, 2, 3, 1, 2};
     pb.budget = 8;
-    if (!cs::validate(pb).empty()) continue;
+    if (!cs::locate::validate(pb).empty()) continue;
     cs::test::TempDir dir;
     const auto path = dir / "model.lp";
-    std::ofstream(path) << cs::write_lp_file_text(pb);
+    std::ofstream(path) << cs::locate::write_lp_file_text(pb);
     OsiClpSolverInterface s;
     s.messageHandler()->setLogLevel(0);
     ASSERT_EQ(s.readLp(path.c_str()), 0);
@@ -197,11 +199,11 @@ TEST(Locate, LpFileRoundTripsThroughCbc) {
     model.branchAndBound();
     ASSERT_TRUE(model.isProvenOptimal());
     cs::Context ctx;
-    const auto r = cs::solve_mip(pb, {}, ctx);
-    ASSERT_EQ(r.outcome, Outcome::kOptimal) << cs::problem_name(kind) << " " << r.message;
-    const double expect = cs::maximises(kind) ? -r.objective : r.objective;
+    const auto r = cs::locate::solve_mip(pb, {}, ctx);
+    ASSERT_EQ(r.outcome, cs::locate::Outcome::kOptimal) << cs::locate::problem_name(kind) << " " << r.message;
+    const double expect = cs::locate::maximises(kind) ? -r.objective : r.objective;
     EXPECT_NEAR(model.getObjValue(), expect, 1e-6 * std::max(1.0, std::abs(expect)))
-        << cs::problem_name(kind);
+        << cs::locate::problem_name(kind);
   }
 }
 

@@ -26,7 +26,7 @@ std::string gunzip(const std::string& path) {
 
 // spopt pivots the long table with tracts (DestinationName) as rows and stores (name) as columns, both
 // sorted.
-cs::LocateProblem sf(cs::ProblemKind kind) {
+cs::locate::LocateProblem sf(cs::locate::ProblemKind kind) {
   const auto dist = cs::parse_csv(
       gunzip(cs::test::source_path(
           "data/fixtures/spopt_sf/SF_network_distance_candidateStore_16_censusTract_205_new.csv.gz")),
@@ -40,7 +40,7 @@ cs::LocateProblem sf(cs::ProblemKind kind) {
   for (auto& [_, v] : rows) v = k++;
   k = 0;
   for (auto& [_, v] : cols) v = k++;
-  cs::LocateProblem pb;
+  cs::locate::LocateProblem pb;
   pb.kind = kind;
   pb.cost = cs::TimeMatrix(rows.size(), cols.size(), cs::kUnreachable);
   for (std::size_t r = 0; r < dist.rows(); ++r)
@@ -54,24 +54,24 @@ cs::LocateProblem sf(cs::ProblemKind kind) {
 }
 
 TEST(LocateGolden, SpoptSanFranciscoPMedian) {
-  auto pb = sf(cs::ProblemKind::kPMedian);
+  auto pb = sf(cs::locate::ProblemKind::kPMedian);
   pb.p = 4;
   cs::Context ctx;
   double total = 0;
   for (double w : pb.weight) total += w;
-  for (const auto& r : {cs::solve_mip(pb, {}, ctx), cs::solve_heuristic(pb, {}, ctx)}) {
+  for (const auto& r : {cs::locate::solve_mip(pb, {}, ctx), cs::locate::solve_heuristic(pb, {}, ctx)}) {
     // spopt: mean distance 2982.1268579890657 m (its matrix is float64; ours float32 -> 1e-6 relative).
-    EXPECT_NEAR(r.objective / total, 2982.1268579890657, 2982.13 * 1e-6) << cs::solver_name(r.solver);
+    EXPECT_NEAR(r.objective / total, 2982.1268579890657, 2982.13 * 1e-6) << cs::locate::solver_name(r.solver);
   }
 }
 
 TEST(LocateGolden, SpoptSanFranciscoMclp) {
-  auto pb = sf(cs::ProblemKind::kMclp);
+  auto pb = sf(cs::locate::ProblemKind::kMclp);
   pb.p = 4;
   pb.standard_s = 5000;  // metres here: the matrix is a distance matrix
   cs::Context ctx;
-  const auto r = cs::solve_mip(pb, {}, ctx);
-  ASSERT_EQ(r.outcome, cs::Outcome::kOptimal);
+  const auto r = cs::locate::solve_mip(pb, {}, ctx);
+  ASSERT_EQ(r.outcome, cs::locate::Outcome::kOptimal);
   std::size_t uncovered = 0;
   for (std::size_t i = 0; i < pb.demand_count(); ++i) {
     float best = cs::kUnreachable;

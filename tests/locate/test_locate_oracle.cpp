@@ -14,22 +14,22 @@
 
 namespace {
 
-using cs::LocateProblem;
-using cs::Outcome;
-using cs::ProblemKind;
+using cs::locate::LocateProblem;
+using cs::locate::Outcome;
+using cs::locate::ProblemKind;
 
 double tol(double v) { return 1e-6 * std::max(1.0, std::abs(v)); }
 
 enum class Variant { kPlain, kFixed, kBudget, kCapacity };
 
-LocateProblem make(cs::Rng& rng, ProblemKind kind, Variant v) {
+cs::locate::LocateProblem make(cs::Rng& rng, cs::locate::ProblemKind kind, Variant v) {
   // 3..12 candidates (3..8 when capacitated: the brute force solves one transportation LP per subset)
   const std::size_t m = 3 + rng.below(v == Variant::kCapacity ? 6 : 10);
   const std::size_t n = 5 + rng.below(36);
-  LocateProblem pb = cs::test::random_instance(rng, kind, n, m);
+  cs::locate::LocateProblem pb = cs::test::random_instance(rng, kind, n, m);
   pb.p = static_cast<std::uint32_t>(1 + rng.below(std::min<std::size_t>(m, 5)));
-  if (kind == ProblemKind::kMclp) pb.standard_s = 20 + 30 * rng.uniform();
-  if (kind == ProblemKind::kLscp) {
+  if (kind == cs::locate::ProblemKind::kMclp) pb.standard_s = 20 + 30 * rng.uniform();
+  if (kind == cs::locate::ProblemKind::kLscp) {
     double need = 0;
     for (std::size_t i = 0; i < n; ++i) {
       if (pb.w(i) <= 0) continue;
@@ -49,11 +49,12 @@ LocateProblem make(cs::Rng& rng, ProblemKind kind, Variant v) {
     for (auto& c : pb.opening_cost) c = static_cast<double>(1 + rng.below(9));
     std::vector<double> c = pb.opening_cost;
     std::sort(c.begin(), c.end());
-    const std::size_t k = kind == ProblemKind::kLscp ? m : pb.p;
+    const std::size_t k = kind == cs::locate::ProblemKind::kLscp ? m : pb.p;
     double cheapest = 0;
     for (std::size_t q = 0; q < k; ++q) cheapest += c[q];
-    pb.budget = kind == ProblemKind::kLscp ? cheapest : cheapest + std::round(rng.uniform() * 10);
-    if (kind == ProblemKind::kPMedian && rng.uniform() < 0.3) pb.p = 0;  // budget alone limits the count
+    pb.budget = kind == cs::locate::ProblemKind::kLscp ? cheapest : cheapest + std::round(rng.uniform() * 10);
+    if (kind == cs::locate::ProblemKind::kPMedian && rng.uniform() < 0.3)
+      pb.p = 0;  // budget alone limits the count
   }
   if (v == Variant::kCapacity) {
     double total = 0;
@@ -64,35 +65,37 @@ LocateProblem make(cs::Rng& rng, ProblemKind kind, Variant v) {
   return pb;
 }
 
-void check_one(const LocateProblem& pb, int idx, bool with_heuristic) {
-  SCOPED_TRACE("instance " + std::to_string(idx) + " " + std::string(cs::problem_name(pb.kind)) +
+void check_one(const cs::locate::LocateProblem& pb, int idx, bool with_heuristic) {
+  SCOPED_TRACE("instance " + std::to_string(idx) + " " + std::string(cs::locate::problem_name(pb.kind)) +
                " n=" + std::to_string(pb.demand_count()) + " m=" + std::to_string(pb.candidate_count()) +
                " p=" + std::to_string(pb.p));
-  if (!cs::validate(pb).empty()) return;  // e.g. a capacity draw below demand: covered by bad-input tests
+  if (!validate(pb).empty()) return;  // e.g. a capacity draw below demand: covered by bad-input tests
   cs::Context ctx;
-  const auto brute = cs::solve_brute_force(pb);
-  const auto mip = cs::solve_mip(pb, {.time_limit_s = 30}, ctx);
-  const bool maxi = cs::maximises(pb.kind);
-  if (brute.outcome == Outcome::kInfeasible) {
-    EXPECT_EQ(mip.outcome, Outcome::kInfeasible);
+  const auto brute = cs::locate::solve_brute_force(pb);
+  const auto mip = cs::locate::solve_mip(pb, {.time_limit_s = 30}, ctx);
+  const bool maxi = cs::locate::maximises(pb.kind);
+  if (brute.outcome == cs::locate::Outcome::kInfeasible) {
+    EXPECT_EQ(mip.outcome, cs::locate::Outcome::kInfeasible);
     return;
   }
-  ASSERT_EQ(mip.outcome, Outcome::kOptimal) << mip.message;
+  ASSERT_EQ(mip.outcome, cs::locate::Outcome::kOptimal) << mip.message;
   EXPECT_NEAR(mip.objective, brute.objective, tol(brute.objective));
   EXPECT_NEAR(mip.bound, mip.objective, 1e-5 * std::max(1.0, std::abs(mip.objective)));
-  EXPECT_NEAR(cs::evaluate(pb, mip.open), brute.objective, tol(brute.objective));
+  EXPECT_NEAR(cs::locate::evaluate(pb, mip.open), brute.objective, tol(brute.objective));
   // LP relaxation bound.
-  const double lp = cs::lp_relaxation_bound(pb);
+  const double lp = cs::locate::lp_relaxation_bound(pb);
   ASSERT_TRUE(std::isfinite(lp));
   if (maxi) {
     EXPECT_GE(lp, mip.objective - tol(lp));
   } else
     EXPECT_LE(lp, mip.objective + tol(lp));
   if (!with_heuristic) return;
-  const auto h = cs::solve_heuristic(pb, {}, ctx);
-  ASSERT_TRUE(h.outcome == Outcome::kOptimal || h.outcome == Outcome::kFeasibleGapOpen) << h.message;
-  EXPECT_NEAR(cs::evaluate(pb, h.open), h.objective, tol(h.objective));
-  if (pb.p > 0 && pb.kind != ProblemKind::kLscp) {
+  const auto h = cs::locate::solve_heuristic(pb, {}, ctx);
+  ASSERT_TRUE(h.outcome == cs::locate::Outcome::kOptimal ||
+              h.outcome == cs::locate::Outcome::kFeasibleGapOpen)
+      << h.message;
+  EXPECT_NEAR(cs::locate::evaluate(pb, h.open), h.objective, tol(h.objective));
+  if (pb.p > 0 && pb.kind != cs::locate::ProblemKind::kLscp) {
     EXPECT_EQ(h.open.size(), pb.p);
   }
   for (auto f : pb.fixed) EXPECT_TRUE(std::binary_search(h.open.begin(), h.open.end(), f));
@@ -103,54 +106,66 @@ void check_one(const LocateProblem& pb, int idx, bool with_heuristic) {
     EXPECT_GE(h.objective, mip.objective - tol(mip.objective));
     EXPECT_LE(h.bound, mip.objective + tol(mip.objective));
   }
-  if (h.outcome == Outcome::kOptimal) {
+  if (h.outcome == cs::locate::Outcome::kOptimal) {
     EXPECT_NEAR(h.objective, mip.objective, tol(mip.objective));
   }
 }
 
-void run_family(ProblemKind kind, Variant v, std::uint64_t salt, int count = 50) {
+void run_family(cs::locate::ProblemKind kind, Variant v, std::uint64_t salt, int count = 50) {
   cs::Rng rng(cs::test::seed() ^ salt);
   int checked = 0;
   for (int k = 0; k < count * 2 && checked < count; ++k) {
     const auto pb = make(rng, kind, v);
-    if (!cs::validate(pb).empty()) continue;
+    if (!validate(pb).empty()) continue;
     check_one(pb, k, v != Variant::kCapacity);
     ++checked;
   }
   EXPECT_GE(checked, count);
 }
 
-TEST(LocateOracle, PMedianBruteForceEqualsMip) { run_family(ProblemKind::kPMedian, Variant::kPlain, 1); }
-TEST(LocateOracle, PMedianFixedOpen) { run_family(ProblemKind::kPMedian, Variant::kFixed, 2); }
-TEST(LocateOracle, PMedianBudget) { run_family(ProblemKind::kPMedian, Variant::kBudget, 3); }
-TEST(LocateOracle, PMedianCapacitated) { run_family(ProblemKind::kPMedian, Variant::kCapacity, 4); }
-TEST(LocateOracle, MclpBruteForceEqualsMip) { run_family(ProblemKind::kMclp, Variant::kPlain, 5); }
+TEST(LocateOracle, PMedianBruteForceEqualsMip) {
+  run_family(cs::locate::ProblemKind::kPMedian, Variant::kPlain, 1);
+}
+TEST(LocateOracle, PMedianFixedOpen) { run_family(cs::locate::ProblemKind::kPMedian, Variant::kFixed, 2); }
+TEST(LocateOracle, PMedianBudget) { run_family(cs::locate::ProblemKind::kPMedian, Variant::kBudget, 3); }
+TEST(LocateOracle, PMedianCapacitated) {
+  run_family(cs::locate::ProblemKind::kPMedian, Variant::kCapacity, 4);
+}
+TEST(LocateOracle, MclpBruteForceEqualsMip) {
+  run_family(cs::locate::ProblemKind::kMclp, Variant::kPlain, 5);
+}
 TEST(LocateOracle, MclpFixedAndBudget) {
-  run_family(ProblemKind::kMclp, Variant::kFixed, 6, 25);
-  run_family(ProblemKind::kMclp, Variant::kBudget, 7, 25);
+  run_family(cs::locate::ProblemKind::kMclp, Variant::kFixed, 6, 25);
+  run_family(cs::locate::ProblemKind::kMclp, Variant::kBudget, 7, 25);
 }
-TEST(LocateOracle, LscpBruteForceEqualsMip) { run_family(ProblemKind::kLscp, Variant::kPlain, 8); }
+TEST(LocateOracle, LscpBruteForceEqualsMip) {
+  run_family(cs::locate::ProblemKind::kLscp, Variant::kPlain, 8);
+}
 TEST(LocateOracle, LscpCostsAndFixed) {
-  run_family(ProblemKind::kLscp, Variant::kBudget, 9, 25);
-  run_family(ProblemKind::kLscp, Variant::kFixed, 10, 25);
+  run_family(cs::locate::ProblemKind::kLscp, Variant::kBudget, 9, 25);
+  run_family(cs::locate::ProblemKind::kLscp, Variant::kFixed, 10, 25);
 }
-TEST(LocateOracle, PCenterBruteForceEqualsMip) { run_family(ProblemKind::kPCenter, Variant::kPlain, 11); }
-TEST(LocateOracle, PCenterFixedOpen) { run_family(ProblemKind::kPCenter, Variant::kFixed, 12, 25); }
+TEST(LocateOracle, PCenterBruteForceEqualsMip) {
+  run_family(cs::locate::ProblemKind::kPCenter, Variant::kPlain, 11);
+}
+TEST(LocateOracle, PCenterFixedOpen) {
+  run_family(cs::locate::ProblemKind::kPCenter, Variant::kFixed, 12, 25);
+}
 
 TEST(LocateOracle, MclpCoverageNonDecreasingInP) {
   cs::Rng rng(cs::test::seed() ^ 13);
   cs::Context ctx;
   for (int k = 0; k < 10; ++k) {
-    auto pb = cs::test::random_instance(rng, ProblemKind::kMclp, 40, 10);
+    auto pb = cs::test::random_instance(rng, cs::locate::ProblemKind::kMclp, 40, 10);
     pb.standard_s = 25;
     double prev = -1, prev_h = -1;
     for (std::uint32_t p = 1; p <= 10; ++p) {
       pb.p = p;
-      const auto r = cs::solve_mip(pb, {}, ctx);
-      ASSERT_EQ(r.outcome, Outcome::kOptimal);
+      const auto r = cs::locate::solve_mip(pb, {}, ctx);
+      ASSERT_EQ(r.outcome, cs::locate::Outcome::kOptimal);
       EXPECT_GE(r.objective, prev - 1e-9) << "p=" << p;
       prev = r.objective;
-      const auto h = cs::solve_heuristic(pb, {}, ctx);
+      const auto h = cs::locate::solve_heuristic(pb, {}, ctx);
       EXPECT_LE(h.objective, r.objective + 1e-9);
       prev_h = std::max(prev_h, h.objective);
     }
@@ -160,8 +175,8 @@ TEST(LocateOracle, MclpCoverageNonDecreasingInP) {
 TEST(LocateOracle, MclpCoverageIsInclusiveAtTheStandard) {
   // Demand points exactly at S from candidate 1 only (candidate 0 is just beyond): every solver opens 1 and
   // covers them all; coverage is d <= S (issue 22: no case sat on the boundary).
-  LocateProblem pb;
-  pb.kind = ProblemKind::kMclp;
+  cs::locate::LocateProblem pb;
+  pb.kind = cs::locate::ProblemKind::kMclp;
   pb.p = 1;
   pb.standard_s = 600;
   pb.cost = cs::TimeMatrix(3, 2);
@@ -171,10 +186,10 @@ TEST(LocateOracle, MclpCoverageIsInclusiveAtTheStandard) {
   }
   pb.weight = {5, 7, 11};
   cs::Context ctx;
-  for (const auto& r :
-       {cs::solve_heuristic(pb, {}, ctx), cs::solve_mip(pb, {}, ctx), cs::solve_brute_force(pb)}) {
-    EXPECT_EQ(r.open, std::vector<std::uint32_t>{1}) << cs::solver_name(r.solver);
-    EXPECT_EQ(r.objective, 23.0) << cs::solver_name(r.solver);
+  for (const auto& r : {cs::locate::solve_heuristic(pb, {}, ctx), cs::locate::solve_mip(pb, {}, ctx),
+                        cs::locate::solve_brute_force(pb)}) {
+    EXPECT_EQ(r.open, std::vector<std::uint32_t>{1}) << cs::locate::solver_name(r.solver);
+    EXPECT_EQ(r.objective, 23.0) << cs::locate::solver_name(r.solver);
   }
 }
 
@@ -182,11 +197,12 @@ TEST(LocateOracle, LscpCoversEveryone) {
   cs::Rng rng(cs::test::seed() ^ 14);
   cs::Context ctx;
   for (int k = 0; k < 20; ++k) {
-    auto pb = cs::test::random_instance(rng, ProblemKind::kLscp, 60, 25);
+    auto pb = cs::test::random_instance(rng, cs::locate::ProblemKind::kLscp, 60, 25);
     pb.standard_s = 40;
-    if (!cs::validate(pb).empty()) continue;
-    for (const auto& r : {cs::solve_mip(pb, {}, ctx), cs::solve_heuristic(pb, {}, ctx)}) {
-      ASSERT_TRUE(r.outcome == Outcome::kOptimal || r.outcome == Outcome::kFeasibleGapOpen);
+    if (!cs::locate::validate(pb).empty()) continue;
+    for (const auto& r : {cs::locate::solve_mip(pb, {}, ctx), cs::locate::solve_heuristic(pb, {}, ctx)}) {
+      ASSERT_TRUE(r.outcome == cs::locate::Outcome::kOptimal ||
+                  r.outcome == cs::locate::Outcome::kFeasibleGapOpen);
       for (std::size_t i = 0; i < pb.demand_count(); ++i) {
         if (pb.w(i) <= 0) continue;
         bool covered = false;
@@ -208,32 +224,33 @@ TEST(LocateOracle, PMedianHeuristicIsSwapOptimalAndNearTheOptimum) {
   double excess = 0, worst = 0;
   for (int k = 0; k < 60; ++k) {
     const std::size_t m = 14 + rng.below(5), n = 60 + rng.below(60);
-    auto pb = cs::test::random_instance(rng, ProblemKind::kPMedian, n, m);
+    auto pb = cs::test::random_instance(rng, cs::locate::ProblemKind::kPMedian, n, m);
     pb.p = static_cast<std::uint32_t>(3 + rng.below(4));
-    if (!cs::validate(pb).empty()) continue;
+    if (!cs::locate::validate(pb).empty()) continue;
     ++instances;
     SCOPED_TRACE("instance " + std::to_string(k) + " n=" + std::to_string(n) + " m=" + std::to_string(m) +
                  " p=" + std::to_string(pb.p));
-    const auto brute = cs::solve_brute_force(pb);
-    ASSERT_EQ(brute.outcome, Outcome::kOptimal);
-    cs::HeuristicOptions swaps_only;
+    const auto brute = cs::locate::solve_brute_force(pb);
+    ASSERT_EQ(brute.outcome, cs::locate::Outcome::kOptimal);
+    cs::locate::HeuristicOptions swaps_only;
     swaps_only.compute_bound = false;  // greedy + swaps, no Lagrangian restarts
-    for (const auto& h : {cs::solve_heuristic(pb, swaps_only, ctx), cs::solve_heuristic(pb, {}, ctx)}) {
+    for (const auto& h :
+         {cs::locate::solve_heuristic(pb, swaps_only, ctx), cs::locate::solve_heuristic(pb, {}, ctx)}) {
       ASSERT_EQ(h.open.size(), pb.p);
-      ASSERT_NEAR(cs::evaluate(pb, h.open), h.objective, tol(h.objective));
+      ASSERT_NEAR(cs::locate::evaluate(pb, h.open), h.objective, tol(h.objective));
       EXPECT_GE(h.objective, brute.objective - tol(brute.objective));
       for (std::size_t s = 0; s < h.open.size(); ++s) {
         for (std::uint32_t f = 0; f < m; ++f) {
           if (std::binary_search(h.open.begin(), h.open.end(), f)) continue;
           auto swapped = h.open;
           swapped[s] = f;
-          ASSERT_GE(cs::evaluate(pb, swapped), h.objective - 1e-9 * h.objective)
+          ASSERT_GE(cs::locate::evaluate(pb, swapped), h.objective - 1e-9 * h.objective)
               << "swapping " << h.open[s] << " for " << f << " improves the heuristic's answer";
         }
       }
     }
-    const auto h = cs::solve_heuristic(pb, {}, ctx);
-    if (h.outcome != Outcome::kOptimal) ++unproven;
+    const auto h = cs::locate::solve_heuristic(pb, {}, ctx);
+    if (h.outcome != cs::locate::Outcome::kOptimal) ++unproven;
     const double rel = (h.objective - brute.objective) / brute.objective;
     excess += rel;
     worst = std::max(worst, rel);
@@ -254,15 +271,15 @@ TEST(LocateOracle, MediumPMedianChain) {
   cs::Rng rng(cs::test::seed() ^ 15);
   cs::Context ctx;
   for (int k = 0; k < 3; ++k) {
-    auto pb = cs::test::random_instance(rng, ProblemKind::kPMedian, 150, 40);
+    auto pb = cs::test::random_instance(rng, cs::locate::ProblemKind::kPMedian, 150, 40);
     pb.p = static_cast<std::uint32_t>(3 + rng.below(8));
-    const auto mip = cs::solve_mip(pb, {.time_limit_s = 60}, ctx);
-    ASSERT_EQ(mip.outcome, Outcome::kOptimal) << mip.message;
-    const auto full = cs::solve_mip(pb, {.time_limit_s = 60, .reduce = false}, ctx);
-    ASSERT_EQ(full.outcome, Outcome::kOptimal);
+    const auto mip = cs::locate::solve_mip(pb, {.time_limit_s = 60}, ctx);
+    ASSERT_EQ(mip.outcome, cs::locate::Outcome::kOptimal) << mip.message;
+    const auto full = cs::locate::solve_mip(pb, {.time_limit_s = 60, .reduce = false}, ctx);
+    ASSERT_EQ(full.outcome, cs::locate::Outcome::kOptimal);
     EXPECT_NEAR(full.objective, mip.objective, tol(mip.objective));
-    const auto h = cs::solve_heuristic(pb, {}, ctx);
-    const double lp = cs::lp_relaxation_bound(pb);
+    const auto h = cs::locate::solve_heuristic(pb, {}, ctx);
+    const double lp = cs::locate::lp_relaxation_bound(pb);
     EXPECT_LE(lp, mip.objective + tol(lp));
     EXPECT_LE(h.bound, mip.objective + tol(lp));
     EXPECT_GE(h.objective, mip.objective - tol(lp));
@@ -276,18 +293,18 @@ TEST(LocateOracle, MediumPMedianReducedEqualsFull) {
   cs::Rng rng(cs::test::seed() ^ 16);
   cs::Context ctx;
   for (int k = 0; k < 6; ++k) {
-    auto pb = cs::test::random_instance(rng, ProblemKind::kPMedian, 120, 30);
+    auto pb = cs::test::random_instance(rng, cs::locate::ProblemKind::kPMedian, 120, 30);
     pb.p = static_cast<std::uint32_t>(2 + rng.below(7));
     if (k % 2 == 1) pb.fixed = {static_cast<std::uint32_t>(rng.below(30))};
-    if (!cs::validate(pb).empty()) continue;
+    if (!cs::locate::validate(pb).empty()) continue;
     SCOPED_TRACE("instance " + std::to_string(k) + " p=" + std::to_string(pb.p));
-    const auto mip = cs::solve_mip(pb, {.time_limit_s = 60}, ctx);
-    const auto full = cs::solve_mip(pb, {.time_limit_s = 60, .reduce = false}, ctx);
-    ASSERT_EQ(mip.outcome, Outcome::kOptimal) << mip.message;
-    ASSERT_EQ(full.outcome, Outcome::kOptimal) << full.message;
+    const auto mip = cs::locate::solve_mip(pb, {.time_limit_s = 60}, ctx);
+    const auto full = cs::locate::solve_mip(pb, {.time_limit_s = 60, .reduce = false}, ctx);
+    ASSERT_EQ(mip.outcome, cs::locate::Outcome::kOptimal) << mip.message;
+    ASSERT_EQ(full.outcome, cs::locate::Outcome::kOptimal) << full.message;
     EXPECT_NEAR(mip.objective, full.objective, tol(full.objective));
-    const auto h = cs::solve_heuristic(pb, {}, ctx);
-    const auto plain = cs::solve_heuristic(pb, {.compute_bound = false}, ctx);
+    const auto h = cs::locate::solve_heuristic(pb, {}, ctx);
+    const auto plain = cs::locate::solve_heuristic(pb, {.compute_bound = false}, ctx);
     EXPECT_LE(h.objective, plain.objective + tol(plain.objective));
     EXPECT_GE(h.objective, mip.objective - tol(mip.objective));
     EXPECT_LE(h.bound, mip.objective + tol(mip.objective));

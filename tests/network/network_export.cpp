@@ -25,8 +25,8 @@ int main(int argc, char** argv) {
     const std::size_t ns = argc > 3 ? std::stoul(argv[3]) : 100, nt = argc > 4 ? std::stoul(argv[4]) : 1000;
     const std::uint64_t seed = argc > 5 ? std::stoull(argv[5]) : 20260101;
     cs::Context ctx;
-    const auto nb = cs::build_network(argv[1], cs::default_network_config(cs::Profile::kCar), ctx);
-    const cs::RoadGraph& g = nb.graph;
+    const auto nb = cs::build_network(argv[1], cs::default_network_config(cs::network::Profile::kCar), ctx);
+    const cs::network::RoadGraph& g = nb.graph;
     const std::string dir = argv[2];
     {
       std::ofstream out(dir + "/arcs.csv");
@@ -39,13 +39,13 @@ int main(int argc, char** argv) {
     std::vector<cs::NodeId> src(ns), dst(nt);
     for (auto& v : src) v = static_cast<cs::NodeId>(rng.below(g.node_count()));
     for (auto& v : dst) v = static_cast<cs::NodeId>(rng.below(g.node_count()));
-    cs::SnapIndex idx(g);
+    cs::network::SnapIndex idx(g);
     std::vector<cs::LonLat> ps, pt;
     for (auto v : src) ps.push_back(g.node_coord[v]);
     for (auto v : dst) pt.push_back(g.node_coord[v]);
-    const auto fs = idx.snap_all(ps, cs::SnapOptions{}, ctx.thread_count());
-    const auto ft = idx.snap_all(pt, cs::SnapOptions{}, ctx.thread_count());
-    const cs::TimeMatrix m = cs::travel_time_matrix(g, fs, ft, cs::MatrixOptions{}, ctx);
+    const auto fs = idx.snap_all(ps, cs::network::SnapOptions{}, ctx.thread_count());
+    const auto ft = idx.snap_all(pt, cs::network::SnapOptions{}, ctx.thread_count());
+    const cs::TimeMatrix m = cs::network::travel_time_matrix(g, fs, ft, cs::network::MatrixOptions{}, ctx);
     std::ofstream out(dir + "/times.csv");
     out << "u,v,time_ms\n";
     for (std::size_t i = 0; i < ns; ++i)

@@ -25,8 +25,8 @@ std::string sample_pbf() {
   return test::source_path("data/sample/liechtenstein-2024-03-04.osm.pbf").string();
 }
 
-const NetworkBuild& sample(Profile p) {
-  static std::map<Profile, NetworkBuild> cache;
+const NetworkBuild& sample(cs::network::Profile p) {
+  static std::map<cs::network::Profile, NetworkBuild> cache;
   auto it = cache.find(p);
   if (it == cache.end()) {
     Context ctx;
@@ -40,7 +40,7 @@ struct EdgeView {
   float speed;
   std::size_t shape_points;
 };
-std::map<std::int64_t, EdgeView> edges_by_way(const RoadGraph& g) {
+std::map<std::int64_t, EdgeView> edges_by_way(const cs::network::RoadGraph& g) {
   std::map<std::int64_t, EdgeView> m;
   for (std::uint32_t e = 0; e < g.edge_count(); ++e)
     m[g.edge_way[e]] = {g.edge_dirs[e], g.edge_speed_kmh[e], g.edge_shape(e).size()};
@@ -49,10 +49,10 @@ std::map<std::int64_t, EdgeView> edges_by_way(const RoadGraph& g) {
 
 TEST(OsmTags, CarProfileRules) {
   Context ctx;
-  NetworkConfig cfg = default_network_config(Profile::kCar);
+  NetworkConfig cfg = default_network_config(cs::network::Profile::kCar);
   cfg.keep_largest_scc = false;
   const auto nb = build_network(test::source_path("data/fixtures/osm/tags.osm").string(), cfg, ctx);
-  check_graph(nb.graph);
+  cs::network::check_graph(nb.graph);
   const auto e = edges_by_way(nb.graph);
   EXPECT_EQ(e.size(), 9u);
   EXPECT_EQ(e.at(101).dirs, 3);
@@ -77,13 +77,14 @@ TEST(OsmTags, CarProfileRules) {
   // Weights follow length / speed.
   for (ArcId a = 0; a < nb.graph.arc_count(); ++a) {
     const auto ed = nb.graph.arc_edge[a];
-    EXPECT_EQ(nb.graph.weight[a], travel_ms(nb.graph.edge_length_m[ed], nb.graph.edge_speed_kmh[ed]));
+    EXPECT_EQ(nb.graph.weight[a],
+              cs::network::travel_ms(nb.graph.edge_length_m[ed], nb.graph.edge_speed_kmh[ed]));
   }
 }
 
 TEST(OsmTags, WalkProfileRules) {
   Context ctx;
-  NetworkConfig cfg = default_network_config(Profile::kWalk);
+  NetworkConfig cfg = default_network_config(cs::network::Profile::kWalk);
   cfg.keep_largest_scc = false;
   const auto nb = build_network(test::source_path("data/fixtures/osm/tags.osm").string(), cfg, ctx);
   const auto e = edges_by_way(nb.graph);
@@ -101,16 +102,16 @@ TEST(OsmTags, WalkProfileRules) {
 TEST(OsmTags, DefaultConstructedConfigUsesProfileDefaults) {
   Context ctx;
   NetworkConfig cfg;
-  cfg.profile = Profile::kCar;
+  cfg.profile = cs::network::Profile::kCar;
   cfg.keep_largest_scc = false;
   const auto nb = build_network(test::source_path("data/fixtures/osm/tags.osm").string(), cfg, ctx);
   EXPECT_EQ(nb.graph.edge_count(), 9u);
 }
 
 TEST(OsmSample, CarGraphFacts) {
-  const auto& nb = sample(Profile::kCar);
-  const RoadGraph& g = nb.graph;
-  check_graph(g);
+  const auto& nb = sample(cs::network::Profile::kCar);
+  const cs::network::RoadGraph& g = nb.graph;
+  cs::network::check_graph(g);
   EXPECT_GT(g.node_count(), 4000u);
   EXPECT_LT(g.node_count(), 12000u);
   EXPECT_GT(nb.stats.largest_scc_share, 0.97);
@@ -126,27 +127,27 @@ TEST(OsmSample, CarGraphFacts) {
   EXPECT_LT(km, 900);
   EXPECT_GT(nb.stats.km_dropped_scc, 0);
   // Strongly connected: every node reaches every node, forwards and backwards.
-  Dijkstra d(g);
+  cs::network::Dijkstra d(g);
   std::pair<NodeId, Weight> s{0, 0};
   d.run({&s, 1});
   EXPECT_EQ(d.settled().size(), g.node_count());
-  const RoadGraph r = reverse_graph(g);
-  Dijkstra dr(r);
+  const cs::network::RoadGraph r = cs::network::reverse_graph(g);
+  cs::network::Dijkstra dr(r);
   dr.run({&s, 1});
   EXPECT_EQ(dr.settled().size(), g.node_count());
 }
 
 TEST(OsmSample, WalkGraph) {
-  const auto& nb = sample(Profile::kWalk);
-  check_graph(nb.graph);
-  EXPECT_GT(nb.graph.node_count(), sample(Profile::kCar).graph.node_count());
+  const auto& nb = sample(cs::network::Profile::kWalk);
+  cs::network::check_graph(nb.graph);
+  EXPECT_GT(nb.graph.node_count(), sample(cs::network::Profile::kCar).graph.node_count());
   for (auto d : nb.graph.edge_dirs) ASSERT_EQ(d, 3);
 }
 
 TEST(OsmSample, DeterministicBuild) {
   Context ctx;
-  const auto again = build_network(sample_pbf(), default_network_config(Profile::kCar), ctx);
-  const RoadGraph& g = sample(Profile::kCar).graph;
+  const auto again = build_network(sample_pbf(), default_network_config(cs::network::Profile::kCar), ctx);
+  const cs::network::RoadGraph& g = sample(cs::network::Profile::kCar).graph;
   EXPECT_EQ(again.graph.first_out, g.first_out);
   EXPECT_EQ(again.graph.head, g.head);
   EXPECT_EQ(again.graph.weight, g.weight);
@@ -154,9 +155,9 @@ TEST(OsmSample, DeterministicBuild) {
 }
 
 TEST(OsmSample, DijkstraInvariants) {
-  const RoadGraph& g = sample(Profile::kCar).graph;
+  const cs::network::RoadGraph& g = sample(cs::network::Profile::kCar).graph;
   Rng rng(test::seed());
-  Dijkstra d(g);
+  cs::network::Dijkstra d(g);
   for (int k = 0; k < 5; ++k) {
     const auto src = static_cast<NodeId>(rng.below(g.node_count()));
     std::pair<NodeId, Weight> s{src, 0};
@@ -181,7 +182,7 @@ TEST(OsmSample, DijkstraInvariants) {
   }
 }
 
-std::vector<LonLat> random_points(const RoadGraph& g, std::size_t n, std::uint64_t seed) {
+std::vector<LonLat> random_points(const cs::network::RoadGraph& g, std::size_t n, std::uint64_t seed) {
   double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
   for (const auto& c : g.node_coord) {
     x0 = std::min(x0, c.lon), x1 = std::max(x1, c.lon), y0 = std::min(y0, c.lat), y1 = std::max(y1, c.lat);
@@ -193,21 +194,21 @@ std::vector<LonLat> random_points(const RoadGraph& g, std::size_t n, std::uint64
 }
 
 TEST(OsmSample, MatrixEqualsSingleSourceDijkstra) {
-  const RoadGraph& g = sample(Profile::kCar).graph;
-  SnapIndex idx(g);
-  const auto from = idx.snap_all(random_points(g, 40, test::seed()), SnapOptions{}, 2);
-  const auto to = idx.snap_all(random_points(g, 70, test::seed() + 1), SnapOptions{}, 2);
+  const cs::network::RoadGraph& g = sample(cs::network::Profile::kCar).graph;
+  cs::network::SnapIndex idx(g);
+  const auto from = idx.snap_all(random_points(g, 40, test::seed()), cs::network::SnapOptions{}, 2);
+  const auto to = idx.snap_all(random_points(g, 70, test::seed() + 1), cs::network::SnapOptions{}, 2);
   Context ctx;
   ctx.threads = 2;
-  const TimeMatrix m = travel_time_matrix(g, from, to, MatrixOptions{}, ctx);
-  Dijkstra d(g);
+  const TimeMatrix m = cs::network::travel_time_matrix(g, from, to, cs::network::MatrixOptions{}, ctx);
+  cs::network::Dijkstra d(g);
   for (std::size_t i = 0; i < from.size(); ++i) {
     d.run_from(from[i]);  // full search, no early stop
     for (std::size_t j = 0; j < to.size(); ++j)
       ASSERT_EQ(m(i, j), to_seconds(d.dist_to(to[j]))) << i << "," << j;
   }
   // More origins than targets (backward searches): the same as forward searches.
-  const TimeMatrix mt = travel_time_matrix(g, to, from, MatrixOptions{}, ctx);
+  const TimeMatrix mt = cs::network::travel_time_matrix(g, to, from, cs::network::MatrixOptions{}, ctx);
   for (std::size_t i = 0; i < to.size(); ++i) {
     d.run_from(to[i]);
     for (std::size_t j = 0; j < from.size(); ++j)
@@ -219,8 +220,8 @@ TEST(OsmSample, MatrixEqualsSingleSourceDijkstra) {
   for (auto& v : nodes) v = static_cast<NodeId>(rng.below(g.node_count()));
   std::vector<LonLat> pts;
   for (auto v : nodes) pts.push_back(g.node_coord[v]);
-  const auto snaps = idx.snap_all(pts, SnapOptions{}, 2);
-  const TimeMatrix mn = travel_time_matrix(g, snaps, snaps, MatrixOptions{}, ctx);
+  const auto snaps = idx.snap_all(pts, cs::network::SnapOptions{}, 2);
+  const TimeMatrix mn = cs::network::travel_time_matrix(g, snaps, snaps, cs::network::MatrixOptions{}, ctx);
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     std::pair<NodeId, Weight> s{nodes[i], 0};
     d.run({&s, 1});
@@ -228,19 +229,19 @@ TEST(OsmSample, MatrixEqualsSingleSourceDijkstra) {
       ASSERT_EQ(mn(i, j), to_seconds(d.dist(nodes[j]))) << i << "," << j;
   }
   // A cutoff only removes pairs beyond it.
-  MatrixOptions cut;
+  cs::network::MatrixOptions cut;
   cut.cutoff_s = 600;
-  const TimeMatrix mc = travel_time_matrix(g, from, to, cut, ctx);
+  const TimeMatrix mc = cs::network::travel_time_matrix(g, from, to, cut, ctx);
   for (std::size_t i = 0; i < from.size(); ++i)
     for (std::size_t j = 0; j < to.size(); ++j)
       ASSERT_EQ(mc(i, j), m(i, j) <= 600.0f ? m(i, j) : kUnreachable);
 }
 
 TEST(OsmSample, GraphFileRoundTrip) {
-  const RoadGraph& g = sample(Profile::kCar).graph;
+  const cs::network::RoadGraph& g = sample(cs::network::Profile::kCar).graph;
   test::TempDir dir;
   save_graph(g, dir / "li.csgraph");
-  const RoadGraph h = load_graph(dir / "li.csgraph");
+  const cs::network::RoadGraph h = load_graph(dir / "li.csgraph");
   EXPECT_EQ(h.first_out, g.first_out);
   EXPECT_EQ(h.head, g.head);
   EXPECT_EQ(h.weight, g.weight);
@@ -255,7 +256,7 @@ TEST(OsmSample, GraphFileRoundTrip) {
 void expect_input_error(const fs::path& p, const std::string& contains) {
   Context ctx;
   try {
-    (void)build_network(p.string(), default_network_config(Profile::kCar), ctx);
+    (void)build_network(p.string(), default_network_config(cs::network::Profile::kCar), ctx);
     FAIL() << "no error for " << p;
   } catch (const InputError& e) {
     const std::string m = e.what();
@@ -373,8 +374,9 @@ TEST(OsmBadInput, NoRoads) {
 
 TEST(OsmBadInput, MissingFile) {
   Context ctx;
-  EXPECT_THROW((void)build_network("/nonexistent/x.osm.pbf", default_network_config(Profile::kCar), ctx),
-               IoError);
+  EXPECT_THROW(
+      (void)build_network("/nonexistent/x.osm.pbf", default_network_config(cs::network::Profile::kCar), ctx),
+      IoError);
 }
 
 }  // namespace

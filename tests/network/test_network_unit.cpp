@@ -21,19 +21,19 @@ namespace {
 using test::ascii_network;
 using test::AsciiNetwork;
 
-Weight sp(const RoadGraph& g, NodeId s, NodeId t) {
-  Dijkstra d(g);
+Weight sp(const cs::network::RoadGraph& g, NodeId s, NodeId t) {
+  cs::network::Dijkstra d(g);
   std::pair<NodeId, Weight> src{s, 0};
   d.run({&src, 1});
   return d.dist(t);
 }
 
 TEST(Profile, ParseAndList) {
-  EXPECT_EQ(parse_profile("car"), Profile::kCar);
-  EXPECT_EQ(parse_profile("walk"), Profile::kWalk);
-  EXPECT_EQ(profile_name(Profile::kWalk), "walk");
+  EXPECT_EQ(cs::network::parse_profile("car"), cs::network::Profile::kCar);
+  EXPECT_EQ(cs::network::parse_profile("walk"), cs::network::Profile::kWalk);
+  EXPECT_EQ(cs::network::profile_name(cs::network::Profile::kWalk), "walk");
   try {
-    (void)parse_profile("bike");
+    (void)cs::network::parse_profile("bike");
     FAIL();
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("car"), std::string::npos);
@@ -41,7 +41,7 @@ TEST(Profile, ParseAndList) {
     EXPECT_NE(std::string(e.what()).find("bike"), std::string::npos);
     EXPECT_EQ(e.exit_code(), 2);
   }
-  EXPECT_EQ(road_class_name(RoadClass::kLivingStreet), "living_street");
+  EXPECT_EQ(cs::network::road_class_name(cs::network::RoadClass::kLivingStreet), "living_street");
 }
 
 TEST(Maxspeed, Parse) {
@@ -63,10 +63,10 @@ TEST(Maxspeed, Parse) {
 }
 
 TEST(Graph, TravelMs) {
-  EXPECT_EQ(travel_ms(1000.0, 36.0), 100000u);
-  EXPECT_EQ(travel_ms(0.0, 36.0), 1u);  // at least 1 ms
-  EXPECT_EQ(travel_ms(0.0104, 36.0), 1u);
-  EXPECT_EQ(travel_ms(0.015, 36.0), 2u);  // 1.5 ms rounds half up
+  EXPECT_EQ(cs::network::travel_ms(1000.0, 36.0), 100000u);
+  EXPECT_EQ(cs::network::travel_ms(0.0, 36.0), 1u);  // at least 1 ms
+  EXPECT_EQ(cs::network::travel_ms(0.0104, 36.0), 1u);
+  EXPECT_EQ(cs::network::travel_ms(0.015, 36.0), 2u);  // 1.5 ms rounds half up
 }
 
 TEST(Graph, AsciiFixtureBuildsValidCsr) {
@@ -75,16 +75,16 @@ TEST(Graph, AsciiFixtureBuildsValidCsr) {
     |     |
     d-----e)",
                                  10.0);
-  const RoadGraph& g = net.graph;
-  check_graph(g);
+  const cs::network::RoadGraph& g = net.graph;
+  cs::network::check_graph(g);
   EXPECT_EQ(g.node_count(), 5u);
   EXPECT_EQ(g.edge_count(), 5u);
   EXPECT_EQ(g.arc_count(), 9u);                                    // b->c one-way
   EXPECT_EQ(sp(g, net['a'], net['c']), 60000u);                    // a-b-c
   EXPECT_EQ(sp(g, net['c'], net['a']), 20000u + 60000u + 20000u);  // c-e-d-a
   EXPECT_EQ(sp(g, net['c'], net['b']), 20000u + 60000u + 20000u + 30000u);
-  const RoadGraph r = reverse_graph(g);
-  check_graph(r);
+  const cs::network::RoadGraph r = cs::network::reverse_graph(g);
+  cs::network::check_graph(r);
   // In the transpose, a search from x gives times *to* x.
   for (char s : std::string("abcde"))
     for (char t : std::string("abcde")) EXPECT_EQ(sp(r, net[t], net[s]), sp(g, net[s], net[t])) << s << t;
@@ -92,15 +92,15 @@ TEST(Graph, AsciiFixtureBuildsValidCsr) {
 
 TEST(Graph, CheckGraphDetectsBrokenInvariants) {
   auto net = ascii_network("a-b-c", 1.0);
-  RoadGraph g = net.graph;
+  cs::network::RoadGraph g = net.graph;
   g.first_out.back() += 1;
-  EXPECT_THROW(check_graph(g), std::logic_error);
+  EXPECT_THROW(cs::network::check_graph(g), std::logic_error);
   g = net.graph;
   g.head[0] = 99;
-  EXPECT_THROW(check_graph(g), std::logic_error);
+  EXPECT_THROW(cs::network::check_graph(g), std::logic_error);
   g = net.graph;
   std::swap(g.head[g.first_out[1]], g.head[g.first_out[1] + 1]);  // b's arcs out of order
-  EXPECT_THROW(check_graph(g), std::logic_error);
+  EXPECT_THROW(cs::network::check_graph(g), std::logic_error);
 }
 
 TEST(Graph, StronglyConnectedComponents) {
@@ -110,7 +110,7 @@ TEST(Graph, StronglyConnectedComponents) {
     e-f)",
                                  1.0);
   std::size_t n = 0;
-  const auto comp = strongly_connected_components(net.graph, &n);
+  const auto comp = cs::network::strongly_connected_components(net.graph, &n);
   EXPECT_EQ(n, 3u);
   EXPECT_EQ(comp[net['a']], comp[net['b']]);
   EXPECT_EQ(comp[net['a']], comp[net['c']]);
@@ -119,8 +119,8 @@ TEST(Graph, StronglyConnectedComponents) {
   EXPECT_NE(comp[net['a']], comp[net['e']]);
   std::vector<std::uint8_t> keep(net.graph.node_count(), 0);
   keep[net['a']] = keep[net['b']] = keep[net['c']] = 1;
-  const RoadGraph sub = induced_subgraph(net.graph, keep);
-  check_graph(sub);
+  const cs::network::RoadGraph sub = cs::network::induced_subgraph(net.graph, keep);
+  cs::network::check_graph(sub);
   EXPECT_EQ(sub.node_count(), 3u);
   EXPECT_EQ(sub.edge_count(), 2u);
   EXPECT_EQ(sub.arc_count(), 4u);
@@ -128,19 +128,20 @@ TEST(Graph, StronglyConnectedComponents) {
 
 TEST(Graph, SccOnLongPathDoesNotRecurse) {
   // 200k-node cycle: a recursive Tarjan would overflow the stack.
-  GraphBuilder b(Profile::kCar);
+  cs::network::GraphBuilder b(cs::network::Profile::kCar);
   const std::uint32_t n = 200000;
   for (std::uint32_t i = 0; i < n; ++i) b.add_node({i * 1e-5, 0.0});
-  for (std::uint32_t i = 0; i < n; ++i) b.add_edge(i, (i + 1) % n, {}, RoadClass::kOther, 10, -1, 1, 1, 1);
-  const RoadGraph g = std::move(b).finish();
+  for (std::uint32_t i = 0; i < n; ++i)
+    b.add_edge(i, (i + 1) % n, {}, cs::network::RoadClass::kOther, 10, -1, 1, 1, 1);
+  const cs::network::RoadGraph g = std::move(b).finish();
   std::size_t c = 0;
-  (void)strongly_connected_components(g, &c);
+  (void)cs::network::strongly_connected_components(g, &c);
   EXPECT_EQ(c, 1u);
 }
 
 TEST(Dijkstra, CutoffMultiSourceAndReuse) {
   const auto net = ascii_network("a-b-c-d-e", 1.0);
-  Dijkstra d(net.graph);
+  cs::network::Dijkstra d(net.graph);
   std::pair<NodeId, Weight> src[] = {{net['a'], 0}, {net['e'], 500}};
   d.run(src);
   EXPECT_EQ(d.dist(net['c']), 4000u);  // from a: 4000 < 500 + 4000 from e
@@ -159,10 +160,10 @@ TEST(Snap, ProjectsOntoSegmentInterior) {
          |
          c)",
                                  10.0);
-  SnapIndex idx(net.graph);
+  cs::network::SnapIndex idx(net.graph);
   // Halfway between a and b, 0.3 cells north.
   const LonLat p = AsciiNetwork::at(-0.3, 2.5);
-  const Snap s = idx.snap(p, SnapOptions{});
+  const cs::network::Snap s = idx.snap(p, cs::network::SnapOptions{});
   const auto e = s.edge;
   EXPECT_EQ(net.graph.edge_from[e], net['a']);
   EXPECT_EQ(net.graph.edge_to[e], net['b']);
@@ -177,7 +178,7 @@ TEST(Snap, ProjectsOntoSegmentInterior) {
   EXPECT_EQ(s.from_to_node, 25000u);
   EXPECT_FALSE(s.far);
   // Nearest is the vertical b-c edge, not the nearer *node* a.
-  const Snap s2 = idx.snap(AsciiNetwork::at(1.5, 4.6), SnapOptions{});
+  const cs::network::Snap s2 = idx.snap(AsciiNetwork::at(1.5, 4.6), cs::network::SnapOptions{});
   EXPECT_EQ(net.graph.edge_from[s2.edge], net['b']);
   EXPECT_EQ(net.graph.edge_to[s2.edge], net['c']);
   EXPECT_NEAR(s2.frac, 0.75, 1e-6);
@@ -185,19 +186,19 @@ TEST(Snap, ProjectsOntoSegmentInterior) {
 
 TEST(Snap, OneWayEdgesAndFarFlag) {
   const auto net = ascii_network("a-->--b", 7.0);
-  SnapIndex idx(net.graph);
-  const Snap s = idx.snap(AsciiNetwork::at(0.1, 2.0), SnapOptions{});
+  cs::network::SnapIndex idx(net.graph);
+  const cs::network::Snap s = idx.snap(AsciiNetwork::at(0.1, 2.0), cs::network::SnapOptions{});
   EXPECT_NEAR(s.frac, 2.0 / 6.0, 1e-6);
   EXPECT_EQ(s.to_to_node, 28000u);      // forward: point -> b
   EXPECT_EQ(s.from_from_node, 14000u);  // forward: a -> point
   EXPECT_EQ(s.to_from_node, kInfWeight);
   EXPECT_EQ(s.from_to_node, kInfWeight);
-  SnapOptions far;
+  cs::network::SnapOptions far;
   far.far_threshold_m = 200;
-  const Snap f = idx.snap(AsciiNetwork::at(-3, 3), far);  // ~333 m north
+  const cs::network::Snap f = idx.snap(AsciiNetwork::at(-3, 3), far);  // ~333 m north
   EXPECT_TRUE(f.far);
   EXPECT_NEAR(f.dist_m, 3 * 111.195, 0.5);
-  const Snap beyond = idx.snap(AsciiNetwork::at(0, -10), far);  // outside the grid's box
+  const cs::network::Snap beyond = idx.snap(AsciiNetwork::at(0, -10), far);  // outside the grid's box
   EXPECT_EQ(beyond.frac, 0.0);
   EXPECT_TRUE(beyond.far);
   EXPECT_THROW((void)idx.snap({std::nan(""), 0.0}, far), InputError);
@@ -211,21 +212,21 @@ TEST(Snap, MatchesBruteForceOnRandomPoints) {
     |       |
     g---h---i)",
                                  5.0);
-  const RoadGraph& g = net.graph;
-  SnapIndex idx(g);
+  const cs::network::RoadGraph& g = net.graph;
+  cs::network::SnapIndex idx(g);
   Rng rng(test::seed());
   for (int k = 0; k < 2000; ++k) {
     const LonLat p{(rng.uniform() * 14 - 3) * AsciiNetwork::kCellDeg,
                    -(rng.uniform() * 10 - 3) * AsciiNetwork::kCellDeg};
-    const Snap s = idx.snap(p, SnapOptions{});
+    const cs::network::Snap s = idx.snap(p, cs::network::SnapOptions{});
     double best = 1e300;
     for (std::uint32_t e = 0; e < g.edge_count(); ++e) {
       // Dense sampling of each (straight) edge as the brute-force oracle.
       const auto sh = g.edge_shape(e);
       for (int i = 0; i <= 2000; ++i) {
         const double t = i / 2000.0;
-        best = std::min(best, haversine_m(p, {sh[0].lon + t * (sh[1].lon - sh[0].lon),
-                                              sh[0].lat + t * (sh[1].lat - sh[0].lat)}));
+        best = std::min(best, cs::network::haversine_m(p, {sh[0].lon + t * (sh[1].lon - sh[0].lon),
+                                                           sh[0].lat + t * (sh[1].lat - sh[0].lat)}));
       }
     }
     EXPECT_NEAR(s.dist_m, best, 0.25) << k;
@@ -238,14 +239,16 @@ TEST(Matrix, SnappedPointsIncludingSameEdge) {
     |    |
     c----d)",
                                  10.0);
-  SnapIndex idx(net.graph);
-  SnapOptions so;
+  cs::network::SnapIndex idx(net.graph);
+  cs::network::SnapOptions so;
   so.connector_speed_kmh = 3.6;  // 1 m/s
-  std::vector<Snap> pts = {idx.snap(AsciiNetwork::at(0, 1), so), idx.snap(AsciiNetwork::at(0, 4), so),
-                           idx.snap(AsciiNetwork::at(2, 2), so)};
+  std::vector<cs::network::Snap> pts = {idx.snap(AsciiNetwork::at(0, 1), so),
+                                        idx.snap(AsciiNetwork::at(0, 4), so),
+                                        idx.snap(AsciiNetwork::at(2, 2), so)};
   Context ctx;
   ctx.threads = 2;
-  const TimeMatrix m = travel_time_matrix(net.graph, pts, pts, MatrixOptions{}, ctx);
+  const TimeMatrix m =
+      cs::network::travel_time_matrix(net.graph, pts, pts, cs::network::MatrixOptions{}, ctx);
   EXPECT_FLOAT_EQ(m(0, 0), 0.0f);
   EXPECT_FLOAT_EQ(m(0, 1), 30.0f);  // directly along a-b
   EXPECT_FLOAT_EQ(m(1, 0), 30.0f);
@@ -253,21 +256,22 @@ TEST(Matrix, SnappedPointsIncludingSameEdge) {
   EXPECT_FLOAT_EQ(m(1, 2), 10 + 20 + 30.0f);  // via b, d
   // Fewer targets than origins runs backward searches: same answers.
   for (std::size_t c = 0; c < 3; ++c) {
-    const TimeMatrix col =
-        travel_time_matrix(net.graph, pts, std::span<const Snap>(&pts[c], 1), MatrixOptions{}, ctx);
+    const TimeMatrix col = cs::network::travel_time_matrix(
+        net.graph, pts, std::span<const cs::network::Snap>(&pts[c], 1), cs::network::MatrixOptions{}, ctx);
     for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(col(r, 0), m(r, c)) << r << "," << c;
   }
   // With an access leg: a point 2 cells north of a-b's middle.
-  std::vector<Snap> off = {idx.snap(AsciiNetwork::at(-2, 2.5), so)};
-  const TimeMatrix m2 = travel_time_matrix(net.graph, off, pts, MatrixOptions{}, ctx);
+  std::vector<cs::network::Snap> off = {idx.snap(AsciiNetwork::at(-2, 2.5), so)};
+  const TimeMatrix m2 =
+      cs::network::travel_time_matrix(net.graph, off, pts, cs::network::MatrixOptions{}, ctx);
   const float leg = static_cast<float>(std::round(off[0].dist_m * 1000.0) / 1000.0);
   EXPECT_NEAR(m2(0, 1), leg + 15.0f, 0.002);
-  MatrixOptions no_access;
+  cs::network::MatrixOptions no_access;
   no_access.include_access = false;
-  EXPECT_FLOAT_EQ(travel_time_matrix(net.graph, off, pts, no_access, ctx)(0, 1), 15.0f);
-  MatrixOptions cut;
+  EXPECT_FLOAT_EQ(cs::network::travel_time_matrix(net.graph, off, pts, no_access, ctx)(0, 1), 15.0f);
+  cs::network::MatrixOptions cut;
   cut.cutoff_s = 40;
-  const TimeMatrix m3 = travel_time_matrix(net.graph, pts, pts, cut, ctx);
+  const TimeMatrix m3 = cs::network::travel_time_matrix(net.graph, pts, pts, cut, ctx);
   EXPECT_FLOAT_EQ(m3(0, 1), 30.0f);
   EXPECT_EQ(m3(0, 2), kUnreachable);
 }
@@ -277,19 +281,21 @@ TEST(Matrix, OneWaySameEdgeAndUnreachable) {
     a-->--b
     x-y)",
                                  1.0);
-  SnapIndex idx(net.graph);
-  SnapOptions so;
+  cs::network::SnapIndex idx(net.graph);
+  cs::network::SnapOptions so;
   so.connector_speed_kmh = 1e9;
-  std::vector<Snap> pts = {idx.snap(AsciiNetwork::at(0, 1), so), idx.snap(AsciiNetwork::at(0, 5), so),
-                           idx.snap(AsciiNetwork::at(1, 1), so)};
+  std::vector<cs::network::Snap> pts = {idx.snap(AsciiNetwork::at(0, 1), so),
+                                        idx.snap(AsciiNetwork::at(0, 5), so),
+                                        idx.snap(AsciiNetwork::at(1, 1), so)};
   Context ctx;
-  const TimeMatrix m = travel_time_matrix(net.graph, pts, pts, MatrixOptions{}, ctx);
+  const TimeMatrix m =
+      cs::network::travel_time_matrix(net.graph, pts, pts, cs::network::MatrixOptions{}, ctx);
   EXPECT_FLOAT_EQ(m(0, 1), 4.0f);
   EXPECT_EQ(m(1, 0), kUnreachable);  // against the one-way, no way around
   EXPECT_EQ(m(0, 2), kUnreachable);  // other component
   for (std::size_t c = 0; c < 3; ++c) {
-    const TimeMatrix col =
-        travel_time_matrix(net.graph, pts, std::span<const Snap>(&pts[c], 1), MatrixOptions{}, ctx);
+    const TimeMatrix col = cs::network::travel_time_matrix(
+        net.graph, pts, std::span<const cs::network::Snap>(&pts[c], 1), cs::network::MatrixOptions{}, ctx);
     for (std::size_t r = 0; r < 3; ++r) EXPECT_EQ(col(r, 0), m(r, c)) << r << "," << c;
   }
 }
@@ -302,7 +308,7 @@ TEST(GraphIo, RoundTripAndCorruption) {
                                  3.0);
   test::TempDir dir;
   save_graph(net.graph, dir / "g.csgraph");
-  const RoadGraph g = load_graph(dir / "g.csgraph");
+  const cs::network::RoadGraph g = load_graph(dir / "g.csgraph");
   EXPECT_EQ(g.first_out, net.graph.first_out);
   EXPECT_EQ(g.head, net.graph.head);
   EXPECT_EQ(g.weight, net.graph.weight);

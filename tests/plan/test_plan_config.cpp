@@ -21,8 +21,8 @@ std::string error_of(std::string_view text) {
 
 TEST(PlanConfig, DefaultsAndOverrides) {
   cs::PlanConfig cfg;
-  EXPECT_EQ(cfg.network.profile, cs::Profile::kCar);
-  EXPECT_GT(cfg.network.speed_kmh[static_cast<std::size_t>(cs::RoadClass::kPrimary)], 0.0f);
+  EXPECT_EQ(cfg.network.profile, cs::network::Profile::kCar);
+  EXPECT_GT(cfg.network.speed_kmh[static_cast<std::size_t>(cs::network::RoadClass::kPrimary)], 0.0f);
   cs::parse_plan_config(R"(
 [plan]
 skip = ["report"]
@@ -51,8 +51,8 @@ anything = "belongs to the locate pass"
   EXPECT_EQ(cfg.skip, std::vector<std::string>{"report"});
   EXPECT_TRUE(cfg.timings);
   EXPECT_EQ(cfg.service_types.size(), 2u);
-  EXPECT_EQ(cfg.network.profile, cs::Profile::kWalk);
-  EXPECT_FLOAT_EQ(cfg.network.speed_kmh[static_cast<std::size_t>(cs::RoadClass::kFootway)], 4.5f);
+  EXPECT_EQ(cfg.network.profile, cs::network::Profile::kWalk);
+  EXPECT_FLOAT_EQ(cfg.network.speed_kmh[static_cast<std::size_t>(cs::network::RoadClass::kFootway)], 4.5f);
   EXPECT_EQ(cfg.county.seat, "Schaan");
   EXPECT_EQ(cfg.county.unit_admin_level, 7);
   EXPECT_EQ(cfg.county.total_population, 39000.0);
@@ -62,7 +62,7 @@ anything = "belongs to the locate pass"
   EXPECT_NE(cfg.config_text.find("[locate]"), std::string::npos);
   EXPECT_EQ(cfg.access.options.cutoff_min, 20.0);  // [access] is read through its registry table
   EXPECT_EQ(cfg.access.options.zones_min, (std::vector<double>{5, 10, 20}));
-  EXPECT_TRUE(cs::validate(cfg).empty());
+  EXPECT_TRUE(validate(cfg).empty());
 }
 
 TEST(PlanConfig, ErrorsNameFileLineAndKey) {
@@ -106,7 +106,7 @@ TEST(PlanConfig, ValidateListsProblems) {
   cs::PlanConfig cfg;
   cfg.skip = {"nope"};
   cfg.county.default_levels = 0;
-  const auto p = cs::validate(cfg);
+  const auto p = validate(cfg);
   ASSERT_EQ(p.size(), 2u);
   EXPECT_EQ(p[0].option, "county.default_levels");
   EXPECT_EQ(p[1].option, "plan.skip");

@@ -25,15 +25,16 @@ std::size_t count_timers(const Context& ctx, const std::string& name) {
 }
 
 // The oracle: one plain Dijkstra per origin (with its access leg and along-edge times), in seconds.
-float oracle(const RoadGraph& g, const Snap& from, const Snap& to) {
-  Dijkstra d(g);
+float oracle(const cs::network::RoadGraph& g, const cs::network::Snap& from, const cs::network::Snap& to) {
+  cs::network::Dijkstra d(g);
   d.run_from(from);
   const Weight w = d.dist_to(to);
   return w == kInfWeight ? kUnreachable : to_seconds(w);
 }
 
-void expect_matrix_equals_oracle(const RoadGraph& g, const TimeMatrix& m, const std::vector<Snap>& from,
-                                 const std::vector<Snap>& to) {
+void expect_matrix_equals_oracle(const cs::network::RoadGraph& g, const TimeMatrix& m,
+                                 const std::vector<cs::network::Snap>& from,
+                                 const std::vector<cs::network::Snap>& to) {
   ASSERT_EQ(m.rows(), from.size());
   ASSERT_EQ(m.cols(), to.size());
   // A spread of pairs (first, last, and a stride through the rest); exact equality (integer milliseconds).
@@ -58,7 +59,7 @@ TEST(RunPlan, ModelInvariantsAndMatricesEqualDijkstra) {
   EXPECT_EQ(st.demand_snaps.size(), c.demand.size());
   EXPECT_EQ(st.service_types.size(), c.services.types.size());
 
-  const RoadGraph& g = st.car.graph;
+  const cs::network::RoadGraph& g = st.car.graph;
   expect_matrix_equals_oracle(g, st.demand_to_facility, st.demand_snaps, st.facility_snaps);
   expect_matrix_equals_oracle(g, st.demand_to_settlement, st.demand_snaps, st.settlement_snaps);
   expect_matrix_equals_oracle(g, st.settlement_to_settlement, st.settlement_snaps, st.settlement_snaps);
@@ -74,11 +75,12 @@ TEST(RunPlan, ModelInvariantsAndMatricesEqualDijkstra) {
   EXPECT_EQ(st.walk->settlements.size(), c.settlements.size());
   EXPECT_EQ(count_timers(ctx, "build_index.walk"), st.walk->index->builds());
   Context quiet;
-  const NetworkBuild walk = build_network(cfg.osm_path, default_network_config(Profile::kWalk), quiet);
+  const NetworkBuild walk =
+      build_network(cfg.osm_path, default_network_config(cs::network::Profile::kWalk), quiet);
   const NetworkBuild car = build_network(cfg.osm_path, cfg.network, quiet);
-  EXPECT_EQ(graph_checksum(st.walk->net.graph), graph_checksum(walk.graph));
+  EXPECT_EQ(cs::network::graph_checksum(st.walk->net.graph), cs::network::graph_checksum(walk.graph));
   EXPECT_EQ(st.walk->net.graph.node_osm_id, walk.graph.node_osm_id);
-  EXPECT_EQ(graph_checksum(g), graph_checksum(car.graph));
+  EXPECT_EQ(cs::network::graph_checksum(g), cs::network::graph_checksum(car.graph));
   EXPECT_EQ(st.car.stats.ways_used, car.stats.ways_used);
   EXPECT_EQ(st.car.stats.ways_skipped_access, car.stats.ways_skipped_access);
   // The passes ran once each, in order.
@@ -90,8 +92,8 @@ TEST(RunPlan, ModelInvariantsAndMatricesEqualDijkstra) {
 CountyModel andorra_model(Context& ctx) {
   CountyModel m;
   build_places(m, andorra(), CountyConfig{}, {}, ctx);
-  build_networks(m, andorra(), default_network_config(Profile::kCar), false, ctx);
-  snap_places(m, SnapOptions{}, ctx);
+  build_networks(m, andorra(), default_network_config(cs::network::Profile::kCar), false, ctx);
+  snap_places(m, cs::network::SnapOptions{}, ctx);
   return m;
 }
 
@@ -99,8 +101,8 @@ TEST(CountyModel, IndexBuiltOnceKeptAndSharedByApply) {
   Context ctx;
   CountyModel m = andorra_model(ctx);
   EXPECT_FALSE(m.walk);
-  MatrixOptions ch;
-  ch.algorithm = MatrixAlgorithm::kCH;
+  cs::network::MatrixOptions ch;
+  ch.algorithm = cs::network::MatrixAlgorithm::kCH;
   compute_matrices(m, ch, ctx);  // five matrices, one index
   EXPECT_EQ(m.car_index->builds(), 1u);
   const TimeMatrix d2f = m.demand_to_facility, s2s = m.settlement_to_settlement;
@@ -108,8 +110,8 @@ TEST(CountyModel, IndexBuiltOnceKeptAndSharedByApply) {
   EXPECT_EQ(m.car_index->builds(), 1u);
   EXPECT_EQ(count_timers(ctx, "build_index.car"), 1u);
   // The index answers exactly what Dijkstra does.
-  MatrixOptions dj;
-  dj.algorithm = MatrixAlgorithm::kDijkstra;
+  cs::network::MatrixOptions dj;
+  dj.algorithm = cs::network::MatrixAlgorithm::kDijkstra;
   EXPECT_EQ(model_matrix(m, m.demand_snaps, m.facility_snaps, dj, ctx).storage(), d2f.storage());
   EXPECT_EQ(model_matrix(m, m.settlement_snaps, m.settlement_snaps, dj, ctx).storage(), s2s.storage());
 
@@ -122,7 +124,7 @@ TEST(CountyModel, IndexBuiltOnceKeptAndSharedByApply) {
   f.service = m.county.services.types.front().name;
   f.at = m.county.settlements.front().pos;
   open.facilities.push_back(f);
-  const ModelEdit e1 = apply(open, m, SnapOptions{}, ch, ctx);
+  const ModelEdit e1 = apply(open, m, cs::network::SnapOptions{}, ch, ctx);
   EXPECT_EQ(e1.recomputed, (std::vector<std::string>{"snap", "matrices"}));
   EXPECT_EQ(e1.model.car_index, m.car_index);
   EXPECT_EQ(m.car_index->builds(), 1u);
@@ -136,7 +138,7 @@ TEST(CountyModel, IndexBuiltOnceKeptAndSharedByApply) {
   flows::Scenario close;
   close.file = "close.toml";
   close.upgrades.push_back({{m.car.graph.edge_way[0]}, 0.0});
-  const ModelEdit e2 = apply(close, m, SnapOptions{}, ch, ctx);
+  const ModelEdit e2 = apply(close, m, cs::network::SnapOptions{}, ch, ctx);
   EXPECT_EQ(e2.recomputed, (std::vector<std::string>{"graph", "snap", "matrices"}));
   EXPECT_NE(e2.model.car_index, m.car_index);
   EXPECT_EQ(e2.model.car_index->builds(), 1u);

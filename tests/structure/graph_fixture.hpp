@@ -17,8 +17,9 @@ struct EdgeSpec {
   Weight fwd, bwd;  // ms; kInfWeight = direction not allowed
 };
 
-inline RoadGraph make_graph(const std::vector<LonLat>& coords, const std::vector<EdgeSpec>& edges) {
-  RoadGraph g;
+inline cs::network::RoadGraph make_graph(const std::vector<LonLat>& coords,
+                                         const std::vector<EdgeSpec>& edges) {
+  cs::network::RoadGraph g;
   g.node_coord = coords;
   g.node_osm_id.resize(coords.size());
   std::iota(g.node_osm_id.begin(), g.node_osm_id.end(), 1);
@@ -37,9 +38,9 @@ inline RoadGraph make_graph(const std::vector<LonLat>& coords, const std::vector
     g.shape.push_back(coords[s.u]);
     g.shape.push_back(coords[s.v]);
     g.shape_first.push_back(static_cast<std::uint32_t>(g.shape.size()));
-    g.edge_length_m.push_back(static_cast<float>(haversine_m(coords[s.u], coords[s.v])));
+    g.edge_length_m.push_back(static_cast<float>(cs::network::haversine_m(coords[s.u], coords[s.v])));
     g.edge_speed_kmh.push_back(30.0f);
-    g.edge_class.push_back(RoadClass::kResidential);
+    g.edge_class.push_back(cs::network::RoadClass::kResidential);
     g.edge_way.push_back(e + 1);
     g.edge_dirs.push_back(
         static_cast<std::uint8_t>((s.fwd != kInfWeight ? 1 : 0) | (s.bwd != kInfWeight ? 2 : 0)));
@@ -62,7 +63,7 @@ inline RoadGraph make_graph(const std::vector<LonLat>& coords, const std::vector
 }
 
 // A random connected-ish graph: nodes on a jittered grid, edges between grid neighbours, some one-way.
-inline RoadGraph random_graph(Rng& rng, int w, int h) {
+inline cs::network::RoadGraph random_graph(Rng& rng, int w, int h) {
   std::vector<LonLat> coords;
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x)
@@ -85,14 +86,15 @@ inline RoadGraph random_graph(Rng& rng, int w, int h) {
 }
 
 // A snapped point at fraction x of edge e (by length = by time on our straight constant-speed edges).
-inline Snap snap_on_edge(const RoadGraph& g, std::uint32_t e, double x, Weight access) {
+inline cs::network::Snap snap_on_edge(const cs::network::RoadGraph& g, std::uint32_t e, double x,
+                                      Weight access) {
   Weight fwd = kInfWeight, bwd = kInfWeight;
   for (ArcId a = 0; a < g.arc_count(); ++a)
     if (g.arc_edge[a] == e) (g.arc_forward[a] ? fwd : bwd) = g.weight[a];
   auto part = [](Weight w, double f) {
     return w == kInfWeight ? kInfWeight : static_cast<Weight>(std::llround(w * f));
   };
-  Snap s;
+  cs::network::Snap s;
   s.edge = e;
   s.frac = x;
   const LonLat a = g.node_coord[g.edge_from[e]], b = g.node_coord[g.edge_to[e]];
@@ -107,7 +109,7 @@ inline Snap snap_on_edge(const RoadGraph& g, std::uint32_t e, double x, Weight a
 }
 
 // Bellman-Ford style brute force from a snap: the same seeding the matrices use (access + along-edge).
-inline std::vector<Weight> brute_dist(const RoadGraph& g, const Snap& s) {
+inline std::vector<Weight> brute_dist(const cs::network::RoadGraph& g, const cs::network::Snap& s) {
   std::vector<Weight> d(g.node_count(), kInfWeight);
   if (s.to_from_node != kInfWeight)
     d[g.edge_from[s.edge]] = std::min(d[g.edge_from[s.edge]], s.access_ms + s.to_from_node);

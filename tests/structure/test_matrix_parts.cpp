@@ -32,9 +32,9 @@ TEST(ServiceAreas, AssignmentIsArgminFirstOnTiesAndPopulationAddsUp) {
     const TimeMatrix m = random_matrix(rng, nd, nc), vm = random_matrix(rng, nv, nc);
     std::vector<double> pop(nd);
     for (double& p : pop) p = static_cast<double>(rng.below(100));
-    ServiceAreaConfig cfg;
+    cs::structure::ServiceAreaConfig cfg;
     if (rep % 3 == 0) cfg.max_time_s = 1200;
-    const ServiceAreas sa = assign_service_areas(m, pop, vm, {}, cfg);
+    const cs::structure::ServiceAreas sa = cs::structure::assign_service_areas(m, pop, vm, {}, cfg);
     double total = 0, over_areas = sa.unassigned_population;
     for (std::size_t i = 0; i < nd; ++i) {
       total += pop[i];
@@ -49,7 +49,7 @@ TEST(ServiceAreas, AssignmentIsArgminFirstOnTiesAndPopulationAddsUp) {
       }
     }
     std::size_t villages = sa.unassigned_villages;
-    for (const CentreArea& a : sa.centres) {
+    for (const cs::structure::CentreArea& a : sa.centres) {
       over_areas += a.population;
       villages += a.villages;
       if (a.demand_points > 0) {
@@ -66,7 +66,8 @@ TEST(ServiceAreas, BadPopulationNamesItsIndex) {
   m(0, 0) = 600, m(1, 0) = 300;
   const std::vector<double> pop{10, -5};
   try {
-    (void)assign_service_areas(m, pop, TimeMatrix(0, 1), {}, ServiceAreaConfig{});
+    (void)cs::structure::assign_service_areas(m, pop, TimeMatrix(0, 1), {},
+                                              cs::structure::ServiceAreaConfig{});
     FAIL() << "no error";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("index 1 (from 0)"), std::string::npos) << e.what();
@@ -78,9 +79,10 @@ TEST(ServiceAreas, HuffRowsSumToOneAndFavourNearAndLarge) {
   m(0, 0) = 600, m(0, 1) = 1200;
   m(1, 0) = kUnreachable, m(1, 1) = 300;
   const std::vector<double> pop{10, 5}, attract{1, 1};
-  ServiceAreaConfig cfg;
-  cfg.mode = AssignMode::kHuff;
-  const ServiceAreas sa = assign_service_areas(m, pop, TimeMatrix(0, 2), attract, cfg);
+  cs::structure::ServiceAreaConfig cfg;
+  cfg.mode = cs::structure::AssignMode::kHuff;
+  const cs::structure::ServiceAreas sa =
+      cs::structure::assign_service_areas(m, pop, TimeMatrix(0, 2), attract, cfg);
   // beta = 2: weights 1/600^2 and 1/1200^2 -> 0.8 / 0.2.
   EXPECT_NEAR(sa.huff(0, 0), 0.8, 1e-6);
   EXPECT_NEAR(sa.huff(0, 1), 0.2, 1e-6);
@@ -89,22 +91,29 @@ TEST(ServiceAreas, HuffRowsSumToOneAndFavourNearAndLarge) {
   EXPECT_NEAR(sa.centres[0].huff_population, 8.0, 1e-5);
   // Attractiveness 4x for the far centre with alpha 1 balances a 2x time with beta 2.
   const std::vector<double> attract2{1, 4};
-  const ServiceAreas sb = assign_service_areas(m, pop, TimeMatrix(0, 2), attract2, cfg);
+  const cs::structure::ServiceAreas sb =
+      cs::structure::assign_service_areas(m, pop, TimeMatrix(0, 2), attract2, cfg);
   EXPECT_NEAR(sb.huff(0, 0), 0.5, 1e-6);
 }
 
 TEST(ServiceAreas, BadInputs) {
   TimeMatrix m(2, 2, 1.0f);
-  EXPECT_THROW(assign_service_areas(m, std::vector<double>{1.0}, TimeMatrix(0, 2), {}, {}), InputError);
-  EXPECT_THROW(assign_service_areas(m, std::vector<double>{1.0, -2.0}, TimeMatrix(0, 2), {}, {}), InputError);
-  EXPECT_THROW(assign_service_areas(m, std::vector<double>{1.0, 2.0}, TimeMatrix(1, 3), {}, {}), InputError);
-  ServiceAreaConfig huff;
-  huff.mode = AssignMode::kHuff;
-  EXPECT_THROW(assign_service_areas(m, std::vector<double>{1.0, 2.0}, TimeMatrix(0, 2), {}, huff),
+  EXPECT_THROW(cs::structure::assign_service_areas(m, std::vector<double>{1.0}, TimeMatrix(0, 2), {}, {}),
                InputError);
-  EXPECT_THROW(parse_assign_mode("gravity"), UsageError);
+  EXPECT_THROW(
+      cs::structure::assign_service_areas(m, std::vector<double>{1.0, -2.0}, TimeMatrix(0, 2), {}, {}),
+      InputError);
+  EXPECT_THROW(
+      cs::structure::assign_service_areas(m, std::vector<double>{1.0, 2.0}, TimeMatrix(1, 3), {}, {}),
+      InputError);
+  cs::structure::ServiceAreaConfig huff;
+  huff.mode = cs::structure::AssignMode::kHuff;
+  EXPECT_THROW(
+      cs::structure::assign_service_areas(m, std::vector<double>{1.0, 2.0}, TimeMatrix(0, 2), {}, huff),
+      InputError);
+  EXPECT_THROW(cs::structure::parse_assign_mode("gravity"), UsageError);
   try {
-    (void)parse_assign_mode("gravity");
+    (void)cs::structure::parse_assign_mode("gravity");
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("nearest, huff"), std::string::npos) << e.what();
   }
@@ -127,8 +136,8 @@ TEST(Hierarchy, ScoresTiersAndMismatches) {
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 4; ++j) sf(static_cast<std::size_t>(i), static_cast<std::size_t>(j)) = f[i][j];
   const std::vector<std::uint16_t> ftype{0, 1, 1, 0};
-  HierarchyConfig cfg;
-  const Hierarchy h = rank_settlements(pop, tier, d, dpop, sf, ftype, 2, cfg);
+  cs::structure::HierarchyConfig cfg;
+  const cs::structure::Hierarchy h = cs::structure::rank_settlements(pop, tier, d, dpop, sf, ftype, 2, cfg);
   ASSERT_EQ(h.settlements.size(), 3u);
   EXPECT_EQ(h.settlements[0].facilities, 2u);
   EXPECT_EQ(h.settlements[2].facilities, 1u);
@@ -140,17 +149,20 @@ TEST(Hierarchy, ScoresTiersAndMismatches) {
   EXPECT_NEAR(h.settlements[0].score, (1.0 + 1.0 + 0.5) / 3.0, 1e-12);
   EXPECT_EQ(h.settlements[0].rank, 1u);
   EXPECT_EQ(h.settlements[0].proposed, Tier::kSeat);
-  EXPECT_EQ(h.settlements[1].mismatch, Mismatch::kTownWithoutServices);
+  EXPECT_EQ(h.settlements[1].mismatch, cs::structure::Mismatch::kTownWithoutServices);
   EXPECT_EQ(h.settlements[2].proposed, Tier::kTown);
-  EXPECT_EQ(h.settlements[2].mismatch, Mismatch::kVillageActingAsCentre);
+  EXPECT_EQ(h.settlements[2].mismatch, cs::structure::Mismatch::kVillageActingAsCentre);
   EXPECT_EQ(h.mismatches.size(), 2u);
   // The town threshold is inclusive: a score exactly at it makes a town, the next double above it a village.
-  HierarchyConfig at = cfg;
+  cs::structure::HierarchyConfig at = cfg;
   at.town_score = h.settlements[2].score;
-  EXPECT_EQ(rank_settlements(pop, tier, d, dpop, sf, ftype, 2, at).settlements[2].proposed, Tier::kTown);
+  EXPECT_EQ(cs::structure::rank_settlements(pop, tier, d, dpop, sf, ftype, 2, at).settlements[2].proposed,
+            Tier::kTown);
   at.town_score = std::nextafter(h.settlements[2].score, 1.0);
-  EXPECT_EQ(rank_settlements(pop, tier, d, dpop, sf, ftype, 2, at).settlements[2].proposed, Tier::kVillage);
-  EXPECT_THROW(rank_settlements(pop, tier, TimeMatrix(4, 2), dpop, sf, ftype, 2, cfg), InputError);
+  EXPECT_EQ(cs::structure::rank_settlements(pop, tier, d, dpop, sf, ftype, 2, at).settlements[2].proposed,
+            Tier::kVillage);
+  EXPECT_THROW(cs::structure::rank_settlements(pop, tier, TimeMatrix(4, 2), dpop, sf, ftype, 2, cfg),
+               InputError);
 }
 
 // Brute-force MCLP over all subsets (direct on the matrix, independent of the class compression).
@@ -184,16 +196,16 @@ TEST(Pattern, ExactMatchesBruteForceAndGreedyIsBounded) {
     const std::vector<std::uint32_t> existing{0};
     std::vector<std::uint32_t> cand;
     for (std::uint32_t j = 1; j < ns; ++j) cand.push_back(j);
-    PatternConfig cfg;
+    cs::structure::PatternConfig cfg;
     cfg.k = 1 + static_cast<std::uint32_t>(rng.below(4));
     cfg.within_s = 900;
     const double want = brute_best(m, pop, existing, cand, cfg.k, cfg.within_s);
-    const PatternResult ex = optimise_pattern(m, pop, existing, cand, cfg);
+    const cs::structure::PatternResult ex = cs::structure::optimise_pattern(m, pop, existing, cand, cfg);
     ASSERT_EQ(ex.method, "exact");
     EXPECT_NEAR(ex.covered, want, 1e-9);
     EXPECT_EQ(ex.chosen.size(), std::min<std::size_t>(cfg.k, cand.size()));
     cfg.exact_limit = 0;  // force the greedy
-    const PatternResult gr = optimise_pattern(m, pop, existing, cand, cfg);
+    const cs::structure::PatternResult gr = cs::structure::optimise_pattern(m, pop, existing, cand, cfg);
     ASSERT_EQ(gr.method, "greedy");
     EXPECT_LE(gr.covered, want + 1e-9);
     EXPECT_GE(gr.upper_bound, want - 1e-9) << "bound must not cut off the optimum";
@@ -209,22 +221,23 @@ TEST(Pattern, BadInputs) {
   TimeMatrix m(2, 3, 1.0f);
   const std::vector<double> pop{1, 1};
   const std::vector<std::uint32_t> ex{0}, bad{5}, dup{0};
-  EXPECT_THROW(optimise_pattern(m, pop, ex, bad, {}), InputError);
-  EXPECT_THROW(optimise_pattern(m, pop, ex, dup, {}), InputError);
-  PatternConfig zero;
+  EXPECT_THROW(cs::structure::optimise_pattern(m, pop, ex, bad, {}), InputError);
+  EXPECT_THROW(cs::structure::optimise_pattern(m, pop, ex, dup, {}), InputError);
+  cs::structure::PatternConfig zero;
   zero.k = 0;
-  EXPECT_THROW(optimise_pattern(m, pop, ex, {}, zero), UsageError);
+  EXPECT_THROW(cs::structure::optimise_pattern(m, pop, ex, {}, zero), UsageError);
 }
 
 TEST(Cutoffs, ParseAndValidate) {
-  EXPECT_EQ(parse_cutoffs_min("5,10, 15,30,60"), (std::vector<double>{300, 600, 900, 1800, 3600}));
-  EXPECT_THROW(parse_cutoffs_min("5,10,10"), UsageError);
-  EXPECT_THROW(parse_cutoffs_min("10,5"), UsageError);
-  EXPECT_THROW(parse_cutoffs_min("0,5"), UsageError);
-  EXPECT_THROW(parse_cutoffs_min("-5"), UsageError);
-  EXPECT_THROW(parse_cutoffs_min("5,x"), UsageError);
-  EXPECT_THROW(parse_cutoffs_min(""), UsageError);
-  IsochroneConfig cfg;
+  EXPECT_EQ(cs::structure::parse_cutoffs_min("5,10, 15,30,60"),
+            (std::vector<double>{300, 600, 900, 1800, 3600}));
+  EXPECT_THROW(cs::structure::parse_cutoffs_min("5,10,10"), UsageError);
+  EXPECT_THROW(cs::structure::parse_cutoffs_min("10,5"), UsageError);
+  EXPECT_THROW(cs::structure::parse_cutoffs_min("0,5"), UsageError);
+  EXPECT_THROW(cs::structure::parse_cutoffs_min("-5"), UsageError);
+  EXPECT_THROW(cs::structure::parse_cutoffs_min("5,x"), UsageError);
+  EXPECT_THROW(cs::structure::parse_cutoffs_min(""), UsageError);
+  cs::structure::IsochroneConfig cfg;
   EXPECT_TRUE(validate(cfg).empty());
   cfg.cutoffs_s = {600, 300};
   ASSERT_EQ(validate(cfg).size(), 1u);
@@ -242,8 +255,8 @@ namespace {
 // The registry's [structure] options default to the algorithms' defaults, convert minutes to seconds, and
 // refuse old names naming the new ones.
 TEST(StructureOptions, DefaultsAreTheConfigsAndMinutesBecomeSeconds) {
-  const StructureConfig d;
-  const StructureConfig c = structure_config(StructureOptions{});
+  const cs::structure::StructureConfig d;
+  const cs::structure::StructureConfig c = structure_config(cs::structure::StructureOptions{});
   EXPECT_EQ(c.iso.cutoffs_s, d.iso.cutoffs_s);
   EXPECT_EQ(c.iso.buffer_m, d.iso.buffer_m);
   EXPECT_EQ(c.iso.method, d.iso.method);
@@ -262,15 +275,15 @@ TEST(StructureOptions, DefaultsAreTheConfigsAndMinutesBecomeSeconds) {
   EXPECT_EQ(c.exclude_off_network, d.exclude_off_network);
   EXPECT_EQ(c.area_polygons, d.area_polygons);
 
-  StructureOptions o;
-  const auto& t = structure_options();
+  cs::structure::StructureOptions o;
+  const auto& t = cs::structure::structure_options();
   t.set_text(o, "cutoffs_min", "7.5,20", "--cutoffs-min: ");
   t.set_text(o, "gap_min", "12", "--gap-min: ");
   t.set_text(o, "assignment", "huff", "--assignment: ");
-  const StructureConfig h = structure_config(o);
+  const cs::structure::StructureConfig h = structure_config(o);
   EXPECT_EQ(h.iso.cutoffs_s, (std::vector<double>{450, 1200}));
   EXPECT_EQ(h.village_gap_s, 720);
-  EXPECT_EQ(h.areas.mode, AssignMode::kHuff);
+  EXPECT_EQ(h.areas.mode, cs::structure::AssignMode::kHuff);
   t.set_text(o, "cutoffs_min", "20,7.5", "--cutoffs-min: ");
   ASSERT_EQ(validate(o).size(), 1u);
   EXPECT_EQ(validate(o)[0].option, "cutoffs_min");

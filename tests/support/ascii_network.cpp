@@ -8,7 +8,7 @@
 
 namespace cs::test {
 
-AsciiNetwork ascii_network(std::string_view art, double seconds_per_cell, Profile profile) {
+AsciiNetwork ascii_network(std::string_view art, double seconds_per_cell, cs::network::Profile profile) {
   std::vector<std::string> rows;
   std::string cur;
   for (char c : art) {
@@ -32,7 +32,7 @@ AsciiNetwork ascii_network(std::string_view art, double seconds_per_cell, Profil
   auto is_node = [](char c) { return c != 'v' && std::isalnum(static_cast<unsigned char>(c)) != 0; };
 
   AsciiNetwork net;
-  GraphBuilder b(profile);
+  cs::network::GraphBuilder b(profile);
   std::map<std::pair<std::size_t, std::size_t>, NodeId> at;
   for (std::size_t r = 0; r < rows.size(); ++r)
     for (std::size_t c = 0; c < rows[r].size(); ++c)
@@ -49,7 +49,7 @@ AsciiNetwork ascii_network(std::string_view art, double seconds_per_cell, Profil
     const double km = static_cast<double>(cells) * AsciiNetwork::kCellDeg * 111.195;
     const auto speed = static_cast<float>(
         seconds_per_cell > 0 ? km / (static_cast<double>(cells) * seconds_per_cell / 3600.0) : 0);
-    b.add_edge(u, v, {}, RoadClass::kResidential, speed, -1, dirs, w, w);
+    b.add_edge(u, v, {}, cs::network::RoadClass::kResidential, speed, -1, dirs, w, w);
   };
   // Horizontal runs.
   for (std::size_t r = 0; r < rows.size(); ++r)

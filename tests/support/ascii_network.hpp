@@ -8,7 +8,7 @@
 //     a-b->c
 //     |    |
 //     d----e)", 10.0);
-//   cs::Dijkstra d(net.graph);  d.run(...net['a']...);
+//   cs::network::Dijkstra d(net.graph);  d.run(...net['a']...);
 #pragma once
 
 #include <map>
@@ -20,7 +20,7 @@ namespace cs::test {
 
 struct AsciiNetwork {
   static constexpr double kCellDeg = 0.001;
-  RoadGraph graph;
+  cs::network::RoadGraph graph;
   std::map<char, NodeId> node;
   NodeId operator[](char c) const { return node.at(c); }
   // Coordinate of a (fractional) cell.
@@ -28,6 +28,7 @@ struct AsciiNetwork {
 };
 
 // Throws std::invalid_argument on a malformed drawing (dangling edge, duplicate node name).
-AsciiNetwork ascii_network(std::string_view art, double seconds_per_cell, Profile profile = Profile::kCar);
+AsciiNetwork ascii_network(std::string_view art, double seconds_per_cell,
+                           cs::network::Profile profile = cs::network::Profile::kCar);
 
 }  // namespace cs::test

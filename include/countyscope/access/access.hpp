@@ -18,8 +18,8 @@
 // (kExclusive).
 //
 // Example:
-//   cs::AccessConfig cfg;  cfg.cutoff_s = 1800;
-//   cs::AccessResult r = cs::compute_access(times, population, supply, cfg, ctx);
+//   cs::access::AccessConfig cfg;  cfg.cutoff_s = 1800;
+//   cs::access::AccessResult r = cs::access::compute_access(times, population, supply, cfg, ctx);
 //   r.sfca2[i];  r.nearest_s[i];  r.facilities_without_demand;
 #pragma once
 
@@ -34,7 +34,7 @@
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/matrix.hpp>
 
-namespace cs {
+namespace cs::access {
 
 // Decay: the one enum of core/decay.hpp (power, exponential, gaussian, linear), shared with flows.
 enum class Catchment : std::uint8_t { kInclusive, kExclusive };
@@ -146,4 +146,4 @@ struct GroupStats {
 std::vector<GroupStats> aggregate_by_group(std::span<const double> values, std::span<const double> population,
                                            std::span<const int> group, std::size_t n_groups);
 
-}  // namespace cs
+}  // namespace cs::access

@@ -15,7 +15,7 @@
 // (supply_per_1000 = 1000 * total supply / population; facilities = count) are compared once for the county.
 //
 // Example:
-//   auto standards = cs::load_standards("data/config/standards.toml");
+//   auto standards = cs::access::load_standards("data/config/standards.toml");
 //   cs::AuditResult a = cs::audit_standard(standards[0], values_for_points, places, ctx_info);
 #pragma once
 
@@ -26,7 +26,7 @@
 
 #include <countyscope/access/access.hpp>
 
-namespace cs {
+namespace cs::access {
 
 enum class AuditMeasure : std::uint8_t {
   kNearestMin,
@@ -123,4 +123,4 @@ struct Capacity {
 Capacity carrying_capacity(std::span<const double> capacity, std::span<const double> demand_in_catchment,
                            double population, double norm_per_1000);
 
-}  // namespace cs
+}  // namespace cs::access

@@ -3,10 +3,9 @@
 // Units with zero population or a non-finite value are dropped and counted (never divided by silently).
 //
 // Example:
-//   cs::EquityInput in{values, population, group, group_names};   // group[i] in [0, n) ; -1 = dropped
-//   cs::Equity e = cs::equity(in);
-//   e.gini; e.theil.within + e.theil.between == e.theil.total;  e.dagum.gw + e.dagum.gnb + e.dagum.gt ==
-//   e.gini;
+//   cs::access::EquityInput in{values, population, group, group_names};   // group[i] in [0, n) ; -1 =
+//   dropped cs::access::Equity e = cs::access::equity(in); e.gini; e.theil.within + e.theil.between ==
+//   e.theil.total;  e.dagum.gw + e.dagum.gnb + e.dagum.gt == e.gini;
 #pragma once
 
 #include <cstddef>
@@ -14,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace cs {
+namespace cs::access {
 
 struct LorenzPoint {
   double pop_share = 0.0;    // cumulative population share, ascending by value
@@ -68,4 +67,4 @@ Equity equity(const EquityInput& in, std::size_t lorenz_points = 50);
 // Exact O(n^2)-free weighted Gini (sort + prefix sums). values >= 0 expected; NaN when the mean is 0.
 double weighted_gini(std::span<const double> values, std::span<const double> population);
 
-}  // namespace cs
+}  // namespace cs::access

@@ -4,9 +4,10 @@
 // both `countyscope access` and the plan pass, so the two give identical numbers.
 //
 // Example:
-//   cs::AccessStudyConfig cfg;  cs::access_options().set_text(cfg.options, "cutoff_min", "20", "--cutoff-min:
-//   "); cs::AccessInputs in;  in.times = &m;  in.population = pop;  in.facility_service = svc;  ...
-//   cs::AccessStudy s = cs::run_access_study(in, cs::AccessStudyConfig{}, ctx);
+//   cs::access::AccessStudyConfig cfg;  cs::access::access_options().set_text(cfg.options, "cutoff_min",
+//   "20", "--cutoff-min:
+//   "); cs::access::AccessInputs in;  in.times = &m;  in.population = pop;  in.facility_service = svc;  ...
+//   cs::access::AccessStudy s = cs::access::run_access_study(in, cs::access::AccessStudyConfig{}, ctx);
 //   cs::add_to_document(doc, "access", s.outputs);  cs::write_tables(s.outputs, out, "access.gpkg");
 #pragma once
 
@@ -24,7 +25,7 @@
 #include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
 
-namespace cs {
+namespace cs::access {
 
 struct AccessInputs {
   const TimeMatrix* times = nullptr;              // demand points x facilities, seconds, +inf = no path
@@ -106,4 +107,4 @@ void parse_access_toml(std::string_view toml_text, const std::string& file_label
 // The effective configuration as JSON (the report's assumptions table).
 Json access_config_json(const AccessStudyConfig& cfg);
 
-}  // namespace cs
+}  // namespace cs::access

@@ -25,7 +25,7 @@
 //
 //   cs::flows::Scenario s = cs::flows::load_scenario("data/scenarios/sample_bridge.toml");
 //   cs::flows::NetworkChangeReport rep;
-//   cs::RoadGraph g2 = cs::flows::apply_network_changes(g, s, &rep);
+//   cs::network::RoadGraph g2 = cs::flows::apply_network_changes(g, s, &rep);
 #pragma once
 
 #include <cstdint>
@@ -47,7 +47,7 @@ struct NewLink {
   std::string name;
   LonLat from, to;
   double speed_kmh = 50.0;
-  RoadClass road_class = RoadClass::kPrimary;
+  network::RoadClass road_class = network::RoadClass::kPrimary;
 };
 struct FacilityChange {
   bool open = false;
@@ -85,7 +85,8 @@ struct NetworkChangeReport {
 
 // The graph with the scenario's network changes. Unknown way ids are an InputError naming the scenario file;
 // links join the graph nodes nearest to their end points (reported), with a straight-line length.
-RoadGraph apply_network_changes(const RoadGraph& g, const Scenario& s, NetworkChangeReport* report = nullptr);
+network::RoadGraph apply_network_changes(const network::RoadGraph& g, const Scenario& s,
+                                         NetworkChangeReport* report = nullptr);
 
 // Applies facility and place changes to a copy of the county (jobs overrides go to jobs_override, NaN =
 // none). Unknown names are InputErrors naming the scenario file.

@@ -5,7 +5,7 @@
 //
 // Example:
 //   cs::save_ch(ch, "out/county.car.csch");
-//   cs::ContractionHierarchy back = cs::load_ch("out/county.car.csch", &graph);
+//   cs::network::ContractionHierarchy back = cs::load_ch("out/county.car.csch", &graph);
 #pragma once
 
 #include <filesystem>
@@ -15,8 +15,9 @@
 namespace cs {
 
 // Atomic write (temporary sibling + rename). Throws IoError.
-void save_ch(const ContractionHierarchy& ch, const std::filesystem::path& path);
+void save_ch(const network::ContractionHierarchy& ch, const std::filesystem::path& path);
 // Throws IoError / InputError (corrupt, wrong version, or built for another graph when g is given).
-ContractionHierarchy load_ch(const std::filesystem::path& path, const RoadGraph* g = nullptr);
+network::ContractionHierarchy load_ch(const std::filesystem::path& path,
+                                      const network::RoadGraph* g = nullptr);
 
 }  // namespace cs

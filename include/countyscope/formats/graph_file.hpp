@@ -6,7 +6,7 @@
 //
 // Example:
 //   cs::save_graph(nb.graph, "out/liechtenstein.car.csgraph");
-//   cs::RoadGraph g = cs::load_graph("out/liechtenstein.car.csgraph");
+//   cs::network::RoadGraph g = cs::load_graph("out/liechtenstein.car.csgraph");
 #pragma once
 
 #include <cstdint>
@@ -20,8 +20,8 @@ namespace cs {
 inline constexpr std::uint32_t kGraphFormatVersion = 1;
 
 // Writes atomically (temporary sibling + rename). Throws IoError.
-void save_graph(const RoadGraph& g, const std::filesystem::path& path);
+void save_graph(const network::RoadGraph& g, const std::filesystem::path& path);
 // Throws IoError (unreadable) or InputError (not a graph file, wrong version, truncated, checksum mismatch).
-RoadGraph load_graph(const std::filesystem::path& path);
+network::RoadGraph load_graph(const std::filesystem::path& path);
 
 }  // namespace cs

@@ -1,5 +1,6 @@
-// Before/after: the access and equity measures of the services layer (cs::compute_access, cs::weighted_gini)
-// recomputed for the facilities open before (the existing ones) and after a location solution.
+// Before/after: the access and equity measures of the services layer (cs::access::compute_access,
+// cs::access::weighted_gini) recomputed for the facilities open before (the existing ones) and after a
+// location solution.
 //
 // Example:
 //   cs::BeforeAfter ba = cs::before_after(pb, pb.fixed, result.open, 1800, ctx);
@@ -12,7 +13,7 @@
 #include <countyscope/io/results.hpp>
 #include <countyscope/locate/problem.hpp>
 
-namespace cs {
+namespace cs::locate {
 
 struct AccessSummary {
   std::size_t facilities = 0;
@@ -38,4 +39,4 @@ BeforeAfter before_after(const LocateProblem& pb, const std::vector<std::uint32_
 Json to_json(const AccessSummary& s);
 Json to_json(const LocateResult& r);
 
-}  // namespace cs
+}  // namespace cs::locate

@@ -18,7 +18,7 @@
 
 #include <countyscope/locate/problem.hpp>
 
-namespace cs {
+namespace cs::locate {
 
 enum class [[nodiscard]] CallStatus{kOk, kWarning, kError};
 
@@ -98,4 +98,4 @@ std::unique_ptr<MipBackend> make_cbc_backend();
 // CPLEX LP format text of a model (lines wrapped; names from col_name/row_name or c<k>/r<k>).
 std::string to_lp_format(const MipModel& m);
 
-}  // namespace cs
+}  // namespace cs::locate

@@ -29,7 +29,7 @@
 #include <countyscope/core/matrix.hpp>
 #include <countyscope/core/types.hpp>
 
-namespace cs {
+namespace cs::locate {
 
 enum class ProblemKind { kPMedian, kMclp, kLscp, kPCenter };
 [[nodiscard]] std::string_view problem_name(ProblemKind k);  // "p-median", "mclp", "lscp", "p-center"
@@ -135,4 +135,4 @@ struct MipSolveOptions {
 // The full MIP in CPLEX LP format (for glpsol / cbc CLI comparisons).
 [[nodiscard]] std::string write_lp_file_text(const LocateProblem& pb);
 
-}  // namespace cs
+}  // namespace cs::locate

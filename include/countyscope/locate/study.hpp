@@ -22,7 +22,7 @@
 #include <countyscope/locate/compare.hpp>
 #include <countyscope/locate/problem.hpp>
 
-namespace cs {
+namespace cs::locate {
 
 // Which solvers run: both (the heuristic with its bound, then the exact MIP; the better answer is chosen, the
 // MIP winning ties), one of them, or exhaustive search (tiny problems only; an oracle).
@@ -64,4 +64,4 @@ struct LocateStudy {
 // "locate[clinic]: mip optimal objective 123 bound 123 gap 0 % in 0.01 s", for logs.
 [[nodiscard]] std::string describe(const LocateResult& r, std::string_view label);
 
-}  // namespace cs
+}  // namespace cs::locate

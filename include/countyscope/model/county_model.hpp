@@ -9,10 +9,10 @@
 // Example:
 //   cs::CountyModel m;
 //   cs::build_places(m, "county.osm.pbf", cs::CountyConfig{}, {}, ctx);
-//   cs::build_networks(m, "county.osm.pbf", cs::default_network_config(cs::Profile::kCar), false, ctx);
-//   cs::snap_places(m, cs::SnapOptions{}, ctx);
-//   cs::compute_matrices(m, cs::MatrixOptions{}, ctx);       // the car index is built here if it pays off
-//   cs::ModelEdit e = cs::apply(scenario, m, cs::SnapOptions{}, cs::MatrixOptions{}, ctx);  // e.model: after
+//   cs::build_networks(m, "county.osm.pbf", cs::default_network_config(cs::network::Profile::kCar), false,
+//   ctx); cs::snap_places(m, cs::network::SnapOptions{}, ctx); cs::compute_matrices(m,
+//   cs::network::MatrixOptions{}, ctx);       // the car index is built here if it pays off cs::ModelEdit e =
+//   cs::apply(scenario, m, cs::network::SnapOptions{}, cs::network::MatrixOptions{}, ctx);  // e.model: after
 #pragma once
 
 #include <cstdint>
@@ -39,13 +39,13 @@ class RoutingIndex {
  public:
   // The contraction hierarchy of g (the graph this index belongs to), built on the first call and timed in
   // ctx.timers as "build_index.<profile>" — the count of those entries is the number of builds.
-  const ContractionHierarchy& get(const RoadGraph& g, Context& ctx);
+  const network::ContractionHierarchy& get(const network::RoadGraph& g, Context& ctx);
   [[nodiscard]] bool built() const;
   [[nodiscard]] std::size_t builds() const;  // 0 or 1 over the index's life
 
  private:
   mutable std::mutex mu_;
-  std::unique_ptr<ContractionHierarchy> ch_;
+  std::unique_ptr<network::ContractionHierarchy> ch_;
   std::size_t builds_ = 0;
 };
 
@@ -53,7 +53,7 @@ class RoutingIndex {
 struct ProfileNetwork {
   NetworkBuild net;
   std::shared_ptr<RoutingIndex> index = std::make_shared<RoutingIndex>();
-  std::vector<Snap> demand, facilities, settlements;
+  std::vector<network::Snap> demand, facilities, settlements;
 };
 
 struct CountyModel {
@@ -61,7 +61,7 @@ struct CountyModel {
   County county;
   NetworkBuild car;  // car network (the default for matrices)
   std::shared_ptr<RoutingIndex> car_index = std::make_shared<RoutingIndex>();
-  std::vector<Snap> demand_snaps, facility_snaps, settlement_snaps;  // on the car graph
+  std::vector<network::Snap> demand_snaps, facility_snaps, settlement_snaps;  // on the car graph
   TimeMatrix demand_to_facility;        // all demand points x all facilities, seconds (car)
   TimeMatrix settlement_to_settlement;  // all settlements x all settlements, seconds (car)
   TimeMatrix demand_to_settlement;      // all demand points x all settlements, seconds (car)
@@ -84,13 +84,13 @@ void build_networks(CountyModel& m, const std::string& osm_path, const NetworkCo
                     Context& ctx);
 // Snaps demand points, facilities and settlements onto the car graph (and the walk graph when there is one);
 // warns about points farther than opt.far_threshold_m from a road.
-void snap_places(CountyModel& m, const SnapOptions& opt, Context& ctx);
+void snap_places(CountyModel& m, const network::SnapOptions& opt, Context& ctx);
 // The five car matrices, answered from the kept car index when the graph and both sides are large enough for
 // an index to pay off (the kAuto rule of travel_time_matrix; the index is then built once, on first need).
-void compute_matrices(CountyModel& m, const MatrixOptions& opt, Context& ctx);
+void compute_matrices(CountyModel& m, const network::MatrixOptions& opt, Context& ctx);
 // One car matrix between snapped points under the same rule (rows = from, cols = to; seconds).
-TimeMatrix model_matrix(const CountyModel& m, std::span<const Snap> from, std::span<const Snap> to,
-                        const MatrixOptions& opt, Context& ctx);
+TimeMatrix model_matrix(const CountyModel& m, std::span<const network::Snap> from,
+                        std::span<const network::Snap> to, const network::MatrixOptions& opt, Context& ctx);
 
 // A scenario applied to a model: the edited model, what was recomputed (in order: "graph", "snap",
 // "matrices"), the network changes, and the jobs overrides per settlement (NaN = none; empty = no override).
@@ -103,7 +103,7 @@ struct ModelEdit {
 // The model after the scenario: place and facility edits give a new county; network edits a new car graph
 // (with a fresh index); either re-snaps and recomputes the matrices with the functions above. Everything an
 // edit does not touch is kept (an unchanged graph keeps its index; the walk network is always shared).
-ModelEdit apply(const flows::Scenario& sc, const CountyModel& m, const SnapOptions& snap,
-                const MatrixOptions& matrix, Context& ctx);
+ModelEdit apply(const flows::Scenario& sc, const CountyModel& m, const network::SnapOptions& snap,
+                const network::MatrixOptions& matrix, Context& ctx);
 
 }  // namespace cs

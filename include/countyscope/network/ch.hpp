@@ -5,10 +5,11 @@
 // al. 2011). Answers equal Dijkstra's exactly (integer milliseconds).
 //
 // Example:
-//   cs::ContractionHierarchy ch = cs::ContractionHierarchy::build(graph, {}, ctx);
+//   cs::network::ContractionHierarchy ch = cs::network::ContractionHierarchy::build(graph, {}, ctx);
 //   cs::save_ch(ch, "out/county.car.csch");   // formats/ch_file.hpp
-//   cs::TimeMatrix m = cs::ch_matrix(ch, graph, from_snaps, to_snaps, {}, ctx);
-//   std::vector<cs::Weight> all = cs::CHQuery(ch).one_to_all(graph, seat_snap);   // per graph node, ms
+//   cs::TimeMatrix m = cs::network::ch_matrix(ch, graph, from_snaps, to_snaps, {}, ctx);
+//   std::vector<cs::Weight> all = cs::network::CHQuery(ch).one_to_all(graph, seat_snap);   // per graph node,
+//   ms
 #pragma once
 
 #include <cstdint>
@@ -22,7 +23,7 @@
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
 
-namespace cs {
+namespace cs::network {
 
 struct CHConfig {
   std::uint32_t witness_settle_limit =
@@ -86,4 +87,4 @@ class CHQuery {
 TimeMatrix ch_matrix(const ContractionHierarchy& ch, const RoadGraph& g, std::span<const Snap> from,
                      std::span<const Snap> to, const MatrixOptions& opt, Context& ctx);
 
-}  // namespace cs
+}  // namespace cs::network

@@ -20,7 +20,7 @@
 
 #include <countyscope/core/types.hpp>
 
-namespace cs {
+namespace cs::network {
 
 enum class Profile : std::uint8_t { kCar, kWalk };
 // "car" / "walk"; throws UsageError listing the valid names.
@@ -98,10 +98,10 @@ double haversine_m(LonLat a, LonLat b) noexcept;
 // the benches.
 //
 // Example:
-//   cs::GraphBuilder b(cs::Profile::kCar);
+//   cs::network::GraphBuilder b(cs::network::Profile::kCar);
 //   auto u = b.add_node({9.5, 47.1}), v = b.add_node({9.51, 47.1});
-//   b.add_edge(u, v, {}, cs::RoadClass::kPrimary, 50.0f, 0, /*dirs=*/3, 5000, 5000);
-//   cs::RoadGraph g = std::move(b).finish();
+//   b.add_edge(u, v, {}, cs::network::RoadClass::kPrimary, 50.0f, 0, /*dirs=*/3, 5000, 5000);
+//   cs::network::RoadGraph g = std::move(b).finish();
 class GraphBuilder {
  public:
   explicit GraphBuilder(Profile p) {
@@ -132,4 +132,4 @@ RoadGraph induced_subgraph(const RoadGraph& g, std::span<const std::uint8_t> kee
 // Travel time in ms for a length at a speed: round(length / speed), at least 1 ms.
 Weight travel_ms(double length_m, double speed_kmh) noexcept;
 
-}  // namespace cs
+}  // namespace cs::network

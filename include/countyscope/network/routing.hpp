@@ -4,8 +4,8 @@
 // along-edge + access leg (or directly along a shared edge). Unreachable pairs are +inf (kUnreachable).
 //
 // Example:
-//   cs::TimeMatrix m = cs::travel_time_matrix(graph, from_snaps, to_snaps, {.cutoff_s = 3600}, ctx);
-//   cs::Dijkstra d(graph);  d.run({{seat_node, 0}}, cs::from_seconds(1800));  d.dist(v);
+//   cs::TimeMatrix m = cs::network::travel_time_matrix(graph, from_snaps, to_snaps, {.cutoff_s = 3600}, ctx);
+//   cs::network::Dijkstra d(graph);  d.run({{seat_node, 0}}, cs::from_seconds(1800));  d.dist(v);
 #pragma once
 
 #include <cstdint>
@@ -19,7 +19,7 @@
 #include <countyscope/network/road_graph.hpp>
 #include <countyscope/network/snap.hpp>
 
-namespace cs {
+namespace cs::network {
 
 class Dijkstra {
  public:
@@ -84,4 +84,4 @@ TimeMatrix dijkstra_matrix(const RoadGraph& g, std::span<const Snap> from, std::
                            const MatrixOptions& opt, Context& ctx);
 }  // namespace detail
 
-}  // namespace cs
+}  // namespace cs::network

@@ -3,8 +3,8 @@
 // reported and points beyond a threshold are flagged (never dropped).
 //
 // Example:
-//   cs::SnapIndex idx(graph);
-//   cs::Snap s = idx.snap({9.52, 47.14}, cs::SnapOptions{});
+//   cs::network::SnapIndex idx(graph);
+//   cs::network::Snap s = idx.snap({9.52, 47.14}, cs::network::SnapOptions{});
 //   if (s.far) warn(...);
 #pragma once
 
@@ -17,7 +17,7 @@
 #include <countyscope/core/types.hpp>
 #include <countyscope/network/road_graph.hpp>
 
-namespace cs {
+namespace cs::network {
 
 struct SnapOptions {
   double connector_speed_kmh =
@@ -66,4 +66,4 @@ class SnapIndex {
       edge_w_bwd_;  // arc weight per edge and direction (kInfWeight: not allowed)
 };
 
-}  // namespace cs
+}  // namespace cs::network

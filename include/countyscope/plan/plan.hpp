@@ -57,15 +57,15 @@ struct PlanConfig {
   [[nodiscard]] TomlSection section(std::string_view name) const {
     return document ? document->section(name) : TomlDocument().section(name);
   }
-  NetworkConfig network = default_network_config(Profile::kCar);
+  NetworkConfig network = default_network_config(network::Profile::kCar);
   CountyConfig county;
-  SnapOptions snap;
+  network::SnapOptions snap;
   MatrixCutoff matrix;
-  AccessStudyConfig access;       // [access] (access_options(); plan/demo flags --access-*)
+  access::AccessStudyConfig access;  // [access] (access_options(); plan/demo flags --access-*)
   // [structure] (structure_options()): a whole-county plan lists far hamlets instead of stopping.
-  StructureOptions structure{.exclude_off_network = true};
-  bool timings = false;           // include pass timings in outputs (makes them run-dependent)
-  std::vector<std::string> skip;  // pass names to skip (plan_skippable_passes())
+  structure::StructureOptions structure{.exclude_off_network = true};
+  bool timings = false;              // include pass timings in outputs (makes them run-dependent)
+  std::vector<std::string> skip;     // pass names to skip (plan_skippable_passes())
   flows::FlowsConfig flows;          // [flows] (also plan / demo flags)
   flows::ScenariosConfig scenarios;  // [scenarios] (plan file only)
   // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
@@ -76,8 +76,8 @@ struct PlanConfig {
   std::size_t demand_layer_max = 20000;
 };
 // Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid
-// ones. Sections: [plan] [network] [county] [snap] [matrix] [access] [structure] [flows] [scenarios]; [locate]
-// is read by its pass from cfg.document. Relative paths are relative to the TOML file.
+// ones. Sections: [plan] [network] [county] [snap] [matrix] [access] [structure] [flows] [scenarios];
+// [locate] is read by its pass from cfg.document. Relative paths are relative to the TOML file.
 void load_plan_config(const std::string& path, PlanConfig& cfg);
 // Same, from text (file_label names it in errors).
 void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);
@@ -87,10 +87,10 @@ std::vector<const opt::TableBase*> plan_option_tables();
 const opt::Table<PlanConfig>& plan_options();
 const opt::Table<NetworkConfig>& network_options();
 const opt::Table<CountyConfig>& county_options();
-const opt::Table<SnapOptions>& snap_options();
+const opt::Table<network::SnapOptions>& snap_options();
 const opt::Table<MatrixCutoff>& matrix_options();
 // Switches the profile and takes its default speeds (no-op when it is the same).
-void set_profile(NetworkConfig& net, Profile p);
+void set_profile(NetworkConfig& net, network::Profile p);
 // Names accepted by PlanConfig::skip.
 const std::vector<std::string>& plan_skippable_passes();
 // Problems with a config as a whole ({option, message}); empty = valid.

@@ -3,7 +3,7 @@
 // connected component is kept and what was dropped is reported.
 //
 // Example:
-//   cs::NetworkConfig cfg;  cfg.profile = cs::Profile::kCar;
+//   cs::NetworkConfig cfg;  cfg.profile = cs::network::Profile::kCar;
 //   cs::NetworkBuild nb = cs::build_network("data/sample/liechtenstein-2024-03-04.osm.pbf", cfg, ctx);
 //   nb.graph.node_count(); nb.stats.largest_scc_share;
 #pragma once
@@ -20,19 +20,19 @@
 namespace cs {
 
 struct NetworkConfig {
-  Profile profile = Profile::kCar;
+  network::Profile profile = network::Profile::kCar;
   // Speeds (km/h) by road class for this profile; filled with the profile's defaults by
   // default_network_config(). 0 = class not routable. All zero (a default-constructed config) = the profile's
   // defaults.
-  std::array<float, static_cast<std::size_t>(RoadClass::kCount)> speed_kmh{};
+  std::array<float, static_cast<std::size_t>(network::RoadClass::kCount)> speed_kmh{};
   bool use_maxspeed = true;  // car: min(maxspeed, class speed * 1.0) when tagged
   bool keep_largest_scc = true;
 };
-NetworkConfig default_network_config(Profile p);
+NetworkConfig default_network_config(network::Profile p);
 
 struct NetworkStats {
   std::size_t nodes = 0, arcs = 0, edges = 0;
-  std::array<double, static_cast<std::size_t>(RoadClass::kCount)> km_by_class{};
+  std::array<double, static_cast<std::size_t>(network::RoadClass::kCount)> km_by_class{};
   std::size_t nodes_before_scc = 0, arcs_before_scc = 0;
   double largest_scc_share = 1.0;  // of nodes, before dropping
   std::size_t components = 1;
@@ -44,7 +44,7 @@ struct NetworkStats {
 };
 
 struct NetworkBuild {
-  RoadGraph graph;
+  network::RoadGraph graph;
   NetworkStats stats;
 };
 

@@ -11,7 +11,7 @@
 // rest villages.
 //
 // Example:
-//   cs::Hierarchy h = cs::rank_settlements(pop, stated, demand_to_settlement, demand_pop,
+//   cs::Hierarchy h = cs::structure::rank_settlements(pop, stated, demand_to_settlement, demand_pop,
 //                                          settlement_to_facility, facility_type, n_types,
 //                                          cs::HierarchyConfig{});
 #pragma once
@@ -26,7 +26,7 @@
 #include <countyscope/core/types.hpp>
 #include <countyscope/county/county.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 struct HierarchyConfig {
   double reach_s = 1800.0;           // network position: population reachable within this time
@@ -70,4 +70,4 @@ Hierarchy rank_settlements(std::span<const double> population, std::span<const T
                            std::span<const std::uint16_t> facility_type, std::size_t n_types,
                            const HierarchyConfig& cfg);
 
-}  // namespace cs
+}  // namespace cs::structure

@@ -14,11 +14,12 @@
 // (5 ⊂ 10 ⊂ 15 ...).
 //
 // Example:
-//   cs::IsochroneBuilder b(graph);
+//   cs::structure::IsochroneBuilder b(graph);
 //   cs::Isochrone iso = b.run(seat_snap, std::vector<double>{900, 1800});
 //   iso.reached_nodes(1);                 // nodes within 30 min
 //   b.time_to(village_snap);              // travel time from the seat to a village (ms), kInfWeight beyond
-//   30 min cs::IsoPolygon poly = cs::reached_polygon(graph, iso.pieces[1], cs::IsochroneConfig{});
+//   30 min cs::IsoPolygon poly = cs::structure::reached_polygon(graph, iso.pieces[1],
+//   cs::structure::IsochroneConfig{});
 #pragma once
 
 #include <cstdint>
@@ -33,7 +34,7 @@
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 enum class PolygonMethod : std::uint8_t { kRaster, kGeos };
 PolygonMethod parse_polygon_method(
@@ -71,22 +72,22 @@ struct Isochrone {
   // Number of nodes within cutoff c (index into cutoffs_s).
   [[nodiscard]] std::size_t reached_nodes(std::size_t c) const;
   // Total length (km) of the reached pieces within cutoff c.
-  [[nodiscard]] double reached_km(const RoadGraph& g, std::size_t c) const;
+  [[nodiscard]] double reached_km(const network::RoadGraph& g, std::size_t c) const;
 };
 
 // One per thread (owns a Dijkstra); the graph is shared and immutable.
 class IsochroneBuilder {
  public:
-  explicit IsochroneBuilder(const RoadGraph& g);
+  explicit IsochroneBuilder(const network::RoadGraph& g);
   // One bounded search to the largest cutoff; the source's access leg counts (as in the matrices).
-  Isochrone run(const Snap& source, std::span<const double> cutoffs_s);
+  Isochrone run(const network::Snap& source, std::span<const double> cutoffs_s);
   // Time (ms) from the last run's source to a snapped point; kInfWeight when beyond the largest cutoff.
-  [[nodiscard]] Weight time_to(const Snap& target) const noexcept { return d_.dist_to(target); }
-  [[nodiscard]] const Dijkstra& search() const noexcept { return d_; }
+  [[nodiscard]] Weight time_to(const network::Snap& target) const noexcept { return d_.dist_to(target); }
+  [[nodiscard]] const network::Dijkstra& search() const noexcept { return d_; }
 
  private:
-  const RoadGraph* g_;
-  Dijkstra d_;
+  const network::RoadGraph* g_;
+  network::Dijkstra d_;
   std::vector<Weight> w_fwd_, w_bwd_;  // arc weight per edge and direction (kInfWeight: not allowed)
   std::vector<std::uint32_t> edge_stamp_;
   std::uint32_t round_ = 0;
@@ -95,17 +96,19 @@ class IsochroneBuilder {
 
 // Pieces reached within `cutoff` given node times (ms, kInfWeight = not reached) and the source snap. Exposed
 // for tests and for service-area polygons.
-std::vector<EdgePiece> reached_pieces(const RoadGraph& g, std::span<const std::pair<NodeId, Weight>> nodes,
-                                      const Snap& source, Weight cutoff);
+std::vector<EdgePiece> reached_pieces(const network::RoadGraph& g,
+                                      std::span<const std::pair<NodeId, Weight>> nodes,
+                                      const network::Snap& source, Weight cutoff);
 
 struct IsoPolygon {
   std::vector<std::vector<std::vector<LonLat>>> polygons;  // multipolygon: polygons -> rings (outer first)
   double area_km2 = 0.0;
 };
 // Buffered, dissolved polygon of the pieces (see the construction above). Empty pieces give an empty polygon.
-IsoPolygon reached_polygon(const RoadGraph& g, std::span<const EdgePiece> pieces, const IsochroneConfig& cfg);
+IsoPolygon reached_polygon(const network::RoadGraph& g, std::span<const EdgePiece> pieces,
+                           const IsochroneConfig& cfg);
 
 // The points of an edge's shape between two fractions (by length), interpolating the ends.
-std::vector<LonLat> edge_sub_shape(const RoadGraph& g, std::uint32_t edge, double from, double to);
+std::vector<LonLat> edge_sub_shape(const network::RoadGraph& g, std::uint32_t edge, double from, double to);
 
-}  // namespace cs
+}  // namespace cs::structure

@@ -8,8 +8,8 @@
 // w.r.t. S_i (the submodularity bound of the same paper), so the reported gap is honest.
 //
 // Example:
-//   cs::PatternResult r = cs::optimise_pattern(demand_to_settlement, demand_pop, existing, candidates, {.k =
-//   3}); r.covered - r.base_covered;   // coverage gain of strengthening r.chosen
+//   cs::PatternResult r = cs::structure::optimise_pattern(demand_to_settlement, demand_pop, existing,
+//   candidates, {.k = 3}); r.covered - r.base_covered;   // coverage gain of strengthening r.chosen
 #pragma once
 
 #include <cstdint>
@@ -20,7 +20,7 @@
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/matrix.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 struct PatternConfig {
   std::uint32_t k = 3;                  // settlements to strengthen
@@ -46,4 +46,4 @@ PatternResult optimise_pattern(const TimeMatrix& demand_to_settlement, std::span
                                std::span<const std::uint32_t> existing,
                                std::span<const std::uint32_t> candidates, const PatternConfig& cfg);
 
-}  // namespace cs
+}  // namespace cs::structure

@@ -8,7 +8,8 @@
 // infinite at zero time).
 //
 // Example:
-//   cs::ServiceAreas sa = cs::assign_service_areas(demand_to_centre, demand_pop, village_to_centre,
+//   cs::ServiceAreas sa = cs::structure::assign_service_areas(demand_to_centre, demand_pop,
+//   village_to_centre,
 //                                                  centre_attract, cs::ServiceAreaConfig{});
 //   sa.centres[0].population; sa.demand_centre[i];
 #pragma once
@@ -25,7 +26,7 @@
 #include <countyscope/network/road_graph.hpp>
 #include <countyscope/network/snap.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 enum class AssignMode : std::uint8_t { kNearest, kHuff };
 AssignMode parse_assign_mode(std::string_view s);  // "nearest" / "huff"; UsageError lists the valid names
@@ -71,7 +72,7 @@ ServiceAreas assign_service_areas(const TimeMatrix& demand_to_centre, std::span<
 // Dijkstra per target on the reverse graph (in parallel over targets): the same values as
 // travel_time_matrix(g, points, targets) with access legs, at the cost of `targets` searches instead of
 // `points`.
-TimeMatrix times_to_targets(const RoadGraph& g, std::span<const Snap> points, std::span<const Snap> targets,
-                            Context& ctx);
+TimeMatrix times_to_targets(const network::RoadGraph& g, std::span<const network::Snap> points,
+                            std::span<const network::Snap> targets, Context& ctx);
 
-}  // namespace cs
+}  // namespace cs::structure

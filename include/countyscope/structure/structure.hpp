@@ -8,12 +8,13 @@
 // and call run_structure with the options of the registry ([structure], docs/options.md).
 //
 // Example:
-//   cs::StructureInput in{.county = &county, .car = &graph, .car_settlements = ss, .car_demand = ds,
+//   cs::structure::StructureInput in{.county = &county, .car = &graph, .car_settlements = ss, .car_demand =
+//   ds,
 //                         .car_facilities = fs};
-//   cs::StructureOptions opt;                                   // the registry's defaults
-//   cs::structure_options().set_text(opt, "k", "4", "--k: ");   // any door, the same checks
-//   cs::StructureStudy s = cs::run_structure(in, opt, ctx);     // s.outputs: sections.structure, layers,
-//   tables
+//   cs::structure::StructureOptions opt;                                   // the registry's defaults
+//   cs::structure::structure_options().set_text(opt, "k", "4", "--k: ");   // any door, the same checks
+//   cs::structure::StructureStudy s = cs::structure::run_structure(in, opt, ctx);     // s.outputs:
+//   sections.structure, layers, tables
 #pragma once
 
 #include <cstdint>
@@ -36,7 +37,7 @@
 #include <countyscope/structure/pattern.hpp>
 #include <countyscope/structure/service_areas.hpp>
 
-namespace cs {
+namespace cs::structure {
 
 enum class PolygonSources : std::uint8_t { kNone, kSeat, kCentres, kAll };  // whose circles get polygons
 std::string_view polygon_sources_name(PolygonSources p);                    // none / seat / centres / all
@@ -94,10 +95,10 @@ struct StructureOptions {
 
 struct StructureInput {
   const County* county = nullptr;
-  const RoadGraph* car = nullptr;
-  std::span<const Snap> car_settlements, car_demand, car_facilities;
-  const RoadGraph* walk = nullptr;  // optional
-  std::span<const Snap> walk_settlements, walk_demand, walk_facilities;
+  const network::RoadGraph* car = nullptr;
+  std::span<const network::Snap> car_settlements, car_demand, car_facilities;
+  const network::RoadGraph* walk = nullptr;  // optional
+  std::span<const network::Snap> walk_settlements, walk_demand, walk_facilities;
   // Optional precomputed car matrices (computed when null): demand x settlements, settlements x settlements,
   const TimeMatrix* demand_to_settlement = nullptr;
   const TimeMatrix* settlement_to_settlement = nullptr;
@@ -118,7 +119,7 @@ struct CircleStats {
 };
 
 struct LifeCircle {
-  Profile profile = Profile::kCar;
+  network::Profile profile = network::Profile::kCar;
   SourceKind kind = SourceKind::kSeat;
   std::uint32_t index = 0;  // settlement index, or facility index for kFacility
   std::vector<CircleStats> cutoffs;
@@ -157,4 +158,4 @@ struct StructureStudy {
 // Throws UsageError (options; validate), InputError (analyse_structure).
 [[nodiscard]] StructureStudy run_structure(const StructureInput& in, const StructureOptions& o, Context& ctx);
 
-}  // namespace cs
+}  // namespace cs::structure
