@@ -95,7 +95,7 @@ MUTATIONS = [
       "      if (t < a) gain_[j] += w * (a - t);", "      if (t < a) gain_[j] += w * (b - t);",
       ["test_locate_oracle"], "LocateOracle.PMedian*",
       why="p-median swap gain measured from the second-nearest site"),
-    M("locate-mclp-coverage-exclusive", "locate", "src/locate/heuristic.cpp",
+    M("locate-mclp-coverage-exclusive", "locate", "src/locate/heuristic_cover.cpp",
       "      if (pb.cost(i, j) <= pb.standard_s)\n        cov[i].push_back(j)",
       "      if (pb.cost(i, j) < pb.standard_s)\n        cov[i].push_back(j)",
       ["test_locate_oracle", "test_locate"], "LocateOracle.Mclp*:Locate.HandCheckedCoverageAndCenter",
