@@ -194,164 +194,154 @@ void map_solution(const LocateProblem& pb, const detail::BuiltModel& bm, const M
   }
 }
 
-}  // namespace
-
-LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Context& ctx) {
-  const auto t0 = std::chrono::steady_clock::now();
-  check_problem(pb);
-  const std::size_t n = pb.demand_count(), m = pb.candidate_count();
-  {
-    // The MIP holds one assignment column per reachable demand-candidate pair (two non-zeros each); the
-    // model, CLP's row and column copies and CBC's working copies take about 300 bytes per column.
-    std::uint64_t pairs = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < m; ++j) pairs += std::isfinite(pb.cost(i, j)) ? 1 : 0;
-    check_memory(ctx, add_sat(mul_sat(pairs, 300), mul_sat(add_sat(n, m), 200)),
-                 "MIP model with " + std::to_string(n) + " demand points x " + std::to_string(m) +
-                     " candidates (" + std::to_string(pairs) + " reachable pairs)",
-                 "use fewer demand points (aggregate them), fewer candidates, a shorter cutoff, or --solver "
-                 "heuristic");
-  }
-  LocateResult r;
-  r.solver = SolverKind::kMip;
+// The exactness-keeping reductions of one solve: which columns the model keeps, the incumbent that
+// starts CBC, and the bounds a time-limited run can still report.
+struct Reductions {
   detail::ModelReduction red;
-  bool use_red = false;
+  bool used = false;
   std::vector<std::uint32_t> incumbent;
   double ub = std::numeric_limits<double>::infinity();
   double lagrangian_bound = -std::numeric_limits<double>::infinity();  // p-median reduction only
   std::string note;
+};
 
-  // Fixed (existing) facilities: nobody is assigned farther than the nearest of them (ties kept) - exact.
-  auto nearest_fixed = [&](std::size_t i) {
-    float d = kUnreachable;
-    for (auto f : pb.fixed) d = std::min(d, pb.cost(i, f));
-    return d;
-  };
-  if (opt.reduce && pb.kind == ProblemKind::kPMedian && !pb.capacitated() && pb.p > 0) {
-    auto run = detail::pmedian_heuristic(pb, {}, ctx);
-    if (!run.result.open.empty() && std::isfinite(run.result.objective) && !run.lagrangian.rho.empty() &&
-        detail::set_feasible(pb, run.result.open)) {
-      ub = run.result.objective;
-      incumbent = run.result.open;
-      const auto& lg = run.lagrangian;
-      lagrangian_bound = lg.bound;
-      const auto& L = run.lists;
-      double sum_lambda = 0;
-      for (double l : lg.lambda) sum_lambda += l;
-      std::vector<char> chosen;
-      const double base = detail::lagrangian_value(pb, lg, sum_lambda, &chosen);
-      const double tol = 1e-9 * std::max(1.0, std::abs(ub));
-      std::vector<char> is_fixed(m, 0);
-      for (auto f : pb.fixed) is_fixed[f] = 1;
-      std::vector<std::uint32_t> others;
-      for (std::uint32_t j = 0; j < m; ++j)
-        if (!is_fixed[j]) others.push_back(j);
-      std::stable_sort(others.begin(), others.end(), [&](auto a, auto b) { return lg.rho[a] < lg.rho[b]; });
-      const std::size_t k = pb.p - pb.fixed.size();
-      std::vector<double> open_bound(m, base);
-      red.removed.assign(m, 0);
-      red.forced.assign(m, 0);
-      for (std::size_t idx = 0; idx < others.size(); ++idx) {
-        const auto j = others[idx];
-        if (idx >= k) {
-          open_bound[j] =
-              k == 0 ? std::numeric_limits<double>::infinity() : base - lg.rho[others[k - 1]] + lg.rho[j];
-          if (open_bound[j] > ub + tol) red.removed[j] = 1;
-        } else {
-          const double closed = k < others.size() ? base - lg.rho[j] + lg.rho[others[k]]
-                                                  : std::numeric_limits<double>::infinity();
-          if (closed > ub + tol) red.forced[j] = 1;
-        }
-      }
-      // Sites open in every solution at least as good as the incumbent (fixed, or forced by their reduced
-      // cost): nobody is assigned farther than the nearest of them (ties kept) - exact.
-      std::vector<std::uint32_t> sure(pb.fixed.begin(), pb.fixed.end());
-      for (std::uint32_t j = 0; j < m; ++j)
-        if (red.forced[j] && !is_fixed[j]) sure.push_back(j);
-      red.has_x_filter = true;
-      red.x_allowed.assign(n, {});
-      std::size_t kept = 0;
-      for (std::size_t u = 0; u < L.users.size(); ++u) {
-        const auto i = L.users[u];
-        float cap = kUnreachable;
-        for (auto j : sure) cap = std::min(cap, pb.cost(i, j));
-        const double w = pb.w(i), lam = lg.lambda[u];
-        for (std::size_t k2 = L.start[u]; k2 < L.start[u + 1]; ++k2) {
-          const auto j = L.cand[k2];
-          if (L.time[k2] > cap) break;
-          if (red.removed[j]) continue;
-          if (open_bound[j] + std::max(0.0, w * L.time[k2] - lam) > ub + tol) continue;
-          red.x_allowed[i].push_back(j);
-        }
-        kept += red.x_allowed[i].size();
-      }
-      use_red = true;
-      std::size_t nrem = 0;
-      for (char c : red.removed) nrem += c != 0;
-      note = "lagrangian reduction: " + std::to_string(nrem) + " of " + std::to_string(m) +
-             " sites closed, " + std::to_string(sure.size() - pb.fixed.size()) + " forced open, " +
-             std::to_string(kept) + " of " + std::to_string(L.cand.size()) +
-             " assignment variables kept (bound " + format_number(lg.bound) + ", incumbent " +
-             format_number(ub) + ")";
-    }
-  } else if (!pb.fixed.empty() && (pb.kind == ProblemKind::kPMedian || pb.kind == ProblemKind::kPCenter) &&
-             !pb.capacitated()) {
-    red.has_x_filter = true;
-    red.x_allowed.assign(n, {});
-    for (std::size_t i = 0; i < n; ++i) {
-      if (pb.w(i) <= 0) continue;
-      const float cap = nearest_fixed(i);
-      for (std::uint32_t j = 0; j < m; ++j)
-        if (std::isfinite(pb.cost(i, j)) && pb.cost(i, j) <= cap) red.x_allowed[i].push_back(j);
-    }
-    use_red = true;
-  }
-  if (opt.reduce && pb.kind == ProblemKind::kPCenter) {
-    HeuristicOptions ho;
-    ho.compute_bound = false;
-    auto h = solve_heuristic(pb, ho, ctx);
-    if (!h.open.empty() && std::isfinite(h.objective) && detail::set_feasible(pb, h.open)) {
-      ub = h.objective;
-      incumbent = h.open;
-      if (!use_red) red.x_allowed.assign(n, {});
-      for (std::size_t i = 0; i < n; ++i) {
-        if (pb.w(i) <= 0) continue;
-        std::vector<std::uint32_t> a;
-        const auto src =
-            use_red && !red.x_allowed[i].empty() ? red.x_allowed[i] : std::vector<std::uint32_t>{};
-        if (!src.empty()) {
-          for (auto j : src)
-            if (pb.cost(i, j) <= ub) a.push_back(j);
-        } else {
-          for (std::uint32_t j = 0; j < m; ++j)
-            if (pb.cost(i, j) <= ub) a.push_back(j);
-        }
-        red.x_allowed[i] = std::move(a);
-      }
-      red.has_x_filter = true;
-      red.w_ub = ub;
-      use_red = true;
-    }
-  }
+// Refuses a model that would not fit in memory, before it is built.
+void check_mip_memory(const LocateProblem& pb, Context& ctx) {
+  // The MIP holds one assignment column per reachable demand-candidate pair (two non-zeros each); the
+  // model, CLP's row and column copies and CBC's working copies take about 300 bytes per column.
+  const std::size_t n = pb.demand_count(), m = pb.candidate_count();
+  std::uint64_t pairs = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < m; ++j) pairs += std::isfinite(pb.cost(i, j)) ? 1 : 0;
+  check_memory(ctx, add_sat(mul_sat(pairs, 300), mul_sat(add_sat(n, m), 200)),
+               "MIP model with " + std::to_string(n) + " demand points x " + std::to_string(m) +
+                   " candidates (" + std::to_string(pairs) + " reachable pairs)",
+               "use fewer demand points (aggregate them), fewer candidates, a shorter cutoff, or --solver "
+               "heuristic");
+}
 
-  detail::BuiltModel bm = detail::build_model(pb, use_red ? &red : nullptr, false);
-  if (!incumbent.empty()) bm.model.start = detail::start_vector(pb, bm, incumbent);
-  auto be = make_cbc_backend();
-  MipResult mr;
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  MipOptions mo{.time_limit_s = std::max(0.05, opt.time_limit_s - elapsed),
-                .rel_gap = opt.rel_gap,
-                .threads = opt.threads,
-                .gomory_cuts = !(use_red && pb.kind == ProblemKind::kPMedian && !pb.capacitated())};
-  const CallStatus st = be->solve(bm.model, mo, mr);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.nodes = mr.nodes;
-  r.time_limit_reached = mr.time_limit_reached;
-  r.message = mr.message.empty() ? note : (note.empty() ? mr.message : note + "; " + mr.message);
-  if (st != CallStatus::kOk) {
-    r.outcome = Outcome::kError;
-    return r;
+// Uncapacitated p-median: the heuristic's incumbent and Lagrangian multipliers close sites, force sites
+// open and drop assignment variables whose reduced cost exceeds the incumbent (reduced-cost fixing).
+void reduce_pmedian(const LocateProblem& pb, Context& ctx, Reductions& rd) {
+  const std::size_t n = pb.demand_count(), m = pb.candidate_count();
+  auto run = detail::pmedian_heuristic(pb, {}, ctx);
+  if (run.result.open.empty() || !std::isfinite(run.result.objective) || run.lagrangian.rho.empty() ||
+      !detail::set_feasible(pb, run.result.open))
+    return;
+  auto& red = rd.red;
+  rd.ub = run.result.objective;
+  rd.incumbent = run.result.open;
+  const double ub = rd.ub;
+  const auto& lg = run.lagrangian;
+  rd.lagrangian_bound = lg.bound;
+  const auto& L = run.lists;
+  double sum_lambda = 0;
+  for (double l : lg.lambda) sum_lambda += l;
+  std::vector<char> chosen;
+  const double base = detail::lagrangian_value(pb, lg, sum_lambda, &chosen);
+  const double tol = 1e-9 * std::max(1.0, std::abs(ub));
+  std::vector<char> is_fixed(m, 0);
+  for (auto f : pb.fixed) is_fixed[f] = 1;
+  std::vector<std::uint32_t> others;
+  for (std::uint32_t j = 0; j < m; ++j)
+    if (!is_fixed[j]) others.push_back(j);
+  std::stable_sort(others.begin(), others.end(), [&](auto a, auto b) { return lg.rho[a] < lg.rho[b]; });
+  const std::size_t k = pb.p - pb.fixed.size();
+  std::vector<double> open_bound(m, base);
+  red.removed.assign(m, 0);
+  red.forced.assign(m, 0);
+  for (std::size_t idx = 0; idx < others.size(); ++idx) {
+    const auto j = others[idx];
+    if (idx >= k) {
+      open_bound[j] =
+          k == 0 ? std::numeric_limits<double>::infinity() : base - lg.rho[others[k - 1]] + lg.rho[j];
+      if (open_bound[j] > ub + tol) red.removed[j] = 1;
+    } else {
+      const double closed =
+          k < others.size() ? base - lg.rho[j] + lg.rho[others[k]] : std::numeric_limits<double>::infinity();
+      if (closed > ub + tol) red.forced[j] = 1;
+    }
   }
+  // Sites open in every solution at least as good as the incumbent (fixed, or forced by their reduced
+  // cost): nobody is assigned farther than the nearest of them (ties kept) - exact.
+  std::vector<std::uint32_t> sure(pb.fixed.begin(), pb.fixed.end());
+  for (std::uint32_t j = 0; j < m; ++j)
+    if (red.forced[j] && !is_fixed[j]) sure.push_back(j);
+  red.has_x_filter = true;
+  red.x_allowed.assign(n, {});
+  std::size_t kept = 0;
+  for (std::size_t u = 0; u < L.users.size(); ++u) {
+    const auto i = L.users[u];
+    float cap = kUnreachable;
+    for (auto j : sure) cap = std::min(cap, pb.cost(i, j));
+    const double w = pb.w(i), lam = lg.lambda[u];
+    for (std::size_t k2 = L.start[u]; k2 < L.start[u + 1]; ++k2) {
+      const auto j = L.cand[k2];
+      if (L.time[k2] > cap) break;
+      if (red.removed[j]) continue;
+      if (open_bound[j] + std::max(0.0, w * L.time[k2] - lam) > ub + tol) continue;
+      red.x_allowed[i].push_back(j);
+    }
+    kept += red.x_allowed[i].size();
+  }
+  rd.used = true;
+  std::size_t nrem = 0;
+  for (char c : red.removed) nrem += c != 0;
+  rd.note = "lagrangian reduction: " + std::to_string(nrem) + " of " + std::to_string(m) + " sites closed, " +
+            std::to_string(sure.size() - pb.fixed.size()) + " forced open, " + std::to_string(kept) + " of " +
+            std::to_string(L.cand.size()) + " assignment variables kept (bound " + format_number(lg.bound) +
+            ", incumbent " + format_number(ub) + ")";
+}
+
+// Fixed (existing) facilities: nobody is assigned farther than the nearest of them (ties kept) - exact.
+void reduce_to_fixed(const LocateProblem& pb, Reductions& rd) {
+  const std::size_t n = pb.demand_count(), m = pb.candidate_count();
+  auto& red = rd.red;
+  red.has_x_filter = true;
+  red.x_allowed.assign(n, {});
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pb.w(i) <= 0) continue;
+    float cap = kUnreachable;
+    for (auto f : pb.fixed) cap = std::min(cap, pb.cost(i, f));
+    for (std::uint32_t j = 0; j < m; ++j)
+      if (std::isfinite(pb.cost(i, j)) && pb.cost(i, j) <= cap) red.x_allowed[i].push_back(j);
+  }
+  rd.used = true;
+}
+
+// p-center: the heuristic's radius bounds W, and no one is assigned to a site farther than it.
+void reduce_pcenter(const LocateProblem& pb, Context& ctx, Reductions& rd) {
+  const std::size_t n = pb.demand_count(), m = pb.candidate_count();
+  HeuristicOptions ho;
+  ho.compute_bound = false;
+  auto h = solve_heuristic(pb, ho, ctx);
+  if (h.open.empty() || !std::isfinite(h.objective) || !detail::set_feasible(pb, h.open)) return;
+  auto& red = rd.red;
+  rd.ub = h.objective;
+  rd.incumbent = h.open;
+  if (!rd.used) red.x_allowed.assign(n, {});
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pb.w(i) <= 0) continue;
+    std::vector<std::uint32_t> a;
+    const auto src = rd.used && !red.x_allowed[i].empty() ? red.x_allowed[i] : std::vector<std::uint32_t>{};
+    if (!src.empty()) {
+      for (auto j : src)
+        if (pb.cost(i, j) <= rd.ub) a.push_back(j);
+    } else {
+      for (std::uint32_t j = 0; j < m; ++j)
+        if (pb.cost(i, j) <= rd.ub) a.push_back(j);
+    }
+    red.x_allowed[i] = std::move(a);
+  }
+  red.has_x_filter = true;
+  red.w_ub = rd.ub;
+  rd.used = true;
+}
+
+// The result from CBC's answer; when CBC found nothing in time, the heuristic incumbent with the
+// Lagrangian bound still gives a solution with a proven gap.
+void read_answer(const LocateProblem& pb, const detail::BuiltModel& bm, const MipResult& mr,
+                 const Reductions& rd, LocateResult& r) {
   r.outcome = mr.outcome;
   if (mr.outcome == Outcome::kOptimal || mr.outcome == Outcome::kFeasibleGapOpen) {
     map_solution(pb, bm, mr, r);
@@ -359,20 +349,57 @@ LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Cont
     r.objective = pb.capacitated() ? mr.objective : evaluate(pb, r.open);
     r.bound = maxi ? -mr.bound : mr.bound;
     r.bound = maxi ? std::max(r.bound, r.objective) : std::min(r.bound, r.objective);
-    if (use_red && pb.kind == ProblemKind::kPMedian) r.bound = std::min(r.bound, ub);
+    if (rd.used && pb.kind == ProblemKind::kPMedian) r.bound = std::min(r.bound, rd.ub);
     r.gap = detail::rel_gap(r.objective, r.bound);
-  } else if (mr.outcome == Outcome::kTimeLimit && !incumbent.empty() && std::isfinite(lagrangian_bound)) {
-    // CBC found nothing better in time (e.g. its root LP did not finish): the heuristic incumbent and the
-    // Lagrangian bound still give a solution with a proven gap.
+  } else if (mr.outcome == Outcome::kTimeLimit && !rd.incumbent.empty() &&
+             std::isfinite(rd.lagrangian_bound)) {
+    // e.g. CBC's root LP did not finish
     r.outcome = Outcome::kFeasibleGapOpen;
-    r.open = incumbent;
+    r.open = rd.incumbent;
     r.assigned = nearest_assignment(pb, r.open);
     r.objective = evaluate(pb, r.open);
-    r.bound = std::min(lagrangian_bound, r.objective);
+    r.bound = std::min(rd.lagrangian_bound, r.objective);
     r.gap = detail::rel_gap(r.objective, r.bound);
     r.message +=
         "; CBC stopped at the time limit without a solution: heuristic incumbent and lagrangian bound";
   }
+}
+
+}  // namespace
+
+LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Context& ctx) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check_problem(pb);
+  check_mip_memory(pb, ctx);
+  LocateResult r;
+  r.solver = SolverKind::kMip;
+  Reductions rd;
+  if (opt.reduce && pb.kind == ProblemKind::kPMedian && !pb.capacitated() && pb.p > 0)
+    reduce_pmedian(pb, ctx, rd);
+  else if (!pb.fixed.empty() && (pb.kind == ProblemKind::kPMedian || pb.kind == ProblemKind::kPCenter) &&
+           !pb.capacitated())
+    reduce_to_fixed(pb, rd);
+  if (opt.reduce && pb.kind == ProblemKind::kPCenter) reduce_pcenter(pb, ctx, rd);
+
+  detail::BuiltModel bm = detail::build_model(pb, rd.used ? &rd.red : nullptr, false);
+  if (!rd.incumbent.empty()) bm.model.start = detail::start_vector(pb, bm, rd.incumbent);
+  auto be = make_cbc_backend();
+  MipResult mr;
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  MipOptions mo{.time_limit_s = std::max(0.05, opt.time_limit_s - elapsed),
+                .rel_gap = opt.rel_gap,
+                .threads = opt.threads,
+                .gomory_cuts = !(rd.used && pb.kind == ProblemKind::kPMedian && !pb.capacitated())};
+  const CallStatus st = be->solve(bm.model, mo, mr);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.nodes = mr.nodes;
+  r.time_limit_reached = mr.time_limit_reached;
+  r.message = mr.message.empty() ? rd.note : (rd.note.empty() ? mr.message : rd.note + "; " + mr.message);
+  if (st != CallStatus::kOk) {
+    r.outcome = Outcome::kError;
+    return r;
+  }
+  read_answer(pb, bm, mr, rd, r);
   ctx.debug("locate mip: " + std::string(outcome_name(r.outcome)) + " in " + format_number(r.seconds) +
             " s; " + r.message);
   return r;
