@@ -340,38 +340,10 @@ void read_osm(const std::string& path, RelationPass& rel, MainPass& main_pass,
   reader.close();
 }
 
-}  // namespace
-
-County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Context& ctx) {
-  throw_if_problems(validate(cfg), "county");
-  check_osm_file(osm_path);
-
-  County c;
-  c.source = fs::path(osm_path).filename().string();
-  c.services = cfg.service_table.empty() ? default_service_table() : load_service_table(cfg.service_table);
-  const detail::CompiledServices services(c.services);
-
-  RelationPass rel;
-  MainPass mp(services, c.services, rel.centre_nodes);
-  ctx.report("read county", 0.0);
-  try {
-    read_osm(osm_path, rel, mp, services);
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    rethrow_osm_error(osm_path, e);
-  }
-  ctx.report("read county", 1.0);
-  if (mp.objects == 0) throw_no_osm_objects(osm_path);
-  if (mp.settlements.empty())
-    throw InputError(
-        osm_path, "", "place",
-        "no settlements (nodes with place=city|town|village|hamlet|isolated_dwelling); a county needs at "
-        "least its seat");
-
-  // The county boundary: the configured admin_level, or detected as the complete boundary below the unit
-  // level that contains the most settlements (ties: the smaller, i.e. the higher admin_level, then the
-  // smaller area).
+// The county boundary: the configured admin_level, or detected as the complete boundary below the unit
+// level that contains the most settlements (ties: the smaller, i.e. the higher admin_level, then the
+// smaller area).
+const AdminArea* choose_boundary(MainPass& mp, const CountyConfig& cfg, Context& ctx) {
   for (auto& a : mp.admin)
     for (const auto& s : mp.settlements) a.settlements_inside += point_in_multipolygon(s.pos, a.mp) ? 1 : 0;
   const AdminArea* boundary = nullptr;
@@ -389,21 +361,19 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
       ctx.warn("no complete boundary with admin_level=" + std::to_string(cfg.county_admin_level) +
                " around any settlement; using the whole extract");
   }
-  auto inside = [&](LonLat p) {
-    return !boundary || !cfg.clip_to_county || point_in_multipolygon(p, boundary->mp);
-  };
-  if (boundary) {
-    c.name = boundary->name;
-    c.name_zh = boundary->name_zh;
-    c.boundary = boundary->mp;
-    c.boundary_osm_id = boundary->id;
-    c.boundary_admin_level = boundary->level;
-  } else {
-    c.name = fs::path(osm_path).stem().stem().string();
-  }
+  return boundary;
+}
 
-  // Settlements inside the county.
-  std::vector<std::string> capital;
+// Whether a point belongs to the county: inside its boundary when one was found and clipping is on.
+struct Clip {
+  const AdminArea* boundary = nullptr;
+  bool clip = true;
+  bool operator()(LonLat p) const { return !boundary || !clip || point_in_multipolygon(p, boundary->mp); }
+};
+
+// Settlements inside the county; `capital` gets each kept settlement's capital tag.
+void take_settlements(County& c, MainPass& mp, const Clip& inside, const std::string& osm_path,
+                      std::vector<std::string>& capital) {
   for (std::size_t i = 0; i < mp.settlements.size(); ++i) {
     if (!inside(mp.settlements[i].pos)) {
       ++c.dropped_outside;
@@ -414,8 +384,10 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   }
   if (c.settlements.empty())
     throw InputError(osm_path, "", "place", "no settlements inside the county boundary '" + c.name + "'");
+}
 
-  // Units: boundaries at the unit level whose centroid lies in the county, ordered by name then id.
+// Units: boundaries at the unit level whose centroid lies in the county, ordered by name then id.
+void take_units(County& c, const MainPass& mp, const CountyConfig& cfg, const AdminArea* boundary) {
   for (const auto& a : mp.admin) {
     if (a.level != cfg.unit_admin_level) continue;
     if (boundary && !point_in_multipolygon(detail::multipolygon_centroid(a.mp), boundary->mp)) continue;
@@ -431,8 +403,13 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   std::sort(c.units.begin(), c.units.end(), [](const AdminUnit& a, const AdminUnit& b) {
     return std::tie(a.name, a.osm_id) < std::tie(b.name, b.osm_id);
   });
+}
 
-  // The seat.
+// The seat: the configured name, the boundary's admin_centre, a capital tag, then the largest city, town
+// or settlement.
+void choose_seat(County& c, const CountyConfig& cfg, const RelationPass& rel, const MainPass& mp,
+                 const AdminArea* boundary, const std::vector<std::string>& capital,
+                 const std::string& osm_path) {
   auto by_population = [&](auto&& pred) {
     int best = -1;
     for (std::size_t i = 0; i < c.settlements.size(); ++i) {
@@ -511,10 +488,12 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
     c.seat_rule = "settlement with the largest population";
   }
   c.settlements[static_cast<std::size_t>(c.seat)].tier = Tier::kSeat;
+}
 
-  // Facilities: inside the county; one per (object, service); a node or smaller area lying inside a larger
-  // area of the same service is the same facility mapped twice (keep the larger, borrow a missing
-  // name/capacity).
+// Facilities: inside the county; one per (object, service); a node or smaller area lying inside a larger
+// area of the same service is the same facility mapped twice (keep the larger, borrow a missing
+// name/capacity).
+void take_facilities(County& c, MainPass& mp, const Clip& inside) {
   std::vector<FacilityCand> fc;
   for (auto& f : mp.facilities) {
     if (!inside(f.f.pos)) {
@@ -546,8 +525,10 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   std::sort(c.facilities.begin(), c.facilities.end(), [](const Facility& a, const Facility& b) {
     return std::tie(a.service, a.osm_type, a.osm_id) < std::tie(b.service, b.osm_type, b.osm_id);
   });
+}
 
-  // Dwellings (docs/county.md, "demand rule").
+// Dwellings (docs/county.md, "demand rule").
+void take_dwellings(County& c, const MainPass& mp, const CountyConfig& cfg, const Clip& inside) {
   std::vector<const MultiPolygon*> res_ptrs, other_ptrs;
   for (const auto& m : mp.landuse_res) res_ptrs.push_back(&m);
   for (const auto& m : mp.landuse_other) other_ptrs.push_back(&m);
@@ -578,7 +559,54 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
     return std::tie(a.osm_type, a.osm_id) < std::tie(b.osm_type, b.osm_id);
   });
   c.buildings_residential = c.demand.size();
+}
 
+}  // namespace
+
+County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Context& ctx) {
+  throw_if_problems(validate(cfg), "county");
+  check_osm_file(osm_path);
+
+  County c;
+  c.source = fs::path(osm_path).filename().string();
+  c.services = cfg.service_table.empty() ? default_service_table() : load_service_table(cfg.service_table);
+  const detail::CompiledServices services(c.services);
+
+  RelationPass rel;
+  MainPass mp(services, c.services, rel.centre_nodes);
+  ctx.report("read county", 0.0);
+  try {
+    read_osm(osm_path, rel, mp, services);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    rethrow_osm_error(osm_path, e);
+  }
+  ctx.report("read county", 1.0);
+  if (mp.objects == 0) throw_no_osm_objects(osm_path);
+  if (mp.settlements.empty())
+    throw InputError(
+        osm_path, "", "place",
+        "no settlements (nodes with place=city|town|village|hamlet|isolated_dwelling); a county needs at "
+        "least its seat");
+
+  const AdminArea* boundary = choose_boundary(mp, cfg, ctx);
+  const Clip inside{boundary, cfg.clip_to_county};
+  if (boundary) {
+    c.name = boundary->name;
+    c.name_zh = boundary->name_zh;
+    c.boundary = boundary->mp;
+    c.boundary_osm_id = boundary->id;
+    c.boundary_admin_level = boundary->level;
+  } else {
+    c.name = fs::path(osm_path).stem().stem().string();
+  }
+  std::vector<std::string> capital;
+  take_settlements(c, mp, inside, osm_path, capital);
+  take_units(c, mp, cfg, boundary);
+  choose_seat(c, cfg, rel, mp, boundary, capital, osm_path);
+  take_facilities(c, mp, inside);
+  take_dwellings(c, mp, cfg, inside);
   allocate_population(c, cfg, ctx);
   ctx.info("county " + c.name + ": " + std::to_string(c.settlements.size()) + " settlements, " +
            std::to_string(c.units.size()) + " units, " + std::to_string(c.facilities.size()) +
