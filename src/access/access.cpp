@@ -279,6 +279,39 @@ std::vector<double> compute_sfca2(TimeView times, std::span<const double> popula
   return a;
 }
 
+namespace {
+
+// Step 1 of the floating catchments: each facility's demand (the row blocks' partial sums added in block
+// order, so the sums do not depend on the thread count) and its supply-to-demand ratio.
+void facility_ratios(const std::vector<double>& part, std::size_t nblocks, std::span<const double> supply,
+                     AccessResult& r) {
+  const std::size_t F = supply.size();
+  const double* S = supply.data();
+  auto reduce = [&](std::size_t which, std::vector<double>& out) {
+    out.assign(F, 0.0);
+    for (std::size_t b = 0; b < nblocks; ++b) {
+      const double* p = part.data() + b * 4 * F + which * F;
+      for (std::size_t j = 0; j < F; ++j) out[j] += p[j];
+    }
+  };
+  reduce(0, r.demand_2sfca);
+  reduce(1, r.demand_e2sfca);
+  reduce(2, r.demand_g2sfca);
+  reduce(3, r.demand_3sfca);
+  auto ratio = [&](const std::vector<double>& dem, std::vector<double>& R) {
+    R.assign(F, 0.0);
+    for (std::size_t j = 0; j < F; ++j) R[j] = dem[j] > 0.0 ? S[j] / dem[j] : 0.0;
+  };
+  ratio(r.demand_2sfca, r.ratio_2sfca);
+  ratio(r.demand_e2sfca, r.ratio_e2sfca);
+  ratio(r.demand_g2sfca, r.ratio_g2sfca);
+  ratio(r.demand_3sfca, r.ratio_3sfca);
+  for (std::size_t j = 0; j < F; ++j)
+    if (!(r.demand_2sfca[j] > 0.0)) r.facilities_without_demand.push_back(static_cast<std::uint32_t>(j));
+}
+
+}  // namespace
+
 AccessResult compute_access(TimeView times, std::span<const double> population,
                             std::span<const double> supply, const AccessConfig& cfg, Context& ctx,
                             std::span<const std::string> demand_ids) {
@@ -371,27 +404,7 @@ AccessResult compute_access(TimeView times, std::span<const double> population,
   });
   ctx.report("access", 0.5);
 
-  auto reduce = [&](std::size_t which, std::vector<double>& out) {
-    out.assign(F, 0.0);
-    for (std::size_t b = 0; b < nblocks; ++b) {
-      const double* p = part.data() + b * 4 * F + which * F;
-      for (std::size_t j = 0; j < F; ++j) out[j] += p[j];
-    }
-  };
-  reduce(0, r.demand_2sfca);
-  reduce(1, r.demand_e2sfca);
-  reduce(2, r.demand_g2sfca);
-  reduce(3, r.demand_3sfca);
-  auto ratio = [&](const std::vector<double>& dem, std::vector<double>& R) {
-    R.assign(F, 0.0);
-    for (std::size_t j = 0; j < F; ++j) R[j] = dem[j] > 0.0 ? S[j] / dem[j] : 0.0;
-  };
-  ratio(r.demand_2sfca, r.ratio_2sfca);
-  ratio(r.demand_e2sfca, r.ratio_e2sfca);
-  ratio(r.demand_g2sfca, r.ratio_g2sfca);
-  ratio(r.demand_3sfca, r.ratio_3sfca);
-  for (std::size_t j = 0; j < F; ++j)
-    if (!(r.demand_2sfca[j] > 0.0)) r.facilities_without_demand.push_back(static_cast<std::uint32_t>(j));
+  facility_ratios(part, nblocks, supply, r);
 
   // Sweep B: step 2, row-local.
   const double* R2 = r.ratio_2sfca.data();
