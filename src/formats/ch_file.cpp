@@ -2,24 +2,19 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
-#include <type_traits>
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/hash.hpp>
 #include <countyscope/formats/ch_file.hpp>
 #include <countyscope/io/output.hpp>
 
+#include "binary.hpp"
+
 namespace cs {
 namespace {
 constexpr char kMagic[8] = {'C', 'S', 'C', 'H', 'I', 'D', 'X', '\0'};
 constexpr std::uint32_t kVersion = 1;
-
-template <class T>
-void put(std::string& out, const std::vector<T>& v) {
-  const std::uint64_t n = v.size();
-  out.append(reinterpret_cast<const char*>(&n), sizeof n);
-  if (n) out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
-}
+using formats_detail::put_array;
 }  // namespace
 
 void save_ch(const network::ContractionHierarchy& ch, const std::filesystem::path& path) {
@@ -28,14 +23,14 @@ void save_ch(const network::ContractionHierarchy& ch, const std::filesystem::pat
   out.append(reinterpret_cast<const char*>(&ch.graph_checksum), 8);
   const std::uint64_t sc = ch.shortcuts;
   out.append(reinterpret_cast<const char*>(&sc), 8);
-  put(out, ch.rank);
-  put(out, ch.node_of_rank);
-  put(out, ch.up_first);
-  put(out, ch.up_head);
-  put(out, ch.up_weight);
-  put(out, ch.down_first);
-  put(out, ch.down_head);
-  put(out, ch.down_weight);
+  put_array(out, ch.rank);
+  put_array(out, ch.node_of_rank);
+  put_array(out, ch.up_first);
+  put_array(out, ch.up_head);
+  put_array(out, ch.up_weight);
+  put_array(out, ch.down_first);
+  put_array(out, ch.down_head);
+  put_array(out, ch.down_weight);
   const std::uint64_t h = fnv1a64(out.data(), out.size());
   out.append(reinterpret_cast<const char*>(&h), 8);
   write_file_atomic(path, out);
@@ -60,29 +55,18 @@ network::ContractionHierarchy load_ch(const std::filesystem::path& path, const n
   std::uint64_t sc;
   std::memcpy(&sc, buf.data() + 20, 8);
   ch.shortcuts = sc;
-  std::size_t pos = 28;
   const std::size_t end = buf.size() - 8;
-  auto get = [&](auto& v, const char* what) {
-    using T = typename std::decay_t<decltype(v)>::value_type;
-    std::uint64_t k;
-    if (end - pos < 8) throw bad(std::string("truncated CH index (") + what + ")");
-    std::memcpy(&k, buf.data() + pos, 8);
-    pos += 8;
-    if (k > (end - pos) / sizeof(T)) throw bad(std::string("truncated CH index (") + what + ")");
-    v.resize(k);
-    if (k) std::memcpy(v.data(), buf.data() + pos, k * sizeof(T));
-    pos += k * sizeof(T);
-  };
-  get(ch.rank, "rank");
-  get(ch.node_of_rank, "node_of_rank");
-  get(ch.up_first, "up_first");
-  get(ch.up_head, "up_head");
-  get(ch.up_weight, "up_weight");
-  get(ch.down_first, "down_first");
-  get(ch.down_head, "down_head");
-  get(ch.down_weight, "down_weight");
+  formats_detail::ArrayReader in{buf, 28, end, file, "CH index"};
+  in.get(ch.rank, "rank");
+  in.get(ch.node_of_rank, "node_of_rank");
+  in.get(ch.up_first, "up_first");
+  in.get(ch.up_head, "up_head");
+  in.get(ch.up_weight, "up_weight");
+  in.get(ch.down_first, "down_first");
+  in.get(ch.down_head, "down_head");
+  in.get(ch.down_weight, "down_weight");
   const std::size_t n = ch.rank.size();
-  bool ok = pos == end && ch.node_of_rank.size() == n && ch.up_first.size() == n + 1 &&
+  bool ok = in.pos == end && ch.node_of_rank.size() == n && ch.up_first.size() == n + 1 &&
             ch.down_first.size() == n + 1 && ch.up_first.front() == 0 && ch.down_first.front() == 0 &&
             ch.up_first.back() == ch.up_head.size() && ch.down_first.back() == ch.down_head.size() &&
             ch.up_weight.size() == ch.up_head.size() && ch.down_weight.size() == ch.down_head.size();

@@ -6,38 +6,13 @@
 #include <countyscope/formats/graph_file.hpp>
 #include <countyscope/io/output.hpp>
 
+#include "binary.hpp"
+
 namespace cs {
 namespace {
 constexpr char kMagic[8] = {'C', 'S', 'G', 'R', 'A', 'P', 'H', '\0'};
 
-template <class T>
-void put(std::string& out, const std::vector<T>& v) {
-  const std::uint64_t n = v.size();
-  out.append(reinterpret_cast<const char*>(&n), sizeof n);
-  if (n) out.append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
-}
-
-struct Reader {
-  const std::string& buf;
-  std::size_t pos;
-  std::string file;
-  void need(std::size_t n, const char* what) {
-    if (buf.size() - pos < n)
-      throw InputError(file, "", "", std::string("truncated graph file (reading ") + what + ")");
-  }
-  template <class T>
-  void get(std::vector<T>& v, const char* what) {
-    std::uint64_t n;
-    need(sizeof n, what);
-    std::memcpy(&n, buf.data() + pos, sizeof n);
-    pos += sizeof n;
-    if (n > (buf.size() - pos) / sizeof(T))
-      throw InputError(file, "", "", std::string("truncated graph file (array ") + what + ")");
-    v.resize(n);
-    if (n) std::memcpy(v.data(), buf.data() + pos, n * sizeof(T));
-    pos += n * sizeof(T);
-  }
-};
+using formats_detail::put_array;
 }  // namespace
 
 void save_graph(const network::RoadGraph& g, const std::filesystem::path& path) {
@@ -46,22 +21,22 @@ void save_graph(const network::RoadGraph& g, const std::filesystem::path& path) 
                       profile = static_cast<std::uint32_t>(g.profile) | (g.reversed ? 0x100u : 0u);
   out.append(reinterpret_cast<const char*>(&version), 4);
   out.append(reinterpret_cast<const char*>(&profile), 4);
-  put(out, g.node_coord);
-  put(out, g.node_osm_id);
-  put(out, g.first_out);
-  put(out, g.head);
-  put(out, g.weight);
-  put(out, g.arc_edge);
-  put(out, g.arc_forward);
-  put(out, g.edge_from);
-  put(out, g.edge_to);
-  put(out, g.shape_first);
-  put(out, g.shape);
-  put(out, g.edge_length_m);
-  put(out, g.edge_speed_kmh);
-  put(out, g.edge_class);
-  put(out, g.edge_way);
-  put(out, g.edge_dirs);
+  put_array(out, g.node_coord);
+  put_array(out, g.node_osm_id);
+  put_array(out, g.first_out);
+  put_array(out, g.head);
+  put_array(out, g.weight);
+  put_array(out, g.arc_edge);
+  put_array(out, g.arc_forward);
+  put_array(out, g.edge_from);
+  put_array(out, g.edge_to);
+  put_array(out, g.shape_first);
+  put_array(out, g.shape);
+  put_array(out, g.edge_length_m);
+  put_array(out, g.edge_speed_kmh);
+  put_array(out, g.edge_class);
+  put_array(out, g.edge_way);
+  put_array(out, g.edge_dirs);
   const std::uint64_t h = fnv1a64(out.data(), out.size());
   out.append(reinterpret_cast<const char*>(&h), sizeof h);
   write_file_atomic(path, out);
@@ -89,7 +64,7 @@ network::RoadGraph load_graph(const std::filesystem::path& path) {
   g.profile = static_cast<network::Profile>(profile & 0xffu);
   g.reversed = (profile & 0x100u) != 0;
   const std::string body = buf.substr(0, buf.size() - 8);
-  Reader r{body, 16, file};
+  formats_detail::ArrayReader r{body, 16, body.size(), file, "graph file"};
   r.get(g.node_coord, "node_coord");
   r.get(g.node_osm_id, "node_osm_id");
   r.get(g.first_out, "first_out");
