@@ -5,11 +5,11 @@
 // the study.
 //
 // Example:
-//   cs::LocateConfig cfg;                                  // the registry's defaults
-//   cs::locate_options().set_text(cfg, "problem", "mclp", "--problem: ");
-//   cs::LocateProblem pb = ...;                            // cost, weight, fixed (existing sites), capacity
-//   cs::apply_config(cfg, pb);                             // p (existing + new), standard, budget
-//   cs::LocateStudy s = cs::run_locate(pb, cfg, ctx);      // s.best(), s.before_after, s.served_after
+//   cs::locate::LocateConfig cfg;                          // the registry's defaults
+//   cs::locate::locate_options().set_text(cfg, "problem", "mclp", "--problem: ");
+//   cs::locate::LocateProblem pb = ...;                    // cost, weight, fixed (existing sites), capacity
+//   cs::locate::apply_config(cfg, pb);                     // p (existing + new), standard, budget
+//   auto s = cs::locate::run_locate(pb, cfg, ctx);         // s.best(), s.before_after, s.served_after
 #pragma once
 
 #include <cstdint>
