@@ -31,10 +31,13 @@
 #include <countyscope/sources/county_osm.hpp>
 #include <countyscope/sources/osm_pbf_check.hpp>
 
+#include "county_seat.hpp"
+
 namespace cs {
 namespace {
 
 using detail::MultiPolygon;
+using sources_detail::parse_level;
 namespace fs = std::filesystem;
 
 // Building values that are dwellings whatever their surroundings (docs/county.md, "demand rule").
@@ -98,11 +101,6 @@ struct FacilityCand {
   std::size_t poly = SIZE_MAX;  // index into facility polygons for areas
 };
 
-std::string lower(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
 // Leading number of a tag value ("5229", "5,229", "1 234", "2.5", "3;4" -> 3); NaN when none.
 double parse_number_tag(const char* v) {
   if (!v) return kUnknown;
@@ -123,13 +121,6 @@ double parse_number_tag(const char* v) {
   }
   if (digits.empty() || digits == ".") return kUnknown;
   return std::strtod(digits.c_str(), nullptr);
-}
-
-int parse_level(const char* v) {
-  if (!v) return 0;
-  char* end = nullptr;
-  const long l = std::strtol(v, &end, 10);
-  return (end && *end == '\0' && l > 0 && l < 100) ? static_cast<int>(l) : 0;
 }
 
 MultiPolygon to_multipolygon(const osmium::Area& area) {
@@ -302,18 +293,6 @@ struct MainPass : osmium::handler::Handler {
   }
 };
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 void read_osm(const std::string& path, RelationPass& rel, MainPass& main_pass,
               const detail::CompiledServices& services) {
   const osmium::io::File file{path};
@@ -403,91 +382,6 @@ void take_units(County& c, const MainPass& mp, const CountyConfig& cfg, const Ad
   std::sort(c.units.begin(), c.units.end(), [](const AdminUnit& a, const AdminUnit& b) {
     return std::tie(a.name, a.osm_id) < std::tie(b.name, b.osm_id);
   });
-}
-
-// The seat: the configured name, the boundary's admin_centre, a capital tag, then the largest city, town
-// or settlement.
-void choose_seat(County& c, const CountyConfig& cfg, const RelationPass& rel, const MainPass& mp,
-                 const AdminArea* boundary, const std::vector<std::string>& capital,
-                 const std::string& osm_path) {
-  auto by_population = [&](auto&& pred) {
-    int best = -1;
-    for (std::size_t i = 0; i < c.settlements.size(); ++i) {
-      if (!pred(i)) continue;
-      const double p = std::isfinite(c.settlements[i].population) ? c.settlements[i].population : -1;
-      if (best < 0 || p > (std::isfinite(c.settlements[static_cast<std::size_t>(best)].population)
-                               ? c.settlements[static_cast<std::size_t>(best)].population
-                               : -1))
-        best = static_cast<int>(i);
-    }
-    return best;
-  };
-  if (!cfg.seat.empty()) {
-    for (std::size_t i = 0; i < c.settlements.size() && c.seat < 0; ++i)
-      if (c.settlements[i].name == cfg.seat || c.settlements[i].name_zh == cfg.seat)
-        c.seat = static_cast<int>(i);
-    for (std::size_t i = 0; i < c.settlements.size() && c.seat < 0; ++i)
-      if (lower(c.settlements[i].name) == lower(cfg.seat)) c.seat = static_cast<int>(i);
-    if (c.seat < 0) {
-      std::vector<std::pair<std::size_t, std::string>> near;
-      for (const auto& s : c.settlements)
-        near.emplace_back(edit_distance(lower(s.name), lower(cfg.seat)), s.name);
-      std::sort(near.begin(), near.end());
-      near.erase(std::unique(near.begin(), near.end()), near.end());
-      std::string list;
-      for (std::size_t i = 0; i < near.size() && i < 5; ++i) list += (i ? ", " : "") + near[i].second;
-      throw UsageError("seat '" + cfg.seat + "' is not a settlement of " + osm_path + " (" +
-                       std::to_string(c.settlements.size()) + " settlements); closest names: " + list);
-    }
-    c.seat_rule = "configured name";
-  }
-  if (c.seat < 0 && boundary) {
-    if (auto it = rel.admin_centre.find(boundary->id); it != rel.admin_centre.end()) {
-      for (std::size_t i = 0; i < c.settlements.size() && c.seat < 0; ++i)
-        if (c.settlements[i].osm_type == 'n' && c.settlements[i].osm_id == it->second)
-          c.seat = static_cast<int>(i);
-      if (c.seat < 0) {
-        if (auto loc = mp.centre_locations.find(it->second); loc != mp.centre_locations.end()) {
-          double best = 2000.0 * 2000.0;  // the admin_centre node is not a place node: nearest within 2 km
-          for (std::size_t i = 0; i < c.settlements.size(); ++i) {
-            const double d = detail::dist2_m2(loc->second, c.settlements[i].pos);
-            if (d < best) {
-              best = d;
-              c.seat = static_cast<int>(i);
-            }
-          }
-        }
-      }
-      if (c.seat >= 0) c.seat_rule = "admin_centre of the county boundary '" + boundary->name + "'";
-    }
-  }
-  if (c.seat < 0) {
-    int best_level = 100;
-    for (std::size_t i = 0; i < c.settlements.size(); ++i) {
-      const std::string& cap = capital[i];
-      if (cap.empty() || cap == "no") continue;
-      const int lv = cap == "yes" ? 2 : parse_level(cap.c_str());
-      if (lv <= 0 || (boundary && lv < boundary->level && cap != "yes")) continue;
-      if (lv < best_level) {
-        best_level = lv;
-        c.seat = static_cast<int>(i);
-      }
-    }
-    if (c.seat >= 0) c.seat_rule = "settlement tagged capital=" + capital[static_cast<std::size_t>(c.seat)];
-  }
-  if (c.seat < 0) {
-    c.seat = by_population([&](std::size_t i) { return c.settlements[i].place == "city"; });
-    if (c.seat >= 0) c.seat_rule = "place=city (largest population)";
-  }
-  if (c.seat < 0) {
-    c.seat = by_population([&](std::size_t i) { return c.settlements[i].tier == Tier::kTown; });
-    if (c.seat >= 0) c.seat_rule = "place=town with the largest population";
-  }
-  if (c.seat < 0) {
-    c.seat = by_population([](std::size_t) { return true; });
-    c.seat_rule = "settlement with the largest population";
-  }
-  c.settlements[static_cast<std::size_t>(c.seat)].tier = Tier::kSeat;
 }
 
 // Facilities: inside the county; one per (object, service); a node or smaller area lying inside a larger
@@ -604,7 +498,18 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   std::vector<std::string> capital;
   take_settlements(c, mp, inside, osm_path, capital);
   take_units(c, mp, cfg, boundary);
-  choose_seat(c, cfg, rel, mp, boundary, capital, osm_path);
+  sources_detail::SeatClues clues;
+  clues.capital = std::move(capital);
+  if (boundary) {
+    clues.boundary_name = boundary->name;
+    clues.boundary_level = boundary->level;
+    if (auto it = rel.admin_centre.find(boundary->id); it != rel.admin_centre.end()) {
+      clues.centre_node = it->second;
+      if (auto loc = mp.centre_locations.find(it->second); loc != mp.centre_locations.end())
+        clues.centre_pos = loc->second;
+    }
+  }
+  sources_detail::choose_seat(c, cfg, clues, osm_path);
   take_facilities(c, mp, inside);
   take_dwellings(c, mp, cfg, inside);
   allocate_population(c, cfg, ctx);
