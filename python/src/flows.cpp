@@ -2,6 +2,7 @@
 // calibration of a gravity model on observed flows (the engine functions behind `countyscope flows` on
 // tables).
 #include <cmath>
+#include <map>
 #include <optional>
 #include <tuple>
 
@@ -91,6 +92,13 @@ cs::flows::OdTable od_table(const py::object& origin_, const py::object& dest_, 
         args::fail_value(f, a == &origin ? "origin" : "dest",
                          ", index " + std::to_string(i) + ": expected a place code in [0, 1000000), got " +
                              std::to_string(a->data()[i]));
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> seen;  // pair -> first index
+  for (std::size_t i = 0; i < n; ++i)
+    if (const auto [it, fresh] = seen.emplace(std::pair{origin.data()[i], dest.data()[i]}, i); !fresh)
+      args::fail_value(f, "dest",
+                       ", index " + std::to_string(i) + ": duplicate pair " +
+                           std::to_string(origin.data()[i]) + " -> " + std::to_string(dest.data()[i]) +
+                           " (also at index " + std::to_string(it->second) + ")");
   std::optional<carray<double>> origin_mass, dest_mass;
   for (auto [obj, name, out] : {std::tuple{&origin_mass_, "origin_mass", &origin_mass},
                                 std::tuple{&dest_mass_, "dest_mass", &dest_mass}}) {

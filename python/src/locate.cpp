@@ -48,7 +48,7 @@ std::vector<double> column(const py::object& o, const char* name, std::size_t le
 }
 
 cs::locate::LocateProblem locate_problem(const py::object& cost_, const py::object& weight,
-                                         std::vector<std::uint32_t> fixed, const py::object& capacity,
+                                         const std::vector<std::int64_t>& fixed, const py::object& capacity,
                                          const py::object& opening_cost) {
   const char* f = "locate";
   const auto cost = array_arg<float>(cost_, f, "cost", 2, "demand x candidates");
@@ -57,12 +57,18 @@ cs::locate::LocateProblem locate_problem(const py::object& cost_, const py::obje
   cs::locate::LocateProblem pb;
   pb.cost = numpy_to_matrix(cost, "cost");
   pb.weight = column(weight, "weight", n, "one per row of 'cost'", cs::limits::kPopulation);
-  for (std::size_t i = 0; i < fixed.size(); ++i)
-    if (fixed[i] >= m)
+  std::vector<char> seen(m, 0);
+  for (std::size_t i = 0; i < fixed.size(); ++i) {
+    if (fixed[i] < 0 || static_cast<std::uint64_t>(fixed[i]) >= m)
       args::fail_value(f, "fixed",
                        ", index " + std::to_string(i) + ": expected a column of 'cost' in [0, " +
                            std::to_string(m) + "), got " + std::to_string(fixed[i]));
-  pb.fixed = std::move(fixed);
+    if (seen[static_cast<std::size_t>(fixed[i])]++)
+      args::fail_value(
+          f, "fixed",
+          ", index " + std::to_string(i) + ": site " + std::to_string(fixed[i]) + " is listed twice");
+    pb.fixed.push_back(static_cast<std::uint32_t>(fixed[i]));
+  }
   pb.capacity = column(capacity, "capacity", m, "one per column of 'cost'", cs::limits::kCapacity);
   pb.opening_cost = column(opening_cost, "opening_cost", m, "one per column of 'cost'", cs::limits::kCost);
   return pb;
@@ -87,12 +93,13 @@ py::dict result_dict(const cs::locate::LocateResult& r) {
 
 py::dict locate(const py::object& cost, const py::object& problem, const py::object& p,
                 const py::object& new_sites, const py::object& weight, const py::object& standard_min,
-                std::vector<std::uint32_t> fixed, const py::object& capacity, const py::object& opening_cost,
-                const py::object& budget, const py::object& site_capacity, const py::object& solver,
-                const py::object& time_limit_s, int threads, const py::kwargs& extra) {
+                const std::vector<std::int64_t>& fixed, const py::object& capacity,
+                const py::object& opening_cost, const py::object& budget, const py::object& site_capacity,
+                const py::object& solver, const py::object& time_limit_s, int threads,
+                const py::kwargs& extra) {
   const cs::locate::LocateConfig cfg = locate_config(
       {problem, p, new_sites, standard_min, budget, site_capacity, solver, time_limit_s}, extra);
-  cs::locate::LocateProblem pb = locate_problem(cost, weight, std::move(fixed), capacity, opening_cost);
+  cs::locate::LocateProblem pb = locate_problem(cost, weight, fixed, capacity, opening_cost);
   cs::locate::apply_config(cfg, pb);
   cs::locate::LocateStudy study;
   {
@@ -117,7 +124,7 @@ void bind_locate(py::module_& m) {
   auto def = [&](const char* name) { return registry_default(table, name); };
   m.def("locate", &locate, "cost"_a, "problem"_a = def("problem"), "p"_a = def("p"), "new"_a = def("new"),
         "weight"_a = py::none(), "standard_min"_a = def("standard_min"),
-        "fixed"_a = std::vector<std::uint32_t>{}, "capacity"_a = py::none(), "opening_cost"_a = py::none(),
+        "fixed"_a = std::vector<std::int64_t>{}, "capacity"_a = py::none(), "opening_cost"_a = py::none(),
         "budget"_a = def("budget"), "site_capacity"_a = def("site_capacity"), "solver"_a = def("solver"),
         "time_limit_s"_a = def("time_limit_s"), "threads"_a = 0,
         "Facility location (p-median, mclp, lscp, p-center) on a demand x candidates time matrix in seconds, "

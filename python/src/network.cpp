@@ -1,6 +1,7 @@
 // countyscope._core network: Network (build from OSM with the [network] options, load, save, snap with the
 // [snap] options, travel-time matrices with the [matrix] cutoff) and Snaps. Keyword defaults come from the
 // option registry (docs/options.md), as for `countyscope network` / `matrix` and the plan file.
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -18,8 +19,16 @@ namespace {
 
 using namespace py::literals;
 
+// Each network object gets its own number; snapped points carry the number of the network they were snapped
+// onto, so points of another network (whose edge numbers index past this one's arrays) are refused.
+std::uint64_t next_network_id() {
+  static std::atomic<std::uint64_t> next{1};
+  return next++;
+}
+
 // A network and its snapping index, kept together (the index points into the graph).
 struct Network {
+  std::uint64_t id = next_network_id();
   cs::network::RoadGraph graph;
   cs::NetworkStats stats;
   std::unique_ptr<cs::network::SnapIndex> index;
@@ -28,7 +37,14 @@ struct Network {
 
 struct Snaps {
   std::vector<cs::network::Snap> snaps;
+  std::uint64_t network_id = 0;
 };
+
+void check_same_network(const Network& n, const Snaps& s, const char* func, const char* arg) {
+  if (s.network_id != n.id)
+    args::fail(func, arg,
+               "these points were snapped onto another network; snap them with this network's snap()");
+}
 
 // [network] as `countyscope network` reads it: a profile starts from its own default speeds.
 std::shared_ptr<Network> from_osm(const std::string& path, const py::object& profile, int threads,
@@ -81,6 +97,7 @@ Snaps snap_points(const Network& n, const py::object& lonlat, const py::object& 
                          cs::number_text(pts[*i].lat) + ") lies outside the network (" +
                          n.index->extent_text() + "); lon and lat swapped?");
   Snaps s;
+  s.network_id = n.id;
   {
     py::gil_scoped_release nogil;
     s.snaps = n.index->snap_all(pts, opt, make_context(threads).thread_count());
@@ -101,6 +118,8 @@ std::optional<double> matrix_cutoff_s(const char* func, const py::object& cutoff
 py::array travel_time_matrix(const Network& n, const Snaps& from, const Snaps& to,
                              const py::object& cutoff_min, bool include_access, int threads,
                              const py::kwargs& extra) {
+  check_same_network(n, from, "travel_time_matrix", "origins");
+  check_same_network(n, to, "travel_time_matrix", "destinations");
   cs::network::MatrixOptions opt;
   opt.cutoff_s = matrix_cutoff_s("travel_time_matrix", cutoff_min, extra);
   opt.include_access = include_access;
@@ -115,6 +134,7 @@ py::array travel_time_matrix(const Network& n, const Snaps& from, const Snaps& t
 
 py::array one_to_all(const Network& n, const Snaps& from, const py::object& cutoff_min,
                      const py::kwargs& extra) {
+  check_same_network(n, from, "one_to_all", "origin");
   if (from.snaps.size() != 1)
     args::fail("one_to_all", "origin",
                "expected exactly one snapped point, got " + std::to_string(from.snaps.size()));

@@ -203,11 +203,23 @@ void check_cutoff(const MatrixOptions& opt) {
   if (opt.cutoff_s)
     if (auto msg = range_problem(*opt.cutoff_s, limits::kCutoffS)) throw UsageError("matrix cutoff: " + *msg);
 }
+
+// A snap names an edge of the graph it was made on; one made on another graph would index past this one's
+// arrays.
+void check_snaps(const RoadGraph& g, std::span<const Snap> points, const char* which) {
+  for (std::size_t i = 0; i < points.size(); ++i)
+    if (points[i].edge >= g.edge_count())
+      throw UsageError(std::string("matrix: ") + which + " point " + std::to_string(i) + " names edge " +
+                       std::to_string(points[i].edge) + " of a graph with " + std::to_string(g.edge_count()) +
+                       " edges; it was snapped onto another network");
+}
 }  // namespace
 
 TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, std::span<const Snap> to,
                               const MatrixOptions& opt, Context& ctx) {
   check_cutoff(opt);
+  check_snaps(g, from, "origin");
+  check_snaps(g, to, "destination");
   const bool use_ch = opt.algorithm == MatrixAlgorithm::kCH ||
                       (opt.algorithm == MatrixAlgorithm::kAuto && g.node_count() >= kAutoCHMinNodes &&
                        std::min(from.size(), to.size()) >= kAutoCHMinSearches);
@@ -220,6 +232,8 @@ TimeMatrix travel_time_matrix(const RoadGraph& g, std::span<const Snap> from, st
 TimeMatrix travel_time_matrix(const RoadGraph& g, const ContractionHierarchy& ch, std::span<const Snap> from,
                               std::span<const Snap> to, const MatrixOptions& opt, Context& ctx) {
   check_cutoff(opt);
+  check_snaps(g, from, "origin");
+  check_snaps(g, to, "destination");
   if (opt.algorithm == MatrixAlgorithm::kDijkstra) return detail::dijkstra_matrix(g, from, to, opt, ctx);
   return ch_matrix(ch, g, from, to, opt, ctx);
 }

@@ -276,6 +276,23 @@ TEST(Matrix, SnappedPointsIncludingSameEdge) {
   EXPECT_EQ(m3(0, 2), kUnreachable);
 }
 
+TEST(Matrix, PointOfAnotherGraphIsAUsageError) {
+  const auto net = ascii_network("a--b", 1.0);
+  cs::network::SnapIndex idx(net.graph);
+  std::vector<cs::network::Snap> pts = {idx.snap(AsciiNetwork::at(0, 1), {})};
+  std::vector<cs::network::Snap> other = pts;
+  other[0].edge = static_cast<std::uint32_t>(net.graph.edge_count());  // an edge only a larger graph has
+  Context ctx;
+  for (auto [from, to] : {std::pair{&other, &pts}, std::pair{&pts, &other}}) {
+    try {
+      (void)cs::network::travel_time_matrix(net.graph, *from, *to, cs::network::MatrixOptions{}, ctx);
+      ADD_FAILURE() << "no error";
+    } catch (const cs::UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("snapped onto another network"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Matrix, OneWaySameEdgeAndUnreachable) {
   const auto net = ascii_network(R"(
     a-->--b

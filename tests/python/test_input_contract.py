@@ -137,6 +137,10 @@ def test_locate_arguments():
            "locate(): argument 'capacity', index 1: expected a capacity in [0, 2e+09] persons, got 1e+308")
     raises(lambda: cs.locate(C, fixed=[5]),
            "locate(): argument 'fixed', index 0: expected a column of 'cost' in [0, 2), got 5")
+    # A negative site was pybind11's many-line "incompatible function arguments"; a repeated one made p too large.
+    raises(lambda: cs.locate(C, fixed=[-1]),
+           "locate(): argument 'fixed', index 0: expected a column of 'cost' in [0, 2), got -1")
+    raises(lambda: cs.locate(C, fixed=[1, 1]), "locate(): argument 'fixed', index 1: site 1 is listed twice")
     raises(lambda: cs.locate(C, time_limit_s=float("nan"), solver="mip"),
            "locate(): argument 'time_limit_s': expected a time limit in (0, 1e+07] seconds, got nan")
     # Valid arguments still solve: with unit weights column 0 costs 10+40+30 = 80, column 1 costs 50+5+30 = 85.
@@ -158,6 +162,9 @@ def test_flows_arguments():
            "calibrate_gravity(): argument 'cost': expected 2 values (the length of 'flow'), got 3")
     raises(lambda: cs.calibrate_gravity(np.array([0, 1]), np.array([1, 0]), np.array([1.0, np.nan]), np.ones(2)),
            "calibrate_gravity(): argument 'flow', index 1: expected a mass in [0, 1e+15], got nan")
+    # A repeated pair was fitted as two observations (then "more parameters than observations").
+    raises(lambda: cs.calibrate_gravity(np.array([0, 1, 0]), np.array([1, 0, 1]), np.ones(3), np.ones(3)),
+           "calibrate_gravity(): argument 'dest', index 2: duplicate pair 0 -> 1 (also at index 0)")
     raises(lambda: cs.calibrate_gravity(np.array([0, 5_000_000]), np.array([1, 0]), np.ones(2), np.ones(2)),
            "calibrate_gravity(): argument 'origin', index 1: expected a place code in [0, 1000000), got 5000000")
 
@@ -177,3 +184,20 @@ def test_threads_out_of_range_is_refused(net):
             net.travel_time_matrix(net.snap(pts), net.snap(pts), threads=bad)
         assert str(e.value) == f"threads: expected a thread count in [0, 1024] threads, got {bad}"
     assert net.travel_time_matrix(net.snap(pts), net.snap(pts), threads=1024).shape == (2, 2)
+
+
+def test_points_of_another_network_are_refused(net, sample_pbf):
+    # Points snapped onto one network name its edges; another network's matrix read past its own arrays with
+    # them (a segmentation fault with the sample's points on the Monaco network).
+    walk = cs.Network.from_osm(sample_pbf, profile="walk")
+    on_car = net.snap(PTS)
+    raises(lambda: walk.travel_time_matrix(on_car, walk.snap(PTS)),
+           "travel_time_matrix(): argument 'origins': these points were snapped onto another network; "
+           "snap them with this network's snap()")
+    raises(lambda: walk.travel_time_matrix(walk.snap(PTS), on_car),
+           "travel_time_matrix(): argument 'destinations': these points were snapped onto another network; "
+           "snap them with this network's snap()")
+    raises(lambda: walk.one_to_all(net.snap(PTS[:1])),
+           "one_to_all(): argument 'origin': these points were snapped onto another network; "
+           "snap them with this network's snap()")
+    assert walk.travel_time_matrix(walk.snap(PTS), walk.snap(PTS)).shape == (2, 2)
