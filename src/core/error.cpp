@@ -118,17 +118,23 @@ void check_toml_text(std::string_view text, std::string_view file) {
   char last = '\n';  // the last character outside strings that is not a space or tab
   // Brackets and braces open outside strings: a '[' at a line start with none open is a table header (else it
   // is an array value continued on a new line).
-  std::size_t depth = 0;
+  // toml++ 3.3's parse_array calls parse_value on a '}' where a value or ']' is due (`a = [}`, `[1, }`),
+  // which asserts `!is_value_terminator(*cp)` (an assumption, i.e. undefined behaviour, in release builds;
+  // found by the ASan build's replay of the fuzz corpus): a '}' whose innermost open bracket is '[' is
+  // refused here.
+  std::string open;  // the brackets and braces open here, innermost last
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') ++line;
     switch (st) {
       case St::kNormal:
-        if (c == '[' && last == '\n' && depth == 0) check_table_header(text, i, fail);
+        if (c == '[' && last == '\n' && open.empty()) check_table_header(text, i, fail);
         if (c == '[' || c == '{') {
-          ++depth;
-        } else if ((c == ']' || c == '}') && depth > 0) {
-          --depth;
+          open.push_back(c);
+        } else if (c == '}' && !open.empty() && open.back() == '[') {
+          fail("a '}' inside an array (an array closes with ']', an inline table with '}')");
+        } else if ((c == ']' || c == '}') && !open.empty()) {
+          open.pop_back();
         }
         if (c == '#') {
           st = St::kComment;

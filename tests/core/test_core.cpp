@@ -83,6 +83,24 @@ TEST(Error, CheckTomlTextRefusesTableHeaderWithoutName) {
     EXPECT_NO_THROW(cs::check_toml_text(good, "a.toml")) << good;
 }
 
+TEST(Error, CheckTomlTextRefusesABraceClosingAnArray) {
+  // toml++ 3.3 asserts `!is_value_terminator(*cp)` in parse_value for these (found by the ASan replay of the
+  // fuzz corpus, input `a= [}r`).
+  try {
+    cs::check_toml_text("x = 1\na = [1,\n  # c\n}\n", "s.toml");
+    FAIL() << "no error";
+  } catch (const cs::InputError& e) {
+    EXPECT_STREQ(
+        e.what(),
+        "s.toml: line 4: a '}' inside an array (an array closes with ']', an inline table with '}')");
+  }
+  for (const char* bad : {"a= [}r", "a = [[}]]", "a = {b = [}]}", "a = [{},}]", "a = [\n}"})
+    EXPECT_THROW(cs::check_toml_text(bad, "a.toml"), cs::InputError) << bad;
+  for (const char* good : {"a = [{}]", "a = [{b = [1]}, {}]", "a = {b = [1, 2]}", "a = '[}'", "a = [\"}\"]",
+                           "a = [] # }", "[t]\na = [ {x = 1} ]"})
+    EXPECT_NO_THROW(cs::check_toml_text(good, "a.toml")) << good;
+}
+
 TEST(Parallel, VisitsEveryIndexOnceAndRethrows) {
   for (int threads : {1, 2, 4}) {
     std::vector<std::atomic<int>> hits(1000);
