@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <string>
 
@@ -46,6 +47,23 @@ namespace {
 
 bool bare_key_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// toml++ 3.3 reads a value of ten digits and dashes with dashes at 4 and 7 (a date), a space and one digit as
+// a possible date-time, and scans on after that digit with `TOML_ASSERT_ASSUME(!is_value_terminator(*cp))`: a
+// space, tab, line end, ',', ']', '}' or '#' there (`d = 1979-05-05 5 x`, `[1979-05-05 5]`) breaks the
+// assumption. True when the value starting at text[i] is such a date, space, digit and terminator.
+bool date_space_digit_terminator(std::string_view text, std::size_t i) {
+  std::string chars;  // the value's characters as toml++ keeps them (underscores dropped)
+  std::size_t j = i;
+  for (; j < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == '-' || text[j] == '_');
+       ++j)
+    if (text[j] != '_') chars.push_back(text[j]);
+  if (chars.size() != 10 || chars[4] != '-' || chars[7] != '-') return false;
+  if (j + 2 >= text.size() || text[j] != ' ' || !std::isdigit(static_cast<unsigned char>(text[j + 1])))
+    return false;
+  return std::string_view(" \t\n\v\f\r,]}#").find(text[j + 2]) != std::string_view::npos;
 }
 
 // A table header `[name]` or `[[name]]` at text[i]: toml++ 3.3 asserts (a debug build aborts, a release build
@@ -144,6 +162,13 @@ void check_toml_text(std::string_view text, std::string_view file) {
           st = c == '"' ? (ml ? St::kMlBasic : St::kBasic) : (ml ? St::kMlLiteral : St::kLiteral);
           if (ml) i += 2;
           last = c;
+        } else if (std::isdigit(static_cast<unsigned char>(c)) &&
+                   (std::string_view("=[,").find(last) != std::string_view::npos ||
+                    (last == '\n' && !open.empty())) &&
+                   date_space_digit_terminator(text, i)) {
+          fail(
+              "a date followed by a space and a single digit (write a date-time as 1979-05-27 07:32:00, or "
+              "quote the text)");
         } else if (static_cast<unsigned char>(c) >= 0x80) {
           fail("non-ASCII character outside a string or comment");
         } else if (c != ' ' && c != '\t' && c != '\r') {

@@ -83,6 +83,26 @@ TEST(Error, CheckTomlTextRefusesTableHeaderWithoutName) {
     EXPECT_NO_THROW(cs::check_toml_text(good, "a.toml")) << good;
 }
 
+TEST(Error, CheckTomlTextRefusesADateSpaceDigitBeforeATerminator) {
+  // toml++ 3.3 asserts `!is_value_terminator(*cp)` in parse_value's scan after `1979-05-05 5` when more text
+  // follows (found by the ASan replay of the fuzz corpus, input `s =1979-79-05 5 o`).
+  try {
+    cs::check_toml_text("x = 1\ns =1979-79-05 5 o", "s.toml");
+    FAIL() << "no error";
+  } catch (const cs::InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "s.toml: line 2: a date followed by a space and a single digit (write a date-time as "
+                 "1979-05-27 07:32:00, or quote the text)");
+  }
+  for (const char* bad : {"s = [1979-05-05 1]", "s = {a = 1979-05-05 1, b = 2}", "s = [\n1979-05-05 1\n]",
+                          "s = 1979-05-05 5\n", "s = 1_979-05-05 5 #"})
+    EXPECT_THROW(cs::check_toml_text(bad, "a.toml"), cs::InputError) << bad;
+  for (const char* good :
+       {"s = 1979-05-05 5", "s = 1979-05-05 12:00:00", "s = 1979-05-05 12 x", "s = 1979-05-05",
+        "s = '1979-05-05 5 o'", "s = 1979-05-05T05:00:00 # 1979-05-05 5 o", "s = 19790-05-05 5 x"})
+    EXPECT_NO_THROW(cs::check_toml_text(good, "a.toml")) << good;
+}
+
 TEST(Error, CheckTomlTextRefusesABraceClosingAnArray) {
   // toml++ 3.3 asserts `!is_value_terminator(*cp)` in parse_value for these (found by the ASan replay of the
   // fuzz corpus, input `a= [}r`).
