@@ -111,7 +111,12 @@ std::vector<Problem> validate(const LocateProblem& pb) {
   }
   const bool card = pb.kind != ProblemKind::kLscp;
   if (card && pb.p > m)
-    add("p", "p = " + std::to_string(pb.p) + " exceeds the " + std::to_string(m) + " candidate sites");
+    add("p", "p = " + std::to_string(pb.p) +
+                 (pb.fixed.empty() || pb.fixed.size() > pb.p
+                      ? std::string()
+                      : " (" + std::to_string(pb.fixed.size()) + " existing + " +
+                            std::to_string(pb.p - pb.fixed.size()) + " new)") +
+                 " exceeds the " + std::to_string(m) + " candidate sites");
   if (card && pb.p == 0 && !pb.budget)
     add("p", "p must be at least 1 for " + std::string(problem_name(pb.kind)) + " (or give a budget)");
   std::vector<char> is_fixed(m, 0);

@@ -21,7 +21,8 @@ expect() {  # expect CODE PATTERN -- args...
   if [ "$(printf '%s\n' "$err" | grep -c .)" != 1 ]; then echo "expected one line: $err"; fail=1; fi
   if ! printf '%s' "$err" | grep -q -- "$pat"; then echo "expected '$pat' in: $err"; fail=1; fi
 }
-expect 1 "p = 99 exceeds the 15 candidate sites" -- "${base[@]}" --p 99 --out "$T/x1"
+expect 1 "p = 99 (3 existing + 96 new) exceeds the 15 candidate sites" -- "${base[@]}" --p 99 --out "$T/x1"
+expect 1 "p = 102 (3 existing + 99 new) exceeds the 15 candidate sites" -- "${base[@]}" --new 99 --out "$T/x1"
 expect 1 "infeasible budget" -- "${base[@]}" --new 3 --budget 1 --out "$T/x2"
 expect 1 "infeasible coverage" -- "${base[@]}" --problem lscp --standard-min 0.5 --out "$T/x3"
 printf 'id,existing,capacity,cost,service\nc00,1,-5,1,clinic\n' > "$T/badcap.csv"
