@@ -56,7 +56,7 @@ int run_county(const FlowsOptions& o, cs::cli::Runtime& rt) {
 }
 
 int run(FlowsOptions& o, cs::cli::Runtime& rt) {
-  cs::OutputDir::check_target(o.out, rt.ctx.run.force);  // refuse before the work, not after it
+  cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   if (!o.osm.empty()) return run_county(o, rt);
   if (!o.scenario.empty() || !o.config.empty())
     throw cs::UsageError("--scenario and --config need --osm (county mode)");
