@@ -22,20 +22,22 @@ namespace {
 struct WArc {
   NodeId v;
   Weight w;
+  std::uint32_t hops;  // original arcs this arc stands for
 };
 
 struct Shortcut {
   NodeId a, b;
   Weight w;
+  std::uint32_t hops;
 };
 
-void add_or_min(std::vector<WArc>& list, NodeId v, Weight w) {
+void add_or_min(std::vector<WArc>& list, NodeId v, Weight w, std::uint32_t hops) {
   for (auto& a : list)
     if (a.v == v) {
-      a.w = std::min(a.w, w);
+      if (w < a.w) a.w = w, a.hops = hops;
       return;
     }
-  list.push_back({v, w});
+  list.push_back({v, w, hops});
 }
 
 void remove_node(std::vector<WArc>& list, NodeId v) {
@@ -49,13 +51,18 @@ std::uint64_t mix(std::uint64_t z) {
   return z ^ (z >> 31);
 }
 
-// Bounded Dijkstra on the remaining graph, skipping nodes whose state != 0 and the node being contracted.
+constexpr std::uint32_t kNotInSet = 0xffffffffu;
+
+// Bounded one-to-many Dijkstra on the remaining graph with a 4-ary decrease-key heap (no stale entries).
+// Skips the node being contracted and every node x with set_pos[x] < before (the nodes of the current round
+// contracted ahead of it).
 class Witness {
  public:
-  explicit Witness(std::size_t n) : dist_(n), stamp_(n, 0), target_(n, 0) {}
-  // Stops early once every node of `targets` is settled.
+  explicit Witness(std::size_t n) : dist_(n), stamp_(n, 0), target_(n, 0), pos_(n) {}
+  // Stops once every node of `targets` is settled, past max_d, or after `limit` settled nodes.
   void run(const std::vector<std::vector<WArc>>& out, NodeId s, Weight max_d, std::uint32_t limit,
-           const std::vector<std::uint8_t>& state, NodeId skip, const std::vector<WArc>& targets) {
+           const std::vector<std::uint32_t>& set_pos, std::uint32_t before, NodeId skip,
+           const std::vector<WArc>& targets) {
     if (++round_ == 0) {
       std::fill(stamp_.begin(), stamp_.end(), 0);
       std::fill(target_.begin(), target_.end(), 0);
@@ -68,25 +75,24 @@ class Witness {
     heap_.clear();
     stamp_[s] = round_;
     dist_[s] = 0;
-    heap_.emplace_back(0, s);
-    auto cmp = std::greater<std::pair<Weight, NodeId>>();
+    push(s);
     std::uint32_t settled = 0;
     while (!heap_.empty()) {
-      std::pop_heap(heap_.begin(), heap_.end(), cmp);
-      const auto [d, u] = heap_.back();
-      heap_.pop_back();
-      if (d != dist_[u]) continue;
+      const NodeId u = pop();
+      const Weight d = dist_[u];
       if (d > max_d || ++settled > limit) break;
       if (target_[u] == round_ && --left == 0) break;
       for (const WArc& a : out[u]) {
-        if (a.v == skip || state[a.v] != 0) continue;
+        if (a.v == skip || set_pos[a.v] < before) continue;
         const Weight nd = sat_add(d, a.w);
         if (nd > max_d) continue;
-        if (stamp_[a.v] != round_ || nd < dist_[a.v]) {
+        if (stamp_[a.v] != round_) {
           stamp_[a.v] = round_;
           dist_[a.v] = nd;
-          heap_.emplace_back(nd, a.v);
-          std::push_heap(heap_.begin(), heap_.end(), cmp);
+          push(a.v);
+        } else if (nd < dist_[a.v]) {
+          dist_[a.v] = nd;
+          if (pos_[a.v] != kSettled) up(pos_[a.v]);
         }
       }
     }
@@ -94,15 +100,68 @@ class Witness {
   [[nodiscard]] Weight get(NodeId v) const { return stamp_[v] == round_ ? dist_[v] : kInfWeight; }
 
  private:
+  static constexpr std::uint32_t kSettled = 0xffffffffu;
+  void push(NodeId v) {
+    heap_.push_back(v);
+    up(static_cast<std::uint32_t>(heap_.size() - 1));
+  }
+  NodeId pop() {
+    const NodeId top = heap_.front();
+    pos_[top] = kSettled;
+    const NodeId last = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) {
+      heap_[0] = last;
+      pos_[last] = 0;
+      down(0);
+    }
+    return top;
+  }
+  // Ties broken by node id so the search is the same whatever the thread.
+  [[nodiscard]] bool before(NodeId a, NodeId b) const {
+    return dist_[a] != dist_[b] ? dist_[a] < dist_[b] : a < b;
+  }
+  void up(std::uint32_t i) {
+    const NodeId v = heap_[i];
+    while (i > 0) {
+      const std::uint32_t p = (i - 1) / 4;
+      if (!before(v, heap_[p])) break;
+      heap_[i] = heap_[p];
+      pos_[heap_[i]] = i;
+      i = p;
+    }
+    heap_[i] = v;
+    pos_[v] = i;
+  }
+  void down(std::uint32_t i) {
+    const NodeId v = heap_[i];
+    const auto size = static_cast<std::uint32_t>(heap_.size());
+    for (;;) {
+      const std::uint32_t c0 = 4 * i + 1;
+      if (c0 >= size) break;
+      std::uint32_t best = c0;
+      for (std::uint32_t c = c0 + 1; c < std::min(c0 + 4, size); ++c)
+        if (before(heap_[c], heap_[best])) best = c;
+      if (!before(heap_[best], v)) break;
+      heap_[i] = heap_[best];
+      pos_[heap_[i]] = i;
+      i = best;
+    }
+    heap_[i] = v;
+    pos_[v] = i;
+  }
+
   std::vector<Weight> dist_;
-  std::vector<std::uint32_t> stamp_, target_;
+  std::vector<std::uint32_t> stamp_, target_, pos_;
   std::uint32_t round_ = 0;
-  std::vector<std::pair<Weight, NodeId>> heap_;
+  std::vector<NodeId> heap_;
 };
 
+// The shortcuts contracting u needs: for each in-neighbour a, one witness search to all out-neighbours.
+// Returns the number of witness searches' settled nodes in `settled` if non-null.
 void shortcuts_of(const std::vector<std::vector<WArc>>& out, const std::vector<std::vector<WArc>>& in,
-                  NodeId u, const std::vector<std::uint8_t>& state, std::uint32_t limit, Witness& ws,
-                  std::vector<Shortcut>& res) {
+                  NodeId u, const std::vector<std::uint32_t>& set_pos, std::uint32_t before,
+                  std::uint32_t limit, Witness& ws, std::vector<Shortcut>& res) {
   res.clear();
   for (const WArc& ia : in[u]) {
     const NodeId a = ia.v;
@@ -114,11 +173,11 @@ void shortcuts_of(const std::vector<std::vector<WArc>>& out, const std::vector<s
         any = true;
       }
     if (!any) continue;
-    ws.run(out, a, max_d, limit, state, u, out[u]);
+    ws.run(out, a, max_d, limit, set_pos, before, u, out[u]);
     for (const WArc& oa : out[u]) {
       if (oa.v == a) continue;
       const Weight via = sat_add(ia.w, oa.w);
-      if (ws.get(oa.v) > via) res.push_back({a, oa.v, via});
+      if (ws.get(oa.v) > via) res.push_back({a, oa.v, via, ia.hops + oa.hops});
     }
   }
 }
@@ -136,9 +195,7 @@ bool ContractionHierarchy::matches(const RoadGraph& g) const noexcept {
 }
 
 std::size_t ContractionHierarchy::memory_bytes() const noexcept {
-  auto b = [](const auto& v) {
-    return v.capacity() * sizeof(typename std::decay_t<decltype(v)>::value_type);
-  };
+  auto b = [](const auto& v) { return v.size() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
   return b(rank) + b(node_of_rank) + b(up_first) + b(up_head) + b(up_weight) + b(down_first) + b(down_head) +
          b(down_weight);
 }
@@ -151,12 +208,14 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
     for (ArcId a = g.first_out[u]; a < g.first_out[u + 1]; ++a) {
       const NodeId v = g.head[a];
       if (v == u) continue;
-      add_or_min(out[u], v, g.weight[a]);
-      add_or_min(in[v], u, g.weight[a]);
+      add_or_min(out[u], v, g.weight[a], 1);
+      add_or_min(in[v], u, g.weight[a], 1);
     }
-  std::vector<std::uint8_t> state(n, 0);  // 0 active, 1 contracted, 2 in the current set
+  // Position of a node in the current round's set (kNotInSet otherwise): node set[i]'s witness searches avoid
+  // set[0..i), as if the set were contracted one node after the other.
+  std::vector<std::uint32_t> set_pos(n, kNotInSet);
   std::vector<std::int64_t> prio(n, 0);
-  std::vector<std::uint32_t> deleted(n, 0), level(n, 0);
+  std::vector<std::uint32_t> level(n, 0);
   std::vector<std::unique_ptr<Witness>> ws(static_cast<std::size_t>(threads));
   std::vector<std::vector<Shortcut>> scratch(static_cast<std::size_t>(threads));
   auto witness = [&](int t) -> Witness& {
@@ -164,13 +223,18 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
     if (!p) p = std::make_unique<Witness>(n);
     return *p;
   };
+  // Priority: level (hierarchy depth) plus the arcs and the original arcs (hops) contraction would add, each
+  // as a ratio of those it removes (Abraham et al. 2011's edge and hop quotients).
   auto compute_prio = [&](NodeId u, int t) {
     auto& sc = scratch[static_cast<std::size_t>(t)];
-    shortcuts_of(out, in, u, state, cfg.witness_settle_limit, witness(t), sc);
-    const auto removed = static_cast<std::int64_t>(in[u].size() + out[u].size());
-    // Edge difference, deleted neighbours and level (hierarchy depth), weighted as tuned on Porto.
-    prio[u] = 4 * (static_cast<std::int64_t>(sc.size()) - removed) +
-              2 * static_cast<std::int64_t>(deleted[u]) + static_cast<std::int64_t>(level[u]);
+    shortcuts_of(out, in, u, set_pos, 0, cfg.witness_settle_limit, witness(t), sc);
+    std::int64_t removed = 1 + static_cast<std::int64_t>(in[u].size() + out[u].size()), removed_hops = 1;
+    for (const WArc& a : in[u]) removed_hops += a.hops;
+    for (const WArc& a : out[u]) removed_hops += a.hops;
+    std::int64_t added_hops = 0;
+    for (const Shortcut& s : sc) added_hops += s.hops;
+    prio[u] = 1000 * static_cast<std::int64_t>(level[u]) +
+              1000 * static_cast<std::int64_t>(sc.size()) / removed + 1000 * added_hops / removed_hops;
   };
   parallel_for(
       n, threads, [&](std::size_t u, int t) { compute_prio(static_cast<NodeId>(u), t); }, 64);
@@ -181,7 +245,7 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
   std::vector<std::vector<WArc>> up_out(n), up_in(n);
   std::vector<NodeId> remaining(n), set, dirty;
   for (NodeId v = 0; v < n; ++v) remaining[v] = v;
-  std::vector<std::uint8_t> is_dirty(n, 0);
+  std::vector<std::uint8_t> is_dirty(n, 0), contracted(n, 0);
   auto less = [&](NodeId a, NodeId b) {
     if (prio[a] != prio[b]) return prio[a] < prio[b];
     const auto ha = mix(a), hb = mix(b);
@@ -206,12 +270,14 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
           }
       if (min) set.push_back(u);
     }
-    for (NodeId u : set) state[u] = 2;
+    std::sort(set.begin(), set.end(), less);
+    for (std::size_t i = 0; i < set.size(); ++i) set_pos[set[i]] = static_cast<std::uint32_t>(i);
     set_sc.resize(set.size());
     parallel_for(
         set.size(), threads,
         [&](std::size_t i, int t) {
-          shortcuts_of(out, in, set[i], state, cfg.witness_settle_limit, witness(t), set_sc[i]);
+          shortcuts_of(out, in, set[i], set_pos, static_cast<std::uint32_t>(i), cfg.witness_settle_limit,
+                       witness(t), set_sc[i]);
         },
         16);
     dirty.clear();
@@ -222,13 +288,11 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
       ++next_rank;
       for (const WArc& a : in[u]) {
         remove_node(out[a.v], u);
-        ++deleted[a.v];
         level[a.v] = std::max(level[a.v], level[u] + 1);
         if (!is_dirty[a.v]) is_dirty[a.v] = 1, dirty.push_back(a.v);
       }
       for (const WArc& a : out[u]) {
         remove_node(in[a.v], u);
-        ++deleted[a.v];
         level[a.v] = std::max(level[a.v], level[u] + 1);
         if (!is_dirty[a.v]) is_dirty[a.v] = 1, dirty.push_back(a.v);
       }
@@ -236,19 +300,20 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
       up_in[u] = std::move(in[u]);
       out[u].clear();
       in[u].clear();
-      state[u] = 1;
+      contracted[u] = 1;
       for (const Shortcut& s : set_sc[i]) {
-        add_or_min(out[s.a], s.b, s.w);
-        add_or_min(in[s.b], s.a, s.w);
+        add_or_min(out[s.a], s.b, s.w, s.hops);
+        add_or_min(in[s.b], s.a, s.w, s.hops);
         ++ch.shortcuts;
       }
     }
-    std::erase_if(remaining, [&](NodeId v) { return state[v] == 1; });
+    for (NodeId u : set) set_pos[u] = kNotInSet;
+    std::erase_if(remaining, [&](NodeId v) { return contracted[v] != 0; });
     std::sort(dirty.begin(), dirty.end());
     parallel_for(
         dirty.size(), threads,
         [&](std::size_t i, int t) {
-          if (state[dirty[i]] == 0) compute_prio(dirty[i], t);
+          if (!contracted[dirty[i]]) compute_prio(dirty[i], t);
         },
         16);
     for (NodeId v : dirty) is_dirty[v] = 0;
@@ -256,27 +321,33 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
                static_cast<double>(next_rank) / static_cast<double>(std::max<std::size_t>(n, 1)));
   }
 
-  // Arrays in rank space.
+  // Arrays in rank space, allocated to their exact sizes.
   ch.up_first.assign(n + 1, 0);
   ch.down_first.assign(n + 1, 0);
   for (NodeId r = 0; r < n; ++r) {
     const NodeId u = ch.node_of_rank[r];
+    ch.up_first[r + 1] = ch.up_first[r] + static_cast<std::uint32_t>(up_out[u].size());
+    ch.down_first[r + 1] = ch.down_first[r] + static_cast<std::uint32_t>(up_in[u].size());
+  }
+  ch.up_head.resize(ch.up_first[n]);
+  ch.up_weight.resize(ch.up_first[n]);
+  ch.down_head.resize(ch.down_first[n]);
+  ch.down_weight.resize(ch.down_first[n]);
+  for (NodeId r = 0; r < n; ++r) {
+    const NodeId u = ch.node_of_rank[r];
     auto& uo = up_out[u];
     auto& ui = up_in[u];
-    std::sort(uo.begin(), uo.end(),
-              [&](const WArc& a, const WArc& b) { return ch.rank[a.v] < ch.rank[b.v]; });
-    std::sort(ui.begin(), ui.end(),
-              [&](const WArc& a, const WArc& b) { return ch.rank[a.v] < ch.rank[b.v]; });
-    for (const WArc& a : uo) {
-      ch.up_head.push_back(ch.rank[a.v]);
-      ch.up_weight.push_back(a.w);
+    auto by_rank = [&](const WArc& a, const WArc& b) { return ch.rank[a.v] < ch.rank[b.v]; };
+    std::sort(uo.begin(), uo.end(), by_rank);
+    std::sort(ui.begin(), ui.end(), by_rank);
+    for (std::size_t k = 0; k < uo.size(); ++k) {
+      ch.up_head[ch.up_first[r] + k] = ch.rank[uo[k].v];
+      ch.up_weight[ch.up_first[r] + k] = uo[k].w;
     }
-    for (const WArc& a : ui) {
-      ch.down_head.push_back(ch.rank[a.v]);
-      ch.down_weight.push_back(a.w);
+    for (std::size_t k = 0; k < ui.size(); ++k) {
+      ch.down_head[ch.down_first[r] + k] = ch.rank[ui[k].v];
+      ch.down_weight[ch.down_first[r] + k] = ui[k].w;
     }
-    ch.up_first[r + 1] = static_cast<std::uint32_t>(ch.up_head.size());
-    ch.down_first[r + 1] = static_cast<std::uint32_t>(ch.down_head.size());
     std::vector<WArc>().swap(uo);
     std::vector<WArc>().swap(ui);
   }
