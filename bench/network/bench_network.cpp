@@ -8,6 +8,8 @@
 //                                       5k x 5k between 5,000 seeded nodes; CH build and queries on 1 and all
 //                                       threads
 //   bench_network grid N OUT [REPS]     synthetic road-like grid with about N nodes: CH growth curve
+//   bench_network chbuild OSM [THREADS [WITNESS_LIMIT]]   one CH build (wall and CPU s, shortcuts, nodes
+//                                       settled by witness searches, mean query search spaces, 1k x 1k)
 // Writes OUT/arcs.u32 (u, v, w_ms triples), OUT/<set>.u32 node lists, OUT/<name>.u32 our matrices (ms,
 // row-major, 0xffffffff = no path) and prints "RESULT key value" lines; bench_network.py and pgrouting.py
 // load the same files into the peers.
@@ -263,6 +265,7 @@ int cmd_porto(const std::string& osm, const std::string& nodes_csv, const std::s
         [&] { ch.emplace(cs::network::ContractionHierarchy::build(g, {}, ctx)); });
   result("ch_bytes_per_node", static_cast<double>(ch->memory_bytes()) / g.node_count());
   result("ch_shortcuts", static_cast<double>(ch->shortcuts));
+  result("ch_witness_settled", static_cast<double>(ch->witness_settled));
   result("ch_hierarchy_arcs", static_cast<double>(ch->up_arc_count() + ch->down_arc_count()));
   for (const auto& [name, s] :
        {std::pair{std::string("nodes1k"), &s1k}, std::pair{std::string("nodes5k"), &s5k}}) {
@@ -403,11 +406,28 @@ int main(int argc, char** argv) {
       result("ch_build_cpu_s", static_cast<double>(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec) +
                                    1e-6 * static_cast<double>(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec));
       result("shortcuts", static_cast<double>(ch.shortcuts));
+      result("witness_settled", static_cast<double>(ch.witness_settled));
       result("ch_arcs", static_cast<double>(ch.up_arc_count() + ch.down_arc_count()));
       std::vector<cs::network::Snap> s;
       cs::Rng rng(3);
       for (int i = 0; i < 1000; ++i)
         s.push_back(at_node(nb.graph, static_cast<cs::NodeId>(rng.below(nb.graph.node_count()))));
+      // Query cost that does not depend on the machine: mean forward and backward search space (settled,
+      // not stalled) of the 1,000 points.
+      {
+        cs::network::CHQuery q(ch);
+        double fwd = 0, bwd = 0;
+        for (const auto& p : s) {
+          const std::pair<cs::NodeId, cs::Weight> seed{
+              ch.rank[p.frac < 0.5 ? nb.graph.edge_from[p.edge] : nb.graph.edge_to[p.edge]], 0};
+          q.upward({&seed, 1}, true);
+          fwd += static_cast<double>(q.space().size());
+          q.upward({&seed, 1}, false);
+          bwd += static_cast<double>(q.space().size());
+        }
+        result("ch_mean_forward_space", fwd / static_cast<double>(s.size()));
+        result("ch_mean_backward_space", bwd / static_cast<double>(s.size()));
+      }
       getrusage(RUSAGE_SELF, &r0);
       const auto t1 = Clock::now();
       (void)cs::network::ch_matrix(ch, nb.graph, s, s, {}, ctx);
@@ -420,7 +440,7 @@ int main(int argc, char** argv) {
     if (mode == "grid" && argc >= 4)
       return cmd_grid(std::stoul(argv[2]), argv[3], argc > 4 ? std::stoi(argv[4]) : 1);
     std::cerr << "usage: bench_network sample OSM OUT [REPS] | porto OSM NODES.csv OUT [REPS] | grid N OUT "
-                 "[REPS]\n";
+                 "[REPS] | chbuild OSM [THREADS [WITNESS_LIMIT]]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "bench_network: " << e.what() << '\n';

@@ -5,7 +5,7 @@
 // --routingkit DIR (built outside this repository as RoutingKit's own documentation describes: DIR/include,
 // DIR/lib/libroutingkit.a); the repository ships no RoutingKit code.
 //
-//   routingkit_driver DIR REPS THREADS SET...
+//   routingkit_driver DIR REPS THREADS [SET...]   (no SET: the build alone)
 // DIR/arcs.u32 holds (tail, head, weight ms) triples, DIR/<SET>.u32 a node list. Times the build on one
 // thread (RoutingKit's build is sequential) and each SET x SET matrix on 1 and on THREADS threads, REPS times
 // each, and prints "RESULT key value" lines with the first and the minimum time; writes DIR/rk_<SET>.u32 (ms,
@@ -79,8 +79,8 @@ void matrix(const RoutingKit::ContractionHierarchy& ch, const std::vector<unsign
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 5) {
-    std::fprintf(stderr, "usage: routingkit_driver DIR REPS THREADS SET...\n");
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: routingkit_driver DIR REPS THREADS [SET...]\n");
     return 2;
   }
   try {

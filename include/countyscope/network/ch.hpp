@@ -1,8 +1,8 @@
 // Contraction hierarchies (Geisberger et al. 2008) over a RoadGraph: built once per network (nodes ordered by
-// edge difference + deleted neighbours, contracted in deterministic independent sets on all cores, witness
-// searches with a settle limit), saved to and loaded from disk by formats/ch_file.hpp, and queried with
-// bucket-based many-to-many (Knopp et al. 2007) between snapped points and PHAST-style one-to-all (Delling et
-// al. 2011). Answers equal Dijkstra's exactly (integer milliseconds).
+// level plus edge and hop quotients, contracted in deterministic rounds of nodes three arcs apart on all
+// cores, witness searches with a settle limit), saved to and loaded from disk by formats/ch_file.hpp, and
+// queried with bucket-based many-to-many (Knopp et al. 2007) between snapped points and PHAST-style
+// one-to-all (Delling et al. 2011). Answers equal Dijkstra's exactly (integer milliseconds).
 //
 // Example:
 //   cs::network::ContractionHierarchy ch = cs::network::ContractionHierarchy::build(graph, {}, ctx);
@@ -26,8 +26,10 @@
 namespace cs::network {
 
 struct CHConfig {
-  std::uint32_t witness_settle_limit =
-      400;          // nodes settled per witness search before giving up (adds a shortcut)
+  // Nodes settled per witness search before giving up (then a shortcut is added): when contracting, and when
+  // simulating a contraction to order the nodes (only the order depends on the latter).
+  std::uint32_t witness_settle_limit = 400;
+  std::uint32_t priority_settle_limit = 20;
   int threads = 0;  // 0 = ctx.thread_count()
 };
 
@@ -57,6 +59,9 @@ class ContractionHierarchy {
   std::vector<Weight> down_weight;
   std::uint64_t graph_checksum = 0;
   std::size_t shortcuts = 0;
+  // Nodes settled by the build's witness searches: its cost, whatever the machine (a build statistic, not
+  // saved; 0 for a loaded index).
+  std::uint64_t witness_settled = 0;
 };
 
 // Checksum of a graph's topology and weights (what a CH index depends on).
