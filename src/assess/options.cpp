@@ -20,6 +20,14 @@ const opt::Table<AssessOptions>& assess_options() {
   using O = AssessOptions;
   static const auto t =
       opt::Table<O>("assess", "National assessment (`countyscope assess`, the demo's national part)")
+          .choice(
+              "units", &O::units,
+              {{"counties", UnitFilter::kCounties},
+               {"counties+cities", UnitFilter::kCountiesCities},
+               {"districts", UnitFilter::kDistricts},
+               {"all", UnitFilter::kAll}},
+              "analysis population by unit type (name suffix and code): counties (县, 自治县, 旗, 自治旗), "
+              "counties+cities (and 县级市), districts (市辖区), all (every row, zones included)")
           .choice("missing", &O::missing,
                   {{"drop", MissingPolicy::kDrop},
                    {"impute-median", MissingPolicy::kImputeMedian},
@@ -103,6 +111,7 @@ AssessConfig assess_config(const AssessInputs& in, const AssessOptions& o) {
   c.indicators = in.indicators;
   c.centres = in.centres;
   c.counties_2010 = in.counties_2010;
+  c.units = o.units;
   c.missing = o.missing;
   c.shift.kind = o.shift;
   c.shift.epsilon = o.shift_eps;

@@ -80,6 +80,23 @@ void add_system(const AssessResult& r, Json& s) {
   s["counts"] = {{"rows_in", r.rows_in},        {"scored", n},
                  {"dropped", r.dropped},        {"imputed", r.imputed},
                  {"located", r.located.size()}, {"islands", r.w.islands}};
+  Json uc = Json::array();
+  for (const auto& u : r.unit_counts) {
+    Json e = {{"type", u.type}, {"table", u.table}, {"selected", u.selected}};
+    e["official"] = u.official ? Json(*u.official) : Json(nullptr);
+    e["difference"] = u.official ? Json(static_cast<long long>(u.table) - static_cast<long long>(*u.official))
+                                 : Json(nullptr);
+    uc.push_back(e);
+  }
+  s["units"] = {
+      {"filter", to_string(r.config.units)},
+      {"year", r.system.year},
+      {"official_source", r.system.year == 2020
+                              ? "Ministry of Civil Affairs, administrative division statistics at the "
+                                "end of 2020 (docs/assess.md, Units)"
+                              : ""},
+      {"counts", uc},
+      {"recoded", r.unit_recoded}};
   s["weights"] = {{"source", r.weight_source},
                   {"entropy", arr(r.entropy.entropy)},
                   {"divergence", arr(r.entropy.divergence)}};
@@ -90,7 +107,8 @@ void add_counties(const AssessResult& r, Json& s) {
   const auto& sys = r.system;
   const std::size_t n = r.code.size(), m = r.system.indicators.size(), nd = r.system.dimensions.size();
   // Counties as columns (compact): the ranking table and maps read from here.
-  Json cols = {{"code", r.code}, {"name", r.name}, {"province", r.province}, {"region", r.region}};
+  Json cols = {
+      {"code", r.code}, {"name", r.name}, {"province", r.province}, {"region", r.region}, {"unit", r.unit}};
   std::vector<double> d, c, tt, lag;
   std::vector<int> cls;
   std::vector<std::string> top_dim, top_ind, lisa_label(n, ""), type, rule;

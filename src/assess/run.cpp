@@ -140,11 +140,60 @@ void read_counties(RunState& x) {
   const auto name_col = x.name_col = t.find_column(sys.name_column);
   const auto prov_col = t.find_column(sys.province_column);
   Evaluated ev = timed(ctx, "assess.indicators", [&] { return evaluate(t, sys, false, nullptr); });
-  r.missing_per_indicator = ev.missing;
 
-  // Pass 2: the missing-value policy, always stated.
+  // Pass 2a: unit types, counts per type against the official counts, and the analysis population.
+  std::vector<bool> selected(t.rows());
+  std::vector<std::string> unit_of(t.rows());
+  {
+    const auto official = official_unit_counts(sys.year);
+    r.unit_counts.assign(kUnitTypes, {});
+    for (std::size_t k = 0; k < kUnitTypes; ++k) {
+      r.unit_counts[k].type = to_string(static_cast<UnitType>(k));
+      if (official) r.unit_counts[k].official = (*official)[k];
+    }
+    std::size_t n_sel = 0;
+    const auto city_col = t.find_column(sys.typing.city);
+    for (std::size_t row = 0; row < t.rows(); ++row) {
+      const std::string& code = t.text(row, key_col);
+      const UnitTyping ut = type_unit(code, name_col ? std::string_view(t.text(row, *name_col)) : "",
+                                      city_col ? std::string_view(t.text(row, *city_col)) : "");
+      auto& uc = r.unit_counts[static_cast<std::size_t>(ut.type)];
+      ++uc.table;
+      unit_of[row] = uc.type;
+      if (ut.rule.ends_with("(renamed)"))
+        r.unit_recoded.push_back(code + " " + (name_col ? t.text(row, *name_col) : "") + ": " + uc.type +
+                                 " (" + ut.rule + ")");
+      selected[row] = selects(cfg.units, ut.type);
+      if (selected[row]) {
+        ++uc.selected;
+        ++n_sel;
+      }
+    }
+    std::string counts;
+    for (const auto& uc : r.unit_counts) {
+      if (uc.table == 0 && !(uc.official && *uc.official > 0)) continue;
+      counts += (counts.empty() ? "" : ", ") + uc.type + " " + std::to_string(uc.table);
+      if (uc.official) counts += " (official " + std::to_string(*uc.official) + ")";
+    }
+    if (n_sel == 0)
+      throw InputError(cfg.counties + ": --units " + std::string(to_string(cfg.units)) +
+                       " selects no row (unit types in the table: " + counts + ")");
+    r.notes.push_back("unit types" + (sys.year ? " (" + std::to_string(sys.year) + ")" : std::string()) +
+                      ": " + counts + "; --units " + std::string(to_string(cfg.units)) + " selects " +
+                      std::to_string(n_sel));
+  }
+  // Missing cells counted over the selected units only.
+  for (std::size_t j = 0; j < m; ++j) {
+    ev.missing[j] = 0;
+    for (std::size_t row = 0; row < t.rows(); ++row)
+      if (selected[row] && std::isnan(ev.values[j][row]) && ev.missing[j]++ == 0)
+        ev.missing_where[j] = t.where(row) + " (empty cell or undefined formula)";
+  }
+  r.missing_per_indicator = ev.missing;
+  // Pass 2b: the missing-value policy, always stated.
   std::vector<std::size_t>& keep = x.keep;
   for (std::size_t row = 0; row < t.rows(); ++row) {
+    if (!selected[row]) continue;
     bool complete = true;
     for (std::size_t j = 0; j < m; ++j) complete = complete && !std::isnan(ev.values[j][row]);
     if (complete || cfg.missing != MissingPolicy::kDrop) keep.push_back(row);
@@ -159,7 +208,9 @@ void read_counties(RunState& x) {
                       " missing value(s), first at " + ev.missing_where[j] +
                       (cfg.missing == MissingPolicy::kDrop ? "; rows dropped" : "; imputed with the median"));
   }
-  r.dropped = t.rows() - keep.size();
+  std::size_t n_selected = 0;
+  for (bool b : selected) n_selected += b;
+  r.dropped = n_selected - keep.size();
   if (cfg.missing == MissingPolicy::kImputeMedian) {
     for (std::size_t j = 0; j < m; ++j) {
       std::vector<double> present;
@@ -167,8 +218,8 @@ void read_counties(RunState& x) {
         if (!std::isnan(v)) present.push_back(v);
       if (present.empty()) throw InputError(cfg.counties, "", names[j], "every value is missing");
       const double med = quantile(present, 0.5);
-      for (double& v : ev.values[j])
-        if (std::isnan(v)) {
+      for (std::size_t row = 0; row < t.rows(); ++row)
+        if (double& v = ev.values[j][row]; selected[row] && std::isnan(v)) {
           v = med;
           ++r.imputed;
         }
@@ -179,6 +230,7 @@ void read_counties(RunState& x) {
                     std::to_string(r.imputed) + " cells imputed");
   if (keep.size() < 3) throw InputError(cfg.counties + ": fewer than 3 counties with complete indicators");
   for (auto row : keep) {
+    r.unit.push_back(unit_of[row]);
     r.code.push_back(t.text(row, key_col));
     r.name.push_back(name_col ? t.text(row, *name_col) : r.code.back());
     r.province.push_back(prov_col ? t.text(row, *prov_col) : r.code.back().substr(0, 2));
@@ -451,6 +503,7 @@ void spatial(RunState& x) {
         const LonLat p{c.number(row, lo, limits::kLongitude), c.number(row, la, limits::kLatitude)};
         at.emplace(c.text(row, kc), p);
       }
+      x.centre_of = at;  // every unit's centre (typing places large cities by their districts)
       for (std::size_t i = 0; i < n; ++i)
         if (auto it = at.find(r.code[i]); it != at.end()) {
           r.lon[i] = it->second.lon;

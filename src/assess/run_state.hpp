@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <countyscope/assess/assess.hpp>
@@ -32,6 +33,7 @@ struct RunState {
   Columns pooled_norm0, pooled_norm1;            // pooled min-max values of the panel, 2010 and 2020
   std::vector<std::size_t> scored;               // indicators that enter the score
   std::vector<LonLat> pts;                       // centres of the located counties
+  std::unordered_map<std::string, LonLat> centre_of;  // centres of every unit of the centres table
 };
 
 // Pass 10: county-town typing (typing.cpp).

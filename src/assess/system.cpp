@@ -223,7 +223,8 @@ Indicator read_indicator(const TomlSection& it, const Dimension& dim, const std:
 IndicatorSystem parse_indicator_system(std::string_view text, const std::string& file) {
   const TomlDocument doc = TomlDocument::parse(text, file);
   const TomlSection root = doc.root();
-  root.check_keys({"name", "description", "key", "name_column", "province_column", "typing", "dimension"});
+  root.check_keys(
+      {"name", "description", "key", "name_column", "province_column", "year", "typing", "dimension"});
   IndicatorSystem sys;
   sys.file = file;
   sys.name = text_of(root, "name", true);
@@ -231,6 +232,11 @@ IndicatorSystem parse_indicator_system(std::string_view text, const std::string&
   if (auto k = text_of(root, "key", false); !k.empty()) sys.key = k;
   if (auto k = text_of(root, "name_column", false); !k.empty()) sys.name_column = k;
   if (auto k = text_of(root, "province_column", false); !k.empty()) sys.province_column = k;
+  if (root.has("year")) {
+    std::int64_t y = 0;
+    root.integer("year", y, 1949, 2100);
+    sys.year = static_cast<int>(y);
+  }
   if (const auto ty = root.table("typing")) {
     ty->check_keys({"pop_now", "pop_before", "urban_pop", "agri_share", "manuf_share", "city"});
     auto set = [&](const char* key, std::string& field) {

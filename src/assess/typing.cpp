@@ -51,8 +51,6 @@ void type_counties(RunState& x) {
       double urban = 0, wsum = 0, lon = 0, lat = 0;
     };
     std::map<std::string, City> cities;
-    std::unordered_map<std::string, std::size_t> kept_of;
-    for (std::size_t i = 0; i < n; ++i) kept_of.emplace(r.code[i], i);
     if (c_urban && name_col) {
       for (std::size_t row = 0; row < t.rows(); ++row) {
         const std::string& nm = t.text(row, *name_col);
@@ -64,9 +62,9 @@ void type_counties(RunState& x) {
         City& c = cities[pref];
         if (c.name.empty()) c.name = c_city ? t.text(row, *c_city) : pref;
         c.urban += *u;
-        if (auto it = kept_of.find(code); it != kept_of.end() && !std::isnan(r.lon[it->second])) {
-          c.lon += *u * r.lon[it->second];
-          c.lat += *u * r.lat[it->second];
+        if (auto it = x.centre_of.find(code); it != x.centre_of.end()) {
+          c.lon += *u * it->second.lon;
+          c.lat += *u * it->second.lat;
           c.wsum += *u;
         }
       }

@@ -1,5 +1,7 @@
 // Unit tests of the assessment's parsing layer: formulas over columns and the TOML indicator system.
 #include <cmath>
+#include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -39,6 +41,7 @@ TEST(AssessSystem, DefaultSystemLoadsAndRegionsCoverAllProvinces) {
 TEST(AssessOptions, DefaultsAreTheConfigsAndMetresBecomeKilometres) {
   const a::AssessConfig d;
   const a::AssessConfig c = a::assess_config({}, a::AssessOptions{});
+  EXPECT_EQ(c.units, d.units);
   EXPECT_EQ(c.missing, d.missing);
   EXPECT_EQ(a::to_string(c.shift), a::to_string(d.shift));
   EXPECT_EQ(c.shift.epsilon, d.shift.epsilon);
@@ -97,4 +100,51 @@ TEST(AssessSystem, ErrorsNameFileLineAndField) {
       "[dimension[1].indicator[1]]: id, name, why, unit, column, formula, formula_2010, direction, weight");
   EXPECT_EQ(error_of(ind + "direction = 'up'\n"),
             "t.toml: line 7, field 'dimension[1].indicator[1].direction': 'up'; expected one of: +, -");
+}
+
+// Unit types by hand from the rules (docs/assess.md, Units): real 2020 census rows of each kind.
+TEST(AssessUnits, TypesFromCodeAndNameSuffix) {
+  using U = a::UnitType;
+  const std::vector<std::tuple<const char*, const char*, const char*, U>> cases = {
+      {"110101", "东城区", "北京市", U::kDistrict},
+      {"610103", "碑林区", "西安市", U::kDistrict},  // ends in 林区 but not under PP90xx
+      {"429021", "神农架林区", "神农架林区", U::kForestryDistrict},
+      {"520203", "六枝特区", "六盘水市", U::kSpecialDistrict},
+      {"130181", "辛集市", "石家庄市", U::kCity},
+      {"152201", "乌兰浩特市", "兴安盟", U::kCity},  // city code 01 in a league: the suffix decides
+      {"130121", "井陉县", "石家庄市", U::kCounty},
+      {"130321", "青龙满族自治县", "秦皇岛市", U::kAutonomousCounty},
+      {"150121", "土默特左旗", "呼和浩特市", U::kBanner},
+      {"150723", "鄂伦春自治旗", "呼伦贝尔市", U::kAutonomousBanner},
+      {"340210", "芜湖县", "芜湖市", U::kDistrict},  // renamed 湾沚区 in 2020: the code decides
+      {"421088", "监利县", "荆州市", U::kCity},      // renamed 监利市 in 2020
+      {"130171", "石家庄高新技术产业开发区", "石家庄市", U::kZone},      // NBS code 71-79
+      {"632857", "大柴旦行政委员会", "海西蒙古族藏族自治州", U::kZone},  // no administrative suffix
+      {"110101", "", "", U::kDistrict},                                  // no name: the code class
+      {"130121", "", "", U::kCounty},
+      {"130181", "", "", U::kCity},
+      {"320614", "海门市", "南通市", U::kDistrict},  // renamed 海门区 in 2020: district code under a 地级市
+      {"632301", "同仁县", "黄南藏族自治州",
+       U::kCity},                                // renamed 同仁市: code 01 in an autonomous prefecture
+      {"429004", "仙桃市", "仙桃市", U::kCity},  // province-administered (PP90xx)
+      {"659001", "石河子市", "石河子市", U::kCity}};
+  for (const auto& [code, name, pref, want] : cases)
+    EXPECT_EQ(a::type_unit(code, name, pref).type, want) << code << " " << name;
+  using F = a::UnitFilter;
+  for (std::size_t k = 0; k < a::kUnitTypes; ++k) {
+    const auto t = static_cast<U>(k);
+    const bool county =
+        t == U::kCounty || t == U::kAutonomousCounty || t == U::kBanner || t == U::kAutonomousBanner;
+    EXPECT_EQ(a::selects(F::kCounties, t), county) << k;
+    EXPECT_EQ(a::selects(F::kCountiesCities, t), county || t == U::kCity) << k;
+    EXPECT_EQ(a::selects(F::kDistricts, t), t == U::kDistrict) << k;
+    EXPECT_TRUE(a::selects(F::kAll, t));
+  }
+  // The official 2020 counts add up to the 2,844 county-level units of the year-end statistics.
+  const auto off = a::official_unit_counts(2020);
+  ASSERT_TRUE(off.has_value());
+  std::size_t total = 0;
+  for (auto v : *off) total += v;
+  EXPECT_EQ(total, 2844u);
+  EXPECT_FALSE(a::official_unit_counts(2010).has_value());
 }

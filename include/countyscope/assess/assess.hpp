@@ -15,6 +15,7 @@
 //   cs::assess::AssessStudy s = cs::assess::run_assess_study(in, opt, ctx);   // s.result, s.outputs
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -76,6 +77,7 @@ struct IndicatorSystem {
   std::vector<Dimension> dimensions;
   std::vector<Indicator> indicators;
   TypingColumns typing;
+  int year = 0;  // census year of the table (top-level `year`; 0 = not given): the official unit counts
   std::string file;
 };
 // Parses and validates the TOML (errors name the file, the table and the key).
@@ -87,6 +89,38 @@ std::string_view to_string(MissingPolicy p);
 enum class EntropyMode { kCross, kPanel };
 std::string_view to_string(EntropyMode m);
 
+// County-level unit types (docs/assess.md, "Units"): from the GB/T 2260 code and the name suffix.
+enum class UnitType {
+  kDistrict,          // 市辖区
+  kCity,              // 县级市
+  kCounty,            // 县
+  kAutonomousCounty,  // 自治县
+  kBanner,            // 旗
+  kAutonomousBanner,  // 自治旗
+  kSpecialDistrict,   // 特区
+  kForestryDistrict,  // 林区
+  kZone               // development zone / management area (NBS code 71-79 or no administrative suffix)
+};
+inline constexpr std::size_t kUnitTypes = 9;
+std::string_view to_string(UnitType t);
+struct UnitTyping {
+  UnitType type;
+  std::string rule;  // what decided it
+};
+// Rules in order: code 71-79 -> zone; suffix 自治县, 自治旗, 旗, 特区; 林区 under code PP90xx; 区; 市 or 县
+// under a district code (01-20, not PP90xx) of a prefecture-level city (prefecture name ending 市) ->
+// district (renamed after the table's names were fixed, the code is newer); 县 under codes 01-20 elsewhere or
+// 81-99 -> city; 市; 县; no name -> the code class; else zone. prefecture: the prefecture's name ("" =
+// unknown).
+UnitTyping type_unit(std::string_view code, std::string_view name, std::string_view prefecture = "");
+// The analysis population: counties proper (县, 自治县, 旗, 自治旗), + county-level cities, districts, or
+// all.
+enum class UnitFilter { kCounties, kCountiesCities, kDistricts, kAll };
+std::string_view to_string(UnitFilter f);
+bool selects(UnitFilter f, UnitType t);
+// Official year-end counts per type (indexed by UnitType), or nullopt for a year without a documented source.
+std::optional<std::array<std::size_t, kUnitTypes>> official_unit_counts(int year);
+
 struct TypingConfig {
   double satellite_km = 50.0;         // county centre within this distance of a large city's centre
   double large_city_pop = 1'000'000;  // urban residents of the city's districts (2020)
@@ -97,6 +131,7 @@ struct TypingConfig {
 
 struct AssessConfig {
   std::string counties, indicators, centres, counties_2010;
+  UnitFilter units = UnitFilter::kCounties;
   MissingPolicy missing = MissingPolicy::kDrop;
   Shift shift{};
   EntropyMode entropy = EntropyMode::kCross;
@@ -121,6 +156,7 @@ struct AssessInputs {
 // The assessment's options as users give them (the registry's [assess] table): enums for choices, metres for
 // distances. Defaults are AssessConfig's (a test holds them equal).
 struct AssessOptions {
+  UnitFilter units = UnitFilter::kCounties;
   MissingPolicy missing = MissingPolicy::kDrop;
   ShiftKind shift = ShiftKind::kNone;
   double shift_eps = 0.01;                  // shift eps: x' + shift_eps
@@ -150,8 +186,18 @@ struct CountyType {
   std::string nearest_city;
 };
 
+// Units per type in the table, selected by the filter, and the official count of the table's year.
+struct UnitCount {
+  std::string type;
+  std::size_t table = 0, selected = 0;
+  std::optional<std::size_t> official;
+};
+
 struct AssessResult {
   AssessConfig config;
+  std::vector<UnitCount> unit_counts;     // one per UnitType, in enum order
+  std::vector<std::string> unit_recoded;  // "code name: rule" for units whose code overrode the name suffix
+  std::vector<std::string> unit;          // per kept county, its unit type
   IndicatorSystem system;
   std::size_t rows_in = 0;
   std::vector<std::size_t> missing_per_indicator;  // cells missing per indicator before the policy
