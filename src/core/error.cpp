@@ -140,14 +140,36 @@ void check_toml_text(std::string_view text, std::string_view file) {
   // which asserts `!is_value_terminator(*cp)` (an assumption, i.e. undefined behaviour, in release builds;
   // found by the ASan build's replay of the fuzz corpus): a '}' whose innermost open bracket is '[' is
   // refused here.
-  std::string open;  // the brackets and braces open here, innermost last
+  std::string open;  // the brackets and braces open here, innermost last ('h' for a table header's)
+  // A bare value (one that starts with neither a quote nor a bracket, e.g. `x = -"a=\"\"\"..."`) runs, as
+  // toml++ scans it, to the next space, line end, ',', ']', '}' or '#': nothing inside it opens a string, and
+  // a non-ASCII character there reaches toml++'s Unicode whitespace test (found by fuzz/toml with a '=' and
+  // '"""' inside such a value, which opened a string here).
+  bool bare = false;
+  auto value_position = [&] {
+    return last == '=' ||
+           ((last == '[' || last == ',' || last == '\n') && !open.empty() && open.back() == '[');
+  };
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\n') ++line;
     switch (st) {
       case St::kNormal:
-        if (c == '[' && last == '\n' && open.empty()) check_table_header(text, i, fail);
-        if (c == '[' || c == '{') {
+        if (bare) {
+          if (std::string_view(" \t\n\v\f\r,]}#").find(c) == std::string_view::npos) {
+            if (static_cast<unsigned char>(c) >= 0x80)
+              fail("non-ASCII character outside a string or comment");
+            last = c;
+            break;
+          }
+          bare = false;  // the terminator is read as usual below
+        }
+        if (c == '[' && last == '\n' && open.empty()) {
+          check_table_header(text, i, fail);
+          open.push_back('h');
+        } else if (c == '[' && open == "h" && i > 0 && text[i - 1] == '[') {
+          open.push_back('h');  // `[[name]]`
+        } else if (c == '[' || c == '{') {
           open.push_back(c);
         } else if (c == '}' && !open.empty() && open.back() == '[') {
           fail("a '}' inside an array (an array closes with ']', an inline table with '}')");
@@ -172,6 +194,8 @@ void check_toml_text(std::string_view text, std::string_view file) {
         } else if (static_cast<unsigned char>(c) >= 0x80) {
           fail("non-ASCII character outside a string or comment");
         } else if (c != ' ' && c != '\t' && c != '\r') {
+          if (value_position() && std::string_view("[]{},#=\n").find(c) == std::string_view::npos)
+            bare = true;
           last = c;
         }
         break;

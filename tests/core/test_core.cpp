@@ -103,6 +103,26 @@ TEST(Error, CheckTomlTextRefusesADateSpaceDigitBeforeATerminator) {
     EXPECT_NO_THROW(cs::check_toml_text(good, "a.toml")) << good;
 }
 
+TEST(Error, CheckTomlTextNoStringOpensInsideABareValue) {
+  // fuzz/toml: `nAmi =-"n...~=""" U+0341 ...`: the '=' and '"""' inside the bare value `-"n...` opened a
+  // string here, so the non-ASCII character after them passed to toml++'s Unicode whitespace test (undefined
+  // behaviour).
+  const std::string input = std::string("nAmi =-\"n") + '\0' + "~~~=\"\"\"\xcd\x81\xfd" + "Cf~\n~nd";
+  try {
+    cs::check_toml_text(input, "s.toml");
+    FAIL() << "no error";
+  } catch (const cs::InputError& e) {
+    EXPECT_STREQ(e.what(), "s.toml: line 1: non-ASCII character outside a string or comment");
+  }
+  for (const char* bad : {"x = -a=\"\u00e9\"", "x = [1, 2a\"\u00e9\"]", "x = {a = 1\"\u00e9\"}"})
+    EXPECT_THROW(cs::check_toml_text(bad, "a.toml"), cs::InputError) << bad;
+  for (const char* good :
+       {"name=\"\u5317\u4eac\"", "[a.\"\u5317\u4eac\"]\nx = 1", "[[a.\"\u5317\"]]\n[[ b . \"\u4eac\" ]]",
+        "x = [\"\u5317\", '\u4eac']", "x = {a=\"\u5317\", b = 1}", "x = [\n  \"\u5317\",\n  1, # \u4eac\n]",
+        "x = 1#\u5317", "x = 1979-05-27T07:32:00Z # \u5317", "x = true\ny = \"\u5317\""})
+    EXPECT_NO_THROW(cs::check_toml_text(good, "a.toml")) << good;
+}
+
 TEST(Error, CheckTomlTextRefusesABraceClosingAnArray) {
   // toml++ 3.3 asserts `!is_value_terminator(*cp)` in parse_value for these (found by the ASan replay of the
   // fuzz corpus, input `a= [}r`).
