@@ -8,8 +8,9 @@
 //                                       5k x 5k between 5,000 seeded nodes; CH build and queries on 1 and all
 //                                       threads
 //   bench_network grid N OUT [REPS]     synthetic road-like grid with about N nodes: CH growth curve
-//   bench_network chbuild OSM [THREADS [WITNESS_LIMIT]]   one CH build (wall and CPU s, shortcuts, nodes
-//                                       settled by witness searches, mean query search spaces, 1k x 1k)
+//   bench_network chbuild OSM [THREADS [WITNESS_LIMIT [PRIORITY_LIMIT]]]
+//                                       one CH build: wall and CPU s, shortcuts, nodes settled by witness
+//                                       searches, mean query search spaces, 1k x 1k
 // Writes OUT/arcs.u32 (u, v, w_ms triples), OUT/<set>.u32 node lists, OUT/<name>.u32 our matrices (ms,
 // row-major, 0xffffffff = no path) and prints "RESULT key value" lines; bench_network.py and pgrouting.py
 // load the same files into the peers.
@@ -400,6 +401,7 @@ int main(int argc, char** argv) {
       const auto t0 = Clock::now();
       cs::network::CHConfig cfg;
       if (argc > 4) cfg.witness_settle_limit = static_cast<std::uint32_t>(std::stoul(argv[4]));
+      if (argc > 5) cfg.priority_settle_limit = static_cast<std::uint32_t>(std::stoul(argv[5]));
       const auto ch = cs::network::ContractionHierarchy::build(nb.graph, cfg, ctx);
       result("ch_build_s", since(t0));
       getrusage(RUSAGE_SELF, &r1);
@@ -440,7 +442,7 @@ int main(int argc, char** argv) {
     if (mode == "grid" && argc >= 4)
       return cmd_grid(std::stoul(argv[2]), argv[3], argc > 4 ? std::stoi(argv[4]) : 1);
     std::cerr << "usage: bench_network sample OSM OUT [REPS] | porto OSM NODES.csv OUT [REPS] | grid N OUT "
-                 "[REPS] | chbuild OSM [THREADS [WITNESS_LIMIT]]\n";
+                 "[REPS] | chbuild OSM [THREADS [WITNESS_LIMIT [PRIORITY_LIMIT]]]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "bench_network: " << e.what() << '\n';
