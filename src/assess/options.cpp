@@ -13,6 +13,8 @@ const Range kShiftEps{"shift", 0, 1, "", true};
 const Range kRescale{"rescale bound", -1e6, 1e6, ""};
 const Range kAlpha{"significance level", 0, 1, "", true};
 const Range kChange{"population change", -1, 10, "(fraction)"};
+const Range kWinsor{"winsorising fraction", 0, 0.25, ""};
+const Range kCap{"weight cap", 0, 1, ""};
 
 }  // namespace
 
@@ -28,6 +30,20 @@ const opt::Table<AssessOptions>& assess_options() {
                {"all", UnitFilter::kAll}},
               "analysis population by unit type (name suffix and code): counties (县, 自治县, 旗, 自治旗), "
               "counties+cities (and 县级市), districts (市辖区), all (every row, zones included)")
+          .choice("weighting", &O::weighting,
+                  {{"mean", WeightMethod::kMean},
+                   {"entropy", WeightMethod::kEntropy},
+                   {"critic", WeightMethod::kCritic},
+                   {"cv", WeightMethod::kCv},
+                   {"equal", WeightMethod::kEqual}},
+                  "indicator weights: mean (of entropy, CRITIC and CV), entropy, critic, cv (coefficient of "
+                  "variation) or equal; computed on the weighting data (winsor, transform)")
+          .choice("transform", &O::transform,
+                  {{"log", Transform::kLog}, {"rank", Transform::kRank}, {"none", Transform::kNone}},
+                  "before weighting, indicators with |skewness| > 1: log(1 + x - min), mid-ranks or none")
+          .number("winsor", &O::winsor, kWinsor, "before weighting: winsorise this fraction of each tail")
+          .number("weight_cap", &O::weight_cap, kCap,
+                  "largest weight of one indicator, the excess shared in proportion (0: no cap)")
           .choice("missing", &O::missing,
                   {{"drop", MissingPolicy::kDrop},
                    {"impute-median", MissingPolicy::kImputeMedian},
@@ -112,6 +128,10 @@ AssessConfig assess_config(const AssessInputs& in, const AssessOptions& o) {
   c.centres = in.centres;
   c.counties_2010 = in.counties_2010;
   c.units = o.units;
+  c.weighting = o.weighting;
+  c.transform = o.transform;
+  c.winsor = o.winsor;
+  c.weight_cap = o.weight_cap;
   c.missing = o.missing;
   c.shift.kind = o.shift;
   c.shift.epsilon = o.shift_eps;

@@ -100,6 +100,20 @@ void add_system(const AssessResult& r, Json& s) {
   s["weights"] = {{"source", r.weight_source},
                   {"entropy", arr(r.entropy.entropy)},
                   {"divergence", arr(r.entropy.divergence)}};
+  if (!r.weight_sets.mean.empty()) {
+    // Every method on the same weighting data, per indicator in system order (issue 21).
+    Json methods = Json::object();
+    for (auto m : {WeightMethod::kEntropy, WeightMethod::kCritic, WeightMethod::kCv, WeightMethod::kEqual,
+                   WeightMethod::kMean})
+      methods[std::string(to_string(m))] = arr(r.weight_sets.of(m));
+    s["weights"]["method"] = to_string(r.config.weighting);
+    s["weights"]["transform"] = to_string(r.config.transform);
+    s["weights"]["winsor"] = r.config.winsor;
+    s["weights"]["cap"] = r.config.weight_cap;
+    s["weights"]["transformed"] = r.transformed;
+    s["weights"]["methods"] = methods;
+    s["weights"]["max_weight"] = num(*std::max_element(r.weight.begin(), r.weight.end()));
+  }
 }
 
 // Counties as columns (compact; the ranking table and maps read from here) and the D classes.
@@ -454,11 +468,22 @@ Table weights_table(const AssessResult& r) {
                       {"formula", FieldType::kString},
                       {"entropy_weight_source", FieldType::kString},
                       {"weight", FieldType::kReal},
-                      {"missing", FieldType::kInteger}});
+                      {"missing", FieldType::kInteger},
+                      {"transformed", FieldType::kInteger},
+                      {"w_entropy", FieldType::kReal},
+                      {"w_critic", FieldType::kReal},
+                      {"w_cv", FieldType::kReal},
+                      {"w_equal", FieldType::kReal},
+                      {"w_mean", FieldType::kReal}});
+  const bool sets = r.weight_sets.mean.size() == r.system.indicators.size();
   for (std::size_t j = 0; j < r.system.indicators.size(); ++j) {
     const auto& ind = r.system.indicators[j];
+    const bool tr = std::find(r.transformed.begin(), r.transformed.end(), ind.id) != r.transformed.end();
+    auto w = [&](WeightMethod m) { return sets ? FieldValue(r.weight_sets.of(m)[j]) : FieldValue(); };
     t.add({ind.id, ind.dimension, std::string(ind.direction > 0 ? "+" : "-"), ind.formula_text,
-           r.weight_source, r.weight[j], count(r.missing_per_indicator[j])});
+           r.weight_source, r.weight[j], count(r.missing_per_indicator[j]), count(tr ? 1 : 0),
+           w(WeightMethod::kEntropy), w(WeightMethod::kCritic), w(WeightMethod::kCv), w(WeightMethod::kEqual),
+           w(WeightMethod::kMean)});
   }
   return t;
 }

@@ -413,7 +413,22 @@ void score(RunState& x) {
     spec.weight = r.panel_weight;
     r.weight_source = "entropy (panel 2010+2020)";
   } else {
-    r.weight_source = "entropy (cross-section)";
+    // Objective weights on the weighting data (winsorised, skewed indicators transformed, min-max), capped.
+    Columns wd;
+    for (auto j : scored) {
+      bool tr = false;
+      wd.push_back(weighting_column(r.raw[j], dir[j], cfg.transform, cfg.winsor, &tr));
+      if (tr) r.transformed.push_back(names[j]);
+    }
+    r.weight_sets = weight_sets(wd, spec.names);
+    spec.weight = cap_weights(r.weight_sets.of(cfg.weighting), cfg.weight_cap);
+    r.weight_source = std::string(to_string(cfg.weighting)) + " (transform " +
+                      std::string(to_string(cfg.transform)) + ", winsor " + format_number(cfg.winsor) +
+                      (cfg.weight_cap > 0 ? ", cap " + format_number(cfg.weight_cap) : std::string()) + ")";
+    std::string tl;
+    for (const auto& t : r.transformed) tl += (tl.empty() ? "" : ", ") + t;
+    r.notes.push_back("weights " + r.weight_source + "; transformed before weighting (|skewness| > 1): " +
+                      (tl.empty() ? std::string("none") : tl));
   }
   Scoring sc;
   timed(ctx, "assess.scores",

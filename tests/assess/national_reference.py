@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """National integration scores against an independent NumPy computation (issue 22).
 
-Runs `countyscope assess` on the bundled 2020 county table with the default indicator system, then recomputes every
+Runs `countyscope assess` on the bundled 2020 county table with the default indicator system and plain entropy
+weights (--weighting entropy --transform none --winsor 0), then recomputes every
 scored county's figures from the CSV and the TOML with NumPy/pandas, written from METHODS.md (not from the C++):
 indicators (a column or a formula; undefined values such as a division by zero are missing and the row is dropped),
 min-max normalisation by direction, entropy weights, TOPSIS closeness with vector normalisation, the weighted index,
@@ -39,6 +40,7 @@ def check(ok, what):
 with tempfile.TemporaryDirectory() as tmp:
     out = os.path.join(tmp, "assess")
     subprocess.run([cli, "-q", "assess", "--counties", features, "--indicators", system_toml, "--permutations", "0",
+                    "--weighting", "entropy", "--transform", "none", "--winsor", "0",
                     "--out", out], check=True)
     got = pd.read_csv(os.path.join(out, "scores.csv"), dtype={"code": str})
     doc = json.load(open(os.path.join(out, "results.json"), encoding="utf-8"))

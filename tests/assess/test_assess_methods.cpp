@@ -374,3 +374,77 @@ TEST(AssessCoupling, TinyScoresTakeTheLogarithmPath) {
   EXPECT_NEAR(a::coupling(u, a::CouplingForm::kCorrected).c, 1.0, 1e-12);
   EXPECT_NEAR(a::coupling(u, a::CouplingForm::kStandard).c, 1.0, 1e-12);
 }
+
+// Weighting data (issue 21), by hand.
+TEST(AssessWeighting, TransformsByHand) {
+  // {0,0,0,4}: mean 1, m2 = 12/4 = 3, m3 = 24/4 = 6, g1 = 6 / 3^1.5 = 2 / sqrt(3).
+  EXPECT_NEAR(a::skewness({0, 0, 0, 4}), 2 / std::sqrt(3.0), 1e-12);
+  EXPECT_EQ(a::skewness({2, 2, 2}), 0.0);
+  // Type-7 quantiles of {1,2,3,4,100} at 0.25 and 0.75 are 2 and 4.
+  EXPECT_EQ(a::winsorise({1, 2, 3, 4, 100}, 0.25), (a::Column{2, 2, 3, 4, 4}));
+  EXPECT_EQ(a::winsorise({3, 1, 2}, 0.0), (a::Column{3, 1, 2}));
+  const auto lg = a::log_transform({1, std::exp(1.0)});  // log(1 + x - 1)
+  EXPECT_NEAR(lg[0], 0, 1e-15);
+  EXPECT_NEAR(lg[1], 1, 1e-15);
+  EXPECT_EQ(a::rank_transform({10, 20, 20, 5}), (a::Column{2, 3.5, 3.5, 1}));
+  // {0,0,0,4} is skewed (g1 = 1.15 > 1): log -> {0,0,0,log 5}, min-max -> {0,0,0,1}; negative direction
+  // flips.
+  bool tr = false;
+  EXPECT_EQ(a::weighting_column({0, 0, 0, 4}, -1, a::Transform::kLog, 0, &tr), (a::Column{1, 1, 1, 0}));
+  EXPECT_TRUE(tr);
+  // {1,2,3}: not skewed, only min-max.
+  EXPECT_EQ(a::weighting_column({1, 2, 3}, 1, a::Transform::kRank, 0, &tr), (a::Column{0, 0.5, 1}));
+  EXPECT_FALSE(tr);
+  // {1,2,4,100}: skewed; ranks {1,2,3,4} -> {0, 1/3, 2/3, 1}.
+  const auto rk = a::weighting_column({1, 2, 4, 100}, 1, a::Transform::kRank, 0, &tr);
+  EXPECT_TRUE(tr);
+  EXPECT_NEAR(rk[1], 1.0 / 3, 1e-15);
+  EXPECT_NEAR(rk[2], 2.0 / 3, 1e-15);
+}
+
+// CRITIC and CV on a 3 x 3 table worked by hand: A = (0, .5, 1), B = (1, .5, 0), C = (0, 1, 1).
+// sd_A = sd_B = sqrt(1/6), sd_C = sqrt(2)/3 (population); r_AB = -1, r_AC = sqrt(3)/2, r_BC = -sqrt(3)/2.
+// CRITIC: C_A = sd_A (0 + 2 + 1 - sqrt3/2), C_B = sd_B (2 + 0 + 1 + sqrt3/2), C_C = sd_C (1 - sqrt3/2 + 1 +
+// sqrt3/2). CV: sd/mean = sqrt(1/6)/0.5, sqrt(1/6)/0.5, (sqrt2/3)/(2/3). (No published worked example with
+// its data and weights was at hand; see docs/assess.md.)
+TEST(AssessWeighting, CriticAndCvByHand) {
+  const a::Columns xn{{0, 0.5, 1}, {1, 0.5, 0}, {0, 1, 1}};
+  const double sab = std::sqrt(1.0 / 6), sc = std::sqrt(2.0) / 3, h = std::sqrt(3.0) / 2;
+  const double ca = sab * (3 - h), cb = sab * (3 + h), cc = sc * 2;
+  const auto w = a::critic_weights(xn);
+  EXPECT_NEAR(w[0], ca / (ca + cb + cc), 1e-12);
+  EXPECT_NEAR(w[1], cb / (ca + cb + cc), 1e-12);
+  EXPECT_NEAR(w[2], cc / (ca + cb + cc), 1e-12);
+  const double va = sab / 0.5, vc = sc / (2.0 / 3);
+  const auto v = a::cv_weights(xn);
+  EXPECT_NEAR(v[0], va / (2 * va + vc), 1e-12);
+  EXPECT_NEAR(v[1], va / (2 * va + vc), 1e-12);
+  EXPECT_NEAR(v[2], vc / (2 * va + vc), 1e-12);
+  const auto s = a::weight_sets(xn);
+  const auto e = a::entropy_weights(xn).weight;
+  for (std::size_t j = 0; j < 3; ++j) {
+    EXPECT_NEAR(s.mean[j], (e[j] + w[j] + v[j]) / 3, 1e-15);
+    EXPECT_EQ(s.equal[j], 1.0 / 3);
+  }
+  try {
+    (void)a::critic_weights({{1, 2, 3}, {5, 5, 5}}, {"a", "flat"});
+    FAIL();
+  } catch (const cs::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'flat'"), std::string::npos) << e.what();
+  }
+}
+
+// The cap by hand: {0.7, 0.2, 0.1} capped at 0.4 -> excess 0.3 shared 2:1 -> {0.4, 0.4, 0.2}; at 0.35 a
+// second round: {0.35, 0.4333, 0.2167} -> {0.35, 0.35, 0.3}.
+TEST(AssessWeighting, CapSharesTheExcessInProportion) {
+  const auto a4 = a::cap_weights({0.7, 0.2, 0.1}, 0.4);
+  EXPECT_NEAR(a4[0], 0.4, 1e-15);
+  EXPECT_NEAR(a4[1], 0.4, 1e-15);
+  EXPECT_NEAR(a4[2], 0.2, 1e-15);
+  const auto a35 = a::cap_weights({0.7, 0.2, 0.1}, 0.35);
+  EXPECT_NEAR(a35[0], 0.35, 1e-15);
+  EXPECT_NEAR(a35[1], 0.35, 1e-15);
+  EXPECT_NEAR(a35[2], 0.3, 1e-15);
+  EXPECT_EQ(a::cap_weights({0.7, 0.3}, 0), (std::vector<double>{0.7, 0.3}));
+  EXPECT_THROW((void)a::cap_weights({0.7, 0.2, 0.1}, 0.3), cs::UsageError);
+}

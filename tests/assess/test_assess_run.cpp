@@ -166,17 +166,28 @@ TEST(AssessCli, NationalRunIsFastCompleteAndDeterministic) {
   EXPECT_EQ(s["counts"]["dropped"], 5);
   EXPECT_EQ(s["counts"]["located"], 1459);
   EXPECT_EQ(s["system"]["indicators"][0]["id"], "urbanisation");
-  EXPECT_NEAR(s["system"]["indicators"][0]["weight"].get<double>(), 0.03449299854957431, 1e-12);
-  EXPECT_NEAR(s["moran"]["score"]["I"].get<double>(), 0.44074449278874345, 1e-9);
-  EXPECT_NEAR(s["moran"]["D"]["I"].get<double>(), 0.55500970391615301, 1e-9);
-  EXPECT_NEAR(s["dagum"]["region"]["G"].get<double>(), 0.3725645275416305, 1e-9);
-  EXPECT_NEAR(s["theil"]["region"]["total"].get<double>(), 0.29900495174582625, 1e-9);
-  EXPECT_EQ(s["lisa"]["counts"], cs::Json::parse(R"({"HH": 101, "HL": 11, "LH": 10, "LL": 339, "ns": 998})"));
+  EXPECT_NEAR(s["system"]["indicators"][0]["weight"].get<double>(), 0.063564920365273558, 1e-12);
+  EXPECT_NEAR(s["moran"]["score"]["I"].get<double>(), 0.40723796701968829, 1e-9);
+  EXPECT_NEAR(s["moran"]["D"]["I"].get<double>(), 0.54468120409213927, 1e-9);
+  EXPECT_NEAR(s["dagum"]["region"]["G"].get<double>(), 0.12104572973035177, 1e-9);
+  EXPECT_NEAR(s["theil"]["region"]["total"].get<double>(), 0.044224597847945801, 1e-9);
+  EXPECT_EQ(s["lisa"]["counts"], cs::Json::parse(R"({"HH": 82, "HL": 8, "LH": 6, "LL": 217, "ns": 1146})"));
   EXPECT_EQ(s["typing"]["counts"],
             cs::Json::parse(R"({"agricultural": 117, "population-losing": 843, "satellite": 238,
                                                       "specialised": 30, "unassigned": 247})"));
   EXPECT_EQ(doc["layers"]["counties"]["features"].size(), s["counts"]["located"].get<std::size_t>());
   EXPECT_EQ(s["config"]["coupling"], "corrected");
+  // The default weighting (mean of entropy, CRITIC and CV on winsorised, log-transformed-where-skewed data):
+  // no indicator above 25 % of the weight (issue 21), weights summing to 1, every method reported.
+  double wsum = 0;
+  for (const auto& i : s["system"]["indicators"]) {
+    EXPECT_LE(i["weight"].get<double>(), 0.25) << i["id"];
+    wsum += i["weight"].get<double>();
+  }
+  EXPECT_NEAR(wsum, 1, 1e-6);
+  EXPECT_EQ(s["weights"]["method"], "mean");
+  for (const char* m : {"entropy", "critic", "cv", "equal", "mean"})
+    EXPECT_EQ(s["weights"]["methods"][m].size(), s["system"]["indicators"].size()) << m;
   // Dagum identity on the national scores.
   const auto& dg = s["dagum"]["region"];
   EXPECT_NEAR(dg["Gw"].get<double>() + dg["Gnb"].get<double>() + dg["Gt"].get<double>(),

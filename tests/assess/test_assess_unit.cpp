@@ -42,6 +42,10 @@ TEST(AssessOptions, DefaultsAreTheConfigsAndMetresBecomeKilometres) {
   const a::AssessConfig d;
   const a::AssessConfig c = a::assess_config({}, a::AssessOptions{});
   EXPECT_EQ(c.units, d.units);
+  EXPECT_EQ(c.weighting, d.weighting);
+  EXPECT_EQ(c.transform, d.transform);
+  EXPECT_EQ(c.winsor, d.winsor);
+  EXPECT_EQ(c.weight_cap, d.weight_cap);
   EXPECT_EQ(c.missing, d.missing);
   EXPECT_EQ(a::to_string(c.shift), a::to_string(d.shift));
   EXPECT_EQ(c.shift.epsilon, d.shift.epsilon);

@@ -133,6 +133,10 @@ struct AssessConfig {
   std::string counties, indicators, centres, counties_2010;
   UnitFilter units = UnitFilter::kCounties;
   MissingPolicy missing = MissingPolicy::kDrop;
+  WeightMethod weighting = WeightMethod::kMean;  // objective weights (docs/assess.md, Weights)
+  Transform transform = Transform::kLog;         // of skewed indicators (|g1| > 1) before weighting
+  double winsor = 0.01;                          // winsorising fraction per tail before weighting
+  double weight_cap = 0;                         // largest weight of one indicator; 0 = no cap
   Shift shift{};
   EntropyMode entropy = EntropyMode::kCross;
   TopsisNorm topsis_norm = TopsisNorm::kVector;
@@ -158,6 +162,10 @@ struct AssessInputs {
 struct AssessOptions {
   UnitFilter units = UnitFilter::kCounties;
   MissingPolicy missing = MissingPolicy::kDrop;
+  WeightMethod weighting = WeightMethod::kMean;
+  Transform transform = Transform::kLog;
+  double winsor = 0.01;
+  double weight_cap = 0;
   ShiftKind shift = ShiftKind::kNone;
   double shift_eps = 0.01;                  // shift eps: x' + shift_eps
   double shift_a = 0.002, shift_b = 0.998;  // shift rescale: a + (b - a) x'
@@ -207,8 +215,11 @@ struct AssessResult {
   std::vector<double> lon, lat;  // NaN when no centre
   Columns raw, norm;
   EntropyResult entropy;
-  std::vector<double> weight;  // effective weights (entropy or fixed)
-  std::string weight_source;   // "entropy (cross-section)" | "entropy (panel 2010+2020)" | "fixed (TOML)"
+  std::vector<double> weight;  // effective weights (the chosen method, capped; or panel entropy or fixed)
+  WeightSets weight_sets;      // every method on the weighting data (empty with fixed or panel weights)
+  std::vector<std::string>
+      transformed;            // indicators log- or rank-transformed before weighting (|skewness| > 1)
+  std::string weight_source;  // "entropy (cross-section)" | "entropy (panel 2010+2020)" | "fixed (TOML)"
   std::vector<double> score, index;            // TOPSIS closeness; weighted sum of normalised values
   std::vector<int> rank;                       // 1 = best score
   std::vector<std::vector<double>> dim_score;  // [county][dimension] in [0,1]

@@ -136,4 +136,34 @@ double f_sf(double f, double d1, double d2);                            // centr
 double noncentral_f_sf(double f, double d1, double d2, double lambda);  // upper tail, Poisson mixture
 double incomplete_beta(double a, double b, double x);                   // regularised I_x(a,b)
 
+// Weighting that one skewed column cannot capture (docs/assess.md, "Weights"; issue 21). The weights are
+// computed on the weighting data: raw values winsorised at the p and 1-p quantiles (type 7), then, for
+// indicators whose sample skewness |g1| exceeds 1, log(1 + x - min) or mid-ranks, then min-max normalised by
+// direction.
+enum class Transform { kNone, kLog, kRank };
+std::string_view to_string(Transform t);
+double skewness(const Column& x);             // g1 = m3 / m2^1.5 (population moments); 0 if m2 = 0
+Column winsorise(const Column& x, double p);  // clamp to [Q(p), Q(1-p)]; p = 0 leaves x
+Column log_transform(const Column& x);        // log(1 + x - min x)
+Column rank_transform(const Column& x);       // mid-ranks 1..n (ties share their mean rank)
+// Weighting data of one indicator: winsorise, transform when |skewness| > 1, min-max by direction.
+Column weighting_column(const Column& x, int direction, Transform t, double winsor,
+                        bool* transformed = nullptr);
+// CRITIC (Diakoulaki, Mavrotas & Papayannakis 1995): C_j = sd_j * sum_k (1 - r_jk), w = C / sum C (sd and
+// Pearson r over the rows of xn). CV: w_j = (sd_j / mean_j) / sum. Both throw InputError for a zero-variance
+// column.
+std::vector<double> critic_weights(const Columns& xn, const std::vector<std::string>& names = {});
+std::vector<double> cv_weights(const Columns& xn, const std::vector<std::string>& names = {});
+// Caps each weight at cap and gives the excess to the uncapped weights in proportion (repeated until none
+// exceeds the cap). cap <= 0: unchanged; cap * size < 1 is impossible: UsageError.
+std::vector<double> cap_weights(std::vector<double> w, double cap);
+enum class WeightMethod { kEntropy, kCritic, kCv, kEqual, kMean };
+std::string_view to_string(WeightMethod m);
+// The weights of every method on the same weighting data; mean = (entropy + CRITIC + CV) / 3.
+struct WeightSets {
+  std::vector<double> entropy, critic, cv, equal, mean;
+  [[nodiscard]] const std::vector<double>& of(WeightMethod m) const;
+};
+WeightSets weight_sets(const Columns& xn, const std::vector<std::string>& names = {});
+
 }  // namespace cs::assess
