@@ -15,6 +15,7 @@ const Range kAlpha{"significance level", 0, 1, "", true};
 const Range kChange{"population change", -1, 10, "(fraction)"};
 const Range kWinsor{"winsorising fraction", 0, 0.25, ""};
 const Range kCap{"weight cap", 0, 1, ""};
+const Range kConc{"Dirichlet concentration", 0, 1e6, "", true};
 
 }  // namespace
 
@@ -44,6 +45,10 @@ const opt::Table<AssessOptions>& assess_options() {
           .number("winsor", &O::winsor, kWinsor, "before weighting: winsorise this fraction of each tail")
           .number("weight_cap", &O::weight_cap, kCap,
                   "largest weight of one indicator, the excess shared in proportion (0: no cap)")
+          .integer("perturbations", &O::perturbations, 0, 100'000, "samples",
+                   "robustness: Dirichlet weight samples for each unit's rank interval (0: none)")
+          .number("concentration", &O::concentration, kConc,
+                  "robustness: Dirichlet concentration c, weights drawn from Dirichlet(c x chosen weights)")
           .choice("missing", &O::missing,
                   {{"drop", MissingPolicy::kDrop},
                    {"impute-median", MissingPolicy::kImputeMedian},
@@ -132,6 +137,8 @@ AssessConfig assess_config(const AssessInputs& in, const AssessOptions& o) {
   c.transform = o.transform;
   c.winsor = o.winsor;
   c.weight_cap = o.weight_cap;
+  c.perturbations = static_cast<int>(o.perturbations);
+  c.concentration = o.concentration;
   c.missing = o.missing;
   c.shift.kind = o.shift;
   c.shift.epsilon = o.shift_eps;

@@ -114,6 +114,34 @@ void add_system(const AssessResult& r, Json& s) {
     s["weights"]["methods"] = methods;
     s["weights"]["max_weight"] = num(*std::max_element(r.weight.begin(), r.weight.end()));
   }
+  if (!r.robust_methods.empty()) {
+    Json rho = Json::array();
+    for (const auto& row : r.spearman) rho.push_back(arr(row));
+    Json q = Json::object();
+    for (std::size_t a = 0; a < r.robust_methods.size(); ++a)
+      q[r.robust_methods[a]] = num(r.quintile_change[a]);
+    Json ranks = Json::object();
+    for (std::size_t a = 0; a < r.robust_methods.size(); ++a) ranks[r.robust_methods[a]] = r.robust_rank[a];
+    const auto& ri = r.rank_interval;
+    std::size_t width_sum = 0;
+    for (std::size_t i = 0; i < ri.p05.size(); ++i)
+      width_sum += static_cast<std::size_t>(ri.p95[i] - ri.p05[i]);
+    s["robustness"] = {{"methods", r.robust_methods},
+                       {"chosen", to_string(r.config.weighting)},
+                       {"spearman", rho},
+                       {"quintile_change_vs_chosen", q},
+                       {"ranks", ranks},
+                       {"perturbation",
+                        {{"samples", ri.samples},
+                         {"concentration", ri.concentration},
+                         {"seed", ri.seed},
+                         {"rank_p05", arr(ri.p05)},
+                         {"rank_median", arr(ri.median)},
+                         {"rank_p95", arr(ri.p95)},
+                         {"mean_interval_width", ri.p05.empty() ? Json(nullptr)
+                                                                : num(static_cast<double>(width_sum) /
+                                                                      static_cast<double>(ri.p05.size()))}}}};
+  }
 }
 
 // Counties as columns (compact; the ranking table and maps read from here) and the D classes.
@@ -522,8 +550,29 @@ Table counties_table(const AssessResult& r) {
 
 Json counties_geojson(const AssessResult& r) { return counties_table(r).feature_collection(); }
 
+// Ranks under every weighting and the perturbation interval, one row per scored county.
+Table robustness_table(const AssessResult& r) {
+  std::vector<cs::Column> f{
+      {"code", FieldType::kString}, {"name", FieldType::kString}, {"rank", FieldType::kInteger}};
+  for (const auto& m : r.robust_methods) f.push_back({"rank_" + m, FieldType::kInteger});
+  f.push_back({"rank_p05", FieldType::kReal});
+  f.push_back({"rank_median", FieldType::kReal});
+  f.push_back({"rank_p95", FieldType::kReal});
+  Table t("robustness", f);
+  const auto& ri = r.rank_interval;
+  for (std::size_t i = 0; i < r.code.size(); ++i) {
+    std::vector<FieldValue> row{r.code[i], r.name[i], integer(r.rank[i])};
+    for (const auto& rk : r.robust_rank) row.push_back(integer(rk[i]));
+    for (const auto* v : {&ri.p05, &ri.median, &ri.p95})
+      row.push_back(v->empty() ? FieldValue() : FieldValue((*v)[i]));
+    t.add(row);
+  }
+  return t;
+}
+
 Outputs assess_outputs(const AssessResult& r) {
   Outputs o;
+  if (!r.robust_methods.empty()) o.add(robustness_table(r));
   o.section = to_json(r);
   o.add(scores_table(r));
   o.add(obstacles_table(r));

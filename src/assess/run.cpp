@@ -453,6 +453,38 @@ void score(RunState& x) {
                       " dimension scores above 1 (shift eps) clamped to 1 for coupling");
 }
 
+// Pass 4b: robustness of the ranking under every weighting and under Dirichlet perturbation of the chosen
+// one.
+void robustness(RunState& x) {
+  AssessResult& r = x.r;
+  if (r.weight_sets.mean.empty()) return;
+  timed(x.ctx, "assess.robustness", [&] {
+    Columns xs;
+    std::vector<int> ds;
+    for (auto j : x.scored) {
+      xs.push_back(r.raw[j]);
+      ds.push_back(x.dir[j]);
+    }
+    const auto methods = {WeightMethod::kEntropy, WeightMethod::kCritic, WeightMethod::kCv,
+                          WeightMethod::kEqual, WeightMethod::kMean};
+    for (auto m : methods) {
+      r.robust_methods.emplace_back(to_string(m));
+      r.robust_rank.push_back(
+          ranks_by_score(topsis(xs, ds, r.weight_sets.of(m), x.cfg.topsis_norm, x.cfg.shift), r.code));
+    }
+    const std::size_t k = r.robust_rank.size();
+    r.spearman.assign(k, std::vector<double>(k, 1.0));
+    for (std::size_t a = 0; a < k; ++a)
+      for (std::size_t b = 0; b < k; ++b) r.spearman[a][b] = spearman_rho(r.robust_rank[a], r.robust_rank[b]);
+    for (std::size_t a = 0; a < k; ++a)
+      r.quintile_change.push_back(quintile_change_share(r.robust_rank[a], r.rank));
+    std::vector<double> ws;
+    for (auto j : x.scored) ws.push_back(r.weight[j]);
+    r.rank_interval = rank_interval(xs, ds, ws, x.cfg.topsis_norm, x.cfg.shift, r.code, x.cfg.perturbations,
+                                    x.cfg.concentration, x.ctx.seed + 7, x.ctx.thread_count());
+  });
+}
+
 // Passes 5 and 6: obstacle degrees; distribution and regional differences.
 void obstacles_and_equity(RunState& x) {
   Context& ctx = x.ctx;
@@ -636,6 +668,7 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   read_counties(x);
   read_panel(x);
   score(x);
+  robustness(x);
   obstacles_and_equity(x);
   spatial(x);
   geodetector(x);

@@ -448,3 +448,76 @@ TEST(AssessWeighting, CapSharesTheExcessInProportion) {
   EXPECT_EQ(a::cap_weights({0.7, 0.3}, 0), (std::vector<double>{0.7, 0.3}));
   EXPECT_THROW((void)a::cap_weights({0.7, 0.2, 0.1}, 0.3), cs::UsageError);
 }
+
+// Spearman rho and quintile shares by brute force: Pearson correlation of the ranks, and counting.
+TEST(AssessRobustness, SpearmanAndQuintilesByBruteForce) {
+  cs::Rng rng(cs::test::seed() + 21);
+  for (int trial = 0; trial < 20; ++trial) {
+    const std::size_t n = 3 + rng.below(40);
+    std::vector<int> ra(n), rb(n);
+    std::iota(ra.begin(), ra.end(), 1);
+    std::iota(rb.begin(), rb.end(), 1);
+    for (std::size_t i = n; i > 1; --i) std::swap(rb[i - 1], rb[rng.below(i)]);
+    for (std::size_t i = n; i > 1; --i) std::swap(ra[i - 1], ra[rng.below(i)]);
+    double ma = 0, mb = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      ma += ra[i];
+      mb += rb[i];
+    }
+    ma /= n;
+    mb /= n;
+    double sab = 0, saa = 0, sbb = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      sab += (ra[i] - ma) * (rb[i] - mb);
+      saa += (ra[i] - ma) * (ra[i] - ma);
+      sbb += (rb[i] - mb) * (rb[i] - mb);
+    }
+    EXPECT_NEAR(a::spearman_rho(ra, rb), sab / std::sqrt(saa * sbb), 1e-12);
+    // Quintile of rank r among n: the fifth whose block (n/5 units each, fractional) holds position r - 1.
+    std::size_t changed = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      int qa = 0, qb = 0;
+      while (5.0 * (ra[i] - 1) >= static_cast<double>(n) * (qa + 1)) ++qa;
+      while (5.0 * (rb[i] - 1) >= static_cast<double>(n) * (qb + 1)) ++qb;
+      changed += qa != qb;
+    }
+    EXPECT_DOUBLE_EQ(a::quintile_change_share(ra, rb), static_cast<double>(changed) / n);
+  }
+  EXPECT_EQ(a::quintiles({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), (std::vector<int>{0, 0, 1, 1, 2, 2, 3, 3, 4, 4}));
+  EXPECT_EQ(a::ranks_by_score({0.2, 0.9, 0.2}, {"b", "c", "a"}), (std::vector<int>{3, 1, 2}));
+}
+
+// The Dirichlet sampler is seeded and deterministic (same seed, same draw; any thread count, same intervals)
+// and its draws average to alpha / sum(alpha) (E[w_j] = alpha_j / alpha_0).
+TEST(AssessRobustness, DirichletSamplerSeededAndDeterministic) {
+  const std::vector<double> alpha{50, 30, 20};
+  EXPECT_EQ(a::dirichlet(alpha, 42), a::dirichlet(alpha, 42));
+  EXPECT_NE(a::dirichlet(alpha, 42), a::dirichlet(alpha, 43));
+  std::vector<double> mean(3, 0.0);
+  const int k = 4000;
+  for (int s = 0; s < k; ++s) {
+    const auto w = a::dirichlet(alpha, 1000 + s);
+    EXPECT_NEAR(w[0] + w[1] + w[2], 1.0, 1e-12);
+    for (std::size_t j = 0; j < 3; ++j) mean[j] += w[j] / k;
+  }
+  // sd of w_0 = sqrt(0.5 * 0.5 / 101) ~ 0.05; of the mean over 4000 draws ~ 0.0008: 0.005 is > 6 sd.
+  EXPECT_NEAR(mean[0], 0.5, 0.005);
+  EXPECT_NEAR(mean[1], 0.3, 0.005);
+  EXPECT_NEAR(mean[2], 0.2, 0.005);
+  const auto x = random_columns(3, 40, cs::test::seed() + 5);
+  std::vector<std::string> key;
+  for (int i = 0; i < 40; ++i) key.push_back("u" + std::to_string(100 + i));
+  const auto r1 =
+      a::rank_interval(x, {1, -1, 1}, {0.5, 0.3, 0.2}, a::TopsisNorm::kVector, {}, key, 64, 100, 7, 1);
+  const auto r4 =
+      a::rank_interval(x, {1, -1, 1}, {0.5, 0.3, 0.2}, a::TopsisNorm::kVector, {}, key, 64, 100, 7, 4);
+  EXPECT_EQ(r1.p05, r4.p05);
+  EXPECT_EQ(r1.median, r4.median);
+  EXPECT_EQ(r1.p95, r4.p95);
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    EXPECT_LE(r1.p05[i], r1.median[i]);
+    EXPECT_LE(r1.median[i], r1.p95[i]);
+    EXPECT_GE(r1.p05[i], 1);
+    EXPECT_LE(r1.p95[i], 40);
+  }
+}

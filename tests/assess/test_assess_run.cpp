@@ -126,13 +126,14 @@ TEST(AssessCli, NationalRunIsFastCompleteAndDeterministic) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_LT(secs, 30.0);  // seconds, not minutes (shared 2-core machine; typically ~2 s)
   ASSERT_EQ(run_cli("--threads 1 " + base + (tmp / "b").string()), 0);
-  for (const char* f : {"results.json", "scores.csv", "obstacles.csv", "lisa.csv", "types.csv", "weights.csv",
-                        "counties.gpkg"})
+  for (const char* f : {"results.json", "scores.csv", "robustness.csv", "obstacles.csv", "lisa.csv",
+                        "types.csv", "weights.csv", "counties.gpkg"})
     EXPECT_TRUE(fs::exists(tmp / "a" / f)) << f;
   const std::string ja = cs::read_file(tmp / "a" / "results.json");
   EXPECT_EQ(ja,
             cs::read_file(tmp / "b" / "results.json"));  // same seed, different thread count -> same bytes
   EXPECT_EQ(cs::read_file(tmp / "a" / "scores.csv"), cs::read_file(tmp / "b" / "scores.csv"));
+  EXPECT_EQ(cs::read_file(tmp / "a" / "robustness.csv"), cs::read_file(tmp / "b" / "robustness.csv"));
   const auto doc = cs::Json::parse(ja);
   EXPECT_EQ(doc["kind"], "assess");
   const auto& s = doc["sections"]["assess"];
@@ -186,6 +187,19 @@ TEST(AssessCli, NationalRunIsFastCompleteAndDeterministic) {
   }
   EXPECT_NEAR(wsum, 1, 1e-6);
   EXPECT_EQ(s["weights"]["method"], "mean");
+  // Robustness: ranks under the five weightings, rho = 1 on the diagonal, the chosen weighting changes no
+  // quintile against itself, and every unit's rank median lies in its interval.
+  const auto& rb = s["robustness"];
+  ASSERT_EQ(rb["methods"].size(), 5u);
+  for (std::size_t k = 0; k < 5; ++k) EXPECT_EQ(rb["spearman"][k][k], 1.0);
+  EXPECT_EQ(rb["quintile_change_vs_chosen"]["mean"], 0.0);
+  EXPECT_EQ(rb["perturbation"]["samples"], 200);
+  for (std::size_t i = 0; i < rb["perturbation"]["rank_p05"].size(); ++i) {
+    EXPECT_LE(rb["perturbation"]["rank_p05"][i].get<double>(),
+              rb["perturbation"]["rank_median"][i].get<double>());
+    EXPECT_LE(rb["perturbation"]["rank_median"][i].get<double>(),
+              rb["perturbation"]["rank_p95"][i].get<double>());
+  }
   for (const char* m : {"entropy", "critic", "cv", "equal", "mean"})
     EXPECT_EQ(s["weights"]["methods"][m].size(), s["system"]["indicators"].size()) << m;
   // Dagum identity on the national scores.

@@ -137,6 +137,8 @@ struct AssessConfig {
   Transform transform = Transform::kLog;         // of skewed indicators (|g1| > 1) before weighting
   double winsor = 0.01;                          // winsorising fraction per tail before weighting
   double weight_cap = 0;                         // largest weight of one indicator; 0 = no cap
+  int perturbations = 200;                       // Dirichlet weight samples for rank intervals; 0 = none
+  double concentration = 100;                    // Dirichlet(concentration * w)
   Shift shift{};
   EntropyMode entropy = EntropyMode::kCross;
   TopsisNorm topsis_norm = TopsisNorm::kVector;
@@ -166,6 +168,8 @@ struct AssessOptions {
   Transform transform = Transform::kLog;
   double winsor = 0.01;
   double weight_cap = 0;
+  std::int64_t perturbations = 200;
+  double concentration = 100;
   ShiftKind shift = ShiftKind::kNone;
   double shift_eps = 0.01;                  // shift eps: x' + shift_eps
   double shift_a = 0.002, shift_b = 0.998;  // shift rescale: a + (b - a) x'
@@ -216,6 +220,13 @@ struct AssessResult {
   Columns raw, norm;
   EntropyResult entropy;
   std::vector<double> weight;  // effective weights (the chosen method, capped; or panel entropy or fixed)
+  // Robustness (with weight_sets): ranks under every method, Spearman rho between them, quintile changes
+  // against the chosen weighting, and the rank interval under Dirichlet perturbation of the chosen weights.
+  std::vector<std::string> robust_methods;
+  std::vector<std::vector<int>> robust_rank;  // [method][county]
+  std::vector<std::vector<double>> spearman;  // [method][method]
+  std::vector<double> quintile_change;        // [method] share vs the chosen weighting
+  RankInterval rank_interval;
   WeightSets weight_sets;      // every method on the weighting data (empty with fixed or panel weights)
   std::vector<std::string>
       transformed;            // indicators log- or rank-transformed before weighting (|skewness| > 1)

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -165,5 +166,28 @@ struct WeightSets {
   [[nodiscard]] const std::vector<double>& of(WeightMethod m) const;
 };
 WeightSets weight_sets(const Columns& xn, const std::vector<std::string>& names = {});
+
+// Robustness of the ranking (issue 21; docs/assess.md, "Robustness").
+// Ranks 1 = highest score, ties broken by key (ascending).
+std::vector<int> ranks_by_score(const std::vector<double>& score, const std::vector<std::string>& key);
+// Spearman rho of two rankings without ties: 1 - 6 sum d^2 / (n (n^2 - 1)).
+double spearman_rho(const std::vector<int>& ra, const std::vector<int>& rb);
+// Quintile of each rank: floor(5 (rank - 1) / n), 0 = the top fifth.
+std::vector<int> quintiles(const std::vector<int>& rank);
+// Share of units whose quintile differs between the two rankings.
+double quintile_change_share(const std::vector<int>& ra, const std::vector<int>& rb);
+// One Dirichlet(alpha) draw from gamma variates (Marsaglia & Tsang 2000) on the project's generator.
+std::vector<double> dirichlet(const std::vector<double>& alpha, std::uint64_t seed);
+// Rank interval of each unit over `samples` weight vectors drawn from Dirichlet(concentration * w); sample k
+// uses the seed seed + k, so any thread count gives the same result. Percentiles are type 7 over the samples.
+struct RankInterval {
+  std::vector<double> p05, median, p95;
+  int samples = 0;
+  double concentration = 0;
+  std::uint64_t seed = 0;
+};
+RankInterval rank_interval(const Columns& x, const std::vector<int>& direction, const std::vector<double>& w,
+                           TopsisNorm norm, const Shift& shift, const std::vector<std::string>& key,
+                           int samples, double concentration, std::uint64_t seed, int threads = 1);
 
 }  // namespace cs::assess
