@@ -226,6 +226,17 @@ LocateResult pcenter_heuristic(const LocateProblem& pb, const HeuristicOptions& 
   std::sort(radii.begin(), radii.end());
   radii.erase(std::unique(radii.begin(), radii.end()), radii.end());
   const std::size_t P = pb.p;
+  // The user farthest from its nearest open site (the first of equals), and that time.
+  auto worst_served = [&](const std::vector<std::uint32_t>& open) {
+    std::size_t worst = 0;
+    double wd = -1;
+    for (std::size_t u = 0; u < nu; ++u) {
+      double dd = std::numeric_limits<double>::infinity();
+      for (auto f : open) dd = std::min(dd, static_cast<double>(pb.cost(L.users[u], f)));
+      if (dd > wd) wd = dd, worst = u;
+    }
+    return std::pair{worst, wd};
+  };
   // Greedy cover at radius r with at most P sites; then fill up to P by serving the worst point.
   auto cover = [&](double r, std::vector<std::uint32_t>& open) {
     open.assign(pb.fixed.begin(), pb.fixed.end());
@@ -262,13 +273,7 @@ LocateResult pcenter_heuristic(const LocateProblem& pb, const HeuristicOptions& 
     }
     if (left > 0) return false;
     while (open.size() < P) {  // spare sites: serve the worst-off point better
-      std::size_t worst = 0;
-      double wd = -1;
-      for (std::size_t u = 0; u < nu; ++u) {
-        double dd = std::numeric_limits<double>::infinity();
-        for (auto f : open) dd = std::min(dd, static_cast<double>(pb.cost(L.users[u], f)));
-        if (dd > wd) wd = dd, worst = u;
-      }
+      const std::size_t worst = worst_served(open).first;
       std::uint32_t add = kNone;
       for (std::size_t k = L.start[worst]; k < L.start[worst + 1]; ++k)
         if (!is_open[L.cand[k]] && usable(L.cand[k])) {
@@ -307,13 +312,7 @@ LocateResult pcenter_heuristic(const LocateProblem& pb, const HeuristicOptions& 
   const int max_swaps = opt.max_swaps > 0 ? opt.max_swaps : 200;
   for (int it = 0; it < max_swaps; ++it) {
     // Worst point and its closer candidates.
-    std::size_t worst = 0;
-    double wd = -1;
-    for (std::size_t u = 0; u < nu; ++u) {
-      double dd = std::numeric_limits<double>::infinity();
-      for (auto f : best_open) dd = std::min(dd, static_cast<double>(pb.cost(L.users[u], f)));
-      if (dd > wd) wd = dd, worst = u;
-    }
+    const auto [worst, wd] = worst_served(best_open);
     bool improved = false;
     int tried = 0;
     for (std::size_t k = L.start[worst]; k < L.start[worst + 1] && L.time[k] < wd && tried < 20 && !improved;
