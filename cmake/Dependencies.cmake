@@ -23,6 +23,13 @@ target_include_directories(cs_tomlpp SYSTEM INTERFACE ${TOMLPP_INCLUDE_DIR})
 # COIN-OR CBC through its C++ API (CbcModel); pkg-config file from coinor-libcbc-dev.
 pkg_check_modules(CBC REQUIRED IMPORTED_TARGET cbc)
 
+# METIS (libmetis-dev): nested-dissection orders for the customizable contraction hierarchy (network/).
+find_path(METIS_INCLUDE_DIR metis.h PATH_SUFFIXES metis REQUIRED)
+find_library(METIS_LIBRARY NAMES metis REQUIRED)
+add_library(cs_metis INTERFACE)
+target_include_directories(cs_metis SYSTEM INTERFACE ${METIS_INCLUDE_DIR})
+target_link_libraries(cs_metis INTERFACE ${METIS_LIBRARY})
+
 # GTest for unit tests.
 if(CS_BUILD_TESTS)
   find_package(GTest REQUIRED)
