@@ -1,0 +1,526 @@
+// Static user-equilibrium assignment (include/countyscope/assign/assign.hpp, docs/assign.md).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <countyscope/assign/assign.hpp>
+#include <countyscope/core/error.hpp>
+#include <countyscope/core/parallel.hpp>
+
+namespace cs::assign {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Link cost and its derivative at flow v.
+inline void bpr(const Link& l, double v, double& t, double& dt) {
+  if (v < 0) v = 0;
+  const double r = v / l.capacity;
+  if (l.power == 4) {
+    const double r2 = r * r;
+    t = l.free_flow_time * (1 + l.b * r2 * r2);
+    dt = l.free_flow_time * l.b * 4 * r2 * r / l.capacity;
+  } else if (l.power == 1) {
+    t = l.free_flow_time * (1 + l.b * r);
+    dt = l.free_flow_time * l.b / l.capacity;
+  } else if (l.power == 0) {
+    t = l.free_flow_time * (1 + l.b);
+    dt = 0;
+  } else {
+    const double rp1 = std::pow(r, l.power - 1);
+    t = l.free_flow_time * (1 + l.b * rp1 * r);
+    dt = l.free_flow_time * l.b * l.power * rp1 / l.capacity;
+  }
+}
+
+// Forward star of the links (0-based nodes), origins in fixed blocks.
+struct Graph {
+  std::int32_t n = 0, zones = 0, first_thru = 0;  // nodes below first_thru (0-based) are not passed through
+  std::vector<std::int32_t> first, arc_link, arc_head, tail;
+  std::size_t blocks = 0, block_size = 1;
+
+  explicit Graph(const Network& net) {
+    n = net.nodes;
+    zones = net.zones;
+    first_thru = net.first_thru_node - 1;
+    tail.resize(net.links.size());
+    arc_link.resize(net.links.size());
+    arc_head.resize(net.links.size());
+    first.assign(static_cast<std::size_t>(n) + 1, 0);
+    for (const Link& l : net.links) ++first[static_cast<std::size_t>(l.from)];
+    for (std::size_t v = 0; v < static_cast<std::size_t>(n); ++v) first[v + 1] += first[v];
+    std::vector<std::int32_t> pos(first.begin(), first.end() - 1);
+    for (std::size_t i = 0; i < net.links.size(); ++i) {  // each node's arcs in file order
+      const auto v = static_cast<std::size_t>(net.links[i].from - 1);
+      const auto k = static_cast<std::size_t>(pos[v]++);
+      arc_link[k] = static_cast<std::int32_t>(i);
+      arc_head[k] = net.links[i].to - 1;
+      tail[i] = net.links[i].from - 1;
+    }
+    // At most 64 blocks of origins, whatever the thread count: block sums are added in block order.
+    block_size = (static_cast<std::size_t>(zones) + 63) / 64;
+    blocks = (static_cast<std::size_t>(zones) + block_size - 1) / block_size;
+  }
+};
+
+// Dijkstra from one origin with an indexed 4-ary heap (decrease-key, no stale entries); keeps distances,
+// predecessor links and the settle order. Ties settle the smaller node id first.
+struct Search {
+  std::vector<double> dist;
+  std::vector<std::int32_t> pred, order, heap, pos;  // pos: index in heap, -1 never queued, -2 settled
+  std::vector<double> node_flow;
+
+  bool before(std::int32_t a, std::int32_t b) const {
+    const double da = dist[static_cast<std::size_t>(a)], db = dist[static_cast<std::size_t>(b)];
+    return da < db || (da == db && a < b);
+  }
+  void place(std::size_t i, std::int32_t v) {
+    heap[i] = v;
+    pos[static_cast<std::size_t>(v)] = static_cast<std::int32_t>(i);
+  }
+  void sift_up(std::size_t i) {
+    const std::int32_t v = heap[i];
+    while (i > 0) {
+      const std::size_t p = (i - 1) / 4;
+      if (!before(v, heap[p])) break;
+      place(i, heap[p]);
+      i = p;
+    }
+    place(i, v);
+  }
+  void sift_down(std::size_t i) {
+    const std::int32_t v = heap[i];
+    const std::size_t n = heap.size();
+    for (;;) {
+      const std::size_t c0 = 4 * i + 1;
+      if (c0 >= n) break;
+      std::size_t best = c0;
+      const std::size_t ce = std::min(c0 + 4, n);
+      for (std::size_t c = c0 + 1; c < ce; ++c)
+        if (before(heap[c], heap[best])) best = c;
+      if (!before(heap[best], v)) break;
+      place(i, heap[best]);
+      i = best;
+    }
+    place(i, v);
+  }
+
+  void run(const Graph& g, std::int32_t origin, const std::vector<double>& t) {
+    const auto n = static_cast<std::size_t>(g.n);
+    dist.assign(n, kInf);
+    pred.assign(n, -1);
+    pos.assign(n, -1);
+    order.clear();
+    heap.clear();
+    dist[static_cast<std::size_t>(origin)] = 0;
+    heap.push_back(origin);
+    pos[static_cast<std::size_t>(origin)] = 0;
+    while (!heap.empty()) {
+      const std::int32_t v = heap[0];
+      const std::int32_t last = heap.back();
+      heap.pop_back();
+      if (!heap.empty()) {
+        heap[0] = last;
+        sift_down(0);
+      }
+      pos[static_cast<std::size_t>(v)] = -2;
+      order.push_back(v);
+      if (v != origin && v < g.first_thru) continue;  // a zone below FIRST THRU NODE: no passing through
+      const double d = dist[static_cast<std::size_t>(v)];
+      const auto end = static_cast<std::size_t>(g.first[static_cast<std::size_t>(v) + 1]);
+      for (auto k = static_cast<std::size_t>(g.first[static_cast<std::size_t>(v)]); k < end; ++k) {
+        const auto w = static_cast<std::size_t>(g.arc_head[k]);
+        const double nd = d + t[static_cast<std::size_t>(g.arc_link[k])];
+        if (nd < dist[w]) {
+          if (pos[w] == -2) continue;  // settled (only with zero-cost ties, never shorter)
+          dist[w] = nd;
+          pred[w] = g.arc_link[k];
+          if (pos[w] == -1) {
+            heap.push_back(static_cast<std::int32_t>(w));
+            sift_up(heap.size() - 1);
+          } else {
+            sift_up(static_cast<std::size_t>(pos[w]));
+          }
+        }
+      }
+    }
+  }
+
+  // Adds origin o's demand along the tree to y; returns the demand's shortest-path cost.
+  double load(const Graph& g, const Trips& trips, std::int32_t o, std::vector<double>& y) {
+    node_flow.assign(static_cast<std::size_t>(g.n), 0.0);
+    const auto z = static_cast<std::size_t>(g.zones);
+    double sptt = 0;
+    for (std::size_t d = 0; d < z; ++d) {
+      const double q = trips.demand[static_cast<std::size_t>(o) * z + d];
+      if (q <= 0 || d == static_cast<std::size_t>(o)) continue;
+      if (dist[d] == kInf)
+        throw InputError(trips.file, "Origin " + std::to_string(o + 1), "destination",
+                         "zone " + std::to_string(d + 1) + " has trips but no path from zone " +
+                             std::to_string(o + 1) + " in the network");
+      node_flow[d] = q;
+      sptt += q * dist[d];
+    }
+    for (std::size_t i = order.size(); i-- > 1;) {  // order[0] is the origin
+      const auto v = static_cast<std::size_t>(order[i]);
+      const double f = node_flow[v];
+      if (f == 0) continue;
+      const auto l = static_cast<std::size_t>(pred[v]);
+      y[l] += f;
+      node_flow[static_cast<std::size_t>(g.tail[l])] += f;
+    }
+    return sptt;
+  }
+};
+
+struct AllOrNothing {
+  std::vector<double> y;  // link flows
+  double sptt = 0;
+};
+
+class Solver {
+ public:
+  Solver(const Network& net, const Trips& trips, const AssignOptions& opt, const Context& ctx)
+      : net_(net), trips_(trips), opt_(opt), g_(net), threads_(std::max(1, ctx.thread_count())), ctx_(ctx) {
+    const std::size_t m = net.links.size();
+    t_.resize(m);
+    dt_.resize(m);
+    searches_.resize(static_cast<std::size_t>(threads_));
+    block_flow_.assign(g_.blocks, std::vector<double>());
+    block_sptt_.assign(g_.blocks, 0.0);
+    start_ = Clock::now();
+  }
+
+  void set_times(const std::vector<double>& x) {
+    for (std::size_t i = 0; i < x.size(); ++i) bpr(net_.links[i], x[i], t_[i], dt_[i]);
+  }
+
+  // All-or-nothing at the current times t_; with keep_trees the predecessor links of every origin.
+  AllOrNothing all_or_nothing(bool keep_trees = false) {
+    const std::size_t m = net_.links.size();
+    const auto z = static_cast<std::size_t>(g_.zones);
+    if (keep_trees) trees_.resize(z * static_cast<std::size_t>(g_.n));
+    cs::parallel_for(g_.blocks, threads_, [&](std::size_t b, int t) {
+      Search& s = searches_[static_cast<std::size_t>(t)];
+      std::vector<double>& y = block_flow_[b];
+      y.assign(m, 0.0);
+      double sptt = 0;
+      const std::size_t end = std::min(z, (b + 1) * g_.block_size);
+      for (std::size_t o = b * g_.block_size; o < end; ++o) {
+        if (!has_demand(o) && !keep_trees) continue;
+        s.run(g_, static_cast<std::int32_t>(o), t_);
+        sptt += s.load(g_, trips_, static_cast<std::int32_t>(o), y);
+        if (keep_trees)
+          std::copy(s.pred.begin(), s.pred.end(),
+                    trees_.begin() + static_cast<std::ptrdiff_t>(o * s.pred.size()));
+      }
+      block_sptt_[b] = sptt;
+    });
+    AllOrNothing r;
+    r.y.assign(m, 0.0);
+    for (std::size_t b = 0; b < g_.blocks; ++b) {
+      r.sptt += block_sptt_[b];
+      for (std::size_t i = 0; i < m; ++i) r.y[i] += block_flow_[b][i];
+    }
+    return r;
+  }
+
+  bool has_demand(std::size_t o) const {
+    const auto z = static_cast<std::size_t>(g_.zones);
+    for (std::size_t d = 0; d < z; ++d)
+      if (d != o && trips_.demand[o * z + d] > 0) return true;
+    return false;
+  }
+
+  double tstt(const std::vector<double>& x) const {
+    double s = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) s += x[i] * t_[i];
+    return s;
+  }
+
+  // Records the gap of x (times t_ must be those of x); true when the run should stop.
+  bool record(std::int64_t k, const std::vector<double>& x, double sptt, AssignResult& r) {
+    Iteration it;
+    it.iteration = k;
+    it.tstt = tstt(x);
+    it.sptt = sptt;
+    it.gap = it.tstt > 0 ? (it.tstt - sptt) / it.tstt : 0.0;
+    it.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    r.iterations.push_back(it);
+    if (it.gap <= opt_.gap) {
+      r.converged = true;
+      return true;
+    }
+    if (k >= opt_.max_iter) return true;
+    if (opt_.time_limit_s > 0 && it.seconds >= opt_.time_limit_s) return true;
+    ctx_.report("assign", static_cast<double>(k) / static_cast<double>(opt_.max_iter));
+    return false;
+  }
+
+  AssignResult run_link_based();
+  AssignResult run_gradient_projection();
+
+ private:
+  double line_search(const std::vector<double>& x, const std::vector<double>& d) const;
+
+  const Network& net_;
+  const Trips& trips_;
+  AssignOptions opt_;
+  Graph g_;
+  int threads_;
+  const Context& ctx_;
+  std::vector<double> t_, dt_;
+  std::vector<Search> searches_;
+  std::vector<std::vector<double>> block_flow_;
+  std::vector<double> block_sptt_;
+  std::vector<std::int32_t> trees_;  // zones x nodes predecessor links (GP)
+  Clock::time_point start_;
+};
+
+// argmin over tau in [0, 1] of the Beckmann objective along x + tau d: its derivative sum_a d_a t_a(x_a + tau
+// d_a) is increasing; Newton steps inside a shrinking bracket, bisection when Newton leaves it.
+double Solver::line_search(const std::vector<double>& x, const std::vector<double>& d) const {
+  const auto deriv = [&](double tau, double& g, double& h) {
+    g = 0;
+    h = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (d[i] == 0) continue;
+      double t = 0, dt = 0;
+      bpr(net_.links[i], x[i] + tau * d[i], t, dt);
+      g += d[i] * t;
+      h += d[i] * d[i] * dt;
+    }
+  };
+  double g = 0, h = 0;
+  deriv(1.0, g, h);
+  if (g <= 0) return 1.0;
+  double lo = 0, hi = 1, tau = 0;
+  deriv(0.0, g, h);
+  if (g >= 0) return 0.0;
+  for (int it = 0; it < 100; ++it) {
+    double next = h > 0 ? tau - g / h : -1;
+    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    tau = next;
+    deriv(tau, g, h);
+    if (g == 0) return tau;
+    (g < 0 ? lo : hi) = tau;
+    if (hi - lo <= 1e-15 * std::max(1.0, hi)) break;
+  }
+  return tau;
+}
+
+AssignResult Solver::run_link_based() {
+  const std::size_t m = net_.links.size();
+  AssignResult r;
+  std::vector<double> x(m, 0.0);
+  set_times(x);
+  x = all_or_nothing().y;
+  std::vector<double> s(m), s1, s2, d(m), hess(m);  // s1, s2: targets of the last two iterations
+  double tau1 = 0;
+  for (std::int64_t k = 1;; ++k) {
+    set_times(x);
+    const AllOrNothing aon = all_or_nothing();
+    if (record(k, x, aon.sptt, r)) break;
+    const std::vector<double>& y = aon.y;
+    bool done = false;
+    if (opt_.algorithm == Algorithm::kBfw && !s1.empty() && !s2.empty() && tau1 < 1) {
+      // Conjugate to both previous directions: d = (y-x) + b1 (s1-y) + b2 (s2-y) with (s1-x)' H d = 0 and
+      // (s2-x)' H d = 0 (H = diag t'(x)); equivalent to Mitradjieva & Lindberg's conditions when tau1 < 1.
+      double m11 = 0, m12 = 0, m21 = 0, m22 = 0, r1 = 0, r2 = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        const double h = dt_[i], a = y[i] - x[i], b = s1[i] - x[i], c = s2[i] - x[i];
+        m11 += b * h * (b - a);
+        m12 += b * h * (c - a);
+        m21 += c * h * (b - a);
+        m22 += c * h * (c - a);
+        r1 -= b * h * a;
+        r2 -= c * h * a;
+      }
+      const double det = m11 * m22 - m12 * m21;
+      if (det != 0 && std::isfinite(det)) {
+        const double b1 = (r1 * m22 - m12 * r2) / det, b2 = (m11 * r2 - m21 * r1) / det;
+        if (b1 >= 0 && b2 >= 0 && b1 + b2 <= 1 - 1e-6) {
+          for (std::size_t i = 0; i < m; ++i) s[i] = (1 - b1 - b2) * y[i] + b1 * s1[i] + b2 * s2[i];
+          done = true;
+        }
+      }
+    }
+    if (!done && opt_.algorithm != Algorithm::kFw && !s1.empty() && tau1 < 1) {
+      // Conjugate to the previous direction: s = alpha s1 + (1 - alpha) y with (s1-x)' H (s-x) = 0.
+      double num = 0, den = 0;
+      for (std::size_t i = 0; i < m; ++i) {
+        const double b = s1[i] - x[i];
+        num += b * dt_[i] * (y[i] - x[i]);
+        den += b * dt_[i] * (y[i] - s1[i]);
+      }
+      double alpha = den != 0 ? num / den : 0;
+      if (!(alpha >= 0)) alpha = 0;
+      if (alpha > 1 - 1e-6) alpha = 1 - 1e-6;
+      for (std::size_t i = 0; i < m; ++i) s[i] = alpha * s1[i] + (1 - alpha) * y[i];
+      done = true;
+    }
+    if (!done) s = y;
+    for (std::size_t i = 0; i < m; ++i) d[i] = s[i] - x[i];
+    const double tau = line_search(x, d);
+    for (std::size_t i = 0; i < m; ++i) x[i] = std::max(0.0, x[i] + tau * d[i]);
+    s2.swap(s1);
+    s1 = s;
+    tau1 = tau;
+  }
+  r.flow = x;
+  set_times(x);
+  r.time = t_;
+  return r;
+}
+
+// Path-based gradient projection (Jayakrishnan et al. 1994): per OD pair a set of paths; each iteration adds
+// the shortest path of every pair (trees of all origins at the iteration's start, in parallel) and moves flow
+// from every costlier path to the cheapest by a Newton step (cost difference / sum of t' over the links the
+// two paths do not share), updating link times at once. Pairs are processed in a fixed order, so the result
+// does not depend on the thread count.
+AssignResult Solver::run_gradient_projection() {
+  struct Path {
+    std::vector<std::int32_t> links;
+    double flow = 0;
+  };
+  struct Od {
+    std::int32_t origin = 0, dest = 0;
+    double demand = 0;
+    std::vector<Path> paths;
+  };
+  const std::size_t m = net_.links.size();
+  const auto z = static_cast<std::size_t>(g_.zones);
+  const auto n = static_cast<std::size_t>(g_.n);
+  std::vector<Od> ods;
+  for (std::size_t o = 0; o < z; ++o)
+    for (std::size_t d = 0; d < z; ++d)
+      if (o != d && trips_.demand[o * z + d] > 0)
+        ods.push_back(
+            {static_cast<std::int32_t>(o), static_cast<std::int32_t>(d), trips_.demand[o * z + d], {}});
+  const auto tree_path = [&](const Od& od) {
+    std::vector<std::int32_t> p;
+    const std::int32_t* pred = trees_.data() + static_cast<std::size_t>(od.origin) * n;
+    for (std::int32_t v = od.dest; v != od.origin;) {
+      const std::int32_t l = pred[static_cast<std::size_t>(v)];
+      p.push_back(l);
+      v = g_.tail[static_cast<std::size_t>(l)];
+    }
+    std::reverse(p.begin(), p.end());
+    return p;
+  };
+  std::vector<double> x(m, 0.0);
+  const auto link_flows = [&] {
+    std::fill(x.begin(), x.end(), 0.0);
+    for (const Od& od : ods)
+      for (const Path& p : od.paths)
+        for (const std::int32_t a : p.links) x[static_cast<std::size_t>(a)] += p.flow;
+  };
+  AssignResult r;
+  set_times(x);
+  (void)all_or_nothing(true);
+  for (Od& od : ods) od.paths.push_back({tree_path(od), od.demand});
+  link_flows();
+  std::vector<std::uint32_t> mark_min(m, 0), mark_p(m, 0);
+  std::uint32_t token = 0;
+  const auto shift = [&](std::int32_t a, double delta) {
+    const auto i = static_cast<std::size_t>(a);
+    x[i] = std::max(0.0, x[i] + delta);
+    bpr(net_.links[i], x[i], t_[i], dt_[i]);
+  };
+  const auto cost = [&](const std::vector<std::int32_t>& links) {
+    double c = 0;
+    for (const std::int32_t a : links) c += t_[static_cast<std::size_t>(a)];
+    return c;
+  };
+  // Equalises the costs of one pair's paths.
+  const auto equilibrate = [&](Od& od) {
+    if (od.paths.size() < 2) return;
+    std::size_t best = 0;
+    double best_cost = kInf;
+    for (std::size_t q = 0; q < od.paths.size(); ++q) {
+      const double c = cost(od.paths[q].links);
+      if (c < best_cost) best_cost = c, best = q;
+    }
+    Path& bp = od.paths[best];
+    for (std::size_t q = 0; q < od.paths.size(); ++q) {
+      if (q == best) continue;
+      Path& p = od.paths[q];
+      const double cp = cost(p.links), cb = cost(bp.links);
+      if (cp <= cb) continue;
+      ++token;
+      double denom = 0;
+      for (const std::int32_t a : bp.links) mark_min[static_cast<std::size_t>(a)] = token;
+      for (const std::int32_t a : p.links) {
+        mark_p[static_cast<std::size_t>(a)] = token;
+        if (mark_min[static_cast<std::size_t>(a)] != token) denom += dt_[static_cast<std::size_t>(a)];
+      }
+      for (const std::int32_t a : bp.links)
+        if (mark_p[static_cast<std::size_t>(a)] != token) denom += dt_[static_cast<std::size_t>(a)];
+      double delta = denom > 0 ? (cp - cb) / denom : p.flow;
+      if (delta >= p.flow) delta = p.flow;
+      if (delta <= 0) continue;
+      p.flow -= delta;  // exactly 0 when all of it moves
+      bp.flow += delta;
+      for (const std::int32_t a : p.links)
+        if (mark_min[static_cast<std::size_t>(a)] != token) shift(a, -delta);
+      for (const std::int32_t a : bp.links)
+        if (mark_p[static_cast<std::size_t>(a)] != token) shift(a, delta);
+    }
+    std::erase_if(od.paths, [](const Path& p) { return p.flow <= 0; });
+  };
+  for (std::int64_t k = 1;; ++k) {
+    set_times(x);
+    const AllOrNothing aon = all_or_nothing(true);
+    if (record(k, x, aon.sptt, r)) break;
+    for (Od& od : ods) {
+      std::vector<std::int32_t> sp = tree_path(od);
+      bool known = false;
+      for (const Path& p : od.paths) known = known || p.links == sp;
+      if (!known) od.paths.push_back({std::move(sp), 0.0});
+      equilibrate(od);
+    }
+    for (int sweep = 0; sweep < 2; ++sweep)
+      for (Od& od : ods) equilibrate(od);
+    link_flows();
+  }
+  r.flow = x;
+  r.time = t_;
+  for (const Od& od : ods)
+    for (const Path& p : od.paths) r.paths.push_back({od.origin + 1, od.dest + 1, p.links, p.flow});
+  return r;
+}
+
+}  // namespace
+
+double bpr_time(const Link& l, double v) {
+  double t = 0, dt = 0;
+  bpr(l, v, t, dt);
+  return t;
+}
+
+AssignResult assign(const Network& net, const Trips& trips, const AssignOptions& opt, const Context& ctx) {
+  Solver s(net, trips, opt, ctx);
+  return opt.algorithm == Algorithm::kGp ? s.run_gradient_projection() : s.run_link_based();
+}
+
+GapReport relative_gap(const Network& net, const Trips& trips, const std::vector<double>& flow, int threads) {
+  Context ctx;
+  ctx.threads = threads;
+  AssignOptions opt;
+  Solver s(net, trips, opt, ctx);
+  s.set_times(flow);
+  const AllOrNothing aon = s.all_or_nothing();
+  GapReport g;
+  g.tstt = s.tstt(flow);
+  g.sptt = aon.sptt;
+  g.gap = g.tstt > 0 ? (g.tstt - g.sptt) / g.tstt : 0.0;
+  return g;
+}
+
+}  // namespace cs::assign
