@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include <countyscope/assess/assess.hpp>
+#include <countyscope/assign/study.hpp>
 #include <countyscope/core/options.hpp>
 #include <countyscope/flows/table_run.hpp>
 #include <countyscope/plan/plan.hpp>
@@ -25,6 +26,7 @@ cs::cli::CommandRegistration reg{
         // Not plan sections: the commands' own (flows on tables, assess).
         tables.push_back(&cs::flows::flows_table_options());
         tables.push_back(&cs::assess::assess_options());
+        tables.push_back(&cs::assign::assign_options());
         std::cout << cs::opt::options_markdown(tables);
         rt.exit_code = 0;
       });
