@@ -8,16 +8,16 @@ else
   fail "docs/options.md is stale: run 'countyscope options --markdown > docs/options.md' ($(diff "$T/options.md" docs/options.md | head -5))"
 fi
 # Every CLI flag of a table is an option of the command that reads it: [locate] -> locate, [access] -> access
-# (and plan/demo as --access-*), [snap] [matrix] -> matrix, [structure] -> structure and plan, [assess] -> assess,
+# (and plan/demo as --access-*), [snap] [matrix] -> matrix, [structure] -> structure and plan, [assess] -> assess, [assign] -> assign,
 # the plan's own sections and [flows] -> plan (and demo); [flows] -> flows too (county mode); [flows_table] -> flows.
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
-  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\|flows\)\]/plan/; s/^\[\(locate\|access\|structure\|assess\)\]/\1/; s/^\[flows_table\]/flows/' \
+  | sed 's/^\[\(plan\|network\|county\|snap\|matrix\|flows\)\]/plan/; s/^\[\(locate\|access\|structure\|assess\|assign\)\]/\1/; s/^\[flows_table\]/flows/' \
   | sort -u >"$T/flags"
 awk '/^## \[/ { sec = $2 } /^\| `[a-z_]*` \| `--/ { split($0, f, "`"); print sec, f[4] }' docs/options.md \
   | sed -n 's/^\[\(snap\|matrix\)\]/matrix/p; s/^\[access\] --/plan --access-/p' >>"$T/flags"
 # [structure] keys are plan/demo flags too.
 sed -n 's/^structure /plan /p' "$T/flags" >>"$T/flags"
-for c in locate access matrix plan demo structure assess flows; do "$CS" "$c" --help >"$T/help-$c"; done
+for c in locate access matrix plan demo structure assess assign flows; do "$CS" "$c" --help >"$T/help-$c"; done
 while read -r cmd flag; do
   if grep -q -- " $flag " "$T/help-$cmd"; then ok "$cmd has $flag"; else fail "$cmd --help lacks $flag"; fi
   if [ "$cmd" = plan ] && ! grep -q -- " $flag " "$T/help-demo"; then fail "demo --help lacks $flag"; fi
