@@ -34,9 +34,9 @@ std::uint32_t find_arc(const CustomizableCH& c, NodeId lo, NodeId hi) noexcept {
 
 std::size_t CustomizableCH::memory_bytes() const noexcept {
   auto b = [](const auto& v) { return v.size() * sizeof(typename std::decay_t<decltype(v)>::value_type); };
-  return b(rank) + b(node_of_rank) + b(parent) + b(up_first) + b(up_head) + b(weight) + b(tri_first) +
-         b(tri_arc) + b(arc_ch) + b(arc_up) + b(in_first) + b(in_arc) + b(arc_weight) + b(level_first) +
-         b(level_arc);
+  return b(rank) + b(node_of_rank) + b(parent) + b(up_first) + b(up_head) + b(up_tail) + b(weight) +
+         b(tri_first) + b(tri_arc) + b(arc_ch) + b(arc_up) + b(in_first) + b(in_arc) + b(arc_weight) +
+         b(level_first) + b(level_arc);
 }
 
 bool CustomizableCH::matches(const RoadGraph& g) const noexcept {
@@ -125,9 +125,10 @@ CustomizableCH CustomizableCH::prepare(const RoadGraph& g, std::span<const NodeI
     std::vector<std::uint32_t> fill(down_first.begin(), down_first.end() - 1);
     for (std::size_t e = 0; e < m; ++e) down_arc[fill[c.up_head[e]]++] = static_cast<std::uint32_t>(e);
   }
-  std::vector<NodeId> tail(m);
+  c.up_tail.resize(m);
   for (NodeId r = 0; r < n; ++r)
-    for (auto e = c.up_first[r]; e < c.up_first[r + 1]; ++e) tail[e] = r;
+    for (auto e = c.up_first[r]; e < c.up_first[r + 1]; ++e) c.up_tail[e] = r;
+  const std::vector<NodeId>& tail = c.up_tail;
   std::vector<std::uint32_t> pos(n, kNoArc);
   c.tri_first.assign(m + 1, 0);
   auto for_each_triangle = [&](NodeId u, auto&& f) {
@@ -262,16 +263,34 @@ std::size_t CustomizableCH::update(std::span<const ArcTime> changes) {
     ++recomputed;
     const auto [up, down] = recompute(e);
     Weight* we = weight.data() + 2 * static_cast<std::size_t>(e);
-    if (we[0] == up && we[1] == down) continue;
+    const Weight old_up = we[0], old_down = we[1];
+    if (old_up == up && old_down == down) continue;
     we[0] = up;
     we[1] = down;
-    // e = (w, x) is a lower arc of the triangles (w, x, y) for every other upper neighbour y of w.
-    const NodeId w =
-        static_cast<NodeId>(std::upper_bound(up_first.begin(), up_first.end(), e) - up_first.begin() - 1);
-    const NodeId x = up_head[e];
+    // e = (w, x) is a lower arc of the triangle (w, x, y) for every other upper neighbour y of w; its top arc
+    // (x, y) can change only if the old path through w was its value or the new one is shorter.
+    const NodeId w = up_tail[e], x = up_head[e];
+    auto maybe_push = [&](std::uint32_t t, Weight old_t_up, Weight new_t_up, Weight old_t_down,
+                          Weight new_t_down) {
+      const Weight* wt = weight.data() + 2 * static_cast<std::size_t>(t);
+      if ((old_t_up == wt[0] && new_t_up != old_t_up) || new_t_up < wt[0] ||
+          (old_t_down == wt[1] && new_t_down != old_t_down) || new_t_down < wt[1])
+        push(t);
+    };
+    std::uint32_t xe = up_first[x];  // merge pointer over x's upward arcs
     for (auto b = up_first[w]; b < up_first[w + 1]; ++b) {
       const NodeId y = up_head[b];
-      if (y != x) push(find_arc(*this, std::min(x, y), std::max(x, y)));
+      if (y == x) continue;
+      const Weight* wo = weight.data() + 2 * static_cast<std::size_t>(b);  // the other lower arc (w, y)
+      if (y < x) {  // top arc (y, x): up = (w,y) down + e up; down = e down + (w,y) up
+        const std::uint32_t t = find_arc(*this, y, x);
+        maybe_push(t, sat_add(wo[1], old_up), sat_add(wo[1], up), sat_add(old_down, wo[0]),
+                   sat_add(down, wo[0]));
+      } else {  // top arc (x, y): up = e down + (w,y) up; down = (w,y) down + e up
+        while (up_head[xe] < y) ++xe;
+        maybe_push(xe, sat_add(old_down, wo[0]), sat_add(down, wo[0]), sat_add(wo[1], old_up),
+                   sat_add(wo[1], up));
+      }
     }
   }
   return recomputed;

@@ -79,6 +79,7 @@ class CustomizableCH {
   // Upward arcs r -> up_head (higher rank, sorted) of the chordal supergraph.
   std::vector<std::uint32_t> up_first;
   std::vector<NodeId> up_head;
+  std::vector<NodeId> up_tail;  // r, per arc
   // Customised weights per hierarchy arc e = (r, up_head[e]): weight[2e] upward r -> up_head[e],
   // weight[2e+1] downward up_head[e] -> r (ms, kInfWeight = no path).
   std::vector<Weight> weight;
