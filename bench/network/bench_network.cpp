@@ -8,6 +8,12 @@
 //                                       5k x 5k between 5,000 seeded nodes; CH build and queries on 1 and all
 //                                       threads
 //   bench_network grid N OUT [REPS]     synthetic road-like grid with about N nodes: CH growth curve
+//   bench_network cch OSM NODES OUT [REPS]
+//                                       customizable CH (issue 16): METIS order, preprocessing, full
+//                                       customisation on 1 and all threads, partial re-customisation of 1, 10
+//                                       and 100 arcs of one area (slower x3, closed), CH rebuild, 1k x 1k CCH
+//                                       vs CH; writes OUT/cch_order.u32, OUT/latlon.f32, OUT/change_<k>.u32
+//                                       for a CCH peer driver
 //   bench_network chbuild OSM [THREADS [WITNESS_LIMIT [PRIORITY_LIMIT]]]
 //                                       one CH build: wall and CPU s, shortcuts, nodes settled by witness
 //                                       searches, mean query search spaces, 1k x 1k
@@ -20,6 +26,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -33,6 +40,7 @@
 #include <osmium/visitor.hpp>
 
 #include <countyscope/core/rng.hpp>
+#include <countyscope/network/cch.hpp>
 #include <countyscope/network/ch.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
@@ -226,6 +234,119 @@ std::vector<cs::NodeId> read_nodes(const std::string& csv, std::size_t n) {
 // Porto: one node set of 1,000 (the csv) and one of 5,000 distinct nodes (seeded), CH build on 1 and on all
 // threads, queries on both sets on 1 and on all threads, plain Dijkstra (1 thread, the oracle) on the 1,000
 // set.
+// The k arcs leaving the nodes nearest to a seeded centre (in Dijkstra order): one studio edit's area (the
+// same centre for every k, so the 1 arc is among the 10 and the 10 among the 100).
+std::vector<cs::ArcId> arcs_near(const cs::network::RoadGraph& g, std::size_t k, std::uint64_t seed) {
+  cs::Rng rng(seed);
+  const auto centre = static_cast<cs::NodeId>(rng.below(g.node_count()));
+  cs::network::Dijkstra d(g);
+  const std::pair<cs::NodeId, cs::Weight> c{centre, 0};
+  d.run({&c, 1});
+  std::vector<cs::ArcId> out;
+  for (cs::NodeId v : d.settled())
+    for (cs::ArcId a = g.first_out[v]; a < g.first_out[v + 1] && out.size() < k; ++a) out.push_back(a);
+  return out;
+}
+
+int cmd_cch(const std::string& osm, const std::string& nodes_csv, const std::string& dir, int reps) {
+  cs::Context ctx;
+  const int hw = ctx.thread_count();
+  cs::Context one;
+  one.threads = 1;
+  result("threads", hw);
+  result("reps", reps);
+  const auto nb = cs::build_network(osm, cs::default_network_config(cs::network::Profile::kCar), ctx);
+  const cs::network::RoadGraph& g = nb.graph;
+  write_arcs(g, dir);
+  {
+    std::vector<float> ll;
+    for (const auto& c : g.node_coord)
+      ll.insert(ll.end(), {static_cast<float>(c.lat), static_cast<float>(c.lon)});
+    write_bin(dir + "/latlon.f32", ll);
+  }
+  const auto n1k = read_nodes(nodes_csv, g.node_count());
+  write_bin(dir + "/nodes1k.u32", std::vector<std::uint32_t>(n1k.begin(), n1k.end()));
+  std::vector<cs::network::Snap> s1k;
+  for (auto x : n1k) s1k.push_back(at_node(g, x));
+  // (a) order and metric-independent preprocessing.
+  std::vector<cs::NodeId> order;
+  timed("cch_order", reps, [&] { order = cs::network::nested_dissection_order(g, 1); });
+  write_bin(dir + "/cch_order.u32", std::vector<std::uint32_t>(order.begin(), order.end()));
+  cs::network::CustomizableCH cch;
+  timed("cch_prepare", reps, [&] { cch = cs::network::CustomizableCH::prepare(g, order); });
+  result("cch_arcs", static_cast<double>(cch.arc_count()));
+  result("cch_triangles", static_cast<double>(cch.triangle_count()));
+  result("cch_levels", static_cast<double>(cch.level_first.size() - 1));
+  result("cch_bytes_per_node", static_cast<double>(cch.memory_bytes()) / static_cast<double>(g.node_count()));
+  // (b) full customisation.
+  timed("cch_customize_1t", reps, [&] { cch.customize(g.weight, 1); });
+  const std::vector<cs::Weight> base = cch.weight;
+  timed("cch_customize_" + std::to_string(hw) + "t", reps, [&] { cch.customize(g.weight, hw); });
+  result("cch_customize_threads_identical", cch.weight == base ? 1 : 0);
+  // (c) partial re-customisation of k arcs of one area: slower (x3) then back, and closed then back.
+  bool partial_ok = true;
+  for (const std::size_t k : {1, 10, 100}) {
+    const auto arcs = arcs_near(g, k, 1600);
+    write_bin(dir + "/change_" + std::to_string(k) + ".u32",
+              std::vector<std::uint32_t>(arcs.begin(), arcs.end()));
+    for (const bool close : {false, true}) {
+      std::vector<cs::network::ArcTime> change, back;
+      for (auto a : arcs) {
+        change.push_back({a, close ? std::numeric_limits<double>::infinity() : 3.0 * g.weight[a] / 1000.0});
+        back.push_back({a, g.weight[a] / 1000.0});
+      }
+      const std::string key = "cch_partial_" + std::string(close ? "close_" : "slower_") + std::to_string(k);
+      double best = 1e300, best_back = 1e300;
+      std::size_t recomputed = 0;
+      for (int r = 0; r < reps; ++r) {
+        auto t0 = Clock::now();
+        recomputed = cch.update(change);
+        best = std::min(best, since(t0));
+        if (r == 0) {  // equals a full customisation with the changed weights, bit for bit
+          auto w = g.weight;
+          for (const auto& c : change) w[c.arc] = close ? cs::kInfWeight : cs::from_seconds(c.seconds);
+          cs::network::CustomizableCH full = cch;
+          full.customize(w, 1);
+          partial_ok &= full.weight == cch.weight;
+        }
+        t0 = Clock::now();
+        (void)cch.update(back);
+        best_back = std::min(best_back, since(t0));
+        partial_ok &= cch.weight == base;
+      }
+      result(key + "_min_s", best);
+      result(key + "_back_min_s", best_back);
+      result(key + "_arcs_recomputed", static_cast<double>(recomputed));
+    }
+  }
+  result("cch_partial_equals_full", partial_ok ? 1 : 0);
+  // (d) the alternative: rebuild the CH.
+  std::optional<cs::network::ContractionHierarchy> ch;
+  timed("ch_build_1t", reps, [&] { ch.emplace(cs::network::ContractionHierarchy::build(g, {}, one)); });
+  timed("ch_build_" + std::to_string(hw) + "t", reps,
+        [&] { ch.emplace(cs::network::ContractionHierarchy::build(g, {}, ctx)); });
+  // (e) 1k x 1k: CCH vs CH.
+  cs::TimeMatrix mc, mh;
+  timed("cch_nodes1k_1t", reps, [&] { mc = cs::network::cch_matrix(cch, g, s1k, s1k, {}, one); });
+  timed("cch_nodes1k_" + std::to_string(hw) + "t", reps,
+        [&] { mc = cs::network::cch_matrix(cch, g, s1k, s1k, {}, ctx); });
+  timed("ch_nodes1k_1t", reps, [&] { mh = cs::network::ch_matrix(*ch, g, s1k, s1k, {}, one); });
+  timed("ch_nodes1k_" + std::to_string(hw) + "t", reps,
+        [&] { mh = cs::network::ch_matrix(*ch, g, s1k, s1k, {}, ctx); });
+  result("cch_equals_ch", mc == mh ? 1 : 0);
+  write_bin(dir + "/cch_nodes1k.u32", to_ms(mc));
+  // After closing the 100 arcs: the matrix a peer must reproduce after its own partial customisation.
+  {
+    const auto arcs = arcs_near(g, 100, 1600);
+    std::vector<cs::network::ArcTime> close;
+    for (auto a : arcs) close.push_back({a, std::numeric_limits<double>::infinity()});
+    cch.update(close);
+    write_bin(dir + "/cch_nodes1k_closed100.u32", to_ms(cs::network::cch_matrix(cch, g, s1k, s1k, {}, ctx)));
+  }
+  result("peak_rss_mb", peak_rss_mb());
+  return 0;
+}
+
 int cmd_porto(const std::string& osm, const std::string& nodes_csv, const std::string& dir, int reps) {
   cs::Context ctx;
   const int hw = ctx.thread_count();
@@ -439,10 +560,13 @@ int main(int argc, char** argv) {
                                    1e-6 * static_cast<double>(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec));
       return 0;
     }
+    if (mode == "cch" && argc >= 5)
+      return cmd_cch(argv[2], argv[3], argv[4], argc > 5 ? std::stoi(argv[5]) : 3);
     if (mode == "grid" && argc >= 4)
       return cmd_grid(std::stoul(argv[2]), argv[3], argc > 4 ? std::stoi(argv[4]) : 1);
-    std::cerr << "usage: bench_network sample OSM OUT [REPS] | porto OSM NODES.csv OUT [REPS] | grid N OUT "
-                 "[REPS] | chbuild OSM [THREADS [WITNESS_LIMIT [PRIORITY_LIMIT]]]\n";
+    std::cerr
+        << "usage: bench_network sample OSM OUT [REPS] | porto OSM NODES.csv OUT [REPS] | grid N OUT "
+           "[REPS] | cch OSM NODES.csv OUT [REPS] | chbuild OSM [THREADS [WITNESS_LIMIT [PRIORITY_LIMIT]]]\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "bench_network: " << e.what() << '\n';

@@ -4,6 +4,7 @@ node sets, same run.
 
 Usage: bench/network/bench_network.py BUILD_DIR [--routingkit DIR] [--grids 10000,100000] [--skip-porto]
                                       [--skip-sample] [--no-pgrouting] [--pg-sessions K] [--reps N]
+                                      [--skip-cch] [--rk-cch-driver EXE]
 Every peer's matrix is compared with ours (integer milliseconds) before its time is printed; a peer that differs
 gets MISMATCH and no ratio (bench/benchlib.py). Thread counts: RoutingKit's build is sequential, so ours is timed
 on 1 thread against it (and on all threads, stated as such); queries run on 1 thread on both sides and on all
@@ -16,7 +17,14 @@ pgRouting: seconds to minutes) one run on both sides, ours then being its first 
 RoutingKit (https://github.com/RoutingKit/RoutingKit) is not shipped: build it outside this repository as its own
 documentation describes (DIR/include, DIR/lib/libroutingkit.a) and pass that directory with --routingkit; bench/network/routingkit_driver.cpp (our
 driver, calling RoutingKit's public API) is compiled against it here. Without --routingkit that peer is skipped.
-pgRouting runs in a throw-away PostgreSQL 15 cluster on 127.0.0.1 started here (bench/network/pgrouting.py)."""
+pgRouting runs in a throw-away PostgreSQL 15 cluster on 127.0.0.1 started here (bench/network/pgrouting.py).
+
+The customizable CH (Porto, `bench_network cch`): METIS order and preprocessing, full customisation on 1 and all
+threads, partial re-customisation of 1, 10 and 100 arcs of one area against a full rebuild of our CH (the studio's
+alternative), and 1k x 1k CCH against CH. --rk-cch-driver EXE adds RoutingKit's CCH on the same graph and the same
+(our METIS) order: a driver built outside this repository against RoutingKit, run as `EXE DIR REPS THREADS`, reading
+the files `bench_network cch` writes (arcs.u32, cch_order.u32, latlon.f32, nodes1k.u32, change_<k>.u32) and
+writing rk_cch_nodes1k.u32 and rk_cch_nodes1k_closed100.u32, which are compared with ours before any ratio."""
 import argparse
 import contextlib
 import os
@@ -281,6 +289,64 @@ def bench_porto(tool, tmp, pg, rk_exe, opts):
         pg_compare(pg, "Porto", tmp, nodes, ours, r, hw, opts.pg_sessions)
 
 
+# ------------------------------------------------------------------------------------------ customizable CH
+def bench_cch(tool, tmp, opts):
+    osm = f"{ROOT}/data/fixtures/osm/porto-portugal.osm.pbf"
+    r = run_tool(tool, "cch", osm, f"{ROOT}/data/fixtures/porto_sample_nodes.csv", tmp, str(opts.reps))
+    hw, reps = int(r["threads"]), int(r["reps"])
+    stat = "min" if reps > 1 else "single run"
+    ok = r["cch_equals_ch"] == 1 and r["cch_partial_equals_full"] == 1 and r["cch_customize_threads_identical"] == 1
+    print(f"Porto customizable CH (min of {reps}): {int(r['nodes']):,} nodes, {int(r['cch_arcs']):,} hierarchy arcs, "
+          f"{int(r['cch_triangles']):,} triangles, elimination tree of {int(r['cch_levels'])} levels, "
+          f"{r['cch_bytes_per_node']:.0f} bytes/node")
+    print(f"  METIS order {r['cch_order_min_s']:.3f} s + preprocessing {r['cch_prepare_min_s']:.3f} s; customisation "
+          f"{r['cch_customize_1t_min_s']:.3f} s (1 thread), {r[f'cch_customize_{hw}t_min_s']:.3f} s ({hw}); "
+          f"CH rebuild {r['ch_build_1t_min_s']:.2f} s (1 thread), {r[f'ch_build_{hw}t_min_s']:.2f} s ({hw})")
+    print(f"  checks: partial == full customisation bit for bit: {'yes' if r['cch_partial_equals_full'] == 1 else 'NO'}; "
+          f"1 == {hw} threads: {'yes' if r['cch_customize_threads_identical'] == 1 else 'NO'}; "
+          f"1k x 1k CCH == CH: {'yes' if r['cch_equals_ch'] == 1 else 'NO'}")
+    ch1 = r["ch_build_1t_min_s"]
+    for k in (1, 10, 100):
+        for kind in ("slower", "close"):
+            key = f"cch_partial_{kind}_{k}"
+            print(f"  partial re-customisation, {k} arcs {'x3 slower' if kind == 'slower' else 'closed'}: "
+                  f"{r[key + '_min_s'] * 1e3:.2f} ms ({int(r[key + '_arcs_recomputed']):,} hierarchy arcs recomputed), "
+                  f"back {r[key + '_back_min_s'] * 1e3:.2f} ms")
+        summary(B, f"Porto re-customise after closing {k} arcs (CCH partial) vs CH rebuild", "our CH rebuild", 1, 1,
+                reps, stat, ok or "a CCH check failed", r[f"cch_partial_close_{k}_min_s"], ch1)
+    summary(B, "Porto full customisation (CCH, 1 thread) vs CH rebuild", "our CH rebuild", 1, 1, reps, stat,
+            ok or "a CCH check failed", r["cch_customize_1t_min_s"], ch1)
+    summary(B, "Porto 1kx1k query only: CCH vs our CH", "our CH", 1, 1, reps, stat, ok or "a CCH check failed",
+            r["cch_nodes1k_1t_min_s"], r["ch_nodes1k_1t_min_s"])
+    if not opts.rk_cch_driver:
+        print("  RoutingKit CCH: skipped (no --rk-cch-driver EXE given)")
+        return
+    rk = run_tool(opts.rk_cch_driver, tmp, str(opts.reps), str(hw))
+    n1k = u32(f"{tmp}/nodes1k.u32")
+    k = len(n1k)
+    m = compare_exact(u32(f"{tmp}/rk_cch_nodes1k.u32", (k, k)), u32(f"{tmp}/cch_nodes1k.u32", (k, k)))
+    mc = compare_exact(u32(f"{tmp}/rk_cch_nodes1k_closed100.u32", (k, k)),
+                       u32(f"{tmp}/cch_nodes1k_closed100.u32", (k, k)))
+    both = True if m is True and mc is True else f"{m}; after closing 100 arcs: {mc}"
+    print(f"  RoutingKit CCH on our METIS order: {int(rk['rk_cch_arcs']):,} hierarchy arcs (ours "
+          f"{int(r['cch_arcs']):,}); its own inertial-flow order takes {rk['rk_inertial_flow_order_min_s']:.2f} s and "
+          f"gives {int(rk['rk_own_order_cch_arcs']):,} arcs, customisation {rk['rk_own_order_customize_1t_min_s']:.3f} s, "
+          f"1k x 1k {rk['rk_own_order_nodes1k_1t_min_s']:.3f} s (1 thread)")
+    peer = "RoutingKit CCH (same order)"
+    summary(B, "Porto CCH preprocessing (order given)", peer, 1, 1, reps, stat, both, r["cch_prepare_min_s"],
+            rk["rk_cch_prepare_min_s"])
+    for t in sorted({1, hw}):
+        summary(B, f"Porto CCH full customisation, {t} thread(s)", peer, t, t, reps, stat, both,
+                r[f"cch_customize_{t}t_min_s"], rk[f"rk_cch_customize_{t}t_min_s"])
+    for kk in (1, 10, 100):
+        for kind in ("slower", "close"):
+            summary(B, f"Porto CCH partial re-customisation, {kk} arcs {kind}", peer, 1, 1, reps, stat, both,
+                    r[f"cch_partial_{kind}_{kk}_min_s"], rk[f"rk_cch_partial_{kind}_{kk}_min_s"])
+    for t in sorted({1, hw}):
+        summary(B, f"Porto CCH 1kx1k query only, {t} thread(s)", peer, t, t, reps, stat, both,
+                r[f"cch_nodes1k_{t}t_min_s"], rk[f"rk_cch_nodes1k_{t}t_min_s"])
+
+
 # ------------------------------------------------------------------------------------------------------ grids
 def bench_grids(tool, tmp, sizes, pg, rk_exe, opts):
     print("synthetic road-like grids (growth curve only; jittered lattice, arterials, 5 % one-way):")
@@ -330,6 +396,9 @@ def main():
     ap.add_argument("--pg-sessions", type=int, default=os.cpu_count() or 1,
                     help="concurrent pgRouting backends for the split-rows run (default: hardware threads)")
     ap.add_argument("--reps", type=int, default=3, help="runs of each fast case, both sides (minimum reported)")
+    ap.add_argument("--skip-cch", action="store_true", help="skip the customizable-CH case")
+    ap.add_argument("--rk-cch-driver", metavar="EXE",
+                    help="a RoutingKit CCH driver built outside this repository (see the module docstring)")
     a = ap.parse_args()
     tool = os.path.join(os.path.abspath(a.build_dir), "bench", "network", "bench_network")
     if not os.path.exists(tool):
@@ -352,6 +421,8 @@ def main():
             bench_sample(tool, tmp, a.reps)
         if not a.skip_porto:
             bench_porto(tool, tmp, pg, rk_exe, a)
+        if not a.skip_cch:
+            bench_cch(tool, tmp, a)
         sizes = [int(x) for x in a.grids.split(",") if x]
         if sizes:
             bench_grids(tool, tmp, sizes, pg, rk_exe, a)
