@@ -296,7 +296,7 @@ def bench_cch(tool, tmp, opts):
     hw, reps = int(r["threads"]), int(r["reps"])
     stat = "min" if reps > 1 else "single run"
     ok = r["cch_equals_ch"] == 1 and r["cch_partial_equals_full"] == 1 and r["cch_customize_threads_identical"] == 1
-    print(f"Porto customizable CH (min of {reps}): {int(r['nodes']):,} nodes, {int(r['cch_arcs']):,} hierarchy arcs, "
+    print(f"Porto customizable CH (min of {reps}, load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}): {int(r['nodes']):,} nodes, {int(r['cch_arcs']):,} hierarchy arcs, "
           f"{int(r['cch_triangles']):,} triangles, elimination tree of {int(r['cch_levels'])} levels, "
           f"{r['cch_bytes_per_node']:.0f} bytes/node")
     print(f"  METIS order {r['cch_order_min_s']:.3f} s + preprocessing {r['cch_prepare_min_s']:.3f} s; customisation "
@@ -310,8 +310,8 @@ def bench_cch(tool, tmp, opts):
         for kind in ("slower", "close"):
             key = f"cch_partial_{kind}_{k}"
             print(f"  partial re-customisation, {k} arcs {'x3 slower' if kind == 'slower' else 'closed'}: "
-                  f"{r[key + '_min_s'] * 1e3:.2f} ms ({int(r[key + '_arcs_recomputed']):,} hierarchy arcs recomputed), "
-                  f"back {r[key + '_back_min_s'] * 1e3:.2f} ms")
+                  f"{r[key + '_min_s'] * 1e6:.1f} us ({int(r[key + '_arcs_recomputed']):,} hierarchy arcs recomputed), "
+                  f"back {r[key + '_back_min_s'] * 1e6:.1f} us")
         summary(B, f"Porto re-customise after closing {k} arcs (CCH partial) vs CH rebuild", "our CH rebuild", 1, 1,
                 reps, stat, ok or "a CCH check failed", r[f"cch_partial_close_{k}_min_s"], ch1)
     summary(B, "Porto full customisation (CCH, 1 thread) vs CH rebuild", "our CH rebuild", 1, 1, reps, stat,
