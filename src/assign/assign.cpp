@@ -384,6 +384,11 @@ AssignResult Solver::run_link_based() {
 // from every costlier path to the cheapest by a Newton step (cost difference / sum of t' over the links the
 // two paths do not share), updating link times at once. Pairs are processed in a fixed order, so the result
 // does not depend on the thread count.
+// Sweeps over every pair's known paths after each iteration's new paths (no shortest-path search): 4 took
+// Sioux Falls to 1e-10 in 29 iterations instead of 101 with 2, at about the same time per 1e-6 on Chicago
+// Sketch.
+constexpr int kExtraSweeps = 4;
+
 AssignResult Solver::run_gradient_projection() {
   struct Path {
     std::vector<std::int32_t> links;
@@ -403,8 +408,8 @@ AssignResult Solver::run_gradient_projection() {
       if (o != d && trips_.demand[o * z + d] > 0)
         ods.push_back(
             {static_cast<std::int32_t>(o), static_cast<std::int32_t>(d), trips_.demand[o * z + d], {}});
-  const auto tree_path = [&](const Od& od) {
-    std::vector<std::int32_t> p;
+  const auto tree_path = [&](const Od& od, std::vector<std::int32_t>& p) {
+    p.clear();
     const std::int32_t* pred = trees_.data() + static_cast<std::size_t>(od.origin) * n;
     for (std::int32_t v = od.dest; v != od.origin;) {
       const std::int32_t l = pred[static_cast<std::size_t>(v)];
@@ -412,7 +417,6 @@ AssignResult Solver::run_gradient_projection() {
       v = g_.tail[static_cast<std::size_t>(l)];
     }
     std::reverse(p.begin(), p.end());
-    return p;
   };
   std::vector<double> x(m, 0.0);
   const auto link_flows = [&] {
@@ -424,7 +428,11 @@ AssignResult Solver::run_gradient_projection() {
   AssignResult r;
   set_times(x);
   (void)all_or_nothing(true);
-  for (Od& od : ods) od.paths.push_back({tree_path(od), od.demand});
+  std::vector<std::int32_t> sp;
+  for (Od& od : ods) {
+    tree_path(od, sp);
+    od.paths.push_back({sp, od.demand});
+  }
   link_flows();
   std::vector<std::uint32_t> mark_min(m, 0), mark_p(m, 0);
   std::uint32_t token = 0;
@@ -479,13 +487,13 @@ AssignResult Solver::run_gradient_projection() {
     const AllOrNothing aon = all_or_nothing(true);
     if (record(k, x, aon.sptt, r)) break;
     for (Od& od : ods) {
-      std::vector<std::int32_t> sp = tree_path(od);
+      tree_path(od, sp);
       bool known = false;
       for (const Path& p : od.paths) known = known || p.links == sp;
-      if (!known) od.paths.push_back({std::move(sp), 0.0});
+      if (!known) od.paths.push_back({sp, 0.0});
       equilibrate(od);
     }
-    for (int sweep = 0; sweep < 2; ++sweep)
+    for (int sweep = 0; sweep < kExtraSweeps; ++sweep)
       for (Od& od : ods) equilibrate(od);
     link_flows();
   }
