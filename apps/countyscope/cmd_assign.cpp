@@ -28,7 +28,7 @@ int run(const AssignCli& o, cs::cli::Runtime& rt) {
   cs::Json doc = cs::new_results_document("plan");
   cs::add_to_document(doc, "assign", s.outputs);
   cs::write_file(out.path("results.json"), cs::dump_results(doc));
-  cs::write_tables(s.outputs, out, "");
+  cs::write_tables(s.outputs, out, "links.gpkg");
   out.commit();
   rt.ctx.info(s.summary + " -> " + o.out);
   return 0;
@@ -45,13 +45,18 @@ cs::cli::CommandRegistration reg{
           "--out out/sioux\n"
           "Outputs: links.csv (from, to, flow, time_min, free_flow_time_min, capacity, voc), "
           "convergence.csv,\n"
-          "results.json (section assign).");
+          "results.json (section assign); with --nodes also links.gpkg and the links layer in results.json.");
       auto o = std::make_shared<AssignCli>();
       sub->add_option("--net", o->in.net, "TNTP network file (*_net.tntp)")
           ->required()
           ->check(cs::cli::existing_file());
       sub->add_option("--trips", o->in.trips, "TNTP trip table (*_trips.tntp)")
           ->required()
+          ->check(cs::cli::existing_file());
+      sub->add_option(
+             "--nodes", o->in.nodes,
+             "TNTP node coordinates (*_node.tntp, WGS84 lon/lat): links.csv becomes also a line layer in "
+             "links.gpkg and results.json")
           ->check(cs::cli::existing_file());
       sub->add_option("--out", o->out, "output directory")->required();
       sub->add_flag("--timings", o->in.timings,

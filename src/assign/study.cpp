@@ -46,23 +46,33 @@ std::string short_number(double x) {
 AssignStudy run_assign_study(const AssignInputs& in, const AssignOptions& opt, const Context& ctx) {
   const Network net = read_tntp_network(in.net);
   const Trips trips = read_tntp_trips(in.trips, net);
+  if (!in.nodes.empty()) (void)read_tntp_nodes(in.nodes, net);  // bad coordinates fail before the work
   AssignStudy s;
   s.result = assign(net, trips, opt, ctx);
   const AssignResult& r = s.result;
   const double u = opt.time_unit_min;
 
-  Table links("links", {{"from", FieldType::kInteger},
-                        {"to", FieldType::kInteger},
-                        {"flow", FieldType::kReal, "vehicles"},
-                        {"time_min", FieldType::kReal, "min"},
-                        {"free_flow_time_min", FieldType::kReal, "min"},
-                        {"capacity", FieldType::kReal, "vehicles"},
-                        {"voc", FieldType::kReal, "share"}});
+  const std::vector<Column> link_cols = {{"from", FieldType::kInteger},
+                                         {"to", FieldType::kInteger},
+                                         {"flow", FieldType::kReal, "vehicles"},
+                                         {"time_min", FieldType::kReal, "min"},
+                                         {"free_flow_time_min", FieldType::kReal, "min"},
+                                         {"capacity", FieldType::kReal, "vehicles"},
+                                         {"voc", FieldType::kReal, "share"}};
+  const std::vector<LonLat> xy = in.nodes.empty() ? std::vector<LonLat>{} : read_tntp_nodes(in.nodes, net);
+  Table links = xy.empty() ? Table("links", link_cols) : Table("links", GeomType::kLineString, link_cols);
   links.csv_file = "links.csv";
   for (std::size_t i = 0; i < net.links.size(); ++i) {
     const Link& l = net.links[i];
-    links.add({integer(l.from), integer(l.to), r.flow[i], r.time[i] * u, l.free_flow_time * u, l.capacity,
-               r.flow[i] / l.capacity});
+    std::vector<FieldValue> row = {integer(l.from),       integer(l.to),        r.flow[i],
+                                   r.time[i] * u,         l.free_flow_time * u, l.capacity,
+                                   r.flow[i] / l.capacity};
+    if (xy.empty())
+      links.add(std::move(row));
+    else
+      links.add(
+          Shape::line({xy[static_cast<std::size_t>(l.from - 1)], xy[static_cast<std::size_t>(l.to - 1)]}),
+          std::move(row));
   }
   std::vector<Column> cols = {{"iteration", FieldType::kInteger},
                               {"relative_gap", FieldType::kReal, "share"},

@@ -316,4 +316,47 @@ LinkFlows read_tntp_flows(const std::string& path, const Network& net) {
   return out;
 }
 
+std::vector<LonLat> read_tntp_nodes(const std::string& path, const Network& net) {
+  const std::string text = read_file(path);
+  std::vector<LonLat> out(static_cast<std::size_t>(net.nodes));
+  std::vector<int> line_of(static_cast<std::size_t>(net.nodes), 0);
+  bool header = false;
+  for (const auto& [n, raw] : lines_of(text)) {
+    std::string_view s = strip_comment(raw);
+    if (s.empty()) continue;
+    if (s.back() == ';') s.remove_suffix(1);
+    const auto f = fields_of(s);
+    if (!header) {
+      if (f.size() != 3 || (f[0] != "Node" && f[0] != "node"))
+        throw InputError(path, line_at(n), "header", "expected 'Node X Y ;'");
+      header = true;
+      continue;
+    }
+    if (f.size() != 3) throw InputError(path, line_at(n), "node", "expected 3 fields (Node X Y) and ';'");
+    const auto id = to_int(f[0]);
+    if (!id || *id < 1 || *id > net.nodes)
+      throw InputError(
+          path, line_at(n), "Node",
+          "unknown node '" + std::string(f[0]) + "' (nodes are 1 to " + std::to_string(net.nodes) + ")");
+    const auto i = static_cast<std::size_t>(*id - 1);
+    if (line_of[i] != 0)
+      throw InputError(
+          path, line_at(n), "Node",
+          "node " + std::string(f[0]) + " given twice (first on line " + std::to_string(line_of[i]) + ")");
+    const auto x = to_double(f[1]), y = to_double(f[2]);
+    if (!x || *x < -180 || *x > 180)
+      throw InputError(path, line_at(n), "X",
+                       "expected a WGS84 longitude in [-180, 180] degrees, got '" + std::string(f[1]) + "'");
+    if (!y || *y < -90 || *y > 90)
+      throw InputError(path, line_at(n), "Y",
+                       "expected a WGS84 latitude in [-90, 90] degrees, got '" + std::string(f[2]) + "'");
+    out[i] = {*x, *y};
+    line_of[i] = n;
+  }
+  for (std::size_t i = 0; i < line_of.size(); ++i)
+    if (line_of[i] == 0)
+      throw InputError(path, "", "Node", "no coordinates for node " + std::to_string(i + 1));
+  return out;
+}
+
 }  // namespace cs::assign

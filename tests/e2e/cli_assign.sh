@@ -31,6 +31,24 @@ assert s["converged"] and s["relative_gap"] <= 1e-10 and s["assumptions"]["algor
 print("worst flow difference", worst, "vehicles")
 PY
 
+# With node coordinates: the links as a WGS84 line layer in links.gpkg and results.json, the same rows as links.csv.
+"$CS" -q assign --net ${SF}_net.tntp --trips ${SF}_trips.tntp --nodes ${SF}_node.tntp --time-unit-min 0.6 \
+  --out "$T/sfg" || fail "Sioux Falls with --nodes"
+/usr/bin/python3 - "$T/sfg" <<'PY' && ok "links.gpkg: 76 lines, flows as in links.csv" || fail "links.gpkg"
+import csv, json, sqlite3, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(out + "/links.csv")))
+db = sqlite3.connect(out + "/links.gpkg")
+g = db.execute("select \"from\", \"to\", flow from links order by fid").fetchall()
+assert len(g) == 76 == len(rows), (len(g), len(rows))
+assert all(int(a) == int(r["from"]) and int(b) == int(r["to"]) and abs(f - float(r["flow"])) <= 1e-9 * max(1, f)
+           for (a, b, f), r in zip(g, rows))
+srs = db.execute("select srs_id from gpkg_geometry_columns where table_name = 'links'").fetchone()[0]
+assert srs == 4326, srs
+feats = json.load(open(out + "/results.json"))["layers"]["links"]["features"]
+assert len(feats) == 76 and feats[0]["geometry"]["type"] == "LineString"
+PY
+
 # The same bits for any thread count (Chicago Sketch, 387 origins in blocks), for gp and bfw.
 CH=$TN/Chicago-Sketch/ChicagoSketch
 for alg in gp bfw; do
@@ -75,6 +93,10 @@ sed '14s/^    1 :/   25 :/' ${SF}_trips.tntp >"$T/zone_trips.tntp"
 check_exact "trips to a zone that does not exist" 1 \
   "$E/zone_trips.tntp: line 14, field 'destination': unknown zone '25' (zones are 1 to 24)" "$O" \
   "$CS" -q assign --net ${SF}_net.tntp --trips "$T/zone_trips.tntp" --out "$O"
+sed '3s/-96.71125063/690309/' ${SF}_node.tntp >"$T/feet_node.tntp"
+check_exact "node coordinates not in degrees" 1 \
+  "$E/feet_node.tntp: line 3, field 'X': expected a WGS84 longitude in [-180, 180] degrees, got '690309'" "$O" \
+  "$CS" -q assign --net ${SF}_net.tntp --trips ${SF}_trips.tntp --nodes "$T/feet_node.tntp" --out "$O"
 "$CS" -q assign --net ${SF}_net.tntp --trips ${SF}_trips.tntp --algorithm xyz --out "$O" 2>"$T/err"
 [ $? = 2 ] && [ ! -e "$O" ] && grep -q "algorithm" "$T/err" && ok "unknown algorithm: exit 2" || fail "unknown algorithm: $(cat "$T/err")"
 finish

@@ -20,6 +20,7 @@ namespace cs::assign {
 
 struct AssignInputs {
   std::string net, trips;  // TNTP files
+  std::string nodes;       // optional `*_node.tntp` (WGS84): links become a line layer (links.gpkg, GeoJSON)
   bool timings = false;    // convergence.csv gets a seconds column (run-dependent)
 };
 

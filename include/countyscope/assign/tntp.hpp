@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <countyscope/core/types.hpp>
+
 namespace cs::assign {
 
 // One directed link with its BPR cost t(v) = free_flow_time * (1 + b * (v / capacity)^power).
@@ -54,6 +56,11 @@ struct LinkFlows {
 [[nodiscard]] Trips read_tntp_trips(const std::string& path, const Network& net);
 // Every link of net must appear once.
 [[nodiscard]] LinkFlows read_tntp_flows(const std::string& path, const Network& net);
+
+// Node coordinates of a `*_node.tntp` file (header `Node X Y ;`, then `id x y ;`), WGS84 longitude and
+// latitude in degrees (Sioux Falls'; Chicago Sketch's are State Plane feet and are refused); every node of
+// net once.
+[[nodiscard]] std::vector<LonLat> read_tntp_nodes(const std::string& path, const Network& net);
 
 // The same from text (file names the source in messages), for tests.
 [[nodiscard]] Network parse_tntp_network(const std::string& text, const std::string& file);
