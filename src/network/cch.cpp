@@ -329,6 +329,18 @@ void CCHQuery::walk(std::span<const std::pair<NodeId, Weight>> seeds, bool forwa
       if (nd < dh) dh = nd;
     }
   }
+  // Stalling: a reached node with a higher neighbour that offers a strictly shorter way to it is no meeting
+  // node of any shortest path (that neighbour, an ancestor, is on every walk this node is on, and its label
+  // already covers the way through it); the top node of a shortest up-down path is never stalled.
+  space_.clear();
+  for (NodeId r : path_) {
+    const Weight d = dist_[r];
+    if (d == kInfWeight) continue;
+    bool stalled = false;
+    for (auto e = c.up_first[r]; e < c.up_first[r + 1] && !stalled; ++e)
+      stalled = sat_add(dist_[c.up_head[e]], c.weight[2 * static_cast<std::size_t>(e) + (1 - dir)]) < d;
+    if (!stalled) space_.push_back(r);
+  }
 }
 
 Weight CCHQuery::distance(NodeId s, NodeId t) {
@@ -376,7 +388,7 @@ TimeMatrix cch_matrix(const CustomizableCH& cch, const RoadGraph& g, std::span<c
         CCHQuery& cq = query(t);
         cq.walk({seeds, k}, false);
         auto& sp = spaces[j];
-        for (NodeId r : cq.path())
+        for (NodeId r : cq.space())
           if (cq.d(r) <= cutoff) sp.emplace_back(r, cq.d(r));
       },
       8);
@@ -412,7 +424,7 @@ TimeMatrix cch_matrix(const CustomizableCH& cch, const RoadGraph& g, std::span<c
         cq.walk({seeds, k}, true);
         auto& b = best[static_cast<std::size_t>(t)];
         b.assign(dst.size(), kInfWeight);
-        for (NodeId r : cq.path()) {
+        for (NodeId r : cq.space()) {
           const Weight d = cq.d(r);
           if (d > cutoff) continue;
           for (auto e = bucket_first[r]; e < bucket_first[r + 1]; ++e) {

@@ -193,6 +193,18 @@ TEST(CCH, RandomGraphsWithChangesEqualDijkstraAndFullCustomisation) {
       ASSERT_EQ(cch.weight, full.weight) << "trial " << trial << " round " << round;
       expect_distances_equal_dijkstra(g, cch, all, all,
                                       "trial " + std::to_string(trial) + " round " + std::to_string(round));
+      // Matrices (the stalled walks and buckets) between points on every node that has an arc.
+      std::vector<network::Snap> pts;
+      for (NodeId v = 0; v < n; ++v) {
+        bool has_arc = g.first_out[v] != g.first_out[v + 1];
+        for (ArcId a = 0; a < g.arc_count() && !has_arc; ++a) has_arc = g.head[a] == v;
+        if (has_arc) pts.push_back(at_node(g, v));
+      }
+      network::MatrixOptions dij;
+      dij.algorithm = network::MatrixAlgorithm::kDijkstra;
+      ASSERT_EQ(network::cch_matrix(cch, g, pts, pts, {}, ctx),
+                network::travel_time_matrix(g, pts, pts, dij, ctx))
+          << "trial " << trial << " round " << round;
     }
   }
 }

@@ -109,9 +109,12 @@ class CCHQuery {
  public:
   explicit CCHQuery(const CustomizableCH& cch);
   // Walks up the elimination tree from (rank, time) seeds, relaxing upward (forward) or downward (backward)
-  // weights. Afterwards path() lists the ranks walked (increasing) and d(r) their times.
+  // weights (up to 4 seeds). Afterwards path() lists the ranks walked (increasing) and d(r) their times, and
+  // space() those reached and not stalled (no higher neighbour offers a shorter way): the only ones a
+  // shortest path between two walks can meet at.
   void walk(std::span<const std::pair<NodeId, Weight>> seeds, bool forward);
   [[nodiscard]] const std::vector<NodeId>& path() const noexcept { return path_; }
+  [[nodiscard]] const std::vector<NodeId>& space() const noexcept { return space_; }
   [[nodiscard]] Weight d(NodeId r) const noexcept { return dist_[r]; }
   // Shortest time from node s to node t of the graph (kInfWeight: no path).
   Weight distance(NodeId s, NodeId t);
@@ -119,7 +122,7 @@ class CCHQuery {
  private:
   const CustomizableCH* cch_;
   std::vector<Weight> dist_;
-  std::vector<NodeId> path_;
+  std::vector<NodeId> path_, space_;
 };
 
 // Many-to-many between snapped points; same semantics and results as travel_time_matrix (and ch_matrix) on
