@@ -7,6 +7,7 @@
 #include <countyscope/core/limits.hpp>
 #include <countyscope/core/memory.hpp>
 #include <countyscope/core/parallel.hpp>
+#include <countyscope/network/cch.hpp>
 #include <countyscope/network/ch.hpp>
 #include <countyscope/network/routing.hpp>
 
@@ -236,6 +237,15 @@ TimeMatrix travel_time_matrix(const RoadGraph& g, const ContractionHierarchy& ch
   check_snaps(g, to, "destination");
   if (opt.algorithm == MatrixAlgorithm::kDijkstra) return detail::dijkstra_matrix(g, from, to, opt, ctx);
   return ch_matrix(ch, g, from, to, opt, ctx);
+}
+
+TimeMatrix travel_time_matrix(const RoadGraph& g, const CustomizableCH& cch, std::span<const Snap> from,
+                              std::span<const Snap> to, const MatrixOptions& opt, Context& ctx) {
+  check_cutoff(opt);
+  check_snaps(g, from, "origin");
+  check_snaps(g, to, "destination");
+  if (opt.algorithm == MatrixAlgorithm::kDijkstra) return detail::dijkstra_matrix(g, from, to, opt, ctx);
+  return cch_matrix(cch, g, from, to, opt, ctx);
 }
 
 }  // namespace cs::network

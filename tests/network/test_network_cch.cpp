@@ -289,6 +289,7 @@ TEST_P(CCHBundled, EqualsDijkstraAndCHBeforeAndAfterChanges) {
     const auto ch = network::ContractionHierarchy::build(g, {}, ctx);
     const TimeMatrix want = network::ch_matrix(ch, g, s, s, {}, ctx);
     EXPECT_EQ(network::cch_matrix(cch, g, s, s, {}, ctx), want);
+    EXPECT_EQ(network::travel_time_matrix(g, cch, s, s, {}, ctx), want);
     network::MatrixOptions dij;
     dij.algorithm = network::MatrixAlgorithm::kDijkstra;
     EXPECT_EQ(network::travel_time_matrix(g, s, s, dij, ctx), want);

@@ -75,6 +75,11 @@ class ContractionHierarchy;
 // Same, answering with a prebuilt hierarchy of g (ch_matrix), unless opt.algorithm == kDijkstra.
 TimeMatrix travel_time_matrix(const RoadGraph& g, const ContractionHierarchy& ch, std::span<const Snap> from,
                               std::span<const Snap> to, const MatrixOptions& opt, Context& ctx);
+class CustomizableCH;
+// Same, answering with a customised CCH of g's topology (cch_matrix: the index's current weights, which may
+// differ from g.weight after updates), unless opt.algorithm == kDijkstra (then g.weight).
+TimeMatrix travel_time_matrix(const RoadGraph& g, const CustomizableCH& cch, std::span<const Snap> from,
+                              std::span<const Snap> to, const MatrixOptions& opt, Context& ctx);
 
 namespace detail {
 // Time from snapped point s (with its access leg) to t (without t's access leg) directly along their shared
