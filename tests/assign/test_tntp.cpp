@@ -1,5 +1,6 @@
 // TNTP readers: the bundled networks read, and each kind of bad input is one line naming file, line and
 // field.
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -103,6 +104,48 @@ TEST(TntpReaders, BadTripsNameFileLineAndField) {
     EXPECT_STREQ(e.what(),
                  "t.tntp: line 2, field 'TOTAL OD FLOW': says 6 but the entries add up to 5.000000");
   }
+}
+
+// Best-known flows and node coordinates: every link / node once, numbers finite, coordinates in degrees.
+TEST(TntpReaders, FlowAndNodeFilesAreCheckedToo) {
+  const cs::test::TempDir dir;
+  const a::Network net =
+      a::parse_tntp_network(kHeader + "1 3 10 1 1 0.15 4 0 0 1 ;\n3 2 10 1 1 0.15 4 0 0 1 ;\n", "n.tntp");
+  const auto write = [&](const std::string& name, const std::string& text) {
+    const std::string path = (dir / name).string();
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    std::fputs(text.c_str(), f);
+    std::fclose(f);
+    return path;
+  };
+  const auto error = [](auto fn) {
+    try {
+      fn();
+    } catch (const cs::InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string good = write("f.tntp", "From To Volume Cost\n1 3 5.5 1.2\n3 2 5.5 1.3\n");
+  const a::LinkFlows lf = a::read_tntp_flows(good, net);
+  EXPECT_DOUBLE_EQ(lf.flow[1], 5.5);
+  EXPECT_DOUBLE_EQ(lf.cost[1], 1.3);
+  const std::string missing = write("m.tntp", "From To Volume Cost\n1 3 5.5 1.2\n");
+  EXPECT_EQ(error([&] { (void)a::read_tntp_flows(missing, net); }), missing + ": no flow for link 3 -> 2");
+  const std::string unknown = write("u.tntp", "From To Volume Cost\n1 2 5.5 1.2\n");
+  EXPECT_EQ(error([&] { (void)a::read_tntp_flows(unknown, net); }),
+            unknown + ": line 2, field 'To': no link 1 -> 2 in n.tntp");
+  const std::string nodes = write("nodes.tntp", "Node X Y ;\n1 9.5 47.1 ;\n2 9.6 47.2 ;\n3 9.7 47.3 ;\n");
+  EXPECT_DOUBLE_EQ(a::read_tntp_nodes(nodes, net)[2].lat, 47.3);
+  const std::string feet = write("feet.tntp", "Node X Y ;\n1 690309 1976022 ;\n");
+  EXPECT_EQ(error([&] { (void)a::read_tntp_nodes(feet, net); }),
+            feet + ": line 2, field 'X': expected a WGS84 longitude in [-180, 180] degrees, got '690309'");
+  const std::string twice = write("twice.tntp", "Node X Y ;\n1 9.5 47.1 ;\n1 9.5 47.1 ;\n");
+  EXPECT_EQ(error([&] { (void)a::read_tntp_nodes(twice, net); }),
+            twice + ": line 3, field 'Node': node 1 given twice (first on line 2)");
+  const std::string few = write("few.tntp", "Node X Y ;\n1 9.5 47.1 ;\n");
+  EXPECT_EQ(error([&] { (void)a::read_tntp_nodes(few, net); }),
+            few + ": field 'Node': no coordinates for node 2");
 }
 
 }  // namespace
