@@ -2,6 +2,7 @@
 // stage's Outputs (the rendering is in study_tables.cpp, the options in options.cpp).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "study_parts.hpp"
 
@@ -59,7 +60,11 @@ Study prepare(const AccessInputs& in, const AccessStudyConfig& cfg) {
       st.study.push_back(s);
     }
   }
-  if (st.study.empty()) throw InputError("", "", "facilities", "no facilities of any service type");
+  // A county without any facility is still audited (every standard of a declared service fails), so the
+  // error is only for a run with nothing to measure or audit.
+  const bool audits_missing = cfg.options.services.empty() && NS > 0;
+  if (st.study.empty() && !audits_missing)
+    throw InputError("", "", "facilities", "no facilities of any service type");
   if (cfg.standards)
     st.standards = *cfg.standards;
   else
@@ -212,13 +217,33 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
     services[svc] = service_json(st, s, t, audit_rows, r, place_vals[svc], ctx);
     out.results.emplace(svc, std::move(r));
   }
-  // Standards of service types without facilities are listed as not applicable (never silently dropped).
+  // Standards of the other service types are never silently dropped. A service the inputs declare (the
+  // county's service table) with no facility at all fails its standards: nobody reaches it, the county has 0.
+  // A service left out by the `services` option, or one the service table does not know, is not applicable.
   for (const auto& s : st.standards) {
     if (std::find(svc_names.begin(), svc_names.end(), s.service) != svc_names.end()) continue;
-    Json j = standard_json(s);
-    j["applicable"] = false;
-    j["reason"] = "no facilities of service type '" + s.service + "' were studied";
-    audit_rows.push_back(std::move(j));
+    const auto declared = std::find(in.service_names.begin(), in.service_names.end(), s.service);
+    const bool missing = declared != in.service_names.end() && cfg.options.services.empty() &&
+                         st.cols_of[static_cast<std::size_t>(declared - in.service_names.begin())].empty();
+    if (!missing) {
+      Json j = standard_json(s);
+      j["applicable"] = false;
+      j["reason"] = declared == in.service_names.end()
+                        ? "service type '" + s.service + "' is not in the service table"
+                        : "service type '" + s.service + "' was not studied (services option)";
+      audit_rows.push_back(std::move(j));
+      continue;
+    }
+    AuditResult a;
+    if (audit_measure_is_county_level(s.measure)) {
+      a = audit_county(s, 0.0, 0.0, st.total_pop);
+    } else {
+      const std::vector<double> unreached(st.D, std::numeric_limits<double>::infinity());
+      a = audit_points(s, unreached, in.population, st.place, in.places,
+                       static_cast<std::size_t>(st.cfg.options.worst_n));
+    }
+    a.reason = "no facility of service type '" + s.service + "' in the county";
+    audit_rows.push_back(audit_json(s, a, t));
   }
   sec["services"] = services;
   sec["audit"] = audit_rows;

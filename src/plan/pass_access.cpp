@@ -45,13 +45,10 @@ void pass_access(PlanState& st, Context& ctx) {
     in.service_names.push_back(t.name);
     in.service_capacity_unit.push_back(t.capacity_tag);
   }
-  if (c.facilities.empty()) {
-    Outputs none;
-    none.section = {{"config", access::access_config_json(cfg)}, {"note", "no facilities in the county"}};
-    merge(st, "access", none);
-    ctx.warn("access: no facilities in the county; the access pass has nothing to measure");
-    return;
-  }
+  // With no facility at all the study still runs: every standard of the service table fails (nobody reaches
+  // a school that does not exist), which is what a planner must read, not "nothing to measure".
+  if (c.facilities.empty())
+    ctx.warn("access: no facilities in the county; every standard of its service table fails");
   merge(st, "access", access::run_access_study(in, cfg, ctx).outputs);
 }
 

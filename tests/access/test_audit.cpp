@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <countyscope/access/audit.hpp>
+#include <countyscope/access/study.hpp>
+#include <countyscope/core/context.hpp>
 
 #include "test_support.hpp"
 
@@ -99,6 +101,71 @@ TEST(Audit, CountyLevelAndCapacity) {
   EXPECT_DOUBLE_EQ(c.rows[0].shortfall, 0);
   EXPECT_TRUE(std::isnan(c.rows[1].per_1000));
   EXPECT_DOUBLE_EQ(c.shortfall, 6 * 39.0 - 150);
+}
+
+}  // namespace
+
+namespace {
+
+// A declared service with no facility fails its standards (issue 15: never "not applicable"); a service left
+// out by the `services` option, or one the service table does not know, is not applicable.
+cs::Json audit_of(const cs::Json& section, const std::string& id) {
+  for (const cs::Json& a : section.at("audit"))
+    if (a.at("id") == id) return a;
+  ADD_FAILURE() << "no audit row " << id;
+  return {};
+}
+
+TEST(Audit, DeclaredServiceWithoutFacilitiesFailsItsStandards) {
+  // Two demand points (100 and 300 people), one school 600 s away from both; the service table also declares
+  // clinics and hospitals, of which the county has none.
+  cs::TimeMatrix times(2, 1, 600.0f);
+  cs::access::AccessInputs in;
+  in.times = &times;
+  in.population = {100, 300};
+  in.facility_id = {"s1"};
+  in.facility_name = {"School"};
+  in.facility_service = {0};
+  in.facility_capacity = {std::nan("")};
+  in.service_names = {"primary_school", "clinic", "hospital"};
+  auto parse = [](const char* text) { return cs::access::parse_standards(text, "test.toml"); };
+  cs::access::AccessStudyConfig cfg;
+  cfg.standards = parse(
+      "[[standard]]\nid='school'\nservice='primary_school'\nmeasure='nearest_min'\nmax=30\nsource='t'\n"
+      "[[standard]]\nid='clinic'\nservice='clinic'\nmeasure='nearest_min'\nmax=30\nsource='t'\n"
+      "[[standard]]\nid='hospital'\nservice='hospital'\nmeasure='facilities'\nmin=1\nsource='t'\n"
+      "[[standard]]\nid='fire'\nservice='fire_station'\nmeasure='nearest_min'\nmax=15\nsource='t'\n");
+  cs::Context ctx;
+  const cs::Json sec = cs::access::run_access_study(in, cfg, ctx).outputs.section;
+  const cs::Json school = audit_of(sec, "school"), clinic = audit_of(sec, "clinic"),
+                 hospital = audit_of(sec, "hospital"), fire = audit_of(sec, "fire");
+  EXPECT_TRUE(school.at("applicable").get<bool>());
+  EXPECT_EQ(school.at("county").at("population_beyond").get<double>(), 0.0);
+  EXPECT_TRUE(clinic.at("applicable").get<bool>());
+  EXPECT_EQ(clinic.at("county").at("population_beyond").get<double>(), 400.0);
+  EXPECT_EQ(clinic.at("reason"), "no facility of service type 'clinic' in the county");
+  EXPECT_TRUE(hospital.at("applicable").get<bool>());
+  EXPECT_EQ(hospital.at("county_value").get<double>(), 0.0);
+  EXPECT_TRUE(hospital.at("county_beyond").get<bool>());
+  EXPECT_FALSE(fire.at("applicable").get<bool>());
+  EXPECT_EQ(fire.at("reason"), "service type 'fire_station' is not in the service table");
+
+  // Only schools studied on request: the clinic standard is then not applicable, not failed.
+  cfg.options.services = {"primary_school"};
+  const cs::Json only = cs::access::run_access_study(in, cfg, ctx).outputs.section;
+  EXPECT_FALSE(audit_of(only, "clinic").at("applicable").get<bool>());
+
+  // A county with no facility at all is still audited: every declared standard fails.
+  cs::TimeMatrix none(2, 0);
+  in.times = &none;
+  in.facility_id.clear();
+  in.facility_name.clear();
+  in.facility_service.clear();
+  in.facility_capacity.clear();
+  cfg.options.services.clear();
+  const cs::Json empty = cs::access::run_access_study(in, cfg, ctx).outputs.section;
+  EXPECT_EQ(audit_of(empty, "school").at("county").at("population_beyond").get<double>(), 400.0);
+  EXPECT_TRUE(audit_of(empty, "hospital").at("county_beyond").get<bool>());
 }
 
 }  // namespace
