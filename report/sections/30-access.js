@@ -19,6 +19,7 @@
       'access.county_value': 'County value',
       'access.source': 'Source',
       'access.not_applicable': 'not applicable',
+      'access.unknown': 'unknown',
       'access.group': 'Group',
       'access.grouping': 'Grouping',
       'access.facilities': 'Facilities',
@@ -60,6 +61,7 @@
       'access.county_value': '全县数值',
       'access.source': '依据',
       'access.not_applicable': '不适用',
+      'access.unknown': '无法判断',
       'access.group': '分组',
       'access.grouping': '分组方式',
       'access.facilities': '设施数',
@@ -90,12 +92,19 @@
     },
   });
 
+  // A failed standard of a missing service leads with its reason; one that cannot be judged or does not apply
+  // says so.
+  function auditNote(ui, r) {
+    if (r.applicable) return (r.reason ? r.reason + ' — ' : '') + r.source;
+    return ui.t(r.status === 'unknown' ? 'access.unknown' : 'access.not_applicable') + ': ' + r.reason;
+  }
+
   function auditTable(el, ui, rows) {
     var flat = rows.map(function (r) {
       var c = r.county || {};
       return {
         id: r.id, service: r.service, measure: r.measure, direction: r.direction, threshold: r.threshold,
-        applicable: r.applicable, reason: r.reason, source: r.source,
+        applicable: r.applicable, status: r.status, reason: r.reason, source: r.source,
         population_beyond: r.applicable ? c.population_beyond : null,
         pop_share_beyond: r.applicable ? c.pop_share_beyond : null,
         place_share_beyond: r.applicable && r.county_value === undefined ? c.place_share_beyond : null,
@@ -112,10 +121,9 @@
       { key: 'place_share_beyond', label: 'access.place_share_beyond', format: 'pct' },
       { key: 'population_beyond', label: 'access.pop_beyond', format: 'int' },
       { key: 'county_value', label: 'access.county_value', format: 'num2' },
-      { key: 'source', label: 'access.source', value: function (r) {
-        return r.applicable ? r.source : ui.t('access.not_applicable') + ': ' + r.reason; },
+      { key: 'source', label: 'access.source', value: function (r) { return auditNote(ui, r); },
         html: function (v, r) {
-          var full = r.applicable ? r.source : ui.t('access.not_applicable') + ': ' + r.reason;
+          var full = auditNote(ui, r);
           var short = full.length > 70 ? full.slice(0, 68) + '…' : full;
           return '<span title="' + ui.esc(full) + '">' + ui.esc(short) + '</span>'; } },
     ], { search: true, sort: true, caption: 'access.audit' });

@@ -234,6 +234,23 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
       audit_rows.push_back(std::move(j));
       continue;
     }
+    // Facilities of the untyped parent type (schools without a level) may be of this type: unknown, not
+    // failed.
+    const std::size_t si = static_cast<std::size_t>(declared - in.service_names.begin());
+    if (si < in.service_untyped.size() && !in.service_untyped[si].empty()) {
+      const auto parent = std::find(in.service_names.begin(), in.service_names.end(), in.service_untyped[si]);
+      const std::size_t pi = static_cast<std::size_t>(parent - in.service_names.begin());
+      if (parent != in.service_names.end() && !st.cols_of[pi].empty()) {
+        Json j = standard_json(s);
+        j["applicable"] = false;
+        j["status"] = "unknown";
+        j["reason"] = "no facility tagged as '" + s.service + "', but " +
+                      std::to_string(st.cols_of[pi].size()) + " of type '" + *parent +
+                      "' whose level is not tagged (tag isced:level or give a register)";
+        audit_rows.push_back(std::move(j));
+        continue;
+      }
+    }
     AuditResult a;
     if (audit_measure_is_county_level(s.measure)) {
       a = audit_county(s, 0.0, 0.0, st.total_pop);

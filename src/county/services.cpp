@@ -141,7 +141,7 @@ ServiceTable parse_service_table(std::string_view toml_text, const std::string& 
   ServiceTable table;
   std::set<std::string> seen;
   for (const TomlSection& t : services) {
-    t.check_keys({"name", "label_en", "label_zh", "capacity_tag", "rules"});
+    t.check_keys({"name", "label_en", "label_zh", "capacity_tag", "untyped", "rules"});
     ServiceType st;
     auto str = [&](const char* key, bool required) {
       if (required && !t.has(key)) throw t.error("", "'" + std::string(key) + "' is missing");
@@ -159,6 +159,7 @@ ServiceTable parse_service_table(std::string_view toml_text, const std::string& 
     st.label_en = str("label_en", false);
     st.label_zh = str("label_zh", false);
     st.capacity_tag = str("capacity_tag", false);
+    st.untyped = str("untyped", false);
     if (st.label_en.empty()) st.label_en = st.name;
     if (!t.has("rules")) throw InputError(file, "service '" + st.name + "'", "rules", "missing or empty");
     t.texts("rules", st.rules);
@@ -167,6 +168,10 @@ ServiceTable parse_service_table(std::string_view toml_text, const std::string& 
     table.types.push_back(std::move(st));
   }
   if (table.types.size() > 60000) throw InputError(file, "", "service", "too many service types");
+  for (const ServiceType& st : table.types)
+    if (!st.untyped.empty() && (st.untyped == st.name || !seen.count(st.untyped)))
+      throw InputError(file, "service '" + st.name + "'", "untyped",
+                       "'" + st.untyped + "' is not another service of the table");
   return table;
 }
 

@@ -44,6 +44,7 @@ void pass_access(PlanState& st, Context& ctx) {
   for (const ServiceType& t : c.services.types) {
     in.service_names.push_back(t.name);
     in.service_capacity_unit.push_back(t.capacity_tag);
+    in.service_untyped.push_back(t.untyped);
   }
   // With no facility at all the study still runs: every standard of the service table fails (nobody reaches
   // a school that does not exist), which is what a planner must read, not "nothing to measure".

@@ -166,6 +166,21 @@ TEST(Audit, DeclaredServiceWithoutFacilitiesFailsItsStandards) {
   const cs::Json empty = cs::access::run_access_study(in, cfg, ctx).outputs.section;
   EXPECT_EQ(audit_of(empty, "school").at("county").at("population_beyond").get<double>(), 400.0);
   EXPECT_TRUE(audit_of(empty, "hospital").at("county_beyond").get<bool>());
+
+  // Schools whose level is not tagged may be primary schools: the primary-school standard is unknown, not
+  // failed, while clinics (no untyped parent) still fail.
+  cs::TimeMatrix one(2, 1, 600.0f);
+  in.times = &one;
+  in.facility_id = {"x1"};
+  in.facility_name = {"School"};
+  in.facility_service = {3};
+  in.facility_capacity = {std::nan("")};
+  in.service_names = {"primary_school", "clinic", "hospital", "school"};
+  in.service_untyped = {"school", "", "", ""};
+  const cs::Json untyped = cs::access::run_access_study(in, cfg, ctx).outputs.section;
+  EXPECT_EQ(audit_of(untyped, "school").at("status"), "unknown");
+  EXPECT_FALSE(audit_of(untyped, "school").at("applicable").get<bool>());
+  EXPECT_TRUE(audit_of(untyped, "clinic").at("applicable").get<bool>());
 }
 
 }  // namespace

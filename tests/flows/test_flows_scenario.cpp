@@ -136,7 +136,10 @@ TEST(FlowsScenario, PlaceAndFacilityChanges) {
   c.settlements.resize(2);
   c.settlements[0].name = "Vaduz";
   c.settlements[1].name = "Schaan";
-  c.services.types.push_back({"doctors", "Doctors", "", "", {}});
+  cs::ServiceType doctors;
+  doctors.name = "doctors";
+  doctors.label_en = "Doctors";
+  c.services.types.push_back(doctors);
   c.facilities.push_back({"Old school", {9.5, 47.1}, 0, kUnknown, 7, 'n', -1});
   std::vector<double> jobs;
   const County d = apply_place_changes(

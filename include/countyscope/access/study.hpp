@@ -48,6 +48,8 @@ struct AccessInputs {
   std::vector<double> facility_capacity;        // NaN = unknown
   std::vector<std::string> service_names;
   std::vector<std::string> service_capacity_unit;  // e.g. "beds", "seats", "" (may be empty)
+  // Per service type, another type whose facilities may be of it when untyped ("" none; may be empty).
+  std::vector<std::string> service_untyped;
 };
 
 // The [access] options as users give them (travel times in minutes): one table of the option registry

@@ -55,6 +55,9 @@ struct ServiceType {
   std::string name;  // e.g. "hospital", "primary_school"
   std::string label_en, label_zh;
   std::string capacity_tag;  // e.g. "beds", "capacity"
+  // Another type whose facilities may be of this one when their level is not tagged ("school" for
+  // "primary_school"): a standard of this type with no facility of its own is then unknown, not failed.
+  std::string untyped;
   std::vector<std::string>
       rules;  // "amenity=hospital", "healthcare=hospital", "amenity=school+isced:level~1" ...
 };
