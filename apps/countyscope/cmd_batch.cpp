@@ -112,6 +112,7 @@ Json run_county(const County& c, const BatchOptions& o, Runtime& rt, int rank) {
     PlanState st = run_plan(cfg, ctx);
     write_plan_outputs(st, dir.string(), ctx);
     r["status"] = "ok";
+    r["quality"] = quality_verdict(st);
     const Json& sec = st.doc["sections"];
     if (sec.contains("network") && sec["network"].contains("nodes")) r["nodes"] = sec["network"]["nodes"];
     r["demand_points"] = st.county.demand.size();
@@ -144,8 +145,8 @@ constexpr int kTagReady = 1, kTagWork = 2;
 
 void write_summary(const std::vector<County>& counties, std::vector<Json>& results, const BatchOptions& o,
                    int ranks) {
-  CsvWriter w({"county", "input", "status", "rank", "nodes", "settlements", "facilities", "demand_points",
-               "population", "message"});
+  CsvWriter w({"county", "input", "status", "quality", "rank", "nodes", "settlements", "facilities",
+               "demand_points", "population", "message"});
   auto num = [&](const Json& r, const char* k) {
     if (r.contains(k) && r[k].is_number())
       w.cell(r[k].get<double>());
@@ -159,7 +160,7 @@ void write_summary(const std::vector<County>& counties, std::vector<Json>& resul
     ok += status == "ok";
     failed += status == "failed";
     skipped += status == "skipped";
-    w.cell(counties[i].name).cell(counties[i].path).cell(status);
+    w.cell(counties[i].name).cell(counties[i].path).cell(status).cell(r.value("quality", ""));
     num(r, "rank");
     num(r, "nodes");
     num(r, "settlements");

@@ -110,6 +110,7 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
                             (demo ? std::string()
                                   : " (results.json, county.gpkg, " + std::to_string(st->csv.size()) +
                                         " CSV files, report.html, manifest.json)");
+  const std::string verdict = cs::quality_verdict(*st);
   // The model and its results document are freed on a second thread while the commit hashes, syncs and swaps
   // the files in (timed inside commit_outputs).
   auto freeing = std::async(std::launch::async, [&st] { st.reset(); });
@@ -119,6 +120,13 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
   });
   rt.ctx.info(wrote);
   if (cfg.timings) print_timings(rt.ctx);
+  // The outputs are written (the report leads with the gate), but a script must not take them for a sound
+  // run.
+  if (verdict == "fail") {
+    rt.ctx.warn("data quality fail: the results above rest on data that cannot carry them (" + o.out +
+                "/quality.csv); exit 3");
+    return 3;
+  }
   return 0;
 }
 

@@ -15,6 +15,22 @@
       'overview.total': 'Total',
       'overview.kind.plan': 'One county (plan)',
       'overview.kind.assess': 'National assessment (assess)',
+      'overview.quality': 'Data quality',
+      'overview.quality.verdict': 'Verdict',
+      'overview.quality.ok': 'ok',
+      'overview.quality.warn': 'warning',
+      'overview.quality.fail': 'fail',
+      'overview.quality.item': 'Item',
+      'overview.quality.status': 'Status',
+      'overview.quality.value': 'Figure',
+      'overview.quality.message': 'What it means',
+      'overview.quality.population': 'Population',
+      'overview.quality.dwellings': 'Dwellings',
+      'overview.quality.facilities': 'Facilities',
+      'overview.quality.seat': 'County seat',
+      'overview.quality.boundary': 'Boundary',
+      'overview.quality.far_points': 'Points far from roads',
+      'overview.quality.network': 'Road network',
     },
     zh: {
       'overview.title': '概况',
@@ -27,6 +43,22 @@
       'overview.total': '合计',
       'overview.kind.plan': '单县规划（plan）',
       'overview.kind.assess': '全国评估（assess）',
+      'overview.quality': '数据质量',
+      'overview.quality.verdict': '结论',
+      'overview.quality.ok': '合格',
+      'overview.quality.warn': '警告',
+      'overview.quality.fail': '不合格',
+      'overview.quality.item': '检查项',
+      'overview.quality.status': '状态',
+      'overview.quality.value': '数值',
+      'overview.quality.message': '说明',
+      'overview.quality.population': '人口',
+      'overview.quality.dwellings': '住宅',
+      'overview.quality.facilities': '设施',
+      'overview.quality.seat': '县城',
+      'overview.quality.boundary': '边界',
+      'overview.quality.far_points': '远离道路的点',
+      'overview.quality.network': '道路网络',
     },
   });
 
@@ -150,6 +182,28 @@
         ['field.source', meta.source],
       ]);
       if (meta.note) ui.p(el, meta.note, 'cs-note');
+
+      // The data-quality gate (sections.quality): the verdict first, then every item with its figure.
+      var q = sections.quality;
+      if (q && Array.isArray(q.items)) {
+        ui.h3(el, 'overview.quality');
+        var badge = ui.h('p', { class: 'cs-quality cs-quality-' + q.verdict });
+        badge.textContent = ui.t('overview.quality.verdict') + ': ' + ui.t('overview.quality.' + q.verdict);
+        el.appendChild(badge);
+        ui.table(el, q.items.map(function (r) {
+          var parts = String(r.item).split('.');
+          var label = ui.t('overview.quality.' + parts[0]);
+          if (parts.length > 1) label += ': ' + ui.label('service', parts[1]);
+          return { item: label, status: r.status, value: r.value, message: r.message };
+        }), [
+          { key: 'item', label: 'overview.quality.item' },
+          { key: 'status', label: 'overview.quality.status',
+            html: function (v) { return '<span class="cs-quality-' + ui.esc(v) + '">' +
+              ui.esc(ui.t('overview.quality.' + v)) + '</span>'; } },
+          { key: 'value', label: 'overview.quality.value' },
+          { key: 'message', label: 'overview.quality.message' },
+        ]);
+      }
 
       ui.h3(el, 'overview.attribution');
       var ul = ui.h('ul', { class: 'cs-attribution-list' });

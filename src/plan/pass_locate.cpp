@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 
+#include <countyscope/core/limits.hpp>
 #include <countyscope/locate/compare.hpp>
 #include <countyscope/locate/problem.hpp>
 #include <countyscope/locate/study.hpp>
@@ -339,7 +340,15 @@ void pass_locate(PlanState& st, Context& ctx) {
   Outputs o;
   o.section = {{"config", config_json(cfg)}, {"services", Json::array()}};
   Table sites = sites_table(), places = settlements_table();
-  for (const std::string& service : cfg.services) {
+  // Sites "optimal" for a handful of people are noise: below the county population floor nothing is sited.
+  const bool refused = st.county.total_population < limits::kMinCountyPopulation;
+  if (refused) {
+    o.section["refused"] = "total demand " + number_text(std::round(st.county.total_population)) +
+                           " persons is below the floor of " + number_text(limits::kMinCountyPopulation) +
+                           " (data-quality gate): no site is proposed";
+    ctx.warn("locate: " + o.section["refused"].get<std::string>());
+  }
+  for (const std::string& service : refused ? std::vector<std::string>{} : cfg.services) {
     Json js = site_service(st, cfg, service, sites, places, o, ctx);
     o.section["services"].push_back(std::move(js));
   }

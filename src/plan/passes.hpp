@@ -24,6 +24,8 @@ network::MatrixOptions matrix_options(
     const PlanConfig& cfg);  // the plan's matrix options ([matrix], --cutoff)
 // sections.network / sections.county, the base layers and CSV files (outputs.cpp).
 void pass_outputs(PlanState& st, Context& ctx);
+// The data-quality gate (pass_quality.cpp), before any analysis; throws with [plan] strict when not ok.
+void pass_quality(PlanState& st, Context& ctx);
 // Capability passes.
 void pass_access(PlanState& st, Context& ctx);  // pass_access.cpp: accessibility, equity, standards audit
 

@@ -33,6 +33,7 @@ PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
   timed(ctx, "load_county", [&] { detail::pass_load_county(st, ctx); });
   timed(ctx, "build_network", [&] { detail::pass_build_network(st, ctx); });
   timed(ctx, "snap", [&] { detail::pass_snap(st, ctx); });
+  timed(ctx, "quality", [&] { detail::pass_quality(st, ctx); });
   timed(ctx, "matrices", [&] { detail::pass_matrices(st, ctx); });
   // sections.network / sections.county, the base map layers and CSV tables.
   timed(ctx, "outputs", [&] { detail::pass_outputs(st, ctx); });

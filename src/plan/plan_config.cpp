@@ -36,6 +36,8 @@ const opt::Table<PlanConfig>& plan_table() {
                  "passes to skip: report, access, locate, flows, structure, scenarios")
           .flag("timings", &PlanConfig::timings,
                 "record pass timings in results.json (makes outputs run-dependent)")
+          .flag("strict", &PlanConfig::strict,
+                "stop before the analysis (exit 1, nothing written) when a data-quality item is not ok")
           .texts("service_types", &PlanConfig::service_types,
                  "service types with a nearest-facility time column (empty: every type of the service table)")
           .integer("demand_layer_max", &PlanConfig::demand_layer_max, 0, 10000000, "points",

@@ -6,6 +6,13 @@
 # staging is cleaned, every folder has a manifest; a missing input is exit 1 in every command; --max-memory
 # refuses oversized work with the size needed.
 source "$(dirname "$0")/lib.sh"
+# A plan run that completed: exit 0, or 3 when the extract fails the data-quality gate (outputs written; Andorra
+# and Monaco lack clinics the standards require). These tests are about the output folder, not the data.
+plan_run() {
+  "$CS" -q plan "$@"
+  local rc=$?
+  [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]
+}
 MONACO=data/fixtures/osm/monaco.osm.pbf
 ANDORRA=data/fixtures/osm/andorra-2013-05-28.osm.pbf
 RESULTS=tests/fixtures/results_min.json
@@ -94,12 +101,12 @@ fi
 
 # --- output folders ---
 P=$T/county
-"$CS" -q plan --osm "$ANDORRA" --skip flows scenarios structure access locate --out "$P" 2>"$T/err" ||
+plan_run --osm "$ANDORRA" --skip flows scenarios structure access locate --out "$P" 2>"$T/err" ||
   { cat "$T/err"; fail "plan andorra"; finish; }
 [ -s "$P/report.html" ] && [ -s "$P/manifest.json" ] || fail "plan: report.html or manifest.json missing"
 # Another county into the same folder, without a report: nothing of Andorra's run may remain.
-"$CS" -q plan --osm "$MONACO" "${SKIP[@]}" --out "$P" 2>/dev/null || fail "plan monaco"
-"$CS" -q plan --osm "$MONACO" "${SKIP[@]}" --out "$T/fresh" 2>/dev/null || fail "plan monaco fresh"
+plan_run --osm "$MONACO" "${SKIP[@]}" --out "$P" 2>/dev/null || fail "plan monaco"
+plan_run --osm "$MONACO" "${SKIP[@]}" --out "$T/fresh" 2>/dev/null || fail "plan monaco fresh"
 diff -r "$P" "$T/fresh" >/dev/null && ok "second county's run replaced the folder whole (equal to a fresh run)" ||
   fail "the folder mixes two runs: $(diff -rq "$P" "$T/fresh" | head -3)"
 [ ! -e "$P/report.html" ] || fail "report.html of the first county left beside the second's results"
@@ -149,7 +156,7 @@ refused "plan into a foreign folder" "$T/thesis" -- "$CS" -q plan --osm "$ANDORR
 for c in demo structure flows assess access locate; do
   "$CS" -q $c --help | grep -q -- "--force" || fail "$c has no --force"
 done
-"$CS" -q plan --osm "$ANDORRA" "${SKIP[@]}" --out "$T/thesis" --force 2>/dev/null || fail "plan --force"
+plan_run --osm "$ANDORRA" "${SKIP[@]}" --out "$T/thesis" --force 2>/dev/null || fail "plan --force"
 [ ! -e "$T/thesis/chapter1.tex" ] && [ -s "$T/thesis/manifest.json" ] && ok "--force replaced the foreign folder" ||
   fail "--force did not replace the folder whole"
 # --out at an input's own folder or at the input file: refused even with --force (the swap would delete it).
@@ -169,7 +176,7 @@ cmp -s "$SAMPLE" "$T/in/x.osm.pbf" && cmp -s "$RESULTS" "$T/in/res.json" && ok "
 
 # Stale staging of a dead process (pid above Linux's maximum) is removed by the next run.
 mkdir -p "$T/.county.staging-99999999/national" && head -c 100000 /dev/zero >"$T/.county.staging-99999999/junk"
-"$CS" -q plan --osm "$ANDORRA" "${SKIP[@]}" --out "$P" 2>/dev/null || fail "plan after a stale staging"
+plan_run --osm "$ANDORRA" "${SKIP[@]}" --out "$P" 2>/dev/null || fail "plan after a stale staging"
 ls -a "$T" | grep -q "staging" && fail "stale staging not removed" || ok "stale staging removed by the next run"
 
 # --- a missing input is exit 1 with one line naming it, in every command; bad option syntax stays 2 ---

@@ -48,10 +48,14 @@ inline constexpr Range kWeight{"weight", 0, 1e6, ""};
 inline constexpr Range kDecayPerMin{"decay parameter", 0, 10, "per minute"};
 inline constexpr Range kJobsPerFacility{"jobs per facility", 0, 1e6, "jobs"};
 inline constexpr Range kJobsPerResident{"jobs per resident", 0, 10, "jobs"};
-// Wall-clock limits of solvers.
 // Worker threads of one run (0 = all cores): more would only spend memory (one search state per thread).
 inline constexpr Range kThreads{"thread count", 0, 1024, "threads"};
+// Wall-clock limits of solvers.
 inline constexpr Range kSolverSeconds{"time limit", 0, 1e7, "seconds", true};
+// The data-quality gate's floor for a county's population (docs/county.md "Data-quality gate"): the smallest
+// county-level units hold several thousand people; an extract whose buildings and tags give fewer than this
+// cannot stand for a county, and the plan's siting refuses to site facilities for it.
+inline constexpr double kMinCountyPopulation = 1000;
 }  // namespace limits
 
 // True iff x is finite and inside r.

@@ -65,6 +65,7 @@ struct PlanConfig {
   // [structure] (structure_options()): a whole-county plan lists far hamlets instead of stopping.
   structure::StructureOptions structure{.exclude_off_network = true};
   bool timings = false;              // include pass timings in outputs (makes them run-dependent)
+  bool strict = false;               // a data-quality item that is not ok stops the run before the analysis
   std::vector<std::string> skip;     // pass names to skip (plan_skippable_passes())
   flows::FlowsConfig flows;          // [flows] (also plan / demo flags)
   flows::ScenariosConfig scenarios;  // [scenarios] (plan file only)
@@ -105,8 +106,11 @@ struct PlanState : CountyModel {
   std::map<std::string, std::string> csv;  // CSV file name -> content
 };
 
-// Runs all passes in order. Throws cs::Error on bad input.
+// Runs all passes in order. Throws cs::Error on bad input (and, with cfg.strict, when the data-quality gate
+// is not ok).
 PlanState run_plan(const PlanConfig& cfg, Context& ctx);
+// The data-quality gate's verdict of a run: "ok", "warn" or "fail" (sections.quality; docs/county.md).
+std::string quality_verdict(const PlanState& st);
 // Writes results.json, county.gpkg, CSV files and report.html into dir atomically (staged, then swapped in
 // whole with a manifest; see io/output.hpp).
 void write_plan_outputs(PlanState& st, const std::string& dir, Context& ctx);
