@@ -147,14 +147,42 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
 
   std::size_t placed = 0, unplaced = 0;
   if (units_tagged > 0 && floor_total > 0) {
+    // Groups: the units, then the settlements. A point of a tagged unit takes its unit's share; a point of an
+    // untagged unit (or of none) takes its nearest tagged settlement's share where that unit holds one (a
+    // partly tagged extract: the other units' own village tags beat the tagged units' density), else the mean
+    // density.
+    const std::size_t nu = c.units.size();
     std::vector<int> group(c.demand.size());
     std::vector<double> pop;
     for (const auto& u : c.units) pop.push_back(u.population);
-    for (std::size_t i = 0; i < c.demand.size(); ++i) group[i] = c.demand[i].unit;
+    for (const auto& s : c.settlements) pop.push_back(s.population);
+    std::size_t by_settlement = 0;
+    for (std::size_t i = 0; i < c.demand.size(); ++i) {
+      const int u = c.demand[i].unit;
+      const bool unit_tagged = u >= 0 && tagged(c.units[static_cast<std::size_t>(u)].population);
+      const int s = nearest_tagged[i];
+      const bool own_settlement =
+          s >= 0 && c.settlements[static_cast<std::size_t>(s)].unit == u && (u < 0 || !unit_tagged);
+      if (!unit_tagged && own_settlement) {
+        group[i] = static_cast<int>(nu) + s;
+        ++by_settlement;
+      } else {
+        group[i] = u;
+      }
+    }
     spread(group, pop, placed, unplaced);
-    c.demand_source = "admin unit population tags (" + std::to_string(units_tagged) + " of " +
-                      std::to_string(c.units.size()) +
-                      " units tagged; others at the tagged units' mean density per m2)";
+    c.demand_source =
+        "admin unit population tags (" + std::to_string(units_tagged) + " of " +
+        std::to_string(c.units.size()) + " units tagged; " +
+        (by_settlement ? "others by their settlements' tags where they have them, else " : "others ") +
+        "at the tagged units' mean density per m2)";
+    unplaced = 0;  // tagged settlements inside tagged units are not used: only units can be left unplaced
+    for (std::size_t u = 0; u < nu; ++u) {
+      if (!tagged(c.units[u].population)) continue;
+      bool any = false;
+      for (const auto& d : c.demand) any = any || d.unit == static_cast<int>(u);
+      unplaced += any ? 0 : 1;
+    }
     if (unplaced)
       ctx.warn(std::to_string(unplaced) +
                " tagged admin units have no residential buildings; their population is not placed");
@@ -178,6 +206,18 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
     for (auto& d : c.demand) d.population = d.floor_area_m2 / cfg.floor_area_per_person_m2;
     c.demand_source = "floor area at " + format_number(cfg.floor_area_per_person_m2) +
                       " m2 per person (no population tags or configured total found)";
+  }
+
+  // A configured total is the county's control total: tags (or floor area) only shape how it is spread.
+  if (tagged(cfg.total_population) && c.demand_source.rfind("configured total", 0) != 0) {
+    double sum = 0;
+    for (const auto& d : c.demand) sum += d.population;
+    if (sum > 0) {
+      for (auto& d : c.demand) d.population *= cfg.total_population / sum;
+      c.demand_source += "; scaled to the configured county total (" + fmt_int(cfg.total_population) + ")";
+    } else if (!c.demand.empty()) {
+      ctx.warn("no floor area: the configured total cannot be placed");
+    }
   }
 
   // 4. Totals and estimates.

@@ -132,8 +132,10 @@ Item population_item(const County& c, const CountyConfig& cfg) {
         "or census totals";
   } else if (src.rfind("admin unit", 0) == 0 && tagged_u < c.units.size()) {
     it.status = "warn";
-    it.message = std::to_string(tagged_u) + " of " + std::to_string(c.units.size()) +
-                 " units carry a population; the others are estimated at the tagged units' density";
+    it.message =
+        std::to_string(tagged_u) + " of " + std::to_string(c.units.size()) +
+        " units carry a population; the others take their settlements' tags where they have them, else the "
+        "tagged units' density";
   } else if (src.rfind("settlement", 0) == 0 && 2 * tagged_s < c.settlements.size()) {
     it.status = "warn";
     it.message = "population from " + std::to_string(tagged_s) + " of " +

@@ -70,7 +70,7 @@ const opt::Table<CountyConfig>& county_table() {
           .integer("unit_admin_level", &CountyConfig::unit_admin_level, 1, 11, "OSM admin_level",
                    "admin_level of the township-level units")
           .unset_when_nan("total_population", &CountyConfig::total_population, limits::kPopulation,
-                          "county population, used when no population tags are found")
+                          "the county's population: a control total (tags only shape the spread)")
           .number("default_levels", &CountyConfig::default_levels, kLevels, "building:levels when untagged")
           .text("services", &CountyConfig::service_table,
                 "service table TOML replacing the built-in one (relative to the plan file)")

@@ -57,7 +57,8 @@ TEST(TinyCounty, ModelFromOsm) {
 TEST(TinyCounty, UnitTotalsSpreadByFloorArea) {
   const cs::County c = tiny();
   EXPECT_NE(c.demand_source.find("admin unit population tags"), std::string::npos) << c.demand_source;
-  // West (1000 people) holds floor areas 2A, 3A, A; East is untagged and takes West's density 1000/6A.
+  // West (1000 people) holds floor areas 2A, 3A, A; East is untagged but holds the village Beta (tagged 300):
+  // its points share Beta's 300 by floor area (A, 2A), not West's density 1000/6A.
   std::vector<double> pops, floors;
   for (const auto& d : c.demand) {
     pops.push_back(d.population);
@@ -67,15 +68,14 @@ TEST(TinyCounty, UnitTotalsSpreadByFloorArea) {
   // Demand points are ordered by way id: W1 (house, 2 levels), W2 (apartments, 3), W3 (yes), E1 (detached),
   // E4 (yes, 2).
   const std::vector<double> want_floor = {2, 3, 1, 1, 2};
-  const std::vector<double> want_pop = {1000.0 * 2 / 6, 1000.0 * 3 / 6, 1000.0 / 6, 1000.0 / 6,
-                                        1000.0 * 2 / 6};
+  const std::vector<double> want_pop = {1000.0 * 2 / 6, 1000.0 * 3 / 6, 1000.0 / 6, 300.0 / 3, 300.0 * 2 / 3};
   for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_NEAR(floors[i], want_floor[i], 1e-4) << i;
     EXPECT_NEAR(pops[i], want_pop[i], 1e-3) << i;
   }
-  EXPECT_NEAR(c.total_population, 1500.0, 1e-6);
+  EXPECT_NEAR(c.total_population, 1300.0, 1e-6);
   EXPECT_NEAR(c.units[1].population_est, 1000.0, 1e-6);  // West
-  EXPECT_NEAR(c.units[0].population_est, 500.0, 1e-6);   // East
+  EXPECT_NEAR(c.units[0].population_est, 300.0, 1e-6);   // East
 }
 
 // A hand-built county: two units (untagged), settlements A (tagged 600, unit 0), B (untagged, unit 0) and
@@ -154,8 +154,35 @@ TEST(Dasymetric, UnitTagsWinOverSettlementTags) {
   cs::allocate_population(c, cs::CountyConfig{}, ctx);
   EXPECT_NE(c.demand_source.find("admin unit population tags"), std::string::npos);
   EXPECT_NEAR(c.demand[2].population, 45.0, 1e-9);
-  EXPECT_NEAR(c.demand[0].population, 90.0 / 100.0 * 100.0,
-              1e-9);  // unit 0 untagged: density 90/100 per m2
+  // Unit 0 is untagged but holds the tagged settlement A (600): its points take A's total (issue 15: Monaco's
+  // untagged French communes were filled at the tagged unit's density, doubling the population), not the
+  // tagged units' density 90/100 per m2.
+  EXPECT_NE(c.demand_source.find("others by their settlements' tags"), std::string::npos) << c.demand_source;
+  EXPECT_NEAR(c.demand[0].population, 200.0, 1e-9);
+  EXPECT_NEAR(c.demand[1].population, 400.0, 1e-9);
+  EXPECT_NEAR(c.total_population, 690.0, 1e-9);
+  // With no tagged settlement in it, an untagged unit still takes the tagged units' density.
+  cs::County d = handmade();
+  d.units[1].population = 90;
+  d.settlements[0].population = cs::kUnknown;
+  cs::allocate_population(d, cs::CountyConfig{}, ctx);
+  EXPECT_NEAR(d.demand[0].population, 90.0, 1e-9);  // 0.9 per m2 x 100 m2
+}
+
+TEST(Dasymetric, ConfiguredTotalIsAControlTotal) {
+  // Tags shape the spread, the configured county total sets the sum (issue 15: Andorra's 80,000 was ignored
+  // because one settlement carried a tag).
+  cs::County c = handmade();
+  cs::Context ctx;
+  cs::CountyConfig cfg;
+  cfg.total_population = 1400;
+  cs::allocate_population(c, cfg, ctx);
+  EXPECT_NE(c.demand_source.find("scaled to the configured county total (1400)"), std::string::npos)
+      << c.demand_source;
+  EXPECT_NEAR(c.demand[0].population, 400.0, 1e-9);  // 2 x (600 * 100/300)
+  EXPECT_NEAR(c.demand[2].population, 100.0, 1e-9);
+  EXPECT_NEAR(c.total_population, 1400.0, 1e-9);
+  EXPECT_NEAR(c.units[0].population_est + c.units[1].population_est, 1400.0, 1e-9);
 }
 
 TEST(CountyErrors, BadFilesGiveOneLine) {

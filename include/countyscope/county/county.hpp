@@ -113,7 +113,7 @@ struct CountyConfig {
   // none.
   int county_admin_level = 0;
   int unit_admin_level = 8;            // township-level units
-  double total_population = kUnknown;  // used when no population tags are found
+  double total_population = kUnknown;  // the county's control total (tags only shape the spread)
   double default_levels = 1.0;         // building:levels when untagged
   std::string service_table;           // path to a TOML service table; empty = default
   double min_footprint_m2 = 20.0;      // building=yes smaller than this is not a dwelling (sheds, garages)
