@@ -114,17 +114,15 @@ double noncentral_f_sf(double f, double d1, double d2, double lambda) {
     return std::exp(-half + static_cast<double>(k) * std::log(half) -
                     std::lgamma(static_cast<double>(k) + 1));
   };
-  double cdf = 0, mass = 0;
+  double cdf = 0;
   for (long k = mode; k >= 0; --k) {
     const double w = pois(k);
     cdf += w * incomplete_beta(d1 / 2 + static_cast<double>(k), d2 / 2, x);
-    mass += w;
     if (w < 1e-17 && k < mode - 10) break;
   }
   for (long k = mode + 1; k < mode + 100000; ++k) {
     const double w = pois(k);
     cdf += w * incomplete_beta(d1 / 2 + static_cast<double>(k), d2 / 2, x);
-    mass += w;
     if (w < 1e-17 && k > mode + 10) break;
   }
   return std::clamp(1 - cdf, 0.0, 1.0);
