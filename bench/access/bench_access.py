@@ -129,7 +129,7 @@ def pandas_all(t32, pop, sup):
 
 
 def three_stage_catchment(demand, supply, cost, mc):
-    # countyscope default: selection weights over facilities in the catchment (METHODS.md).
+    # countyscope default: selection weights over facilities in the catchment (docs/methods.md).
     c = cost[cost["cost"] < mc].copy()
     return ref.three_stage_fca(demand, supply, c, mc, ref.step_fn({10: 0.962, 20: 0.704, 30: 0.377, 60: 0.042}))
 

@@ -167,7 +167,8 @@ TEST(Access, BadInputAndConfig) {
   EXPECT_EQ(cs::access::parse_decay("gaussian"), cs::Decay::kGaussian);
 }
 
-// Brute-force reference: the formulas of METHODS.md written as plain double loops, no blocking, no hoisting.
+// Brute-force reference: the formulas of docs/methods.md written as plain double loops, no blocking, no
+// hoisting.
 struct Brute {
   std::vector<double> s2, sE, sG, s3;
 };

@@ -3,7 +3,7 @@
 
 Runs `countyscope assess` on the bundled 2020 county table with the default indicator system and plain entropy
 weights (--weighting entropy --transform none --winsor 0), then recomputes every
-scored county's figures from the CSV and the TOML with NumPy/pandas, written from METHODS.md (not from the C++):
+scored county's figures from the CSV and the TOML with NumPy/pandas, written from docs/methods.md (not from the C++):
 indicators (a column or a formula; undefined values such as a division by zero are missing and the row is dropped),
 min-max normalisation by direction, entropy weights, TOPSIS closeness with vector normalisation, the weighted index,
 dimension scores U_k, and the corrected coupling form (C, T, D and the D class). Every figure of scores.csv and the

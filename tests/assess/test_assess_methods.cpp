@@ -1,4 +1,4 @@
-// Oracle tests of the assessment methods (METHODS.md "Cross-county assessment", "Equity").
+// Oracle tests of the assessment methods (docs/methods.md "Cross-county assessment", "Equity").
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -118,7 +118,7 @@ TEST(AssessCoupling, BoundsAndEqualSubsystems) {
     EXPECT_NEAR(a::coupling({level, level, level}, a::CouplingForm::kCorrected).c, 1.0, 1e-12);
     EXPECT_NEAR(a::coupling({level, level}, a::CouplingForm::kStandard).c, 1.0, 1e-12);
   }
-  // Two systems, corrected: C = sqrt[(1 - |U1 - U2|) Umin / Umax] (METHODS.md).
+  // Two systems, corrected: C = sqrt[(1 - |U1 - U2|) Umin / Umax] (docs/methods.md).
   const auto c2 = a::coupling({0.2, 0.6}, a::CouplingForm::kCorrected);
   EXPECT_NEAR(c2.c, std::sqrt((1 - 0.4) * 0.2 / 0.6), 1e-12);
   EXPECT_NEAR(c2.t, 0.4, 1e-12);
@@ -218,7 +218,7 @@ TEST(AssessMarkov, RowsSumToOne) {
 }
 
 TEST(AssessEquity, UrbanRuralIncomeTheilAnchor) {
-  // METHODS.md: 2020 urban 43,834 / rural 17,131 yuan per capita; 902 M / 510 M people -> about 0.0785.
+  // docs/methods.md: 2020 urban 43,834 / rural 17,131 yuan per capita; 902 M / 510 M people -> about 0.0785.
   const double t = a::theil_groups({43834.0 * 902, 17131.0 * 510}, {902, 510});
   EXPECT_NEAR(t, 0.0785, 5e-4);
 }

@@ -1,5 +1,5 @@
-// Oracle tests of the spatial statistics of the assessment (METHODS.md "Cross-county assessment"): Moran's I,
-// LISA and the spatial weights; the other methods are in test_assess_methods.cpp.
+// Oracle tests of the spatial statistics of the assessment (docs/methods.md "Cross-county assessment"):
+// Moran's I, LISA and the spatial weights; the other methods are in test_assess_methods.cpp.
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -16,7 +16,7 @@
 namespace a = cs::assess;
 
 TEST(AssessMoran, RookLatticeReference) {
-  // METHODS.md: y = 1..9 on a 3x3 rook lattice, binary weights -> I = 0.5, E[I] = -0.125, Var_norm =
+  // docs/methods.md: y = 1..9 on a 3x3 rook lattice, binary weights -> I = 0.5, E[I] = -0.125, Var_norm =
   // 0.053125, Var_rand = 0.0596875.
   const auto w = a::lattice_rook(3, 3, false);
   std::vector<double> y{1, 2, 3, 4, 5, 6, 7, 8, 9};

@@ -1,4 +1,5 @@
-// Accessibility of public services on a demand x facility travel-time matrix (METHODS.md "Accessibility").
+// Accessibility of public services on a demand x facility travel-time matrix (docs/methods.md
+// "Accessibility").
 //
 // Direction: the matrix holds demand -> facility times d_ij (people travel to services); both
 // floating-catchment steps use these same times (not the transposed facility -> demand times; see PySAL
@@ -38,11 +39,11 @@ namespace cs::access {
 
 // Decay: the one enum of core/decay.hpp (power, exponential, gaussian, linear), shared with flows.
 enum class Catchment : std::uint8_t { kInclusive, kExclusive };
-// Gaussian weight of G2SFCA: kDai is METHODS.md's form (1 at d = 0, 0 at d0); kPlain is e^{-d^2 / (2
+// Gaussian weight of G2SFCA: kDai is docs/methods.md's form (1 at d = 0, 0 at d0); kPlain is e^{-d^2 / (2
 // sigma^2)} (PySAL access weights.gaussian), still cut at the catchment.
 enum class GaussianForm : std::uint8_t { kDai, kPlain };
-// 3SFCA selection-weight denominator: kCatchment sums W_ik over facilities in catchment (METHODS.md), kAll
-// over every reachable facility (PySAL access computes W3sum before the max_cost filter).
+// 3SFCA selection-weight denominator: kCatchment sums W_ik over facilities in catchment (docs/methods.md),
+// kAll over every reachable facility (PySAL access computes W3sum before the max_cost filter).
 enum class SelectionBase : std::uint8_t { kCatchment, kAll };
 // Value of an FCA measure at a demand point with no facility in catchment: 0 (no access) or null (PySAL
 // leaves NaN).

@@ -1,4 +1,4 @@
-// Standards audit and carrying capacity (METHODS.md "Standards audit"). A standard is one row of a TOML
+// Standards audit and carrying capacity (docs/methods.md "Standards audit"). A standard is one row of a TOML
 // table:
 //
 //   [[standard]]

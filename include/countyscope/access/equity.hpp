@@ -1,6 +1,6 @@
-// Population-weighted inequality of a quantity across units (METHODS.md "Equity"): Gini, Lorenz points, Theil
-// T with its exact within/between decomposition, and Dagum's (1997) Gini decomposition G = G_w + G_nb + G_t.
-// Units with zero population or a non-finite value are dropped and counted (never divided by silently).
+// Population-weighted inequality of a quantity across units (docs/methods.md "Equity"): Gini, Lorenz points,
+// Theil T with its exact within/between decomposition, and Dagum's (1997) Gini decomposition G = G_w + G_nb +
+// G_t. Units with zero population or a non-finite value are dropped and counted (never divided by silently).
 //
 // Example:
 //   cs::access::EquityInput in{values, population, group, group_names};   // group[i] in [0, n) ; -1 =

@@ -1,4 +1,4 @@
-// Cross-county assessment methods (docs/assess.md, METHODS.md "Cross-county assessment" and "Equity"):
+// Cross-county assessment methods (docs/assess.md, docs/methods.md "Cross-county assessment" and "Equity"):
 // min-max normalisation with a shift option, entropy weights, TOPSIS, coupling coordination, obstacle degree,
 // kernel density, Theil and Dagum Gini decompositions. Plain functions over column-major data; no I/O, no
 // printing.

@@ -1,5 +1,5 @@
-// Spatial-interaction models (docs/flows.md, METHODS.md "Spatial interaction"): the gravity family in four
-// forms (Wilson 1971) with power or exponential decay, doubly constrained flows balanced by Furness /
+// Spatial-interaction models (docs/flows.md, docs/methods.md "Spatial interaction"): the gravity family in
+// four forms (Wilson 1971) with power or exponential decay, doubly constrained flows balanced by Furness /
 // iterative proportional fitting, the parameter-free radiation model (Simini et al. 2012) and Schneider's
 // intervening opportunities model. All flows are dense origin x destination matrices of doubles; a cost of
 // +inf ("no path") gives no flow.
