@@ -3,7 +3,10 @@
 Each worker loads the network once (a graph file built by `countyscope network --out` or Network.save), then answers
 chunks of origins; the engine releases the GIL, so threads in a worker run in parallel.
 
-    PYTHONPATH=build/release/python python3 examples/dask_matrix.py data/sample/liechtenstein-2024-03-04.osm.pbf
+    PYTHONPATH=build/release/python /usr/bin/python3 examples/dask_matrix.py data/sample/liechtenstein-2024-03-04.osm.pbf
+
+/usr/bin/python3 on purpose: Debian's interpreter has numpy, pandas and dask (python3-numpy, python3-distributed);
+another python3 earlier on PATH (a venv, pyenv) may lack them and would import a module built for another ABI.
 """
 import sys
 import tempfile

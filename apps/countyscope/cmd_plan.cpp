@@ -145,8 +145,11 @@ cs::cli::CommandRegistration reg_demo{
       o->out = "out/demo";
       sub->add_option("--out", o->out, "output directory")->capture_default_str();
       add_common(sub, *o);
-      sub->add_flag("!--no-national", o->national,
-                    "skip the national assessment of Chinese counties (OUT/national/)");
+      // A plain flag with a callback: CLI11 prints a negated flag ("!--no-national") as
+      // "--no-national{false}".
+      sub->add_flag_callback(
+          "--no-national", [o] { o->national = false; },
+          "skip the national assessment of Chinese counties (OUT/national/; default: run it)");
       sub->final_callback([o, &rt] {
         o->osm = cs::resource_path("data/sample/liechtenstein-2024-03-04.osm.pbf");
         if (o->config.empty()) o->config = cs::resource_path("data/config/demo.toml");
