@@ -14,6 +14,7 @@ What counts as a command (the rules are the test; a doc that follows them is che
 - Expected failure: when the line right after a command starts with `countyscope: error:`, the doc shows the
   command failing; the test then asserts a non-zero exit and a `countyscope: error:` line on stderr that
   carries the documented reason (the text after `countyscope: error: <file>: `; the file part may differ).
+  A trailing comment `# ... exits N ...` on the command documents exit code N, which is then asserted.
   Every other command must exit 0.
 - A synopsis (an argument in [brackets], a `a|b` choice, or an UPPER-CASE placeholder such as FILE, DIR, M) is
   not a command and is listed as skipped. Commands that need what a test cannot have are skipped by SKIP below,
@@ -35,6 +36,8 @@ import time
 # (substring of the command, reason): skipped, and listed in the output.
 SKIP = [
     ("mpirun", "needs 4 MPI ranks on the reader's county list; the MPI batch is tested by mpi_batch"),
+    ("countyscope coords --in ", "converts the reader's own coordinate table (villages.csv, towns.csv, ...); none is "
+     "bundled"),
     ("--places places_100k.csv", "the memory-limit example needs a 100,000-place file and its figures "
      "depend on the machine's memory; e2e_cli_output runs it"),
 ]
@@ -61,7 +64,7 @@ def substitute(cmd, binary):
 def is_synopsis(cmd):
     args = cmd.split()[1:]
     return ("[" in cmd or any("|" in a for a in args) or
-            any(re.fullmatch(r"[A-Z][A-Z0-9_]*(\.\w+)?", a) for a in args))
+            any(re.fullmatch(r"[A-Z]+(\.\w+)?", a) for a in args))
 
 
 def strip_comment(line):
@@ -99,11 +102,15 @@ def extract(path):
             while text.endswith("\\") and i + 1 < len(lines):
                 i += 1
                 text = text[:-1].rstrip() + " " + lines[i].strip()
+            m = re.search(r"#.*\bexits? (\d+)\b", text)
             text = strip_comment(text)
             if text.startswith("$ "):
                 text = text[2:]
             nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-            yield n, "cmd", text, nxt if nxt.startswith("countyscope: error:") else None
+            if m:
+                yield n, "cmd", text, int(m.group(1))
+            else:
+                yield n, "cmd", text, nxt if nxt.startswith("countyscope: error:") else None
         i += 1
 
 
@@ -157,9 +164,12 @@ def main():
             ran += 1
             dt = time.monotonic() - t0
             err = p.stderr.strip().splitlines()
-            shown = next((e for e in err if e.startswith("countyscope: error:")), "") if expect_error else ""
+            shown = next((e for e in err if e.startswith("countyscope: error:")), "") if isinstance(expect_error, str) else ""
             print(f"{where}: exit {p.returncode} in {dt:.1f} s{' (error expected) ' + shown if expect_error else ''}")
-            if expect_error:
+            if isinstance(expect_error, int):
+                if p.returncode != expect_error:
+                    failures.append(f"{where}: documented to exit {expect_error}, exited {p.returncode}: {text[:120]}")
+            elif expect_error:
                 # the documented reason (after "countyscope: error: <file>: ") must be the one printed; the
                 # file part may differ (/home/me/thesis in the doc)
                 parts = expect_error.split(": ", 3)
