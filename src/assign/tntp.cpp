@@ -13,6 +13,7 @@
 
 #include <countyscope/assign/tntp.hpp>
 #include <countyscope/core/error.hpp>
+#include <countyscope/io/csv.hpp>
 #include <countyscope/io/output.hpp>
 
 namespace cs::assign {
@@ -51,15 +52,8 @@ std::vector<std::string_view> fields_of(std::string_view s) {
   return f;
 }
 
-std::optional<double> to_double(std::string_view s) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return std::nullopt;
-  double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
+// The project's one strict number parser (io/csv.hpp), after TNTP's own trimming (which also drops '\r').
+std::optional<double> to_double(std::string_view s) { return parse_double(trim(s)); }
 
 std::optional<std::int64_t> to_int(std::string_view s) {
   s = trim(s);
