@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numeric>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -405,8 +406,7 @@ TEST(AssessWeighting, TransformsByHand) {
 // CRITIC and CV on a 3 x 3 table worked by hand: A = (0, .5, 1), B = (1, .5, 0), C = (0, 1, 1).
 // sd_A = sd_B = sqrt(1/6), sd_C = sqrt(2)/3 (population); r_AB = -1, r_AC = sqrt(3)/2, r_BC = -sqrt(3)/2.
 // CRITIC: C_A = sd_A (0 + 2 + 1 - sqrt3/2), C_B = sd_B (2 + 0 + 1 + sqrt3/2), C_C = sd_C (1 - sqrt3/2 + 1 +
-// sqrt3/2). CV: sd/mean = sqrt(1/6)/0.5, sqrt(1/6)/0.5, (sqrt2/3)/(2/3). (No published worked example with
-// its data and weights was at hand; see docs/assess.md.)
+// sqrt3/2). CV: sd/mean = sqrt(1/6)/0.5, sqrt(1/6)/0.5, (sqrt2/3)/(2/3). Published worked examples below.
 TEST(AssessWeighting, CriticAndCvByHand) {
   const a::Columns xn{{0, 0.5, 1}, {1, 0.5, 0}, {0, 1, 1}};
   const double sab = std::sqrt(1.0 / 6), sc = std::sqrt(2.0) / 3, h = std::sqrt(3.0) / 2;
@@ -432,6 +432,43 @@ TEST(AssessWeighting, CriticAndCvByHand) {
   } catch (const cs::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("'flat'"), std::string::npos) << e.what();
   }
+}
+
+// CRITIC against a published worked example: Tuş, A. & Aytaç Adalı, E. (2019), "The new combination with
+// CRITIC and WASPAS methods for the time and attendance software selection problem", Opsearch 56(2): 528-538,
+// doi:10.1007/s12597-019-00371-6: five alternatives x six criteria, CRITIC weights printed to three decimals
+// 0.157, 0.249, 0.168, 0.121, 0.154, 0.151 (the same vector is the expected value of the pyrepo-mcda and
+// crispyn test suites for this example). The printed weights follow from min-max normalising every column as
+// (x - min) / (max - min); the test reproduces them to the printed precision (half a unit of the last
+// decimal).
+TEST(AssessWeighting, CriticReproducesTusAndAytacAdali2019) {
+  const std::vector<std::vector<double>> rows{{5000, 3, 3, 4, 3, 2},
+                                              {680, 5, 3, 2, 2, 1},
+                                              {2000, 3, 2, 3, 4, 3},
+                                              {600, 4, 3, 1, 2, 2},
+                                              {800, 2, 4, 3, 3, 4}};
+  a::Columns xn(6);
+  for (std::size_t j = 0; j < 6; ++j) {
+    double lo = rows[0][j], hi = rows[0][j];
+    for (const auto& r : rows) lo = std::min(lo, r[j]), hi = std::max(hi, r[j]);
+    for (const auto& r : rows) xn[j].push_back((r[j] - lo) / (hi - lo));
+  }
+  const auto w = a::critic_weights(xn);
+  const double printed[6] = {0.157, 0.249, 0.168, 0.121, 0.154, 0.151};
+  for (std::size_t j = 0; j < 6; ++j) EXPECT_NEAR(w[j], printed[j], 0.0005) << "criterion " << j + 1;
+}
+
+// CV weights against a published worked example: Shuai, D., Zongzhun, Z., Yongji, W. & Lei, L. (2012), "A new
+// angular method to determine the objective weights", 24th Chinese Control and Decision Conference (CCDC),
+// pp. 3889-3892, doi:10.1109/CCDC.2012.6244621: four alternatives x four criteria, coefficient-of-variation
+// weights printed to four decimals 0.4258, 0.3610, 0.2121, 0.0011 (the expected value of the pyrepo-mcda test
+// suite for this example), computed on the raw values (w_j = CV_j / sum CV; CV = sd / mean, so sd's divisor
+// cancels).
+TEST(AssessWeighting, CvReproducesShuaiEtAl2012) {
+  const a::Columns x{{30, 19, 19, 68}, {30, 54, 15, 70}, {38, 86, 85, 60}, {29, 29, 28.9, 29}};
+  const auto w = a::cv_weights(x);
+  const double printed[4] = {0.4258, 0.3610, 0.2121, 0.0011};
+  for (std::size_t j = 0; j < 4; ++j) EXPECT_NEAR(w[j], printed[j], 0.00005) << "criterion " << j + 1;
 }
 
 // The cap by hand: {0.7, 0.2, 0.1} capped at 0.4 -> excess 0.3 shared 2:1 -> {0.4, 0.4, 0.2}; at 0.35 a

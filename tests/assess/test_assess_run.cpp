@@ -163,19 +163,20 @@ TEST(AssessCli, NationalRunIsFastCompleteAndDeterministic) {
                                                     {"zone", 96}}));
   EXPECT_EQ(selected, 1480u);
   EXPECT_EQ(s["units"]["recoded"].size(), 6u);
-  EXPECT_EQ(s["counts"]["scored"], 1475);
-  EXPECT_EQ(s["counts"]["dropped"], 5);
-  EXPECT_EQ(s["counts"]["located"], 1459);
+  EXPECT_EQ(s["counts"]["scored"], 1474);
+  EXPECT_EQ(s["counts"]["dropped"], 6);
+  EXPECT_EQ(s["counts"]["located"], 1458);
   EXPECT_EQ(s["system"]["indicators"][0]["id"], "urbanisation");
-  EXPECT_NEAR(s["system"]["indicators"][0]["weight"].get<double>(), 0.063564920365273558, 1e-12);
-  EXPECT_NEAR(s["moran"]["score"]["I"].get<double>(), 0.40723796701968829, 1e-9);
-  EXPECT_NEAR(s["moran"]["D"]["I"].get<double>(), 0.54468120409213927, 1e-9);
-  EXPECT_NEAR(s["dagum"]["region"]["G"].get<double>(), 0.12104572973035177, 1e-9);
-  EXPECT_NEAR(s["theil"]["region"]["total"].get<double>(), 0.044224597847945801, 1e-9);
-  EXPECT_EQ(s["lisa"]["counts"], cs::Json::parse(R"({"HH": 82, "HL": 8, "LH": 6, "LL": 217, "ns": 1146})"));
+  EXPECT_NEAR(s["system"]["indicators"][0]["weight"].get<double>(), 0.046433912702917635, 1e-12);
+  EXPECT_NEAR(s["moran"]["score"]["I"].get<double>(), 0.45063547639032003, 1e-9);
+  EXPECT_NEAR(s["moran"]["D"]["I"].get<double>(), 0.5163308665230657, 1e-9);
+  EXPECT_NEAR(s["dagum"]["region"]["G"].get<double>(), 0.09054194102039964, 1e-9);
+  EXPECT_NEAR(s["theil"]["region"]["total"].get<double>(), 0.016365591722593838, 1e-9);
+  EXPECT_EQ(s["lisa"]["counts"],
+            cs::Json::parse(R"({"HH": 140, "HL": 23, "LH": 18, "LL": 241, "ns": 1036})"));
   EXPECT_EQ(s["typing"]["counts"],
             cs::Json::parse(R"({"agricultural": 117, "population-losing": 843, "satellite": 238,
-                                                      "specialised": 30, "unassigned": 247})"));
+                                                      "specialised": 30, "unassigned": 246})"));
   EXPECT_EQ(doc["layers"]["counties"]["features"].size(), s["counts"]["located"].get<std::size_t>());
   EXPECT_EQ(s["config"]["coupling"], "corrected");
   // The default weighting (mean of entropy, CRITIC and CV on winsorised, log-transformed-where-skewed data):
@@ -253,6 +254,24 @@ TEST(AssessCli, BadInputExitsOneWithoutOutput) {
       << err;
   EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
   EXPECT_FALSE(fs::exists(tmp / "out"));
+  // A formula naming a column the table does not have: one line naming the table and the column, exit 1.
+  {
+    const std::string toml = cs::read_file(bad("mini.toml")), from = "formula = \"y / z\"";
+    const auto at = toml.find(from);
+    ASSERT_NE(at, std::string::npos);
+    cs::write_file(tmp / "absent.toml",
+                   toml.substr(0, at) + "formula = \"y / \\\"z 2\\\"\"" + toml.substr(at + from.size()));
+    EXPECT_EQ(run_cli("assess --counties " + bad("ok.csv") + " --indicators " +
+                          (tmp / "absent.toml").string() + " --units all --out " + out,
+                      &err),
+              1);
+    EXPECT_NE(
+        err.find("ok.csv: header, field 'z 2': missing column; columns are: code, name, prov, x, y, z, w"),
+        std::string::npos)
+        << err;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+    EXPECT_FALSE(fs::exists(tmp / "out"));
+  }
   EXPECT_EQ(run_cli("assess --counties " + bad("ok.csv") + " --indicators " + bad("mini.toml") +
                         " --weights queen --out " + out,
                     &err),
