@@ -1,6 +1,7 @@
 /* National assessment (sections.assess, layers.counties; docs/assess.md).
  * Ranking table with search, score map of county points, LISA cluster map, D-class distribution, top obstacles per
- * province, county-town types, GeoDetector factors, spatial Markov matrix and the run's notes. Every figure is read
+ * province, weights of every method, county-town types, GeoDetector factors, spatial Markov matrix, unit counts per
+ * type, robustness (Spearman, quintile changes, rank intervals), the 2010 -> 2020 decomposition and the run's notes. Every figure is read
  * from the results document; numeric table cells carry data-value with the JSON number. */
 (function () {
   'use strict';
@@ -8,8 +9,9 @@
   CS.addStrings({
     en: {
       'assess.title': 'National assessment: urban–rural integration',
-      'assess.intro': 'Entropy-weighted TOPSIS scores, coupling coordination of the subsystems, obstacles, spatial ' +
-        'clusters and county-town types for every county with data. Method settings are in the assumptions table.',
+      'assess.intro': 'TOPSIS scores with objective indicator weights, coupling coordination of the subsystems, obstacles, ' +
+        'spatial clusters, county-town types, the robustness of the ranking and the 2010 → 2020 change for every unit ' +
+        'with data. Method settings are in the assumptions table.',
       'assess.scored': 'Counties scored',
       'assess.located': 'Counties with a centre (spatial statistics)',
       'assess.dropped': 'Rows dropped (missing values)',
@@ -63,10 +65,50 @@
       'assess.type.specialised': 'specialised function',
       'assess.type.unassigned': 'unassigned',
       'assess.type.district': 'municipal district (not typed)',
+      'assess.units': 'Units compared: county-level units per type',
+      'assess.units_note': 'Each unit is typed from its division code and name; the analysis keeps --units {filter}. Official counts: {source}. Differences are explained unit by unit in docs/assess.md.',
+      'assess.unit_type': 'Unit type',
+      'assess.in_table': 'In the table',
+      'assess.selected': 'Selected',
+      'assess.official': 'Official count',
+      'assess.difference': 'Difference',
+      'assess.unit.district': 'municipal district (市辖区)',
+      'assess.unit.county-level-city': 'county-level city (县级市)',
+      'assess.unit.county': 'county (县)',
+      'assess.unit.autonomous-county': 'autonomous county (自治县)',
+      'assess.unit.banner': 'banner (旗)',
+      'assess.unit.autonomous-banner': 'autonomous banner (自治旗)',
+      'assess.unit.special-district': 'special district (特区)',
+      'assess.unit.forestry-district': 'forestry district (林区)',
+      'assess.unit.zone': 'development zone / management area',
+      'assess.weights_note': 'Weights of every method on the weighting data (winsorised, skewed indicators transformed); the score uses the chosen method ({method}). Largest weight {max}.',
+      'assess.transformed': 'Transformed',
+      'assess.yes': 'yes',
+      'assess.robustness': 'Robustness of the ranking under other weightings',
+      'assess.spearman': "Spearman's ρ between the rankings of the weighting methods",
+      'assess.method': 'Weighting',
+      'assess.quintile_change': 'Units whose quintile differs from the chosen weighting',
+      'assess.share_units': 'Share of units',
+      'assess.intervals': 'Rank intervals under weight perturbation: the 10 best and 10 worst ranked units',
+      'assess.intervals_note': '{samples} weight vectors drawn from Dirichlet({c} × chosen weights), seed {seed}; 5th, 50th and 95th percentile of each unit\'s rank. Mean interval width {width} ranks of {n}.',
+      'assess.rank_p05': 'Rank, 5th pct.',
+      'assess.rank_median': 'Rank, median',
+      'assess.rank_p95': 'Rank, 95th pct.',
+      'assess.change': '2010 → 2020: what moved each county',
+      'assess.change_note': 'Weighted index on one scale for both censuses (values normalised over the pooled 2010 and 2020 range, the chosen weights of the {m} indicators present in both years, rescaled to sum 1). The change of a unit\'s index is the sum of one part per indicator, weight × change of its normalised value; the parts add up to the change (largest residual {res}). {n} counties with an unchanged code; not in 2010: {excluded}. Mean index {i0} in 2010, {i1} in 2020.',
+      'assess.mean_part': 'Mean part of the change',
+      'assess.top_count': 'Counties it moved most',
+      'assess.change_largest': 'Largest changes of the index',
+      'assess.change_smallest': 'Smallest changes of the index',
+      'assess.index_2010': 'Index 2010',
+      'assess.index_2020': 'Index 2020',
+      'assess.change_total': 'Change',
+      'assess.top_mover': 'Moved most by',
+      'assess.top_part': 'Its part',
     },
     zh: {
       'assess.title': '全国评价：城乡融合',
-      'assess.intro': '对每个有数据的县计算熵权TOPSIS得分、子系统耦合协调度、障碍度、空间集聚和县城类型。方法设置见假设表。',
+      'assess.intro': '对每个有数据的单元计算客观赋权TOPSIS得分、子系统耦合协调度、障碍度、空间集聚、县城类型、排名稳健性和2010 → 2020变化。方法设置见假设表。',
       'assess.scored': '参评县数',
       'assess.located': '有中心点的县（空间统计）',
       'assess.dropped': '因缺失值剔除的行',
@@ -120,6 +162,46 @@
       'assess.type.specialised': '专业功能县城',
       'assess.type.unassigned': '未归类',
       'assess.type.district': '市辖区（不分类）',
+      'assess.units': '参评单元：各类县级行政单元数',
+      'assess.units_note': '按区划代码和名称确定单元类型；分析保留 --units {filter}。官方数：{source}。差异在 docs/assess.md 中逐个说明。',
+      'assess.unit_type': '单元类型',
+      'assess.in_table': '表中数量',
+      'assess.selected': '入选',
+      'assess.official': '官方数',
+      'assess.difference': '差异',
+      'assess.unit.district': '市辖区',
+      'assess.unit.county-level-city': '县级市',
+      'assess.unit.county': '县',
+      'assess.unit.autonomous-county': '自治县',
+      'assess.unit.banner': '旗',
+      'assess.unit.autonomous-banner': '自治旗',
+      'assess.unit.special-district': '特区',
+      'assess.unit.forestry-district': '林区',
+      'assess.unit.zone': '开发区/管理区',
+      'assess.weights_note': '各方法在赋权数据（缩尾、偏态指标变换后）上的权重；得分采用所选方法（{method}）。最大权重{max}。',
+      'assess.transformed': '已变换',
+      'assess.yes': '是',
+      'assess.robustness': '排名在其他赋权方法下的稳健性',
+      'assess.spearman': '各赋权方法排名之间的斯皮尔曼ρ',
+      'assess.method': '赋权方法',
+      'assess.quintile_change': '五分位组与所选方法不同的单元',
+      'assess.share_units': '单元占比',
+      'assess.intervals': '权重扰动下的名次区间：排名前10与后10的单元',
+      'assess.intervals_note': '从狄利克雷分布（{c} × 所选权重）抽取{samples}组权重，种子{seed}；各单元名次的第5、50、95百分位数。平均区间宽度{width}名（共{n}个）。',
+      'assess.rank_p05': '名次第5百分位',
+      'assess.rank_median': '名次中位数',
+      'assess.rank_p95': '名次第95百分位',
+      'assess.change': '2010 → 2020：各县变化的来源',
+      'assess.change_note': '两次普查同一尺度上的加权指数（按2010与2020合并区间标准化，采用两年均有的{m}个指标的所选权重，重新归一）。单元指数的变化等于各指标分量之和，分量 = 权重 × 标准化值的变化；各分量之和等于总变化（最大残差{res}）。区划代码未变的县{n}个；2010年缺少：{excluded}。平均指数2010年{i0}，2020年{i1}。',
+      'assess.mean_part': '平均变化分量',
+      'assess.top_count': '作为最大分量的县数',
+      'assess.change_largest': '指数变化最大的县',
+      'assess.change_smallest': '指数变化最小的县',
+      'assess.index_2010': '2010年指数',
+      'assess.index_2020': '2020年指数',
+      'assess.change_total': '变化',
+      'assess.top_mover': '最大分量指标',
+      'assess.top_part': '该分量',
     },
   });
 
@@ -128,6 +210,15 @@
   var TYPE_KEYS = ['satellite', 'population-losing', 'agricultural', 'specialised', 'unassigned', 'district'];
 
   function typeLabel(ui, k) { return k ? ui.t('assess.type.' + k) : '—'; }
+  var METHODS = ['entropy', 'critic', 'cv', 'equal', 'mean'];
+  var METHOD_LABEL = {
+    entropy: { en: 'Entropy', zh: '熵权法' },
+    critic: { en: 'CRITIC', zh: 'CRITIC法' },
+    cv: { en: 'CV', zh: '变异系数法' },
+    equal: { en: 'Equal', zh: '等权' },
+    mean: { en: 'Mean (entropy, CRITIC, CV)', zh: '均值组合（熵权、CRITIC、变异系数）' },
+  };
+  function methodLabel(ui, m) { return METHOD_LABEL[m] ? ui.t(METHOD_LABEL[m]) : m; }
 
   CS.section({
     id: 'assess',
@@ -156,7 +247,7 @@
       // Ranking table (all counties, searchable).
       ui.h3(el, 'assess.ranking');
       var dimName = {};
-      s.system.dimensions.forEach(function (d) { dimName[d.id] = d.name; });
+      s.system.dimensions.forEach(function (d) { dimName[d.id] = ui.name(d); });
       var rows = [];
       for (var i = 0; i < n; i++) {
         rows.push({ code: c.code[i], name: c.name[i], province: c.province[i], rank: c.rank[i], score: c.score[i],
@@ -235,7 +326,7 @@
       // Top obstacles per province.
       ui.h3(el, 'assess.obstacles');
       var dimCols = s.system.dimensions.map(function (d) {
-        return { key: 'dim_' + d.id, label: { en: d.name, zh: d.name }, format: 'pct',
+        return { key: 'dim_' + d.id, label: { en: d.name, zh: d.name_zh || d.name }, format: 'pct',
           value: function (r) { return r.dimensions[d.id]; } };
       });
       ui.table(el, s.obstacles_by_province, [
@@ -250,14 +341,30 @@
 
       // Indicators and weights.
       ui.h3(el, 'assess.weights');
-      ui.table(el, s.system.indicators, [
-        { key: 'name', label: 'assess.indicator' },
+      var wm = s.weights.methods;
+      if (wm) {
+        ui.p(el, ui.t('assess.weights_note', { method: methodLabel(ui, s.weights.method),
+          max: ui.fmt.pct(s.weights.max_weight) }), 'cs-note');
+      }
+      var transformed = {};
+      (s.weights.transformed || []).forEach(function (id) { transformed[id] = true; });
+      var wcols = [
+        { key: 'name', label: 'assess.indicator', value: function (r) { return ui.name(r); } },
         { key: 'dimension', label: 'assess.dimension', value: function (r) { return dimName[r.dimension] || r.dimension; } },
         { key: 'direction', label: 'assess.direction' },
         { key: 'weight', label: 'assess.weight', format: 'num3' },
-        { key: 'missing', label: 'assess.missing', format: 'int' },
-        { key: 'why', label: 'assess.why' },
-      ]);
+      ];
+      if (wm) {
+        wcols.push({ key: 'transformed', label: 'assess.transformed',
+          value: function (r) { return transformed[r.id] ? ui.t('assess.yes') : ''; } });
+        METHODS.forEach(function (m) {
+          wcols.push({ key: 'w_' + m, label: METHOD_LABEL[m], format: 'num3',
+            value: function (r) { return wm[m][s.system.indicators.indexOf(r)]; } });
+        });
+      }
+      wcols.push({ key: 'missing', label: 'assess.missing', format: 'int' });
+      wcols.push({ key: 'why', label: 'assess.why', value: function (r) { return CS.lang === 'zh' && r.why_zh ? r.why_zh : r.why; } });
+      ui.table(el, s.system.indicators, wcols);
 
       // Typing.
       ui.h3(el, 'assess.types');
@@ -306,6 +413,119 @@
         var mcols = [{ key: 'from', label: 'assess.class_from', format: 'int' }];
         for (var k = 1; k <= mk.k; k++) mcols.push({ key: 'to' + k, label: { en: '→ ' + k, zh: '→ ' + k }, format: 'num3' });
         ui.table(el, mrows, mcols);
+      }
+
+      // Units compared: counts per type against the official counts.
+      if (s.units && s.units.counts) {
+        ui.h3(el, 'assess.units');
+        ui.p(el, ui.t('assess.units_note', { filter: s.units.filter, source: s.units.official_source || '—' }), 'cs-note');
+        ui.table(el, s.units.counts.filter(function (u) { return u.table > 0 || u.official > 0; }), [
+          { key: 'type', label: 'assess.unit_type', value: function (r) { return ui.t('assess.unit.' + r.type); } },
+          { key: 'table', label: 'assess.in_table', format: 'int' },
+          { key: 'selected', label: 'assess.selected', format: 'int' },
+          { key: 'official', label: 'assess.official', format: 'int' },
+          { key: 'difference', label: 'assess.difference', format: 'int' },
+        ]);
+      }
+
+      // Robustness: Spearman matrix, quintile changes, rank intervals of the best and worst ranked units.
+      if (s.robustness) {
+        var rb = s.robustness;
+        ui.h3(el, 'assess.robustness');
+        ui.p(el, ui.t('assess.spearman'), 'cs-note');
+        var rhoCols = [{ key: 'method', label: 'assess.method', value: function (r) { return methodLabel(ui, r.method); } }];
+        rb.methods.forEach(function (m, b) {
+          rhoCols.push({ key: 'rho_' + m, label: METHOD_LABEL[m] || { en: m, zh: m }, format: 'num3',
+            value: function (r) { return r.rho[b]; } });
+        });
+        ui.table(el, rb.methods.map(function (m, a) { return { method: m, rho: rb.spearman[a] }; }), rhoCols);
+        ui.p(el, ui.t('assess.quintile_change'), 'cs-note');
+        ui.table(el, rb.methods.map(function (m) { return { method: m, share: rb.quintile_change_vs_chosen[m] }; }), [
+          { key: 'method', label: 'assess.method', value: function (r) { return methodLabel(ui, r.method); } },
+          { key: 'share', label: 'assess.share_units', format: 'pct' },
+        ]);
+        var pt = rb.perturbation;
+        if (pt && pt.samples > 0) {
+          ui.h3(el, 'assess.intervals');
+          ui.p(el, ui.t('assess.intervals_note', { samples: pt.samples, c: pt.concentration, seed: pt.seed,
+            width: ui.fmt.num(pt.mean_interval_width, 1), n: ui.fmt.int(n) }), 'cs-note');
+          var order = [];
+          for (var u = 0; u < n; u++) order.push(u);
+          order.sort(function (a, b) { return c.rank[a] - c.rank[b]; });
+          var pick = order.slice(0, 10).concat(order.slice(Math.max(10, n - 10)));
+          var irows = pick.map(function (i) {
+            return { rank: c.rank[i], name: c.name[i], province: c.province[i], p05: pt.rank_p05[i],
+              median: pt.rank_median[i], p95: pt.rank_p95[i] };
+          });
+          ui.chart(el, {
+            grid: { left: 110, right: 20, top: 10, bottom: 40 },
+            tooltip: { trigger: 'item' },
+            xAxis: { type: 'value', name: ui.t('assess.rank'), nameLocation: 'middle', nameGap: 25, min: 1, max: n },
+            yAxis: { type: 'category', inverse: true, data: irows.map(function (r) { return r.name; }), axisLabel: { fontSize: 10 } },
+            series: [
+              { type: 'bar', stack: 'iv', silent: true, itemStyle: { color: 'transparent' },
+                data: irows.map(function (r) { return r.p05; }) },
+              { type: 'bar', stack: 'iv', name: ui.t('assess.rank_p05') + ' – ' + ui.t('assess.rank_p95'),
+                itemStyle: { color: '#9ecae1' }, data: irows.map(function (r) { return r.p95 - r.p05; }) },
+              { type: 'scatter', name: ui.t('assess.rank'), symbolSize: 7, itemStyle: { color: '#08519c' },
+                data: irows.map(function (r) { return r.rank; }) },
+            ],
+          });
+          ui.table(el, irows, [
+            { key: 'rank', label: 'assess.rank', format: 'int' },
+            { key: 'name', label: 'assess.county' },
+            { key: 'province', label: 'assess.province' },
+            { key: 'p05', label: 'assess.rank_p05', format: 'num1' },
+            { key: 'median', label: 'assess.rank_median', format: 'num1' },
+            { key: 'p95', label: 'assess.rank_p95', format: 'num1' },
+          ]);
+        }
+      }
+
+      // 2010 -> 2020: the index change decomposed by indicator.
+      if (s.change) {
+        var ch = s.change;
+        var indName = {};
+        s.system.indicators.forEach(function (x) { indName[x.id] = ui.name(x); });
+        ui.h3(el, 'assess.change');
+        ui.p(el, ui.t('assess.change_note', { m: ch.indicators.length, res: ch.max_residual.toExponential(1), n: ui.fmt.int(ch.units),
+          excluded: ch.excluded.length ? ch.excluded.join(', ') : '—', i0: ui.fmt.num(ch.mean_index_2010, 3),
+          i1: ui.fmt.num(ch.mean_index_2020, 3) }), 'cs-note');
+        var prow = ch.indicators.map(function (id, j) {
+          return { id: id, name: indName[id] || id, weight: ch.weights[j], part: ch.mean_part[j], top: ch.top_count[id] || 0 };
+        });
+        ui.chart(el, {
+          grid: { left: 60, right: 20, top: 40, bottom: 110 },
+          tooltip: { trigger: 'axis' },
+          xAxis: { type: 'category', data: prow.map(function (r) { return r.id; }), axisLabel: { rotate: 35, fontSize: 10 } },
+          yAxis: { type: 'value', name: ui.t('assess.mean_part') },
+          series: [{ type: 'bar', data: prow.map(function (r) { return r.part; }),
+            itemStyle: { color: function (p) { return p.value < 0 ? '#d6604d' : '#4393c3'; } } }],
+        });
+        ui.table(el, prow, [
+          { key: 'name', label: 'assess.indicator' },
+          { key: 'weight', label: 'assess.weight', format: 'num3' },
+          { key: 'part', label: 'assess.mean_part', format: 'num4' },
+          { key: 'top', label: 'assess.top_count', format: 'int' },
+        ], { sort: true });
+        var crow = function (u) {
+          var j = ch.indicators.indexOf(u.top);
+          return { name: u.name, province: u.province, i0: u.index_2010, i1: u.index_2020, change: u.change,
+            top: indName[u.top] || u.top, part: u.parts[j] };
+        };
+        var ccols = [
+          { key: 'name', label: 'assess.county' },
+          { key: 'province', label: 'assess.province' },
+          { key: 'i0', label: 'assess.index_2010', format: 'num3' },
+          { key: 'i1', label: 'assess.index_2020', format: 'num3' },
+          { key: 'change', label: 'assess.change_total', format: 'num3' },
+          { key: 'top', label: 'assess.top_mover' },
+          { key: 'part', label: 'assess.top_part', format: 'num3' },
+        ];
+        ui.p(el, ui.t('assess.change_largest'), 'cs-note');
+        ui.table(el, ch.largest.map(crow), ccols);
+        ui.p(el, ui.t('assess.change_smallest'), 'cs-note');
+        ui.table(el, ch.smallest.map(crow), ccols);
       }
 
       if (s.notes && s.notes.length) {

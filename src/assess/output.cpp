@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <numeric>
 
 #include <countyscope/assess/assess.hpp>
 #include <countyscope/io/outputs.hpp>
@@ -61,7 +62,11 @@ void add_system(const AssessResult& r, Json& s) {
   const auto& sys = r.system;
   const std::size_t n = r.code.size(), m = r.system.indicators.size();
   Json dims = Json::array();
-  for (const auto& d : sys.dimensions) dims.push_back({{"id", d.id}, {"name", d.name}, {"alpha", d.alpha}});
+  for (const auto& d : sys.dimensions) {
+    Json e = {{"id", d.id}, {"name", d.name}, {"alpha", d.alpha}};
+    if (!d.name_zh.empty()) e["name_zh"] = d.name_zh;
+    dims.push_back(e);
+  }
   Json inds = Json::array();
   for (std::size_t j = 0; j < m; ++j) {
     const auto& i = sys.indicators[j];
@@ -74,6 +79,8 @@ void add_system(const AssessResult& r, Json& s) {
                     {"unit", i.unit},
                     {"missing", r.missing_per_indicator[j]},
                     {"weight", num(r.weight[j])}});
+    if (!i.name_zh.empty()) inds.back()["name_zh"] = i.name_zh;
+    if (!i.why_zh.empty()) inds.back()["why_zh"] = i.why_zh;
   }
   s["system"] = {
       {"name", sys.name}, {"description", sys.description}, {"dimensions", dims}, {"indicators", inds}};
@@ -384,6 +391,63 @@ void add_markov_and_typing(const AssessResult& r, Json& s) {
                     "first rule that fires wins, in this order; otherwise unassigned"})}};
 }
 
+// 2010 -> 2020 change of the index decomposed by indicator: national means, how often each indicator moved a
+// unit most, and the units with the largest and the smallest change (ordered by change) with their parts.
+void add_change(const AssessResult& r, Json& s) {
+  const auto& c = r.change;
+  const std::size_t n = c.index0.size(), m = r.change_weight.size();
+  if (n == 0) return;
+  std::vector<double> mean_part(m, 0.0);
+  std::vector<std::size_t> top_count(m, 0);
+  double mean0 = 0, mean1 = 0, worst = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    mean0 += c.index0[i];
+    mean1 += c.index1[i];
+    double sum = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+      mean_part[j] += c.part[i][j];
+      sum += c.part[i][j];
+    }
+    ++top_count[c.top[i]];
+    worst = std::max(worst, std::abs(sum - (c.index1[i] - c.index0[i])));
+  }
+  for (double& v : mean_part) v /= static_cast<double>(n);
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  auto delta = [&](std::size_t i) { return c.index1[i] - c.index0[i]; };
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+    return delta(a) != delta(b) ? delta(a) > delta(b) : r.code[r.change_units[a]] < r.code[r.change_units[b]];
+  });
+  auto unit = [&](std::size_t i) {
+    const std::size_t k = r.change_units[i];
+    return Json{{"code", r.code[k]},
+                {"name", r.name[k]},
+                {"province", r.province[k]},
+                {"index_2010", num(c.index0[i])},
+                {"index_2020", num(c.index1[i])},
+                {"change", num(delta(i))},
+                {"top", r.panel_indicators[c.top[i]]},
+                {"parts", arr(c.part[i])}};
+  };
+  Json largest = Json::array(), smallest = Json::array();
+  const std::size_t k = std::min<std::size_t>(10, n);
+  for (std::size_t a = 0; a < k; ++a) largest.push_back(unit(order[a]));
+  for (std::size_t a = 0; a < k; ++a) smallest.push_back(unit(order[n - 1 - a]));
+  Json tc = Json::object();
+  for (std::size_t j = 0; j < m; ++j) tc[r.panel_indicators[j]] = top_count[j];
+  s["change"] = {{"indicators", r.panel_indicators},
+                 {"excluded", r.panel_excluded},
+                 {"weights", arr(r.change_weight)},
+                 {"units", n},
+                 {"mean_index_2010", num(mean0 / static_cast<double>(n))},
+                 {"mean_index_2020", num(mean1 / static_cast<double>(n))},
+                 {"mean_part", arr(mean_part)},
+                 {"top_count", tc},
+                 {"max_residual", num(worst)},
+                 {"largest", largest},
+                 {"smallest", smallest}};
+}
+
 }  // namespace
 
 Json to_json(const AssessResult& r) {
@@ -396,6 +460,7 @@ Json to_json(const AssessResult& r) {
   add_spatial(r, s);
   add_geodetector(r, s);
   add_markov_and_typing(r, s);
+  add_change(r, s);
   s["notes"] = r.notes;
   return s;
 }
@@ -570,9 +635,33 @@ Table robustness_table(const AssessResult& r) {
   return t;
 }
 
+// The 2010 -> 2020 decomposition, one row per unit of the panel: both indices, the change and each
+// indicator's part.
+Table change_table(const AssessResult& r) {
+  std::vector<cs::Column> f{{"code", FieldType::kString},     {"name", FieldType::kString},
+                            {"index_2010", FieldType::kReal}, {"index_2020", FieldType::kReal},
+                            {"change", FieldType::kReal},     {"top", FieldType::kString}};
+  for (const auto& id : r.panel_indicators) f.push_back({"part_" + id, FieldType::kReal});
+  Table t("change", f);
+  const auto& c = r.change;
+  for (std::size_t i = 0; i < c.index0.size(); ++i) {
+    const std::size_t k = r.change_units[i];
+    std::vector<FieldValue> row{r.code[k],
+                                r.name[k],
+                                c.index0[i],
+                                c.index1[i],
+                                c.index1[i] - c.index0[i],
+                                r.panel_indicators[c.top[i]]};
+    for (double v : c.part[i]) row.push_back(v);
+    t.add(row);
+  }
+  return t;
+}
+
 Outputs assess_outputs(const AssessResult& r) {
   Outputs o;
   if (!r.robust_methods.empty()) o.add(robustness_table(r));
+  if (!r.change.index0.empty()) o.add(change_table(r));
   o.section = to_json(r);
   o.add(scores_table(r));
   o.add(obstacles_table(r));

@@ -108,4 +108,28 @@ RankInterval rank_interval(const Columns& x, const std::vector<int>& direction, 
   return ri;
 }
 
+ChangeDecomposition decompose_change(const Columns& norm0, const Columns& norm1,
+                                     const std::vector<double>& w) {
+  if (norm0.size() != w.size() || norm1.size() != w.size())
+    throw InputError("decompose_change: one weight per indicator and both years needed");
+  const std::size_t m = w.size(), n = m ? norm0[0].size() : 0;
+  for (std::size_t j = 0; j < m; ++j)
+    if (norm0[j].size() != n || norm1[j].size() != n)
+      throw InputError("decompose_change: every indicator needs a value per unit in both years");
+  ChangeDecomposition c;
+  c.index0.assign(n, 0.0);
+  c.index1.assign(n, 0.0);
+  c.part.assign(n, std::vector<double>(m, 0.0));
+  c.top.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < m; ++j) {
+      c.index0[i] += w[j] * norm0[j][i];
+      c.index1[i] += w[j] * norm1[j][i];
+      c.part[i][j] = w[j] * (norm1[j][i] - norm0[j][i]);
+      if (std::abs(c.part[i][j]) > std::abs(c.part[i][c.top[i]])) c.top[i] = j;
+    }
+  }
+  return c;
+}
+
 }  // namespace cs::assess

@@ -485,6 +485,21 @@ void robustness(RunState& x) {
   });
 }
 
+// Pass 4c: the 2010 -> 2020 change of the weighted index on the pooled normalisation, decomposed by indicator
+// with the chosen weights of the indicators present in both years (rescaled to sum 1).
+void change(RunState& x) {
+  AssessResult& r = x.r;
+  if (!r.has_panel) return;
+  timed(x.ctx, "assess.change", [&] {
+    double s = 0;
+    for (auto j : x.panel_j) s += r.weight[j];
+    if (!(s > 0)) return;  // panel mode scores only panel indicators; fixed weights may leave them at 0
+    for (auto j : x.panel_j) r.change_weight.push_back(r.weight[j] / s);
+    r.change_units = x.panel_rows;
+    r.change = decompose_change(x.pooled_norm0, x.pooled_norm1, r.change_weight);
+  });
+}
+
 // Passes 5 and 6: obstacle degrees; distribution and regional differences.
 void obstacles_and_equity(RunState& x) {
   Context& ctx = x.ctx;
@@ -669,6 +684,7 @@ AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   read_panel(x);
   score(x);
   robustness(x);
+  change(x);
   obstacles_and_equity(x);
   spatial(x);
   geodetector(x);

@@ -189,13 +189,16 @@ std::optional<double> positive_of(const TomlSection& t, const char* key) {
 }
 
 Indicator read_indicator(const TomlSection& it, const Dimension& dim, const std::string& file) {
-  it.check_keys({"id", "name", "why", "unit", "column", "formula", "formula_2010", "direction", "weight"});
+  it.check_keys({"id", "name", "name_zh", "why", "why_zh", "unit", "column", "formula", "formula_2010",
+                 "direction", "weight"});
   Indicator ind;
   ind.id = text_of(it, "id", true);
   ind.name = text_of(it, "name", false);
   if (ind.name.empty()) ind.name = ind.id;
   ind.dimension = dim.id;
   ind.why = text_of(it, "why", false);
+  ind.name_zh = text_of(it, "name_zh", false);
+  ind.why_zh = text_of(it, "why_zh", false);
   ind.unit = text_of(it, "unit", false);
   const std::string col = text_of(it, "column", false);
   ind.formula_text = text_of(it, "formula", false);
@@ -253,11 +256,12 @@ IndicatorSystem parse_indicator_system(std::string_view text, const std::string&
   if (dims.empty()) throw root.error("dimension", "no [[dimension]] tables");
   std::set<std::string> ids;
   for (const TomlSection& dt : dims) {
-    dt.check_keys({"id", "name", "alpha", "indicator"});
+    dt.check_keys({"id", "name", "name_zh", "alpha", "indicator"});
     Dimension dim;
     dim.id = text_of(dt, "id", true);
     dim.name = text_of(dt, "name", false);
     if (dim.name.empty()) dim.name = dim.id;
+    dim.name_zh = text_of(dt, "name_zh", false);
     if (auto a = positive_of(dt, "alpha")) dim.alpha = *a;
     const std::vector<TomlSection> inds = dt.tables("indicator");
     if (inds.empty()) throw dt.error("", "dimension '" + dim.id + "' has no [[dimension.indicator]]");

@@ -558,3 +558,50 @@ TEST(AssessRobustness, DirichletSamplerSeededAndDeterministic) {
     EXPECT_LE(r1.p95[i], 40);
   }
 }
+
+// The 2010 -> 2020 decomposition on a table worked by hand (binary fractions, so exact): w = (1/4, 3/4),
+// unit 0: x'2010 = (0, 1), x'2020 = (1/2, 1): I 0.75 -> 0.875, parts (0.125, 0), moved by indicator 0;
+// unit 1: (1/2, 0) -> (1/2, 1): I 0.125 -> 0.875, parts (0, 0.75), indicator 1;
+// unit 2: (1, 1/4) -> (0, 1/4): I 0.4375 -> 0.1875, parts (-0.25, 0), indicator 0 (a loss).
+TEST(AssessChange, DecompositionByHand) {
+  const a::Columns n0{{0, 0.5, 1}, {1, 0, 0.25}}, n1{{0.5, 0.5, 0}, {1, 1, 0.25}};
+  const auto c = a::decompose_change(n0, n1, {0.25, 0.75});
+  EXPECT_EQ(c.index0, (std::vector<double>{0.75, 0.125, 0.4375}));
+  EXPECT_EQ(c.index1, (std::vector<double>{0.875, 0.875, 0.1875}));
+  EXPECT_EQ(c.part[0], (std::vector<double>{0.125, 0}));
+  EXPECT_EQ(c.part[1], (std::vector<double>{0, 0.75}));
+  EXPECT_EQ(c.part[2], (std::vector<double>{-0.25, 0}));
+  EXPECT_EQ(c.top, (std::vector<std::size_t>{0, 1, 0}));
+  EXPECT_THROW((void)a::decompose_change(n0, n1, {1.0}), cs::InputError);
+}
+
+// The parts add up to the change of the index, each index recomputed here as a plain weighted sum, on random
+// panels (random weights summing to 1): |sum of parts - (I2020 - I2010)| within rounding, and the top
+// indicator is the one with the largest |part|.
+TEST(AssessChange, PartsSumToTheChangeOnRandomPanels) {
+  cs::Rng rng(cs::test::seed() + 21);
+  for (int rep = 0; rep < 50; ++rep) {
+    const std::size_t m = 1 + rng.below(8), n = 1 + rng.below(40);
+    a::Columns n0(m, a::Column(n)), n1(m, a::Column(n));
+    std::vector<double> w(m);
+    double ws = 0;
+    for (auto& v : w) ws += (v = rng.uniform() + 0.01);
+    for (auto& v : w) v /= ws;
+    for (std::size_t j = 0; j < m; ++j)
+      for (std::size_t i = 0; i < n; ++i) n0[j][i] = rng.uniform(), n1[j][i] = rng.uniform();
+    const auto c = a::decompose_change(n0, n1, w);
+    for (std::size_t i = 0; i < n; ++i) {
+      double i0 = 0, i1 = 0, sum = 0, biggest = 0;
+      for (std::size_t j = 0; j < m; ++j) {
+        i0 += w[j] * n0[j][i];
+        i1 += w[j] * n1[j][i];
+        sum += c.part[i][j];
+        biggest = std::max(biggest, std::abs(c.part[i][j]));
+      }
+      EXPECT_NEAR(c.index0[i], i0, 1e-15);
+      EXPECT_NEAR(c.index1[i], i1, 1e-15);
+      EXPECT_NEAR(sum, i1 - i0, 1e-14) << "rep " << rep << " unit " << i;
+      EXPECT_EQ(std::abs(c.part[i][c.top[i]]), biggest);
+    }
+  }
+}

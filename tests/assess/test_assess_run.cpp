@@ -203,6 +203,27 @@ TEST(AssessCli, NationalRunIsFastCompleteAndDeterministic) {
   }
   for (const char* m : {"entropy", "critic", "cv", "equal", "mean"})
     EXPECT_EQ(s["weights"]["methods"][m].size(), s["system"]["indicators"].size()) << m;
+  // 2010 -> 2020: the indicators of both years (car ownership is 2020 only), the chosen weights rescaled, and
+  // every listed unit's parts adding up to its change.
+  const auto& ch = s["change"];
+  EXPECT_EQ(ch["excluded"], cs::Json::parse(R"(["car"])"));
+  EXPECT_EQ(ch["indicators"].size(), 15u);
+  EXPECT_EQ(ch["units"], s["markov"]["matched"]);
+  double cw = 0;
+  for (const auto& v : ch["weights"]) cw += v.get<double>();
+  EXPECT_NEAR(cw, 1, 1e-12);
+  EXPECT_LE(ch["max_residual"].get<double>(), 1e-12);
+  for (const char* side : {"largest", "smallest"})
+    for (const auto& u : ch[side]) {
+      double sum = 0;
+      for (const auto& p : u["parts"]) sum += p.get<double>();
+      EXPECT_NEAR(sum, u["change"].get<double>(), 1e-12) << u["code"];
+      EXPECT_NEAR(u["index_2020"].get<double>() - u["index_2010"].get<double>(), u["change"].get<double>(),
+                  1e-15);
+    }
+  EXPECT_GT(ch["largest"][0]["change"].get<double>(), 0);
+  EXPECT_LT(ch["smallest"][0]["change"].get<double>(), ch["largest"][0]["change"].get<double>());
+  EXPECT_TRUE(fs::exists(tmp / "a" / "change.csv"));
   // Dagum identity on the national scores.
   const auto& dg = s["dagum"]["region"];
   EXPECT_NEAR(dg["Gw"].get<double>() + dg["Gnb"].get<double>() + dg["Gt"].get<double>(),

@@ -98,10 +98,11 @@ TEST(AssessSystem, ErrorsNameFileLineAndField) {
   EXPECT_EQ(
       error_of(ind + "weight = nan\n"),
       "t.toml: line 7, field 'dimension[1].indicator[1].weight': expected a value in (0, 1e+15], got nan");
-  EXPECT_EQ(
-      error_of(ind + "colour = 'red'\n"),
-      "t.toml: line 7, field 'dimension[1].indicator[1].colour': unknown key; valid keys in "
-      "[dimension[1].indicator[1]]: id, name, why, unit, column, formula, formula_2010, direction, weight");
+  EXPECT_EQ(error_of(ind + "colour = 'red'\n"),
+            "t.toml: line 7, field 'dimension[1].indicator[1].colour': unknown key; valid keys in "
+            "[dimension[1].indicator[1]]: id, name, name_zh, why, why_zh, unit, column, formula, "
+            "formula_2010, direction, "
+            "weight");
   EXPECT_EQ(error_of(ind + "direction = 'up'\n"),
             "t.toml: line 7, field 'dimension[1].indicator[1].direction': 'up'; expected one of: +, -");
 }

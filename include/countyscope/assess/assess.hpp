@@ -59,12 +59,13 @@ class Formula {
 
 struct Indicator {
   std::string id, name, dimension, why, unit;
+  std::string name_zh, why_zh;  // optional Chinese name and reason (the report shows them in Chinese)
   std::string formula_text, formula_2010_text;  // formula_2010 empty = same as formula
   int direction = 1;
   std::optional<double> weight;  // fixed weight (all or none of the indicators must have one)
 };
 struct Dimension {
-  std::string id, name;
+  std::string id, name, name_zh;
   double alpha = 0;  // coupling weight; 0 = equal
 };
 struct TypingColumns {  // [typing] in the TOML; a missing column disables the rules that need it (stated)
@@ -227,7 +228,7 @@ struct AssessResult {
   std::vector<std::vector<double>> spearman;  // [method][method]
   std::vector<double> quintile_change;        // [method] share vs the chosen weighting
   RankInterval rank_interval;
-  WeightSets weight_sets;      // every method on the weighting data (empty with fixed or panel weights)
+  WeightSets weight_sets;  // every method on the weighting data (empty with fixed or panel weights)
   std::vector<std::string>
       transformed;            // indicators log- or rank-transformed before weighting (|skewness| > 1)
   std::string weight_source;  // "entropy (cross-section)" | "entropy (panel 2010+2020)" | "fixed (TOML)"
@@ -255,6 +256,11 @@ struct AssessResult {
   std::vector<double> panel_weight;
   std::size_t panel_matched = 0;
   MarkovResult markov;
+  // 2010 -> 2020 change of the index decomposed by indicator (with the panel): the panel's units and
+  // indicators, the chosen weights of the panel indicators rescaled to sum 1, pooled min-max values.
+  std::vector<std::size_t> change_units;  // indices into the kept counties
+  std::vector<double> change_weight;      // [panel indicator]
+  ChangeDecomposition change;
   // Typing.
   std::vector<CountyType> types;
   std::vector<std::pair<std::string, std::size_t>> type_counts;

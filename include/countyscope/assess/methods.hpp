@@ -190,4 +190,17 @@ RankInterval rank_interval(const Columns& x, const std::vector<int>& direction, 
                            TopsisNorm norm, const Shift& shift, const std::vector<std::string>& key,
                            int samples, double concentration, std::uint64_t seed, int threads = 1);
 
+// 2010 -> 2020 change of the weighted index, decomposed by indicator (issue 21; docs/assess.md, "2010 ->
+// 2020"). norm0[j][i] and norm1[j][i] are unit i's values of indicator j normalised on the pooled 2010+2020
+// range (one scale for both years), w the fixed weights. I_t = sum_j w_j x'_jt, so I_2020 - I_2010 = sum_j
+// part_j with part_j = w_j (x'_j2020 - x'_j2010): the parts add up to the change (exactly in real arithmetic;
+// to rounding here).
+struct ChangeDecomposition {
+  std::vector<double> index0, index1;     // [unit] I_2010, I_2020 (each summed over j in order)
+  std::vector<std::vector<double>> part;  // [unit][indicator]
+  std::vector<std::size_t> top;           // [unit] the indicator with the largest |part| (first on ties)
+};
+ChangeDecomposition decompose_change(const Columns& norm0, const Columns& norm1,
+                                     const std::vector<double>& w);
+
 }  // namespace cs::assess

@@ -5,6 +5,9 @@
 //   - every row of the ranking table's first page: rank, score and D equal the county's values in the JSON,
 //     also after searching for a county by name,
 //   - the D-class table counts, the provincial obstacle table and the GeoDetector q values equal the JSON,
+//   - the weights of every method, the unit counts per type, the Spearman matrix, the quintile shares, the rank
+//     intervals of the best and worst ranked units and the 2010 -> 2020 decomposition equal the JSON (and the parts
+//     add up to the change),
 //   - the section rendered without error and drew its two maps.
 // Usage: node tests/e2e/browser/assess_numbers_test.mjs REPORT.html RESULTS.json. Exit 0 pass, 1 fail, 77 skip.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -126,9 +129,66 @@ try {
     if (!f || !same(r[1].v, f.q)) fail(`GeoDetector ${r[0].text}: q differs`);
   }
   if (gRows.length !== s.geodetector.factor.length) fail('GeoDetector table row count differs');
+  // Indicators and weights (grids[3], indicator order): the chosen weight and the weight of every method.
+  const wRows = grids[3].rows;
+  const methods = ['entropy', 'critic', 'cv', 'equal', 'mean'];
+  if (wRows.length !== s.system.indicators.length) fail('weights table row count differs');
+  s.system.indicators.forEach((ind, j) => {
+    const r = wRows[j];
+    if (!r || !same(r[3].v, ind.weight)) { fail(`weight of ${ind.id} differs`); return; }
+    methods.forEach((m, k) => { if (!same(r[5 + k].v, s.weights.methods[m][j])) fail(`weight ${m} of ${ind.id} differs`); });
+  });
+  const find = (pred, what) => { const t = grids.find((g) => pred(g.head)); if (!t) fail(`no ${what} table`); return t ? t.rows : []; };
+  // Units per type: table, selected, official, difference.
+  const uShown = s.units.counts.filter((u) => u.table > 0 || u.official > 0);
+  const uRows = find((h) => h.includes('Official count'), 'units');
+  if (uRows.length !== uShown.length) fail('units table row count differs');
+  uShown.forEach((u, k) => {
+    const r = uRows[k];
+    if (!r || !same(r[1].v, u.table) || !same(r[2].v, u.selected) || !same(r[3].v, u.official) || !same(r[4].v, u.difference))
+      fail(`unit counts of ${u.type} differ`);
+  });
+  // Robustness: Spearman matrix, quintile shares, rank intervals of the best and worst ranked units.
+  const rb = s.robustness;
+  const rhoRows = find((h) => h[0] === 'Weighting' && h.length === rb.methods.length + 1, 'Spearman');
+  rb.methods.forEach((m, a) => rb.methods.forEach((m2, b) => {
+    if (!rhoRows[a] || !same(rhoRows[a][1 + b].v, rb.spearman[a][b])) fail(`Spearman ${m}/${m2} differs`);
+  }));
+  const qRows = find((h) => h.includes('Share of units'), 'quintile');
+  rb.methods.forEach((m, a) => { if (!qRows[a] || !same(qRows[a][1].v, rb.quintile_change_vs_chosen[m])) fail(`quintile share ${m} differs`); });
+  const iRows = find((h) => h.includes('Rank, 5th pct.'), 'rank interval');
+  if (iRows.length !== Math.min(20, c.rank.length)) fail(`rank interval table has ${iRows.length} rows`);
+  const pt = rb.perturbation;
+  for (const r of iRows) {
+    const i = byRank.get(r[0].v);
+    if (i === undefined || r[1].text !== c.name[i] || !same(r[3].v, pt.rank_p05[i]) || !same(r[4].v, pt.rank_median[i]) ||
+      !same(r[5].v, pt.rank_p95[i])) fail(`rank interval of rank ${r[0].v} differs`);
+  }
+  // 2010 -> 2020: per-indicator weight, mean part and count; the mean parts add up to the mean change; the listed units.
+  const ch = s.change;
+  const pRows = find((h) => h.includes('Counties it moved most'), 'change by indicator');
+  ch.indicators.forEach((id, j) => {
+    const r = pRows[j];
+    if (!r || !same(r[1].v, ch.weights[j]) || !same(r[2].v, ch.mean_part[j]) || !same(r[3].v, ch.top_count[id] || 0))
+      fail(`change of ${id} differs`);
+  });
+  const partSum = ch.mean_part.reduce((a, b) => a + b, 0);
+  if (Math.abs(partSum - (ch.mean_index_2020 - ch.mean_index_2010)) > 1e-12) fail(`mean parts sum to ${partSum}, not the mean change`);
+  const cTables = grids.filter((g) => g.head.includes('Moved most by'));
+  if (cTables.length !== 2) fail(`expected 2 tables of units by change, found ${cTables.length}`);
+  [['largest', 0], ['smallest', 1]].forEach(([side, k]) => {
+    const rows = cTables[k] ? cTables[k].rows : [];
+    ch[side].forEach((u, a) => {
+      const r = rows[a];
+      if (!r || r[0].text !== u.name || !same(r[2].v, u.index_2010) || !same(r[3].v, u.index_2020) || !same(r[4].v, u.change))
+        fail(`${side} change row ${a} differs`);
+      const parts = u.parts.reduce((x, y) => x + y, 0);
+      if (Math.abs(parts - u.change) > 1e-12) fail(`${side} ${u.code}: parts sum to ${parts}, change ${u.change}`);
+    });
+  });
   const maps = await page.$$eval(`${sec} .leaflet-container`, (m) => m.length);
   if (maps < 2) fail(`expected 2 maps in the assess section, found ${maps}`);
-  console.log(`assess_numbers_test: checked ${nRank} ranking rows, ${s.d_classes.length} D classes, ${oRows.length} provinces, ${gRows.length} factors`);
+  console.log(`assess_numbers_test: checked ${nRank} ranking rows, ${s.d_classes.length} D classes, ${oRows.length} provinces, ${gRows.length} factors, ${wRows.length} weights, ${iRows.length} rank intervals, ${pRows.length} change parts`);
 } catch (e) {
   fail(`exception: ${e.stack || e}`);
 } finally {
