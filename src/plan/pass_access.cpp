@@ -5,16 +5,16 @@
 // / access_facilities and the access_*.csv tables. The same cs::access::run_access_study backs `countyscope
 // access`.
 #include <countyscope/access/study.hpp>
+#include <countyscope/plan/model_passes.hpp>
 
 #include "passes.hpp"
 
-namespace cs::detail {
+namespace cs {
 
-void pass_access(PlanState& st, Context& ctx) {
-  const access::AccessStudyConfig& cfg = st.cfg.access;
-  const County& c = st.county;
+access::AccessInputs access_inputs(const CountyModel& m) {
+  const County& c = m.county;
   access::AccessInputs in;
-  in.times = &st.demand_to_facility;
+  in.times = &m.demand_to_facility;
   in.times_label = "car travel time, demand point -> facility (seconds)";
   in.demand_source = c.demand_source;
   for (const DemandPoint& d : c.demand) {
@@ -46,11 +46,19 @@ void pass_access(PlanState& st, Context& ctx) {
     in.service_capacity_unit.push_back(t.capacity_tag);
     in.service_untyped.push_back(t.untyped);
   }
+  return in;
+}
+
+}  // namespace cs
+
+namespace cs::detail {
+
+void pass_access(PlanState& st, Context& ctx) {
   // With no facility at all the study still runs: every standard of the service table fails (nobody reaches
   // a school that does not exist), which is what a planner must read, not "nothing to measure".
-  if (c.facilities.empty())
+  if (st.county.facilities.empty())
     ctx.warn("access: no facilities in the county; every standard of its service table fails");
-  merge(st, "access", access::run_access_study(in, cfg, ctx).outputs);
+  merge(st, "access", access::run_access_study(access_inputs(st), st.cfg.access, ctx).outputs);
 }
 
 }  // namespace cs::detail

@@ -1,8 +1,19 @@
 // The spine passes: they build the run's county model (model/county_model.hpp) — places, graphs with their
 // kept routing index, snaps and matrices.
 #include <countyscope/model/county_model.hpp>
+#include <countyscope/plan/model_passes.hpp>
 
 #include "passes.hpp"
+
+namespace cs {
+
+network::MatrixOptions plan_matrix_options(const PlanConfig& cfg) {
+  network::MatrixOptions opt;
+  if (cfg.matrix_cutoff_s() > 0) opt.cutoff_s = cfg.matrix_cutoff_s();
+  return opt;
+}
+
+}  // namespace cs
 
 namespace cs::detail {
 
@@ -20,11 +31,7 @@ void pass_build_network(PlanState& st, Context& ctx) {
 
 void pass_snap(PlanState& st, Context& ctx) { snap_places(st, st.cfg.snap, ctx); }
 
-network::MatrixOptions matrix_options(const PlanConfig& cfg) {
-  network::MatrixOptions opt;
-  if (cfg.matrix_cutoff_s() > 0) opt.cutoff_s = cfg.matrix_cutoff_s();
-  return opt;
-}
+network::MatrixOptions matrix_options(const PlanConfig& cfg) { return plan_matrix_options(cfg); }
 
 void pass_matrices(PlanState& st, Context& ctx) { compute_matrices(st, matrix_options(st.cfg), ctx); }
 

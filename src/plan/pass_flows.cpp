@@ -266,10 +266,13 @@ void pass_scenarios(PlanState& st, Context& ctx) {
 }  // namespace detail
 
 void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) {
-  const flows::FlowsConfig& fc = st.cfg.flows;
   // The edited model: apply() shares what the scenario does not touch and rebuilds the rest with the
   // functions the spine passes use (model/county_model.hpp); then the same passes run on both models.
-  const ModelEdit edit = apply(sc, st, st.cfg.snap, detail::matrix_options(st.cfg), ctx);
+  run_flows_scenario(st, sc, apply(sc, st, st.cfg.snap, detail::matrix_options(st.cfg), ctx), ctx);
+}
+
+void run_flows_scenario(PlanState& st, const flows::Scenario& sc, const ModelEdit& edit, Context& ctx) {
+  const flows::FlowsConfig& fc = st.cfg.flows;
   const ScenarioPasses before = run_passes(st, fc, nullptr);
   const ScenarioPasses after = timed(ctx, "scenarios/passes", [&] {
     return run_passes(edit.model, fc, edit.jobs.empty() ? nullptr : &edit.jobs);

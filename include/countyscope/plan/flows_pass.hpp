@@ -17,5 +17,8 @@ namespace cs {
 // matrices, flows, accessibility; facility change: snapping, matrices, flows, accessibility; place change: flows)
 // and adds before / after tables, the "scenario" section and the "scenario_changes" map layer to st.
 void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx);
+// The same with the edited model given (edit = apply(sc, st, st.cfg.snap, plan_matrix_options(st.cfg), ctx),
+// or a model equal to it): a door that keeps edited models (the studio) does not apply the scenario twice.
+void run_flows_scenario(PlanState& st, const flows::Scenario& sc, const ModelEdit& edit, Context& ctx);
 
 }  // namespace cs
