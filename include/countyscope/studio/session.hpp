@@ -1,0 +1,130 @@
+// The planning studio's session (docs/studio.md): the base county model built once as `countyscope plan`
+// builds it, an edit list that is a flows::Scenario (the project's one edit language), undo / redo, saved
+// scenarios with their headline figures, and the answer to the current edit list: the scenario tables of the
+// plan's scenarios pass (the same function, so a saved scenario run through `countyscope plan` gives the same
+// CSV bytes), the access study (per-settlement accessibility, equity, standards audit) on the edited model,
+// and headline figures with their difference against the baseline and each saved scenario.
+//
+// Example:
+//   cs::PlanConfig cfg;  cfg.osm_path = "county.osm.pbf";            // as `plan --config ... --osm ...`
+//   cs::studio::Session s(cfg, ctx);                                // builds the model once (seconds)
+//   s.edit(cs::studio::parse_edit(cs::Json::parse(R"({"kind":"facility","action":"open",
+//          "service":"clinic","name":"New clinic","at":[9.52,47.15]})")), ctx);
+//   const cs::studio::Answer& a = s.answer();                         // a.headline, a.tables, a.csv
+//   std::string toml = cs::studio::scenario_toml(s.scenario());        // what `plan` reads in [scenarios]
+//   s.undo(ctx);
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <countyscope/access/audit.hpp>
+#include <countyscope/core/context.hpp>
+#include <countyscope/flows/scenario.hpp>
+#include <countyscope/io/outputs.hpp>
+#include <countyscope/io/results.hpp>
+#include <countyscope/plan/plan.hpp>
+
+namespace cs::studio {
+
+// A standard's threshold changed (the audit's max or min, whichever the standard has).
+struct StandardChange {
+  std::string id;
+  double threshold = 0;
+};
+
+// One edit: a scenario fragment (one [[facility]], [[place]], [[upgrade]] or [[link]] entry, or two for a
+// move: close + open) or a standard change. `label` says it in one line for the edit list.
+struct Edit {
+  std::string kind;  // facility, place, road, link, standard
+  flows::Scenario change;
+  std::optional<StandardChange> standard;
+  std::string label;
+};
+
+// An edit from its JSON form (docs/studio.md "API"). Fields are checked by the scenario file's own parser
+// (flows::parse_scenario), so an error is the CLI's one line ("edit: facility[1], field 'at': give [lon, lat]
+// in WGS-84 degrees"); a bad JSON type or an unknown kind is a UsageError naming the field.
+// A move needs the current county (it closes the named facility and opens it again, same service and
+// capacity, at `to`).
+Edit parse_edit(const Json& j, const County& current);
+
+// The scenario as the TOML file `countyscope plan` reads in [scenarios] file (and `flows --scenario`):
+// numbers printed shortest round-trip, so the file parses back to the same values.
+std::string scenario_toml(const flows::Scenario& sc);
+
+// The answer to the current edit list.
+struct Answer {
+  std::size_t edits = 0;                   // edits applied
+  std::vector<std::string> recomputed;     // what apply() rebuilt ("graph", "snap", "matrices")
+  Json headline;                           // services, equity, audit, balance (see headline())
+  std::vector<Table> tables;               // the tables the studio shows (typed_tables())
+  std::map<std::string, std::string> csv;  // every table's CSV file as the batch writes it
+  Json scenario_section;                   // sections.scenario of the batch run
+};
+
+// Headline figures of an answer: per service the population-weighted mean time to the nearest facility
+// (minutes) and the shares within 15 / 30 minutes (scenario_access, after); Gini and Theil T of the
+// time to the nearest facility across settlements by tier (access_equity); the county rows of the standards
+// audit; the flow balance by tier (scenario_balance, after).
+// The difference a - b of two headlines: rows matched by their text fields, numbers subtracted (a row only in
+// one of them keeps its numbers and gets "only": "a" or "b").
+Json headline_difference(const Json& a, const Json& b);
+
+struct Saved {
+  std::string name;
+  flows::Scenario scenario;
+  std::vector<StandardChange> standards;
+  Json headline;
+};
+
+class Session {
+ public:
+  // Builds the base model (the plan's spine and passes over cfg: run_plan with locate, structure and the
+  // scenarios pass skipped) and the baseline answer. cfg.osm_path must be set.
+  Session(const PlanConfig& cfg, Context& ctx);
+
+  // Applies one more edit and answers. A bad edit (unknown name, way id, standard) throws the CLI's one line
+  // and leaves the session as it was. Clears the redo list.
+  const Answer& edit(Edit e, Context& ctx);
+  // Undo / redo one edit (false when there is nothing to undo / redo); the answer is recomputed and equals
+  // the answer the session gave at that point, byte for byte.
+  bool undo(Context& ctx);
+  bool redo(Context& ctx);
+  // Saves the current edit list under a name ([A-Za-z0-9_-], 1-64 characters; UsageError otherwise) with its
+  // headline figures; saving under an existing name replaces it. Returns the scenario TOML.
+  std::string save(const std::string& name);
+
+  [[nodiscard]] const Answer& answer() const { return answer_; }
+  [[nodiscard]] const Answer& baseline() const { return baseline_; }
+  [[nodiscard]] flows::Scenario scenario(const std::string& name = "studio") const;  // the edits merged
+  [[nodiscard]] const std::vector<Edit>& edits() const { return edits_; }
+  [[nodiscard]] std::size_t redo_count() const { return redo_.size(); }
+  [[nodiscard]] const std::vector<Saved>& saved() const { return saved_; }
+  [[nodiscard]] const PlanState& base() const { return *base_; }
+  // The county after the current edits (for checks of the next edit).
+  [[nodiscard]] const County& current_county() const { return current_county_; }
+  // The answer as JSON: headline, difference against the baseline and each saved scenario, the edit list,
+  // and the tables as typed columns (real columns as base64 little-endian float64, text as arrays).
+  [[nodiscard]] Json answer_json() const;
+
+ private:
+  Answer compute(const std::vector<Edit>& edits, Context& ctx, County* county_after) const;
+  std::unique_ptr<PlanState> base_;
+  std::vector<access::Standard> standards_;  // the base standards (the audit's)
+  std::vector<Edit> edits_, redo_;
+  std::vector<Saved> saved_;
+  Answer baseline_, answer_;
+  County current_county_;
+};
+
+// A table as typed columns: {"name", "rows", "columns": [{name, type, unit}], "data": [column...]} with a
+// real or integer column as {"f8": base64 of little-endian float64 (NaN = null)} and a text column as an
+// array of strings (null for none).
+Json typed_table(const Table& t);
+
+}  // namespace cs::studio

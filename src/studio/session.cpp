@@ -1,0 +1,306 @@
+// The studio session: the base model built by the plan's passes, edits as a flows::Scenario, answers from
+// the plan's scenarios pass and the access study on the edited model (session.hpp, docs/studio.md).
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+#include <countyscope/access/study.hpp>
+#include <countyscope/core/error.hpp>
+#include <countyscope/model/county_model.hpp>
+#include <countyscope/plan/flows_pass.hpp>
+#include <countyscope/plan/model_passes.hpp>
+#include <countyscope/report/report.hpp>
+#include <countyscope/studio/session.hpp>
+
+namespace cs::studio {
+
+namespace {
+
+// The tables an answer carries as typed columns (the access study's; the scenario tables travel as their
+// section and CSV files).
+const std::vector<std::string> kTypedTables = {"access_settlements", "access_equity", "access_audit"};
+
+std::vector<access::Standard> base_standards(const access::AccessStudyConfig& cfg) {
+  if (cfg.standards) return *cfg.standards;
+  if (!cfg.options.standards.empty()) return access::load_standards(cfg.options.standards);
+  return access::default_standards();
+}
+
+flows::Scenario merged(const std::vector<Edit>& edits, const std::string& name) {
+  flows::Scenario sc;
+  sc.file = "studio";
+  sc.name = name;
+  for (const Edit& e : edits) {
+    const flows::Scenario& c = e.change;
+    sc.upgrades.insert(sc.upgrades.end(), c.upgrades.begin(), c.upgrades.end());
+    sc.links.insert(sc.links.end(), c.links.begin(), c.links.end());
+    sc.facilities.insert(sc.facilities.end(), c.facilities.begin(), c.facilities.end());
+    sc.places.insert(sc.places.end(), c.places.begin(), c.places.end());
+  }
+  return sc;
+}
+
+std::vector<access::Standard> with_changes(std::vector<access::Standard> s, const std::vector<Edit>& edits) {
+  for (const Edit& e : edits) {
+    if (!e.standard) continue;
+    for (access::Standard& x : s)
+      if (x.id == e.standard->id) {
+        if (x.max) x.max = e.standard->threshold;
+        if (x.min) x.min = e.standard->threshold;
+      }
+  }
+  return s;
+}
+
+Json value(const Table& t, std::size_t r, std::string_view col) {
+  return field_json(t.row(r)[t.column(col)]);
+}
+
+double number(const Json& j) { return j.is_number() ? j.get<double>() : std::nan(""); }
+
+Json make_headline(const Json& scenario_section, const Outputs& access) {
+  Json h = {{"services", Json::array()},
+            {"equity", Json::array()},
+            {"audit", Json::array()},
+            {"balance", Json::array()}};
+  if (scenario_section.contains("access"))
+    for (const Json& r : scenario_section["access"]) {
+      const double mean_s = number(r["mean_time_after_s"]);
+      h["services"].push_back({{"service", r["service"]},
+                               {"mean_min", std::isfinite(mean_s) ? Json(mean_s / 60) : Json()},
+                               {"within_15min", r["within_15min_after"]}});
+    }
+  if (const Table* t = access.find("access_equity"))
+    for (std::size_t r = 0; r < t->rows(); ++r)
+      if (value(*t, r, "measure") == "nearest_s" && value(*t, r, "grouping") == "tier")
+        h["equity"].push_back({{"service", value(*t, r, "service")},
+                               {"gini", value(*t, r, "gini")},
+                               {"theil", value(*t, r, "theil_t")}});
+  if (const Table* t = access.find("access_audit"))
+    for (std::size_t r = 0; r < t->rows(); ++r)
+      if (value(*t, r, "grouping") == "county")
+        h["audit"].push_back({{"standard", value(*t, r, "standard")},
+                              {"service", value(*t, r, "service")},
+                              {"threshold", value(*t, r, "threshold")},
+                              {"direction", value(*t, r, "direction")},
+                              {"population_beyond", value(*t, r, "population_beyond")},
+                              {"pop_share_beyond", value(*t, r, "pop_share_beyond")}});
+  if (scenario_section.contains("balance"))
+    for (const Json& r : scenario_section["balance"])
+      h["balance"].push_back({{"factor", r["factor"]},
+                              {"from", r["from"]},
+                              {"to", r["to"]},
+                              {"flow", r["flow_after"]},
+                              {"net", r["net_after"]}});
+  return h;
+}
+
+std::string row_key(const Json& row) {
+  std::string k;
+  for (const auto& [name, v] : row.items())
+    if (v.is_string()) k += name + "=" + v.get<std::string>() + ";";
+  return k;
+}
+
+}  // namespace
+
+Json headline_difference(const Json& a, const Json& b) {
+  Json out = Json::object();
+  for (const auto& [group, rows_a] : a.items()) {
+    const Json rows_b = b.contains(group) ? b[group] : Json::array();
+    Json d = Json::array();
+    for (const Json& ra : rows_a) {
+      const std::string key = row_key(ra);
+      const auto it =
+          std::find_if(rows_b.begin(), rows_b.end(), [&](const Json& x) { return row_key(x) == key; });
+      Json row = ra;
+      if (it == rows_b.end()) {
+        row["only"] = "a";
+      } else {
+        for (const auto& [name, v] : ra.items())
+          if (v.is_number() || v.is_null()) {
+            const Json& w = (*it).contains(name) ? (*it)[name] : Json();
+            const double x = number(v) - number(w);
+            row[name] = std::isfinite(x) ? Json(x) : Json();
+          }
+      }
+      d.push_back(std::move(row));
+    }
+    for (const Json& rb : rows_b)
+      if (std::none_of(rows_a.begin(), rows_a.end(),
+                       [&](const Json& x) { return row_key(x) == row_key(rb); })) {
+        Json row = rb;
+        row["only"] = "b";
+        d.push_back(std::move(row));
+      }
+    out[group] = std::move(d);
+  }
+  return out;
+}
+
+Json typed_table(const Table& t) {
+  Json cols = Json::array(), data = Json::array();
+  for (std::size_t c = 0; c < t.columns.size(); ++c) {
+    const Column& col = t.columns[c];
+    cols.push_back({{"name", col.name},
+                    {"type", col.type == FieldType::kString    ? "string"
+                             : col.type == FieldType::kInteger ? "integer"
+                                                               : "real"},
+                    {"unit", col.unit}});
+    if (col.type == FieldType::kString) {
+      Json a = Json::array();
+      for (std::size_t r = 0; r < t.rows(); ++r) a.push_back(field_json(t.row(r)[c]));
+      data.push_back(std::move(a));
+      continue;
+    }
+    std::string bytes(t.rows() * 8, '\0');
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      const FieldValue& v = t.row(r)[c];
+      double x = std::nan("");
+      if (const auto* d = std::get_if<double>(&v)) x = *d;
+      if (const auto* i = std::get_if<std::int64_t>(&v)) x = static_cast<double>(*i);
+      static_assert(std::endian::native == std::endian::little, "typed arrays are little-endian");
+      std::memcpy(bytes.data() + r * 8, &x, 8);
+    }
+    data.push_back({{"f8", detail::base64(bytes)}});
+  }
+  return {{"name", t.name}, {"rows", t.rows()}, {"columns", std::move(cols)}, {"data", std::move(data)}};
+}
+
+Session::Session(const PlanConfig& cfg, Context& ctx) {
+  PlanConfig c = cfg;
+  for (const char* p : {"locate", "structure", "scenarios"})
+    if (std::find(c.skip.begin(), c.skip.end(), p) == c.skip.end()) c.skip.push_back(p);
+  base_ = std::make_unique<PlanState>(run_plan(c, ctx));
+  standards_ = base_standards(base_->cfg.access);
+  baseline_ = compute({}, ctx, &current_county_);
+  answer_ = baseline_;
+}
+
+flows::Scenario Session::scenario(const std::string& name) const { return merged(edits_, name); }
+
+Answer Session::compute(const std::vector<Edit>& edits, Context& ctx, County* county_after) const {
+  const PlanState& base = *base_;
+  const flows::Scenario sc = merged(edits, "studio");
+  const ModelEdit e = timed(ctx, "studio/apply", [&] {
+    return apply(sc, base, base.cfg.snap, plan_matrix_options(base.cfg), ctx);
+  });
+  Answer a;
+  a.edits = edits.size();
+  a.recomputed = e.recomputed;
+  // The scenarios pass as the batch runs it, on a plan state holding only the base model and the config.
+  PlanState shell;
+  static_cast<CountyModel&>(shell) = base;
+  shell.cfg = base.cfg;
+  shell.doc = new_results_document("plan");
+  timed(ctx, "studio/scenario", [&] { run_flows_scenario(shell, sc, e, ctx); });
+  a.scenario_section = shell.doc["sections"]["scenario"];
+  a.csv = std::move(shell.csv);
+  access::AccessStudyConfig acfg = base.cfg.access;
+  acfg.standards = with_changes(standards_, edits);
+  access::AccessStudy study = timed(
+      ctx, "studio/access", [&] { return access::run_access_study(access_inputs(e.model), acfg, ctx); });
+  for (auto& [file, text] : csv_files(study.outputs)) a.csv[file] = std::move(text);
+  a.headline = make_headline(a.scenario_section, study.outputs);
+  for (const std::string& name : kTypedTables)
+    if (const Table* t = study.outputs.find(name)) a.tables.push_back(*t);
+  if (county_after) *county_after = e.model.county;
+  return a;
+}
+
+const Answer& Session::edit(Edit e, Context& ctx) {
+  if (e.standard) {
+    const bool known = std::any_of(standards_.begin(), standards_.end(),
+                                   [&](const access::Standard& s) { return s.id == e.standard->id; });
+    if (!known) {
+      std::vector<std::string> ids;
+      for (const auto& s : standards_) ids.push_back(s.id);
+      throw unknown_value("standard", e.standard->id, ids);
+    }
+  }
+  // Names and way ids are checked on the fragment alone first, so an error names this edit's entry.
+  if (e.change.changes_places()) (void)flows::apply_place_changes(current_county_, e.change, nullptr);
+  if (e.change.changes_network()) (void)flows::apply_network_changes(base_->car.graph, e.change, nullptr);
+  std::vector<Edit> next = edits_;
+  next.push_back(std::move(e));
+  County after;
+  Answer a = compute(next, ctx, &after);
+  edits_ = std::move(next);
+  redo_.clear();
+  answer_ = std::move(a);
+  current_county_ = std::move(after);
+  return answer_;
+}
+
+bool Session::undo(Context& ctx) {
+  if (edits_.empty()) return false;
+  std::vector<Edit> next(edits_.begin(), edits_.end() - 1);
+  County after;
+  Answer a = compute(next, ctx, &after);
+  redo_.push_back(edits_.back());
+  edits_ = std::move(next);
+  answer_ = std::move(a);
+  current_county_ = std::move(after);
+  return true;
+}
+
+bool Session::redo(Context& ctx) {
+  if (redo_.empty()) return false;
+  std::vector<Edit> next = edits_;
+  next.push_back(redo_.back());
+  County after;
+  Answer a = compute(next, ctx, &after);
+  redo_.pop_back();
+  edits_ = std::move(next);
+  answer_ = std::move(a);
+  current_county_ = std::move(after);
+  return true;
+}
+
+std::string Session::save(const std::string& name) {
+  const bool ok = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+           ch == '-';
+  });
+  if (!ok) throw UsageError("save: field 'name': give 1-64 characters of A-Z, a-z, 0-9, _ and -");
+  Saved s{name, scenario(name), {}, answer_.headline};
+  for (const Edit& e : edits_)
+    if (e.standard) s.standards.push_back(*e.standard);
+  std::string toml = scenario_toml(s.scenario);
+  for (const StandardChange& c : s.standards)
+    toml += "# standard " + c.id + " threshold " + number_text(c.threshold) +
+            " (a standards edit: not part of the scenario format; set it in the standards file)\n";
+  const auto it = std::find_if(saved_.begin(), saved_.end(), [&](const Saved& x) { return x.name == name; });
+  if (it != saved_.end())
+    *it = std::move(s);
+  else
+    saved_.push_back(std::move(s));
+  return toml;
+}
+
+Json Session::answer_json() const {
+  Json edits = Json::array();
+  for (const Edit& e : edits_) edits.push_back({{"kind", e.kind}, {"label", e.label}});
+  Json vs_saved = Json::array();
+  for (const Saved& s : saved_)
+    vs_saved.push_back({{"name", s.name},
+                        {"headline", s.headline},
+                        {"difference", headline_difference(answer_.headline, s.headline)}});
+  Json tables = Json::array();
+  for (const Table& t : answer_.tables) tables.push_back(typed_table(t));
+  Json files = Json::array();
+  for (const auto& [file, text] : answer_.csv) files.push_back(file);
+  return {{"edits", std::move(edits)},
+          {"redo", redo_.size()},
+          {"recomputed", answer_.recomputed},
+          {"headline", answer_.headline},
+          {"baseline", baseline_.headline},
+          {"vs_baseline", headline_difference(answer_.headline, baseline_.headline)},
+          {"vs_saved", std::move(vs_saved)},
+          {"scenario", answer_.scenario_section},
+          {"tables", std::move(tables)},
+          {"csv_files", std::move(files)}};
+}
+
+}  // namespace cs::studio

@@ -1,0 +1,279 @@
+// The studio session on a small real extract (Andorra, La Massana; data/fixtures/osm). Oracles: every
+// answer equals a from-scratch computation on the edited model — the plan run with the saved scenario TOML
+// (the scenario tables, byte for byte) and the access study on apply(scenario, model) of that run; undo /
+// redo give byte-identical answers; a bad edit is one line and changes nothing; a standard's threshold moves
+// the audit the way the threshold says.
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include <countyscope/access/study.hpp>
+#include <countyscope/io/output.hpp>
+#include <countyscope/model/county_model.hpp>
+#include <countyscope/plan/model_passes.hpp>
+#include <countyscope/studio/session.hpp>
+
+#include "test_support.hpp"
+
+namespace cs::studio {
+namespace {
+
+PlanConfig andorra_config() {
+  PlanConfig cfg;
+  cfg.osm_path = test::source_path("data/fixtures/osm/andorra-2013-05-28.osm.pbf").string();
+  return cfg;
+}
+
+Session& session() {  // one base model for the whole file (built in seconds)
+  static Context ctx;
+  static Session s(andorra_config(), ctx);
+  return s;
+}
+
+// The oracle: the batch path from scratch — the plan with [scenarios] file = the saved TOML (its scenario
+// CSV files), then the access study on apply(scenario) of that run's model.
+std::map<std::string, std::string> batch_csv(const std::string& toml) {
+  test::TempDir dir;
+  const std::string file = (dir / "scenario.toml").string();
+  write_file(file, toml);
+  PlanConfig cfg = andorra_config();
+  cfg.scenarios.file = file;
+  cfg.skip = {"locate", "structure"};
+  Context ctx;
+  PlanState st = run_plan(cfg, ctx);
+  std::map<std::string, std::string> out;
+  for (const auto& [name, text] : st.csv)
+    if (name.rfind("scenario_", 0) == 0) out[name] = text;
+  const ModelEdit e = apply(flows::load_scenario(file), st, cfg.snap, plan_matrix_options(cfg), ctx);
+  access::AccessStudyConfig acfg = cfg.access;
+  const access::AccessStudy a = access::run_access_study(access_inputs(e.model), acfg, ctx);
+  for (auto& [name, text] : csv_files(a.outputs)) out[name] = text;
+  return out;
+}
+
+// `toml` is the test's own scenario file of the edits made so far (written here, not by the session).
+void expect_answer_equals_batch(const Session& s, const std::string& toml) {
+  const auto want = batch_csv(toml);
+  const Answer& a = s.answer();
+  ASSERT_TRUE(want.count("scenario_access.csv") && want.count("scenario_balance.csv") &&
+              want.count("access_settlements.csv") && want.count("access_audit.csv"));
+  for (const auto& [name, text] : want) {
+    ASSERT_TRUE(a.csv.count(name)) << name;
+    EXPECT_EQ(a.csv.at(name), text) << name << " differs from the batch run after " << s.edits().size()
+                                    << " edits";
+  }
+  EXPECT_EQ(a.csv.size(), want.size());
+}
+
+Json edit_json(const std::string& text) { return Json::parse(text); }
+
+TEST(StudioSession, EveryEditEqualsTheBatchRunOfItsSavedScenario) {
+  Session& s = session();
+  Context ctx;
+  while (s.undo(ctx)) {
+  }
+  const County& c = s.base().county;
+  ASSERT_GT(c.settlements.size(), 1u);
+  ASSERT_GT(c.facilities.size(), 1u);
+  std::string toml = "name = \"oracle\"\n";
+  expect_answer_equals_batch(s, toml);  // no edit: the baseline equals a no-op scenario
+
+  const std::string service = c.services.types[c.facilities[0].service].name;
+  const LonLat at = c.settlements[1].pos;
+  s.edit(parse_edit(edit_json(R"({"kind":"facility","action":"open","service":")" + service +
+                              R"(","name":"Studio clinic","at":[)" + number_text(at.lon) + "," +
+                              number_text(at.lat) + "]}"),
+                    s.current_county()),
+         ctx);
+  EXPECT_EQ(s.answer().recomputed, (std::vector<std::string>{"snap", "matrices"}));
+  const std::string open_clinic = "[[facility]]\naction = \"open\"\nservice = \"" + service +
+                                  "\"\nname = \"Studio clinic\"\nat = [" + number_text(at.lon) + ", " +
+                                  number_text(at.lat) + "]\n";
+  toml += open_clinic;
+  expect_answer_equals_batch(s, toml);
+
+  s.edit(parse_edit(edit_json(R"({"kind":"place","name":")" + c.settlements[0].name +
+                              R"(","population":2500,"jobs":900})"),
+                    s.current_county()),
+         ctx);
+  toml += "[[place]]\nname = \"" + c.settlements[0].name + "\"\npopulation = 2500\njobs = 900\n";
+  expect_answer_equals_batch(s, toml);
+
+  // A road: the way of the busiest edge class near the first settlement is slowed to 20 km/h.
+  const network::RoadGraph& g = s.base().car.graph;
+  std::int64_t way = -1;
+  for (std::size_t e = 0; e < g.edge_count() && way < 0; ++e)
+    if (g.edge_way[e] > 0 && g.edge_class[e] <= network::RoadClass::kSecondary) way = g.edge_way[e];
+  ASSERT_GT(way, 0);
+  s.edit(parse_edit(edit_json(R"({"kind":"road","ways":[)" + std::to_string(way) + R"(],"speed_kmh":20})"),
+                    s.current_county()),
+         ctx);
+  EXPECT_EQ(s.answer().recomputed.front(), "graph");
+  toml += "[[upgrade]]\nways = [" + std::to_string(way) + "]\nspeed_kmh = 20\n";
+  expect_answer_equals_batch(s, toml);
+
+  s.edit(parse_edit(edit_json(R"({"kind":"facility","action":"move","name":"Studio clinic","to":[)" +
+                              number_text(c.settlements[0].pos.lon) + "," +
+                              number_text(c.settlements[0].pos.lat) + "]}"),
+                    s.current_county()),
+         ctx);
+  toml +=
+      "[[facility]]\naction = \"close\"\nname = \"Studio clinic\"\n[[facility]]\naction = \"open\"\nservice "
+      "= \"" +
+      service + "\"\nname = \"Studio clinic\"\nat = [" + number_text(c.settlements[0].pos.lon) + ", " +
+      number_text(c.settlements[0].pos.lat) + "]\n";
+  expect_answer_equals_batch(s, toml);
+  EXPECT_EQ(s.edits().size(), 4u);
+}
+
+TEST(StudioSession, UndoAndRedoGiveByteIdenticalAnswers) {
+  Session& s = session();
+  Context ctx;
+  while (s.undo(ctx)) {
+  }
+  const County& c = s.base().county;
+  std::vector<std::string> seen = {s.answer_json().dump()};
+  EXPECT_EQ(seen[0], s.answer_json().dump());
+  for (std::size_t i = 0; i < 3; ++i) {
+    s.edit(parse_edit(edit_json(R"({"kind":"place","name":")" + c.settlements[i].name + R"(","population":)" +
+                                std::to_string(1000 * (i + 1)) + "}"),
+                      s.current_county()),
+           ctx);
+    seen.push_back(s.answer_json().dump());
+  }
+  EXPECT_NE(seen[0], seen[3]);
+  for (std::size_t i = 3; i > 0; --i) {
+    ASSERT_TRUE(s.undo(ctx));
+    // The redo count is part of the JSON; compare the answer's figures and tables.
+    Json now = s.answer_json(), then = Json::parse(seen[i - 1]);
+    now.erase("redo");
+    then.erase("redo");
+    EXPECT_EQ(now.dump(), then.dump()) << "after undo to " << i - 1 << " edits";
+  }
+  EXPECT_FALSE(s.undo(ctx));
+  for (std::size_t i = 1; i <= 3; ++i) {
+    ASSERT_TRUE(s.redo(ctx));
+    Json now = s.answer_json(), then = Json::parse(seen[i]);
+    now.erase("redo");
+    then.erase("redo");
+    EXPECT_EQ(now.dump(), then.dump()) << "after redo to " << i << " edits";
+  }
+  EXPECT_FALSE(s.redo(ctx));
+}
+
+TEST(StudioSession, BadEditsAreOneLineAndChangeNothing) {
+  Session& s = session();
+  Context ctx;
+  const std::string before = s.answer_json().dump();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"kind":"place","name":"Atlantis","population":10})", "no settlement named 'Atlantis'"},
+      {R"({"kind":"facility","action":"close","name":"Nowhere"})", "no facility named 'Nowhere' to close"},
+      {R"({"kind":"facility","action":"open","service":"clinic","at":[200,47]})", "field 'at'"},
+      {R"({"kind":"facility","action":"open","service":"nope","at":[1.5,42.5]})",
+       "unknown service type 'nope'"},
+      {R"({"kind":"place","name":"x","population":-5})", "field 'population'"},
+      {R"({"kind":"place","name":"x","population":"many"})", "must be a number"},
+      {R"({"kind":"road","ways":[1],"speed_kmh":500})", "field 'speed_kmh'"},
+      {R"({"kind":"road","ways":[999999999999],"speed_kmh":50})", "999999999999"},
+      {R"({"kind":"road","ways":[1],"speed_kmh":5,"lanes":2})", "unknown key"},
+      {R"({"kind":"teleport"})", "unknown value 'teleport'"},
+      {R"({"kind":"standard","id":"no_such","threshold":10})", "no_such"},
+      {R"({"kind":"standard","id":"x","threshold":-1})", "field 'threshold'"},
+      {R"({"kind":"facility","action":"open","service":{"a":1}})", "must not be an object"},
+      {R"([1,2])", "JSON object"},
+  };
+  for (const auto& [body, needle] : cases) {
+    try {
+      s.edit(parse_edit(edit_json(body), s.current_county()), ctx);
+      ADD_FAILURE() << body << " was accepted";
+    } catch (const Error& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find(needle), std::string::npos) << body << " -> " << msg;
+      EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    }
+    EXPECT_EQ(s.answer_json().dump(), before) << body;
+  }
+}
+
+TEST(StudioSession, StandardThresholdMovesTheAudit) {
+  Session& s = session();
+  Context ctx;
+  while (s.undo(ctx)) {
+  }
+  // A nearest-time standard (max minutes): threshold 0 puts every reached person beyond it.
+  const Json& audit = s.answer().headline["audit"];
+  std::string id;
+  for (const Json& r : audit)
+    if (r["direction"] == "max" && r["population_beyond"].is_number() &&
+        r["pop_share_beyond"].get<double>() < 1)
+      id = r["standard"].get<std::string>();
+  ASSERT_FALSE(id.empty()) << audit.dump();
+  s.edit(
+      parse_edit(edit_json(R"({"kind":"standard","id":")" + id + R"(","threshold":0})"), s.current_county()),
+      ctx);
+  for (const Json& r : s.answer().headline["audit"])
+    if (r["standard"] == id) {
+      EXPECT_EQ(r["threshold"].get<double>(), 0.0);
+      EXPECT_EQ(r["pop_share_beyond"].get<double>(), 1.0);
+    }
+  const Json d = headline_difference(s.answer().headline, s.baseline().headline);
+  bool moved = false;
+  for (const Json& r : d["audit"])
+    if (r["standard"] == id) moved = r["pop_share_beyond"].get<double>() > 0;
+  EXPECT_TRUE(moved) << d["audit"].dump();
+  ASSERT_TRUE(s.undo(ctx));
+}
+
+TEST(StudioSession, SavedScenarioTomlReadsBackToItself) {
+  Session& s = session();
+  Context ctx;
+  while (s.undo(ctx)) {
+  }
+  const County& c = s.base().county;
+  s.edit(
+      parse_edit(edit_json(R"({"kind":"link","name":"A \"quoted\" road\\","from":[1.5123456789012345,42.55],)"
+                           R"("to":[1.53,42.57],"speed_kmh":33.3})"),
+                 s.current_county()),
+      ctx);
+  s.edit(parse_edit(edit_json(R"({"kind":"facility","action":"close","osm_id":)" +
+                              std::to_string(c.facilities[0].osm_id) + "}"),
+                    s.current_county()),
+         ctx);
+  const std::string toml = s.save("round-trip_1");
+  const flows::Scenario back = flows::parse_scenario(toml, "saved.toml");
+  EXPECT_EQ(scenario_toml(back), scenario_toml(s.scenario("round-trip_1")));
+  ASSERT_EQ(back.links.size(), 1u);
+  EXPECT_EQ(back.links[0].name, "A \"quoted\" road\\");
+  EXPECT_EQ(back.links[0].from.lon, 1.5123456789012345);
+  EXPECT_EQ(back.links[0].speed_kmh, 33.3);
+  EXPECT_EQ(s.saved().size(), 1u);
+  EXPECT_THROW(s.save("../etc/passwd"), UsageError);
+  EXPECT_THROW(s.save(""), UsageError);
+  // Against the saved scenario the current answer differs by nothing.
+  const Json vs = s.answer_json()["vs_saved"][0]["difference"];
+  for (const Json& r : vs["services"])
+    EXPECT_EQ(r["mean_min"].is_null() ? 0.0 : r["mean_min"].get<double>(), 0.0);
+  while (s.undo(ctx)) {
+  }
+}
+
+TEST(StudioSession, TypedTablesCarryEveryValue) {
+  Session& s = session();
+  const Json j = s.answer_json();
+  ASSERT_FALSE(j["tables"].empty());
+  for (const Json& t : j["tables"]) {
+    const std::size_t rows = t["rows"].get<std::size_t>();
+    for (std::size_t c = 0; c < t["columns"].size(); ++c) {
+      const Json& col = t["data"][c];
+      if (t["columns"][c]["type"] == "string")
+        EXPECT_EQ(col.size(), rows);
+      else
+        EXPECT_EQ(col["f8"].get<std::string>().size(), (rows * 8 + 2) / 3 * 4) << t["name"];
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cs::studio
