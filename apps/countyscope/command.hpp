@@ -45,6 +45,10 @@ struct RegisteredCommand {
 };
 std::vector<RegisteredCommand>& registry();
 
+// A command that stops cleanly on SIGINT / SIGTERM / SIGHUP (a server) sets a handler: the first signal calls
+// it (from the signal thread) instead of ending the process; a second one ends it as usual.
+void set_interrupt_handler(std::function<void(int signal)> handler);
+
 // Check for an input file option: a missing or unreadable file is a data error (one line, exit 1) like every
 // other missing input, not a usage error (exit 2) as cs::cli::existing_file() would make it.
 const CLI::Validator& existing_file();

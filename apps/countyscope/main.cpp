@@ -8,13 +8,16 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <mutex>
 #include <new>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/limits.hpp>
@@ -70,6 +73,10 @@ std::string describe_error(const std::exception& e, std::string_view command) {
 
 namespace {
 
+// The command's clean stop on the first signal (set_interrupt_handler); none = end the process.
+std::mutex g_interrupt_mu;
+std::function<void(int)> g_interrupt;
+
 // SIGINT, SIGTERM and SIGHUP go to one thread (blocked everywhere else, before any other thread exists): it
 // removes the staging folders and temporary files of this process (an output folder stays as it was, or is
 // replaced whole when its commit had begun) and ends the process with 128 + the signal number. A signal the
@@ -87,7 +94,16 @@ void handle_signals() {
   ::pthread_sigmask(SIG_BLOCK, &set, nullptr);
   std::thread([set] {
     int sig = 0;
-    while (::sigwait(&set, &sig) != 0) {
+    for (;;) {
+      while (::sigwait(&set, &sig) != 0) {
+      }
+      std::function<void(int)> handler;
+      {
+        std::lock_guard lock(g_interrupt_mu);
+        handler = std::exchange(g_interrupt, nullptr);
+      }
+      if (!handler) break;
+      handler(sig);  // a clean stop (the server): a second signal ends the process below
     }
     cs::remove_staging_now();
     const char* name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
@@ -98,6 +114,15 @@ void handle_signals() {
     std::_Exit(128 + sig);
   }).detach();
 }
+
+}  // namespace
+
+void set_interrupt_handler(std::function<void(int)> handler) {
+  std::lock_guard lock(g_interrupt_mu);
+  g_interrupt = std::move(handler);
+}
+
+namespace {
 
 // The options of the command as given (minus where the outputs go), and the files among their values: what
 // the output folder's manifest records.
