@@ -7,6 +7,10 @@
 
 namespace cs {
 
+#ifndef CS_HAVE_LOCATE
+void run_locate_pass(PlanState&, Context&) { throw UsageError("siting: this build has no locate layer"); }
+#endif
+
 network::MatrixOptions plan_matrix_options(const PlanConfig& cfg) {
   network::MatrixOptions opt;
   if (cfg.matrix_cutoff_s() > 0) opt.cutoff_s = cfg.matrix_cutoff_s();

@@ -16,6 +16,7 @@
 #include <countyscope/locate/compare.hpp>
 #include <countyscope/locate/problem.hpp>
 #include <countyscope/locate/study.hpp>
+#include <countyscope/plan/model_passes.hpp>
 
 #include "passes.hpp"
 
@@ -358,3 +359,7 @@ void pass_locate(PlanState& st, Context& ctx) {
 }
 
 }  // namespace cs::detail
+
+namespace cs {
+void run_locate_pass(PlanState& st, Context& ctx) { detail::pass_locate(st, ctx); }
+}  // namespace cs

@@ -7,6 +7,8 @@
 
 #include <countyscope/access/study.hpp>
 #include <countyscope/core/error.hpp>
+#include <countyscope/core/limits.hpp>
+#include <countyscope/core/options.hpp>
 #include <countyscope/model/county_model.hpp>
 #include <countyscope/plan/flows_pass.hpp>
 #include <countyscope/plan/model_passes.hpp>
@@ -174,18 +176,18 @@ Session::Session(const PlanConfig& cfg, Context& ctx) {
     if (std::find(c.skip.begin(), c.skip.end(), p) == c.skip.end()) c.skip.push_back(p);
   base_ = std::make_unique<PlanState>(run_plan(c, ctx));
   standards_ = base_standards(base_->cfg.access);
-  baseline_ = compute({}, ctx, &current_county_);
+  baseline_ = compute({}, ctx, &current_);
   answer_ = baseline_;
 }
 
 flows::Scenario Session::scenario(const std::string& name) const { return merged(edits_, name); }
 
-Answer Session::compute(const std::vector<Edit>& edits, Context& ctx, County* county_after) const {
+Answer Session::compute(const std::vector<Edit>& edits, Context& ctx,
+                        std::shared_ptr<const CountyModel>* after) const {
   const PlanState& base = *base_;
   const flows::Scenario sc = merged(edits, "studio");
-  const ModelEdit e = timed(ctx, "studio/apply", [&] {
-    return apply(sc, base, base.cfg.snap, plan_matrix_options(base.cfg), ctx);
-  });
+  ModelEdit e = timed(ctx, "studio/apply",
+                      [&] { return apply(sc, base, base.cfg.snap, plan_matrix_options(base.cfg), ctx); });
   Answer a;
   a.edits = edits.size();
   a.recomputed = e.recomputed;
@@ -205,7 +207,7 @@ Answer Session::compute(const std::vector<Edit>& edits, Context& ctx, County* co
   a.headline = make_headline(a.scenario_section, study.outputs);
   for (const std::string& name : kTypedTables)
     if (const Table* t = study.outputs.find(name)) a.tables.push_back(*t);
-  if (county_after) *county_after = e.model.county;
+  if (after) *after = std::make_shared<const CountyModel>(std::move(e.model));
   return a;
 }
 
@@ -220,28 +222,28 @@ const Answer& Session::edit(Edit e, Context& ctx) {
     }
   }
   // Names and way ids are checked on the fragment alone first, so an error names this edit's entry.
-  if (e.change.changes_places()) (void)flows::apply_place_changes(current_county_, e.change, nullptr);
+  if (e.change.changes_places()) (void)flows::apply_place_changes(current_->county, e.change, nullptr);
   if (e.change.changes_network()) (void)flows::apply_network_changes(base_->car.graph, e.change, nullptr);
   std::vector<Edit> next = edits_;
   next.push_back(std::move(e));
-  County after;
+  std::shared_ptr<const CountyModel> after;
   Answer a = compute(next, ctx, &after);
   edits_ = std::move(next);
   redo_.clear();
   answer_ = std::move(a);
-  current_county_ = std::move(after);
+  current_ = std::move(after);
   return answer_;
 }
 
 bool Session::undo(Context& ctx) {
   if (edits_.empty()) return false;
   std::vector<Edit> next(edits_.begin(), edits_.end() - 1);
-  County after;
+  std::shared_ptr<const CountyModel> after;
   Answer a = compute(next, ctx, &after);
   redo_.push_back(edits_.back());
   edits_ = std::move(next);
   answer_ = std::move(a);
-  current_county_ = std::move(after);
+  current_ = std::move(after);
   return true;
 }
 
@@ -249,12 +251,12 @@ bool Session::redo(Context& ctx) {
   if (redo_.empty()) return false;
   std::vector<Edit> next = edits_;
   next.push_back(redo_.back());
-  County after;
+  std::shared_ptr<const CountyModel> after;
   Answer a = compute(next, ctx, &after);
   redo_.pop_back();
   edits_ = std::move(next);
   answer_ = std::move(a);
-  current_county_ = std::move(after);
+  current_ = std::move(after);
   return true;
 }
 
@@ -277,6 +279,56 @@ std::string Session::save(const std::string& name) {
   else
     saved_.push_back(std::move(s));
   return toml;
+}
+
+SitesRequest parse_sites(const Json& j, const County& current) {
+  const auto bad = [](const std::string& field, const std::string& msg) {
+    throw UsageError("sites: field '" + field + "': " + msg);
+  };
+  if (!j.is_object()) throw UsageError("sites: give a JSON object with a 'service'");
+  for (const auto& [key, v] : j.items())
+    if (key != "service" && key != "new" && key != "exact" && key != "time_limit_s")
+      bad(key, "unknown key; valid keys: service, new, exact, time_limit_s");
+  SitesRequest r;
+  if (!j.contains("service") || !j["service"].is_string()) bad("service", "must be a string");
+  r.service = j["service"].get<std::string>();
+  std::vector<std::string> names;
+  for (const ServiceType& t : current.services.types) names.push_back(t.name);
+  if (std::find(names.begin(), names.end(), r.service) == names.end())
+    throw unknown_value("sites: service", r.service, names);
+  if (j.contains("new")) {
+    if (!j["new"].is_number_integer() || j["new"].get<std::int64_t>() < 1 ||
+        j["new"].get<std::int64_t>() > 100)
+      bad("new", "must be a whole number in [1, 100]");
+    r.new_sites = j["new"].get<std::int64_t>();
+  }
+  if (j.contains("exact")) {
+    if (!j["exact"].is_boolean()) bad("exact", "must be true or false");
+    r.exact = j["exact"].get<bool>();
+  }
+  if (j.contains("time_limit_s")) {
+    if (!j["time_limit_s"].is_number()) bad("time_limit_s", "must be a number");
+    r.time_limit_s = j["time_limit_s"].get<double>();
+    if (!(r.time_limit_s > 0) || r.time_limit_s > 60) bad("time_limit_s", "must be in (0, 60] seconds");
+  }
+  return r;
+}
+
+Json Session::sites(const SitesRequest& r, Context& ctx) const {
+  PlanState shell;
+  static_cast<CountyModel&>(shell) = *current_;
+  shell.cfg = base_->cfg;
+  shell.cfg.timings = false;
+  const std::string text = "[locate]\nservices = [" + Json(r.service).dump() +
+                           "]\nnew = " + std::to_string(r.new_sites) + "\nsolver = \"" +
+                           (r.exact ? "both" : "heuristic") +
+                           "\"\ntime_limit_s = " + number_text(r.time_limit_s) + "\n";
+  shell.cfg.document = std::make_shared<const TomlDocument>(TomlDocument::parse(text, "sites"));
+  shell.doc = new_results_document("plan");
+  timed(ctx, "studio/sites", [&] { run_locate_pass(shell, ctx); });
+  const Json& layers = shell.doc["layers"];
+  return {{"locate", shell.doc["sections"]["locate"]},
+          {"sites", layers.contains("locate_sites") ? layers["locate_sites"] : Json()}};
 }
 
 Json Session::answer_json() const {

@@ -154,6 +154,16 @@ def main():
         st, _, a = s.call('POST', '/api/redo')
         check(st == 200 and len(a['edits']) == 3, 'redo')
 
+        # New sites on the edited model: the heuristic at once (marked), a bad request a 400.
+        st, _, sites = s.call('POST', '/api/sites', {'service': 'clinic', 'new': 2})
+        sv = sites['locate']['services'][0] if st == 200 and sites['locate']['services'] else {}
+        check(st == 200 and sv.get('chosen') == 'heuristic' and len(sv.get('results', [])) == 1,
+              'sites: the heuristic answers, marked as such (%s)' % sv.get('chosen'))
+        st, _, out = s.call('POST', '/api/sites', {'service': 'clinic', 'new': 0})
+        check(st == 400 and "field 'new'" in out.get('error', ''), 'sites: new = 0 is a 400')
+        st, _, out = s.call('GET', '/api/answer')
+        check(st == 200 and len(out['edits']) == 3, 'sites is no edit')
+
         # gzip and typed arrays: the access_settlements columns equal the CSV the answer carries.
         st, h, raw = s.call('GET', '/api/answer', headers={'Accept-Encoding': 'gzip'}, raw=True)
         check(h.get('content-encoding') == 'gzip', 'answers are gzip-compressed (%d bytes)' % len(raw))

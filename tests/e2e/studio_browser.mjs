@@ -1,6 +1,6 @@
 // Browser test of the planning studio (docs/studio.md): starts `countyscope serve` on the bundled sample on a
 // free loopback port, opens its web app in Debian's headless Chromium (driven by playwright-core), clicks the map
-// to add a clinic and clicks the Rhine bridge Haag-Bendern to close it, saves the scenario from the page, runs
+// to add a clinic and clicks the Rhine bridge Haag-Bendern to close it, asks for 2 new clinic sites, saves the scenario from the page, runs
 // the saved file through `countyscope plan` and checks the figures the page shows (mean time to the nearest
 // facility and the share within 15 minutes, per service) equal the batch run's scenario_access.csv. Also: no
 // console error, no request leaving the studio, the language switch, a screenshot.
@@ -119,6 +119,12 @@ try {
     });
     return out;
   });
+  // Propose 2 clinics on the edited county (the heuristic): two green markers.
+  await page.click('#sites');
+  await page.waitForFunction(() => document.querySelectorAll('path.proposed-site').length > 0 && !window.studio.busy,
+    null, { timeout: 120000 });
+  check(await page.locator('path.proposed-site').count() === 2, 'Propose 2 sites drew two proposed clinics');
+  check((await page.locator('#status').textContent()).includes('heuristic'), 'the status says the heuristic chose them');
   await page.evaluate(() => window.studio.map.fitBounds(window.studio.home, { animate: false }));
   await page.waitForTimeout(300);
   mkdirSync(dirname(shot), { recursive: true });

@@ -23,6 +23,7 @@ namespace {
 PlanConfig andorra_config() {
   PlanConfig cfg;
   cfg.osm_path = test::source_path("data/fixtures/osm/andorra-2013-05-28.osm.pbf").string();
+  cfg.county.total_population = 5000;  // a control total above the siting floor (the extract has 250 people)
   return cfg;
 }
 
@@ -257,6 +258,41 @@ TEST(StudioSession, SavedScenarioTomlReadsBackToItself) {
     EXPECT_EQ(r["mean_min"].is_null() ? 0.0 : r["mean_min"].get<double>(), 0.0);
   while (s.undo(ctx)) {
   }
+}
+
+// Sites on the baseline equal the plan's locate pass run from a plan file with the same [locate] values; the
+// exact run marks which solver's answer it keeps.
+TEST(StudioSession, SitesEqualThePlansLocatePass) {
+  Session& s = session();
+  Context ctx;
+  while (s.undo(ctx)) {
+  }
+  const County& c = s.base().county;
+  const std::string service = c.services.types[c.facilities[0].service].name;
+  const Json got = s.sites(parse_sites(Json{{"service", service}, {"new", 2}}, s.current_county()), ctx);
+  PlanConfig cfg = andorra_config();
+  parse_plan_config(
+      "[locate]\nservices = [\"" + service + "\"]\nnew = 2\nsolver = \"heuristic\"\ntime_limit_s = 5\n",
+      "oracle.toml", cfg);
+  cfg.skip = {"structure", "scenarios", "flows"};
+  Context ctx2;
+  const PlanState st = run_plan(cfg, ctx2);
+  EXPECT_EQ(got["locate"].dump(), st.doc["sections"]["locate"].dump());
+  EXPECT_EQ(got["sites"].dump(), st.doc["layers"]["locate_sites"].dump());
+  const Json exact =
+      s.sites(parse_sites(Json{{"service", service}, {"new", 1}, {"exact", true}, {"time_limit_s", 10}},
+                          s.current_county()),
+              ctx);
+  ASSERT_FALSE(got["locate"].contains("refused")) << got["locate"].dump();
+  ASSERT_EQ(exact["locate"]["services"].size(), 1u) << exact.dump();
+  const Json& sv = exact["locate"]["services"][0];
+  ASSERT_TRUE(sv.contains("results")) << sv.dump();
+  EXPECT_EQ(sv["results"].size(), 2u) << sv.dump();  // the heuristic, then the MIP
+  EXPECT_TRUE(sv.contains("chosen")) << sv.dump();
+  EXPECT_THROW((void)parse_sites(Json{{"service", "nope"}}, s.current_county()), UsageError);
+  EXPECT_THROW((void)parse_sites(Json{{"service", service}, {"new", 0}}, s.current_county()), UsageError);
+  EXPECT_THROW((void)parse_sites(Json{{"service", service}, {"time_limit_s", 1e9}}, s.current_county()),
+               UsageError);
 }
 
 TEST(StudioSession, TypedTablesCarryEveryValue) {

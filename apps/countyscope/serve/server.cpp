@@ -190,7 +190,8 @@ void StudioServer::routes() {
       const auto t0 = std::chrono::steady_clock::now();
       std::lock_guard lock(mu_);
       const Json out = work();
-      std::string steps;  // the session's timed steps (studio/apply, studio/scenario, studio/access), for benches
+      std::string
+          steps;  // the session's timed steps (studio/apply, studio/scenario, studio/access), for benches
       for (const PassTime& p : ctx_.timers)
         steps += (steps.empty() ? "" : ";") + p.name + "=" + std::to_string(p.seconds * 1e3);
       res.set_header("X-Timings", steps);
@@ -265,6 +266,10 @@ void StudioServer::routes() {
         out["saved"].push_back({{"name", x.name}, {"headline", x.headline}});
       return out;
     });
+  });
+  s.Post("/api/sites", [this, api, body_json](const httplib::Request& req, httplib::Response& res) {
+    api(res,
+        [&] { return session_.sites(studio::parse_sites(body_json(req), session_.current_county()), ctx_); });
   });
   s.Get("/api/scenario.toml", [this, api](const httplib::Request&, httplib::Response& res) {
     api(res, [&] { return Json{{"toml", studio::scenario_toml(session_.scenario())}}; });

@@ -19,5 +19,9 @@ namespace cs {
 access::AccessInputs access_inputs(const CountyModel& m);
 // The plan's matrix options ([matrix] cutoff_min, --cutoff).
 network::MatrixOptions plan_matrix_options(const PlanConfig& cfg);
+// The plan's locate pass over st (its [locate] options from st.cfg.document): sections.locate, the
+// locate_sites and locate_settlements layers and CSV files merged into st. A build without the locate layer
+// throws UsageError.
+void run_locate_pass(PlanState& st, Context& ctx);
 
 }  // namespace cs

@@ -75,6 +75,19 @@ struct Answer {
 // one of them keeps its numbers and gets "only": "a" or "b").
 Json headline_difference(const Json& a, const Json& b);
 
+// A siting question on the current edited model: new sites of one service, by the plan's locate pass with the
+// [locate] defaults and these values. exact = false: the heuristic with its bound only (at once); true: the
+// heuristic, then the exact MIP (CBC) within time_limit_s; the answer says which solver's sites it keeps and
+// the MIP's outcome (optimal, or stopped at the limit with its gap).
+struct SitesRequest {
+  std::string service;
+  std::int64_t new_sites = 1;
+  bool exact = false;
+  double time_limit_s = 5;
+};
+// From JSON {"service": "clinic", "new": 2, "exact": false, "time_limit_s": 5}; UsageError naming the field.
+SitesRequest parse_sites(const Json& j, const County& current);
+
 struct Saved {
   std::string name;
   flows::Scenario scenario;
@@ -98,6 +111,9 @@ class Session {
   // Saves the current edit list under a name ([A-Za-z0-9_-], 1-64 characters; UsageError otherwise) with its
   // headline figures; saving under an existing name replaces it. Returns the scenario TOML.
   std::string save(const std::string& name);
+  // New sites on the current edited model (SitesRequest): {"locate": the plan's sections.locate, "sites": the
+  // locate_sites layer (GeoJSON, existing and proposed)}. Not an edit: nothing is added to the edit list.
+  [[nodiscard]] Json sites(const SitesRequest& r, Context& ctx) const;
 
   [[nodiscard]] const Answer& answer() const { return answer_; }
   [[nodiscard]] const Answer& baseline() const { return baseline_; }
@@ -107,19 +123,20 @@ class Session {
   [[nodiscard]] const std::vector<Saved>& saved() const { return saved_; }
   [[nodiscard]] const PlanState& base() const { return *base_; }
   // The county after the current edits (for checks of the next edit).
-  [[nodiscard]] const County& current_county() const { return current_county_; }
+  [[nodiscard]] const County& current_county() const { return current_->county; }
   // The answer as JSON: headline, difference against the baseline and each saved scenario, the edit list,
   // and the tables as typed columns (real columns as base64 little-endian float64, text as arrays).
   [[nodiscard]] Json answer_json() const;
 
  private:
-  Answer compute(const std::vector<Edit>& edits, Context& ctx, County* county_after) const;
+  Answer compute(const std::vector<Edit>& edits, Context& ctx,
+                 std::shared_ptr<const CountyModel>* after) const;
   std::unique_ptr<PlanState> base_;
   std::vector<access::Standard> standards_;  // the base standards (the audit's)
   std::vector<Edit> edits_, redo_;
   std::vector<Saved> saved_;
   Answer baseline_, answer_;
-  County current_county_;
+  std::shared_ptr<const CountyModel> current_;  // the model after the current edits
 };
 
 // A table as typed columns: {"name", "rows", "columns": [{name, type, unit}], "data": [column...]} with a

@@ -8,7 +8,8 @@
   CS.addStrings({
     en: {
       studio_title: 'Planning studio', mode_facility: 'Click the map: add', mode_road: 'Click a road: close it',
-      undo: 'Undo', redo: 'Redo', save: 'Save', access_head: 'Access to the nearest facility',
+      undo: 'Undo', redo: 'Redo', save: 'Save', propose: 'Propose 2 sites',
+      sites_done: '{n} sites proposed for {service} ({solver}); green on the map', access_head: 'Access to the nearest facility',
       equity_head: 'Equity across settlements', audit_head: 'Standards audit (county)',
       balance_head: 'Two-way flow balance by tier', edits_head: 'Edits', saved_head: 'Saved scenarios',
       col_service: 'Service', col_mean: 'Mean time (min)', col_change: 'Change', col_within15: 'Within 15 min',
@@ -18,7 +19,8 @@
     },
     zh: {
       studio_title: '规划工作室', mode_facility: '点击地图：新增', mode_road: '点击道路：封闭',
-      undo: '撤销', redo: '重做', save: '保存', access_head: '到最近设施的可达性',
+      undo: '撤销', redo: '重做', save: '保存', propose: '建议 2 处选址',
+      sites_done: '已为{service}建议 {n} 处选址（{solver}），地图上绿色标出', access_head: '到最近设施的可达性',
       equity_head: '村镇间公平性', audit_head: '标准核查（全县）', balance_head: '分层级双向流动平衡',
       edits_head: '编辑', saved_head: '已保存情景', col_service: '服务', col_mean: '平均时间（分钟）',
       col_change: '变化', col_within15: '15 分钟内', col_gini: '基尼系数', col_theil: '泰尔指数',
@@ -198,6 +200,25 @@
       chart = echarts.init(document.getElementById('chart'));
       render();
     });
+    // New sites of the chosen service on the edited county (the heuristic, at once): green markers.
+    var sitesLayer = null;
+    document.getElementById('sites').onclick = function () {
+      var svc = document.getElementById('service').value;
+      api('POST', '/api/sites', { service: svc, new: 2 }).then(function (r) {
+        if (sitesLayer) sitesLayer.remove();
+        sitesLayer = L.layerGroup().addTo(map);
+        var n = 0;
+        ((r.sites || {}).features || []).forEach(function (f) {
+          if (f.properties.status === 'existing') return;
+          n += 1;
+          var c = f.geometry.coordinates;
+          L.circleMarker([c[1], c[0]], { radius: 9, color: '#1b5e20', weight: 3, fillColor: '#66bb6a', fillOpacity: 0.9, className: 'proposed-site' })
+            .bindTooltip(f.properties.name || '').addTo(sitesLayer);
+        });
+        var sv = (r.locate.services || [])[0] || {};
+        setStatus(r.locate.refused || t('sites_done', { n: n, service: serviceName(svc), solver: sv.chosen || sv.outcome || '' }));
+      });
+    };
     document.getElementById('undo').onclick = function () { api('POST', '/api/undo').then(onAnswer); };
     document.getElementById('redo').onclick = function () { api('POST', '/api/redo').then(onAnswer); };
     document.getElementById('save').onclick = function () {
