@@ -39,6 +39,7 @@ run network /usr/bin/python3 bench/network/bench_network.py "$CS_BUILD" "${RK[@]
 run locate bench/locate/run.sh "$BUILD" 1 30 120
 run flows bench/flows/run.sh "$BUILD"
 run assign /usr/bin/python3 bench/assign/bench_assign.py "$BUILD"
+run studio /usr/bin/python3 bench/studio/bench_studio.py "$BUILD"
 echo; echo "=== all comparisons ($(date -u '+%Y-%m-%d %H:%M UTC'), load average at end: $(cut -d' ' -f1-3 /proc/loadavg)) ===" | tee -a "$LOG"
 /usr/bin/python3 bench/summary.py "$LOG" || status=1
 exit $status

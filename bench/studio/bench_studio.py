@@ -1,0 +1,198 @@
+#!/usr/bin/python3
+"""The planning studio against its peer, a full batch re-run of the same scenario (bench/README.md rules).
+
+For each county (the bundled sample; Porto with --porto) it starts `countyscope serve` on a free loopback port and
+times each edit type -- open a facility, change a settlement's jobs, close a road, change a standard -- as the
+client sees it (request sent to answer read, gzip on), each followed by an untimed undo: p50 and p95 over --reps
+edits (the same number of batch runs, medians compared). The peer is what a planner does without the studio: write the same one-edit scenario file and re-run
+`countyscope plan` on it (with the passes that do not feed the scenario tables skipped, the peer at its best);
+its answer (scenario_access.csv) is compared with the studio's before its time is printed.
+
+With --load C,R it then runs C concurrent clients x R mixed requests (edits, undos, answers) against one server:
+no request may fail; p50 / p95 of the request times and the server's resident memory before and after are printed.
+
+    bench_studio.py BUILD_DIR [--reps N] [--porto] [--load 8,200]
+"""
+import argparse
+import gzip
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+from benchlib import summary  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
+
+
+class Studio:
+    def __init__(self, cs, osm, queue=64):
+        self.proc = subprocess.Popen([cs, 'serve', '--osm', osm, '--port', '0', '--queue', str(queue)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith('serving '):
+            sys.exit('bench_studio: serve did not start: ' + line)
+        self.port = int(line.split(':')[2].split('/')[0])
+        self.token = line.split()[-1]
+
+    def call(self, method, path, body=None):
+        c = http.client.HTTPConnection('127.0.0.1', self.port, timeout=600)
+        h = {'Host': '127.0.0.1:%d' % self.port, 'X-Countyscope-Token': self.token, 'Accept-Encoding': 'gzip'}
+        c.request(method, path, body=None if body is None else json.dumps(body).encode(), headers=h)
+        r = c.getresponse()
+        data = r.read()
+        if r.getheader('Content-Encoding') == 'gzip':
+            data = gzip.decompress(data)
+        c.close()
+        return r.status, data
+
+    def rss_kb(self):
+        for line in open('/proc/%d/status' % self.proc.pid):
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
+
+
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+
+
+def edits_for(state):
+    """One edit of each type on this county, with the scenario TOML entry the batch run reads."""
+    places = sorted(state['places'], key=lambda p: -p['population'])
+    village = next(p for p in places if p['tier'] == 'village')
+    svc = 'clinic' if 'clinic' in state['services'] else state['services'][0]
+    roads = state['roads']
+    way = roads['way'][max(range(len(roads['way'])), key=lambda i: roads['speed_kmh'][i])]
+    at = [village['lon'], village['lat']]
+    audit = json.loads(state['_answer'])['headline']['audit']
+    std = next((r for r in audit if r['direction'] == 'max' and r['threshold'] is not None), None)
+    out = {
+        'facility': ({'kind': 'facility', 'action': 'open', 'service': svc, 'name': 'Bench site', 'at': at},
+                     '[[facility]]\naction = "open"\nservice = "%s"\nname = "Bench site"\nat = [%r, %r]\n'
+                     % (svc, at[0], at[1])),
+        'population': ({'kind': 'place', 'name': places[0]['name'], 'jobs': 1234},
+                       '[[place]]\nname = "%s"\njobs = 1234\n' % places[0]['name']),
+        'road': ({'kind': 'road', 'ways': [way], 'speed_kmh': 0}, '[[upgrade]]\nways = [%d]\nspeed_kmh = 0\n' % way),
+    }
+    if std:
+        out['standard'] = ({'kind': 'standard', 'id': std['standard'], 'threshold': std['threshold'] / 2}, None)
+    return out
+
+
+def bench_county(cs, osm, label, reps):
+    s = Studio(cs, osm)
+    try:
+        st, data = s.call('GET', '/api/state')
+        state = json.loads(data)
+        state['_answer'] = json.dumps(state['answer'])
+        for kind, (edit, toml) in edits_for(state).items():
+            times = []
+            for _ in range(reps):
+                t0 = time.perf_counter()
+                st, _ = s.call('POST', '/api/edit', edit)
+                times.append(time.perf_counter() - t0)
+                if st != 200:
+                    sys.exit('bench_studio: %s edit failed (%d)' % (kind, st))
+                if len(times) < reps:
+                    s.call('POST', '/api/undo')
+            _, ours_csv = s.call('GET', '/api/csv/scenario_access.csv')
+            s.call('POST', '/api/undo')
+            p50, p95 = pct(times, 0.5), pct(times, 0.95)
+            print('%s: %s edit: p50 %.3f s, p95 %.3f s over %d edits' % (label, kind, p50, p95, reps), flush=True)
+            if toml is None:  # a standard change is no scenario entry: nothing for the batch to re-run
+                print('%s: %s edit has no batch peer (not part of the scenario format)' % (label, kind))
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                open(os.path.join(tmp, 's.toml'), 'w').write('name = "bench"\n' + toml)
+                open(os.path.join(tmp, 'plan.toml'), 'w').write(
+                    '[scenarios]\nfile = "s.toml"\n[plan]\nskip = ["locate", "structure"]\n')
+                peer = []
+                for _ in range(reps):
+                    t0 = time.perf_counter()
+                    r = subprocess.run([cs, '--quiet', 'plan', '--osm', osm, '--config', os.path.join(tmp, 'plan.toml'),
+                                        '--out', os.path.join(tmp, 'out'), '--force'], capture_output=True)
+                    peer.append(time.perf_counter() - t0)
+                    if r.returncode not in (0, 3):
+                        sys.exit('bench_studio: batch plan failed: ' + r.stderr.decode()[-300:])
+                batch_csv = open(os.path.join(tmp, 'out', 'scenario_access.csv'), 'rb').read()
+            match = True if batch_csv == ours_csv else 'scenario_access.csv differs'
+            summary('studio', '%s: %s edit (ours p95 %.3f s)' % (label, kind, p95),
+                    'batch plan re-run of the scenario', os.cpu_count(), os.cpu_count(), reps, 'median', match,
+                    statistics.median(times), statistics.median(peer))
+    finally:
+        s.stop()
+
+
+def load_test(cs, osm, clients, requests):
+    s = Studio(cs, osm, queue=clients + 1)
+    try:
+        st, data = s.call('GET', '/api/state')
+        state = json.loads(data)
+        state['_answer'] = json.dumps(state['answer'])
+        edits = [e for e, _ in edits_for(state).values()]
+        rss0 = s.rss_kb()
+        times, failed, lock = [], [], threading.Lock()
+
+        def client(k):
+            rng = random.Random(k)
+            for _ in range(requests):
+                r = rng.random()
+                call = (('POST', '/api/edit', rng.choice(edits)) if r < 0.5 else
+                        ('POST', '/api/undo', None) if r < 0.8 else ('GET', '/api/answer', None))
+                t0 = time.perf_counter()
+                st, _ = s.call(*call)
+                dt = time.perf_counter() - t0
+                with lock:
+                    times.append(dt)
+                    if not (st == 200 or (st == 400 and call[1] == '/api/undo')):
+                        failed.append((call[1], st))
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+        rss1 = s.rss_kb()
+        print('load: %d clients x %d mixed requests in %.1f s: %d failed; p50 %.3f s, p95 %.3f s; server RSS %d MB '
+              'before, %d MB after' % (clients, requests, wall, len(failed), pct(times, 0.5), pct(times, 0.95),
+                                      rss0 // 1024, rss1 // 1024), flush=True)
+        return not failed
+    finally:
+        s.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('build')
+    ap.add_argument('--reps', type=int, default=5)
+    ap.add_argument('--porto', action='store_true', help='also the Porto extract (62k nodes)')
+    ap.add_argument('--load', default='', help='C,R: C clients x R mixed requests on the sample')
+    a = ap.parse_args()
+    cs = os.path.join(os.path.abspath(a.build), 'apps', 'countyscope', 'countyscope')
+    counties = [('sample', os.path.join(ROOT, 'data/sample/liechtenstein-2024-03-04.osm.pbf'))]
+    if a.porto:
+        counties.append(('Porto', os.path.join(ROOT, 'data/fixtures/osm/porto-portugal.osm.pbf')))
+    for label, osm in counties:
+        bench_county(cs, osm, label, a.reps)
+    ok = True
+    if a.load:
+        c, r = (int(x) for x in a.load.split(','))
+        ok = load_test(cs, counties[0][1], c, r)
+    sys.exit(0 if ok else 1)
+
+
+main()
