@@ -53,6 +53,13 @@ std::string fmt_int(double x) {
   return s.str();
 }
 
+// "census.csv: " from the county's user layers ("" when unknown).
+std::string census_file(const County& c) {
+  for (const auto& [kind, what] : c.user_layers)
+    if (kind == "census") return what.substr(0, what.find(" (")) + ": ";
+  return "";
+}
+
 }  // namespace
 
 void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
@@ -109,7 +116,63 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
       },
       256);
 
-  // 3. Spread the best totals by floor area.
+  // 3. A unit with a control total but no dwellings: its total goes to its settlements (by their tags when
+  // all have one, else evenly), or to the unit's centroid when it has none — demand points made here, said
+  // in demand_source.
+  std::size_t units_without_dwellings = 0;
+  {
+    std::vector<char> has_points(c.units.size(), 0);
+    for (const auto& d : c.demand)
+      if (d.unit >= 0) has_points[static_cast<std::size_t>(d.unit)] = 1;
+    for (std::size_t u = 0; u < c.units.size(); ++u) {
+      if (has_points[u] || !tagged(c.units[u].population)) continue;
+      ++units_without_dwellings;
+      std::vector<int> in_unit;
+      bool all_tagged = true;
+      for (std::size_t s = 0; s < c.settlements.size(); ++s)
+        if (c.settlements[s].unit == static_cast<int>(u)) {
+          in_unit.push_back(static_cast<int>(s));
+          all_tagged = all_tagged && tagged(c.settlements[s].population);
+        }
+      auto add = [&](LonLat pos, double weight, int settlement, const std::string& origin) {
+        DemandPoint d;
+        d.pos = pos;
+        d.floor_area_m2 = weight;
+        d.unit = static_cast<int>(u);
+        d.settlement = settlement;
+        d.origin = origin;
+        c.demand.push_back(d);
+        nearest_tagged.push_back(-1);
+      };
+      const std::string why = " (unit '" + c.units[u].name + "' has no dwellings)";
+      if (in_unit.empty()) {
+        add(detail::multipolygon_centroid(c.units[u].polygons), 1.0, -1, "centroid" + why);
+      } else {
+        for (int s : in_unit) {
+          const Settlement& st = c.settlements[static_cast<std::size_t>(s)];
+          add(st.pos, all_tagged ? st.population : 1.0, s, "settlement '" + st.name + "'" + why);
+        }
+      }
+    }
+    if (units_without_dwellings) {
+      // The nearest settlement of each new point (for those at a centroid).
+      for (auto& d : c.demand) {
+        if (d.settlement >= 0 || d.origin.empty()) continue;
+        double best = 1e300;
+        for (std::size_t s = 0; s < c.settlements.size(); ++s) {
+          const double dd = detail::dist2_m2(d.pos, c.settlements[s].pos);
+          if (dd < best) {
+            best = dd;
+            d.settlement = static_cast<int>(s);
+          }
+        }
+      }
+    }
+  }
+
+  // 4. Spread the best totals by floor area (a user demand layer's own population stands for floor area).
+  bool all_units_tagged = !c.units.empty();
+  for (const auto& u : c.units) all_units_tagged = all_units_tagged && tagged(u.population);
   double floor_total = 0;
   for (const auto& d : c.demand) floor_total += d.floor_area_m2;
   std::size_t units_tagged = 0;
@@ -118,7 +181,7 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
   // Sums a total over groups: group g holds population pop[g] (NaN = untagged); its points share it by floor
   // area. Points of untagged groups (or of none) get the mean density of the tagged groups.
   auto spread = [&](const std::vector<int>& group_of, const std::vector<double>& pop,
-                    std::size_t& placed_groups, std::size_t& unplaced_groups) {
+                    std::size_t& placed_groups, std::size_t& unplaced_groups, bool ungrouped_empty) {
     std::vector<double> floor(pop.size(), 0.0);
     for (std::size_t i = 0; i < c.demand.size(); ++i)
       if (group_of[i] >= 0) floor[static_cast<std::size_t>(group_of[i])] += c.demand[i].floor_area_m2;
@@ -133,15 +196,18 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
       } else
         ++unplaced_groups;
     }
-    const double density = tf > 0 ? tp / tf : 0.0;
+    // ungrouped_empty: every unit has its control total, so a point outside all units adds nobody and the
+    // totals stay the units'.
     for (std::size_t i = 0; i < c.demand.size(); ++i) {
       DemandPoint& d = c.demand[i];
       const int g = group_of[i];
       if (g >= 0 && tagged(pop[static_cast<std::size_t>(g)]) && floor[static_cast<std::size_t>(g)] > 0)
         d.population =
             pop[static_cast<std::size_t>(g)] * d.floor_area_m2 / floor[static_cast<std::size_t>(g)];
+      else if (g < 0 && ungrouped_empty)
+        d.population = 0.0;
       else
-        d.population = density * d.floor_area_m2;
+        d.population = tf > 0 ? tp / tf * d.floor_area_m2 : 0.0;
     }
   };
 
@@ -170,12 +236,31 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
         group[i] = u;
       }
     }
-    spread(group, pop, placed, unplaced);
+    spread(group, pop, placed, unplaced, all_units_tagged);
+    std::size_t outside = 0;
+    for (const auto& d : c.demand) outside += d.unit < 0 ? 1 : 0;
+    const std::string totals =
+        c.census_rows > 0
+            ? "census control totals (" + census_file(c) + std::to_string(c.census_rows) + " of " +
+                  std::to_string(c.units.size()) + " units" +
+                  (units_tagged > c.census_rows ? ", the others by their population tags" : "") + "; "
+            : "admin unit population tags (" + std::to_string(units_tagged) + " of " +
+                  std::to_string(c.units.size()) + " units tagged; ";
     c.demand_source =
-        "admin unit population tags (" + std::to_string(units_tagged) + " of " +
-        std::to_string(c.units.size()) + " units tagged; " +
-        (by_settlement ? "others by their settlements' tags where they have them, else " : "others ") +
-        "at the tagged units' mean density per m2)";
+        totals +
+        (c.demand_has_population ? std::string("spread over the demand layer's points by their population; ")
+                                 : std::string()) +
+        (units_without_dwellings ? std::to_string(units_without_dwellings) +
+                                       " units without dwellings placed on their settlements; "
+                                 : std::string()) +
+        (all_units_tagged && outside ? std::to_string(outside) + " points outside every unit left empty; "
+                                     : std::string()) +
+        (units_tagged == nu ? std::string("every unit has its total")
+         : by_settlement
+             ? "others by their settlements' tags where they have them, else at the tagged units' mean "
+               "density per m2"
+             : "others at the tagged units' mean density per m2") +
+        ")";
     unplaced = 0;  // tagged settlements inside tagged units are not used: only units can be left unplaced
     for (std::size_t u = 0; u < nu; ++u) {
       if (!tagged(c.units[u].population)) continue;
@@ -189,13 +274,16 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
   } else if (!tagged_settlements.empty() && floor_total > 0) {
     std::vector<double> pop;
     for (const auto& s : c.settlements) pop.push_back(s.population);
-    spread(nearest_tagged, pop, placed, unplaced);
+    spread(nearest_tagged, pop, placed, unplaced, false);
     c.demand_source = "settlement population tags (" + std::to_string(tagged_settlements.size()) + " of " +
                       std::to_string(c.settlements.size()) +
                       " settlements tagged; each building takes its nearest tagged settlement in its unit)";
     if (unplaced)
       ctx.warn(std::to_string(unplaced) +
                " tagged settlements have no nearest residential buildings; their population is not placed");
+  } else if (c.demand_has_population && !tagged(cfg.total_population)) {
+    for (auto& d : c.demand) d.population = d.floor_area_m2;
+    c.demand_source = "the demand layer's own population";
   } else if (tagged(cfg.total_population)) {
     for (auto& d : c.demand)
       d.population = floor_total > 0 ? cfg.total_population * d.floor_area_m2 / floor_total : 0;
@@ -209,7 +297,16 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
   }
 
   // A configured total is the county's control total: tags (or floor area) only shape how it is spread.
-  if (tagged(cfg.total_population) && c.demand_source.rfind("configured total", 0) != 0) {
+  // Census totals for every unit are the finer control: a configured total that differs is refused.
+  if (tagged(cfg.total_population) && all_units_tagged && c.census_rows > 0) {
+    double census = 0;
+    for (const auto& u : c.units) census += u.population;
+    if (std::fabs(census - cfg.total_population) > 0.5)
+      throw InputError("", "", "total_population",
+                       "the configured county total " + fmt_int(cfg.total_population) +
+                           " differs from the sum of the census control totals " + fmt_int(census) +
+                           "; remove one of them");
+  } else if (tagged(cfg.total_population) && c.demand_source.rfind("configured total", 0) != 0) {
     double sum = 0;
     for (const auto& d : c.demand) sum += d.population;
     if (sum > 0) {
@@ -220,7 +317,7 @@ void allocate_population(County& c, const CountyConfig& cfg, Context& ctx) {
     }
   }
 
-  // 4. Totals and estimates.
+  // 5. Totals and estimates.
   c.total_population = 0;
   for (auto& s : c.settlements) s.population_est = 0;
   for (auto& u : c.units) u.population_est = 0;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <numbers>
+#include <proj.h>
 #include <vector>
 
 #include <cpl_conv.h>
@@ -281,6 +282,68 @@ void CoordTransform::apply(std::span<double> x, std::span<double> y) const {
     if (!apply(x[i], y[i]))
       throw InputError("point " + std::to_string(i) +
                        ": cannot be transformed (outside the CRS's area or not finite)");
+}
+
+std::vector<std::string> guess_crs(std::span<const std::pair<double, double>> xy, double west, double south,
+                                   double east, double north, std::size_t max) {
+  const std::size_t n = std::min<std::size_t>(xy.size(), 200);
+  if (n == 0) return {};
+  const QuietCpl quiet;  // most candidates fail on most points: expected, not news
+  auto inside_count = [&](auto&& to_lonlat) {
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      double x = xy[i].first, y = xy[i].second;
+      if (!to_lonlat(x, y)) continue;
+      k += x >= west && x <= east && y >= south && y <= north ? 1 : 0;
+    }
+    return k;
+  };
+  struct Cand {
+    std::size_t inside;
+    std::string name;
+  };
+  std::vector<Cand> found;
+  auto consider = [&](const std::string& name, std::size_t k) {
+    if (2 * k > n) found.push_back({k, name});
+  };
+  consider("EPSG:4326 (WGS 84 longitude/latitude)", inside_count([](double&, double&) { return true; }));
+  consider("EPSG:4326 with x and y swapped (the columns hold latitude, longitude)",
+           inside_count([](double& x, double& y) {
+             std::swap(x, y);
+             return true;
+           }));
+  PJ_CONTEXT* ctx = proj_context_create();
+  PROJ_CRS_LIST_PARAMETERS* params = proj_get_crs_list_parameters_create();
+  const PJ_TYPE types[] = {PJ_TYPE_PROJECTED_CRS};
+  params->types = types;
+  params->typesCount = 1;
+  params->bbox_valid = 1;
+  params->crs_area_of_use_contains_bbox = 0;
+  params->west_lon_degree = west;
+  params->south_lat_degree = south;
+  params->east_lon_degree = east;
+  params->north_lat_degree = north;
+  int count = 0;
+  PROJ_CRS_INFO** list = proj_get_crs_info_list_from_database(ctx, "EPSG", params, &count);
+  const Crs wgs = Crs::wgs84();
+  for (int i = 0; list && i < count && i < 2000; ++i) {
+    const std::string code = std::string("EPSG:") + list[i]->code;
+    try {
+      const CoordTransform t(Crs::parse(code), wgs);
+      consider(code + " (" + list[i]->name + ")",
+               inside_count([&](double& x, double& y) { return t.apply(x, y); }));
+    } catch (const std::exception&) {
+      continue;  // a CRS PROJ lists but cannot transform here
+    }
+  }
+  proj_crs_info_list_destroy(list);
+  proj_get_crs_list_parameters_destroy(params);
+  proj_context_destroy(ctx);
+  std::stable_sort(found.begin(), found.end(),
+                   [](const Cand& a, const Cand& b) { return a.inside > b.inside; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < found.size() && i < max; ++i) out.push_back(found[i].name);
+  return out;
 }
 
 }  // namespace cs

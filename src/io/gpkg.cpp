@@ -1,3 +1,4 @@
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,8 @@
 #include <countyscope/core/error.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/output.hpp>
+
+#include "gdal_util.hpp"
 
 namespace cs {
 namespace fs = std::filesystem;
@@ -130,16 +133,6 @@ OGRGeometryH ogr_geometry(GeomType type, const Shape& s) {
   return nullptr;
 }
 
-void init_gdal() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    GDALAllRegister();
-    // Fixed timestamps inside GeoPackage metadata, so equal inputs give byte-identical files.
-    CPLSetConfigOption("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z");
-    CPLSetConfigOption("OGR_SQLITE_JOURNAL", "OFF");
-  });
-}
-
 OGRwkbGeometryType ogr_type(GeomType g) {
   switch (g) {
     case GeomType::kPoint:
@@ -174,46 +167,17 @@ struct SrsHolder {
   ~SrsHolder() { OSRDestroySpatialReference(h); }
 };
 
-// Collects GDAL/SQLite errors of this thread while alive instead of letting GDAL print them ("ERROR 1:
-// sqlite3_exec(...) failed: database or disk is full"): library code never prints; the first error goes into
-// our exception.
-class CplErrors {
- public:
-  CplErrors() { CPLPushErrorHandlerEx(&CplErrors::handler, this); }
-  ~CplErrors() { CPLPopErrorHandler(); }
-  CplErrors(const CplErrors&) = delete;
-  CplErrors& operator=(const CplErrors&) = delete;
-  [[nodiscard]] bool failed() const { return !errors_.empty(); }
-  // The first error, shortened to its cause ("sqlite3_exec(...) failed: disk I/O error" -> "disk I/O error").
-  [[nodiscard]] std::string first() const {
-    if (errors_.empty()) return "unknown GDAL error";
-    std::string m = errors_.front();
-    if (const auto k = m.rfind("failed: "); k != std::string::npos) m = m.substr(k + 8);
-    if (const auto nl = m.find('\n'); nl != std::string::npos) m.resize(nl);
-    return m;
-  }
+using detail::CplErrors;
+using detail::init_gdal;
 
- private:
-  static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum, const char* msg) {
-    auto* self = static_cast<CplErrors*>(CPLGetErrorHandlerUserData());
-    if (self && cls >= CE_Failure && self->errors_.size() < 8) self->errors_.emplace_back(msg ? msg : "");
-  }
-  std::vector<std::string> errors_;
-};
-
-// Writes the layers into `path` (a temporary file); messages name `shown` (the file the user asked for).
-void write_layers(const char* driver_name, const fs::path& path, const fs::path& shown,
-                  const std::vector<VectorLayer>& layers, char** layer_options) {
-  init_gdal();
-  CplErrors errors;
-  GDALDriverH drv = GDALGetDriverByName(driver_name);
-  if (!drv) throw IoError(std::string("GDAL driver ") + driver_name + " is not available");
-  GDALDatasetH ds = GDALCreate(drv, path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
-  if (!ds) throw IoError(shown.string() + ": cannot create: " + errors.first());
+// Writes the layers into the open dataset `ds` (closed here, also on failure); messages name `shown` (the
+// file or database the user asked for).
+void write_layers_into(GDALDatasetH ds, const std::string& shown, const std::vector<VectorLayer>& layers,
+                       char** layer_options, CplErrors& errors) {
   SrsHolder srs;
   auto fail = [&](const std::string& msg) {
     GDALClose(ds);
-    throw IoError(shown.string() + ": " + msg);
+    throw IoError(shown + ": " + msg);
   };
   for (const VectorLayer& l : layers) {
     OGRLayerH lyr = GDALDatasetCreateLayer(ds, l.name.c_str(), srs.h, ogr_type(l.geom), layer_options);
@@ -273,7 +237,19 @@ void write_layers(const char* driver_name, const fs::path& path, const fs::path&
       fail("cannot commit layer " + l.name + ": " + errors.first());
   }
   GDALClose(ds);
-  if (errors.failed()) throw IoError(shown.string() + ": cannot write: " + errors.first());
+  if (errors.failed()) throw IoError(shown + ": cannot write: " + errors.first());
+}
+
+// Writes the layers into `path` (a temporary file); messages name `shown` (the file the user asked for).
+void write_layers(const char* driver_name, const fs::path& path, const fs::path& shown,
+                  const std::vector<VectorLayer>& layers, char** layer_options) {
+  init_gdal();
+  CplErrors errors;
+  GDALDriverH drv = GDALGetDriverByName(driver_name);
+  if (!drv) throw IoError(std::string("GDAL driver ") + driver_name + " is not available");
+  GDALDatasetH ds = GDALCreate(drv, path.c_str(), 0, 0, 0, GDT_Unknown, nullptr);
+  if (!ds) throw IoError(shown.string() + ": cannot create: " + errors.first());
+  write_layers_into(ds, shown.string(), layers, layer_options, errors);
 }
 
 }  // namespace
@@ -398,6 +374,80 @@ void write_geojson(const fs::path& path, const VectorLayer& layer) {
   replace_file_atomic(path, ".geojson", [&](const fs::path& tmp) {
     write_layers("GeoJSON", tmp, path, {layer}, const_cast<char**>(opts));
   });
+}
+
+std::string redact_connection(std::string_view conn) {
+  std::string out(conn);
+  for (const char* key : {"password=", "PASSWORD="}) {
+    for (std::size_t k = out.find(key); k != std::string::npos; k = out.find(key, k + 1)) {
+      const std::size_t a = k + std::string_view(key).size();
+      std::size_t b = a;
+      if (b < out.size() && out[b] == '\'') {
+        b = out.find('\'', b + 1);
+        b = b == std::string::npos ? out.size() : b + 1;
+      } else {
+        while (b < out.size() && out[b] != ' ') ++b;
+      }
+      out.replace(a, b - a, "***");
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool plain_identifier(std::string_view s) {
+  if (s.empty() || s.size() > 50 || !(std::islower(static_cast<unsigned char>(s[0])) || s[0] == '_'))
+    return false;
+  for (char ch : s)
+    if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) ||
+          ch == '_'))
+      return false;
+  return true;
+}
+
+GDALDatasetH open_postgis(const std::string& conn, const std::string& shown, CplErrors& errors) {
+  if (conn.rfind("PG:", 0) != 0)
+    throw UsageError(shown + ": a PostGIS target is a 'PG:...' connection string");
+  const char* drivers[] = {"PostgreSQL", nullptr};
+  GDALDatasetH ds = GDALOpenEx(conn.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, nullptr, nullptr);
+  if (!ds) throw IoError(shown + ": cannot connect: " + errors.first());
+  return ds;
+}
+
+void execute_sql(GDALDatasetH ds, const std::string& sql, const std::string& shown, CplErrors& errors) {
+  const std::size_t before = errors.count();
+  OGRLayerH r = GDALDatasetExecuteSQL(ds, sql.c_str(), nullptr, nullptr);
+  if (r) GDALDatasetReleaseResultSet(ds, r);
+  if (errors.count() > before) {
+    GDALClose(ds);
+    throw IoError(shown + ": " + errors.last());
+  }
+}
+
+}  // namespace
+
+void write_postgis(const std::string& conn, const std::string& schema,
+                   const std::vector<VectorLayer>& layers) {
+  init_gdal();
+  const std::string shown = redact_connection(conn);
+  if (!plain_identifier(schema))
+    throw UsageError(shown + ": schema '" + schema +
+                     "': use lower-case letters, digits and '_' (starting with a letter or '_'), at most 50");
+  CplErrors errors;
+  const std::string staging = schema + "__staging";
+  GDALDatasetH ds = open_postgis(conn, shown, errors);
+  execute_sql(ds, "DROP SCHEMA IF EXISTS " + staging + " CASCADE; CREATE SCHEMA " + staging, shown, errors);
+  const std::string schema_opt = "SCHEMA=" + staging;
+  const char* opts[] = {schema_opt.c_str(), "GEOMETRY_NAME=geom", "FID=fid", "LAUNDER=NO", nullptr};
+  write_layers_into(ds, shown, layers, const_cast<char**>(opts), errors);
+  // The swap is one statement list, which PostgreSQL runs as one transaction: readers see the old schema or
+  // the new one, never a half-written run.
+  ds = open_postgis(conn, shown, errors);
+  execute_sql(
+      ds, "DROP SCHEMA IF EXISTS " + schema + " CASCADE; ALTER SCHEMA " + staging + " RENAME TO " + schema,
+      shown, errors);
+  GDALClose(ds);
 }
 
 }  // namespace cs

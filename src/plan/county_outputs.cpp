@@ -1,6 +1,7 @@
 // sections.county of a plan and the county's tables: settlements, facilities, demand points, admin units, the
 // boundary, snapped points and settlement-to-settlement times. Each table is declared once; its CSV file, its
 // map layer in the results document and its GeoPackage layer come from the same rows.
+#include <cmath>
 #include <filesystem>
 #include <map>
 
@@ -67,6 +68,8 @@ Json county_section(const PlanState& st) {
   cj["buildings_total"] = c.buildings_total;
   cj["buildings_residential"] = c.buildings_residential;
   cj["dropped_outside"] = c.dropped_outside;
+  cj["user_layers"] = Json::object();
+  for (const auto& [kind, what] : c.user_layers) cj["user_layers"][kind] = what;
   cj["total_population"] = round_to(c.total_population, 0.01);
   cj["demand_source"] = c.demand_source;
   std::vector<double> to_seat;
@@ -104,6 +107,7 @@ Table settlements_table(const PlanState& st) {
                 {"population_est", FieldType::kReal, "persons"},
                 {"unit", FieldType::kString},
                 {"osm_id", FieldType::kInteger},
+                {"origin", FieldType::kString},
                 {"snap_dist_m", FieldType::kReal, "m", kCsv},
                 {"far", FieldType::kInteger, "", kCsv},
                 {"time_to_seat_s", FieldType::kReal, "s"}},
@@ -121,6 +125,7 @@ Table settlements_table(const PlanState& st) {
                                 round_to(s.population_est, 0.01),
                                 text_or_null(unit_name(c, s.unit)),
                                 integer(s.osm_id),
+                                origin_of(s),
                                 round_to(st.settlement_snaps[i].dist_m, 0.1),
                                 integer(st.settlement_snaps[i].far ? 1 : 0),
                                 real_or_null(secs(st.settlement_to_settlement(i, seat)))};
@@ -145,6 +150,7 @@ Table facilities_table(const PlanState& st, const TimeMatrix& fac_to_seat) {
            {"unit", FieldType::kString},
            {"osm_type", FieldType::kString},
            {"osm_id", FieldType::kInteger},
+           {"origin", FieldType::kString},
            {"snap_dist_m", FieldType::kReal, "m", kCsv},
            {"far", FieldType::kInteger, "", kCsv},
            {"time_to_seat_s", FieldType::kReal, "s"}});
@@ -154,8 +160,9 @@ Table facilities_table(const PlanState& st, const TimeMatrix& fac_to_seat) {
           {integer(static_cast<long long>(i)), text_or_null(f.name), types[f.service].name,
            types[f.service].label_en, text_or_null(types[f.service].label_zh), coord(f.pos.lon),
            coord(f.pos.lat), real_or_null(f.capacity), text_or_null(unit_name(c, f.unit)),
-           std::string(1, f.osm_type), integer(f.osm_id), round_to(st.facility_snaps[i].dist_m, 0.1),
-           integer(st.facility_snaps[i].far ? 1 : 0), real_or_null(secs(fac_to_seat(i, 0)))});
+           std::string(1, f.osm_type), integer(f.osm_id), origin_of(f),
+           round_to(st.facility_snaps[i].dist_m, 0.1), integer(st.facility_snaps[i].far ? 1 : 0),
+           real_or_null(secs(fac_to_seat(i, 0)))});
   }
   return t;
 }
@@ -177,6 +184,7 @@ void add_demand(const PlanState& st, Outputs& o) {
                                {"settlement", FieldType::kString, "", kNoJson},
                                {"osm_type", FieldType::kString, "", kCsv},
                                {"osm_id", FieldType::kInteger, "", kNoJson},
+                               {"origin", FieldType::kString, "", kNoJson},
                                {"snap_dist_m", FieldType::kReal, "m", kCsv},
                                {"far", FieldType::kInteger, "", kCsv},
                                {"time_to_seat_s", FieldType::kReal, "s", kCsv}},
@@ -202,6 +210,7 @@ void add_demand(const PlanState& st, Outputs& o) {
                                 text_or_null(settle),
                                 std::string(1, d.osm_type),
                                 integer(d.osm_id),
+                                origin_of(d),
                                 round_to(st.demand_snaps[i].dist_m, 0.1),
                                 integer(st.demand_snaps[i].far ? 1 : 0),
                                 real_or_null(secs(st.demand_to_settlement(i, seat)))};
@@ -241,13 +250,18 @@ Table admin_units_table(const County& c) {
            {"admin_level", FieldType::kInteger},
            {"population", FieldType::kReal, "persons"},
            {"population_est", FieldType::kReal, "persons"},
-           {"osm_id", FieldType::kInteger}});
+           {"osm_id", FieldType::kInteger},
+           {"origin", FieldType::kString},
+           {"population_source", FieldType::kString}});
   for (std::size_t i = 0; i < c.units.size(); ++i) {
     const auto& u = c.units[i];
     t.add(Shape::multipolygon(u.polygons),
           {integer(static_cast<long long>(i)), text_or_null(u.name), text_or_null(u.code),
            integer(u.admin_level), real_or_null(u.population), round_to(u.population_est, 0.01),
-           integer(u.osm_id)});
+           integer(u.osm_id), u.origin.empty() ? "relation/" + std::to_string(u.osm_id) : u.origin,
+           text_or_null(!u.population_source.empty()  ? u.population_source
+                        : std::isfinite(u.population) ? std::string("OSM population tag")
+                                                      : std::string())});
   }
   return t;
 }

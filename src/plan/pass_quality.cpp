@@ -212,7 +212,8 @@ Item seat_item(const County& c) {
   it.value = s.name + " (" + c.seat_rule + ")";
   const bool stated = c.seat_rule.find("admin_centre") != std::string::npos ||
                       c.seat_rule.find("capital") != std::string::npos ||
-                      c.seat_rule.find("configured") != std::string::npos;
+                      c.seat_rule.find("configured") != std::string::npos ||
+                      c.seat_rule.find("tier column") != std::string::npos;
   const bool small = s.place == "hamlet" || s.place == "isolated_dwelling" || s.place == "locality" ||
                      s.place == "farm" || s.place == "neighbourhood";
   if (!stated) {

@@ -154,9 +154,50 @@ void set_profile(NetworkConfig& net, network::Profile p) {
   net.speed_kmh = d.speed_kmh;
 }
 
+namespace {
+
+// [layers.KIND] tables: the planner's own layers (docs/your-county.md). A relative file source is relative to
+// the plan file; a "PG:..." source is a connection string.
+void read_layers(const TomlSection& layers, const fs::path& base, std::vector<LayerSpec>& out) {
+  static const std::vector<std::string> kKinds = {"settlements", "facilities", "demand",
+                                                  "units",       "boundary",   "census"};
+  layers.check_keys(kKinds);
+  for (const std::string& kind : layers.keys()) {
+    const auto t = layers.table(kind);
+    if (!t) throw layers.error(kind, "must be a table [layers." + kind + "]");
+    t->check_keys({"source", "layer", "crs", "x", "y", "wkt", "service", "fields"});
+    LayerSpec spec;
+    spec.kind = kind;
+    spec.where = fs::path(t->file()).filename().string() + " [layers." + kind + "]";
+    t->text("source", spec.source);
+    if (spec.source.empty()) throw t->error("source", "give the layer's file or a PG: connection string");
+    if (spec.source.rfind("PG:", 0) != 0 && !fs::path(spec.source).is_absolute())
+      spec.source = (base / spec.source).string();
+    t->text("layer", spec.layer);
+    t->text("crs", spec.crs);
+    t->text("x", spec.x);
+    t->text("y", spec.y);
+    t->text("wkt", spec.wkt);
+    t->text("service", spec.service);
+    if (!spec.service.empty() && kind != "facilities")
+      throw t->error("service", "only a facilities layer has a service");
+    if (const auto f = t->table("fields")) {
+      for (const std::string& role : f->keys()) {
+        std::string column;
+        f->text(role, column);
+        if (column.empty()) throw f->error(role, "give the column's name");
+        spec.fields.emplace_back(role, column);
+      }
+    }
+    out.push_back(std::move(spec));
+  }
+}
+
+}  // namespace
+
 void parse_plan_config(std::string_view text, const std::string& file, PlanConfig& cfg) {
   auto doc = std::make_shared<const TomlDocument>(TomlDocument::parse(text, file));
-  std::vector<std::string> sections = {"plan", "network", "county", "snap", "matrix"};
+  std::vector<std::string> sections = {"plan", "network", "county", "snap", "matrix", "layers"};
   sections.insert(sections.end(), kCapabilitySections.begin(), kCapabilitySections.end());
   doc->check_sections(sections);
   const fs::path base = fs::path(file).parent_path();
@@ -188,6 +229,7 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
     std::string& p = cfg.county.service_table;
     if (p != before && !p.empty() && !fs::path(p).is_absolute()) p = (base / p).string();
   }
+  read_layers(doc->section("layers"), base, cfg.county.layers);
   snap_table().read(doc->section("snap"), cfg.snap);
   matrix_table().read(doc->section("matrix"), cfg.matrix);
   access::read_access_section(doc->section("access"), cfg.access);

@@ -32,6 +32,7 @@
 #include <countyscope/sources/osm_pbf_check.hpp>
 
 #include "county_seat.hpp"
+#include "user_layers.hpp"
 
 namespace cs {
 namespace {
@@ -466,6 +467,9 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   c.services = cfg.service_table.empty() ? default_service_table() : load_service_table(cfg.service_table);
   const detail::CompiledServices services(c.services);
 
+  // The planner's own layers first: a bad layer fails before the OSM file is read.
+  sources_detail::UserLayers user = sources_detail::read_user_layers(cfg, c.services);
+
   RelationPass rel;
   MainPass mp(services, c.services, rel.centre_nodes);
   ctx.report("read county", 0.0);
@@ -478,13 +482,20 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   }
   ctx.report("read county", 1.0);
   if (mp.objects == 0) throw_no_osm_objects(osm_path);
-  if (mp.settlements.empty())
+  if (mp.settlements.empty() && !user.settlements)
     throw InputError(
         osm_path, "", "place",
         "no settlements (nodes with place=city|town|village|hamlet|isolated_dwelling); a county needs at "
         "least its seat");
 
-  const AdminArea* boundary = choose_boundary(mp, cfg, ctx);
+  const AdminArea* boundary = user.boundary ? nullptr : choose_boundary(mp, cfg, ctx);
+  AdminArea user_boundary;
+  if (user.boundary) {
+    user_boundary.name = user.boundary_name;
+    user_boundary.mp = *user.boundary;
+    user_boundary.level = cfg.county_admin_level > 0 ? cfg.county_admin_level : 0;
+    boundary = &user_boundary;
+  }
   const Clip inside{boundary, cfg.clip_to_county};
   if (boundary) {
     c.name = boundary->name;
@@ -492,12 +503,30 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
     c.boundary = boundary->mp;
     c.boundary_osm_id = boundary->id;
     c.boundary_admin_level = boundary->level;
-  } else {
-    c.name = fs::path(osm_path).stem().stem().string();
   }
+  if (c.name.empty()) c.name = fs::path(osm_path).stem().stem().string();
   std::vector<std::string> capital;
-  take_settlements(c, mp, inside, osm_path, capital);
-  take_units(c, mp, cfg, boundary);
+  if (user.settlements) {
+    c.settlements = std::move(*user.settlements);
+    capital.assign(c.settlements.size(), "");
+  } else {
+    take_settlements(c, mp, inside, osm_path, capital);
+  }
+  if (user.units) {
+    c.units = std::move(*user.units);
+    for (auto& u : c.units) u.admin_level = cfg.unit_admin_level;
+  } else {
+    take_units(c, mp, cfg, user.boundary ? nullptr : boundary);
+    if (user.boundary)  // OSM units of the user's county: those whose centroid lies inside its boundary
+      std::erase_if(c.units, [&](const AdminUnit& u) {
+        return !point_in_multipolygon(detail::multipolygon_centroid(u.polygons), c.boundary);
+      });
+  }
+  if (user.settlements || user.facilities || user.demand) {
+    if (user.settlements) user.settlements = std::move(c.settlements);
+    sources_detail::check_user_points_inside(user, c);
+    if (user.settlements) c.settlements = std::move(*user.settlements);
+  }
   sources_detail::SeatClues clues;
   clues.capital = std::move(capital);
   if (boundary) {
@@ -509,10 +538,30 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
         clues.centre_pos = loc->second;
     }
   }
-  sources_detail::choose_seat(c, cfg, clues, osm_path);
-  take_facilities(c, mp, inside);
-  take_dwellings(c, mp, cfg, inside);
+  if (user.settlement_tiers) {
+    for (std::size_t i = 0; i < c.settlements.size(); ++i)
+      if (c.settlements[i].tier == Tier::kSeat) c.seat = static_cast<int>(i);
+    if (c.seat < 0)
+      throw InputError(user.settlements_file, "", "tier", "the seat's row lies outside the county boundary");
+    c.seat_rule = "the tier column of " + user.settlements_file;
+  } else {
+    sources_detail::choose_seat(c, cfg, clues, osm_path);
+  }
+  if (user.facilities)
+    c.facilities = std::move(*user.facilities);
+  else
+    take_facilities(c, mp, inside);
+  if (user.demand) {
+    c.demand = std::move(*user.demand);
+    c.demand_has_population = true;
+    c.buildings_total = mp.buildings.size();
+  } else {
+    take_dwellings(c, mp, cfg, inside);
+  }
+  c.user_layers = user.summary;
+  sources_detail::join_census(c, user);
   allocate_population(c, cfg, ctx);
+  sources_detail::check_settlement_names(c, user);
   ctx.info("county " + c.name + ": " + std::to_string(c.settlements.size()) + " settlements, " +
            std::to_string(c.units.size()) + " units, " + std::to_string(c.facilities.size()) +
            " facilities, " + std::to_string(c.demand.size()) + " demand points; seat " +

@@ -2,7 +2,7 @@
 set -u
 CS=${1:?usage: $0 path/to/countyscope}
 T=$(mktemp -d "${TMPDIR:-/tmp}/cs-e2e.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 SAMPLE=data/sample/liechtenstein-2024-03-04.osm.pbf
 FAILS=0
 OKS=0

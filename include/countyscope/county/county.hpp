@@ -36,7 +36,9 @@ struct Settlement {
   double population_est = 0.0;   // population of demand points nearest to it (dasymetric), always set
   std::int64_t osm_id = 0;
   char osm_type = 'n';
-  int unit = -1;  // index into County::units (the township-level unit containing it), -1 if none
+  int unit = -1;       // index into County::units (the township-level unit containing it), -1 if none
+  std::string origin;  // a user layer's "villages.csv row 12"; empty = OpenStreetMap (osm_type/osm_id)
+  std::string code;    // statistical code when the register gives one
 };
 
 struct AdminUnit {
@@ -48,6 +50,8 @@ struct AdminUnit {
   std::vector<std::vector<std::vector<LonLat>>> polygons;  // multipolygon: polygons -> rings (outer first)
   std::int64_t osm_id = 0;                                 // relation id
   int parent = -1;
+  std::string origin;             // a user layer's "townships.shp feature 3"; empty = OpenStreetMap
+  std::string population_source;  // where `population` came from ("census.csv row 4"; "" = OSM tag / none)
 };
 
 // A service type is a row of the service table: name, label(s) and the OSM tag rules that map to it.
@@ -89,6 +93,7 @@ struct Facility {
   std::int64_t osm_id = 0;
   char osm_type = 'n';
   int unit = -1;
+  std::string origin;  // a user layer's "schools.xlsx row 5"; empty = OpenStreetMap
 };
 
 // An OSM element as users look it up ("way/123", "node/45", "relation/6"), for messages and ids in outputs.
@@ -104,6 +109,36 @@ struct DemandPoint {
   double footprint_m2 = 0.0;
   double levels = 1.0;  // building:levels, or the configured default
   int settlement = -1;  // nearest settlement (index into County::settlements)
+  std::string origin;   // a user layer's "demand.gpkg feature 7"; empty = OpenStreetMap
+};
+
+// Where an object came from, as a user looks it up: its layer origin ("villages.csv row 12") or its OSM
+// element ("node/45").
+template <class T>
+[[nodiscard]] std::string origin_of(const T& o) {
+  return o.origin.empty() ? osm_ref(o.osm_type, o.osm_id) : o.origin;
+}
+
+// A planner's own layer in the plan file ([layers.KIND], docs/your-county.md): read through GDAL, it replaces
+// the OSM-derived layer of its kind (roads always come from OSM). `census` is a table of control totals per
+// unit, joined to the units by code, then name.
+struct LayerSpec {
+  std::string kind;     // settlements | facilities | demand | units | boundary | census
+  std::string source;   // a file (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, CSV, XLSX) or "PG:..."
+  std::string layer;    // layer / sheet / "schema.table"; empty = the only one
+  std::string crs;      // empty = the layer's own, else EPSG:4326 (any PROJ CRS, GCJ-02, BD-09)
+  std::string x, y;     // coordinate columns of a table without geometry
+  std::string wkt;      // or a WKT geometry column
+  std::string service;  // facilities: the service of every row when the register has no service column
+  // role -> column as written in the source. Roles: name, name_zh, code, tier, population, service,
+  // capacity, unit.
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::string where;  // how messages name the spec: "plan.toml [layers.settlements]"
+  [[nodiscard]] const std::string* field(std::string_view role) const {
+    for (const auto& [r, c] : fields)
+      if (r == role) return &c;
+    return nullptr;
+  }
 };
 
 struct CountyConfig {
@@ -119,6 +154,7 @@ struct CountyConfig {
   double min_footprint_m2 = 20.0;      // building=yes smaller than this is not a dwelling (sheds, garages)
   double floor_area_per_person_m2 = 40.0;  // only when no population total of any kind is known
   bool clip_to_county = true;              // drop places outside the county boundary (when one is found)
+  std::vector<LayerSpec> layers;           // the planner's own layers ([layers.*]); empty = all from OSM
 };
 // Each problem: {option, message}; empty = valid.
 std::vector<Problem> validate(const CountyConfig& cfg);
@@ -146,6 +182,11 @@ struct County {
   // Counts for reports: buildings read, buildings kept as dwellings, objects dropped outside the boundary.
   std::size_t buildings_total = 0, buildings_residential = 0;
   std::size_t dropped_outside = 0;
+  // Layers that came from the planner's files: kind -> "FILE (N rows)", in [layers] order.
+  std::vector<std::pair<std::string, std::string>> user_layers;
+  // Demand points carry their own population (a user demand layer): totals only rescale them.
+  bool demand_has_population = false;
+  std::size_t census_rows = 0;  // control totals joined from a census table (0 = none)
 };
 
 // Dasymetric demand (also used by other loaders): assigns demand points and settlements to units (point in

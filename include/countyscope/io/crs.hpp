@@ -19,6 +19,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace cs {
 
@@ -82,5 +84,12 @@ class CoordTransform {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The CRSs under which coordinates as written (x, y) would fall inside a box of WGS-84 longitude/latitude:
+// WGS-84 itself, WGS-84 with the axes swapped, then the projected EPSG CRSs whose area of use meets the box,
+// best first (most points inside), at most `max`, as "EPSG:2056 (CH1903+ / LV95)". For messages about a
+// layer whose points fall outside the county. At most 200 points are tried.
+std::vector<std::string> guess_crs(std::span<const std::pair<double, double>> xy, double west, double south,
+                                   double east, double north, std::size_t max = 3);
 
 }  // namespace cs

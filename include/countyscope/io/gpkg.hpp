@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -81,5 +82,14 @@ std::string wkt_multipolygon(const std::vector<std::vector<std::vector<LonLat>>>
 void write_geopackage(const std::filesystem::path& path, const std::vector<VectorLayer>& layers);
 // One layer as GeoJSON (RFC 7946, coordinates rounded to 7 decimals). Throws IoError.
 void write_geojson(const std::filesystem::path& path, const VectorLayer& layer);
+
+// Writes the layers into PostGIS (`conn` a GDAL "PG:..." connection string) as tables of one schema, replaced
+// whole: written into SCHEMA__staging, then the old schema dropped and the staging one renamed in one
+// transaction. Throws UsageError for a schema name that is not a plain lower-case identifier and IoError (the
+// connection string with its password masked) when the database cannot be reached or written.
+void write_postgis(const std::string& conn, const std::string& schema,
+                   const std::vector<VectorLayer>& layers);
+// The connection string with any password=... replaced by ***, for messages.
+[[nodiscard]] std::string redact_connection(std::string_view conn);
 
 }  // namespace cs
