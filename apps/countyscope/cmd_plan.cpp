@@ -1,5 +1,6 @@
 // countyscope plan / demo: the plan driver on a county's OSM extract (or the bundled sample) -> results.json,
 // county.gpkg, CSV tables and report.html in one output directory, written atomically.
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +24,7 @@ namespace {
 
 struct PlanOptions {
   std::string osm, config, out;
+  std::string out_db, out_schema;  // PostGIS copy of the GeoPackage layers (plan only)
   bool national = true;
   // The plan's own option tables bound to the command line (values given here override the plan file).
   std::shared_ptr<cs::PlanConfig> cfg = std::make_shared<cs::PlanConfig>();
@@ -88,8 +90,22 @@ void print_timings(const cs::Context& ctx) {
   ctx.info(buf);
 }
 
+// The schema a run's PostGIS copy goes to: --out-schema, else the output folder's name made a plain identifier.
+std::string out_schema(const PlanOptions& o) {
+  if (!o.out_schema.empty()) return o.out_schema;
+  std::string s = std::filesystem::path(o.out).lexically_normal().filename().string();
+  if (s.empty()) s = std::filesystem::path(o.out).lexically_normal().parent_path().filename().string();
+  for (char& c : s) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) s = "cs_" + s;
+  return s.substr(0, 50);
+}
+
 int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
   cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
+  if (!o.out_db.empty()) cs::check_postgis(o.out_db, out_schema(o));
   cs::PlanConfig& cfg = *o.cfg;
   cfg.osm_path = o.osm;
   if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
@@ -111,6 +127,9 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
                                   : " (results.json, county.gpkg, " + std::to_string(st->csv.size()) +
                                         " CSV files, report.html, manifest.json)");
   const std::string verdict = cs::quality_verdict(*st);
+  // The database copy before the folder is committed: when it fails, nothing is written anywhere.
+  if (!o.out_db.empty())
+    cs::timed(rt.ctx, "write_outputs/postgis", [&] { cs::write_postgis(o.out_db, out_schema(o), st->layers); });
   // The model and its results document are freed on a second thread while the commit hashes, syncs and swaps
   // the files in (timed inside commit_outputs).
   auto freeing = std::async(std::launch::async, [&st] { st.reset(); });
@@ -171,6 +190,11 @@ cs::cli::CommandRegistration reg_plan{
       auto o = std::make_shared<PlanOptions>();
       sub->add_option("--osm", o->osm, "the county's OSM extract (.osm.pbf or .osm)")->required();
       sub->add_option("--out", o->out, "output directory (written atomically)")->required();
+      sub->add_option("--out-db", o->out_db,
+                      "also write the GeoPackage layers to PostGIS (a GDAL 'PG:...' connection string), one "
+                      "schema per run, replaced whole");
+      sub->add_option("--out-schema", o->out_schema,
+                      "the PostGIS schema of --out-db (default: the output folder's name, as an identifier)");
       add_common(sub, *o);
       sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
     }};

@@ -194,7 +194,7 @@
           popup: function (p) {
             return [['field.name', ui.name(p)], ['field.tier', ui.label('tier', p.tier)], ['field.place', p.place],
               ['field.population', p.population !== undefined ? ui.fmt.auto(p.population) : undefined],
-              ['field.population_est', p.population_est !== undefined ? ui.fmt.num(p.population_est, 0) : undefined],
+              ['field.population_tag', p.population_tag !== undefined && p.population_tag !== null ? ui.fmt.auto(p.population_tag) : undefined],
               ['field.time_to_seat_s', p.time_to_seat_s !== undefined ? ui.fmt.minutes(p.time_to_seat_s) : undefined]];
           },
         });

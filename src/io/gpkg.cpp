@@ -427,13 +427,25 @@ void execute_sql(GDALDatasetH ds, const std::string& sql, const std::string& sho
 
 }  // namespace
 
-void write_postgis(const std::string& conn, const std::string& schema,
-                   const std::vector<VectorLayer>& layers) {
+void check_postgis(const std::string& conn, const std::string& schema) {
   init_gdal();
   const std::string shown = redact_connection(conn);
   if (!plain_identifier(schema))
     throw UsageError(shown + ": schema '" + schema +
                      "': use lower-case letters, digits and '_' (starting with a letter or '_'), at most 50");
+  CplErrors errors;
+  GDALDatasetH ds = open_postgis(conn, shown, errors);
+  OGRLayerH r = GDALDatasetExecuteSQL(ds, "SELECT postgis_version()", nullptr, nullptr);
+  const bool postgis = r != nullptr && !errors.failed();
+  if (r) GDALDatasetReleaseResultSet(ds, r);
+  GDALClose(ds);
+  if (!postgis) throw IoError(shown + ": the database has no PostGIS (CREATE EXTENSION postgis)");
+}
+
+void write_postgis(const std::string& conn, const std::string& schema,
+                   const std::vector<VectorLayer>& layers) {
+  check_postgis(conn, schema);
+  const std::string shown = redact_connection(conn);
   CplErrors errors;
   const std::string staging = schema + "__staging";
   GDALDatasetH ds = open_postgis(conn, shown, errors);

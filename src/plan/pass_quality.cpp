@@ -248,7 +248,19 @@ void boundary_items(const County& c, const network::RoadGraph& g, std::vector<It
     it.message = "the extract covers " + pct(cov) + " of the boundary: part of the county is missing";
   }
   const std::size_t kept = c.settlements.size() + c.facilities.size() + c.demand.size();
-  if (c.dropped_outside > kept && it.status == "ok") {
+  if (!c.boundary_siblings.empty() && c.dropped_outside > kept) {
+    std::string list;
+    for (std::size_t i = 0; i < c.boundary_siblings.size() && i < 12; ++i)
+      list += (i ? ", " : "") + c.boundary_siblings[i];
+    if (c.boundary_siblings.size() > 12) list += ", ...";
+    if (it.status == "ok") it.status = "warn";
+    it.message =
+        "the extract holds " + std::to_string(c.boundary_siblings.size() + 1) + " areas of admin_level " +
+        std::to_string(c.boundary_admin_level) + ": " + c.name + " (taken, " + std::to_string(kept) +
+        " objects) and " + list + " (" + std::to_string(c.dropped_outside) +
+        " objects dropped); choose one with [county] boundary_name = \"NAME\", or take the whole extract "
+        "with county_admin_level = -1";
+  } else if (c.dropped_outside > kept && it.status == "ok") {
     it.status = "warn";
     it.message =
         "the boundary keeps " + std::to_string(kept) + " objects and drops " +

@@ -67,6 +67,8 @@ const opt::Table<CountyConfig>& county_table() {
                 "name of the county seat (empty: admin_centre/capital of the county boundary)")
           .integer("county_admin_level", &CountyConfig::county_admin_level, -1, 11, "OSM admin_level",
                    "admin_level of the county boundary (0: detect, -1: none)")
+          .text("boundary_name", &CountyConfig::county_name,
+                "name of the county boundary, when the extract holds several areas (empty: detect)")
           .integer("unit_admin_level", &CountyConfig::unit_admin_level, 1, 11, "OSM admin_level",
                    "admin_level of the township-level units")
           .unset_when_nan("total_population", &CountyConfig::total_population, limits::kPopulation,

@@ -320,6 +320,11 @@ void read_osm(const std::string& path, RelationPass& rel, MainPass& main_pass,
   reader.close();
 }
 
+std::string lower_ascii(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
 // The county boundary: the configured admin_level, or detected as the complete boundary below the unit
 // level that contains the most settlements (ties: the smaller, i.e. the higher admin_level, then the
 // smaller area).
@@ -327,6 +332,30 @@ const AdminArea* choose_boundary(MainPass& mp, const CountyConfig& cfg, Context&
   for (auto& a : mp.admin)
     for (const auto& s : mp.settlements) a.settlements_inside += point_in_multipolygon(s.pos, a.mp) ? 1 : 0;
   const AdminArea* boundary = nullptr;
+  if (!cfg.county_name.empty()) {
+    std::vector<std::string> names;
+    for (const auto& a : mp.admin) {
+      if (a.level >= cfg.unit_admin_level || a.settlements_inside == 0 || a.name.empty()) continue;
+      names.push_back(a.name + " (admin_level " + std::to_string(a.level) + ")");
+      if (a.name == cfg.county_name && (!boundary || a.settlements_inside > boundary->settlements_inside))
+        boundary = &a;
+    }
+    if (!boundary)
+      for (const auto& a : mp.admin)
+        if (a.level < cfg.unit_admin_level && a.settlements_inside > 0 &&
+            lower_ascii(a.name) == lower_ascii(cfg.county_name))
+          boundary = &a;
+    if (!boundary) {
+      std::sort(names.begin(), names.end());
+      std::string list;
+      for (std::size_t i = 0; i < names.size() && i < 20; ++i) list += (i ? ", " : "") + names[i];
+      throw UsageError("boundary_name '" + cfg.county_name +
+                       "': no complete boundary of that name around the extract's "
+                       "settlements; boundaries: " +
+                       (list.empty() ? std::string("none") : list));
+    }
+    return boundary;
+  }
   if (cfg.county_admin_level >= 0) {
     for (const auto& a : mp.admin) {
       const bool level_ok =
@@ -497,6 +526,12 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
     boundary = &user_boundary;
   }
   const Clip inside{boundary, cfg.clip_to_county};
+  if (boundary && !user.boundary) {
+    for (const auto& a : mp.admin)
+      if (&a != boundary && a.level == boundary->level && a.settlements_inside > 0 && !a.name.empty())
+        c.boundary_siblings.push_back(a.name);
+    std::sort(c.boundary_siblings.begin(), c.boundary_siblings.end());
+  }
   if (boundary) {
     c.name = boundary->name;
     c.name_zh = boundary->name_zh;

@@ -58,9 +58,8 @@ std::vector<Problem> validate(const StructureConfig& cfg) {
 
 namespace {
 
-double settlement_pop(const Settlement& s) {
-  return std::isfinite(s.population) && s.population > 0 ? s.population : s.population_est;
-}
+// A settlement's one population (county.hpp): the same figure the access, siting and flows tables show.
+double settlement_pop(const Settlement& s) { return s.population_est; }
 
 TimeMatrix select_columns(const TimeMatrix& m, std::span<const std::uint32_t> cols) {
   TimeMatrix out(m.rows(), cols.size());

@@ -8,9 +8,8 @@ namespace cs::structure {
 
 namespace {
 
-double settlement_pop(const Settlement& s) {
-  return std::isfinite(s.population) && s.population > 0 ? s.population : s.population_est;
-}
+// A settlement's one population (county.hpp): the same figure the access, siting and flows tables show.
+double settlement_pop(const Settlement& s) { return s.population_est; }
 
 double round_to(double x, double q) { return std::isfinite(x) ? std::round(x / q) * q : x; }
 

@@ -31,6 +31,22 @@ run monaco $O/monaco.osm.pbf 3 \
   "population=warn dwellings=ok facilities.clinic=fail facilities.hospital=ok seat=ok boundary=warn network=warn"
 run andorra $O/andorra-2013-05-28.osm.pbf 3 \
   "population=fail dwellings=warn facilities.primary_school=fail facilities.clinic=fail boundary=warn"
+# Andorra: the boundary item lists the parishes beside the one taken; told to, the whole country is the county.
+/usr/bin/python3 - "$T/andorra" <<'PY' && ok "andorra lists its parishes" || fail "andorra: parishes not listed"
+import csv, sys
+rows = {r["item"]: r for r in csv.DictReader(open(sys.argv[1] + "/quality.csv", encoding="utf-8"))}
+m = rows["boundary"]["message"]
+assert "areas of admin_level 7" in m and "Canillo" in m and "Andorra la Vella" in m and "county_admin_level = -1" in m, m
+print(m)
+PY
+"$CS" -q plan --osm $O/andorra-2013-05-28.osm.pbf --county-admin-level -1 "${SKIP[@]}" --out "$T/andorra-all" \
+  2>/dev/null
+/usr/bin/python3 - "$T/andorra" "$T/andorra-all" <<'PY' && ok "andorra whole: every settlement kept" || fail "andorra whole"
+import json, sys
+one, whole = (json.load(open(d + "/results.json"))["sections"]["county"] for d in sys.argv[1:])
+assert whole["settlements"] > 2 * one["settlements"] and whole["dropped_outside"] == 0, (one["settlements"], whole)
+print(one["name"], one["settlements"], "->", whole["name"], whole["settlements"])
+PY
 run bayreuth $O/north-bayreuth-2014.osm.gz 3 \
   "population=warn facilities.hospital=fail facilities.clinic=fail seat=warn boundary=warn"
 run porto $O/porto-portugal.osm.pbf 3 \

@@ -32,8 +32,10 @@ struct Settlement {
   LonLat pos;
   Tier tier = Tier::kVillage;
   std::string place;             // OSM place=* value (city, town, village, hamlet, isolated_dwelling, ...)
-  double population = kUnknown;  // tagged population, NaN when unknown
-  double population_est = 0.0;   // population of demand points nearest to it (dasymetric), always set
+  double population = kUnknown;  // tagged (or registered) population, NaN when unknown: an input only
+  // The settlement's population in every output: the people of the demand points nearest to it (dasymetric,
+  // after the control totals), always set. Tags only shape the spread (docs/county.md, "Demand").
+  double population_est = 0.0;
   std::int64_t osm_id = 0;
   char osm_type = 'n';
   int unit = -1;       // index into County::units (the township-level unit containing it), -1 if none
@@ -147,6 +149,9 @@ struct CountyConfig {
   // below unit_admin_level that contains the most settlements (level 2 for the Liechtenstein sample). -1 =
   // none.
   int county_admin_level = 0;
+  // The county boundary by name (exact, then ignoring case) among the complete boundaries below
+  // unit_admin_level, when the extract holds several; an unknown name is a UsageError listing them.
+  std::string county_name;
   int unit_admin_level = 8;            // township-level units
   double total_population = kUnknown;  // the county's control total (tags only shape the spread)
   double default_levels = 1.0;         // building:levels when untagged
@@ -179,6 +184,9 @@ struct County {
   std::int64_t boundary_osm_id = 0;
   int boundary_admin_level = 0;
   std::string seat_rule;  // how the seat was chosen ("configured name", "admin_centre of ...", ...)
+  // Other complete boundaries of the county boundary's admin_level that hold settlements of the extract (an
+  // extract of several counties, or a country of several parishes): listed by the data-quality gate.
+  std::vector<std::string> boundary_siblings;
   // Counts for reports: buildings read, buildings kept as dwellings, objects dropped outside the boundary.
   std::size_t buildings_total = 0, buildings_residential = 0;
   std::size_t dropped_outside = 0;

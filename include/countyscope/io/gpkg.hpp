@@ -89,6 +89,9 @@ void write_geojson(const std::filesystem::path& path, const VectorLayer& layer);
 // connection string with its password masked) when the database cannot be reached or written.
 void write_postgis(const std::string& conn, const std::string& schema,
                    const std::vector<VectorLayer>& layers);
+// Checks before a run that `conn` reaches a PostGIS database and `schema` is a plain identifier (the errors of
+// write_postgis).
+void check_postgis(const std::string& conn, const std::string& schema);
 // The connection string with any password=... replaced by ***, for messages.
 [[nodiscard]] std::string redact_connection(std::string_view conn);
 
