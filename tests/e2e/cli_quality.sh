@@ -36,7 +36,7 @@ run andorra $O/andorra-2013-05-28.osm.pbf 3 \
 import csv, sys
 rows = {r["item"]: r for r in csv.DictReader(open(sys.argv[1] + "/quality.csv", encoding="utf-8"))}
 m = rows["boundary"]["message"]
-assert "areas of admin_level 7" in m and "Canillo" in m and "Andorra la Vella" in m and "county_admin_level = -1" in m, m
+assert "6 areas of admin_level 7" in m and "Ordino" in m and "Andorra la Vella" in m and "county_admin_level = -1" in m, m
 print(m)
 PY
 "$CS" -q plan --osm $O/andorra-2013-05-28.osm.pbf --county-admin-level -1 "${SKIP[@]}" --out "$T/andorra-all" \
