@@ -65,11 +65,38 @@ anything = "belongs to the locate pass"
   EXPECT_TRUE(validate(cfg).empty());
 }
 
+TEST(PlanConfig, LayersAreReadWithPathsRelativeToThePlanFile) {
+  cs::PlanConfig cfg;
+  cs::parse_plan_config(
+      "[layers.census]\nsource = 'census.csv'\nfields = { name = 'gemeinde', population = 'pop' }\n"
+      "[layers.units]\nsource = 'PG:dbname=county'\nlayer = 'register.units'\n",
+      "dir/plan.toml", cfg);
+  ASSERT_EQ(cfg.county.layers.size(), 2u);
+  EXPECT_EQ(cfg.county.layers[0].kind, "census");
+  EXPECT_EQ(cfg.county.layers[0].source, "dir/census.csv");
+  ASSERT_NE(cfg.county.layers[0].field("population"), nullptr);
+  EXPECT_EQ(*cfg.county.layers[0].field("population"), "pop");
+  EXPECT_EQ(cfg.county.layers[0].field("code"), nullptr);
+  EXPECT_EQ(cfg.county.layers[1].source, "PG:dbname=county");  // a connection string is no path
+  EXPECT_EQ(cfg.county.layers[1].layer, "register.units");
+  EXPECT_NE(
+      error_of("[layers.villages]\nsource = 'v.csv'\n")
+          .find("field 'layers.villages': unknown key; valid keys in [layers]: settlements, facilities"),
+      std::string::npos)
+      << error_of("[layers.villages]\nsource = 'v.csv'\n");
+  EXPECT_NE(error_of("[layers.census]\nfields = { name = 'x' }\n").find("field 'layers.census.source'"),
+            std::string::npos)
+      << error_of("[layers.census]\nfields = { name = 'x' }\n");
+  EXPECT_NE(error_of("[layers.units]\nsource = 'u.shp'\nservice = 'clinic'\n")
+                .find("only a facilities layer has a service"),
+            std::string::npos);
+}
+
 TEST(PlanConfig, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(
       error_of("[contry]\nseat = 'x'\n"),
       "dir/plan.toml: line 1, field 'contry': unknown section; valid sections: plan, network, county, snap, "
-      "matrix, access, locate, flows, structure, scenarios");
+      "matrix, layers, access, locate, flows, structure, scenarios");
   const std::string e1 = error_of("[county]\nseet = 'Vaduz'\n");
   EXPECT_NE(e1.find("dir/plan.toml: line 2, field 'county.seet': unknown key; valid keys in [county]: seat,"),
             std::string::npos)
