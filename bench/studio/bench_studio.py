@@ -71,7 +71,7 @@ def pct(xs, q):
 
 def edits_for(state):
     """One edit of each type on this county, with the scenario TOML entry the batch run reads."""
-    places = sorted(state['places'], key=lambda p: -p['population'])
+    places = sorted(state['places'], key=lambda p: -(p['population'] or 0))
     village = next(p for p in places if p['tier'] == 'village')
     svc = 'clinic' if 'clinic' in state['services'] else state['services'][0]
     roads = state['roads']
@@ -181,12 +181,13 @@ def main():
     ap.add_argument('--reps', type=int, default=5)
     ap.add_argument('--porto', action='store_true', help='also the Porto extract (62k nodes)')
     ap.add_argument('--load', default='', help='C,R: C clients x R mixed requests on the sample')
+    ap.add_argument('--load-only', action='store_true', help='only the load test')
     a = ap.parse_args()
     cs = os.path.join(os.path.abspath(a.build), 'apps', 'countyscope', 'countyscope')
     counties = [('sample', os.path.join(ROOT, 'data/sample/liechtenstein-2024-03-04.osm.pbf'))]
     if a.porto:
         counties.append(('Porto', os.path.join(ROOT, 'data/fixtures/osm/porto-portugal.osm.pbf')))
-    for label, osm in counties:
+    for label, osm in ([] if a.load_only else counties):
         bench_county(cs, osm, label, a.reps)
     ok = True
     if a.load:

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <httplib.h>
+#include <malloc.h>
 #include <map>
 #include <random>
 
@@ -103,6 +104,9 @@ Json state_json(const studio::Session& s) {
 
 StudioServer::StudioServer(studio::Session& session, ServerOptions opt, const Context& ctx)
     : session_(session), opt_(std::move(opt)), svr_(std::make_unique<httplib::Server>()) {
+  // Edits run one at a time but on any of httplib's worker threads: one malloc arena per thread would keep
+  // each thread's freed answer memory, so the heavy work shares two.
+  mallopt(M_ARENA_MAX, 2);
   if (opt_.token.empty()) opt_.token = random_token();
   ctx_.threads = ctx.threads;
   ctx_.seed = ctx.seed;
@@ -196,6 +200,9 @@ void StudioServer::routes() {
         steps += (steps.empty() ? "" : ";") + p.name + "=" + std::to_string(p.seconds * 1e3);
       res.set_header("X-Timings", steps);
       ctx_.timers.clear();
+      // An answer allocates and frees ~100 MB on whichever worker thread ran it; give it back to the system
+      // so the server's memory stays flat across many edits (glibc keeps freed arena memory otherwise).
+      malloc_trim(0);
       res.set_header(
           "X-Compute-Ms",
           std::to_string(
