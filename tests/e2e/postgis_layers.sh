@@ -11,7 +11,8 @@ BIN=/usr/lib/postgresql/15/bin
   { echo "FAIL: PostgreSQL 15 + PostGIS 3 not installed (scripts/install-deps.sh installs postgresql-15-postgis-3)" >&2; exit 1; }
 
 # PostgreSQL refuses to run as root: as root, the server runs as the 'postgres' user the Debian package creates.
-PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/cs-pg.XXXXXX")
+# Under /tmp whatever TMPDIR says: the server runs as another user, which must reach its folder.
+PGDIR=$(mktemp -d /tmp/cs-pg.XXXXXX)
 AS=()
 if [ "$(id -u)" -eq 0 ]; then AS=(runuser -u postgres --); chown postgres: "$PGDIR"; fi
 PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
