@@ -90,7 +90,8 @@ void print_timings(const cs::Context& ctx) {
   ctx.info(buf);
 }
 
-// The schema a run's PostGIS copy goes to: --out-schema, else the output folder's name made a plain identifier.
+// The schema a run's PostGIS copy goes to: --out-schema, else the output folder's name made a plain
+// identifier.
 std::string out_schema(const PlanOptions& o) {
   if (!o.out_schema.empty()) return o.out_schema;
   std::string s = std::filesystem::path(o.out).lexically_normal().filename().string();
@@ -107,14 +108,7 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
   cs::OutputDir::check_target(o.out, rt.ctx.run);  // refuse before the work, not after it
   if (!o.out_db.empty()) cs::check_postgis(o.out_db, out_schema(o));
   cs::PlanConfig& cfg = *o.cfg;
-  cfg.osm_path = o.osm;
-  if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
-  // Command-line options override the TOML; a new --profile starts from its own default speeds.
-  const cs::NetworkConfig network = cfg.network;
-  for (const auto& g : o.given) g.apply();
-  const cs::network::Profile profile = cfg.network.profile;
-  cfg.network.profile = network.profile;
-  cs::set_profile(cfg.network, profile);
+  cs::cli::resolve_plan_config(cfg, o.osm, o.config, o.given);
   const double startup =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - g_process_start).count();
   auto st = std::make_unique<cs::PlanState>(cs::run_plan(cfg, rt.ctx));
@@ -129,7 +123,8 @@ int run(const PlanOptions& o, cs::cli::Runtime& rt, bool demo = false) {
   const std::string verdict = cs::quality_verdict(*st);
   // The database copy before the folder is committed: when it fails, nothing is written anywhere.
   if (!o.out_db.empty())
-    cs::timed(rt.ctx, "write_outputs/postgis", [&] { cs::write_postgis(o.out_db, out_schema(o), st->layers); });
+    cs::timed(rt.ctx, "write_outputs/postgis",
+              [&] { cs::write_postgis(o.out_db, out_schema(o), st->layers); });
   // The model and its results document are freed on a second thread while the commit hashes, syncs and swaps
   // the files in (timed inside commit_outputs).
   auto freeing = std::async(std::launch::async, [&st] { st.reset(); });

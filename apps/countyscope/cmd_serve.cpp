@@ -28,13 +28,7 @@ bool loopback(const std::string& host) {
 
 int run(const ServeOptions& o, cs::cli::Runtime& rt) {
   cs::PlanConfig& cfg = *o.cfg;
-  cfg.osm_path = o.osm;
-  if (!o.config.empty()) cs::load_plan_config(o.config, cfg);
-  const cs::NetworkConfig network = cfg.network;
-  for (const auto& g : o.given) g.apply();
-  const cs::network::Profile profile = cfg.network.profile;
-  cfg.network.profile = network.profile;
-  cs::set_profile(cfg.network, profile);
+  cs::cli::resolve_plan_config(cfg, o.osm, o.config, o.given);
   if (!loopback(o.server.host))
     rt.ctx.warn("--host " + o.server.host +
                 " opens the studio beyond this machine: anyone who can reach it and has the token can edit "

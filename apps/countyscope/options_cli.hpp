@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <countyscope/core/options.hpp>
+#include <countyscope/plan/plan.hpp>
 
 namespace cs::cli {
 
@@ -101,6 +102,19 @@ BoundOptions add_options(CLI::App* sub, const opt::Table<C>& table, std::shared_
                     });
   }
   return b;
+}
+
+// The plan configuration a door runs with: the plan file (when given) read into cfg, then the command-line
+// options over it; a new --profile starts from its own default speeds. Used by `plan`, `demo` and `serve`.
+inline void resolve_plan_config(PlanConfig& cfg, const std::string& osm, const std::string& config,
+                                const std::vector<BoundOptions>& given) {
+  cfg.osm_path = osm;
+  if (!config.empty()) load_plan_config(config, cfg);
+  const NetworkConfig network = cfg.network;
+  for (const auto& g : given) g.apply();
+  const network::Profile profile = cfg.network.profile;
+  cfg.network.profile = network.profile;
+  set_profile(cfg.network, profile);
 }
 
 }  // namespace cs::cli

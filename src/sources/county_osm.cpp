@@ -320,11 +320,6 @@ void read_osm(const std::string& path, RelationPass& rel, MainPass& main_pass,
   reader.close();
 }
 
-std::string lower_ascii(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
-}
-
 // The county boundary: the configured admin_level, or detected as the complete boundary below the unit
 // level that contains the most settlements (ties: the smaller, i.e. the higher admin_level, then the
 // smaller area).
@@ -343,7 +338,7 @@ const AdminArea* choose_boundary(MainPass& mp, const CountyConfig& cfg, Context&
     if (!boundary)
       for (const auto& a : mp.admin)
         if (a.level < cfg.unit_admin_level && a.settlements_inside > 0 &&
-            lower_ascii(a.name) == lower_ascii(cfg.county_name))
+            sources_detail::lower_ascii(a.name) == sources_detail::lower_ascii(cfg.county_name))
           boundary = &a;
     if (!boundary) {
       std::sort(names.begin(), names.end());

@@ -10,12 +10,13 @@
 #include <countyscope/county/geometry.hpp>
 
 namespace cs::sources_detail {
-namespace {
 
-std::string lower(std::string s) {
+std::string lower_ascii(std::string s) {
   for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return s;
 }
+
+namespace {
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -59,11 +60,11 @@ void choose_seat(County& c, const CountyConfig& cfg, const SeatClues& clues, con
       if (c.settlements[i].name == cfg.seat || c.settlements[i].name_zh == cfg.seat)
         c.seat = static_cast<int>(i);
     for (std::size_t i = 0; i < c.settlements.size() && c.seat < 0; ++i)
-      if (lower(c.settlements[i].name) == lower(cfg.seat)) c.seat = static_cast<int>(i);
+      if (lower_ascii(c.settlements[i].name) == lower_ascii(cfg.seat)) c.seat = static_cast<int>(i);
     if (c.seat < 0) {
       std::vector<std::pair<std::size_t, std::string>> near;
       for (const auto& s : c.settlements)
-        near.emplace_back(edit_distance(lower(s.name), lower(cfg.seat)), s.name);
+        near.emplace_back(edit_distance(lower_ascii(s.name), lower_ascii(cfg.seat)), s.name);
       std::sort(near.begin(), near.end());
       near.erase(std::unique(near.begin(), near.end()), near.end());
       std::string list;

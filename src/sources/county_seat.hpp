@@ -20,6 +20,9 @@ struct SeatClues {
   std::vector<std::string> capital;         // per settlement of the county: its capital=* tag, or empty
 };
 
+// ASCII letters lower-cased (names compared ignoring case; other bytes, e.g. UTF-8 Chinese, unchanged).
+[[nodiscard]] std::string lower_ascii(std::string s);
+
 // An admin_level or capital value 1..99; 0 for anything else.
 [[nodiscard]] int parse_level(const char* v);
 

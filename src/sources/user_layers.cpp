@@ -12,14 +12,10 @@
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/vector_source.hpp>
 
+#include "county_seat.hpp"
+
 namespace cs::sources_detail {
 namespace {
-
-std::string lower_ascii(std::string_view s) {
-  std::string o(s);
-  for (char& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return o;
-}
 
 // The roles each kind reads ("name" first: the one a row must have, when required).
 const std::map<std::string, std::vector<std::string>, std::less<>>& kind_roles() {
