@@ -813,9 +813,47 @@
     });
   };
 
+  // The renderer embeds map layers quantised (src/report/slim.cpp): each coordinate list as [x0, y0, dx1, dy1, ...]
+  // integers in 1/scale degrees, the collection marked cs_quantized: {scale}. Back to GeoJSON, in place.
+  function decodeLine(a, s) {
+    var out = new Array(a.length / 2);
+    var x = 0, y = 0;
+    for (var i = 0, k = 0; i + 1 < a.length; i += 2, k++) {
+      x += a[i];
+      y += a[i + 1];
+      out[k] = [x / s, y / s];
+    }
+    return out;
+  }
+  function decodeGeometry(g, s) {
+    var c = g.coordinates;
+    switch (g.type) {
+      case 'Point': g.coordinates = [c[0] / s, c[1] / s]; break;
+      case 'MultiPoint': case 'LineString': g.coordinates = decodeLine(c, s); break;
+      case 'MultiLineString': case 'Polygon': g.coordinates = c.map(function (l) { return decodeLine(l, s); }); break;
+      case 'MultiPolygon':
+        g.coordinates = c.map(function (p) { return p.map(function (l) { return decodeLine(l, s); }); });
+        break;
+      default: break;
+    }
+  }
+  function decodeLayers(doc) {
+    var layers = doc && doc.layers;
+    if (!layers || typeof layers !== 'object') return;
+    Object.keys(layers).forEach(function (k) {
+      var fc = layers[k];
+      if (!fc || !fc.cs_quantized || !Array.isArray(fc.features)) return;
+      var s = fc.cs_quantized.scale;
+      fc.features.forEach(function (f) { if (f && f.geometry) decodeGeometry(f.geometry, s); });
+      delete fc.cs_quantized;
+    });
+  }
+  CS.decodeLayers = decodeLayers;
+
   CS.boot = function () {
     var node = document.getElementById('cs-data');
     CS.doc = JSON.parse(node.textContent);
+    decodeLayers(CS.doc);
     // Service types named in the document (the user's service table) label themselves.
     var types = get(CS.doc, 'sections.county.service_types');
     if (Array.isArray(types)) {

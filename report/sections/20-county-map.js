@@ -28,6 +28,7 @@
         'show or hide roads, tiers and service types. Click a symbol for its figures.',
       'map.note_assess': 'One point per county centre. Click a point for its figures.',
       'map.settlement_table': 'Settlements and travel time to the seat',
+      'map.thinned': 'Not drawn here, to keep the file small: {list} (county.gpkg holds every road).',
     },
     zh: {
       'map.title': '县域地图',
@@ -48,6 +49,7 @@
       'map.note_plan': '镇和村按驾车到县城的出行时间着色；可在图层面板中显示或隐藏道路、各级居民点和各类设施。点击符号查看数据。',
       'map.note_assess': '每个点代表一个县的中心位置。点击查看数据。',
       'map.settlement_table': '居民点及其到县城的出行时间',
+      'map.thinned': '为控制文件大小，本图未绘制：{list}（county.gpkg 含全部道路）。',
     },
   });
 
@@ -213,6 +215,12 @@
       }) });
     }
     ui.map(el, { layers: layers, legend: legends, height: 560 });
+    var thinned = L.roads && Array.isArray(L.roads.cs_thinned) ? L.roads.cs_thinned : [];
+    if (thinned.length) {
+      ui.p(el, ui.t('map.thinned', { list: thinned.map(function (x) {
+        return ui.label('road', x['class']) + ' (' + ui.fmt.int(x.segments) + ')';
+      }).join(ui.lang() === 'zh' ? '、' : ', ') }), 'cs-note');
+    }
 
     // How many villages fall in each travel-time class (the map's colours as a bar chart).
     var villages = features(L.settlements).filter(function (f) { return (f.properties || {}).tier === 'village'; });

@@ -208,11 +208,10 @@ void check_results_document(const Json& doc, std::string_view file) {
     throw InputError(file, "", "attribution", "expected an array of strings");
 }
 
-std::string render_report(const Json& doc) {
-  return render_report(doc, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
-}
+std::string render_report(const Json& doc) { return render_report(doc, std::string_view()); }
 
 std::string render_report(const Json& doc, std::string_view json_text) {
+  (void)json_text;
   check_results_document(doc, "results document");
   const std::string tmpl = read_asset("report/template.html");
 
@@ -226,7 +225,7 @@ std::string render_report(const Json& doc, std::string_view json_text) {
        detail::escape_script(strip_source_maps(inline_css_images(
            read_asset("node_modules/leaflet/dist/leaflet.css"), "node_modules/leaflet/dist/")))},
       {"/*CS:STYLE_CSS*/", detail::escape_script(read_asset("report/style.css"))},
-      {"/*CS:DATA_JSON*/", detail::escape_json_for_html(detail::compact_json(json_text))},
+      {"/*CS:DATA_JSON*/", detail::escape_json_for_html(detail::report_json(doc))},
       {"/*CS:LEAFLET_JS*/",
        detail::escape_script(strip_source_maps(read_asset("node_modules/leaflet/dist/leaflet.js")))},
       {"/*CS:ECHARTS_JS*/",

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,8 +20,8 @@ namespace cs {
 // Renders the report. Throws InputError when doc is not a results document (not an object, unknown kind) and
 // IoError when an asset is missing (with the hint to run `make deps` for node_modules).
 [[nodiscard]] std::string render_report(const Json& doc);
-// Same, with the document's JSON text already made (compact, or indented as results.json holds it: the
-// whitespace between tokens is dropped), so that a large document is serialised once for both files.
+// Same; json_text (the document as results.json holds it) is no longer needed, since the report embeds the
+// document with its map layers quantised (detail::report_json), and is kept for callers.
 [[nodiscard]] std::string render_report(const Json& doc, std::string_view json_text);
 // render_report + cs::write_file_atomic (parent directories are created).
 void write_report(const Json& doc, const std::filesystem::path& html);
@@ -40,6 +41,16 @@ std::string escape_json_for_html(std::string_view json);
 // JSON text without the whitespace between tokens: dump_results(doc) -> doc.dump(-1) byte for byte.
 std::string compact_json(std::string_view text);
 std::string base64(std::string_view bytes);
+// A GeoJSON FeatureCollection with its geometry simplified (Douglas-Peucker, tolerance_m metres) and
+// quantised: each coordinate list becomes [x0, y0, dx1, dy1, ...] in 1e-5 degrees, and the collection gets
+// "cs_quantized": {"scale": 100000} (report/app.js decodes it). nullopt when fc is not a FeatureCollection of
+// well-formed Point/MultiPoint/LineString/MultiLineString/Polygon/MultiPolygon features (it is embedded as
+// is).
+std::optional<Json> quantize_layer(const Json& fc, double tolerance_m);
+// The simplification tolerance of a layer, in metres.
+double layer_tolerance_m(std::string_view layer);
+// The compact JSON text the report embeds: doc with every layer quantised (keys sorted, as dump_results).
+std::string report_json(const Json& doc);
 }  // namespace detail
 
 }  // namespace cs

@@ -5,11 +5,12 @@
 //     switched on through the layer control), charts and tables are present,
 //   - switching to 中文 changes the headings (and back to EN restores them),
 //   - the OSM attribution line is shown on every map of a plan report.
+// It prints the file's size and its load time (not asserted).
 // It saves a screenshot (English, and Chinese next to it as *-zh.png).
 //
 // Usage: node tests/e2e/browser/report_test.mjs REPORT.html [SCREENSHOT.png]
 // Exit: 0 pass, 1 fail, 77 skipped (no chromium or no playwright-core: run `make deps`).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,8 +64,15 @@ try {
     if (!u.startsWith('file:') && !u.startsWith('data:') && !u.startsWith('about:')) external.push(u);
   });
 
+  const started = Date.now();
   await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="1"]', { timeout: 60000 });
+  // Size and load time are printed for the record (issue 17 asks ≤ 3 MB and ≤ 2 s for the demo), never asserted:
+  // the time depends on the machine and its load.
+  const loadMs = Date.now() - started;
+  const readyMs = await page.evaluate(() => Math.round(performance.now()));
+  console.log(`report_test: size ${(statSync(html).size / 1e6).toFixed(2)} MB (${statSync(html).size} bytes), ` +
+    `loaded and drawn in ${(loadMs / 1000).toFixed(2)} s (${(readyMs / 1000).toFixed(2)} s by the page's clock)`);
 
   const kind = await page.evaluate(() => window.CS.doc.kind);
   const sections = await page.evaluate(() =>
