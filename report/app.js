@@ -107,6 +107,30 @@
     return props.name || props.name_zh || '';
   }
 
+  // A place name given as two fields: the local form, the other language in brackets when it differs.
+  function placeName(local, zh) {
+    if (!zh || zh === local) return local || zh || '';
+    if (!local) return zh;
+    return CS.lang === 'zh' ? zh + '（' + local + '）' : local + ' (' + zh + ')';
+  }
+
+  // A free text written by the engine (a data source, a quality message, a rule): its translation when the
+  // catalogue has one ('text.' + the English text, or a pattern of CS.textPatterns), else the text as it is.
+  CS.textPatterns = { zh: [] };
+  function text(kind, s) {
+    if (s === null || s === undefined) return '';
+    s = String(s);
+    if (CS.lang === 'en') return s;
+    var k = 'text.' + s;
+    if (CS.strings[CS.lang][k] !== undefined) return CS.strings[CS.lang][k];
+    var pats = CS.textPatterns[CS.lang] || [];
+    for (var i = 0; i < pats.length; i++) {
+      var m = pats[i][0].exec(s);
+      if (m) return typeof pats[i][1] === 'function' ? pats[i][1](m, t) : pats[i][1];
+    }
+    return s;
+  }
+
   // ---------------------------------------------------------------- helpers: numbers (deterministic, no Intl)
 
   function isNum(x) {
@@ -394,6 +418,15 @@
     return '<table class="cs-popup">' + rows.join('') + '</table>';
   }
 
+  // A point drawn as a square (facilities), an SVG path like the circle markers.
+  var SquareMarker = window.L ? L.CircleMarker.extend({
+    _updatePath: function () {
+      if (!this._renderer || !this._renderer._setPath || this._empty()) return;
+      var p = this._point, r = this._radius;
+      this._renderer._setPath(this, 'M' + (p.x - r) + ',' + (p.y - r) + 'h' + 2 * r + 'v' + 2 * r + 'h' + -2 * r + 'z');
+    },
+  }) : null;
+
   // ui.map(el, {layers: [...], height, attribution, legend}) -> {map, overlays: {id: L.GeoJSON}, specs, el}.
   // layer spec: {id, name: key|{en,zh}, data: FeatureCollection, visible (default true), style: {..} | fn(feature),
   //   radius (points), popup: fn(props) -> html string | [[label, value], ...], swatch: {color, shape}, control: true}
@@ -422,6 +455,7 @@
         return o;
       };
       var renderer = spec.data.features.length > 20000 ? L.canvas({ padding: 0.2 }) : undefined;
+      var Marker = spec.square && !renderer ? SquareMarker : L.circleMarker;
       var count = 0;
       var layer = L.geoJSON(spec.data, {
         style: styleOf,
@@ -429,7 +463,7 @@
           var s = styleOf(f);
           if (s.radius === undefined) s.radius = spec.radius || 5;
           if (renderer) s.renderer = renderer;
-          return L.circleMarker(ll, s);
+          return Marker === SquareMarker ? new SquareMarker(ll, s) : L.circleMarker(ll, s);
         },
         onEachFeature: function (f, lyr) {
           count++;
@@ -674,6 +708,46 @@
     return label('field', key);
   }
 
+  // ui.details(el, title, open): a folded block (<details>) with its title; returns the element to fill.
+  function details(el, title, open) {
+    var d = h('details', { class: 'cs-details' });
+    if (open) d.setAttribute('open', '');
+    d.appendChild(h('summary', { text: t(title) }));
+    // Charts and maps drawn while folded have no size: fit them when the block opens.
+    d.addEventListener('toggle', function () {
+      if (!d.open) return;
+      CS.charts.forEach(function (c) { if (d.contains(c.getDom())) c.resize(); });
+      CS.maps.forEach(function (hd) { if (d.contains(hd.el)) hd.map.invalidateSize(); });
+    });
+    var body = h('div', { class: 'cs-details-body' });
+    d.appendChild(body);
+    el.appendChild(d);
+    return body;
+  }
+
+  // The base of every thematic map: the county boundary and the main roads, in greys, under the theme.
+  function baseLayers(doc, opts) {
+    opts = opts || {};
+    var L = (doc && doc.layers) || {};
+    var out = [];
+    var has = function (fc) { return fc && Array.isArray(fc.features) && fc.features.length > 0; };
+    if (has(L.roads) && opts.roads !== false) {
+      var w = { motorway: 2.6, trunk: 2.4, primary: 2.2, secondary: 1.8, tertiary: 1.4 };
+      out.push({ id: 'base-roads', name: 'map.roads', data: L.roads,
+        style: function (f) {
+          var c = String((f.properties || {}).road_class || '').replace(/_link$/, '');
+          return { color: w[c] ? '#8c8c8c' : '#c4c4c4', weight: w[c] || 0.8, opacity: 0.9, interactive: false };
+        },
+        swatch: { color: '#8c8c8c', shape: 'line' } });
+    }
+    if (has(L.county_boundary)) {
+      out.push({ id: 'base-boundary', name: 'map.county_boundary', data: L.county_boundary,
+        style: { color: '#4d4d4d', weight: 2, fill: false, interactive: false },
+        swatch: { color: '#4d4d4d', shape: 'line', weight: 2 } });
+    }
+    return out;
+  }
+
   var geojsonCounter = 0;
 
   var ui = {
@@ -681,6 +755,10 @@
     label: label,
     field: field,
     name: name,
+    placeName: placeName,
+    text: text,
+    details: details,
+    baseLayers: baseLayers,
     esc: esc,
     h: h,
     fmt: fmt,

@@ -11,6 +11,7 @@
       'overview.network': 'Road network',
       'overview.county': 'County',
       'overview.assumptions': 'Assumptions (effective settings)',
+      'overview.facts': 'Road network and county in figures',
       'overview.profile': 'Run profile',
       'overview.total': 'Total',
       'overview.kind.plan': 'One county (plan)',
@@ -39,6 +40,7 @@
       'overview.network': '道路网络',
       'overview.county': '县域',
       'overview.assumptions': '假设条件（实际采用的参数）',
+      'overview.facts': '道路网络与县域基本数据',
       'overview.profile': '运行耗时',
       'overview.total': '合计',
       'overview.kind.plan': '单县规划（plan）',
@@ -211,7 +213,7 @@
       el.appendChild(ul);
 
       var grid = ui.h('div', { class: 'cs-grid' });
-      el.appendChild(grid);
+      ui.details(el, 'overview.facts').appendChild(grid);
       if (sections.network && typeof sections.network === 'object') {
         var net = ui.h('div');
         grid.appendChild(net);
@@ -239,20 +241,20 @@
           description: a.description || null });
       });
       if (rows.length) {
-        ui.h3(el, 'overview.assumptions');
+        var abox = ui.details(el, 'overview.assumptions');
         var cols = [
           { key: 'section', label: 'field.section' },
           { key: 'option', label: 'field.option' },
           { key: 'value', label: 'field.value' },
         ];
         if (rows.some(function (r) { return r.description; })) cols.push({ key: 'description', label: 'field.description' });
-        ui.table(el, rows, cols, { search: rows.length > 15, sort: true });
+        ui.table(abox, rows, cols, { search: rows.length > 15, sort: true });
       }
 
       // Run profile: meta.timings = [{pass, seconds}] (only when the run asked for timings).
       var timings = Array.isArray(meta.timings) ? meta.timings : [];
       if (timings.length) {
-        ui.h3(el, 'overview.profile');
+        var pbox = ui.details(el, 'overview.profile');
         var total = 0;
         var trows = timings.map(function (x) {
           var s = ui.isNum(x.seconds) ? x.seconds : ui.isNum(x.wall_s) ? x.wall_s : null;
@@ -261,7 +263,7 @@
         });
         trows.forEach(function (r) { r.share = total > 0 && r.seconds !== null ? r.seconds / total : null; });
         trows.push({ pass: ui.t('overview.total'), seconds: total, share: total > 0 ? 1 : null });
-        ui.table(el, trows, [
+        ui.table(pbox, trows, [
           { key: 'pass', label: 'field.pass' },
           { key: 'seconds', label: 'field.seconds', format: 'num3' },
           { key: 'share', label: 'field.share', format: 'pct' },

@@ -47,6 +47,16 @@
       'access.dagum_gw': 'Dagum G_w',
       'access.dagum_gnb': 'Dagum G_nb',
       'access.dagum_gt': 'Dagum G_t',
+      'access.compare': 'Services compared',
+      'access.compare_note': 'One row per service: time to the nearest facility weighted by population, how evenly it is spread (Gini: 0 = equal), and how far villages are behind the seat (ratio > 1: villages wait longer).',
+      'access.std_share': 'Population beyond its standard',
+      'access.map_of': 'Map of',
+      'access.map_note': 'Settlements coloured by minutes to the nearest facility of the chosen type; facilities as squares; roads and the county boundary in grey.',
+      'access.details': 'Details: {service}',
+      'access.audit_all': 'Every standard, with its source',
+      'access.equality': 'Equal distribution',
+      'access.lorenz_note': 'Time to the nearest facility: the further a curve lies below the diagonal, the more unequal the service.',
+      'access.standard_n': 'Standard {id}',
     },
     zh: {
       'access.title': '公共服务可达性',
@@ -89,6 +99,16 @@
       'access.dagum_gw': 'Dagum 组内 G_w',
       'access.dagum_gnb': 'Dagum 组间净值 G_nb',
       'access.dagum_gt': 'Dagum 超变密度 G_t',
+      'access.compare': '各类服务对比',
+      'access.compare_note': '每类服务一行：按人口加权的至最近设施时间、其分布是否均衡（基尼系数，0 = 完全均衡），以及村庄落后于县城的程度（比值 > 1 表示村庄耗时更长）。',
+      'access.std_share': '超出标准的人口比例',
+      'access.map_of': '地图：',
+      'access.map_note': '居民点按至最近该类设施的分钟数着色；方块为设施；灰色为道路和县界。',
+      'access.details': '详情：{service}',
+      'access.audit_all': '全部标准及其依据',
+      'access.equality': '绝对均衡线',
+      'access.lorenz_note': '至最近设施时间：曲线越低于对角线，服务分布越不均衡。',
+      'access.standard_n': '标准 {id}',
     },
   });
 
@@ -129,6 +149,173 @@
     ], { search: true, sort: true, caption: 'access.audit' });
   }
 
+  var TIME_BREAKS_S = [300, 600, 900, 1200, 1800, 2700];
+  // ColorBrewer YlGnBu (sequential, colour-blind safe): light = near, dark = far.
+  var TIME_COLORS = ['#ffffcc', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'];
+
+  // The nearest-time standard of a service (the audit row with measure nearest_min), if any.
+  function timeStandard(s, svc) {
+    return (s.audit || []).filter(function (a) { return a.service === svc && a.measure === 'nearest_min' && a.applicable; })[0];
+  }
+
+  function compareTable(el, ui, s, order) {
+    ui.h3(el, 'access.compare');
+    ui.p(el, ui.t('access.compare_note'), 'cs-note');
+    var rows = order.map(function (svc) {
+      var v = s.services[svc] || {};
+      var m = v.measures || {};
+      var near = m.nearest_s || {}, sf = m.sfca2 || {};
+      var std = timeStandard(s, svc);
+      return { service: ui.label('service', svc), facilities: v.facilities, mean: near.mean, gini: near.gini,
+        ratio: near.village_seat_ratio, sfca_gini: sf.gini,
+        standard: std ? '≤ ' + ui.fmt.auto(std.threshold) + ' ' + ui.t('unit.min') : '—',
+        beyond: std && std.county ? std.county.pop_share_beyond : null,
+        unreached: v.unreached_population };
+    });
+    ui.table(el, rows, [
+      { key: 'service', label: 'field.service' },
+      { key: 'facilities', label: 'access.facilities', format: 'int' },
+      { key: 'mean', label: 'access.mean_nearest', format: 'minutes' },
+      { key: 'standard', label: 'access.standard' },
+      { key: 'beyond', label: 'access.std_share', format: 'pct' },
+      { key: 'gini', label: 'access.gini_nearest', format: 'num3' },
+      { key: 'ratio', label: 'access.ratio_nearest', format: 'num2' },
+      { key: 'sfca_gini', label: 'access.gini_2sfca', format: 'num3' },
+      { key: 'unreached', label: 'access.unreached_population', format: 'int' },
+    ], { sort: true });
+  }
+
+  function accessMap(el, ui, doc, s, order) {
+    var layer = doc.layers && doc.layers.access_settlements;
+    if (!layer) return;
+    var bar = ui.h('div', { class: 'cs-map-bar' });
+    el.appendChild(bar);
+    bar.appendChild(ui.h('label', { text: ui.t('access.map_of') }));
+    var select = ui.h('select', { class: 'cs-select', 'aria-label': ui.t('access.map_of') });
+    order.forEach(function (svc) { select.appendChild(ui.h('option', { value: svc, text: ui.label('service', svc) })); });
+    bar.appendChild(select);
+    ui.p(el, ui.t('access.map_note'), 'cs-note');
+    var holder = ui.h('div');
+    el.appendChild(holder);
+    var scale = ui.scale.bins({ breaks: TIME_BREAKS_S, colors: TIME_COLORS,
+      format: function (v) { return ui.fmt.num(v / 60, 0); }, nullLabel: ui.t('no_path') });
+    var handle = null;
+    function draw(svc) {
+      if (handle) {
+        handle.map.remove();
+        CS.maps.splice(CS.maps.indexOf(handle), 1);
+        holder.innerHTML = '';
+      }
+      var key = svc + '_nearest_s';
+      var facilities = { type: 'FeatureCollection', features: ((doc.layers.facilities || {}).features || []).filter(function (f) {
+        return (f.properties || {}).service === svc; }) };
+      var layers = ui.baseLayers(doc);
+      layers.push({ id: 'access-settlements', name: 'access.nearest', data: layer, radius: 5.5,
+        style: function (f) { return { color: '#333', weight: 1, fillColor: scale(f.properties[key]), fillOpacity: 0.95 }; },
+        swatch: { color: TIME_COLORS[3], shape: 'circle' },
+        tooltip: function (p) { return ui.placeName(p.settlement, p.settlement_zh); },
+        popup: function (p) { return [['field.name', ui.placeName(p.settlement, p.settlement_zh)], ['field.tier', ui.label('tier', p.tier)],
+                                      ['access.nearest', ui.fmt.minutes(p[key])]]; } });
+      if (facilities.features.length) {
+        layers.push({ id: 'access-facilities', name: ui.label('service', svc), data: facilities, square: true, radius: 5,
+          style: { color: '#ffffff', weight: 1.5, fillColor: '#d95f02', fillOpacity: 1 },
+          swatch: { color: '#d95f02', shape: 'box' },
+          popup: function (p) { return [['field.name', ui.name(p) || '—'], ['field.service', ui.label('service', p.service)]]; } });
+      }
+      var items = scale.legend().map(function (it) {
+        return { color: it.color, label: it.label + (it.color === ui.nullColor ? '' : ' ' + ui.t('unit.min')), shape: 'circle' };
+      });
+      if (facilities.features.length) items.push({ color: '#d95f02', label: ui.label('service', svc), shape: 'box' });
+      handle = ui.map(holder, { height: 480, layers: layers, legend: [{ title: 'access.nearest', items: items }] });
+      handle.el.setAttribute('data-service', svc);
+    }
+    select.addEventListener('change', function () { draw(select.value); });
+    draw(order[0]);
+  }
+
+  function lorenzChart(el, ui, s, order) {
+    var series = [];
+    order.forEach(function (svc) {
+      var near = ((s.services[svc] || {}).measures || {}).nearest_s;
+      if (near && near.lorenz) series.push({ type: 'line', name: ui.label('service', svc), data: near.lorenz, showSymbol: false });
+    });
+    if (!series.length) return;
+    series.push({ type: 'line', name: ui.t('access.equality'), data: [[0, 0], [1, 1]], showSymbol: false,
+      lineStyle: { type: 'dashed', color: '#777' }, itemStyle: { color: '#777' } });
+    ui.h3(el, 'access.lorenz');
+    ui.p(el, ui.t('access.lorenz_note'), 'cs-note');
+    ui.chart(el, { legend: { type: 'scroll', top: 0 }, tooltip: { trigger: 'axis' },
+      color: ui.palettes.category,
+      grid: { left: 60, right: 24, top: 40, bottom: 48 },
+      xAxis: { type: 'value', min: 0, max: 1, name: ui.t('access.pop_cum'), nameLocation: 'middle', nameGap: 28 },
+      yAxis: { type: 'value', min: 0, max: 1, name: ui.t('access.value_cum'), nameLocation: 'middle', nameGap: 40 },
+      series: series }, { height: 340 });
+  }
+
+  function serviceDetails(el, ui, s, svc) {
+    var v = s.services[svc];
+    var m = v.measures || {};
+    var near = m.nearest_s || {}, sf = m.sfca2 || {};
+    var box = ui.details(el, ui.t('access.details', { service: ui.label('service', svc) }));
+    box.setAttribute('data-service', svc);
+    ui.kv(box, [
+      ['access.facilities', v.facilities, 'int'],
+      ['access.supply', v.supply],
+      ['access.mean_nearest', near.mean, 'minutes'],
+      ['access.gini_nearest', near.gini, 'num3'],
+      ['access.ratio_nearest', near.village_seat_ratio, 'num2'],
+      ['access.gini_2sfca', sf.gini, 'num3'],
+      ['access.ratio_2sfca', sf.village_seat_ratio, 'num2'],
+      ['access.unreached_population', v.unreached_population, 'int'],
+      ['access.no_demand', (v.facilities_without_demand || []).length, 'int'],
+    ]);
+    var dec = near.decomposition || {};
+    var drows = Object.keys(dec).map(function (g) {
+      var d = dec[g];
+      return { grouping: ui.label('grouping', g), within: d.theil.within, between: d.theil.between, gw: d.dagum.gw,
+        gnb: d.dagum.gnb, gt: d.dagum.gt };
+    });
+    if (drows.length) {
+      ui.h3(box, 'access.equity');
+      ui.table(box, drows, [
+        { key: 'grouping', label: 'access.grouping' },
+        { key: 'within', label: 'access.theil_within', format: 'num3' },
+        { key: 'between', label: 'access.theil_between', format: 'num3' },
+        { key: 'gw', label: 'access.dagum_gw', format: 'num3' },
+        { key: 'gnb', label: 'access.dagum_gnb', format: 'num3' },
+        { key: 'gt', label: 'access.dagum_gt', format: 'num3' },
+      ]);
+    }
+    (v.audit || []).forEach(function (a) {
+      if (!a.applicable || !a.by_tier) return;
+      var rows = [a.county].concat(a.by_tier, a.by_unit || []);
+      ui.h3(box, ui.t('access.standard_n', { id: a.id }));
+      ui.table(box, rows, [
+        { key: 'group', label: 'access.group', value: function (r) {
+          return r.group === 'seat' || r.group === 'town' || r.group === 'village' ? ui.label('tier', r.group)
+            : r.group === 'county' ? ui.t('field.county') : r.group; } },
+        { key: 'population', label: 'field.population', format: 'int' },
+        { key: 'pop_share_beyond', label: 'access.pop_share_beyond', format: 'pct' },
+        { key: 'places', label: 'field.settlements', format: 'int' },
+        { key: 'place_share_beyond', label: 'access.place_share_beyond', format: 'pct' },
+      ], { sort: true });
+      if (a.worst && a.worst.length) {
+        ui.table(box, a.worst, [
+          { key: 'place', label: 'field.name', value: function (r) { return ui.placeName(r.place, r.place_zh); } },
+          { key: 'tier', label: 'field.tier', value: function (r) { return ui.label('tier', r.tier); } },
+          { key: 'unit', label: 'field.unit' },
+          { key: 'value', label: 'access.value', format: 'num2' },
+          { key: 'population', label: 'field.population', format: 'int' },
+        ], { sort: true, caption: 'access.worst' });
+      }
+    });
+    if (v.capacity && v.capacity.capacity_known > 0) {
+      ui.h3(box, 'access.capacity');
+      ui.kv(box, [['access.per_1000', v.capacity.per_1000, 'num2'], ['access.norm', v.capacity.norm_per_1000, 'num2'],
+                  ['access.shortfall', v.capacity.shortfall, 'int']]);
+    }
+  }
+
   CS.section({
     id: 'access',
     order: 30,
@@ -136,99 +323,13 @@
     render: function (el, doc, ui) {
       var s = doc.sections.access;
       var cfg = s.config || {};
-      ui.p(el, ui.t('access.intro', { cutoff: ui.fmt.num(cfg.cutoff_min, 0), catchment: cfg.catchment }));
-      ui.h3(el, 'access.audit');
-      auditTable(el, ui, s.audit || []);
-
-      var layer = doc.layers && doc.layers.access_settlements;
-      var scale = ui.scale.bins({ breaks: [600, 1200, 1800, 3600], palette: 'YlOrRd',
-                                  format: function (v) { return ui.fmt.num(v / 60, 0); }, nullLabel: ui.t('no_path') });
-      (s.service_order || Object.keys(s.services || {})).forEach(function (svc) {
-        var v = s.services[svc];
-        var m = v.measures || {};
-        var near = m.nearest_s || {}, sf = m.sfca2 || {};
-        var box = ui.h('div', { class: 'cs-access-service', 'data-service': svc });
-        el.appendChild(box);
-        ui.h3(box, { en: ui.label('service', svc), zh: ui.label('service', svc) });
-        ui.kv(box, [
-          ['access.facilities', v.facilities, 'int'],
-          ['access.supply', v.supply],
-          ['access.mean_nearest', near.mean, 'minutes'],
-          ['access.gini_nearest', near.gini, 'num3'],
-          ['access.ratio_nearest', near.village_seat_ratio, 'num2'],
-          ['access.gini_2sfca', sf.gini, 'num3'],
-          ['access.ratio_2sfca', sf.village_seat_ratio, 'num2'],
-          ['access.unreached_population', v.unreached_population, 'int'],
-          ['access.no_demand', (v.facilities_without_demand || []).length, 'int'],
-        ]);
-        if (layer) {
-          var key = svc + '_nearest_s';
-          ui.map(box, {
-            height: 320,
-            layers: [{ id: 'access-' + svc, name: 'access.nearest', data: layer, radius: 5,
-                       style: function (f) { return { color: '#333', weight: 1, fillColor: scale(f.properties[key]), fillOpacity: 0.9 }; },
-                       swatch: { color: scale.colors[1], shape: 'circle' },
-                       popup: function (p) { return [['field.name', p.settlement], ['field.tier', ui.label('tier', p.tier)],
-                                                     ['access.nearest', ui.fmt.minutes(p[key])]]; } }],
-            legend: [{ title: 'access.nearest', items: scale.legend() }],
-          });
-        }
-        var series = [];
-        [['nearest_s', 'access.nearest'], ['sfca2', 'access.gini_2sfca']].forEach(function (pair) {
-          var mm = m[pair[0]];
-          if (mm && mm.lorenz) series.push({ type: 'line', name: pair[0], data: mm.lorenz, showSymbol: false });
-        });
-        series.push({ type: 'line', name: '=', data: [[0, 0], [1, 1]], showSymbol: false, lineStyle: { type: 'dashed' } });
-        ui.h3(box, 'access.lorenz');
-        ui.chart(box, { legend: {}, tooltip: { trigger: 'axis' },
-                        xAxis: { type: 'value', min: 0, max: 1, name: ui.t('access.pop_cum') },
-                        yAxis: { type: 'value', min: 0, max: 1, name: ui.t('access.value_cum') }, series: series },
-                 { height: 260 });
-        var dec = near.decomposition || {};
-        var drows = Object.keys(dec).map(function (g) {
-          var d = dec[g];
-          return { grouping: g, within: d.theil.within, between: d.theil.between, gw: d.dagum.gw, gnb: d.dagum.gnb,
-                   gt: d.dagum.gt };
-        });
-        if (drows.length) {
-          ui.h3(box, 'access.equity');
-          ui.table(box, drows, [
-            { key: 'grouping', label: 'access.grouping' },
-            { key: 'within', label: 'access.theil_within', format: 'num3' },
-            { key: 'between', label: 'access.theil_between', format: 'num3' },
-            { key: 'gw', label: 'access.dagum_gw', format: 'num3' },
-            { key: 'gnb', label: 'access.dagum_gnb', format: 'num3' },
-            { key: 'gt', label: 'access.dagum_gt', format: 'num3' },
-          ]);
-        }
-        (v.audit || []).forEach(function (a) {
-          if (!a.applicable || !a.by_tier) return;
-          var rows = [a.county].concat(a.by_tier, a.by_unit || []);
-          ui.h3(box, { en: 'Standard ' + a.id, zh: '标准 ' + a.id });
-          ui.table(box, rows, [
-            { key: 'group', label: 'access.group', value: function (r) {
-              return r.group === 'seat' || r.group === 'town' || r.group === 'village' ? ui.label('tier', r.group) : r.group; } },
-            { key: 'population', label: 'field.population', format: 'int' },
-            { key: 'pop_share_beyond', label: 'access.pop_share_beyond', format: 'pct' },
-            { key: 'places', label: 'field.settlements', format: 'int' },
-            { key: 'place_share_beyond', label: 'access.place_share_beyond', format: 'pct' },
-          ], { sort: true });
-          if (a.worst && a.worst.length) {
-            ui.table(box, a.worst, [
-              { key: 'place', label: 'field.name' },
-              { key: 'tier', label: 'field.tier', value: function (r) { return ui.label('tier', r.tier); } },
-              { key: 'unit', label: 'field.unit' },
-              { key: 'value', label: 'access.value', format: 'num2' },
-              { key: 'population', label: 'field.population', format: 'int' },
-            ], { sort: true, caption: 'access.worst' });
-          }
-        });
-        if (v.capacity && v.capacity.capacity_known > 0) {
-          ui.h3(box, 'access.capacity');
-          ui.kv(box, [['access.per_1000', v.capacity.per_1000, 'num2'], ['access.norm', v.capacity.norm_per_1000, 'num2'],
-                      ['access.shortfall', v.capacity.shortfall, 'int']]);
-        }
-      });
+      var order = (s.service_order || Object.keys(s.services || {})).filter(function (svc) { return s.services[svc]; });
+      ui.p(el, ui.t('access.intro', { cutoff: ui.fmt.num(cfg.cutoff_min, 0), catchment: ui.label('catchment', cfg.catchment) }));
+      compareTable(el, ui, s, order);
+      accessMap(el, ui, doc, s, order);
+      lorenzChart(el, ui, s, order);
+      auditTable(ui.details(el, 'access.audit_all'), ui, s.audit || []);
+      order.forEach(function (svc) { serviceDetails(el, ui, s, svc); });
     },
   });
 })();

@@ -127,6 +127,38 @@ try {
       if (!a.includes('Map data © OpenStreetMap contributors, ODbL 1.0')) fail(`map attribution lacks the OSM line: ${a}`);
     }
   }
+  // Summary first (issue 17): the county at a glance before every section; access compared across services in one
+  // table and one map (a service selector), the per-service details folded.
+  if (kind === 'plan') {
+    if (sections[0] !== 'summary') fail(`the first section is ${sections[0]}, not the summary`);
+    const cards = await page.$$eval('#sec-summary .cs-card', (cs) => cs.map((c) => c.textContent));
+    if (cards.length < 1) fail('the summary shows no figure of the county');
+    const doc = await page.evaluate(() => ({ quality: !!(window.CS.doc.sections || {}).quality,
+      services: Object.keys(((window.CS.doc.sections || {}).access || {}).services || {}).length,
+      accessLayer: !!(window.CS.doc.layers || {}).access_settlements }));
+    if (doc.quality && !(await page.$('#sec-summary .cs-quality-card'))) fail('the summary lacks the data-quality verdict');
+    if (doc.services) {
+      const compared = await page.$$eval('#sec-access table.cs-table', (ts) => ts[0].querySelectorAll('tbody tr').length);
+      if (compared !== doc.services) fail(`the access comparison table has ${compared} rows for ${doc.services} services`);
+      const accessMaps = await page.$$eval('#sec-access .cs-map', (m) => m.length);
+      if (doc.accessLayer && accessMaps !== 1) fail(`the access section draws ${accessMaps} maps, not one`);
+      const folded = await page.$$eval('#sec-access details', (ds) => ds.filter((d) => !d.open).length);
+      if (folded < doc.services) fail(`only ${folded} folded details in the access section for ${doc.services} services`);
+      const select = await page.$('#sec-access select');
+      if (doc.accessLayer && select) {
+        const options = await select.$$eval('option', (os) => os.map((o) => o.value));
+        const last = options[options.length - 1];
+        await select.selectOption(last);
+        const shown = await page.$eval('#sec-access .cs-map', (m) => [m.getAttribute('data-service'),
+          m.querySelectorAll('path.cs-layer-access-settlements').length]);
+        if (shown[0] !== last || !(shown[1] > 0)) fail(`the access map did not switch to ${last}: ${shown}`);
+        await select.selectOption(options[0]);
+      }
+    }
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    console.log(`report_test: page height ${height} px`);
+  }
+
   // Restore the initial overlay state for the screenshot.
   for (const box of hidden) await box.click();
 
@@ -170,13 +202,14 @@ try {
   const back = await headings();
   if (JSON.stringify(back) !== JSON.stringify(en)) fail('switching back to EN did not restore the headings');
 
-  // Table search filters rows.
-  const search = await page.$('input.cs-search');
-  if (search) {
-    const before = await page.$$eval('input.cs-search', (s) => s[0].closest('.cs-table-wrap').querySelectorAll('tbody tr').length);
+  // Table search filters rows (the first search box in view: folded details hide theirs).
+  const search = page.locator('input.cs-search:visible').first();
+  if (await search.count()) {
+    const rowsOf = () => search.evaluate((s) => Array.from(s.closest('.cs-table-wrap').querySelectorAll('tbody tr'))
+      .filter((r) => !r.querySelector('.cs-empty')).length);
+    const before = await rowsOf();
     await search.fill('zzzz-no-such-row');
-    const after = await page.$$eval('input.cs-search', (s) =>
-      Array.from(s[0].closest('.cs-table-wrap').querySelectorAll('tbody tr')).filter((r) => !r.querySelector('.cs-empty')).length);
+    const after = await rowsOf();
     if (!(before > 0 && after === 0)) fail(`table search did not filter (rows ${before} -> ${after})`);
     await search.fill('');
   }
