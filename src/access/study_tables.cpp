@@ -107,7 +107,25 @@ Json measure_json(const Study& st, const std::string& svc, Measure m, const std:
   const double ratio =
       by_tier[0].mean > 0 && std::isfinite(by_tier[2].mean) ? by_tier[2].mean / by_tier[0].mean : kNaN;
   mj["village_seat_ratio"] = num(ratio);
-  const Equity e = equity({v, in.population, {}, {}}, static_cast<std::size_t>(st.cfg.options.lorenz_points));
+  // The groupings with at least one member; equity sorts the values once for all of them.
+  struct Grouping {
+    const char* name;
+    const std::vector<int>* g;
+    std::vector<std::string> names;
+  };
+  const std::vector<Grouping> groupings{{"tier", &st.tier, kTiers},
+                                        {"urban_rural", &st.urban, {"urban", "rural"}},
+                                        {"unit", &st.unit, in.unit_names}};
+  std::vector<const Grouping*> used;
+  std::vector<EquityGrouping> eg;
+  for (const auto& gr : groupings)
+    if (std::any_of(gr.g->begin(), gr.g->end(), [](int g) { return g >= 0; })) {
+      used.push_back(&gr);
+      eg.push_back({*gr.g, gr.names, 2});
+    }
+  const std::vector<Equity> eq =
+      equity_groupings(v, in.population, eg, static_cast<std::size_t>(st.cfg.options.lorenz_points));
+  const Equity& e = eq[0];
   mj["gini"] = num(e.gini);
   mj["theil_t"] = num(e.theil_t);
   mj["units"] = e.units;
@@ -118,21 +136,9 @@ Json measure_json(const Study& st, const std::string& svc, Measure m, const std:
   for (const auto& p : e.lorenz) lz.push_back({num(p.pop_share), num(p.value_share)});
   mj["lorenz"] = lz;
   Json dec = Json::object();
-  struct Grouping {
-    const char* name;
-    const std::vector<int>* g;
-    std::vector<std::string> names;
-  };
-  const std::vector<Grouping> groupings{{"tier", &st.tier, kTiers},
-                                        {"urban_rural", &st.urban, {"urban", "rural"}},
-                                        {"unit", &st.unit, in.unit_names}};
-  for (const auto& gr : groupings) {
-    bool any = false;
-    for (int g : *gr.g) any = any || g >= 0;
-    if (!any) continue;
-    const Equity eg = equity({v, in.population, *gr.g, gr.names}, 2);
-    dec[gr.name] = decomposition_json(eg);
-    add_equity_row(equity_rows, svc, m, gr.name, eg, true, ratio);
+  for (std::size_t k = 0; k < used.size(); ++k) {
+    dec[used[k]->name] = decomposition_json(eq[k + 1]);
+    add_equity_row(equity_rows, svc, m, used[k]->name, eq[k + 1], true, ratio);
   }
   mj["decomposition"] = dec;
   add_equity_row(equity_rows, svc, m, "none", e, false, ratio);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <countyscope/access/equity.hpp>
+#include <countyscope/core/error.hpp>
 #include <countyscope/core/rng.hpp>
 
 #include "test_support.hpp"
@@ -140,6 +141,71 @@ TEST(Equity, LorenzIsMonotoneAndBelowDiagonal) {
     EXPECT_GE(e.lorenz[k].value_share, e.lorenz[k - 1].value_share);
     EXPECT_LE(e.lorenz[k].value_share, e.lorenz[k].pop_share + 1e-12);
   }
+}
+
+// Several groupings at once (equity_groupings, the access study's path) equal one equity() call per
+// grouping bit for bit; each group's within-group Gini equals equity() of that group's units alone, bit for
+// bit too (the groups are read off the one sorted order, ties included: values here are mostly tied).
+TEST(Equity, GroupingsAtOnceEqualOneCallEachBitForBit) {
+  cs::Rng rng(cs::test::seed() + 40);
+  const std::size_t n = 2000;
+  std::vector<double> x(n), p(n);
+  std::vector<int> g3(n), g2(n), none(n, -1);
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = rng.uniform() < 0.02 ? INFINITY : static_cast<double>(rng.below(6)) * 60.0;
+    p[i] = rng.uniform() < 0.03 ? 0.0 : 1.0 + static_cast<double>(rng.below(4));
+    g3[i] = static_cast<int>(rng.below(4)) - 1;  // -1: in no group
+    g2[i] = static_cast<int>(rng.below(2));
+  }
+  const std::vector<std::string> n3{"a", "b", "c"}, n2{"u", "r"};
+  const std::vector<cs::access::EquityGrouping> gs{{g3, n3, 2}, {g2, n2, 7}, {none, {"x"}, 2}};
+  const auto many = cs::access::equity_groupings(x, p, gs, 20);
+  ASSERT_EQ(many.size(), 4u);
+  auto same = [](const cs::access::Equity& a, const cs::access::Equity& b) {
+    EXPECT_EQ(a.units, b.units);
+    EXPECT_EQ(a.dropped_zero_population, b.dropped_zero_population);
+    EXPECT_EQ(a.dropped_no_value, b.dropped_no_value);
+    EXPECT_EQ(a.gini, b.gini);
+    EXPECT_EQ(a.theil_t, b.theil_t);
+    EXPECT_EQ(a.mean, b.mean);
+    ASSERT_EQ(a.lorenz.size(), b.lorenz.size());
+    for (std::size_t k = 0; k < a.lorenz.size(); ++k) {
+      EXPECT_EQ(a.lorenz[k].pop_share, b.lorenz[k].pop_share);
+      EXPECT_EQ(a.lorenz[k].value_share, b.lorenz[k].value_share);
+    }
+    EXPECT_EQ(a.theil.within, b.theil.within);
+    EXPECT_EQ(a.theil.between, b.theil.between);
+    EXPECT_EQ(a.dagum.gw, b.dagum.gw);
+    EXPECT_EQ(a.dagum.gnb, b.dagum.gnb);
+    EXPECT_EQ(a.dagum.gt, b.dagum.gt);
+    EXPECT_EQ(a.dagum.between, b.dagum.between);
+    EXPECT_EQ(a.dagum.d, b.dagum.d);
+  };
+  same(many[0], cs::access::equity({x, p, {}, {}}, 20));
+  same(many[1], cs::access::equity({x, p, g3, n3}, 2));
+  same(many[2], cs::access::equity({x, p, g2, n2}, 7));
+  same(many[3], cs::access::equity({x, p, none, {"x"}}, 2));
+  EXPECT_TRUE(many[3].dagum.groups.empty());
+  // Within-group Gini of each group = the Gini of its units alone.
+  ASSERT_EQ(many[1].dagum.groups.size(), 3u);
+  for (const auto& dg : many[1].dagum.groups) {
+    const int id = static_cast<int>(dg.name[0] - 'a');
+    std::vector<double> xs, ps;
+    for (std::size_t i = 0; i < n; ++i)
+      if (g3[i] == id) {
+        xs.push_back(x[i]);
+        ps.push_back(p[i]);
+      }
+    const std::vector<int> one(xs.size(), 0);
+    const auto alone = cs::access::equity({xs, ps, one, {"g"}});
+    ASSERT_EQ(alone.dagum.groups.size(), 1u);
+    EXPECT_EQ(dg.gini, alone.dagum.groups[0].gini) << dg.name;
+    EXPECT_NEAR(dg.gini, cs::access::weighted_gini(xs, ps), 1e-12) << dg.name;
+  }
+  EXPECT_THROW(cs::access::equity_groupings(x, std::vector<double>(3, 1.0), gs), cs::UsageError);
+  const std::vector<int> short_group(5, 0);
+  const std::vector<cs::access::EquityGrouping> bad{{short_group, {"g"}, 2}};
+  EXPECT_THROW(cs::access::equity_groupings(x, p, bad), cs::UsageError);
 }
 
 }  // namespace

@@ -64,6 +64,19 @@ struct Equity {
 // population.
 Equity equity(const EquityInput& in, std::size_t lorenz_points = 50);
 
+// One quantity under several groupings at once (the access study's rows per measure): the units are sorted
+// once and each grouping's groups are read off that order. result[0] is equity() without groups (with
+// lorenz_points), result[1 + k] equals equity({values, population, groupings[k].group,
+// groupings[k].names}, groupings[k].lorenz_points) bit for bit.
+struct EquityGrouping {
+  std::span<const int> group;  // group[i] in [0, names.size()); -1 = in no group
+  std::vector<std::string> names;
+  std::size_t lorenz_points = 2;
+};
+std::vector<Equity> equity_groupings(std::span<const double> values, std::span<const double> population,
+                                     std::span<const EquityGrouping> groupings,
+                                     std::size_t lorenz_points = 50);
+
 // Exact O(n^2)-free weighted Gini (sort + prefix sums). values >= 0 expected; NaN when the mean is 0.
 double weighted_gini(std::span<const double> values, std::span<const double> population);
 
