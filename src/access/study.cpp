@@ -1,6 +1,7 @@
 // The public-services study: checks the inputs, computes every measure per service type and assembles the
 // stage's Outputs (the rendering is in study_tables.cpp, the options in options.cpp).
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -186,7 +187,152 @@ Json service_json(const Study& st, std::size_t s, Tables& t, Json& audit_rows, A
 
 }  // namespace detail
 
-AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cfg, Context& ctx) {
+// Per service type: the inputs its figures depend on (the key) and the figures (rendered rows included).
+struct AccessStudyCache::Impl {
+  // What every service type depends on: demand points, their groupings, places and the configuration.
+  struct Common {
+    std::vector<double> population;
+    std::vector<int> place, tier, urban, unit;
+    std::vector<std::string> places;  // name, tier, unit of each place
+    std::vector<std::string> unit_names;
+    std::string config;
+    bool facility_geometry = false;
+    friend bool operator==(const Common&, const Common&) = default;
+  };
+  struct Key {
+    std::vector<float> times;  // D x |J|, the service type's matrix columns
+    std::vector<double> capacity;
+    std::vector<std::string> ids, names;
+    std::vector<LonLat> pos;
+    std::string unit_label, standards;
+    double norm = 0.0;  // capacity norm per 1,000 (NaN: none)
+    friend bool operator==(const Key& a, const Key& b) {
+      return a.times.size() == b.times.size() &&
+             std::equal(a.times.begin(), a.times.end(), b.times.begin(),
+                        [](float x, float y) {
+                          return std::bit_cast<std::uint32_t>(x) == std::bit_cast<std::uint32_t>(y);
+                        }) &&
+             a.capacity.size() == b.capacity.size() &&
+             std::equal(a.capacity.begin(), a.capacity.end(), b.capacity.begin(),
+                        [](double x, double y) {
+                          return std::bit_cast<std::uint64_t>(x) == std::bit_cast<std::uint64_t>(y);
+                        }) &&
+             a.ids == b.ids && a.names == b.names && a.pos == b.pos && a.unit_label == b.unit_label &&
+             a.standards == b.standards &&
+             std::bit_cast<std::uint64_t>(a.norm) == std::bit_cast<std::uint64_t>(b.norm);
+    }
+  };
+  struct Service {
+    Key key;
+    Json json, audit_rows;
+    std::unique_ptr<detail::Tables> rows;  // the rows it added to the study's tables
+    AccessResult result;
+    std::vector<std::vector<double>> place_vals;
+  };
+  Common common;
+  bool has_common = false;
+  std::map<std::string, Service> services;
+  std::size_t hits = 0, misses = 0;
+};
+
+AccessStudyCache::AccessStudyCache() : impl_(std::make_unique<Impl>()) {}
+AccessStudyCache::~AccessStudyCache() = default;
+std::size_t AccessStudyCache::hits() const noexcept { return impl_->hits; }
+std::size_t AccessStudyCache::misses() const noexcept { return impl_->misses; }
+
+namespace detail {
+namespace {
+
+// Appends one service type's rows (computed into `part`) to the study's tables, facilities with their
+// positions as service_json adds them.
+void append_rows(const Study& st, std::size_t s, const Tables& part, Tables& t) {
+  for (auto [from, to] : {std::pair{&part.equity, &t.equity}, std::pair{&part.audit, &t.audit},
+                          std::pair{&part.worst, &t.worst}, std::pair{&part.capacity, &t.capacity}})
+    for (std::size_t r = 0; r < from->rows(); ++r) to->add(from->row(r));
+  const auto& J = st.cols_of[s];
+  for (std::size_t c = 0; c < part.facilities.rows(); ++c) {
+    if (t.facilities.geom)
+      t.facilities.add(Shape::point(st.in.facility_pos[J[c]]), part.facilities.row(c));
+    else
+      t.facilities.add(part.facilities.row(c));
+  }
+}
+
+AccessStudyCache::Impl::Key service_key(const Study& st, std::size_t s) {
+  const auto& in = st.in;
+  const auto& J = st.cols_of[s];
+  AccessStudyCache::Impl::Key k;
+  k.times.resize(st.D * J.size());
+  const float* T = in.times->data();
+  for (std::size_t i = 0; i < st.D; ++i)
+    for (std::size_t c = 0; c < J.size(); ++c) k.times[i * J.size() + c] = T[i * st.F + J[c]];
+  for (std::uint32_t j : J) {
+    k.capacity.push_back(in.facility_capacity.empty() ? kNaN : in.facility_capacity[j]);
+    k.ids.push_back(st.facility_id(j));
+    k.names.push_back(st.facility_name(j));
+    if (in.facility_pos.size() == st.F) k.pos.push_back(in.facility_pos[j]);
+  }
+  const std::string& svc = in.service_names[s];
+  k.unit_label = s < in.service_capacity_unit.size() ? in.service_capacity_unit[s] : "";
+  for (const auto& x : st.standards)
+    if (x.service == svc) k.standards += standard_json(x).dump() + (x.max ? "max" : "min") + "\n";
+  const auto it = st.cfg.capacity_norms_per_1000.find(svc);
+  k.norm = it == st.cfg.capacity_norms_per_1000.end() ? kNaN : it->second;
+  return k;
+}
+
+}  // namespace
+
+// service_json through the cache: the kept figures when the service type's inputs are equal, else computed
+// (and kept).
+Json cached_service_json(AccessStudyCache::Impl& cache, const Study& st, std::size_t s, Tables& t,
+                         Json& audit_rows, AccessResult& r, std::vector<std::vector<double>>& place_vals,
+                         Context& ctx) {
+  const std::string& svc = st.in.service_names[s];
+  AccessStudyCache::Impl::Key key = service_key(st, s);
+  auto it = cache.services.find(svc);
+  if (it == cache.services.end() || !(it->second.key == key)) {
+    AccessStudyCache::Impl::Service v;
+    v.key = std::move(key);
+    v.rows = std::make_unique<Tables>(st.cfg.layer_prefix);
+    if (!t.facilities.geom) v.rows->facilities.drop_geometry();
+    v.audit_rows = Json::array();
+    v.json = service_json(st, s, *v.rows, v.audit_rows, v.result, v.place_vals, ctx);
+    ++cache.misses;
+    it = cache.services.insert_or_assign(svc, std::move(v)).first;
+  } else {
+    ++cache.hits;
+  }
+  const AccessStudyCache::Impl::Service& v = it->second;
+  append_rows(st, s, *v.rows, t);
+  for (const Json& a : v.audit_rows) audit_rows.push_back(a);
+  r = v.result;
+  place_vals = v.place_vals;
+  return v.json;
+}
+
+// The cache's entries are for these demand points, places and configuration; otherwise it starts again.
+void check_cache_common(AccessStudyCache::Impl& cache, const Study& st, bool facility_geometry) {
+  AccessStudyCache::Impl::Common c;
+  c.population = st.in.population;
+  c.place = st.place;
+  c.tier = st.tier;
+  c.urban = st.urban;
+  c.unit = st.unit;
+  for (const AuditPlace& p : st.in.places) c.places.push_back(p.name + "\n" + p.tier + "\n" + p.unit);
+  c.unit_names = st.in.unit_names;
+  c.config = access_config_json(st.cfg).dump() + "\n" + st.cfg.layer_prefix;
+  c.facility_geometry = facility_geometry;
+  if (cache.has_common && c == cache.common) return;
+  cache.services.clear();
+  cache.common = std::move(c);
+  cache.has_common = true;
+}
+
+}  // namespace detail
+
+AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cfg, Context& ctx,
+                             AccessStudyCache* cache) {
   using namespace detail;
   const Study st = prepare(in, cfg);
   AccessStudy out;
@@ -207,6 +353,7 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
 
   Tables t(cfg.layer_prefix);
   if (in.facility_pos.size() != st.F) t.facilities.drop_geometry();
+  if (cache) check_cache_common(*cache->impl_, st, t.facilities.geom.has_value());
   Json services = Json::object(), audit_rows = Json::array();
   std::vector<std::string> svc_names;
   std::map<std::string, std::vector<std::vector<double>>> place_vals;  // svc -> measure -> place mean
@@ -214,7 +361,8 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
     const std::string& svc = in.service_names[s];
     svc_names.push_back(svc);
     AccessResult r;
-    services[svc] = service_json(st, s, t, audit_rows, r, place_vals[svc], ctx);
+    services[svc] = cache ? cached_service_json(*cache->impl_, st, s, t, audit_rows, r, place_vals[svc], ctx)
+                          : service_json(st, s, t, audit_rows, r, place_vals[svc], ctx);
     out.results.emplace(svc, std::move(r));
   }
   // Standards of the other service types are never silently dropped. A service the inputs declare (the

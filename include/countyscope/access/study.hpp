@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,8 +99,38 @@ struct AccessStudy {
   std::map<std::string, AccessResult> results;  // per service type
 };
 
+// What run_access_study keeps between calls for a caller that runs it again and again on inputs that differ
+// a little (the planning studio: one edit at a time). Per service type it keeps the inputs that type's
+// figures depend on (its matrix columns, its facilities' capacities, ids, names and positions, its standards)
+// with the figures; a later call whose demand points, places, configuration and these inputs are equal (bit
+// for bit) takes the kept figures instead of computing them again. The outputs are the same bytes with or
+// without a cache. One cache serves one caller at a time.
+//
+// Example:
+//   cs::access::AccessStudyCache cache;
+//   auto a = cs::access::run_access_study(in, cfg, ctx, &cache);   // computes every service type
+//   auto b = cs::access::run_access_study(in2, cfg, ctx, &cache);  // in2: one clinic more: only clinics
+class AccessStudyCache {
+ public:
+  AccessStudyCache();
+  ~AccessStudyCache();
+  AccessStudyCache(const AccessStudyCache&) = delete;
+  AccessStudyCache& operator=(const AccessStudyCache&) = delete;
+  // Service types taken from the cache / computed, over the cache's life.
+  [[nodiscard]] std::size_t hits() const noexcept;
+  [[nodiscard]] std::size_t misses() const noexcept;
+  struct Impl;
+
+ private:
+  friend AccessStudy run_access_study(const AccessInputs&, const AccessStudyConfig&, Context&,
+                                      AccessStudyCache*);
+  std::unique_ptr<Impl> impl_;
+};
+
 // Throws InputError (bad values, a requested service type without facilities), UsageError (bad config).
-AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cfg, Context& ctx);
+// cache: may be null (nothing kept).
+AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cfg, Context& ctx,
+                             AccessStudyCache* cache = nullptr);
 
 // Reads an [access] section (the registry's options and capacity_norms) into cfg; unknown and renamed keys
 // are errors naming file, line and key. Times are minutes (cutoff_min, zones_min, ...).
