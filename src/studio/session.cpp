@@ -10,6 +10,7 @@
 #include <countyscope/core/limits.hpp>
 #include <countyscope/core/options.hpp>
 #include <countyscope/model/county_model.hpp>
+#include <countyscope/network/cch.hpp>
 #include <countyscope/plan/flows_pass.hpp>
 #include <countyscope/plan/model_passes.hpp>
 #include <countyscope/report/report.hpp>
@@ -176,9 +177,36 @@ Session::Session(const PlanConfig& cfg, Context& ctx) {
     if (std::find(c.skip.begin(), c.skip.end(), p) == c.skip.end()) c.skip.push_back(p);
   base_ = std::make_unique<PlanState>(run_plan(c, ctx));
   standards_ = base_standards(base_->cfg.access);
-  baseline_ = compute({}, ctx, &current_);
-  answer_ = baseline_;
+  if (base_->car.graph.edge_count() > 0)
+    cch_ = timed(ctx, "studio/cch", [&] {
+      return std::make_unique<network::CustomizableCH>(
+          network::CustomizableCH::build(base_->car.graph, network::CCHConfig{}, ctx));
+    });
+  answer_ = compute({}, ctx, &current_);
+  baseline_ = answer_;
+  baseline_.access.reset();  // only the current answer's CSV files are served
 }
+
+std::vector<std::string> Answer::csv_names() const {
+  std::vector<std::string> names;
+  for (const auto& [file, text] : csv) names.push_back(file);
+  if (access)
+    for (const Table& t : access->tables)
+      if (!t.csv_file.empty()) names.push_back(t.csv_file);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+std::optional<std::string> Answer::csv_file(const std::string& name) const {
+  if (const auto it = csv.find(name); it != csv.end()) return it->second;
+  if (access)
+    for (const Table& t : access->tables)
+      if (t.csv_file == name) return t.csv_text();
+  return std::nullopt;
+}
+
+Session::~Session() = default;
 
 flows::Scenario Session::scenario(const std::string& name) const { return merged(edits_, name); }
 
@@ -186,28 +214,59 @@ Answer Session::compute(const std::vector<Edit>& edits, Context& ctx,
                         std::shared_ptr<const CountyModel>* after) const {
   const PlanState& base = *base_;
   const flows::Scenario sc = merged(edits, "studio");
-  ModelEdit e = timed(ctx, "studio/apply",
-                      [&] { return apply(sc, base, base.cfg.snap, plan_matrix_options(base.cfg), ctx); });
+  const network::MatrixOptions mopt = plan_matrix_options(base.cfg);
+  ModelEdit e = timed(ctx, "studio/apply", [&] {
+    if (!sc.changes_network() || !cch_) return apply_kept(sc, base, base.cfg.snap, mopt, ctx);
+    // The road edits first (kept while the edit list's road edits stay the same), then the place and
+    // facility edits on that model: the same model as apply(sc, base).
+    flows::Scenario roads = sc, places = sc;
+    roads.facilities.clear();
+    roads.places.clear();
+    places.upgrades.clear();
+    places.links.clear();
+    const std::string key = scenario_toml(roads);
+    if (!net_ || key != net_key_) {
+      net_.reset();
+      net_ = std::make_shared<const ModelEdit>(apply_network(roads, base, *cch_, base.cfg.snap, mopt, ctx));
+      net_key_ = key;
+    }
+    ModelEdit both = apply_kept(places, net_->model, base.cfg.snap, mopt, ctx);
+    both.recomputed = net_->recomputed;
+    both.network = net_->network;
+    return both;
+  });
   Answer a;
   a.edits = edits.size();
   a.recomputed = e.recomputed;
-  // The scenarios pass as the batch runs it, on a plan state holding only the base model and the config.
-  PlanState shell;
-  static_cast<CountyModel&>(shell) = base;
-  shell.cfg = base.cfg;
+  // The scenarios pass as the batch runs it, on a plan state holding only the base model and the config
+  // (made once: the pass adds its section, layers and CSV files to it, which are taken out each time).
+  if (!shell_) {
+    shell_ = std::make_unique<PlanState>();
+    static_cast<CountyModel&>(*shell_) = base;
+    shell_->cfg = base.cfg;
+  }
+  PlanState& shell = *shell_;
   shell.doc = new_results_document("plan");
+  shell.layers.clear();
+  shell.csv.clear();
   timed(ctx, "studio/scenario", [&] { run_flows_scenario(shell, sc, e, ctx); });
-  a.scenario_section = shell.doc["sections"]["scenario"];
+  a.scenario_section = std::move(shell.doc["sections"]["scenario"]);
   a.csv = std::move(shell.csv);
+  shell.csv.clear();
+  shell.layers.clear();
   access::AccessStudyConfig acfg = base.cfg.access;
   acfg.standards = with_changes(standards_, edits);
-  access::AccessStudy study = timed(
-      ctx, "studio/access", [&] { return access::run_access_study(access_inputs(e.model), acfg, ctx); });
-  for (auto& [file, text] : csv_files(study.outputs)) a.csv[file] = std::move(text);
-  a.headline = make_headline(a.scenario_section, study.outputs);
-  for (const std::string& name : kTypedTables)
-    if (const Table* t = study.outputs.find(name)) a.tables.push_back(*t);
-  if (after) *after = std::make_shared<const CountyModel>(std::move(e.model));
+  access::AccessStudy study = timed(ctx, "studio/access", [&] {
+    return access::run_access_study(access_inputs(e.model), acfg, ctx, access_cache_.get());
+  });
+  timed(ctx, "studio/answer", [&] {
+    a.headline = make_headline(a.scenario_section, study.outputs);
+    for (const std::string& name : kTypedTables)
+      if (const Table* t = study.outputs.find(name)) a.tables.push_back(*t);
+    // The CSV files (the demand points' above all) are written when asked for (GET /api/csv/).
+    a.access = std::make_shared<const Outputs>(std::move(study.outputs));
+    if (after) *after = std::make_shared<const CountyModel>(std::move(e.model));
+  });
   return a;
 }
 
@@ -342,7 +401,7 @@ Json Session::answer_json() const {
   Json tables = Json::array();
   for (const Table& t : answer_.tables) tables.push_back(typed_table(t));
   Json files = Json::array();
-  for (const auto& [file, text] : answer_.csv) files.push_back(file);
+  for (const std::string& file : answer_.csv_names()) files.push_back(file);
   return {{"edits", std::move(edits)},
           {"redo", redo_.size()},
           {"recomputed", answer_.recomputed},

@@ -3,6 +3,7 @@
 // (the scenario tables, byte for byte) and the access study on apply(scenario, model) of that run; undo /
 // redo give byte-identical answers; a bad edit is one line and changes nothing; a standard's threshold moves
 // the audit the way the threshold says.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -12,6 +13,7 @@
 #include <countyscope/access/study.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/model/county_model.hpp>
+#include <countyscope/network/cch.hpp>
 #include <countyscope/plan/model_passes.hpp>
 #include <countyscope/studio/session.hpp>
 
@@ -61,11 +63,12 @@ void expect_answer_equals_batch(const Session& s, const std::string& toml) {
   ASSERT_TRUE(want.count("scenario_access.csv") && want.count("scenario_balance.csv") &&
               want.count("access_settlements.csv") && want.count("access_audit.csv"));
   for (const auto& [name, text] : want) {
-    ASSERT_TRUE(a.csv.count(name)) << name;
-    EXPECT_EQ(a.csv.at(name), text) << name << " differs from the batch run after " << s.edits().size()
-                                    << " edits";
+    const std::optional<std::string> got = a.csv_file(name);
+    ASSERT_TRUE(got) << name;
+    EXPECT_EQ(*got, text) << name << " differs from the batch run after " << s.edits().size() << " edits";
   }
-  EXPECT_EQ(a.csv.size(), want.size());
+  EXPECT_EQ(a.csv_names().size(), want.size());
+  EXPECT_FALSE(a.csv_file("no_such.csv"));
 }
 
 Json edit_json(const std::string& text) { return Json::parse(text); }
@@ -309,6 +312,132 @@ TEST(StudioSession, TypedTablesCarryEveryValue) {
         EXPECT_EQ(col["f8"].get<std::string>().size(), (rows * 8 + 2) / 3 * 4) << t["name"];
     }
   }
+}
+
+void expect_same_snaps(const std::vector<network::Snap>& a, const std::vector<network::Snap>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].edge, b[i].edge) << i;
+    EXPECT_EQ(a[i].frac, b[i].frac) << i;
+    EXPECT_EQ(a[i].on_edge, b[i].on_edge) << i;
+    EXPECT_EQ(a[i].dist_m, b[i].dist_m) << i;
+    EXPECT_EQ(a[i].access_ms, b[i].access_ms) << i;
+    EXPECT_EQ(a[i].to_from_node, b[i].to_from_node) << i;
+    EXPECT_EQ(a[i].to_to_node, b[i].to_to_node) << i;
+    EXPECT_EQ(a[i].from_from_node, b[i].from_from_node) << i;
+    EXPECT_EQ(a[i].from_to_node, b[i].from_to_node) << i;
+    EXPECT_EQ(a[i].far, b[i].far) << i;
+  }
+}
+
+// The studio's apply (kept snaps and matrix columns, new facilities' own columns only) equals apply() on
+// the same scenario: every snap and every matrix entry, for opening, closing, moving facilities (also onto
+// an existing facility's position) and place edits; the access study through the cache gives the same CSV
+// bytes as without it, and takes the unchanged service types from the cache.
+TEST(StudioSession, KeptColumnsEqualApplyAndTheCacheChangesNoByte) {
+  Session& s = session();
+  const PlanState& base = s.base();
+  const County& c = base.county;
+  ASSERT_GT(c.facilities.size(), 2u);
+  const Facility& f0 = c.facilities[0];
+  const Facility& f1 = c.facilities[1];
+  const std::string svc0 = c.services.types[f0.service].name;
+  auto at = [](LonLat p) { return "[" + number_text(p.lon) + ", " + number_text(p.lat) + "]"; };
+  const std::string open = "[[facility]]\naction = \"open\"\nservice = \"" + svc0 +
+                           "\"\nname = \"New\"\nat = " + at(c.settlements[1].pos) + "\n";
+  const std::string close = "[[facility]]\naction = \"close\"\nosm_id = " + std::to_string(f1.osm_id) + "\n";
+  const std::string onto = "[[facility]]\naction = \"open\"\nservice = \"" + svc0 +
+                           "\"\nname = \"Twin\"\nat = " + at(f0.pos) + "\n";
+  const std::string place = "[[place]]\nname = \"" + c.settlements[0].name + "\"\npopulation = 1234\n";
+  access::AccessStudyCache cache;
+  Context ctx;
+  std::string previous = "-";
+  for (const std::string& toml :
+       {open, close, close, open + close, onto, place, place + open, std::string()}) {
+    const flows::Scenario sc = flows::parse_scenario("name = \"t\"\n" + toml, "t.toml");
+    const ModelEdit want = apply(sc, base, base.cfg.snap, plan_matrix_options(base.cfg), ctx);
+    const ModelEdit got = apply_kept(sc, base, base.cfg.snap, plan_matrix_options(base.cfg), ctx);
+    EXPECT_EQ(got.recomputed, want.recomputed) << toml;
+    EXPECT_EQ(got.model.county.facilities.size(), want.model.county.facilities.size()) << toml;
+    expect_same_snaps(got.model.facility_snaps, want.model.facility_snaps);
+    expect_same_snaps(got.model.demand_snaps, want.model.demand_snaps);
+    expect_same_snaps(got.model.settlement_snaps, want.model.settlement_snaps);
+    EXPECT_TRUE(got.model.demand_to_facility == want.model.demand_to_facility) << toml;
+    EXPECT_TRUE(got.model.settlement_to_facility == want.model.settlement_to_facility) << toml;
+    EXPECT_TRUE(got.model.facility_to_facility == want.model.facility_to_facility) << toml;
+    EXPECT_TRUE(got.model.demand_to_settlement == want.model.demand_to_settlement) << toml;
+    EXPECT_TRUE(got.model.settlement_to_settlement == want.model.settlement_to_settlement) << toml;
+    EXPECT_EQ(got.jobs.size(), want.jobs.size());
+    const auto plain = access::run_access_study(access_inputs(want.model), base.cfg.access, ctx);
+    const std::size_t hits = cache.hits(), misses = cache.misses();
+    const auto kept = access::run_access_study(access_inputs(got.model), base.cfg.access, ctx, &cache);
+    EXPECT_EQ(csv_files(kept.outputs), csv_files(plain.outputs)) << toml;
+    EXPECT_EQ(kept.outputs.section.dump(), plain.outputs.section.dump()) << toml;
+    if (toml == previous) {  // nothing changed: every service type comes from the cache
+      EXPECT_GT(cache.hits(), hits);
+      EXPECT_EQ(cache.misses(), misses);
+    }
+    previous = toml;
+  }
+  EXPECT_GT(cache.misses(), 0u);
+}
+
+// Road edits through the customizable index equal apply(): every snap and matrix entry after slowing,
+// closing and reopening roads (the index re-customised back and forth) and after drawing a new road (a new
+// index); the index's metric then equals a full customisation of the edited weights.
+TEST(StudioSession, RoadEditsThroughTheCustomizableIndexEqualApply) {
+  Session& s = session();
+  const PlanState& base = s.base();
+  const network::RoadGraph& g = base.car.graph;
+  Context ctx;
+  network::CustomizableCH cch = network::CustomizableCH::build(g, {}, ctx);
+  std::vector<std::int64_t> ways;
+  for (std::size_t e = 0; e < g.edge_count() && ways.size() < 6; ++e)
+    if (g.edge_way[e] > 0 && g.edge_class[e] <= network::RoadClass::kTertiary &&
+        std::find(ways.begin(), ways.end(), g.edge_way[e]) == ways.end())
+      ways.push_back(g.edge_way[e]);
+  ASSERT_GE(ways.size(), 4u);
+  const County& c = base.county;
+  auto up = [](std::int64_t w, double kmh) {
+    return "[[upgrade]]\nways = [" + std::to_string(w) + "]\nspeed_kmh = " + number_text(kmh) + "\n";
+  };
+  const std::string link = "[[link]]\nname = \"new\"\nfrom = [" + number_text(c.settlements[0].pos.lon) +
+                           ", " + number_text(c.settlements[0].pos.lat) + "]\nto = [" +
+                           number_text(c.settlements[1].pos.lon) + ", " +
+                           number_text(c.settlements[1].pos.lat) + "]\nspeed_kmh = 70\n";
+  const std::vector<std::string> cases = {
+      up(ways[0], 20),                                    // slower
+      up(ways[0], 20) + up(ways[1], 0),                   // and a closure
+      up(ways[2], 0) + up(ways[3], 0) + up(ways[1], 90),  // others closed, one faster
+      up(ways[0], 120),                                   // reopened, faster
+      link,                                               // a new road: a new index
+      up(ways[1], 0) + link,
+      up(ways[0], 20)};  // back to the base index after the new roads
+  bool changed = false;
+  for (const std::string& toml : cases) {
+    const flows::Scenario sc = flows::parse_scenario("name = \"r\"\n" + toml, "r.toml");
+    const ModelEdit want = apply(sc, base, base.cfg.snap, plan_matrix_options(base.cfg), ctx);
+    const ModelEdit got = apply_network(sc, base, cch, base.cfg.snap, plan_matrix_options(base.cfg), ctx);
+    EXPECT_EQ(got.recomputed, want.recomputed) << toml;
+    EXPECT_EQ(got.network.edges_changed, want.network.edges_changed) << toml;
+    EXPECT_EQ(got.network.edges_closed, want.network.edges_closed) << toml;
+    EXPECT_EQ(got.network.links_added, want.network.links_added) << toml;
+    EXPECT_EQ(got.model.car.graph.edge_count(), want.model.car.graph.edge_count()) << toml;
+    expect_same_snaps(got.model.facility_snaps, want.model.facility_snaps);
+    expect_same_snaps(got.model.demand_snaps, want.model.demand_snaps);
+    expect_same_snaps(got.model.settlement_snaps, want.model.settlement_snaps);
+    EXPECT_TRUE(got.model.demand_to_facility == want.model.demand_to_facility) << toml;
+    EXPECT_TRUE(got.model.settlement_to_facility == want.model.settlement_to_facility) << toml;
+    EXPECT_TRUE(got.model.facility_to_facility == want.model.facility_to_facility) << toml;
+    EXPECT_TRUE(got.model.demand_to_settlement == want.model.demand_to_settlement) << toml;
+    EXPECT_TRUE(got.model.settlement_to_settlement == want.model.settlement_to_settlement) << toml;
+    changed = changed || !(got.model.demand_to_settlement == base.demand_to_settlement) ||
+              !(got.model.demand_to_facility == base.demand_to_facility);
+    network::CustomizableCH full = cch;
+    full.customize(full.arc_weight, 1);
+    EXPECT_EQ(full.weight, cch.weight) << "partial re-customisation after " << toml;
+  }
+  EXPECT_TRUE(changed) << "no road edit changed a travel time: the comparison would be vacuous";
 }
 
 }  // namespace

@@ -284,11 +284,9 @@ void StudioServer::routes() {
   // One CSV file of the current answer, exactly as the batch run writes it.
   s.Get(R"(/api/csv/([a-z0-9_]+\.csv))", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mu_);
-    const auto& csv = session_.answer().csv;
-    const auto it = csv.find(req.matches[1].str());
-    if (it == csv.end())
-      return json_error(res, 404, "serve: no table '" + req.matches[1].str() + "' in the answer");
-    res.set_content(it->second, "text/csv; charset=utf-8");
+    std::optional<std::string> csv = session_.answer().csv_file(req.matches[1].str());
+    if (!csv) return json_error(res, 404, "serve: no table '" + req.matches[1].str() + "' in the answer");
+    res.set_content(std::move(*csv), "text/csv; charset=utf-8");
   });
 }
 

@@ -10,7 +10,7 @@
 //   cs::studio::Session s(cfg, ctx);                                // builds the model once (seconds)
 //   s.edit(cs::studio::parse_edit(cs::Json::parse(R"({"kind":"facility","action":"open",
 //          "service":"clinic","name":"New clinic","at":[9.52,47.15]})")), ctx);
-//   const cs::studio::Answer& a = s.answer();                         // a.headline, a.tables, a.csv
+//   const cs::studio::Answer& a = s.answer();                // a.headline, a.tables, a.csv_file("x.csv")
 //   std::string toml = cs::studio::scenario_toml(s.scenario());        // what `plan` reads in [scenarios]
 //   s.undo(ctx);
 #pragma once
@@ -23,10 +23,13 @@
 #include <vector>
 
 #include <countyscope/access/audit.hpp>
+#include <countyscope/access/study.hpp>
 #include <countyscope/core/context.hpp>
 #include <countyscope/flows/scenario.hpp>
 #include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
+#include <countyscope/model/county_model.hpp>
+#include <countyscope/network/cch.hpp>
 #include <countyscope/plan/plan.hpp>
 
 namespace cs::studio {
@@ -63,8 +66,12 @@ struct Answer {
   std::vector<std::string> recomputed;     // what apply() rebuilt ("graph", "snap", "matrices")
   Json headline;                           // services, equity, audit, balance (see headline())
   std::vector<Table> tables;               // the tables the studio shows (typed_tables())
-  std::map<std::string, std::string> csv;  // every table's CSV file as the batch writes it
-  Json scenario_section;                   // sections.scenario of the batch run
+  std::map<std::string, std::string> csv;  // the scenarios pass's CSV files as the batch writes them
+  std::shared_ptr<const Outputs> access;   // the access study's tables: their CSV files are made when asked
+  // Every CSV file of the answer (sorted), and one as the batch writes it (nullopt: no such file).
+  [[nodiscard]] std::vector<std::string> csv_names() const;
+  [[nodiscard]] std::optional<std::string> csv_file(const std::string& name) const;
+  Json scenario_section;  // sections.scenario of the batch run
 };
 
 // Headline figures of an answer: per service the population-weighted mean time to the nearest facility
@@ -88,6 +95,21 @@ struct SitesRequest {
 // From JSON {"service": "clinic", "new": 2, "exact": false, "time_limit_s": 5}; UsageError naming the field.
 SitesRequest parse_sites(const Json& j, const County& current);
 
+// cs::apply (model/county_model.hpp) for the studio: the same edited model, bit for bit, but when the graph
+// stays as it is (no road edit) the snaps and matrix entries of every point the base model has at the same
+// position are copied from it, so opening, closing or moving a facility computes only that facility's
+// rows and columns on the kept routing index. Road edits, and models with a walk network, go through apply().
+ModelEdit apply_kept(const flows::Scenario& sc, const CountyModel& m, const network::SnapOptions& snap,
+                     const network::MatrixOptions& matrix, Context& ctx);
+
+// cs::apply for a scenario that only changes roads (speeds, closures, new roads): the same edited model, bit
+// for bit, with the matrices answered by a customizable index. Without a new road `cch` (prepared for m's
+// graph) is re-customised where the arc times changed (a closed road's arcs get an infinite time) and
+// answers on the base graph's topology; a new road gets a new index for the edited graph. Other scenarios,
+// a model with a walk network, or a `cch` of another graph go through apply().
+ModelEdit apply_network(const flows::Scenario& sc, const CountyModel& m, network::CustomizableCH& cch,
+                        const network::SnapOptions& snap, const network::MatrixOptions& matrix, Context& ctx);
+
 struct Saved {
   std::string name;
   flows::Scenario scenario;
@@ -100,6 +122,9 @@ class Session {
   // Builds the base model (the plan's spine and passes over cfg: run_plan with locate, structure and the
   // scenarios pass skipped) and the baseline answer. cfg.osm_path must be set.
   Session(const PlanConfig& cfg, Context& ctx);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   // Applies one more edit and answers. A bad edit (unknown name, way id, standard) throws the CLI's one line
   // and leaves the session as it was. Clears the redo list.
@@ -137,6 +162,15 @@ class Session {
   std::vector<Saved> saved_;
   Answer baseline_, answer_;
   std::shared_ptr<const CountyModel> current_;  // the model after the current edits
+  // The access study's figures per service type, kept across answers (a service type whose inputs did not
+  // change is not computed again).
+  std::unique_ptr<access::AccessStudyCache> access_cache_ = std::make_unique<access::AccessStudyCache>();
+  // The customizable index of the base graph (its metric: the last road edits answered) and the model after
+  // the road edits of the edit list (net_key_: their scenario text), kept while they stay the same.
+  std::unique_ptr<network::CustomizableCH> cch_;
+  mutable std::string net_key_;
+  mutable std::shared_ptr<const ModelEdit> net_;
+  mutable std::unique_ptr<PlanState> shell_;  // the base model and config the scenarios pass runs on
 };
 
 // A table as typed columns: {"name", "rows", "columns": [{name, type, unit}], "data": [column...]} with a
