@@ -100,19 +100,39 @@
     return humanize(value);
   }
 
-  // A name in the current language: props.name_zh in Chinese when present.
+  // Place names: the local form (OSM name) with the reader's language in brackets where OSM has it (name:zh,
+  // name:en), the same in every table, map and chart: names met without their translations take those of the
+  // settlement or township of that name (CS.placeIndex, built at boot from the layers).
+  CS.placeIndex = {};
+  function indexPlaces(doc) {
+    CS.placeIndex = {};
+    ['settlements', 'admin_units', 'county_boundary'].forEach(function (k) {
+      var fc = doc.layers && doc.layers[k];
+      ((fc && fc.features) || []).forEach(function (f) {
+        var p = f.properties || {};
+        if (!p.name || CS.placeIndex[p.name]) return;
+        if (p.name_zh || p.name_en) CS.placeIndex[p.name] = { zh: p.name_zh || '', en: p.name_en || '' };
+      });
+    });
+  }
+  function placeName(local, zh, en) {
+    var known = local ? CS.placeIndex[local] : null;
+    if (!local) return (CS.lang === 'zh' ? zh || en : en || zh) || '';
+    var other = CS.lang === 'zh' ? zh || (known && known.zh) : en || (known && known.en);
+    if (!other || other === local) return local;
+    return CS.lang === 'zh' ? local + '（' + other + '）' : local + ' (' + other + ')';
+  }
   function name(props) {
+    if (!props) return '';
+    return placeName(props.name, props.name_zh, props.name_en);
+  }
+  // A name that is not a place (an indicator, a dimension): props.name_zh in Chinese when present, else name.
+  function nameIn(props) {
     if (!props) return '';
     if (CS.lang === 'zh' && props.name_zh) return props.name_zh;
     return props.name || props.name_zh || '';
   }
 
-  // A place name given as two fields: the local form, the other language in brackets when it differs.
-  function placeName(local, zh) {
-    if (!zh || zh === local) return local || zh || '';
-    if (!local) return zh;
-    return CS.lang === 'zh' ? zh + '（' + local + '）' : local + ' (' + zh + ')';
-  }
 
   // A free text written by the engine (a data source, a quality message, a rule): its translation when the
   // catalogue has one ('text.' + the English text, or a pattern of CS.textPatterns), else the text as it is.
@@ -124,9 +144,12 @@
     var k = 'text.' + s;
     if (CS.strings[CS.lang][k] !== undefined) return CS.strings[CS.lang][k];
     var pats = CS.textPatterns[CS.lang] || [];
+    var x = { t: t, text: function (p) { return text(kind, p); }, service: function (v) { return label('service', v); } };
     for (var i = 0; i < pats.length; i++) {
       var m = pats[i][0].exec(s);
-      if (m) return typeof pats[i][1] === 'function' ? pats[i][1](m, t) : pats[i][1];
+      if (!m) continue;
+      var r = typeof pats[i][1] === 'function' ? pats[i][1](m, x) : s.replace(pats[i][0], pats[i][1]);
+      if (r !== null && r !== undefined) return r;
     }
     return s;
   }
@@ -552,7 +575,7 @@
         value: c.value || function (r) { return r[c.key]; },
         format: formatter(c.format),
         align: c.align,
-        html: c.html,
+        html: c.html || (c.code ? function (v, r, s) { return '<code>' + esc(s) + '</code>'; } : undefined),
       };
     });
     var wrap = h('div', { class: 'cs-table-wrap' });
@@ -638,7 +661,7 @@
         cols.forEach(function (c, ci) {
           var cell = display[i][ci];
           var td = h('td');
-          if (c.html) td.innerHTML = c.html(cell.v, rows[i]);
+          if (c.html) td.innerHTML = c.html(cell.v, rows[i], c.format(cell.v, rows[i]));
           else td.textContent = cell.s;
           if (typeof cell.v === 'number') {
             td.className = 'num';
@@ -755,6 +778,7 @@
     label: label,
     field: field,
     name: name,
+    nameIn: nameIn,
     placeName: placeName,
     text: text,
     details: details,
@@ -822,8 +846,8 @@
     clear();
     document.documentElement.lang = CS.lang === 'zh' ? 'zh-CN' : 'en';
     var kindTitle = doc.kind === 'assess' ? 'report_title_assess' : 'report_title_plan';
-    var place = doc.kind === 'plan' ? (CS.lang === 'zh' && get(doc, 'meta.county_zh')) || get(doc, 'meta.county') ||
-      get(doc, 'sections.county.name') : null;
+    var place = doc.kind === 'plan' ? placeName(get(doc, 'meta.county') || get(doc, 'sections.county.name'),
+      get(doc, 'meta.county_zh') || get(doc, 'sections.county.name_zh')) : null;
     document.title = t(kindTitle) + (place ? ' — ' + place : '');
     var title = document.getElementById('cs-title');
     title.textContent = t(kindTitle);
@@ -861,8 +885,9 @@
 
     var foot = document.getElementById('cs-attribution');
     foot.innerHTML = attributionHtml(doc).join(' · ');
-    document.getElementById('cs-version').textContent =
-      t('generated_by') + ' countyscope · ' + esc(doc.schema || '') + ' ' + esc(doc.version || '');
+    var ver = document.getElementById('cs-version');
+    ver.textContent = t('generated_by') + ' countyscope · ';
+    ver.appendChild(h('code', { text: String(doc.schema || '') + ' ' + String(doc.version || '') }));
     window.scrollTo(0, scrollY);
   }
 
@@ -932,6 +957,7 @@
     var node = document.getElementById('cs-data');
     CS.doc = JSON.parse(node.textContent);
     decodeLayers(CS.doc);
+    indexPlaces(CS.doc);
     // Service types named in the document (the user's service table) label themselves.
     var types = get(CS.doc, 'sections.county.service_types');
     if (Array.isArray(types)) {

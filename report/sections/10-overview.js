@@ -43,8 +43,8 @@
       'overview.facts': '道路网络与县域基本数据',
       'overview.profile': '运行耗时',
       'overview.total': '合计',
-      'overview.kind.plan': '单县规划（plan）',
-      'overview.kind.assess': '全国评估（assess）',
+      'overview.kind.plan': '单县规划',
+      'overview.kind.assess': '全国评估',
       'overview.quality': '数据质量',
       'overview.quality.verdict': '结论',
       'overview.quality.ok': '合格',
@@ -100,6 +100,7 @@
     Object.keys(obj).sort().forEach(function (k) {
       if (k === 'config') return;
       if (k === 'profile' && typeof obj[k] === 'string') pairs.push([ui.field(k), ui.label('profile', obj[k])]);
+      else if (typeof obj[k] === 'string') pairs.push([ui.field(k), ui.text(k, obj[k])]);
       else if (isScalar(obj[k])) pairs.push([ui.field(k), obj[k], factFormat(k)]);
     });
     if (pairs.length) ui.kv(el, pairs);
@@ -196,7 +197,7 @@
           var parts = String(r.item).split('.');
           var label = ui.t('overview.quality.' + parts[0]);
           if (parts.length > 1) label += ': ' + ui.label('service', parts[1]);
-          return { item: label, status: r.status, value: r.value, message: r.message };
+          return { item: label, status: r.status, value: ui.text('quality', r.value), message: ui.text('quality', r.message) };
         }), [
           { key: 'item', label: 'overview.quality.item' },
           { key: 'status', label: 'overview.quality.status',
@@ -242,12 +243,16 @@
       });
       if (rows.length) {
         var abox = ui.details(el, 'overview.assumptions');
+        // Options and their values as the plan file spells them (codes).
         var cols = [
-          { key: 'section', label: 'field.section' },
-          { key: 'option', label: 'field.option' },
-          { key: 'value', label: 'field.value' },
+          { key: 'section', label: 'field.section', value: function (r) { return ui.label('section', r.section); } },
+          { key: 'option', label: 'field.option', code: true },
+          { key: 'value', label: 'field.value', code: true,
+            value: function (r) { return typeof r.value === 'string' ? ui.text('option', r.value) : r.value; } },
         ];
-        if (rows.some(function (r) { return r.description; })) cols.push({ key: 'description', label: 'field.description' });
+        if (rows.some(function (r) { return r.description; })) {
+          cols.push({ key: 'description', label: 'field.description', value: function (r) { return ui.text('option', r.description); } });
+        }
         ui.table(abox, rows, cols, { search: rows.length > 15, sort: true });
       }
 
@@ -264,7 +269,7 @@
         trows.forEach(function (r) { r.share = total > 0 && r.seconds !== null ? r.seconds / total : null; });
         trows.push({ pass: ui.t('overview.total'), seconds: total, share: total > 0 ? 1 : null });
         ui.table(pbox, trows, [
-          { key: 'pass', label: 'field.pass' },
+          { key: 'pass', label: 'field.pass', code: true },
           { key: 'seconds', label: 'field.seconds', format: 'num3' },
           { key: 'share', label: 'field.share', format: 'pct' },
         ]);

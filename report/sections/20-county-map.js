@@ -194,7 +194,7 @@
           swatch: tier === 'seat' ? { color: '#111111', shape: 'circle' } : { color: timeScale.colors[2], stroke: tier === 'town' ? '#111' : '#444', shape: 'circle' },
           tooltip: function (p) { return ui.name(p); },
           popup: function (p) {
-            return [['field.name', ui.name(p)], ['field.tier', ui.label('tier', p.tier)], ['field.place', p.place],
+            return [['field.name', ui.name(p)], ['field.tier', ui.label('tier', p.tier)], ['field.place', p.place ? ui.label('place', p.place) : undefined],
               ['field.population', p.population !== undefined ? ui.fmt.auto(p.population) : undefined],
               ['field.population_tag', p.population_tag !== undefined && p.population_tag !== null ? ui.fmt.auto(p.population_tag) : undefined],
               ['field.time_to_seat_s', p.time_to_seat_s !== undefined ? ui.fmt.minutes(p.time_to_seat_s) : undefined]];

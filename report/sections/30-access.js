@@ -115,8 +115,8 @@
   // A failed standard of a missing service leads with its reason; one that cannot be judged or does not apply
   // says so.
   function auditNote(ui, r) {
-    if (r.applicable) return (r.reason ? r.reason + ' — ' : '') + r.source;
-    return ui.t(r.status === 'unknown' ? 'access.unknown' : 'access.not_applicable') + ': ' + r.reason;
+    if (r.applicable) return (r.reason ? ui.text('audit', r.reason) + ' — ' : '') + ui.text('source', r.source);
+    return ui.t(r.status === 'unknown' ? 'access.unknown' : 'access.not_applicable') + ': ' + ui.text('audit', r.reason);
   }
 
   function auditTable(el, ui, rows) {
@@ -132,9 +132,9 @@
       };
     });
     ui.table(el, flat, [
-      { key: 'id', label: 'access.standard' },
+      { key: 'id', label: 'access.standard', code: true },
       { key: 'service', label: 'field.service', value: function (r) { return ui.label('service', r.service); } },
-      { key: 'measure', label: 'access.measure' },
+      { key: 'measure', label: 'access.measure', value: function (r) { return ui.label('measure', r.measure); } },
       { key: 'threshold', label: 'access.threshold', value: function (r) {
         return (r.direction === 'max' ? '≤ ' : '≥ ') + ui.fmt.auto(r.threshold); } },
       { key: 'pop_share_beyond', label: 'access.pop_share_beyond', format: 'pct' },
@@ -260,7 +260,7 @@
     box.setAttribute('data-service', svc);
     ui.kv(box, [
       ['access.facilities', v.facilities, 'int'],
-      ['access.supply', v.supply],
+      ['access.supply', ui.text('supply', v.supply)],
       ['access.mean_nearest', near.mean, 'minutes'],
       ['access.gini_nearest', near.gini, 'num3'],
       ['access.ratio_nearest', near.village_seat_ratio, 'num2'],
@@ -289,7 +289,7 @@
     (v.audit || []).forEach(function (a) {
       if (!a.applicable || !a.by_tier) return;
       var rows = [a.county].concat(a.by_tier, a.by_unit || []);
-      ui.h3(box, ui.t('access.standard_n', { id: a.id }));
+      ui.h3(box, ui.t('access.standard_n', { id: ui.label('standard', a.id) }));
       ui.table(box, rows, [
         { key: 'group', label: 'access.group', value: function (r) {
           return r.group === 'seat' || r.group === 'town' || r.group === 'village' ? ui.label('tier', r.group)

@@ -110,7 +110,7 @@
 
   var MISMATCH_ZH = {
     'town with no services': '没有服务设施的镇',
-    'village acting as a centre': '发挥中心作用的村',
+    'village acting as a centre': '起中心作用的村',
     'town scoring as a village': '得分相当于村的镇',
     'seat is not the top-ranked centre': '县城不是得分最高的中心',
   };
@@ -161,7 +161,7 @@
           },
           swatch: { color: areaScale(names[0]), shape: 'box' },
           popup: function (p) {
-            return [['structure.centre', p.centre], ['structure.area_population', ui.fmt.int(p.population)],
+            return [['structure.centre', ui.placeName(p.centre)], ['structure.area_population', ui.fmt.int(p.population)],
               ['structure.villages_n', p.villages], ['structure.mean_time', ui.fmt.minutes(p.mean_time_s)],
               ['structure.max_time', ui.fmt.minutes(p.max_time_s)]];
           } },
@@ -179,14 +179,14 @@
           style: { color: '#333', weight: 1, fillColor: '#2e86c1', fillOpacity: 0.9 },
           swatch: { color: '#2e86c1', shape: 'circle' },
           popup: function (p) {
-            return [['field.name', ui.name(p)], ['structure.nearest_centre', p.centre], ['structure.time', ui.fmt.minutes(p.time_s)]];
+            return [['field.name', ui.name(p)], ['structure.nearest_centre', ui.placeName(p.centre)], ['structure.time', ui.fmt.minutes(p.time_s)]];
           } },
         { id: 'structure-villages-out', name: ui.t('structure.village_out', { min: gapMin }),
           data: filterFc(doc.layers.structure_villages, function (p) { return !!p.outside_gap; }), radius: 6,
           style: { color: '#000', weight: 1.5, fillColor: '#e74c3c', fillOpacity: 1 },
           swatch: { color: '#e74c3c', shape: 'circle' },
           popup: function (p) {
-            return [['field.name', ui.name(p)], ['structure.nearest_centre', p.centre], ['structure.time', ui.fmt.minutes(p.time_s)]];
+            return [['field.name', ui.name(p)], ['structure.nearest_centre', ui.placeName(p.centre)], ['structure.time', ui.fmt.minutes(p.time_s)]];
           } },
       ];
       ui.map(el, { layers: layers, legend: [{ title: 'structure.areas', items: areaScale.legend() }] });
@@ -194,7 +194,7 @@
       ui.h3(el, 'structure.towns_table');
       var huff = cfg.assignment === 'huff';
       var cols = [
-        { key: 'name', label: 'structure.centre' },
+        { key: 'name', label: 'structure.centre', value: function (r) { return ui.placeName(r.name); } },
         { key: 'tier', label: 'field.tier', value: function (r) { return ui.label('tier', r.tier); } },
         { key: 'population', label: 'field.population', format: 'int' },
         { key: 'area_population', label: 'structure.area_population', format: 'int' },
@@ -209,17 +209,17 @@
       ui.h3(el, ui.t('structure.outside_table', { min: gapMin }));
       if (!outside.length) ui.p(el, ui.t('structure.none_outside', { min: gapMin }));
       else ui.table(el, outside, [
-        { key: 'name', label: 'field.name' },
-        { key: 'place', label: 'field.place' },
+        { key: 'name', label: 'field.name', value: function (r) { return ui.placeName(r.name); } },
+        { key: 'place', label: 'field.place', value: function (r) { return ui.label('place', r.place); } },
         { key: 'population', label: 'field.population', format: 'int' },
-        { key: 'nearest_centre', label: 'structure.nearest_centre' },
+        { key: 'nearest_centre', label: 'structure.nearest_centre', value: function (r) { return ui.placeName(r.nearest_centre); } },
         { key: 'time_s', label: 'structure.time', format: 'minutes' },
       ], { sort: true, search: outside.length > 10 });
 
       ui.h3(el, ui.t('structure.pattern', { min: Math.round((pat.within_s || 900) / 60) }));
       ui.kv(el, [
-        ['structure.method', pat.method],
-        ['structure.chosen', (pat.chosen || []).join(', ')],
+        ['structure.method', ui.label('method', pat.method)],
+        ['structure.chosen', (pat.chosen || []).map(function (x) { return ui.placeName(x); }).join(ui.lang() === 'zh' ? '、' : ', ')],
         ['structure.base_covered', pat.base_covered, 'int'],
         ['structure.covered', pat.covered, 'int'],
         ['structure.gain', pat.gain, 'int'],
@@ -227,7 +227,7 @@
       ]);
       if (pat.steps && pat.steps.length) {
         ui.table(el, pat.steps, [
-          { key: 'name', label: 'field.name' },
+          { key: 'name', label: 'field.name', value: function (r) { return ui.placeName(r.name); } },
           { key: 'covered', label: 'structure.covered', format: 'int' },
           { key: 'gain', label: 'structure.step_gain', format: 'int' },
         ]);
@@ -236,7 +236,7 @@
       ui.h3(el, 'structure.hierarchy');
       ui.table(el, s.hierarchy || [], [
         { key: 'rank', label: 'structure.rank', format: 'int' },
-        { key: 'name', label: 'field.name' },
+        { key: 'name', label: 'field.name', value: function (r) { return ui.placeName(r.name); } },
         { key: 'stated', label: 'structure.stated', value: function (r) { return ui.label('tier', r.stated); } },
         { key: 'proposed', label: 'structure.proposed', value: function (r) { return ui.label('tier', r.proposed); } },
         { key: 'score', label: 'structure.score', format: 'num2' },

@@ -71,7 +71,7 @@
     zh: {
       'flows.title': '要素流动',
       'flows.note': '基于驾车出行时间的空间相互作用模型计算居民点之间的流动。标为“假设”的参数是文档中给出的默认值，未经标定；' +
-        '有实测 OD 表时请用 countyscope flows --od 标定。',
+        '有实测 OD 表时可用命令行工具标定。',
       'flows.factors': '各要素模型',
       'flows.factor': '要素',
       'flows.model': '模型',
@@ -139,15 +139,15 @@
     ui.h3(el, 'flows.factors');
     ui.table(el, s.factors, [
       { key: 'name', label: 'flows.factor', value: function (r) { return factorLabel(ui, r.name); } },
-      { key: 'model', label: 'flows.model' },
-      { key: 'decay', label: 'flows.decay' },
+      { key: 'model', label: 'flows.model', value: function (r) { return ui.label('model', r.model); } },
+      { key: 'decay', label: 'flows.decay', value: function (r) { return ui.label('decay', r.decay); } },
       { key: 'beta_per_min', label: 'flows.beta', format: 'num3' },
       { key: 'rate', label: 'flows.rate', format: 'num2' },
-      { key: 'origin_mass', label: 'flows.origin_mass' },
-      { key: 'dest_mass', label: 'flows.dest_mass' },
-      { key: 'parameters_source', label: 'flows.source' },
+      { key: 'origin_mass', label: 'flows.origin_mass', value: function (r) { return ui.label('mass', r.origin_mass); } },
+      { key: 'dest_mass', label: 'flows.dest_mass', value: function (r) { return ui.label('mass', r.dest_mass); } },
+      { key: 'parameters_source', label: 'flows.source', value: function (r) { return ui.label('params', r.parameters_source); } },
       { key: 'total', label: 'flows.total', format: 'num1' },
-      { key: 'unit', label: 'flows.unit' },
+      { key: 'unit', label: 'flows.unit', value: function (r) { return ui.label('flow_unit', r.unit); } },
     ]);
   }
 
@@ -168,7 +168,7 @@
         },
         swatch: { color: color, shape: 'line' },
         popup: function (p) {
-          return [['flows.factor', factorLabel(ui, p.factor)], ['flows.from', p.origin], ['flows.to', p.destination],
+          return [['flows.factor', factorLabel(ui, p.factor)], ['flows.from', ui.placeName(p.origin)], ['flows.to', ui.placeName(p.destination)],
             ['flows.flow', ui.fmt.num(p.flow, 1)]];
         },
       };
@@ -196,7 +196,7 @@
     ui.p(el, ui.t('flows.hinterland_rule'), 'cs-note');
     ui.table(el, b.centres, [
       { key: 'factor', label: 'flows.factor', value: function (r) { return factorLabel(ui, r.factor); } },
-      { key: 'centre', label: 'flows.centre' },
+      { key: 'centre', label: 'flows.centre', value: function (r) { return ui.placeName(r.centre); } },
       { key: 'hinterland_places', label: 'flows.hinterland_places', format: 'int' },
       { key: 'hinterland_population', label: 'flows.hinterland_population', format: 'int' },
       { key: 'inbound_from_hinterland', label: 'flows.inbound_from_hinterland', format: 'num1' },
@@ -208,7 +208,7 @@
 
   function renderFit(el, s, ui) {
     ui.h3(el, 'flows.fit');
-    ui.kv(el, [['flows.model', s.model], ['flows.decay', s.decay], ['β', s.beta, 'num6'],
+    ui.kv(el, [['flows.model', ui.label('model', s.model)], ['flows.decay', ui.label('decay', s.decay)], ['β', s.beta, 'num6'],
       ['field.iterations', s.iterations, 'int'], ['deviance', s.deviance, 'num2'], ['AIC', s.aic, 'num2'],
       ['pseudo-R²', s.pseudoR2, 'num4'], ['SRMSE', s.SRMSE, 'num4'], ['SSI', s.SSI, 'num4']]);
     ui.table(el, s.parameters, [
@@ -223,7 +223,7 @@
     var sc = doc.sections.scenario;
     ui.h3(el, { en: 'Scenario: ' + sc.name, zh: '情景：' + sc.name });
     if (sc.description) ui.p(el, sc.description, 'cs-note');
-    ui.kv(el, [['flows.reran', (sc.reran || []).join(', ')],
+    ui.kv(el, [['flows.reran', (sc.reran || []).map(function (x) { return ui.label('pass', x); }).join(ui.lang() === 'zh' ? '、' : ', ')],
       ['flows.time_seat_before', sc.mean_time_to_seat_before_s, 'minutes'],
       ['flows.time_seat_after', sc.mean_time_to_seat_after_s, 'minutes']]);
     ui.table(el, sc.factors || [], [
@@ -261,7 +261,7 @@
     if (feats(roads).length) layers.push({ id: 'scenario-changes', name: 'flows.changed_roads', data: roads,
       style: function (f) { return { color: f.properties.kind === 'new_link' ? '#8e44ad' : '#e67e22', weight: 5, opacity: 0.9 }; },
       swatch: { color: '#8e44ad', shape: 'line' },
-      popup: function (p) { return [['flows.kind', p.kind], ['field.name', p.name], ['flows.speed_before', ui.fmt.auto(p.speed_before_kmh)],
+      popup: function (p) { return [['flows.kind', ui.label('change', p.kind)], ['field.name', p.name], ['flows.speed_before', ui.fmt.auto(p.speed_before_kmh)],
         ['flows.speed_after', ui.fmt.auto(p.speed_after_kmh)]]; } });
     if (feats(places).length) layers.push({ id: 'scenario-settlements', name: 'flows.changed_places', data: places, radius: 6,
       style: function (f) { return { color: '#333', weight: 1, fillColor: scale(f.properties.time_to_seat_change_s), fillOpacity: 0.95 }; },

@@ -247,7 +247,7 @@
       // Ranking table (all counties, searchable).
       ui.h3(el, 'assess.ranking');
       var dimName = {};
-      s.system.dimensions.forEach(function (d) { dimName[d.id] = ui.name(d); });
+      s.system.dimensions.forEach(function (d) { dimName[d.id] = ui.nameIn(d); });
       var rows = [];
       for (var i = 0; i < n; i++) {
         rows.push({ code: c.code[i], name: c.name[i], province: c.province[i], rank: c.rank[i], score: c.score[i],
@@ -349,7 +349,7 @@
       var transformed = {};
       (s.weights.transformed || []).forEach(function (id) { transformed[id] = true; });
       var wcols = [
-        { key: 'name', label: 'assess.indicator', value: function (r) { return ui.name(r); } },
+        { key: 'name', label: 'assess.indicator', value: function (r) { return ui.nameIn(r); } },
         { key: 'dimension', label: 'assess.dimension', value: function (r) { return dimName[r.dimension] || r.dimension; } },
         { key: 'direction', label: 'assess.direction' },
         { key: 'weight', label: 'assess.weight', format: 'num3' },
@@ -486,7 +486,7 @@
       if (s.change) {
         var ch = s.change;
         var indName = {};
-        s.system.indicators.forEach(function (x) { indName[x.id] = ui.name(x); });
+        s.system.indicators.forEach(function (x) { indName[x.id] = ui.nameIn(x); });
         ui.h3(el, 'assess.change');
         ui.p(el, ui.t('assess.change_note', { m: ch.indicators.length, res: ch.max_residual.toExponential(1), n: ui.fmt.int(ch.units),
           excluded: ch.excluded.length ? ch.excluded.join(', ') : '—', i0: ui.fmt.num(ch.mean_index_2010, 3),

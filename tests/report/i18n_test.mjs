@@ -7,7 +7,7 @@ import vm from 'node:vm';
 
 const src = process.argv[2] || '.';
 const tables = [];
-const CS = { addStrings: (t) => tables.push(t), section: () => {} };
+const CS = { addStrings: (t) => tables.push(t), section: () => {}, textPatterns: { zh: [] } };
 const files = [join(src, 'report/i18n.js'),
   ...readdirSync(join(src, 'report/sections')).filter((f) => f.endsWith('.js')).sort().map((f) => join(src, 'report/sections', f))];
 for (const f of files) vm.runInNewContext(readFileSync(f, 'utf8'), { CS, window: {}, console }, { filename: f });
@@ -30,6 +30,11 @@ for (const [k, v] of Object.entries(zh)) {
   if (!cjk.test(v) && v !== en[k]) problems.push(`zh string without Chinese text: ${k} = ${v}`);
   if (!cjk.test(v) && /[a-z]{3,}/i.test(v.replace(/\{\w+\}|OSM|km|min|ODbL|plan|assess/g, ''))) problems.push(`zh string in English: ${k} = ${v}`);
 }
+// The engine's sentences in Chinese (report/sections/00-messages.js): every pattern gives Chinese text.
+for (const [re, rep] of CS.textPatterns.zh) {
+  if (typeof rep === 'string' && !cjk.test(rep)) problems.push(`zh pattern without Chinese text: ${re}`);
+}
+if (!CS.textPatterns.zh.length) problems.push('no Chinese patterns for the engine\'s sentences');
 for (const p of problems) console.error(`i18n_test: FAIL: ${p}`);
 console.log(`i18n_test: ${files.length} files, ${Object.keys(en).length} strings, ${problems.length} problems`);
 process.exit(problems.length ? 1 : 0);

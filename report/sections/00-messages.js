@@ -1,0 +1,131 @@
+/* The engine's own sentences in Chinese: data-quality figures and messages, how the seat was chosen, where the
+ * population came from, supply and audit notes, the standards' sources. Part of the catalogue (report/i18n.js holds
+ * the interface strings): ui.text(kind, s) looks a sentence up here when the report is in 中文 and shows the
+ * English sentence when no pattern matches (tests/e2e/browser/language_test.mjs finds those).
+ * A pattern is [RegExp, replacement]; the replacement is a string with $1.. or a function (m, x) where x.text
+ * translates a part again, x.service labels a service type, x.t reads the catalogue. */
+(function () {
+  'use strict';
+
+  CS.addStrings({
+    en: { 'messages.none': 'none' },
+    zh: { 'messages.none': '无' },
+  });
+
+  var P = [];
+  function add(re, rep) { P.push([re, rep]); }
+
+  // Data-quality figures (sections.quality.items[].value).
+  add(/^(\d+) dwellings of (\d+) buildings; (\d+) of (\d+) settlements have a dwelling$/,
+    '$2 栋建筑中有住宅 $1 栋；$4 个居民点中 $3 个有住宅');
+  add(/^'(.+)' \(admin_level (\d+)\), ([\d.]+ %) of its area inside the extract's roads$/,
+    '“$1”（行政级别 $2），其面积的 $3 有道路覆盖');
+  add(/^(\d+) of (\d+) points beyond ([\d,.]+) m of a road \(([\d.]+ %)\)$/, '$2 个点中有 $1 个距道路超过 $3 米（$4）');
+  add(/^([\d,.]+) km of road, ([\d.]+ %) in the largest connected part$/, '道路 $1 公里，$2 位于最大连通部分');
+  add(/^none$/, '无');
+
+  // Data-quality messages.
+  add(/^no facility tagged as '(.+)', but (\d+) of type '(.+)' without a level: its standards are unknown; tag the level or give a register$/,
+    function (m, x) { return '没有标注为“' + x.service(m[1]) + '”的设施，但有 ' + m[2] + ' 处“' + x.service(m[3]) +
+      '”未标注学段：其标准无法判断；请补充学段标签或提供设施名录'; });
+  add(/^no facility of '(.+)', which the standards require: its standards fail; check the extract's tags or give a facility register$/,
+    function (m, x) { return '没有标准所要求的“' + x.service(m[1]) + '”类设施：相关标准判为不达标；请检查提取数据的标签或提供设施名录'; });
+  add(/^no seat found; set \[county\] seat$/, '未找到县城；请在配置中指定县城');
+  add(/^the seat is a guess \((.+)\); set \[county\] seat$/, function (m, x) { return '县城系推测（' + x.text(m[1]) + '）；请在配置中指定县城'; });
+  add(/^the seat (.+) is a (.+); set \[county\] seat$/, '县城 $1 只是一个小居民点；请在配置中指定县城');
+  add(/^([\d,]+) people in the county, below the floor of ([\d,]+): .*$/,
+    '全县仅 $1 人，低于下限 $2：提取数据中的建筑和标签不足以承载一个县的人口；请提供全县总人口或人口普查数据');
+  add(/^no population figure in the extract: estimated from floor area; .*$/, '提取数据中没有人口数：按建筑面积估算；请提供全县总人口或人口普查数据');
+  add(/^(\d+) of (\d+) units carry a population; .*$/, '$2 个单元中仅 $1 个有人口数；其余按其居民点标签或已知单元的密度估算');
+  add(/^population from (\d+) of (\d+) settlements with a tag; .*$/, '人口来自 $2 个居民点中有标签的 $1 个；其余按最近的有标签居民点分摊');
+  add(/^fewer dwellings than settlements: .*$/, '住宅少于居民点：提取数据几乎没有居住建筑，需求无法落位；请使用含建筑的数据或提供需求图层');
+  add(/^most settlements have no dwelling near them: .*$/, '多数居民点附近没有住宅：建筑只覆盖了县域的一部分');
+  add(/^no county boundary in the extract: .*$/, '提取数据中没有县界：整个提取范围作为县域；请裁剪县域或提供边界');
+  add(/^the extract covers only ([\d.]+ %) of the boundary: .*$/, '提取数据仅覆盖县界的 $1：县域大部分缺失');
+  add(/^the extract covers ([\d.]+ %) of the boundary: .*$/, '提取数据覆盖县界的 $1：县域部分缺失');
+  add(/^the extract holds (\d+) areas of admin_level (\d+): .*$/, '提取数据含 $1 个同级行政区：请在配置中选定其一，或取整个提取范围');
+  add(/^the boundary keeps (\d+) objects and drops (\d+) outside it: .*$/, '县界内保留 $1 个对象，界外舍弃 $2 个：提取范围大于该单元；请在配置中设定行政级别');
+  add(/^a quarter or more of the places are far from any road: .*$/, '四分之一以上的地点远离道路：路网缺失县域的大部分');
+  add(/^many places are far from a road: .*$/, '许多地点远离道路：请检查提取数据的道路或地点坐标');
+  add(/^more than a tenth of the road length is cut off from the main network.*$/, '一成以上的道路与主路网不连通');
+
+  // How the seat was chosen (sections.county.seat_rule).
+  add(/^admin_centre of the county boundary '(.+)'$/, '县界“$1”标注的行政中心');
+  add(/^configured name$/, '配置指定');
+  add(/^settlement tagged capital=(.+)$/, '标注为首府（级别 $1）的居民点');
+  add(/^place=city \(largest population\)$/, '人口最多的城市');
+  add(/^place=town with the largest population$/, '人口最多的镇');
+  add(/^settlement with the largest population$/, '人口最多的居民点');
+  add(/^the tier column of (.+)$/, '$1 的层级列');
+
+  // Where the population came from (sections.county.demand_source): a head and its parts in brackets.
+  function parts(s, x) {
+    return s.split('; ').map(function (p) { return x.text(p); }).join('；');
+  }
+  add(/^census control totals \((.+)\)$/, function (m, x) { return '人口普查控制总数（' + parts(m[1], x) + '）'; });
+  add(/^admin unit population tags \((\d+) of (\d+) units tagged; (.+)\)$/,
+    function (m, x) { return '行政单元人口标签（' + m[2] + ' 个单元中 ' + m[1] + ' 个有标签；' + parts(m[3], x) + '）'; });
+  add(/^(.+): (\d+) of (\d+) units(, the others by their population tags)?$/,
+    function (m) { return m[1] + '：' + m[3] + ' 个单元中 ' + m[2] + ' 个' + (m[4] ? '，其余按人口标签' : ''); });
+  add(/^every unit has its total$/, '每个单元均有总数');
+  add(/^spread over the demand layer's points by their population$/, '按需求图层各点的人口分摊');
+  add(/^(\d+) units without dwellings placed on their settlements$/, '$1 个无住宅的单元落位于其居民点');
+  add(/^(\d+) points outside every unit left empty$/, '$1 个不在任何单元内的点不分配人口');
+  add(/^others by their settlements' tags where they have them, else at the tagged units' mean density per m2$/,
+    '其余按居民点标签，无标签时按已知单元的平均密度');
+  add(/^others at the tagged units' mean density per m2$/, '其余按已知单元的平均密度');
+  add(/^settlement population tags \((\d+) of (\d+) settlements tagged; .*\)$/, '居民点人口标签（$2 个居民点中 $1 个有标签；每栋建筑归入其所在单元内最近的有标签居民点）');
+  add(/^the demand layer's own population$/, '需求图层自带的人口');
+  add(/^configured total population \(([\d,]+)\)$/, '配置的全县总人口（$1）');
+  add(/^floor area at ([\d.]+) m2 per person \(.*\)$/, '按人均 $1 平方米建筑面积估算（未找到人口标签或配置总数）');
+
+  // Access: supply and audit notes.
+  add(/^1 per facility \(capacity known for (\d+) of (\d+)\)$/, '每处设施计 1（$2 处中 $1 处已知容量）');
+  add(/^capacity \((.+)\)$/, '容量（$1）');
+  add(/^no facility of service type '(.+)' in the county$/, function (m, x) { return '县内没有“' + x.service(m[1]) + '”类设施'; });
+  add(/^capacity unknown for (\d+) of (\d+) facilities$/, '$2 处设施中 $1 处容量未知');
+  add(/^no facility tagged as '(.+)', but (\d+) of type '(.+)' whose level is not tagged \(tag isced:level or give a register\)$/,
+    function (m, x) { return '没有标注为“' + x.service(m[1]) + '”的设施，但有 ' + m[2] + ' 处“' + x.service(m[3]) +
+      '”未标注学段（请补充学段标签或提供设施名录）'; });
+  // The standards' sources (engine constants, src/access): the reference in Chinese.
+  add(/^General Office of the State Council \(2015\): National Medical and Health Service System Planning Outline 2015-2020 \(.*\) - 6 hospital beds per 1,000 residents by 2020$/,
+    '国务院办公厅（2015）：《全国医疗卫生服务体系规划纲要（2015—2020年）》——到 2020 年每千常住人口医疗卫生机构床位数 6 张');
+  add(/^General Office of the State Council \(2015\): National Medical and Health Service System Planning Outline 2015-2020 - in principle one county-run general hospital and one county-run TCM hospital per county$/,
+    '国务院办公厅（2015）：《全国医疗卫生服务体系规划纲要（2015—2020年）》——原则上每个县办好 1 所县级综合医院和 1 所县级中医类医院');
+  add(/^countyscope planning assumption \(no national travel-time threshold for hospitals in docs\/methods\.md\); set your provincial norm$/,
+    'countyscope 规划假设（国家未规定医院的出行时间阈值，见 docs/methods.md）；请按本省规范设定');
+  add(/^countyscope planning assumption \(township health centre within 30 minutes, a common county planning target; not a national standard\); set your provincial norm$/,
+    'countyscope 规划假设（乡镇卫生院 30 分钟可达，为常见的县域规划目标，非国家标准）；请按本省规范设定');
+  add(/^General Office of the State Council \(2018\): Guiding Opinions on Comprehensively Strengthening Rural Small-Scale Schools and Township Boarding Schools \((.+)\) - .*$/,
+    '国务院办公厅（2018）：《关于全面加强乡村小规模学校和乡镇寄宿制学校建设的指导意见》（$1）——小学 1 至 3 年级学生原则上不寄宿，单程上学时间一般不超过 30 分钟');
+  add(/^actual national figure ([\d.]+) per 1,000 in (\d+) \(NHC statistical bulletin\); needs bed counts \(OSM beds=\*\)$/,
+    '$2 年全国实际为每千人 $1 张（国家卫生健康委统计公报）；需要床位数（OSM beds 标签）');
+  add(/^OSM does not distinguish TCM hospitals; only the general hospital is checked$/, 'OSM 不区分中医医院；仅核查综合医院');
+  add(/^one-way travel time by the matrix's mode \(car by default\); walking or school buses differ$/, '按矩阵所用方式（默认驾车）计的单程时间；步行或校车会不同');
+
+  // Option values that are sentences.
+  add(/^demand -> facility travel times in both floating-catchment steps$/, '两步移动搜索的两步均用需求点至设施的出行时间');
+  add(/^settlements \(place=\*\) and the existing facilities of the type \(kept open\)$/, '居民点及该类现有设施（保持开放）');
+  add(/^residential buildings weighted by population \(the county model\)$/, '按人口加权的居住建筑（县域模型）');
+  add(/^car travel time between settlements \(minutes\); unreachable pairs carry no flow$/, '居民点之间的驾车时间（分钟）；不可达的点对无流动');
+
+  // Structure: hierarchy mismatches.
+  add(/^village acting as a centre$/, '起中心作用的村');
+  add(/^town acting as a village$/, '仅起村级作用的镇');
+
+  // Flows.
+  add(/^Parameters marked 'assumed' are documented defaults \(docs\/flows\.md\), not calibrated; .*$/,
+    '标为“假设”的参数是文档（docs/flows.md）给出的默认值，未经标定；有实测 OD 表时可用 countyscope 标定。');
+  add(/^(.+) (commuters|shopping trips|service visits)\/(day|week)$/, function (m) {
+    return m[1] + ' ' + { commuters: '通勤人次', 'shopping trips': '购物人次', 'service visits': '服务人次' }[m[2]] + '/' + (m[3] === 'day' ? '日' : '周');
+  });
+
+  // A generic "figure (explanation)" last: both halves translated.
+  add(/^(.+?) \((.+)\)$/, function (m, x) {
+    var a = x.text(m[1]), b = x.text(m[2]);
+    return a === m[1] && b === m[2] ? null : a + '（' + b + '）';
+  });
+
+  CS.textPatterns = CS.textPatterns || {};
+  CS.textPatterns.zh = (CS.textPatterns.zh || []).concat(P);
+})();
