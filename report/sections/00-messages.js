@@ -120,6 +120,55 @@
     return m[1] + ' ' + { commuters: '通勤人次', 'shopping trips': '购物人次', 'service visits': '服务人次' }[m[2]] + '/' + (m[3] === 'day' ? '日' : '周');
   });
 
+  // National assessment: notes, typing rules, the coupling form.
+  var UNIT_ZH = { district: '市辖区', 'county-level-city': '县级市', county: '县', 'autonomous-county': '自治县', banner: '旗',
+    'autonomous-banner': '自治旗', 'special-district': '特区', 'forestry-district': '林区', zone: '开发区/管理区' };
+  add(/^unit types \((\d+)\): (.+); --units (\w+) selects (\d+)$/, function (m) {
+    return m[1] + ' 年单元类型：' + m[2].split(', ').map(function (p) {
+      var q = /^(\S+) (\d+) \(official (\d+)\)$/.exec(p);
+      return q ? (UNIT_ZH[q[1]] || q[1]) + ' ' + q[2] + '（官方 ' + q[3] + '）' : p;
+    }).join('，') + '；分析选取 ' + m[4] + ' 个';
+  });
+  add(/^indicator '(.+)': (\d+) missing value\(s\), first at line (\d+) \(empty cell or undefined formula\); rows dropped$/,
+    function (m) { return '指标“' + indicatorName(m[1]) + '”：缺失 ' + m[2] + ' 个值，首个在第 ' + m[3] + ' 行（空单元格或公式无定义）；相应行已剔除'; });
+  add(/^missing-value policy (\w+): (\d+) rows read, (\d+) dropped, (\d+) cells imputed$/,
+    '缺失值处理：读入 $2 行，剔除 $3 行，插补 $4 个单元格');
+  add(/^panel (\d+)\+(\d+): (\d+) counties matched by code, (\d+) without a \d+ row \(code changed\), (\d+) with missing \d+ values; indicators without \d+ data: (.+)$/,
+    function (m) { return m[1] + '—' + m[2] + ' 面板：按代码匹配 ' + m[3] + ' 个县，' + m[4] + ' 个无 ' + m[1] + ' 年数据（代码变更），' + m[5] +
+      ' 个 ' + m[1] + ' 年数据缺失；无 ' + m[1] + ' 年数据的指标：' + m[6].split(', ').map(indicatorName).join('、'); });
+  add(/^weights (\w+) \(transform (\w+), winsor ([\d.]+)\); transformed before weighting \(\|skewness\| > 1\): (.+)$/,
+    function (m) { return '权重方法：' + methodName(m[1]) + '（' + (m[2] === 'log' ? '对数变换' : m[2]) + '，缩尾 ' + m[3] + '）；赋权前变换的偏态指标（|偏度| > 1）：' +
+      m[4].split(', ').map(indicatorName).join('、'); });
+  add(/^(\d+) of (\d+) scored counties have a centre \((\d+) left out of the spatial statistics\)$/,
+    '$2 个参评县中 $1 个有中心点坐标（$3 个不参与空间统计）');
+  add(/^(\d+) large cities \(>= ([\d.e+]+) urban residents in their municipal districts, (\d+)\)$/,
+    function (m) { return m[1] + ' 个大城市（' + m[3] + ' 年市辖区城镇人口 ≥ ' + Number(m[2]).toLocaleString('en') + '）'; });
+  add(/^typing: key ecological function areas cannot be identified from census tables.*$/,
+    '类型划分：无法从普查表识别重点生态功能区（未附国家重点生态功能区县名单）；该类型不予划分');
+  add(/^corrected form \((.+ \d{4})\), the default$/, '修正形式（$1），默认');
+  add(/^Ministry of Civil Affairs, administrative division statistics at the end of (\d{4}) \((.+)\)$/, function (m, x) { return '民政部 ' + m[1] + ' 年底行政区划统计（' + x.text(m[2]) + '）'; });
+  add(/^docs\/assess\.md, Units$/, 'docs/assess.md，单元一节');
+  function typing() { return ((((CS.doc || {}).sections || {}).assess || {}).config || {}).typing || {}; }
+  add(/^district: name ends in 区 \(municipal district, not a county town\) - not typed$/, '市辖区：名称以“区”结尾（市辖区，非县城）——不分类');
+  add(/^satellite: county centre within satellite_km of a large city.*$/,
+    function () { return '大城市周边县：县中心距大城市 ' + (typing().satellite_km || '') + ' 公里以内（大城市指市辖区城镇人口 ≥ ' + (typing().large_city_pop || '') + ' 人）'; });
+  add(/^population-losing: population change \d+-\d+ below losing_change$/,
+    function () { return '人口流失县：2010—2020 年人口变化低于 ' + ((typing().losing_change || 0) * 100) + ' %'; });
+  add(/^agricultural: share employed in agriculture >= agri_share$/,
+    function () { return '农产品主产区县：农业就业比重 ≥ ' + ((typing().agri_share || 0) * 100) + ' %'; });
+  add(/^specialised: share employed in manufacturing >= specialised_manuf$/,
+    function () { return '专业功能县：制造业就业比重 ≥ ' + ((typing().specialised_manuf || 0) * 100) + ' %'; });
+  add(/^key ecological function area: not assignable from the data \(no area list bundled\)$/, '重点生态功能区县：无法从数据划分（未附名单）');
+  add(/^first rule that fires wins, in this order; otherwise unassigned$/, '按上述顺序，先满足者优先；均不满足则不归类');
+  function indicatorName(id) {
+    var inds = (((((CS.doc || {}).sections || {}).assess || {}).system || {}).indicators) || [];
+    var ind = inds.filter(function (x) { return x.id === id; })[0];
+    return ind && ind.name_zh ? ind.name_zh : id;
+  }
+  function methodName(m) {
+    return { mean: '均值组合', entropy: '熵权法', critic: 'CRITIC', cv: '变异系数法' }[m] || m;
+  }
+
   // A generic "figure (explanation)" last: both halves translated.
   add(/^(.+?) \((.+)\)$/, function (m, x) {
     var a = x.text(m[1]), b = x.text(m[2]);

@@ -72,14 +72,24 @@
       'assess.selected': 'Selected',
       'assess.official': 'Official count',
       'assess.difference': 'Difference',
-      'assess.unit.district': 'municipal district (市辖区)',
-      'assess.unit.county-level-city': 'county-level city (县级市)',
-      'assess.unit.county': 'county (县)',
-      'assess.unit.autonomous-county': 'autonomous county (自治县)',
-      'assess.unit.banner': 'banner (旗)',
-      'assess.unit.autonomous-banner': 'autonomous banner (自治旗)',
-      'assess.unit.special-district': 'special district (特区)',
-      'assess.unit.forestry-district': 'forestry district (林区)',
+      'assess.unit.district': 'municipal district',
+      'assess.unit.county-level-city': 'county-level city',
+      'assess.unit.county': 'county',
+      'assess.unit.autonomous-county': 'autonomous county',
+      'assess.unit.banner': 'banner',
+      'assess.unit.autonomous-banner': 'autonomous banner',
+      'assess.unit.special-district': 'special district',
+      'assess.unit.forestry-district': 'forestry district',
+      'assess.region': 'Region (east, centre, west, north-east)',
+      'assess.strata': 'Strata',
+      'units_filter.counties': 'counties (not municipal districts or zones)', 'units_filter.all': 'all units',
+      'units_filter.districts': 'municipal districts',
+      'lisa.HH': 'high-high', 'lisa.LL': 'low-low', 'lisa.HL': 'high-low', 'lisa.LH': 'low-high', 'lisa.ns': 'not significant',
+      'dclass.extreme imbalance': 'extreme imbalance', 'dclass.serious imbalance': 'serious imbalance',
+      'dclass.moderate imbalance': 'moderate imbalance', 'dclass.mild imbalance': 'mild imbalance',
+      'dclass.on the verge of imbalance': 'on the verge of imbalance', 'dclass.barely coordinated': 'barely coordinated',
+      'dclass.primary coordination': 'primary coordination', 'dclass.intermediate coordination': 'intermediate coordination',
+      'dclass.good coordination': 'good coordination', 'dclass.high-quality coordination': 'high-quality coordination',
       'assess.unit.zone': 'development zone / management area',
       'assess.weights_note': 'Weights of every method on the weighting data (winsorised, skewed indicators transformed); the score uses the chosen method ({method}). Largest weight {max}.',
       'assess.transformed': 'Transformed',
@@ -163,13 +173,21 @@
       'assess.type.unassigned': '未归类',
       'assess.type.district': '市辖区（不分类）',
       'assess.units': '参评单元：各类县级行政单元数',
-      'assess.units_note': '按区划代码和名称确定单元类型；分析保留 --units {filter}。官方数：{source}。差异在 docs/assess.md 中逐个说明。',
+      'assess.units_note': '按区划代码和名称确定单元类型；分析保留的单元：{filter}。官方数：{source}。差异在 docs/assess.md 中逐个说明。',
       'assess.unit_type': '单元类型',
       'assess.in_table': '表中数量',
       'assess.selected': '入选',
       'assess.official': '官方数',
       'assess.difference': '差异',
       'assess.unit.district': '市辖区',
+      'assess.region': '地区（东部、中部、西部、东北）',
+      'assess.strata': '分层数',
+      'units_filter.counties': '县级单元（不含市辖区和开发区）', 'units_filter.all': '全部单元', 'units_filter.districts': '市辖区',
+      'lisa.HH': '高-高', 'lisa.LL': '低-低', 'lisa.HL': '高-低', 'lisa.LH': '低-高', 'lisa.ns': '不显著',
+      'dclass.extreme imbalance': '极度失调', 'dclass.serious imbalance': '严重失调', 'dclass.moderate imbalance': '中度失调',
+      'dclass.mild imbalance': '轻度失调', 'dclass.on the verge of imbalance': '濒临失调', 'dclass.barely coordinated': '勉强协调',
+      'dclass.primary coordination': '初级协调', 'dclass.intermediate coordination': '中级协调', 'dclass.good coordination': '良好协调',
+      'dclass.high-quality coordination': '优质协调',
       'assess.unit.county-level-city': '县级市',
       'assess.unit.county': '县',
       'assess.unit.autonomous-county': '自治县',
@@ -235,7 +253,7 @@
         ['assess.dropped', s.counts.dropped, 'int'],
         ['assess.imputed', s.counts.imputed, 'int'],
         ['assess.weight_source', s.weights.source],
-        ['assess.coupling', s.config.coupling_note],
+        ['assess.coupling', ui.text('assess', s.config.coupling_note)],
       ];
       if (s.moran) {
         kv.push(['assess.moran_score', s.moran.score.I, 'num3']);
@@ -255,7 +273,7 @@
       }
       rows.sort(function (a, b) { return a.rank - b.rank; });
       var classNames = {};
-      s.d_classes.forEach(function (d) { classNames[d['class']] = d.name; });
+      s.d_classes.forEach(function (d) { classNames[d['class']] = ui.label('dclass', d.name); });
       ui.table(el, rows, [
         { key: 'rank', label: 'assess.rank', format: 'int' },
         { key: 'name', label: 'assess.county' },
@@ -264,7 +282,7 @@
         { key: 'D', label: 'assess.D', format: 'num3' },
         { key: 'd_class', label: 'assess.d_class', value: function (r) { return classNames[r.d_class]; } },
         { key: 'obstacle', label: 'assess.top_obstacle', value: function (r) { return dimName[r.obstacle] || r.obstacle; } },
-        { key: 'lisa', label: 'assess.lisa', value: function (r) { return r.lisa || '—'; } },
+        { key: 'lisa', label: 'assess.lisa', value: function (r) { return r.lisa ? ui.label('lisa', r.lisa) : '—'; } },
         { key: 'type', label: 'assess.type', value: function (r) { return typeLabel(ui, r.type); } },
       ], { search: true, sort: true, pageSize: 25 });
 
@@ -296,9 +314,9 @@
           ui.p(el, ui.t('assess.lisa_note', { alpha: s.lisa.alpha, perms: s.lisa.permutations, seed: s.lisa.seed,
             variance: s.lisa.variance }), 'cs-note');
           var lscale = ui.scale.categorical(LISA_KEYS, { colors: LISA_COLORS,
-            labelOf: function (k) { return k + ' (' + ui.fmt.int(s.lisa.counts[k] || 0) + ')'; } });
+            labelOf: function (k) { return ui.label('lisa', k) + ' (' + ui.fmt.int(s.lisa.counts[k] || 0) + ')'; } });
           var layers = LISA_KEYS.map(function (k) {
-            return { id: 'assess-lisa-' + k.toLowerCase(), name: { en: k, zh: k },
+            return { id: 'assess-lisa-' + k.toLowerCase(), name: ui.label('lisa', k),
               data: { type: 'FeatureCollection', features: fc.features.filter(function (f) { return f.properties.lisa === k; }) },
               radius: k === 'ns' ? 2.5 : 3.5, swatch: { color: lscale(k), shape: 'circle' }, popup: popup,
               style: { color: '#555', weight: 0.3, fillColor: lscale(k), fillOpacity: 0.9 } };
@@ -312,14 +330,14 @@
       ui.chart(el, {
         grid: { left: 60, right: 20, top: 20, bottom: 110 },
         tooltip: { trigger: 'axis' },
-        xAxis: { type: 'category', data: s.d_classes.map(function (d) { return ui.fmt.num(d.lower, 1) + ' ' + d.name; }),
+        xAxis: { type: 'category', data: s.d_classes.map(function (d) { return ui.fmt.num(d.lower, 1) + ' ' + ui.label('dclass', d.name); }),
           axisLabel: { rotate: 35, fontSize: 10 } },
         yAxis: { type: 'value', name: ui.t('assess.counties_n') },
         series: [{ type: 'bar', data: s.d_classes.map(function (d) { return d.count; }), itemStyle: { color: '#3182bd' } }],
       });
       ui.table(el, s.d_classes, [
         { key: 'lower', label: 'assess.D', format: 'num2' },
-        { key: 'name', label: 'assess.d_class' },
+        { key: 'name', label: 'assess.d_class', value: function (r) { return ui.label('dclass', r.name); } },
         { key: 'count', label: 'assess.counties_n', format: 'int' },
       ]);
 
@@ -374,7 +392,8 @@
         { key: 'type', label: 'assess.type', value: function (r) { return typeLabel(ui, r.type); } },
         { key: 'count', label: 'assess.counties_n', format: 'int' },
       ]);
-      ui.p(el, ui.t('assess.rules') + ': ' + s.typing.rules.join(' · '), 'cs-note');
+      ui.p(el, ui.t('assess.rules') + (ui.lang() === 'zh' ? '：' : ': ') + s.typing.rules.map(function (r) { return ui.text('rule', r); })
+        .join(ui.lang() === 'zh' ? '；' : ' · '), 'cs-note');
 
       // Regional inequality.
       if (s.dagum && s.theil) {
@@ -393,10 +412,13 @@
         ui.h3(el, 'assess.geodetector');
         var fac = s.geodetector.factor.slice().sort(function (a, b) { return b.q - a.q; });
         ui.table(el, fac, [
-          { key: 'factor', label: 'assess.factor' },
+          { key: 'factor', label: 'assess.factor', value: function (r) {
+            if (r.factor === 'region') return ui.t('assess.region');
+            var ind = ((s.system && s.system.indicators) || []).filter(function (x) { return x.id === r.factor; })[0];
+            return ind ? ui.nameIn(ind) : r.factor; } },
           { key: 'q', label: { en: 'q', zh: 'q' }, format: 'num3' },
           { key: 'p', label: { en: 'p', zh: 'p' }, format: 'num3' },
-          { key: 'strata', label: { en: 'strata', zh: '分层数' }, format: 'int' },
+          { key: 'strata', label: 'assess.strata', format: 'int' },
         ], { sort: true });
       }
 
@@ -418,7 +440,8 @@
       // Units compared: counts per type against the official counts.
       if (s.units && s.units.counts) {
         ui.h3(el, 'assess.units');
-        ui.p(el, ui.t('assess.units_note', { filter: s.units.filter, source: s.units.official_source || '—' }), 'cs-note');
+        ui.p(el, ui.t('assess.units_note', { filter: ui.label('units_filter', s.units.filter),
+          source: ui.text('source', s.units.official_source) || '—' }), 'cs-note');
         ui.table(el, s.units.counts.filter(function (u) { return u.table > 0 || u.official > 0; }), [
           { key: 'type', label: 'assess.unit_type', value: function (r) { return ui.t('assess.unit.' + r.type); } },
           { key: 'table', label: 'assess.in_table', format: 'int' },
@@ -530,7 +553,7 @@
 
       if (s.notes && s.notes.length) {
         ui.h3(el, 'assess.notes');
-        var ul = ui.h('ul', { class: 'cs-notes' }, s.notes.map(function (t) { return ui.h('li', {}, [t]); }));
+        var ul = ui.h('ul', { class: 'cs-notes' }, s.notes.map(function (t) { return ui.h('li', {}, [ui.text('note', t)]); }));
         el.appendChild(ul);
       }
     },

@@ -123,7 +123,14 @@ try {
   }
   // GeoDetector q values.
   const gRows = grids[5] ? grids[5].rows : [];
-  const qBy = new Map(s.geodetector.factor.map((f) => [f.factor, f]));
+  // Factors are shown by their indicator's name (the region factor by the report's label for it).
+  const regionLabel = await page.evaluate(() => window.CS.strings[window.CS.lang]['assess.region']);
+  const factorLabel = (id) => {
+    if (id === 'region') return regionLabel;
+    const ind = s.system.indicators.find((x) => x.id === id);
+    return ind ? ind.name : id;
+  };
+  const qBy = new Map(s.geodetector.factor.map((f) => [factorLabel(f.factor), f]));
   for (const r of gRows) {
     const f = qBy.get(r[0].text);
     if (!f || !same(r[1].v, f.q)) fail(`GeoDetector ${r[0].text}: q differs`);

@@ -42,7 +42,7 @@ const LATIN_OK = new Set(['Gini', 'Theil', 'Dagum', 'SFCA', '2SFCA', '3SFCA', 'E
   'LISA', 'TOPSIS', 'AIC', 'SRMSE', 'SSI', 'R', 'CBC', 'MIP', 'OSM', 'OpenStreetMap', 'ODbL', 'Leaflet', 'ECharts',
   'countyscope', 'GeoPackage', 'gpkg', 'csv', 'CSV', 'JSON', 'json', 'PBF', 'pbf', 'osm', 'EN', 'GB', 'T', 'G_w',
   'G_nb', 'G_t', 'w', 'nb', 't', 'km', 'min', 's', 'm', 'MB', 'MiB', 'kmh', 'h', 'p', 'k', 'β',
-  'isced', 'amenity', 'healthcare', 'COIN-OR']);
+  'isced', 'amenity', 'healthcare', 'COIN-OR', 'CRITIC', 'esda', 'PySAL']);
 
 const failures = [];
 const fail = (m) => failures.push(m);
@@ -106,11 +106,14 @@ try {
   // 中文: Latin words outside names, codes and units.
   const zhText = await visibleText('zh');
   const stray = new Map();
+  // Author-year citations (Wang, Wang & Fang 2021; Luo and Wang 2003) are names too.
+  const citation = /(?:[A-Z][a-z]+(?:\s*(?:,|&|and|、|与|和)\s*|\s+))+(?:et al\.?\s*)?[,，]?\s*\(?\d{4}\)?/g;
   // File names and paths (docs/methods.md, census.csv) are names too.
   const path = /[\w.-]*\/[\w./-]+|[\w-]+\.(?:md|csv|json|toml|gpkg|pbf|osm|html)\b/g;
   for (const line of zhText.split('\n')) {
-    for (const w of line.replace(path, ' ').match(latinWord) || []) {
-      if (LATIN_OK.has(w) || nameWords.has(w) || /\d/.test(w) || /^[A-Z]{1,4}$/.test(w)) continue;
+    for (const w of line.replace(path, ' ').replace(citation, ' ').match(latinWord) || []) {
+      // Single letters are symbols (q, p, β's neighbours), capitals up to four letters acronyms (OD, GDP, HH).
+      if (LATIN_OK.has(w) || nameWords.has(w) || /\d/.test(w) || /^[A-Z]{1,4}$/.test(w) || /^[A-Za-z]$/.test(w)) continue;
       if (!stray.has(w)) stray.set(w, line.trim().slice(0, 120));
     }
   }
