@@ -258,6 +258,14 @@
     YlOrRd: ['#ffffb2', '#fed976', '#feb24c', '#fd8d3c', '#fc4e2a', '#e31a1c', '#b10026'],
     Blues: ['#eff3ff', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#084594'],
     Greens: ['#edf8e9', '#c7e9c0', '#a1d99b', '#74c476', '#41ab5d', '#238b45', '#005a32'],
+    YlGn: ['#ffffcc', '#d9f0a3', '#addd8e', '#78c679', '#41ab5d', '#238443', '#005a32'],
+    YlGnBu: ['#ffffcc', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'],
+    Purples: ['#f2f0f7', '#dadaeb', '#bcbddc', '#9e9ac8', '#807dba', '#6a51a3', '#4a1486'],
+    // Diverging, colour-blind safe: purple (less) to orange (more).
+    PuOr: ['#542788', '#998ec3', '#d8daeb', '#f7f7f7', '#fee0b6', '#f1a340', '#b35806'],
+    // Qualitative, colour-blind safe (ColorBrewer Dark2, Set2).
+    Dark2: ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d', '#666666'],
+    Set2: ['#66c2a5', '#fc8d62', '#8da0cb', '#e78ac3', '#a6d854', '#ffd92f', '#e5c494', '#b3b3b3'],
     RdYlGn: ['#d73027', '#fc8d59', '#fee08b', '#ffffbf', '#d9ef8b', '#91cf60', '#1a9850'],
     viridis: ['#440154', '#443983', '#31688e', '#21918c', '#35b779', '#90d743', '#fde725'],
     // Tableau 10 for categories.
@@ -355,6 +363,19 @@
     },
   };
 
+  // Travel time in minutes, the same classes and colours on every map (ColorBrewer YlGnBu: light = near).
+  var TIME_BREAKS_S = [300, 600, 900, 1200, 1800, 2700];
+  function timeScale() {
+    var sc = scale.bins({ breaks: TIME_BREAKS_S, palette: 'YlGnBu', format: function (v) { return fmt.num(v / 60, 0); },
+      nullLabel: t('no_path') });
+    sc.legendItems = function (shape) {
+      return sc.legend().map(function (it) {
+        return { color: it.color, label: it.label + (it.color === NULL_COLOR ? '' : ' ' + t('unit.min')), shape: shape || 'circle' };
+      });
+    };
+    return sc;
+  }
+
   // Nice breaks between the 5th and 95th percentile of values (for quick choropleths).
   function quantileBreaks(values, n) {
     var v = values.filter(isNum).sort(function (a, b) { return a - b; });
@@ -441,6 +462,19 @@
     return '<table class="cs-popup">' + rows.join('') + '</table>';
   }
 
+  // A north arrow (maps are drawn north up, Web Mercator).
+  function northArrow() {
+    var ctl = L.control({ position: 'topleft' });
+    ctl.onAdd = function () {
+      var d = h('div', { class: 'cs-north leaflet-control', title: t('map.north'), 'aria-label': t('map.north') });
+      d.innerHTML = '<svg width="26" height="34" viewBox="0 0 26 34" aria-hidden="true"><path d="M13 2 L22 26 L13 20 L4 26 Z" ' +
+        'fill="#333" stroke="#fff" stroke-width="1"/><text x="13" y="33" text-anchor="middle" font-size="9" font-weight="700" ' +
+        'fill="#333">N</text></svg>';
+      return d;
+    };
+    return ctl;
+  }
+
   // A point drawn as a square (facilities), an SVG path like the circle markers.
   var SquareMarker = window.L ? L.CircleMarker.extend({
     _updatePath: function () {
@@ -465,7 +499,9 @@
     if (attr) m.attributionControl.addAttribution(attr);
 
     var handle = { map: m, overlays: {}, specs: {}, el: div, counts: {} };
-    var control = L.control.layers(null, null, { collapsed: false, sortLayers: false });
+    var labels = [];
+    // The layer panel folds into its button (open on hover or tap) so that it never covers the map.
+    var control = L.control.layers(null, null, { collapsed: true, sortLayers: false });
     var bounds = null;
     (opts.layers || []).forEach(function (spec) {
       if (!spec || !spec.data || !Array.isArray(spec.data.features)) return;
@@ -493,7 +529,14 @@
           if (spec.popup) {
             lyr.bindPopup(function () { return popupHtml(spec, f.properties || {}); });
           }
-          if (spec.tooltip) lyr.bindTooltip(esc(spec.tooltip(f.properties || {})), { sticky: true });
+          if (spec.label) {
+            var text = spec.label(f.properties || {});
+            if (text) {
+              lyr.bindTooltip(esc(text), { permanent: true, direction: 'right', offset: [6, 0], className: 'cs-label cs-label-' +
+                (spec.labelClass || 'village'), opacity: 1 });
+              labels.push({ layer: lyr, priority: spec.labelPriority || 9, order: labels.length });
+            }
+          } else if (spec.tooltip) lyr.bindTooltip(esc(spec.tooltip(f.properties || {})), { sticky: true });
         },
       });
       handle.overlays[spec.id] = layer;
@@ -517,9 +560,31 @@
     });
     control.addTo(m);
     if (opts.legend) [].concat(opts.legend).forEach(function (lg) { legend(handle, lg); });
-    L.control.scale({ imperial: false }).addTo(m);
+    L.control.scale({ imperial: false, maxWidth: 140 }).addTo(m);
+    northArrow().addTo(m);
     if (bounds && bounds.isValid()) m.fitBounds(bounds, { padding: [12, 12] });
     else m.setView([0, 0], 2);
+    // Labels by priority (seat, towns, then villages): a label that would overlap one already shown is hidden.
+    labels.sort(function (a, b) { return a.priority - b.priority || a.order - b.order; });
+    var declutter = function () {
+      var shown = [];
+      labels.forEach(function (lb) {
+        var tip = lb.layer.getTooltip();
+        var el = tip && tip.getElement();
+        if (!el) return;
+        el.style.visibility = '';
+        if (!m.hasLayer(lb.layer)) return;
+        var r = el.getBoundingClientRect();
+        var hit = shown.some(function (q) { return r.left < q.right && r.right > q.left && r.top < q.bottom && r.bottom > q.top; });
+        if (hit) el.style.visibility = 'hidden';
+        else shown.push(r);
+      });
+    };
+    handle.declutter = declutter;
+    if (labels.length) {
+      m.on('zoomend moveend overlayadd overlayremove', declutter);
+      declutter();
+    }
     CS.maps.push(handle);
     return handle;
   }
@@ -792,6 +857,7 @@
     palettes: palettes,
     nullColor: NULL_COLOR,
     quantileBreaks: quantileBreaks,
+    timeScale: timeScale,
     legend: legend,
     map: map,
     geojson: function (fc, spec) {

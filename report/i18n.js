@@ -20,6 +20,7 @@ CS.addStrings({
     'unit.min': 'min',
     'unit.km': 'km',
     'unit.s': 's',
+    'map.north': 'North',
     // result fields
     'field.name': 'Name',
     'field.name_zh': 'Chinese name',
@@ -196,6 +197,7 @@ CS.addStrings({
     'unit.min': '分钟',
     'unit.km': '公里',
     'unit.s': '秒',
+    'map.north': '北',
     'field.name': '名称',
     'field.name_zh': '中文名称',
     'field.county': '县',

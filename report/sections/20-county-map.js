@@ -84,12 +84,7 @@
   function renderPlan(el, doc, ui) {
     var L = doc.layers || {};
     ui.p(el, ui.t('map.note_plan'), 'cs-note');
-    var timeScale = ui.scale.bins({
-      breaks: TIME_BREAKS_MIN.map(function (m) { return m * 60; }),
-      palette: 'YlOrRd',
-      format: function (s) { return ui.fmt.num(s / 60, 0); },
-      nullLabel: ui.t('no_path'),
-    });
+    var timeScale = ui.timeScale();
     var layers = [];
 
     if (features(L.county_boundary).length) {
@@ -192,7 +187,7 @@
               fillColor: timeScale(p.time_to_seat_s), fillOpacity: 0.95 };
           },
           swatch: tier === 'seat' ? { color: '#111111', shape: 'circle' } : { color: timeScale.colors[2], stroke: tier === 'town' ? '#111' : '#444', shape: 'circle' },
-          tooltip: function (p) { return ui.name(p); },
+          label: function (p) { return ui.name(p); }, labelClass: tier, labelPriority: TIER_ORDER.indexOf(tier) + 1,
           popup: function (p) {
             return [['field.name', ui.name(p)], ['field.tier', ui.label('tier', p.tier)], ['field.place', p.place ? ui.label('place', p.place) : undefined],
               ['field.population', p.population !== undefined ? ui.fmt.auto(p.population) : undefined],
@@ -203,9 +198,7 @@
       });
     }
 
-    var legends = [{ title: 'map.time_legend', items: timeScale.legend().map(function (it) {
-      return { color: it.color, label: it.label + (it.color === ui.nullColor ? '' : ' ' + ui.t('unit.min')), shape: 'circle' };
-    }) }];
+    var legends = [{ title: 'map.time_legend', items: timeScale.legendItems('circle') }];
     if (roadClassesPresent.length) {
       legends.push({ title: 'map.road_legend', position: 'bottomleft', items: roadClassesPresent.filter(function (c) {
         return !/_link$/.test(c);

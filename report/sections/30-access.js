@@ -149,9 +149,6 @@
     ], { search: true, sort: true, caption: 'access.audit' });
   }
 
-  var TIME_BREAKS_S = [300, 600, 900, 1200, 1800, 2700];
-  // ColorBrewer YlGnBu (sequential, colour-blind safe): light = near, dark = far.
-  var TIME_COLORS = ['#ffffcc', '#c7e9b4', '#7fcdbb', '#41b6c4', '#1d91c0', '#225ea8', '#0c2c84'];
 
   // The nearest-time standard of a service (the audit row with measure nearest_min), if any.
   function timeStandard(s, svc) {
@@ -197,8 +194,7 @@
     ui.p(el, ui.t('access.map_note'), 'cs-note');
     var holder = ui.h('div');
     el.appendChild(holder);
-    var scale = ui.scale.bins({ breaks: TIME_BREAKS_S, colors: TIME_COLORS,
-      format: function (v) { return ui.fmt.num(v / 60, 0); }, nullLabel: ui.t('no_path') });
+    var scale = ui.timeScale();
     var handle = null;
     function draw(svc) {
       if (handle) {
@@ -212,8 +208,9 @@
       var layers = ui.baseLayers(doc);
       layers.push({ id: 'access-settlements', name: 'access.nearest', data: layer, radius: 5.5,
         style: function (f) { return { color: '#333', weight: 1, fillColor: scale(f.properties[key]), fillOpacity: 0.95 }; },
-        swatch: { color: TIME_COLORS[3], shape: 'circle' },
-        tooltip: function (p) { return ui.placeName(p.settlement, p.settlement_zh); },
+        swatch: { color: scale.colors[3], shape: 'circle' },
+        label: function (p) { return p.tier === 'village' ? null : ui.placeName(p.settlement, p.settlement_zh); },
+        labelClass: 'town', labelPriority: 1,
         popup: function (p) { return [['field.name', ui.placeName(p.settlement, p.settlement_zh)], ['field.tier', ui.label('tier', p.tier)],
                                       ['access.nearest', ui.fmt.minutes(p[key])]]; } });
       if (facilities.features.length) {
@@ -222,9 +219,7 @@
           swatch: { color: '#d95f02', shape: 'box' },
           popup: function (p) { return [['field.name', ui.name(p) || '—'], ['field.service', ui.label('service', p.service)]]; } });
       }
-      var items = scale.legend().map(function (it) {
-        return { color: it.color, label: it.label + (it.color === ui.nullColor ? '' : ' ' + ui.t('unit.min')), shape: 'circle' };
-      });
+      var items = scale.legendItems('circle');
       if (facilities.features.length) items.push({ color: '#d95f02', label: ui.label('service', svc), shape: 'box' });
       handle = ui.map(holder, { height: 480, layers: layers, legend: [{ title: 'access.nearest', items: items }] });
       handle.el.setAttribute('data-service', svc);

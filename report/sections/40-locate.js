@@ -130,13 +130,14 @@
         var places = ofService(doc.layers.locate_settlements, sv.service);
         var saved = features(places).map(function (f) { return f.properties.saved_s / 60; });
         var maxSaved = Math.max.apply(null, [1].concat(saved.filter(ui.isNum)));
-        var savedScale = ui.scale.sequential({ domain: [0, maxSaved], palette: 'YlGn', format: function (v) { return ui.fmt.num(v, 1); } });
+        var savedScale = ui.scale.sequential({ domain: [0, maxSaved], palette: 'YlGn',
+          format: function (v) { return ui.fmt.num(v, 1) + ' ' + ui.t('unit.min'); } });
         var sitePopup = function (p) {
           return [['field.name', p.name || '–'], ['locate.assigned', ui.fmt.int(p.assigned_population)]];
         };
         ui.map(el, {
           height: 440,
-          layers: [
+          layers: ui.baseLayers(doc).concat([
             { id: 'locate-settlements-' + sv.service, name: 'locate.saved', data: places, radius: 5,
               style: function (f) {
                 return { color: '#555', weight: 1, fillColor: savedScale(f.properties.saved_s / 60), fillOpacity: 0.9 };
@@ -147,15 +148,17 @@
                   ['locate.mean_before', ui.fmt.minutes(p.mean_before_s)], ['locate.mean_after', ui.fmt.minutes(p.mean_after_s)]];
               } },
             { id: 'locate-existing-' + sv.service, name: 'locate.existing',
-              data: ofService(doc.layers.locate_sites, sv.service, function (p) { return p.status === 'existing'; }), radius: 7,
-              style: { color: '#000', weight: 1.5, fillColor: '#7f8c8d', fillOpacity: 1 },
-              swatch: { color: '#7f8c8d', shape: 'circle' }, popup: sitePopup },
+              data: ofService(doc.layers.locate_sites, sv.service, function (p) { return p.status === 'existing'; }), radius: 6,
+              square: true, style: { color: '#000', weight: 1.5, fillColor: '#969696', fillOpacity: 1 },
+              swatch: { color: '#969696', shape: 'box' }, popup: sitePopup },
             { id: 'locate-new-' + sv.service, name: 'locate.new',
-              data: ofService(doc.layers.locate_sites, sv.service, function (p) { return p.status === 'new'; }), radius: 9,
-              style: { color: '#000', weight: 2, fillColor: '#e74c3c', fillOpacity: 1 },
-              swatch: { color: '#e74c3c', shape: 'circle' }, popup: sitePopup },
-          ].filter(function (l) { return features(l.data).length > 0; }),
-          legend: [{ title: 'locate.saved', items: savedScale.legend(5) }],
+              data: ofService(doc.layers.locate_sites, sv.service, function (p) { return p.status === 'new'; }), radius: 8,
+              square: true, style: { color: '#000', weight: 2, fillColor: '#7b3294', fillOpacity: 1 },
+              swatch: { color: '#7b3294', shape: 'box' }, popup: sitePopup },
+          ]).filter(function (l) { return features(l.data).length > 0; }),
+          legend: [{ title: 'locate.saved', items: savedScale.legend(5).map(function (it) { it.shape = 'circle'; return it; })
+            .concat([{ color: '#969696', label: ui.t('locate.existing'), shape: 'box' },
+              { color: '#7b3294', label: ui.t('locate.new'), shape: 'box' }]) }],
         });
 
         ui.h3(el, 'locate.before_after');

@@ -145,7 +145,7 @@
 
       // Map: service areas, circles, villages.
       var names = centres.map(function (c) { return c.name; });
-      var areaScale = ui.scale.categorical(names, { colors: 'category' });
+      var areaScale = ui.scale.categorical(names, { colors: 'Set2' });
       var circles = doc.layers.structure_circles;
       var seat15 = filterFc(circles, function (p) { return p.kind === 'seat' && p.profile === 'car' && p.cutoff_min === 15; });
       var seat30 = filterFc(circles, function (p) { return p.kind === 'seat' && p.profile === 'car' && p.cutoff_min === 30; });
@@ -154,7 +154,7 @@
         return [['structure.source', p.source], ['structure.cutoff', p.cutoff_min],
           ['field.population', ui.fmt.int(p.population)], ['structure.villages_n', p.villages]];
       };
-      var layers = [
+      var layers = ui.baseLayers(doc).concat([
         { id: 'structure-areas', name: 'structure.areas', data: doc.layers.structure_service_areas,
           style: function (f) {
             return { color: areaScale(f.properties.centre), weight: 1, fillColor: areaScale(f.properties.centre), fillOpacity: 0.25 };
@@ -166,29 +166,29 @@
               ['structure.max_time', ui.fmt.minutes(p.max_time_s)]];
           } },
         { id: 'structure-seat30', name: ui.t('structure.seat_circle', { min: 30 }), data: seat30,
-          style: { color: '#1f4e79', weight: 2.5, fill: false },
-          swatch: { color: '#1f4e79', shape: 'line' }, popup: circlePopup },
+          style: { color: '#2c7bb6', weight: 2.5, fill: false },
+          swatch: { color: '#2c7bb6', shape: 'line' }, popup: circlePopup },
         { id: 'structure-seat15', name: ui.t('structure.seat_circle', { min: 15 }), data: seat15,
-          style: { color: '#c0392b', weight: 2.5, fill: false },
-          swatch: { color: '#c0392b', shape: 'line' }, popup: circlePopup },
+          style: { color: '#08306b', weight: 2.5, fill: false, dashArray: '2 4' },
+          swatch: { color: '#08306b', shape: 'line' }, popup: circlePopup },
         { id: 'structure-town15', name: ui.t('structure.town_circle', { min: gapMin }), data: town15,
           style: { color: '#7d3c98', weight: 2, dashArray: '6 4', fill: false },
           swatch: { color: '#7d3c98', shape: 'line' }, popup: circlePopup },
         { id: 'structure-villages-in', name: 'structure.village_in',
           data: filterFc(doc.layers.structure_villages, function (p) { return !p.outside_gap; }), radius: 4,
-          style: { color: '#333', weight: 1, fillColor: '#2e86c1', fillOpacity: 0.9 },
-          swatch: { color: '#2e86c1', shape: 'circle' },
+          style: { color: '#333', weight: 1, fillColor: '#1b9e77', fillOpacity: 0.9 },
+          swatch: { color: '#1b9e77', shape: 'circle' },
           popup: function (p) {
             return [['field.name', ui.name(p)], ['structure.nearest_centre', ui.placeName(p.centre)], ['structure.time', ui.fmt.minutes(p.time_s)]];
           } },
         { id: 'structure-villages-out', name: ui.t('structure.village_out', { min: gapMin }),
           data: filterFc(doc.layers.structure_villages, function (p) { return !!p.outside_gap; }), radius: 6,
-          style: { color: '#000', weight: 1.5, fillColor: '#e74c3c', fillOpacity: 1 },
-          swatch: { color: '#e74c3c', shape: 'circle' },
+          style: { color: '#000', weight: 1.5, fillColor: '#d95f02', fillOpacity: 1 },
+          swatch: { color: '#d95f02', shape: 'circle' },
           popup: function (p) {
             return [['field.name', ui.name(p)], ['structure.nearest_centre', ui.placeName(p.centre)], ['structure.time', ui.fmt.minutes(p.time_s)]];
           } },
-      ];
+      ]);
       ui.map(el, { layers: layers, legend: [{ title: 'structure.areas', items: areaScale.legend() }] });
 
       ui.h3(el, 'structure.towns_table');

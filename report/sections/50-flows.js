@@ -129,7 +129,8 @@
     },
   });
 
-  var FACTOR_COLORS = { labour: '#c0392b', consumption: '#2471a3', services: '#1e8449', capital: '#7d3c98' };
+  // ColorBrewer Dark2 (colour-blind safe), one hue per factor.
+  var FACTOR_COLORS = { labour: '#d95f02', consumption: '#7570b3', services: '#1b9e77', capital: '#e7298a' };
 
   function factorLabel(ui, f) { return ui.t('factor.' + f); }
   function feats(fc) { return (fc && fc.features) || []; }
@@ -176,9 +177,11 @@
     if (doc.layers.settlements) {
       layers.push({ id: 'flows-settlements', name: 'map.settlements', data: doc.layers.settlements, radius: 4,
         style: { color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 0.9 }, swatch: { color: '#333', shape: 'circle' },
-        tooltip: function (p) { return ui.name(p); } });
+        label: function (p) { return p.tier === 'village' ? null : ui.name(p); }, labelClass: 'town', labelPriority: 1 });
     }
-    ui.map(el, { layers: layers, height: 520 });
+    ui.map(el, { layers: ui.baseLayers(doc).concat(layers), height: 520,
+      legend: [{ title: 'flows.flow', items: groups.map(function (g) {
+        return { color: FACTOR_COLORS[g.key] || '#555', label: factorLabel(ui, g.key), shape: 'line', weight: 4 }; }) }] });
   }
 
   function renderBalance(el, b, ui) {
@@ -253,14 +256,13 @@
     var roads = doc.layers && doc.layers.scenario_changes, places = doc.layers && doc.layers.scenario_settlements;
     if (!feats(roads).length && !feats(places).length) return;
     ui.h3(el, 'flows.changes_map');
-    var scale = ui.scale.bins({ breaks: [-300, -120, -30, 30, 120], colors: ['#1a9850', '#66bd63', '#a6d96a', '#dddddd', '#fdae61', '#d73027'],
-      format: function (s) { return ui.fmt.num(s / 60, 1); }, nullLabel: ui.t('no_path') });
-    var layers = [];
-    if (doc.layers.roads) layers.push({ id: 'scenario-roads-base', name: 'map.roads', data: doc.layers.roads, visible: false,
-      style: { color: '#bbb', weight: 1 }, swatch: { color: '#bbb', shape: 'line' } });
+    // Diverging, colour-blind safe (ColorBrewer PuOr): purple = shorter, orange = longer, grey = unchanged.
+    var scale = ui.scale.bins({ breaks: [-300, -120, -30, 30, 120], colors: ['#542788', '#998ec3', '#d8daeb', '#e0e0e0', '#f1a340', '#b35806'],
+      format: function (s) { return ui.fmt.num(s / 60, 1) + ' ' + ui.t('unit.min'); }, nullLabel: ui.t('no_path') });
+    var layers = ui.baseLayers(doc);
     if (feats(roads).length) layers.push({ id: 'scenario-changes', name: 'flows.changed_roads', data: roads,
-      style: function (f) { return { color: f.properties.kind === 'new_link' ? '#8e44ad' : '#e67e22', weight: 5, opacity: 0.9 }; },
-      swatch: { color: '#8e44ad', shape: 'line' },
+      style: function (f) { return { color: f.properties.kind === 'new_link' ? '#e7298a' : '#1b9e77', weight: 5, opacity: 0.9 }; },
+      swatch: { color: '#e7298a', shape: 'line' },
       popup: function (p) { return [['flows.kind', ui.label('change', p.kind)], ['field.name', p.name], ['flows.speed_before', ui.fmt.auto(p.speed_before_kmh)],
         ['flows.speed_after', ui.fmt.auto(p.speed_after_kmh)]]; } });
     if (feats(places).length) layers.push({ id: 'scenario-settlements', name: 'flows.changed_places', data: places, radius: 6,
@@ -268,7 +270,9 @@
       swatch: { color: '#66bd63', shape: 'circle' },
       popup: function (p) { return [['field.name', ui.name(p)], ['flows.time_change', ui.fmt.minutes(p.time_to_seat_change_s)],
         ['flows.flow', ui.fmt.num(p.labour_inflow_change, 2)]]; } });
-    ui.map(el, { layers: layers, height: 480, legend: [{ title: 'flows.time_change', items: scale.legend() }] });
+    ui.map(el, { layers: layers, height: 480, legend: [{ title: 'flows.time_change', items: scale.legend().map(function (it) { it.shape = 'circle'; return it; })
+      .concat([{ color: '#1b9e77', label: ui.label('change', 'upgrade'), shape: 'line', weight: 4 },
+        { color: '#e7298a', label: ui.label('change', 'new_link'), shape: 'line', weight: 4 }]) }] });
   }
 
   CS.section({

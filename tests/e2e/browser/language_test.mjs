@@ -79,7 +79,8 @@ try {
     await page.evaluate((l) => window.CS.setLang(l), lang);
     await page.waitForSelector(`body[data-lang="${lang}"]`);
     await page.$$eval('details', (ds) => ds.forEach((d) => { d.open = true; }));
-    for (const box of await page.$$('.leaflet-control-layers-overlays input[type=checkbox]:not(:checked)')) await box.click();
+    await page.$$eval('.leaflet-control-layers', (cs) => cs.forEach((c) => c.classList.add('leaflet-control-layers-expanded')));
+    await page.$$eval('.leaflet-control-layers-overlays input[type=checkbox]:not(:checked)', (bs) => bs.forEach((b) => b.click()));
     return page.evaluate(() => {
       // Codes (<code>: option names and values as the plan file spells them, standard ids, the schema name) are
       // left out, unless they hold a sentence.

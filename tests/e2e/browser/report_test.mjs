@@ -86,8 +86,12 @@ try {
   // as a user would, then count SVG paths per layer.
   const mapCount = await page.evaluate(() => window.CS.maps.length);
   if (mapCount === 0) fail('no map was drawn');
-  const hidden = await page.$$('.leaflet-control-layers-overlays input[type=checkbox]:not(:checked)');
-  for (const box of hidden) await box.click();
+  // The layer panels are folded into their buttons: tick the boxes as a reader would after opening one (a DOM
+  // click on each box, which Leaflet's control handles).
+  const hidden = await page.$$eval('.leaflet-control-layers-overlays input[type=checkbox]:not(:checked)', (bs) => {
+    bs.forEach((b, i) => { b.setAttribute('data-test-hidden', String(i)); b.click(); });
+    return bs.length;
+  });
   const stats = await page.evaluate(() => window.CS.mapStats());
   for (const m of stats) {
     const ids = Object.keys(m.layers);
@@ -160,7 +164,7 @@ try {
   }
 
   // Restore the initial overlay state for the screenshot.
-  for (const box of hidden) await box.click();
+  await page.$$eval('input[data-test-hidden]', (bs) => bs.forEach((b) => { b.click(); b.removeAttribute('data-test-hidden'); }));
 
   // Charts (ECharts, SVG renderer) drew shapes.
   const charts = await page.$$eval('.cs-chart', (cs) => cs.map((c) => c.querySelectorAll('svg path, svg rect').length));
