@@ -5,6 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include <countyscope/core/parallel.hpp>
+
 #include "study_parts.hpp"
 
 // GCC 12 reports a false "maybe-uninitialized" inside std::variant<..., std::string> built from initializer
@@ -283,32 +285,57 @@ AccessStudyCache::Impl::Key service_key(const Study& st, std::size_t s) {
 
 }  // namespace
 
-// service_json through the cache: the kept figures when the service type's inputs are equal, else computed
-// (and kept).
-Json cached_service_json(AccessStudyCache::Impl& cache, const Study& st, std::size_t s, Tables& t,
-                         Json& audit_rows, AccessResult& r, std::vector<std::vector<double>>& place_vals,
-                         Context& ctx) {
-  const std::string& svc = st.in.service_names[s];
-  AccessStudyCache::Impl::Key key = service_key(st, s);
-  auto it = cache.services.find(svc);
-  if (it == cache.services.end() || !(it->second.key == key)) {
-    AccessStudyCache::Impl::Service v;
-    v.key = std::move(key);
-    v.rows = std::make_unique<Tables>(st.cfg.layer_prefix);
-    if (!t.facilities.geom) v.rows->facilities.drop_geometry();
-    v.audit_rows = Json::array();
-    v.json = service_json(st, s, *v.rows, v.audit_rows, v.result, v.place_vals, ctx);
-    ++cache.misses;
-    it = cache.services.insert_or_assign(svc, std::move(v)).first;
-  } else {
-    ++cache.hits;
+// Every studied service type through the cache: the kept figures of those whose inputs are equal, the others
+// computed (on the context's threads, one service type each: each is a fixed function of its inputs, so any
+// thread count gives the same figures) and kept; then every service type's rows go to the tables in order.
+Json cached_services(AccessStudyCache::Impl& cache, const Study& st, Tables& t, Json& audit_rows,
+                     std::map<std::string, AccessResult>& results,
+                     std::map<std::string, std::vector<std::vector<double>>>& place_vals, Context& ctx) {
+  using Service = AccessStudyCache::Impl::Service;
+  const std::size_t n = st.study.size();
+  std::vector<const Service*> kept(n, nullptr);
+  std::vector<Service> fresh(n);
+  std::vector<std::size_t> todo;
+  for (std::size_t k = 0; k < n; ++k) {
+    AccessStudyCache::Impl::Key key = service_key(st, st.study[k]);
+    const auto it = cache.services.find(st.in.service_names[st.study[k]]);
+    if (it != cache.services.end() && it->second.key == key) {
+      kept[k] = &it->second;
+      ++cache.hits;
+    } else {
+      fresh[k].key = std::move(key);
+      todo.push_back(k);
+      ++cache.misses;
+    }
   }
-  const AccessStudyCache::Impl::Service& v = it->second;
-  append_rows(st, s, *v.rows, t);
-  for (const Json& a : v.audit_rows) audit_rows.push_back(a);
-  r = v.result;
-  place_vals = v.place_vals;
-  return v.json;
+  const int threads = static_cast<int>(std::min<std::size_t>(todo.size(), std::max(1, ctx.thread_count())));
+  parallel_for(
+      todo.size(), threads,
+      [&](std::size_t i, int) {
+        Service& v = fresh[todo[i]];
+        Context c;  // no log or progress from the workers; each service type's own loops on one thread
+        c.threads = threads > 1 ? 1 : ctx.threads;
+        c.seed = ctx.seed;
+        c.max_memory = ctx.max_memory;
+        v.rows = std::make_unique<Tables>(st.cfg.layer_prefix);
+        if (!t.facilities.geom) v.rows->facilities.drop_geometry();
+        v.audit_rows = Json::array();
+        v.json = service_json(st, st.study[todo[i]], *v.rows, v.audit_rows, v.result, v.place_vals, c);
+      },
+      1);
+  Json services = Json::object();
+  for (std::size_t k = 0; k < n; ++k) {
+    const Service& v = kept[k] ? *kept[k] : fresh[k];
+    const std::string& svc = st.in.service_names[st.study[k]];
+    append_rows(st, st.study[k], *v.rows, t);
+    for (const Json& a : v.audit_rows) audit_rows.push_back(a);
+    results.emplace(svc, v.result);
+    place_vals[svc] = v.place_vals;
+    services[svc] = v.json;
+  }
+  for (std::size_t k : todo)
+    cache.services.insert_or_assign(st.in.service_names[st.study[k]], std::move(fresh[k]));
+  return services;
 }
 
 // The cache's entries are for these demand points, places and configuration; otherwise it starts again.
@@ -357,13 +384,16 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
   Json services = Json::object(), audit_rows = Json::array();
   std::vector<std::string> svc_names;
   std::map<std::string, std::vector<std::vector<double>>> place_vals;  // svc -> measure -> place mean
-  for (const std::size_t s : st.study) {
-    const std::string& svc = in.service_names[s];
-    svc_names.push_back(svc);
-    AccessResult r;
-    services[svc] = cache ? cached_service_json(*cache->impl_, st, s, t, audit_rows, r, place_vals[svc], ctx)
-                          : service_json(st, s, t, audit_rows, r, place_vals[svc], ctx);
-    out.results.emplace(svc, std::move(r));
+  for (const std::size_t s : st.study) svc_names.push_back(in.service_names[s]);
+  if (cache) {
+    services = cached_services(*cache->impl_, st, t, audit_rows, out.results, place_vals, ctx);
+  } else {
+    for (const std::size_t s : st.study) {
+      const std::string& svc = in.service_names[s];
+      AccessResult r;
+      services[svc] = service_json(st, s, t, audit_rows, r, place_vals[svc], ctx);
+      out.results.emplace(svc, std::move(r));
+    }
   }
   // Standards of the other service types are never silently dropped. A service the inputs declare (the
   // county's service table) with no facility at all fails its standards: nobody reaches it, the county has 0.

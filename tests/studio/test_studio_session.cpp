@@ -333,7 +333,7 @@ void expect_same_snaps(const std::vector<network::Snap>& a, const std::vector<ne
 // The studio's apply (kept snaps and matrix columns, new facilities' own columns only) equals apply() on
 // the same scenario: every snap and every matrix entry, for opening, closing, moving facilities (also onto
 // an existing facility's position) and place edits; the access study through the cache gives the same CSV
-// bytes as without it, and takes the unchanged service types from the cache.
+// bytes as without it, on any thread count, and takes the unchanged service types from the cache.
 TEST(StudioSession, KeptColumnsEqualApplyAndTheCacheChangesNoByte) {
   Session& s = session();
   const PlanState& base = s.base();
@@ -373,6 +373,15 @@ TEST(StudioSession, KeptColumnsEqualApplyAndTheCacheChangesNoByte) {
     const auto kept = access::run_access_study(access_inputs(got.model), base.cfg.access, ctx, &cache);
     EXPECT_EQ(csv_files(kept.outputs), csv_files(plain.outputs)) << toml;
     EXPECT_EQ(kept.outputs.section.dump(), plain.outputs.section.dump()) << toml;
+    // Service types computed on one thread or several (a fresh cache computes all of them): the same bytes.
+    for (int threads : {1, 3}) {
+      access::AccessStudyCache fresh;
+      Context one;
+      one.threads = threads;
+      const auto a = access::run_access_study(access_inputs(got.model), base.cfg.access, one, &fresh);
+      EXPECT_EQ(csv_files(a.outputs), csv_files(plain.outputs)) << toml << " on " << threads << " threads";
+      EXPECT_EQ(a.outputs.section.dump(), plain.outputs.section.dump()) << toml;
+    }
     if (toml == previous) {  // nothing changed: every service type comes from the cache
       EXPECT_GT(cache.hits(), hits);
       EXPECT_EQ(cache.misses(), misses);
