@@ -356,8 +356,71 @@ Weight CCHQuery::distance(NodeId s, NodeId t) {
   return best;
 }
 
+namespace {
+
+// kSweep: per target, the backward walk, then every node's time to the target from the top rank down (a
+// node's time is the best of its walk label and its upward arcs' times plus their heads' times: every
+// shortest path goes up, then down), read at the origins' seeds.
+void sweep_matrix(const CustomizableCH& cch, const RoadGraph& g, const std::vector<Snap>& src,
+                  const std::vector<Snap>& dst, Weight cutoff, int threads, TimeMatrix& m) {
+  const std::size_t n = cch.node_count();
+  // The origins' seeds by rank, with the access leg and the along-edge time to the node.
+  struct Seed {
+    NodeId r[2];
+    Weight w[2];
+  };
+  std::vector<Seed> seeds(src.size());
+  for (std::size_t i = 0; i < src.size(); ++i) {
+    const Snap& s = src[i];
+    Seed& x = seeds[i];
+    x.r[0] = x.r[1] = 0;
+    x.w[0] = x.w[1] = kInfWeight;
+    if (s.to_from_node != kInfWeight) {
+      x.r[0] = cch.rank[g.edge_from[s.edge]];
+      x.w[0] = sat_add(s.access_ms, s.to_from_node);
+    }
+    if (s.to_to_node != kInfWeight) {
+      x.r[1] = cch.rank[g.edge_to[s.edge]];
+      x.w[1] = sat_add(s.access_ms, s.to_to_node);
+    }
+  }
+  std::vector<std::unique_ptr<CCHQuery>> q(static_cast<std::size_t>(threads));
+  std::vector<std::vector<Weight>> dist(static_cast<std::size_t>(threads));
+  parallel_for(
+      dst.size(), threads,
+      [&](std::size_t j, int t) {
+        auto& qp = q[static_cast<std::size_t>(t)];
+        if (!qp) qp = std::make_unique<CCHQuery>(cch);
+        std::vector<Weight>& d = dist[static_cast<std::size_t>(t)];
+        d.assign(n, kInfWeight);
+        const Snap& s = dst[j];
+        std::pair<NodeId, Weight> sd[2];
+        std::size_t k = 0;
+        if (s.from_from_node != kInfWeight) sd[k++] = {cch.rank[g.edge_from[s.edge]], s.from_from_node};
+        if (s.from_to_node != kInfWeight) sd[k++] = {cch.rank[g.edge_to[s.edge]], s.from_to_node};
+        qp->walk({sd, k}, false);
+        for (NodeId r : qp->path()) d[r] = qp->d(r);
+        for (std::size_t r = n; r-- > 0;) {
+          Weight best = d[r];
+          for (auto e = cch.up_first[r]; e < cch.up_first[r + 1]; ++e)
+            best = std::min(best, sat_add(cch.weight[2 * static_cast<std::size_t>(e)], d[cch.up_head[e]]));
+          d[r] = best;
+        }
+        for (std::size_t i = 0; i < src.size(); ++i) {
+          const Seed& x = seeds[i];
+          const Weight b = std::min(sat_add(x.w[0], d[x.r[0]]), sat_add(x.w[1], d[x.r[1]]));
+          const Weight w = sat_add(std::min(b, detail::direct_along_edge(src[i], s)), s.access_ms);
+          m(i, j) = w <= cutoff ? to_seconds(w) : kUnreachable;
+        }
+      },
+      1);
+}
+
+}  // namespace
+
 TimeMatrix cch_matrix(const CustomizableCH& cch, const RoadGraph& g, std::span<const Snap> from,
-                      std::span<const Snap> to, const MatrixOptions& opt, Context& ctx) {
+                      std::span<const Snap> to, const MatrixOptions& opt, Context& ctx,
+                      CCHMatrixMethod method) {
   if (!cch.matches(g)) throw InputError("the CCH index was prepared for another graph (prepare it again)");
   check_matrix_memory(ctx, from.size(), to.size());
   TimeMatrix m(from.size(), to.size(), kUnreachable);
@@ -369,6 +432,11 @@ TimeMatrix cch_matrix(const CustomizableCH& cch, const RoadGraph& g, std::span<c
     for (auto& s : dst) s.access_ms = 0;
   }
   const int threads = std::max(1, ctx.thread_count());
+  if (method == CCHMatrixMethod::kSweep ||
+      (method == CCHMatrixMethod::kAuto && 32 * src.size() >= cch.node_count() + cch.arc_count())) {
+    sweep_matrix(cch, g, src, dst, cutoff, threads, m);
+    return m;
+  }
   std::vector<std::unique_ptr<CCHQuery>> q(static_cast<std::size_t>(threads));
   auto query = [&](int t) -> CCHQuery& {
     auto& p = q[static_cast<std::size_t>(t)];

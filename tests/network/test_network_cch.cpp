@@ -163,6 +163,13 @@ TEST(CCH, HandDrawnAllPairsAndMatrices) {
   dij.cutoff_s = 30;
   dij.include_access = false;
   EXPECT_EQ(network::cch_matrix(cch, g, s, s, cut, ctx), network::travel_time_matrix(g, s, s, dij, ctx));
+  // Both ways of answering (the targets' buckets, the sweep from the top rank down), with and without cutoff.
+  for (const auto method : {network::CCHMatrixMethod::kBuckets, network::CCHMatrixMethod::kSweep}) {
+    EXPECT_EQ(network::cch_matrix(cch, g, s, s, {}, ctx, method), want) << static_cast<int>(method);
+    EXPECT_EQ(network::cch_matrix(cch, g, s, s, cut, ctx, method),
+              network::travel_time_matrix(g, s, s, dij, ctx))
+        << static_cast<int>(method);
+  }
 }
 
 TEST(CCH, RandomGraphsWithChangesEqualDijkstraAndFullCustomisation) {
@@ -206,6 +213,9 @@ TEST(CCH, RandomGraphsWithChangesEqualDijkstraAndFullCustomisation) {
       const TimeMatrix want = network::travel_time_matrix(g, pts, pts, dij, ctx);
       ASSERT_EQ(network::cch_matrix(cch, g, pts, pts, {}, ctx), want)
           << "trial " << trial << " round " << round;
+      for (const auto method : {network::CCHMatrixMethod::kBuckets, network::CCHMatrixMethod::kSweep})
+        ASSERT_EQ(network::cch_matrix(cch, g, pts, pts, {}, ctx, method), want)
+            << "trial " << trial << " round " << round << " method " << static_cast<int>(method);
     }
   }
 }
@@ -290,6 +300,8 @@ TEST_P(CCHBundled, EqualsDijkstraAndCHBeforeAndAfterChanges) {
     const auto ch = network::ContractionHierarchy::build(g, {}, ctx);
     const TimeMatrix want = network::ch_matrix(ch, g, s, s, {}, ctx);
     EXPECT_EQ(network::cch_matrix(cch, g, s, s, {}, ctx), want);
+    for (const auto method : {network::CCHMatrixMethod::kBuckets, network::CCHMatrixMethod::kSweep})
+      EXPECT_EQ(network::cch_matrix(cch, g, s, s, {}, ctx, method), want) << static_cast<int>(method);
     EXPECT_EQ(network::travel_time_matrix(g, cch, s, s, {}, ctx), want);
     network::MatrixOptions dij;
     dij.algorithm = network::MatrixAlgorithm::kDijkstra;
@@ -326,6 +338,11 @@ TEST_P(CCHBundled, EqualsDijkstraAndCHBeforeAndAfterChanges) {
     dij.algorithm = network::MatrixAlgorithm::kDijkstra;
     const TimeMatrix want = network::travel_time_matrix(g, ps, pt, dij, ctx);
     EXPECT_EQ(network::cch_matrix(cch, g, ps, pt, {}, ctx), want) << "round " << round;
+    EXPECT_EQ(network::cch_matrix(cch, g, ps, pt, {}, ctx, network::CCHMatrixMethod::kSweep), want)
+        << "round " << round;
+    EXPECT_EQ(network::cch_matrix(cch, g, pt, ps, {}, ctx, network::CCHMatrixMethod::kSweep),
+              network::travel_time_matrix(g, pt, ps, dij, ctx))
+        << "round " << round;
   }
 }
 

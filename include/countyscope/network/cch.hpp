@@ -125,9 +125,17 @@ class CCHQuery {
   std::vector<NodeId> path_, space_;
 };
 
+// How cch_matrix answers. kBuckets: the targets' walks fill buckets that one walk per origin scans (cheap
+// for few origins; the scans grow with origins x targets near the top of the hierarchy). kSweep: per target,
+// its walk and then one sweep over every node from the top rank down gives every node's time to it (PHAST,
+// Delling et al. 2013), read at the origins (cheap for many origins: |to| x (nodes + arcs)). kAuto: kSweep
+// when 32 x |from| >= nodes + hierarchy arcs. Both give the same matrix bit for bit.
+enum class CCHMatrixMethod : std::uint8_t { kAuto, kBuckets, kSweep };
+
 // Many-to-many between snapped points; same semantics and results as travel_time_matrix (and ch_matrix) on
 // the graph with the index's current weights. Throws InputError if cch was prepared for another topology.
 TimeMatrix cch_matrix(const CustomizableCH& cch, const RoadGraph& g, std::span<const Snap> from,
-                      std::span<const Snap> to, const MatrixOptions& opt, Context& ctx);
+                      std::span<const Snap> to, const MatrixOptions& opt, Context& ctx,
+                      CCHMatrixMethod method = CCHMatrixMethod::kAuto);
 
 }  // namespace cs::network
