@@ -799,7 +799,7 @@
   // ui.details(el, title, open): a folded block (<details>) with its title; returns the element to fill.
   function details(el, title, open) {
     var d = h('details', { class: 'cs-details' });
-    if (open) d.setAttribute('open', '');
+    if (open || CS.print) d.setAttribute('open', '');
     d.appendChild(h('summary', { text: t(title) }));
     // Charts and maps drawn while folded have no size: fit them when the block opens.
     d.addEventListener('toggle', function () {
@@ -1050,6 +1050,9 @@
       CS.charts.forEach(function (c) { c.resize(); });
       CS.maps.forEach(function (hd) { hd.map.invalidateSize(); });
     });
+    // #print (countyscope report --pdf): laid out at the width of an A4 page, every folded block open.
+    CS.print = /(?:^|[#&])print(?:&|$)/.test(window.location.hash || '');
+    if (CS.print) document.documentElement.classList.add('cs-print');
     renderAll();
     document.body.setAttribute('data-lang', CS.lang);
     document.body.setAttribute('data-ready', '1');

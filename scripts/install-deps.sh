@@ -10,7 +10,7 @@ build_pkgs=(build-essential cmake pkg-config git ca-certificates
   libosmium2-dev libprotozero-dev zlib1g-dev libbz2-dev libexpat1-dev liblz4-dev
   libgdal-dev libproj-dev gdal-bin python3-gdal postgresql-15-postgis-3 coinor-libcbc-dev libmetis-dev libcpp-httplib-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libgtest-dev
   pybind11-dev python3-dev python3-numpy python3-pandas python3-pytest python3-networkx python3-jsonschema python3-distributed python3-libpysal
-  libopenmpi-dev openmpi-bin nodejs npm chromium fonts-wqy-microhei
+  libopenmpi-dev openmpi-bin nodejs npm chromium fonts-wqy-microhei poppler-utils
   clang-14 libclang-rt-14-dev)
 bench_pkgs=(libbenchmark-dev python3-igraph python3-scipy python3-statsmodels glpk-utils coinor-cbc
   postgresql postgresql-15-pgrouting python3-psycopg2 osmium-tool time)
