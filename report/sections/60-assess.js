@@ -81,6 +81,10 @@
       'assess.unit.special-district': 'special district',
       'assess.unit.forestry-district': 'forestry district',
       'assess.region': 'Region (east, centre, west, north-east)',
+      'assess.filter_unit': 'Unit type', 'assess.filter_region': 'Region', 'assess.filter_all': 'all',
+      'assess.score_quintiles': 'Score (quintiles)',
+      'assess.quantile_note': 'Colours: quintiles of the {n} counties shown (a fifth of them in each class).',
+      'region.east': 'east', 'region.central': 'centre', 'region.west': 'west', 'region.north-east': 'north-east',
       'assess.strata': 'Strata',
       'units_filter.counties': 'counties (not municipal districts or zones)', 'units_filter.all': 'all units',
       'units_filter.districts': 'municipal districts',
@@ -181,6 +185,10 @@
       'assess.difference': '差异',
       'assess.unit.district': '市辖区',
       'assess.region': '地区（东部、中部、西部、东北）',
+      'assess.filter_unit': '单元类型', 'assess.filter_region': '地区', 'assess.filter_all': '全部',
+      'assess.score_quintiles': '得分（五分位）',
+      'assess.quantile_note': '颜色：所示 {n} 个县得分的五分位（每类各占五分之一）。',
+      'region.east': '东部', 'region.central': '中部', 'region.west': '西部', 'region.north-east': '东北',
       'assess.strata': '分层数',
       'units_filter.counties': '县级单元（不含市辖区和开发区）', 'units_filter.all': '全部单元', 'units_filter.districts': '市辖区',
       'lisa.HH': '高-高', 'lisa.LL': '低-低', 'lisa.HL': '高-低', 'lisa.LH': '低-高', 'lisa.ns': '不显著',
@@ -262,68 +270,122 @@
       }
       ui.kv(el, kv);
 
-      // Ranking table (all counties, searchable).
-      ui.h3(el, 'assess.ranking');
+      // Ranking table and maps, filtered by unit type (县, 县级市, 自治县, 旗, ...) and region.
       var dimName = {};
       s.system.dimensions.forEach(function (d) { dimName[d.id] = ui.nameIn(d); });
-      var rows = [];
+      var all = [];
       for (var i = 0; i < n; i++) {
-        rows.push({ code: c.code[i], name: c.name[i], province: c.province[i], rank: c.rank[i], score: c.score[i],
-          D: c.D[i], d_class: c.d_class[i], obstacle: c.top_obstacle_dimension[i], lisa: c.lisa[i], type: c.type[i] });
+        all.push({ code: c.code[i], name: c.name[i], province: c.province[i], rank: c.rank[i], score: c.score[i],
+          D: c.D[i], d_class: c.d_class[i], obstacle: c.top_obstacle_dimension[i], lisa: c.lisa[i], type: c.type[i],
+          unit: c.unit ? c.unit[i] : null, region: c.region ? c.region[i] : null });
       }
-      rows.sort(function (a, b) { return a.rank - b.rank; });
+      all.sort(function (a, b) { return a.rank - b.rank; });
       var classNames = {};
       s.d_classes.forEach(function (d) { classNames[d['class']] = ui.label('dclass', d.name); });
-      ui.table(el, rows, [
-        { key: 'rank', label: 'assess.rank', format: 'int' },
-        { key: 'name', label: 'assess.county' },
-        { key: 'province', label: 'assess.province' },
-        { key: 'score', label: 'assess.score', format: 'num3' },
-        { key: 'D', label: 'assess.D', format: 'num3' },
-        { key: 'd_class', label: 'assess.d_class', value: function (r) { return classNames[r.d_class]; } },
-        { key: 'obstacle', label: 'assess.top_obstacle', value: function (r) { return dimName[r.obstacle] || r.obstacle; } },
-        { key: 'lisa', label: 'assess.lisa', value: function (r) { return r.lisa ? ui.label('lisa', r.lisa) : '—'; } },
-        { key: 'type', label: 'assess.type', value: function (r) { return typeLabel(ui, r.type); } },
-      ], { search: true, sort: true, pageSize: 25 });
-
-      // Maps of county points.
+      var filter = { unit: '', region: '' };
+      var bar = ui.h('div', { class: 'cs-map-bar cs-filter' });
+      el.appendChild(bar);
+      function selectOf(key, values, labelOf) {
+        var sel = ui.h('select', { class: 'cs-select', 'data-filter': key, 'aria-label': ui.t('assess.filter_' + key) });
+        sel.appendChild(ui.h('option', { value: '', text: ui.t('assess.filter_all') }));
+        values.forEach(function (v) { sel.appendChild(ui.h('option', { value: v, text: labelOf(v) })); });
+        sel.addEventListener('change', function () { filter[key] = sel.value; draw(); });
+        bar.appendChild(ui.h('label', { text: ui.t('assess.filter_' + key) }));
+        bar.appendChild(sel);
+      }
+      var distinct = function (k) {
+        var out = [];
+        all.forEach(function (r) { if (r[k] && out.indexOf(r[k]) < 0) out.push(r[k]); });
+        return out.sort();
+      };
+      if (c.unit) selectOf('unit', distinct('unit'), function (v) { return ui.t('assess.unit.' + v); });
+      if (c.region) selectOf('region', distinct('region'), function (v) { return ui.label('region', v); });
+      var holder = ui.h('div');
+      el.appendChild(holder);
       var fc = doc.layers && doc.layers.counties;
-      if (fc && fc.features && fc.features.length) {
-        ui.h3(el, 'assess.score_map');
-        var scores = fc.features.map(function (f) { return f.properties.score; }).sort(function (a, b) { return a - b; });
+
+      function draw() {
+        CS.maps.slice().forEach(function (hd) {
+          if (holder.contains(hd.el)) { hd.map.remove(); CS.maps.splice(CS.maps.indexOf(hd), 1); }
+        });
+        holder.innerHTML = '';
+        var keep = function (r) { return (!filter.unit || r.unit === filter.unit) && (!filter.region || r.region === filter.region); };
+        var rows = all.filter(keep);
+        ui.h3(holder, 'assess.ranking');
+        ui.table(holder, rows, [
+          { key: 'rank', label: 'assess.rank', format: 'int' },
+          { key: 'name', label: 'assess.county' },
+          { key: 'province', label: 'assess.province' },
+          { key: 'score', label: 'assess.score', format: 'num3' },
+          { key: 'D', label: 'assess.D', format: 'num3' },
+          { key: 'd_class', label: 'assess.d_class', value: function (r) { return classNames[r.d_class]; } },
+          { key: 'obstacle', label: 'assess.top_obstacle', value: function (r) { return dimName[r.obstacle] || r.obstacle; } },
+          { key: 'lisa', label: 'assess.lisa', value: function (r) { return r.lisa ? ui.label('lisa', r.lisa) : '—'; } },
+          { key: 'type', label: 'assess.type', value: function (r) { return typeLabel(ui, r.type); } },
+        ], { search: true, sort: true, pageSize: 25 });
+        if (fc && fc.features && fc.features.length) drawMaps(holder, keep);
+      }
+
+      // Maps of county points; province labels at the mean position of their counties (no border is drawn: no
+      // official boundary is bundled).
+      function drawMaps(box, keep) {
+        var byCode = {};
+        all.forEach(function (r) { byCode[r.code] = r; });
+        var shown = { type: 'FeatureCollection', features: fc.features.filter(function (f) {
+          var r = byCode[f.properties.adcode];
+          return r ? keep(r) : !filter.unit && !filter.region;
+        }) };
+        var acc = {};
+        shown.features.forEach(function (f) {
+          var p = f.properties.province, ll = f.geometry.coordinates;
+          if (!p) return;
+          var a = acc[p] || (acc[p] = { x: 0, y: 0, n: 0 });
+          a.x += ll[0]; a.y += ll[1]; a.n++;
+        });
+        var provinces = { type: 'FeatureCollection', features: Object.keys(acc).sort().map(function (p) {
+          return { type: 'Feature', properties: { name: p }, geometry: { type: 'Point', coordinates: [acc[p].x / acc[p].n, acc[p].y / acc[p].n] } };
+        }) };
+        var provinceLayer = { id: 'assess-provinces', name: 'assess.province', data: provinces, radius: 1,
+          style: { color: '#333', weight: 0, fillOpacity: 0 }, swatch: { color: '#333', shape: 'box' },
+          label: function (p) { return p.name; }, labelClass: 'seat', labelPriority: 1 };
+        ui.h3(box, 'assess.score_map');
+        // Quintile classes of the shown counties' scores, viridis (colour-blind safe).
+        var scores = shown.features.map(function (f) { return f.properties.score; }).filter(ui.isNum).sort(function (a, b) { return a - b; });
         var breaks = [];
-        for (var q = 1; q < 6; q++) {
-          var b = scores[Math.floor((q * scores.length) / 6)];
-          if (!breaks.length || b > breaks[breaks.length - 1]) breaks.push(b);
+        for (var q = 1; q < 5; q++) {
+          var b = scores[Math.floor((q * scores.length) / 5)];
+          if (b !== undefined && (!breaks.length || b > breaks[breaks.length - 1])) breaks.push(b);
         }
-        var scale = ui.scale.bins({ breaks: breaks, palette: 'RdYlGn', format: function (v) { return ui.fmt.num(v, 3); },
+        var scale = ui.scale.bins({ breaks: breaks, palette: 'viridis', format: function (v) { return ui.fmt.num(v, 3); },
           nullLabel: false });
+        ui.p(box, ui.t('assess.quantile_note', { n: ui.fmt.int(scores.length) }), 'cs-note');
         var popup = function (p) {
           return [['assess.county', p.name], ['assess.province', p.province], ['assess.rank', p.rank],
-            ['assess.score', ui.fmt.num(p.score, 3)], ['assess.D', ui.fmt.num(p.D, 3)], ['assess.lisa', p.lisa || '—'],
+            ['assess.score', ui.fmt.num(p.score, 3)], ['assess.D', ui.fmt.num(p.D, 3)], ['assess.lisa', p.lisa ? ui.label('lisa', p.lisa) : '—'],
             ['assess.type', typeLabel(ui, p.type)]];
         };
-        ui.map(el, {
-          layers: [{ id: 'assess-score', name: 'assess.score', data: fc, radius: 3.5,
+        ui.map(box, {
+          layers: [{ id: 'assess-score', name: 'assess.score', data: shown, radius: 3.5,
             style: function (f) { return { color: '#555', weight: 0.3, fillColor: scale(f.properties.score), fillOpacity: 0.9 }; },
-            swatch: { color: scale.colors[scale.colors.length - 1], shape: 'circle' }, popup: popup }],
-          legend: [{ title: 'assess.score', items: scale.legend() }],
+            swatch: { color: scale.colors[scale.colors.length - 1], shape: 'circle' }, popup: popup }, provinceLayer],
+          legend: [{ title: 'assess.score_quintiles', items: scale.legend().map(function (it) { it.shape = 'circle'; return it; }) }],
         });
         if (s.lisa) {
-          ui.h3(el, 'assess.lisa_map');
-          ui.p(el, ui.t('assess.lisa_note', { alpha: s.lisa.alpha, perms: s.lisa.permutations, seed: s.lisa.seed,
+          ui.h3(box, 'assess.lisa_map');
+          ui.p(box, ui.t('assess.lisa_note', { alpha: s.lisa.alpha, perms: s.lisa.permutations, seed: s.lisa.seed,
             variance: s.lisa.variance }), 'cs-note');
           var lscale = ui.scale.categorical(LISA_KEYS, { colors: LISA_COLORS,
             labelOf: function (k) { return ui.label('lisa', k) + ' (' + ui.fmt.int(s.lisa.counts[k] || 0) + ')'; } });
           var layers = LISA_KEYS.map(function (k) {
             return { id: 'assess-lisa-' + k.toLowerCase(), name: ui.label('lisa', k),
-              data: { type: 'FeatureCollection', features: fc.features.filter(function (f) { return f.properties.lisa === k; }) },
+              data: { type: 'FeatureCollection', features: shown.features.filter(function (f) { return f.properties.lisa === k; }) },
               radius: k === 'ns' ? 2.5 : 3.5, swatch: { color: lscale(k), shape: 'circle' }, popup: popup,
               style: { color: '#555', weight: 0.3, fillColor: lscale(k), fillOpacity: 0.9 } };
           }).filter(function (l) { return l.data.features.length > 0; });
-          ui.map(el, { layers: layers, legend: [{ title: 'assess.lisa', items: lscale.legend() }] });
+          ui.map(box, { layers: layers.concat([provinceLayer]), legend: [{ title: 'assess.lisa', items: lscale.legend() }] });
         }
       }
+      draw();
 
       // D-class distribution.
       ui.h3(el, 'assess.d_dist');

@@ -163,6 +163,19 @@ try {
     console.log(`report_test: page height ${height} px`);
   }
 
+  // National map: filtering by unit type redraws the ranking and the map with fewer counties (issue 17).
+  const unitFilter = await page.$('select[data-filter="unit"]');
+  if (unitFilter) {
+    const count = () => page.$eval('#sec-assess .cs-map', (m) => m.querySelectorAll('path.cs-layer-assess-score').length);
+    const before = await count();
+    const options = await unitFilter.$$eval('option', (os) => os.map((o) => o.value).filter((v) => v));
+    await page.selectOption('select[data-filter="unit"]', options[options.length - 1]);
+    const after = await count();
+    if (!(after > 0 && after < before)) fail(`filtering by unit type ${options[options.length - 1]}: ${before} -> ${after} counties on the map`);
+    await page.selectOption('select[data-filter="unit"]', '');
+    if ((await count()) !== before) fail('clearing the unit filter did not restore the map');
+  }
+
   // Restore the initial overlay state for the screenshot.
   await page.$$eval('input[data-test-hidden]', (bs) => bs.forEach((b) => { b.click(); b.removeAttribute('data-test-hidden'); }));
 
