@@ -445,7 +445,7 @@ AccessStudy run_access_study(const AccessInputs& in, const AccessStudyConfig& cf
   sec["service_order"] = svc_names;
 
   // Tables and layers, in the GeoPackage's order: demand points, settlements, facilities.
-  out.outputs.add(demand_table(st, svc_names, out.results));
+  if (cfg.demand_table) out.outputs.add(demand_table(st, svc_names, out.results));
   if (st.NP > 0) out.outputs.add(settlements_table(st, svc_names, place_vals));
   out.outputs.add(std::move(t.facilities));
   out.outputs.add(std::move(t.equity));

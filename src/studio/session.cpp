@@ -185,6 +185,7 @@ Session::Session(const PlanConfig& cfg, Context& ctx) {
   answer_ = compute({}, ctx, &current_);
   baseline_ = answer_;
   baseline_.access.reset();  // only the current answer's CSV files are served
+  baseline_.demand_csv = nullptr;
 }
 
 std::vector<std::string> Answer::csv_names() const {
@@ -193,6 +194,7 @@ std::vector<std::string> Answer::csv_names() const {
   if (access)
     for (const Table& t : access->tables)
       if (!t.csv_file.empty()) names.push_back(t.csv_file);
+  if (demand_csv) names.push_back(demand_csv_name);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   return names;
@@ -203,6 +205,7 @@ std::optional<std::string> Answer::csv_file(const std::string& name) const {
   if (access)
     for (const Table& t : access->tables)
       if (t.csv_file == name) return t.csv_text();
+  if (demand_csv && name == demand_csv_name) return demand_csv();
   return std::nullopt;
 }
 
@@ -256,6 +259,7 @@ Answer Session::compute(const std::vector<Edit>& edits, Context& ctx,
   shell.layers.clear();
   access::AccessStudyConfig acfg = base.cfg.access;
   acfg.standards = with_changes(standards_, edits);
+  acfg.demand_table = false;  // made when its CSV file is asked for (Answer::csv_file)
   access::AccessStudy study = timed(ctx, "studio/access", [&] {
     return access::run_access_study(access_inputs(e.model), acfg, ctx, access_cache_.get());
   });
@@ -265,7 +269,16 @@ Answer Session::compute(const std::vector<Edit>& edits, Context& ctx,
       if (const Table* t = study.outputs.find(name)) a.tables.push_back(*t);
     // The CSV files (the demand points' above all) are written when asked for (GET /api/csv/).
     a.access = std::make_shared<const Outputs>(std::move(study.outputs));
-    if (after) *after = std::make_shared<const CountyModel>(std::move(e.model));
+    auto model = std::make_shared<const CountyModel>(std::move(e.model));
+    acfg.demand_table = true;
+    a.demand_csv_name = acfg.layer_prefix + "_demand.csv";
+    a.demand_csv = [model, acfg] {
+      Context c;
+      const access::AccessStudy whole = access::run_access_study(access_inputs(*model), acfg, c);
+      const Table* t = whole.outputs.find(acfg.layer_prefix + "_demand");
+      return t ? t->csv_text() : std::string();
+    };
+    if (after) *after = std::move(model);
   });
   return a;
 }

@@ -89,6 +89,9 @@ struct AccessStudyConfig {
   // [access.capacity_norms] (a nested table the stage reads itself): carrying-capacity norms per 1,000.
   std::map<std::string, double> capacity_norms_per_1000{{"hospital", 6.0}};
   std::string layer_prefix = "access";
+  // The <prefix>_demand table (every demand point x every measure of every service type, the largest); a
+  // caller that shows it rarely (the studio) leaves it out and asks for it when wanted.
+  bool demand_table = true;
 };
 [[nodiscard]] std::vector<Problem> validate(const AccessStudyConfig& cfg);
 

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -68,6 +69,9 @@ struct Answer {
   std::vector<Table> tables;               // the tables the studio shows (typed_tables())
   std::map<std::string, std::string> csv;  // the scenarios pass's CSV files as the batch writes them
   std::shared_ptr<const Outputs> access;   // the access study's tables: their CSV files are made when asked
+  // The demand points' table (every point x every measure) is computed only when its CSV file is asked for.
+  std::string demand_csv_name;
+  std::function<std::string()> demand_csv;
   // Every CSV file of the answer (sorted), and one as the batch writes it (nullopt: no such file).
   [[nodiscard]] std::vector<std::string> csv_names() const;
   [[nodiscard]] std::optional<std::string> csv_file(const std::string& name) const;
