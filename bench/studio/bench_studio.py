@@ -8,7 +8,9 @@ population, its jobs, close a road, change a standard -- as the client sees it (
 on), each followed by an untimed undo: p50 and p95 over --reps edits (the same number of batch runs, medians
 compared). The peer is what a planner does without the studio: write the same one-edit scenario file and re-run
 `countyscope plan` on it (with the passes that do not feed the scenario tables skipped, the peer at its best);
-its answer (scenario_access.csv) is compared with the studio's before its time is printed.
+its answer (scenario_access.csv) is compared with the studio's before its time is printed. For road edits it also
+prints the studio's re-customisation of its routing index (X-Timings) against the batch's new CH of the edited
+graph (results.json meta.timings).
 
 With --load C,R it then runs C concurrent clients x R mixed requests (edits, undos, answers) against one server:
 no request may fail; p50 / p95 of the request times and the server's resident memory before and after are printed.
@@ -51,6 +53,7 @@ class Studio:
         c.request(method, path, body=None if body is None else json.dumps(body).encode(), headers=h)
         r = c.getresponse()
         data = r.read()
+        self.timings = dict(x.split('=') for x in (r.getheader('X-Timings') or '').split(';') if '=' in x)
         if r.getheader('Content-Encoding') == 'gzip':
             data = gzip.decompress(data)
         c.close()
@@ -119,12 +122,14 @@ def bench_county(cs, osm, label, reps, layers=''):
         for kind, variants in edits_for(state).items():
             if not isinstance(variants, list):
                 variants = [variants]
-            times = []
+            times, customise_ms = [], []
             for k in range(reps):
                 edit, toml = variants[k % len(variants)]
                 t0 = time.perf_counter()
                 st, _ = s.call('POST', '/api/edit', edit)
                 times.append(time.perf_counter() - t0)
+                if 'studio/customize' in s.timings:
+                    customise_ms.append(float(s.timings['studio/customize']))
                 if st != 200:
                     sys.exit('bench_studio: %s edit failed (%d)' % (kind, st))
                 if len(times) < reps:
@@ -139,7 +144,8 @@ def bench_county(cs, osm, label, reps, layers=''):
             with tempfile.TemporaryDirectory() as tmp:
                 open(os.path.join(tmp, 's.toml'), 'w').write('name = "bench"\n' + toml)
                 open(os.path.join(tmp, 'plan.toml'), 'w').write(
-                    layers + '[scenarios]\nfile = "s.toml"\n[plan]\nskip = ["locate", "structure"]\n')
+                    layers + '[scenarios]\nfile = "s.toml"\n[plan]\nskip = ["locate", "structure"]\n'
+                    'timings = true\n')
                 peer = []
                 for _ in range(reps):
                     t0 = time.perf_counter()
@@ -149,6 +155,13 @@ def bench_county(cs, osm, label, reps, layers=''):
                     if r.returncode not in (0, 3):
                         sys.exit('bench_studio: batch plan failed: ' + r.stderr.decode()[-300:])
                 batch_csv = open(os.path.join(tmp, 'out', 'scenario_access.csv'), 'rb').read()
+                meta = json.load(open(os.path.join(tmp, 'out', 'results.json'))).get('meta', {})
+                builds = [t['seconds'] for t in meta.get('timings', []) if t['pass'].startswith('build_index.')]
+            if customise_ms:  # the road edit's routing index: re-customised in the studio, rebuilt by the batch
+                print('%s: road edit index: studio re-customisation p50 %.3f ms; batch %s' % (
+                    label, pct(customise_ms, 0.5),
+                    'CH of the edited graph built in %.2f s' % builds[-1] if len(builds) > 1 else
+                    'Dijkstra matrices, no index (the graph is below the CH threshold)'), flush=True)
             match = True if batch_csv == ours_csv else 'scenario_access.csv differs'
             summary('studio', '%s: %s edit (ours p95 %.3f s)' % (label, kind, p95),
                     'batch plan re-run of the scenario', os.cpu_count(), os.cpu_count(), reps, 'median', match,
