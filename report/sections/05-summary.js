@@ -40,6 +40,7 @@
       'summary.scenario': 'What-if: {name}',
       'summary.scenario_time': 'Mean time to the seat',
       'summary.before': 'Before',
+      'summary.scenario_places': 'Time to the seat changes most for: {list}.',
       'summary.after': 'After',
       'summary.scenario_access': 'Mean time to the nearest {service}',
       'summary.scenario_none': 'The scenario changes no settlement\'s time to the seat nor any service\'s mean time.',
@@ -80,6 +81,7 @@
       'summary.scenario': '情景模拟：{name}',
       'summary.scenario_time': '到县城的平均时间',
       'summary.before': '情景前',
+      'summary.scenario_places': '到县城时间变化最大的居民点：{list}。',
       'summary.after': '情景后',
       'summary.scenario_access': '至最近{service}的平均时间',
       'summary.scenario_none': '该情景未改变任何居民点到县城的时间，也未改变任何服务的平均时间。',
@@ -248,6 +250,16 @@
         });
         var changed = srows.some(function (r) { return ui.fmt.minutes(r.before) !== ui.fmt.minutes(r.after); });
         if (!changed) ui.p(el, ui.t('summary.scenario_none'), 'cs-note');
+        // The settlements whose time to the seat changes most.
+        var moved = ((doc.layers && doc.layers.scenario_settlements && doc.layers.scenario_settlements.features) || [])
+          .map(function (f) { return f.properties || {}; })
+          .filter(function (p) { return ui.isNum(p.time_to_seat_change_s) && Math.abs(p.time_to_seat_change_s) >= 30; })
+          .sort(function (a, b) { return Math.abs(b.time_to_seat_change_s) - Math.abs(a.time_to_seat_change_s) || (a.name < b.name ? -1 : 1); });
+        if (moved.length) {
+          ui.p(el, ui.t('summary.scenario_places', { list: moved.slice(0, 5).map(function (p) {
+            return ui.name(p) + ' ' + (p.time_to_seat_change_s < 0 ? '−' : '+') + ui.fmt.minutes(Math.abs(p.time_to_seat_change_s));
+          }).join(ui.lang() === 'zh' ? '、' : ', ') }));
+        }
         ui.table(el, srows, [
           { key: 'what', label: 'locate.measure' },
           { key: 'before', label: 'summary.before', format: 'minutes' },

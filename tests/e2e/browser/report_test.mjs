@@ -159,6 +159,11 @@ try {
         await select.selectOption(options[0]);
       }
     }
+    const scenario = await page.evaluate(() => ((window.CS.doc.sections || {}).scenario || {}).name);
+    if (scenario) {
+      const summary = await page.$eval('#sec-summary', (s) => s.textContent);
+      if (!summary.includes(scenario)) fail('the summary does not show the what-if scenario');
+    }
     const height = await page.evaluate(() => document.documentElement.scrollHeight);
     console.log(`report_test: page height ${height} px`);
   }
