@@ -15,7 +15,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [, , htmlArg, shotArg] = process.argv;
+// --measure: only load the page (no console error, every section drawn) and print its size and load time; for
+// counties whose data fail the quality gate (Porto's extract has no facility), where the demo's expectations do not
+// hold.
+const measureOnly = process.argv.includes('--measure');
+const [, , htmlArg, shotArg] = process.argv.filter((a) => a !== '--measure');
 if (!htmlArg) {
   console.error('usage: node report_test.mjs REPORT.html [SCREENSHOT.png]');
   process.exit(2);
@@ -74,6 +78,14 @@ try {
   console.log(`report_test: size ${(statSync(html).size / 1e6).toFixed(2)} MB (${statSync(html).size} bytes), ` +
     `loaded and drawn in ${(loadMs / 1000).toFixed(2)} s (${(readyMs / 1000).toFixed(2)} s by the page's clock)`);
 
+  if (measureOnly) {
+    const errors = await page.evaluate(() => window.CS.errors);
+    for (const e of errors) fail(`section ${e.section} failed: ${e.message}`);
+    for (const e of consoleErrors) fail(`console: ${e}`);
+    mkdirSync(dirname(shot), { recursive: true });
+    await page.screenshot({ path: shot, fullPage: false });
+    throw { measured: true };
+  }
   const kind = await page.evaluate(() => window.CS.doc.kind);
   const sections = await page.evaluate(() =>
     Array.from(document.querySelectorAll('section.cs-section')).map((s) => s.getAttribute('data-section')));
@@ -239,7 +251,7 @@ try {
   for (const e of consoleErrors) fail(`console: ${e}`);
   for (const u of external) fail(`network request outside the file: ${u}`);
 } catch (e) {
-  fail(`exception: ${e && e.stack ? e.stack : e}`);
+  if (!(e && e.measured)) fail(`exception: ${e && e.stack ? e.stack : e}`);
 } finally {
   if (browser) await browser.close();
   rmSync(profile, { recursive: true, force: true });
