@@ -180,8 +180,8 @@ cs::cli::CommandRegistration reg_plan{
                       ->footer(
                           "Example:\n  countyscope plan --osm data/sample/liechtenstein-2024-03-04.osm.pbf "
                           "--config plan.toml --out out/li\n"
-                          "Cut your county first: osmium extract -p boundary.geojson china.osm.pbf -o "
-                          "county.osm.pbf");
+                          "A county out of a province's extract: countyscope plan --osm province.osm.pbf "
+                          "--boundary county.geojson|RELATION_ID --out out/county");
       auto o = std::make_shared<PlanOptions>();
       sub->add_option("--osm", o->osm, "the county's OSM extract (.osm.pbf or .osm)")->required();
       sub->add_option("--out", o->out, "output directory (written atomically)")->required();

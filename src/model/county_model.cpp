@@ -1,6 +1,7 @@
 // Building the county model: places, graphs (one OSM read for all profiles), snaps and matrices from the kept
 // routing index.
 #include <algorithm>
+#include <filesystem>
 #include <string>
 
 #include <countyscope/model/county_model.hpp>
@@ -30,10 +31,46 @@ std::size_t RoutingIndex::builds() const {
   return builds_;
 }
 
+CountyConfig cut_county(CountyModel& m, const std::string& osm_path, const CountyConfig& cfg, Context& ctx) {
+  CountyConfig out = cfg;
+  m.cut.reset();
+  if (cfg.cut_boundary.empty()) return out;
+  auto cut = std::make_shared<OsmCut>(
+      timed(ctx, "cut", [&] { return cut_county_extract(osm_path, cfg.cut_boundary, ctx); }));
+  ctx.info(cut->description);
+  if (cut->relation > 0) {
+    out.boundary_relation = cut->relation;
+  } else if (std::none_of(cfg.layers.begin(), cfg.layers.end(),
+                          [](const LayerSpec& l) { return l.kind == "boundary"; })) {
+    LayerSpec b;
+    b.kind = "boundary";
+    b.source = cfg.cut_boundary;
+    b.where = "--boundary " + cfg.cut_boundary;
+    out.layers.push_back(std::move(b));
+  }
+  m.cut = std::move(cut);
+  return out;
+}
+
+const std::string& osm_read_path(const CountyModel& m, const std::string& osm_path) {
+  return m.cut ? m.cut->path() : osm_path;
+}
+
 void build_places(CountyModel& m, const std::string& osm_path, const CountyConfig& cfg,
                   const std::vector<std::string>& service_types, Context& ctx) {
+  County c = load_county_osm(osm_read_path(m, osm_path), cfg, ctx);
+  if (m.cut) {
+    c.source = std::filesystem::path(osm_path).filename().string();
+    c.cut = m.cut->description;
+    c.cut_extent = {m.cut->extract_min, m.cut->extract_max};
+  }
+  use_county(m, osm_path, std::move(c), service_types);
+}
+
+void use_county(CountyModel& m, const std::string& osm_path, County county,
+                const std::vector<std::string>& service_types) {
   m.source = osm_path;
-  m.county = load_county_osm(osm_path, cfg, ctx);
+  m.county = std::move(county);
   m.service_types.clear();
   if (service_types.empty()) {
     for (std::size_t i = 0; i < m.county.services.types.size(); ++i)
@@ -47,7 +84,7 @@ void build_networks(CountyModel& m, const std::string& osm_path, const NetworkCo
                     Context& ctx) {
   std::vector<NetworkConfig> cfgs{car_cfg};
   if (walk) cfgs.push_back(default_network_config(network::Profile::kWalk));
-  std::vector<NetworkBuild> nets = build_networks(osm_path, cfgs, ctx);
+  std::vector<NetworkBuild> nets = build_networks(osm_read_path(m, osm_path), cfgs, ctx);
   m.car = std::move(nets[0]);
   m.car_index = std::make_shared<RoutingIndex>();
   m.walk.reset();

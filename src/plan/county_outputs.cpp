@@ -43,6 +43,7 @@ Json county_section(const PlanState& st) {
   if (!c.name_zh.empty()) cj["name_zh"] = c.name_zh;
   cj["seat"] = c.settlements[seat].name;
   cj["seat_rule"] = c.seat_rule;
+  if (!c.cut.empty()) cj["cut"] = c.cut;
   cj["boundary_osm_id"] = c.boundary_osm_id;
   cj["boundary_admin_level"] = c.boundary_admin_level;
   cj["admin_units"] = c.units.size();

@@ -22,7 +22,11 @@ network::MatrixOptions plan_matrix_options(const PlanConfig& cfg) {
 namespace cs::detail {
 
 void pass_load_county(PlanState& st, Context& ctx) {
-  build_places(st, st.cfg.osm_path, st.cfg.county, st.cfg.service_types, ctx);
+  const CountyConfig county = cut_county(st, st.cfg.osm_path, st.cfg.county, ctx);
+  if (st.cfg.given_county)
+    use_county(st, st.cfg.osm_path, *st.cfg.given_county, st.cfg.service_types);
+  else
+    build_places(st, st.cfg.osm_path, county, st.cfg.service_types, ctx);
 }
 
 void pass_build_network(PlanState& st, Context& ctx) {

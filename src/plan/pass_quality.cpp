@@ -88,11 +88,12 @@ std::vector<LonLat> clip_ring(std::vector<LonLat> ring, LonLat lo, LonLat hi) {
   return ring;
 }
 
-// Share of the boundary's area inside the bounding box of the road nodes the extract holds.
+// Share of the boundary's area inside the bounding box of the road nodes the extract holds (a county cut out
+// of a larger extract: of all the larger extract's nodes).
 double boundary_coverage(const County& c, const network::RoadGraph& g) {
   if (c.boundary.empty() || g.node_coord.empty()) return 1.0;
   LonLat lo{1e9, 1e9}, hi{-1e9, -1e9};
-  for (const LonLat& p : g.node_coord) {
+  for (const LonLat& p : c.cut_extent.size() == 2 ? c.cut_extent : g.node_coord) {
     lo = {std::min(lo.lon, p.lon), std::min(lo.lat, p.lat)};
     hi = {std::max(hi.lon, p.lon), std::max(hi.lat, p.lat)};
   }

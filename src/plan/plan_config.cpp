@@ -69,6 +69,9 @@ const opt::Table<CountyConfig>& county_table() {
                    "admin_level of the county boundary (0: detect, -1: none)")
           .text("boundary_name", &CountyConfig::county_name,
                 "name of the county boundary, when the extract holds several areas (empty: detect)")
+          .text("boundary", &CountyConfig::cut_boundary,
+                "cut the county out of a larger extract first: a boundary file (any GDAL polygon source, "
+                "relative to the plan file) or the boundary's OSM relation id")
           .integer("unit_admin_level", &CountyConfig::unit_admin_level, 1, 11, "OSM admin_level",
                    "admin_level of the township-level units")
           .unset_when_nan("total_population", &CountyConfig::total_population, limits::kPopulation,
@@ -226,10 +229,13 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
     }
   }
   {
-    const std::string before = cfg.county.service_table;
+    const std::string before = cfg.county.service_table, cut_before = cfg.county.cut_boundary;
     county_table().read(doc->section("county"), cfg.county);
     std::string& p = cfg.county.service_table;
     if (p != before && !p.empty() && !fs::path(p).is_absolute()) p = (base / p).string();
+    std::string& cut = cfg.county.cut_boundary;  // a file relative to the plan file; a relation id as written
+    if (cut != cut_before && !cut.empty() && !fs::path(cut).is_absolute() && fs::exists(base / cut))
+      cut = (base / cut).string();
   }
   read_layers(doc->section("layers"), base, cfg.county.layers);
   snap_table().read(doc->section("snap"), cfg.snap);

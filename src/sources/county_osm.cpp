@@ -327,6 +327,13 @@ const AdminArea* choose_boundary(MainPass& mp, const CountyConfig& cfg, Context&
   for (auto& a : mp.admin)
     for (const auto& s : mp.settlements) a.settlements_inside += point_in_multipolygon(s.pos, a.mp) ? 1 : 0;
   const AdminArea* boundary = nullptr;
+  if (cfg.boundary_relation > 0) {  // the extract was cut by this relation (sources/osm_cut.hpp)
+    for (const auto& a : mp.admin)
+      if (a.type == 'r' && a.id == cfg.boundary_relation) return &a;
+    throw InputError("--boundary", "relation " + std::to_string(cfg.boundary_relation), "boundary",
+                     "not an administrative boundary with an admin_level (boundary=administrative) that closes "
+                     "into rings: give the county's boundary as a file instead");
+  }
   if (!cfg.county_name.empty()) {
     std::vector<std::string> names;
     for (const auto& a : mp.admin) {

@@ -29,6 +29,7 @@
 #include <countyscope/network/ch.hpp>
 #include <countyscope/network/routing.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/sources/osm_cut.hpp>
 #include <countyscope/sources/osm_network.hpp>
 
 namespace cs {
@@ -58,6 +59,9 @@ struct ProfileNetwork {
 
 struct CountyModel {
   std::string source;  // the OSM file the model was read from
+  // The county cut out of a larger extract (CountyConfig::cut_boundary), read in place of `source`; shared by
+  // copies of the model, its file removed with the last of them.
+  std::shared_ptr<const OsmCut> cut;
   County county;
   NetworkBuild car;  // car network (the default for matrices)
   std::shared_ptr<RoutingIndex> car_index = std::make_shared<RoutingIndex>();
@@ -73,10 +77,20 @@ struct CountyModel {
   std::shared_ptr<const ProfileNetwork> walk;
 };
 
+// Cuts the county out of osm_path when cfg.cut_boundary names a boundary (m.cut; the boundary becomes the
+// county's: the relation, or the file as the boundary layer unless [layers.boundary] gives one) and returns
+// the configuration to read the places with.
+CountyConfig cut_county(CountyModel& m, const std::string& osm_path, const CountyConfig& cfg, Context& ctx);
+// The OSM file the model's readers read: the cut when there is one, else osm_path.
+const std::string& osm_read_path(const CountyModel& m, const std::string& osm_path);
 // Reads the places of the OSM file into m.county and resolves the named service types (all when empty; an
 // unknown name is a UsageError listing the valid ones).
 void build_places(CountyModel& m, const std::string& osm_path, const CountyConfig& cfg,
                   const std::vector<std::string>& service_types, Context& ctx);
+// The given county in place of reading one (the Python model passed back), with the service types resolved as
+// build_places does.
+void use_county(CountyModel& m, const std::string& osm_path, County county,
+                const std::vector<std::string>& service_types);
 // Builds the car graph (car_cfg; its profile may be walk when the user routes on foot) and, when `walk`, the
 // walk graph, from one read of the OSM file's ways and one of its nodes (build_networks in osm_network.hpp).
 // The graphs get fresh indexes.
