@@ -10,8 +10,17 @@ Example::
     a = net.snap(np.array([[9.5209, 47.1410], [9.5097, 47.1651]]))
     t = net.travel_time_matrix(a, a)          # seconds, float32, inf = no path
     acc = cs.accessibility(t, population=np.array([100.0, 50.0]), supply=np.ones(2), cutoff_min=15)
+
+The county model (docs/python.md)::
+
+    county = cs.County.load("data/sample/liechtenstein-2024-03-04.osm.pbf")
+    s = county.settlements                    # dict of columns; pandas.DataFrame(s) for a frame
+    s["population"][s["name"] == "Planken"] = 480
+    county.settlements = s                    # checked, then demand and estimates derived again
+    doc = cs.plan("data/sample/liechtenstein-2024-03-04.osm.pbf", "out/py", county=county)
 """
 from ._core import (  # noqa: F401
+    County,
     Error,
     InputError,
     IoError,
@@ -23,6 +32,7 @@ from ._core import (  # noqa: F401
     equity,
     locate,
     options,
+    plan,
     gravity_flows,
     radiation_flows,
     sfca2,
@@ -30,6 +40,6 @@ from ._core import (  # noqa: F401
 
 __all__ = [
     "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "equity", "locate",
-    "options", "gravity_flows", "radiation_flows", "calibrate_gravity",
+    "options", "gravity_flows", "radiation_flows", "calibrate_gravity", "County", "plan",
 ]
 __version__ = "0.1.0"

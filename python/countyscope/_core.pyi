@@ -1,4 +1,4 @@
-from typing import Optional, Sequence
+from typing import Any, Optional, Sequence
 import numpy as np
 import numpy.typing as npt
 
@@ -53,3 +53,26 @@ def locate(cost: npt.ArrayLike, problem: str = "p-median", p: int = 0, new: int 
            budget: Optional[float] = None, site_capacity: Optional[float] = None, solver: str = "both", time_limit_s: float = 120.0,
            threads: int = 0) -> dict: ...
 def options(stage: str) -> list[dict]: ...
+
+Columns = dict[str, npt.NDArray[Any]]
+
+class County:
+    @staticmethod
+    def load(osm: str, config: Optional[str] = None, threads: int = 0, **county_options: Any) -> "County": ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def seat(self) -> str: ...
+    @property
+    def total_population(self) -> float: ...
+    @property
+    def demand_source(self) -> str: ...
+    @property
+    def services(self) -> list[str]: ...
+    settlements: Columns
+    facilities: Columns
+    demand: Columns
+    units: Columns
+
+def plan(osm: str, out: str, config: Optional[str] = None, county: Optional[County] = None,
+         skip: Optional[list[str]] = None, strict: bool = False, threads: int = 0) -> dict[str, Any]: ...

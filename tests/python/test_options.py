@@ -149,13 +149,14 @@ STAGES = {
     "gravity_flows": ["flows_table"], "radiation_flows": [], "calibrate_gravity": ["flows_table"],
     "Network.from_osm": ["network"], "Network.load": [], "Network.save": [], "Network.snap": ["snap"],
     "Network.travel_time_matrix": ["matrix"], "Network.one_to_all": ["matrix"],
+    "County.load": ["county"], "plan": ["plan"],
 }
 # Keywords with a default that are not study options, each with the only default it may have: the thread count
 # (the CLI's global --threads), arrays the caller may leave out, and include_access (an engine switch: the access
 # legs of both points, which every CLI command includes).
 NOT_OPTIONS = {"threads": "0", "weight": "None", "capacity": "None", "opening_cost": "None", "fixed": "[]",
                "groups": "None", "group_names": "[]", "origin_mass": "None", "dest_mass": "None",
-               "include_access": "True"}
+               "include_access": "True", "config": "None", "county": "None"}
 
 
 def public_functions():

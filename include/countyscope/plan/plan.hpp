@@ -75,6 +75,9 @@ struct PlanConfig {
   // Demand points drawn in the results document (the report); above this they are aggregated to a grid there.
   // The GeoPackage and CSV always keep every point.
   std::size_t demand_layer_max = 20000;
+  // A county given in memory (the Python county model passed back, docs/python.md): the load_county pass takes
+  // it instead of reading places from osm_path (the road network still comes from osm_path). Null = read.
+  std::shared_ptr<const County> given_county;
 };
 // Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid
 // ones. Sections: [plan] [network] [county] [snap] [matrix] [access] [structure] [flows] [scenarios];
