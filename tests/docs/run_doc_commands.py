@@ -45,6 +45,8 @@ SKIP = [
 # Files the docs name as the reader's own, and what stands in for them here.
 STAND_INS = {
     "county.osm.pbf": "the bundled sample extract (a symbolic link)",
+    "china-latest.osm.pbf": "the bundled sample extract (a symbolic link): the country's extract a county is cut from",
+    "county_boundary.geojson": "data/examples/boundary.geojson (a symbolic link): the sample county's boundary",
     "plan.toml": "an empty plan TOML (every key optional, docs/county.md)",
     "out/demo": "what `make demo` writes (README quick start), made by BINARY demo before the docs' commands",
     "thesis/notes.txt": "a non-empty folder that is not a countyscope output (docs/reliability.md)",
@@ -120,6 +122,9 @@ def prepare(work, root, binary, env):
             continue
         os.symlink(os.path.join(root, name), os.path.join(work, name))
     os.symlink(os.path.join(root, "data/sample/liechtenstein-2024-03-04.osm.pbf"), os.path.join(work, "county.osm.pbf"))
+    os.symlink(os.path.join(root, "data/sample/liechtenstein-2024-03-04.osm.pbf"),
+               os.path.join(work, "china-latest.osm.pbf"))
+    os.symlink(os.path.join(root, "data/examples/boundary.geojson"), os.path.join(work, "county_boundary.geojson"))
     open(os.path.join(work, "plan.toml"), "w").close()
     home = os.path.join(work, "home")
     os.makedirs(os.path.join(home, "thesis"))

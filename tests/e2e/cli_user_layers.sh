@@ -106,6 +106,53 @@ for f in ("settlements.csv", "facilities.csv"):
 print("same units, settlements and facilities")
 PY
 
+# A Chinese bureau's register: Chinese column names and tier words, coordinates picked from a web map in GCJ-02
+# (made here with `countyscope coords`; outside China GCJ-02 is WGS-84 itself, so this runs the conversion path,
+# not its offset, which tests/io checks over China).
+mkdir -p "$T/zh" && cp "$EX"/* "$T/zh/"
+"$CS" -q coords --in "$EX/villages.csv" --x-col x_lv95 --y-col y_lv95 --from EPSG:2056 --to GCJ-02 \
+  --out-x 经度 --out-y 纬度 --out "$T/zh/villages-gcj.csv" 2>"$T/zh.err" || fail "coords to GCJ-02: $(cat "$T/zh.err")"
+/usr/bin/python3 - "$T/zh/villages-gcj.csv" "$T/zh/村庄名录.csv" <<'PY'
+import csv, sys
+src, dst = sys.argv[1:]
+words = {"seat": "县城", "town": "镇", "village": "行政村"}
+rows = list(csv.DictReader(open(src, encoding="utf-8")))
+with open(dst, "w", encoding="utf-8", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["村名", "类型", "户籍人口", "所属乡镇", "经度", "纬度"])
+    for r in rows:
+        w.writerow([r["name"], words[r["tier"]], r["population"], r["municipality"], r["经度"], r["纬度"]])
+PY
+/usr/bin/python3 - "$T/zh/plan.toml" <<'PY'
+import re, sys
+p = sys.argv[1]
+t = open(p, encoding="utf-8").read()
+t = re.sub(r"\[layers\.settlements\]\n(?:(?!\[).*\n)*", """[layers.settlements]
+source = "村庄名录.csv"
+crs = "GCJ-02"
+x = "经度"
+y = "纬度"
+fields = { name = "村名", tier = "类型", population = "户籍人口", unit = "所属乡镇" }
+
+""", t)
+open(p, "w", encoding="utf-8").write(t)
+PY
+"$CS" -q plan --config "$T/zh/plan.toml" --osm "$SAMPLE" "${SKIP[@]}" --out "$T/zh-out" 2>"$T/zh.err" ||
+  fail "Chinese register: exit $?: $(cat "$T/zh.err")"
+/usr/bin/python3 - "$T/own" "$T/zh-out" <<'PY' && ok "a Chinese register in GCJ-02 gives the same settlements" || fail "Chinese register differs"
+import csv, sys
+a, b = sys.argv[1:]
+rows = lambda d: {r["name"]: r for r in csv.DictReader(open(d + "/settlements.csv", encoding="utf-8"))}
+A, B = rows(a), rows(b)
+assert A.keys() == B.keys()
+for n in A:
+    for k in ("tier", "unit", "population", "population_tag"):
+        assert A[n].get(k) == B[n].get(k), (n, k, A[n].get(k), B[n].get(k))
+    assert abs(float(A[n]["lon"]) - float(B[n]["lon"])) < 1e-7 and abs(float(A[n]["lat"]) - float(B[n]["lat"])) < 1e-7
+    assert B[n]["origin"].startswith("村庄名录.csv row "), B[n]["origin"]
+print(len(A), "settlements")
+PY
+
 # ---- bad layers: one line, exit 1, nothing written ----
 # bad NAME EXPECTED_SUBSTRING -- TOML lines appended to a copy of the example plan (replacing a [layers.KIND]).
 bad() {
