@@ -48,7 +48,8 @@
       'structure.profile': 'Mode',
       'structure.cutoff': 'Within (min)',
       'structure.pop_share': 'Share of county population',
-      'structure.base_covered': 'Covered by the seat alone',
+      'structure.base_covered': 'Covered by the existing centres',
+      'structure.existing': 'Existing centres',
       'structure.covered': 'Covered with the chosen centres',
       'structure.gain': 'Coverage gain',
       'structure.bound': 'Upper bound on the best coverage',
@@ -96,7 +97,8 @@
       'structure.profile': '方式',
       'structure.cutoff': '时间（分钟）',
       'structure.pop_share': '占全县人口比例',
-      'structure.base_covered': '仅县城覆盖',
+      'structure.base_covered': '现有中心覆盖',
+      'structure.existing': '现有中心',
       'structure.covered': '加上所选中心后覆盖',
       'structure.gain': '覆盖增量',
       'structure.bound': '最优覆盖的上界',
@@ -219,6 +221,7 @@
       ui.h3(el, ui.t('structure.pattern', { min: Math.round((pat.within_s || 900) / 60) }));
       ui.kv(el, [
         ['structure.method', ui.label('method', pat.method)],
+        ['structure.existing', (pat.existing || []).map(function (x) { return ui.placeName(x); }).join(ui.lang() === 'zh' ? '、' : ', ')],
         ['structure.chosen', (pat.chosen || []).map(function (x) { return ui.placeName(x); }).join(ui.lang() === 'zh' ? '、' : ', ')],
         ['structure.base_covered', pat.base_covered, 'int'],
         ['structure.covered', pat.covered, 'int'],

@@ -79,7 +79,8 @@ struct Source {
 // Node -> centre times on the reverse graph, each node owned by its fastest centre (first on ties); every
 // edge goes to the owner of its ends, split halfway when the ends have different owners; the pieces of each
 // centre are buffered (polygon_jobs).
-std::vector<std::vector<EdgePiece>> area_pieces(const network::RoadGraph& g, std::span<const network::Snap> centre_snaps) {
+std::vector<std::vector<EdgePiece>> area_pieces(const network::RoadGraph& g,
+                                                std::span<const network::Snap> centre_snaps) {
   const network::RoadGraph rev = network::reverse_graph(g);
   const std::size_t n = g.node_count(), nc = centre_snaps.size();
   std::vector<Weight> best(n, kInfWeight);
@@ -212,7 +213,8 @@ std::vector<LifeCircle> life_circles(const StructureInput& in, const StructureCo
   const network::RoadGraph& car = *in.car;
   const std::size_t ns = county.settlements.size(), nd = county.demand.size(), nf = county.facilities.size();
   std::vector<Source> sources;
-  auto add_sources = [&](network::Profile p, std::span<const network::Snap> ss, std::span<const network::Snap> fs) {
+  auto add_sources = [&](network::Profile p, std::span<const network::Snap> ss,
+                         std::span<const network::Snap> fs) {
     for (std::size_t s = 0; s < ns; ++s) {
       if (off[s]) continue;
       const bool seat = static_cast<int>(s) == county.seat;
@@ -344,13 +346,15 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
   if (!d2s)
     d2s = &(d2s_own = timed(ctx, "structure_demand_matrix",
                             [&] { return times_to_targets(car, in.car_demand, in.car_settlements, ctx); }));
-  if (!s2s) s2s = &(s2s_own = network::travel_time_matrix(car, in.car_settlements, in.car_settlements, mo, ctx));
+  if (!s2s)
+    s2s = &(s2s_own = network::travel_time_matrix(car, in.car_settlements, in.car_settlements, mo, ctx));
   const auto t_matrix = std::chrono::steady_clock::now();
   if (d2s->rows() != nd || d2s->cols() != ns || s2s->rows() != ns || s2s->cols() != ns)
     throw Error(ErrorKind::kInternal, "analyse_structure: matrix sizes do not match the county");
   TimeMatrix s2f_own;
   const TimeMatrix* s2f_in = in.settlement_to_facility;
-  if (!s2f_in) s2f_in = &(s2f_own = network::travel_time_matrix(car, in.car_settlements, in.car_facilities, mo, ctx));
+  if (!s2f_in)
+    s2f_in = &(s2f_own = network::travel_time_matrix(car, in.car_settlements, in.car_facilities, mo, ctx));
   if (s2f_in->rows() != ns || s2f_in->cols() != nf)
     throw Error(ErrorKind::kInternal, "analyse_structure: matrix sizes do not match the county");
   const TimeMatrix& s2f = *s2f_in;
@@ -380,12 +384,19 @@ StructureResult analyse_structure(const StructureInput& in, const StructureConfi
                                    cfg.hierarchy);
   }
 
-  // Pattern optimisation: the seat exists; candidates are the towns (or every other settlement).
+  // Pattern optimisation. Candidates 'settlements': the seat and the towns are centres already; which
+  // villages of at least candidate_min_population people (central villages, not hamlets) to add. Candidates
+  // 'towns': which towns to strengthen first, from the seat alone.
   {
-    const std::vector<std::uint32_t> existing{static_cast<std::uint32_t>(county.seat)};
+    const bool villages = cfg.candidates == PatternCandidates::kSettlements;
+    std::vector<std::uint32_t>& existing = r.existing;
+    existing = {static_cast<std::uint32_t>(county.seat)};
     for (std::size_t s = 0; s < ns; ++s) {
       if (static_cast<int>(s) == county.seat || off[s]) continue;
-      if (cfg.candidates == PatternCandidates::kSettlements || county.settlements[s].tier == Tier::kTown)
+      const Settlement& st = county.settlements[s];
+      if (villages && st.tier == Tier::kTown)
+        existing.push_back(static_cast<std::uint32_t>(s));
+      else if (villages ? settlement_pop(st) >= cfg.candidate_min_population : st.tier == Tier::kTown)
         r.candidates.push_back(static_cast<std::uint32_t>(s));
     }
     r.pattern = optimise_pattern(*d2s, demand_pop, existing, r.candidates, cfg.pattern);

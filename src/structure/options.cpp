@@ -42,7 +42,11 @@ const opt::Table<StructureOptions>& structure_options() {
                   "coverage time of a centre in the pattern optimisation")
           .choice("candidates", &O::candidates,
                   {{"settlements", PatternCandidates::kSettlements}, {"towns", PatternCandidates::kTowns}},
-                  "who may be strengthened: settlements (towns and villages) or towns only")
+                  "who may be strengthened: villages (the seat and towns are centres already) or towns only "
+                  "(then the seat alone is the existing centre)")
+          .number("candidate_min_population", &O::candidate_min_population, limits::kPopulation,
+                  "candidates 'settlements': villages with at least this many people (a central village, not "
+                  "a hamlet)")
           .number("gap_min", &O::gap_min, limits::kCutoffMin,
                   "list villages beyond this time of every centre")
           .number("reach_min", &O::reach_min, limits::kCutoffMin,
@@ -76,6 +80,7 @@ StructureConfig structure_config(const StructureOptions& o) {
   c.pattern.k = o.k;
   c.pattern.within_s = o.within_min * 60.0;
   c.candidates = o.candidates;
+  c.candidate_min_population = o.candidate_min_population;
   c.village_gap_s = o.gap_min * 60.0;
   c.hierarchy.reach_s = o.reach_min * 60.0;
   c.hierarchy.town_score = o.town_score;

@@ -267,7 +267,9 @@ Table hierarchy_table(const StructureResult& r, const Names& names, Json& sectio
 
 Json pattern_json(const StructureResult& r, const Names& names) {
   Json cand = Json::array(), chosen = Json::array(), steps = Json::array();
+  Json existing = Json::array();
   for (std::uint32_t s : r.candidates) cand.push_back(names.settlement(s));
+  for (std::uint32_t s : r.existing) existing.push_back(names.settlement(s));
   for (std::size_t i = 0; i < r.pattern.chosen.size(); ++i) {
     chosen.push_back(names.settlement(r.pattern.chosen[i]));
     const double before = i == 0 ? r.pattern.base_covered : r.pattern.step_covered[i - 1];
@@ -278,7 +280,7 @@ Json pattern_json(const StructureResult& r, const Names& names) {
   return {{"method", r.pattern.method},
           {"k", r.cfg.pattern.k},
           {"within_s", r.cfg.pattern.within_s},
-          {"existing", Json::array({names.settlement(static_cast<std::uint32_t>(names.county.seat))})},
+          {"existing", existing},
           {"candidates", cand},
           {"chosen", chosen},
           {"steps", steps},

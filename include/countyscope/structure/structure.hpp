@@ -56,6 +56,9 @@ struct StructureConfig {
   HierarchyConfig hierarchy;
   PatternConfig pattern;
   PatternCandidates candidates = PatternCandidates::kSettlements;  // central villages count too
+  // Candidates of kSettlements: villages with at least this many people (population_est); the seat and the
+  // towns are centres already and count as existing.
+  double candidate_min_population = 500.0;
   double village_gap_s = 900.0;  // villages beyond this time of every centre are listed
   bool area_polygons = true;     // service-area polygons (buffered network Voronoi cells)
   // A settlement snapped farther than StructureInput::snap_threshold_m from the car network is an input
@@ -79,6 +82,7 @@ struct StructureOptions {
   std::uint32_t k = 3;
   double within_min = 15.0;
   PatternCandidates candidates = PatternCandidates::kSettlements;
+  double candidate_min_population = 500.0;
   double gap_min = 15.0;
   double reach_min = 30.0;
   double town_score = 0.75;
@@ -134,6 +138,8 @@ struct StructureResult {
   std::vector<IsoPolygon> area_polygons;  // per centre (empty when cfg.area_polygons is false)
   Hierarchy hierarchy;
   std::vector<std::uint32_t> candidates;  // settlement indices considered by the pattern optimisation
+  std::vector<std::uint32_t>
+      existing;  // the centres it starts from (the seat, and the towns for kSettlements)
   PatternResult pattern;
   std::vector<std::uint32_t> villages_outside;  // villages beyond village_gap_s of every centre (car)
   double total_population = 0.0;
