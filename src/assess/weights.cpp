@@ -2,8 +2,10 @@
 // lattices for the published checks, and the spatial lag.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <numeric>
+#include <vector>
 
 #include <countyscope/assess/methods.hpp>
 #include <countyscope/assess/spatial.hpp>
@@ -77,6 +79,134 @@ void finish(Weights& w, bool row_std) {
       for (std::size_t a = w.first[i]; a < w.first[i + 1]; ++a) w.w[a] /= s;
   }
 }
+
+// Exact neighbour search over unit vectors (chord^2 = |a - b|^2 orders like the great-circle distance): a
+// KD-tree with median splits on the widest axis and small leaves. Neighbours are ranked by (chord^2, index),
+// the chord^2 computed as (q - p)^2 summed over x, y, z in that order for every candidate, so the result
+// depends neither on the tree nor on the visiting order. Pruning is exact in floating point: a point beyond a
+// split plane has |q_c - p_c| >= |q_c - split|, rounding is monotone and the other terms are >= 0, so its
+// chord^2 is >= (q_c - split)^2 as computed; a subtree is skipped only when that bound is strictly above the
+// current k-th best (ties at the k-th place are still visited, the lower index wins).
+class KdTree {
+ public:
+  explicit KdTree(const std::vector<double>& xyz) : q_(xyz) {
+    const std::size_t n = xyz.size() / 3;
+    id_.resize(n);
+    std::iota(id_.begin(), id_.end(), 0u);
+    if (n > 0) build(0, static_cast<std::uint32_t>(n));
+    p_.resize(3 * n);
+    for (std::size_t a = 0; a < n; ++a)
+      for (std::size_t c = 0; c < 3; ++c) p_[3 * a + c] = xyz[3 * id_[a] + c];
+  }
+
+  // The k nearest points of point i (itself excluded) by (chord^2, index), ascending, into out.
+  void nearest(std::size_t i, std::size_t k, std::vector<std::pair<double, std::uint32_t>>& out) const {
+    out.clear();
+    if (nodes_.empty() || k == 0) return;
+    Knn s{&q_[3 * i], static_cast<std::uint32_t>(i), k, out};
+    knn(0, s);
+    std::sort_heap(out.begin(), out.end());
+  }
+
+  // All points j != i with chord^2 <= limit, as (chord^2, j) sorted ascending, into out.
+  void within(std::size_t i, double limit, std::vector<std::pair<double, std::uint32_t>>& out) const {
+    out.clear();
+    if (!nodes_.empty()) band(0, &q_[3 * i], static_cast<std::uint32_t>(i), limit, out);
+    std::sort(out.begin(), out.end());
+  }
+
+ private:
+  struct Node {
+    std::uint32_t lo, hi;  // points [lo, hi) in tree order
+    int axis;              // -1: leaf
+    double split;          // left: coordinate <= split, right: >= split
+    std::uint32_t left, right;
+  };
+  struct Knn {
+    const double* q;
+    std::uint32_t self;
+    std::size_t k;
+    std::vector<std::pair<double, std::uint32_t>>& heap;  // max-heap of the best k so far
+  };
+  static constexpr std::uint32_t kLeaf = 8;
+
+  std::uint32_t build(std::uint32_t lo, std::uint32_t hi) {
+    const auto at = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.push_back({lo, hi, -1, 0.0, 0, 0});
+    if (hi - lo <= kLeaf) return at;
+    double mn[3] = {1e300, 1e300, 1e300}, mx[3] = {-1e300, -1e300, -1e300};
+    for (std::uint32_t a = lo; a < hi; ++a)
+      for (int c = 0; c < 3; ++c) {
+        mn[c] = std::min(mn[c], q_[3 * id_[a] + c]);
+        mx[c] = std::max(mx[c], q_[3 * id_[a] + c]);
+      }
+    int axis = 0;
+    for (int c = 1; c < 3; ++c)
+      if (mx[c] - mn[c] > mx[axis] - mn[axis]) axis = c;
+    if (!(mx[axis] > mn[axis])) return at;  // all duplicates: one leaf
+    const std::uint32_t mid = lo + (hi - lo) / 2;
+    std::nth_element(id_.begin() + lo, id_.begin() + mid, id_.begin() + hi,
+                     [&](std::uint32_t x, std::uint32_t y) {
+                       const double cx = q_[3 * x + axis], cy = q_[3 * y + axis];
+                       return cx != cy ? cx < cy : x < y;
+                     });
+    const double split = q_[3 * id_[mid] + axis];
+    const std::uint32_t l = build(lo, mid), r = build(mid, hi);
+    nodes_[at].axis = axis;
+    nodes_[at].split = split;
+    nodes_[at].left = l;
+    nodes_[at].right = r;
+    return at;
+  }
+
+  double chord2(const double* q, std::uint32_t a) const {
+    const double dx = q[0] - p_[3 * a], dy = q[1] - p_[3 * a + 1], dz = q[2] - p_[3 * a + 2];
+    return dx * dx + dy * dy + dz * dz;
+  }
+
+  void knn(std::uint32_t node, Knn& s) const {
+    const Node& nd = nodes_[node];
+    if (nd.axis < 0) {
+      for (std::uint32_t a = nd.lo; a < nd.hi; ++a) {
+        if (id_[a] == s.self) continue;
+        const std::pair<double, std::uint32_t> c{chord2(s.q, a), id_[a]};
+        if (s.heap.size() < s.k) {
+          s.heap.push_back(c);
+          std::push_heap(s.heap.begin(), s.heap.end());
+        } else if (c < s.heap.front()) {
+          std::pop_heap(s.heap.begin(), s.heap.end());
+          s.heap.back() = c;
+          std::push_heap(s.heap.begin(), s.heap.end());
+        }
+      }
+      return;
+    }
+    const double diff = s.q[nd.axis] - nd.split;
+    knn(diff < 0 ? nd.left : nd.right, s);
+    if (s.heap.size() < s.k || diff * diff <= s.heap.front().first) knn(diff < 0 ? nd.right : nd.left, s);
+  }
+
+  void band(std::uint32_t node, const double* q, std::uint32_t self, double limit,
+            std::vector<std::pair<double, std::uint32_t>>& out) const {
+    const Node& nd = nodes_[node];
+    if (nd.axis < 0) {
+      for (std::uint32_t a = nd.lo; a < nd.hi; ++a) {
+        if (id_[a] == self) continue;
+        const double d = chord2(q, a);
+        if (d <= limit) out.emplace_back(d, id_[a]);
+      }
+      return;
+    }
+    const double diff = q[nd.axis] - nd.split;
+    band(diff < 0 ? nd.left : nd.right, q, self, limit, out);
+    if (diff * diff <= limit) band(diff < 0 ? nd.right : nd.left, q, self, limit, out);
+  }
+
+  const std::vector<double>& q_;  // xyz by point index
+  std::vector<double> p_;         // xyz in tree order
+  std::vector<std::uint32_t> id_;
+  std::vector<Node> nodes_;
+};
 }  // namespace
 
 Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, int threads) {
@@ -88,8 +218,8 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     throw UsageError("spatial weights knn:" + std::to_string(spec.k) + " need more than k points (have " +
                      std::to_string(n) + ")");
   // Distances through unit vectors: the chord length is monotone in the great-circle distance, so neighbours
-  // are ranked by a dot product (no trigonometry in the O(n^2) loop) and only the kept ones are converted to
-  // km.
+  // are ranked by chord^2 in a KD-tree (no trigonometry in the search) and only the kept ones are converted
+  // to km.
   std::vector<double> xyz(3 * n);
   for (std::size_t i = 0; i < n; ++i) {
     const double lo = pts[i].lon * M_PI / 180.0, la = pts[i].lat * M_PI / 180.0;
@@ -98,81 +228,62 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     xyz[3 * i + 2] = std::sin(la);
   }
   auto to_km = [](double c2) { return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(c2) / 2)); };
-  // (km, j) per point, sorted by distance then index.
-  std::vector<std::vector<std::pair<double, std::uint32_t>>> near(n);
   const bool knn = spec.kind == WeightsKind::kKnn;
-  // Sweep in latitude order: |lat_i - lat_j| bounds the great-circle distance from below, so each search
-  // stops once that bound exceeds the current k-th best (kNN) or the band. Exact, and far below O(n^2) on a
-  // country.
-  std::vector<std::uint32_t> ord(n);
-  std::iota(ord.begin(), ord.end(), 0u);
-  std::sort(ord.begin(), ord.end(),
-            [&](auto x, auto y) { return pts[x].lat != pts[y].lat ? pts[x].lat < pts[y].lat : x < y; });
-  std::vector<std::size_t> pos(n);
-  for (std::size_t k = 0; k < n; ++k) pos[ord[k]] = k;
-  // chord^2 >= (z_i - z_j)^2 with z = sin(lat), which grows with latitude: a lower bound that costs one
-  // subtraction (the exact latitude bound needs a sine per candidate). Coordinates in sweep order,
-  // contiguous.
-  std::vector<double> sxyz(3 * n);
-  for (std::size_t p = 0; p < n; ++p)
-    for (std::size_t c = 0; c < 3; ++c) sxyz[3 * p + c] = xyz[3 * ord[p] + c];
-  auto lat_bound = [&](std::size_t i, std::size_t p) {
-    const double dz = xyz[3 * i + 2] - sxyz[3 * p + 2];
-    return dz * dz * (1 - 1e-12);
-  };
-  // Neighbours of i: the k nearest (k > 0) or all with chord^2 <= limit (k == 0); (chord^2, j) sorted.
-  auto search = [&](std::size_t i, std::size_t k, double limit) {
-    std::vector<std::pair<double, std::uint32_t>> best;
-    auto bound = [&] { return k > 0 ? (best.size() < k ? 1e300 : best.back().first) : limit; };
-    auto consider = [&](std::size_t p) {
-      const double dx = xyz[3 * i] - sxyz[3 * p], dy = xyz[3 * i + 1] - sxyz[3 * p + 1],
-                   dz = xyz[3 * i + 2] - sxyz[3 * p + 2];
-      const std::pair<double, std::uint32_t> c{dx * dx + dy * dy + dz * dz, ord[p]};
-      if (k > 0) {
-        if (best.size() == k && !(c < best.back())) return;
-        best.insert(std::upper_bound(best.begin(), best.end(), c), c);
-        if (best.size() > k) best.pop_back();
-      } else if (c.first <= limit) {
-        best.push_back(c);
-      }
-    };
-    for (std::size_t p = pos[i] + 1; p < n && lat_bound(i, p) <= bound(); ++p) consider(p);
-    for (std::size_t p = pos[i]; p-- > 0 && lat_bound(i, p) <= bound();) consider(p);
-    std::sort(best.begin(), best.end());
-    return best;
-  };
+  const KdTree tree(xyz);
+  // Per-thread scratch: no allocation per query once the buffers have grown.
+  const int team = std::max(1, threads);
+  std::vector<std::vector<std::pair<double, std::uint32_t>>> scratch(static_cast<std::size_t>(team));
   double band = spec.band_km;
   if (!knn && band <= 0) {
     // The smallest band that gives every point a neighbour: the largest nearest-neighbour distance.
     std::vector<double> nn(n, 0.0);
     parallel_for(
-        n, threads,
-        [&](std::size_t i, int) {
-          const auto b1 = search(i, 1, 0);
+        n, team,
+        [&](std::size_t i, int t) {
+          auto& b1 = scratch[static_cast<std::size_t>(t)];
+          tree.nearest(i, 1, b1);
           nn[i] = b1.empty() ? 0.0 : to_km(b1.front().first);
         },
-        16);
+        64);
     for (double d : nn) band = std::max(band, d);
   }
-  const double band_c2 =
-      knn ? 0.0 : std::pow(2 * std::sin(std::min(band / kEarthKm, M_PI) / 2), 2) * (1 + 1e-12);
-  parallel_for(
-      n, threads,
-      [&](std::size_t i, int) {
-        auto d = search(i, knn ? static_cast<std::size_t>(spec.k) : 0, band_c2);
-        for (auto& e : d) e.first = to_km(e.first);
-        if (!knn) {
-          while (!d.empty() && d.back().first > band) d.pop_back();
-        }
-        near[i] = std::move(d);
-      },
-      16);
-  w.band_km = spec.kind == WeightsKind::kKnn ? 0.0 : band;
+  w.band_km = knn ? 0.0 : band;
   w.first.assign(n + 1, 0);
+  if (knn) {
+    // Exactly k neighbours per row (k < n): the rows are written in place, binary weights.
+    const std::size_t k = static_cast<std::size_t>(spec.k);
+    w.nbr.resize(n * k);
+    w.w.assign(n * k, 1.0);
+    parallel_for(
+        n, team,
+        [&](std::size_t i, int t) {
+          auto& d = scratch[static_cast<std::size_t>(t)];
+          tree.nearest(i, k, d);
+          std::uint32_t* row = w.nbr.data() + i * k;
+          for (std::size_t a = 0; a < k; ++a) row[a] = d[a].second;
+          std::sort(row, row + k);
+        },
+        64);
+    for (std::size_t i = 0; i < n; ++i) w.first[i + 1] = (i + 1) * k;
+    finish(w, spec.row_standardise);
+    return w;
+  }
+  const double band_c2 = std::pow(2 * std::sin(std::min(band / kEarthKm, M_PI) / 2), 2) * (1 + 1e-12);
+  // (km, j) per point, sorted by distance then index.
+  std::vector<std::vector<std::pair<double, std::uint32_t>>> near(n);
+  parallel_for(
+      n, team,
+      [&](std::size_t i, int) {
+        auto& d = near[i];
+        tree.within(i, band_c2, d);
+        for (auto& e : d) e.first = to_km(e.first);
+        while (!d.empty() && d.back().first > band) d.pop_back();
+      },
+      64);
+  std::vector<std::pair<std::uint32_t, double>> row;
   for (std::size_t i = 0; i < n; ++i) {
-    std::vector<std::pair<std::uint32_t, double>> row;
+    row.clear();
     for (const auto& [d, j] : near[i]) {
-      if (spec.kind != WeightsKind::kKnn && d > band) break;
       double wt = 1.0;
       if (spec.kind == WeightsKind::kIdw) wt = std::pow(std::max(d, 1e-3), -spec.idw_power);
       row.emplace_back(j, wt);

@@ -192,6 +192,83 @@ TEST(AssessWeights, SweepEqualsBruteForce) {
   }
 }
 
+// The KD-tree search against brute force over the same chord^2 (unit vectors, (q - p)^2 summed x, y, z)
+// ranked by (chord^2, index): clustered points with exact duplicates and exact ties (a lattice, where many
+// neighbours are equidistant), for k at and around the tie sizes, the minimal band and fixed bands, on 1
+// and 3 threads.
+TEST(AssessWeights, KdTreeEqualsBruteForceWithTiesAndDuplicates) {
+  cs::Rng rng(cs::test::seed() + 9);
+  std::vector<cs::LonLat> pts;
+  for (int i = 0; i < 300; ++i) pts.push_back({75 + 60 * rng.uniform(), 18 + 35 * rng.uniform()});
+  for (int i = 0; i < 200; ++i) pts.push_back({110 + 0.02 * rng.uniform(), 30 + 0.02 * rng.uniform()});
+  for (int r = 0; r < 12; ++r)
+    for (int c = 0; c < 12; ++c) pts.push_back({100 + 0.5 * c, 0.5 * r});  // lattice on the equator: ties
+  for (int i = 0; i < 60; ++i) pts.push_back(pts[rng.below(pts.size())]);  // duplicates
+  pts.push_back(pts.back());
+  pts.push_back(pts.back());  // a triple
+  const std::size_t n = pts.size();
+  std::vector<double> xyz(3 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double lo = pts[i].lon * M_PI / 180.0, la = pts[i].lat * M_PI / 180.0;
+    xyz[3 * i] = std::cos(la) * std::cos(lo);
+    xyz[3 * i + 1] = std::cos(la) * std::sin(lo);
+    xyz[3 * i + 2] = std::sin(la);
+  }
+  auto ranked = [&](std::size_t i) {
+    std::vector<std::pair<double, std::uint32_t>> d;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i) continue;
+      const double dx = xyz[3 * i] - xyz[3 * j], dy = xyz[3 * i + 1] - xyz[3 * j + 1],
+                   dz = xyz[3 * i + 2] - xyz[3 * j + 2];
+      d.emplace_back(dx * dx + dy * dy + dz * dz, static_cast<std::uint32_t>(j));
+    }
+    std::sort(d.begin(), d.end());
+    return d;
+  };
+  auto row = [](const a::Weights& w, std::size_t i) {
+    return std::vector<std::uint32_t>(w.nbr.begin() + static_cast<std::ptrdiff_t>(w.first[i]),
+                                      w.nbr.begin() + static_cast<std::ptrdiff_t>(w.first[i + 1]));
+  };
+  std::size_t tied_cuts = 0;
+  for (const char* spec : {"knn:1", "knn:2", "knn:4", "knn:5", "knn:8", "knn:9"}) {
+    const int k = std::stoi(spec + 4);
+    const auto w1 = a::build_weights(pts, a::parse_weights_spec(spec), 1);
+    const auto w3 = a::build_weights(pts, a::parse_weights_spec(spec), 3);
+    ASSERT_EQ(w1.nbr, w3.nbr);
+    ASSERT_EQ(w1.w, w3.w);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto d = ranked(i);
+      if (d[static_cast<std::size_t>(k)].first == d[static_cast<std::size_t>(k) - 1].first) ++tied_cuts;
+      std::vector<std::uint32_t> expect;
+      for (int a2 = 0; a2 < k; ++a2) expect.push_back(d[static_cast<std::size_t>(a2)].second);
+      std::sort(expect.begin(), expect.end());
+      ASSERT_EQ(row(w1, i), expect) << spec << " point " << i;
+      for (std::size_t a2 = w1.first[i]; a2 < w1.first[i + 1]; ++a2) ASSERT_EQ(w1.w[a2], 1.0 / k);
+    }
+  }
+  EXPECT_GT(tied_cuts, 100u);  // the ties at the k-th place were exercised
+  auto to_km = [](double c2) { return 2 * 6371.0088 * std::asin(std::min(1.0, std::sqrt(c2) / 2)); };
+  for (const char* spec : {"band", "band:60", "idw:120"}) {
+    const auto w1 = a::build_weights(pts, a::parse_weights_spec(spec), 1);
+    const auto w3 = a::build_weights(pts, a::parse_weights_spec(spec), 3);
+    ASSERT_EQ(w1.nbr, w3.nbr);
+    ASSERT_EQ(w1.w, w3.w);
+    ASSERT_EQ(w1.band_km, w3.band_km);
+    double minimal = 0;
+    for (std::size_t i = 0; i < n; ++i) minimal = std::max(minimal, to_km(ranked(i).front().first));
+    if (std::string(spec) == "band") {
+      ASSERT_EQ(w1.band_km, minimal);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<std::uint32_t> expect;
+      for (const auto& [c2, j] : ranked(i))
+        if (to_km(c2) <= w1.band_km) expect.push_back(j);
+      std::sort(expect.begin(), expect.end());
+      ASSERT_EQ(row(w1, i), expect) << spec << " point " << i;
+    }
+  }
+}
+
 // LISA on libpysal's desmith example (n = 10, GAL contiguity; Debian python3-libpysal installs it), against
 // the values published in esda's documentation (Moran_Local docstring, transformation "W" =
 // row-standardised):
