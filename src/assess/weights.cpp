@@ -1,6 +1,7 @@
 // Spatial weights: great-circle distances, k nearest neighbours, distance bands and inverse distance (CSR),
 // lattices for the published checks, and the spatial lag.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -84,9 +85,10 @@ void finish(Weights& w, bool row_std) {
 // KD-tree with median splits on the widest axis and small leaves. Neighbours are ranked by (chord^2, index),
 // the chord^2 computed as (q - p)^2 summed over x, y, z in that order for every candidate, so the result
 // depends neither on the tree nor on the visiting order. Pruning is exact in floating point: a point beyond a
-// split plane has |q_c - p_c| >= |q_c - split|, rounding is monotone and the other terms are >= 0, so its
-// chord^2 is >= (q_c - split)^2 as computed; a subtree is skipped only when that bound is strictly above the
-// current k-th best (ties at the k-th place are still visited, the lower index wins).
+// split plane has |q_c - p_c| >= |q_c - split|, so (q_c - split)^2 <= (q_c - p_c)^2 as computed (rounding is
+// monotone); the bound of a subtree keeps the nearest plane per axis (0 where none) and sums the three like
+// chord^2 does, so it is <= the chord^2 of every point inside. A subtree is skipped only when that bound is
+// strictly above the current k-th best (ties at the k-th place are still visited, the lower index wins).
 class KdTree {
  public:
   explicit KdTree(const std::vector<double>& xyz) : q_(xyz) {
@@ -94,24 +96,29 @@ class KdTree {
     id_.resize(n);
     std::iota(id_.begin(), id_.end(), 0u);
     if (n > 0) build(0, static_cast<std::uint32_t>(n));
-    p_.resize(3 * n);
-    for (std::size_t a = 0; a < n; ++a)
-      for (std::size_t c = 0; c < 3; ++c) p_[3 * a + c] = xyz[3 * id_[a] + c];
+    for (std::size_t c = 0; c < 3; ++c) {
+      p_[c].resize(n);
+      for (std::size_t a = 0; a < n; ++a) p_[c][a] = xyz[3 * id_[a] + c];
+    }
   }
+
+  std::size_t size() const { return id_.size(); }
+  // The point at place a in tree order (queries in this order touch nearby memory).
+  std::uint32_t at(std::size_t a) const { return id_[a]; }
 
   // The k nearest points of point i (itself excluded) by (chord^2, index), ascending, into out.
   void nearest(std::size_t i, std::size_t k, std::vector<std::pair<double, std::uint32_t>>& out) const {
     out.clear();
     if (nodes_.empty() || k == 0) return;
     Knn s{&q_[3 * i], static_cast<std::uint32_t>(i), k, out};
-    knn(0, s);
+    knn(0, s, {0.0, 0.0, 0.0});
     std::sort_heap(out.begin(), out.end());
   }
 
   // All points j != i with chord^2 <= limit, as (chord^2, j) sorted ascending, into out.
   void within(std::size_t i, double limit, std::vector<std::pair<double, std::uint32_t>>& out) const {
     out.clear();
-    if (!nodes_.empty()) band(0, &q_[3 * i], static_cast<std::uint32_t>(i), limit, out);
+    if (!nodes_.empty()) band(0, &q_[3 * i], static_cast<std::uint32_t>(i), limit, {0.0, 0.0, 0.0}, out);
     std::sort(out.begin(), out.end());
   }
 
@@ -128,7 +135,7 @@ class KdTree {
     std::size_t k;
     std::vector<std::pair<double, std::uint32_t>>& heap;  // max-heap of the best k so far
   };
-  static constexpr std::uint32_t kLeaf = 8;
+  static constexpr std::uint32_t kLeaf = 16;
 
   std::uint32_t build(std::uint32_t lo, std::uint32_t hi) {
     const auto at = static_cast<std::uint32_t>(nodes_.size());
@@ -159,51 +166,69 @@ class KdTree {
     return at;
   }
 
-  double chord2(const double* q, std::uint32_t a) const {
-    const double dx = q[0] - p_[3 * a], dy = q[1] - p_[3 * a + 1], dz = q[2] - p_[3 * a + 2];
-    return dx * dx + dy * dy + dz * dz;
+  // chord^2 from q to the m <= kLeaf points from place a0 on, into d (a loop the compiler vectorises).
+  void chord2(const double* q, std::uint32_t a0, std::uint32_t m, double* d) const {
+    const double* px = p_[0].data() + a0;
+    const double* py = p_[1].data() + a0;
+    const double* pz = p_[2].data() + a0;
+    for (std::uint32_t b = 0; b < m; ++b) {
+      const double dx = q[0] - px[b], dy = q[1] - py[b], dz = q[2] - pz[b];
+      d[b] = dx * dx + dy * dy + dz * dz;
+    }
   }
 
-  void knn(std::uint32_t node, Knn& s) const {
+  using Off = std::array<double, 3>;  // per axis: squared distance to the nearest plane bounding the subtree
+  static double bound(const Off& o) { return o[0] + o[1] + o[2]; }
+
+  void knn(std::uint32_t node, Knn& s, Off off) const {
     const Node& nd = nodes_[node];
     if (nd.axis < 0) {
-      for (std::uint32_t a = nd.lo; a < nd.hi; ++a) {
-        if (id_[a] == s.self) continue;
-        const std::pair<double, std::uint32_t> c{chord2(s.q, a), id_[a]};
-        if (s.heap.size() < s.k) {
-          s.heap.push_back(c);
-          std::push_heap(s.heap.begin(), s.heap.end());
-        } else if (c < s.heap.front()) {
-          std::pop_heap(s.heap.begin(), s.heap.end());
-          s.heap.back() = c;
-          std::push_heap(s.heap.begin(), s.heap.end());
+      double d[kLeaf];
+      for (std::uint32_t a0 = nd.lo; a0 < nd.hi; a0 += kLeaf) {
+        const std::uint32_t m = std::min(kLeaf, nd.hi - a0);
+        chord2(s.q, a0, m, d);
+        for (std::uint32_t b = 0; b < m; ++b) {
+          const std::pair<double, std::uint32_t> c{d[b], id_[a0 + b]};
+          if (c.second == s.self) continue;
+          if (s.heap.size() < s.k) {
+            s.heap.push_back(c);
+            std::push_heap(s.heap.begin(), s.heap.end());
+          } else if (c < s.heap.front()) {
+            std::pop_heap(s.heap.begin(), s.heap.end());
+            s.heap.back() = c;
+            std::push_heap(s.heap.begin(), s.heap.end());
+          }
         }
       }
       return;
     }
     const double diff = s.q[nd.axis] - nd.split;
-    knn(diff < 0 ? nd.left : nd.right, s);
-    if (s.heap.size() < s.k || diff * diff <= s.heap.front().first) knn(diff < 0 ? nd.right : nd.left, s);
+    knn(diff < 0 ? nd.left : nd.right, s, off);
+    off[static_cast<std::size_t>(nd.axis)] = diff * diff;
+    if (s.heap.size() < s.k || bound(off) <= s.heap.front().first) knn(diff < 0 ? nd.right : nd.left, s, off);
   }
 
-  void band(std::uint32_t node, const double* q, std::uint32_t self, double limit,
+  void band(std::uint32_t node, const double* q, std::uint32_t self, double limit, Off off,
             std::vector<std::pair<double, std::uint32_t>>& out) const {
     const Node& nd = nodes_[node];
     if (nd.axis < 0) {
-      for (std::uint32_t a = nd.lo; a < nd.hi; ++a) {
-        if (id_[a] == self) continue;
-        const double d = chord2(q, a);
-        if (d <= limit) out.emplace_back(d, id_[a]);
+      double d[kLeaf];
+      for (std::uint32_t a0 = nd.lo; a0 < nd.hi; a0 += kLeaf) {
+        const std::uint32_t m = std::min(kLeaf, nd.hi - a0);
+        chord2(q, a0, m, d);
+        for (std::uint32_t b = 0; b < m; ++b)
+          if (d[b] <= limit && id_[a0 + b] != self) out.emplace_back(d[b], id_[a0 + b]);
       }
       return;
     }
     const double diff = q[nd.axis] - nd.split;
-    band(diff < 0 ? nd.left : nd.right, q, self, limit, out);
-    if (diff * diff <= limit) band(diff < 0 ? nd.right : nd.left, q, self, limit, out);
+    band(diff < 0 ? nd.left : nd.right, q, self, limit, off, out);
+    off[static_cast<std::size_t>(nd.axis)] = diff * diff;
+    if (bound(off) <= limit) band(diff < 0 ? nd.right : nd.left, q, self, limit, off, out);
   }
 
-  const std::vector<double>& q_;  // xyz by point index
-  std::vector<double> p_;         // xyz in tree order
+  const std::vector<double>& q_;          // xyz by point index
+  std::array<std::vector<double>, 3> p_;  // x, y, z in tree order
   std::vector<std::uint32_t> id_;
   std::vector<Node> nodes_;
 };
@@ -256,7 +281,8 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     w.w.assign(n * k, 1.0);
     parallel_for(
         n, team,
-        [&](std::size_t i, int t) {
+        [&](std::size_t a, int t) {
+          const std::size_t i = tree.at(a);
           auto& d = scratch[static_cast<std::size_t>(t)];
           tree.nearest(i, k, d);
           std::uint32_t* row = w.nbr.data() + i * k;
