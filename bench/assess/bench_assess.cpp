@@ -100,6 +100,11 @@ int main(int argc, char** argv) {
   const auto knn8 = a::parse_weights_spec("knn:8");
   const double t_w1 = best_of(reps_w, [&] { w = a::build_weights(pts, knn8, 1); });
   const double t_w = best_of(reps_w, [&] { w = a::build_weights(pts, knn8, all); });
+  // Distance band: every county within 100 km (great circle).
+  a::Weights wb;
+  const auto band100 = a::parse_weights_spec("band:100");
+  const double t_b1 = best_of(reps_w, [&] { wb = a::build_weights(pts, band100, 1); });
+  const double t_b = best_of(reps_w, [&] { wb = a::build_weights(pts, band100, all); });
   a::MoranResult mo;
   const double t_moran1 = best_of(reps_moran, [&] { mo = a::moran(y, w, 999, 12345, 1); });
   const double t_moran = best_of(reps_moran, [&] { mo = a::moran(y, w, 999, 12345, all); });
@@ -123,6 +128,13 @@ int main(int argc, char** argv) {
         ww.end_row();
       }
     cs::write_file(work + "/ours_weights.csv", ww.str());
+    cs::CsvWriter wbw({"i", "j"});
+    for (std::size_t i = 0; i < wb.n; ++i)
+      for (std::size_t k = wb.first[i]; k < wb.first[i + 1]; ++k) {
+        wbw.cell(i).cell(wb.nbr[k]);
+        wbw.end_row();
+      }
+    cs::write_file(work + "/ours_band100.csv", wbw.str());
     cs::CsvWriter wl({"Ii", "p_sim", "label"});
     for (std::size_t i = 0; i < li.ii.size(); ++i) {
       wl.cell(li.ii[i]).cell(li.p_sim[i]).cell(li.label[i]);
@@ -156,10 +168,11 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"n_counties\": %zu, \"n_located\": %zu, \"threads\": %d, \"reps_score\": %d, \"reps_weights\": %d, "
       "\"reps_moran\": %d, \"reps_lisa\": %d, \"score_pipeline_s\": %.6g, \"score_pipeline_1t_s\": %.6g, "
-      "\"weights_knn8_s\": %.6g, \"weights_knn8_1t_s\": %.6g, \"moran_999_s\": %.6g, \"moran_999_1t_s\": "
+      "\"weights_knn8_s\": %.6g, \"weights_knn8_1t_s\": %.6g, \"weights_band100_s\": %.6g, "
+      "\"weights_band100_1t_s\": %.6g, \"moran_999_s\": %.6g, \"moran_999_1t_s\": "
       "%.6g, "
       "\"lisa_999_s\": %.6g, \"lisa_999_1t_s\": %.6g, \"moran_I\": %.17g, \"moran_p_sim\": %.17g}\n",
-      n, pts.size(), all, reps_score, reps_w, reps_moran, reps_lisa, t_score, t_score1, t_w, t_w1, t_moran,
-      t_moran1, t_lisa, t_lisa1, mo.i, mo.p_sim);
+      n, pts.size(), all, reps_score, reps_w, reps_moran, reps_lisa, t_score, t_score1, t_w, t_w1, t_b, t_b1,
+      t_moran, t_moran1, t_lisa, t_lisa1, mo.i, mo.p_sim);
   return 0;
 }

@@ -64,6 +64,15 @@ def knn_weights(lon, lat, k):
     return sparse.csr_matrix((np.full(n * k, 1.0 / k), (rows, cols)), shape=(n, n))
 
 
+def band_neighbours(lon, lat, km):
+    """Every point within km (great circle) of each point, itself included: cKDTree balls of the equal chord
+    (lists of indices, the form SciPy gives)."""
+    lo, la = np.radians(lon), np.radians(lat)
+    xyz = np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+    chord = 2 * np.sin(km / 6371.0088 / 2)
+    return cKDTree(xyz).query_ball_point(xyz, chord)
+
+
 def fold(larger, perms):
     return (np.minimum(larger, perms - larger) + 1) / (perms + 1)
 
@@ -141,6 +150,16 @@ def main(work, cs_json):
         f"{len(set(diff.nonzero()[0]))} counties have other neighbours (ties at equal distance?)"
     both("kNN-8 weights (great circle vs KD-tree on unit vectors)", "SciPy cKDTree", r, m, cs["weights_knn8_1t_s"],
          cs["weights_knn8_s"], t)
+    # Distance band of 100 km: the same neighbour set for every county.
+    t, balls = benchlib.timed(lambda: band_neighbours(pts[:, 0], pts[:, 1], 100.0), r)
+    ours_b = np.loadtxt(f"{work}/ours_band100.csv", delimiter=",", skiprows=1, dtype=np.int64, ndmin=2)
+    ours_rows = [[] for _ in range(n)]
+    for i, j in ours_b:
+        ours_rows[i].append(int(j))
+    off = sum(1 for i in range(n) if ours_rows[i] != sorted(j for j in balls[i] if j != i))
+    m = True if off == 0 else f"{off} counties have other neighbours (at the band's edge?)"
+    both("distance band 100 km (great circle vs KD-tree balls on unit vectors)", "SciPy cKDTree", r, m,
+         cs["weights_band100_1t_s"], cs["weights_band100_s"], t)
     # The remaining kernels run on our weights (equal to the peer's when the line above matched).
     W = ours_W
     nbr = ours_w[:, 1].astype(np.int64).reshape(n, -1)

@@ -115,11 +115,10 @@ class KdTree {
     std::sort_heap(out.begin(), out.end());
   }
 
-  // All points j != i with chord^2 <= limit, as (chord^2, j) sorted ascending, into out.
+  // All points j != i with chord^2 <= limit, as (chord^2, j) in no particular order, into out.
   void within(std::size_t i, double limit, std::vector<std::pair<double, std::uint32_t>>& out) const {
     out.clear();
     if (!nodes_.empty()) band(0, &q_[3 * i], static_cast<std::uint32_t>(i), limit, {0.0, 0.0, 0.0}, out);
-    std::sort(out.begin(), out.end());
   }
 
  private:
@@ -295,27 +294,39 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     return w;
   }
   const double band_c2 = std::pow(2 * std::sin(std::min(band / kEarthKm, M_PI) / 2), 2) * (1 + 1e-12);
-  // (km, j) per point, sorted by distance then index.
-  std::vector<std::vector<std::pair<double, std::uint32_t>>> near(n);
+  // to_km is monotone in chord^2, so every chord^2 <= sure_c2 is within the band (checked once here) and
+  // only the few candidates between sure_c2 and band_c2 need the arc sine (binary weights); idw needs km.
+  double sure_c2 = std::pow(2 * std::sin(std::min(band * (1 - 1e-9) / kEarthKm, M_PI) / 2), 2);
+  if (!(to_km(sure_c2) <= band)) sure_c2 = -1;
+  const bool idw = spec.kind == WeightsKind::kIdw;
+  // (j, weight) per point, sorted by j.
+  std::vector<std::vector<std::pair<std::uint32_t, double>>> rows(n);
   parallel_for(
       n, team,
-      [&](std::size_t i, int) {
-        auto& d = near[i];
+      [&](std::size_t a, int t) {
+        const std::size_t i = tree.at(a);
+        auto& d = scratch[static_cast<std::size_t>(t)];
         tree.within(i, band_c2, d);
-        for (auto& e : d) e.first = to_km(e.first);
-        while (!d.empty() && d.back().first > band) d.pop_back();
+        auto& r = rows[i];
+        r.reserve(d.size());
+        for (const auto& [c2, j] : d) {
+          if (!idw && c2 <= sure_c2) {
+            r.emplace_back(j, 1.0);
+            continue;
+          }
+          const double km = to_km(c2);
+          if (km > band) continue;
+          r.emplace_back(j, idw ? std::pow(std::max(km, 1e-3), -spec.idw_power) : 1.0);
+        }
+        std::sort(r.begin(), r.end());
       },
       64);
-  std::vector<std::pair<std::uint32_t, double>> row;
+  std::size_t total = 0;
+  for (const auto& r : rows) total += r.size();
+  w.nbr.reserve(total);
+  w.w.reserve(total);
   for (std::size_t i = 0; i < n; ++i) {
-    row.clear();
-    for (const auto& [d, j] : near[i]) {
-      double wt = 1.0;
-      if (spec.kind == WeightsKind::kIdw) wt = std::pow(std::max(d, 1e-3), -spec.idw_power);
-      row.emplace_back(j, wt);
-    }
-    std::sort(row.begin(), row.end());
-    for (auto [j, wt] : row) {
+    for (auto [j, wt] : rows[i]) {
       w.nbr.push_back(j);
       w.w.push_back(wt);
     }
