@@ -133,6 +133,7 @@ class KdTree {
     std::uint32_t self;
     std::size_t k;
     std::vector<std::pair<double, std::uint32_t>>& heap;  // max-heap of the best k so far
+    double worst = 1e300;                                 // heap.front().first once the heap holds k
   };
   static constexpr std::uint32_t kLeaf = 16;
 
@@ -179,6 +180,22 @@ class KdTree {
   using Off = std::array<double, 3>;  // per axis: squared distance to the nearest plane bounding the subtree
   static double bound(const Off& o) { return o[0] + o[1] + o[2]; }
 
+  // Replaces the largest of a max-heap by a smaller c: one sift down.
+  static void replace_top(std::vector<std::pair<double, std::uint32_t>>& h,
+                          std::pair<double, std::uint32_t> c) {
+    const std::size_t n = h.size();
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t l = 2 * i + 1;
+      if (l >= n) break;
+      const std::size_t m = l + 1 < n && h[l] < h[l + 1] ? l + 1 : l;
+      if (!(c < h[m])) break;
+      h[i] = h[m];
+      i = m;
+    }
+    h[i] = c;
+  }
+
   void knn(std::uint32_t node, Knn& s, Off off) const {
     const Node& nd = nodes_[node];
     if (nd.axis < 0) {
@@ -187,15 +204,16 @@ class KdTree {
         const std::uint32_t m = std::min(kLeaf, nd.hi - a0);
         chord2(s.q, a0, m, d);
         for (std::uint32_t b = 0; b < m; ++b) {
+          if (d[b] > s.worst) continue;
           const std::pair<double, std::uint32_t> c{d[b], id_[a0 + b]};
           if (c.second == s.self) continue;
           if (s.heap.size() < s.k) {
             s.heap.push_back(c);
             std::push_heap(s.heap.begin(), s.heap.end());
+            if (s.heap.size() == s.k) s.worst = s.heap.front().first;
           } else if (c < s.heap.front()) {
-            std::pop_heap(s.heap.begin(), s.heap.end());
-            s.heap.back() = c;
-            std::push_heap(s.heap.begin(), s.heap.end());
+            replace_top(s.heap, c);
+            s.worst = s.heap.front().first;
           }
         }
       }
@@ -204,7 +222,7 @@ class KdTree {
     const double diff = s.q[nd.axis] - nd.split;
     knn(diff < 0 ? nd.left : nd.right, s, off);
     off[static_cast<std::size_t>(nd.axis)] = diff * diff;
-    if (s.heap.size() < s.k || bound(off) <= s.heap.front().first) knn(diff < 0 ? nd.right : nd.left, s, off);
+    if (bound(off) <= s.worst) knn(diff < 0 ? nd.right : nd.left, s, off);
   }
 
   void band(std::uint32_t node, const double* q, std::uint32_t self, double limit, Off off,
