@@ -913,7 +913,8 @@
     document.documentElement.lang = CS.lang === 'zh' ? 'zh-CN' : 'en';
     var kindTitle = doc.kind === 'assess' ? 'report_title_assess' : 'report_title_plan';
     var place = doc.kind === 'plan' ? placeName(get(doc, 'meta.county') || get(doc, 'sections.county.name'),
-      get(doc, 'meta.county_zh') || get(doc, 'sections.county.name_zh')) : null;
+      get(doc, 'meta.county_zh') || get(doc, 'sections.county.name_zh'),
+      get(doc, 'meta.county_en') || get(doc, 'sections.county.name_en')) : null;
     document.title = t(kindTitle) + (place ? ' — ' + place : '');
     var title = document.getElementById('cs-title');
     title.textContent = t(kindTitle);

@@ -24,6 +24,7 @@ CS.addStrings({
     // result fields
     'field.name': 'Name',
     'field.name_zh': 'Chinese name',
+    'field.name_en': 'English name',
     'field.county': 'County',
     'field.seat': 'County seat',
     'field.source': 'Source',
@@ -200,6 +201,7 @@ CS.addStrings({
     'map.north': '北',
     'field.name': '名称',
     'field.name_zh': '中文名称',
+    'field.name_en': '英文名称',
     'field.county': '县',
     'field.seat': '县城',
     'field.source': '数据来源',

@@ -56,6 +56,7 @@ py::dict settlements_of(const cs::County& c) {
   if (s.empty()) return d;
   d["name"] = column(s, [](const cs::Settlement& x) { return x.name; });
   d["name_zh"] = column(s, [](const cs::Settlement& x) { return x.name_zh; });
+  d["name_en"] = column(s, [](const cs::Settlement& x) { return x.name_en; });
   d["lon"] = column(s, [](const cs::Settlement& x) { return x.pos.lon; });
   d["lat"] = column(s, [](const cs::Settlement& x) { return x.pos.lat; });
   d["tier"] = column(s, [](const cs::Settlement& x) { return std::string(cs::tier_name(x.tier)); });
@@ -237,7 +238,7 @@ void derive(cs::County& c, const cs::CountyConfig& cfg) {
 
 void set_settlements(PyCounty& pc, const py::object& obj) {
   const Table t(obj, "settlements",
-                {"name", "name_zh", "lon", "lat", "tier", "place", "code", "population", "origin"},
+                {"name", "name_zh", "name_en", "lon", "lat", "tier", "place", "code", "population", "origin"},
                 {"name", "lon", "lat"}, {"population_est", "unit"});
   cs::County c = pc.county;
   c.settlements.clear();
@@ -247,6 +248,7 @@ void set_settlements(PyCounty& pc, const py::object& obj) {
     s.name = t.text("name", i);
     if (s.name.empty()) throw cs::InputError("settlements", t.where(i), "name", "empty");
     s.name_zh = t.text("name_zh", i);
+    s.name_en = t.text("name_en", i);
     s.pos = position(t, i, s.name);
     s.tier = tier_of(t, i, s.name);
     s.place = t.text("place", i);
@@ -422,7 +424,7 @@ void bind_county(py::module_& m) {
       .def_property_readonly("services", [](const PyCounty& p) { return p.county.services.names(); })
       .def_property(
           "settlements", [](const PyCounty& p) { return settlements_of(p.county); }, &set_settlements,
-          "name, name_zh, lon, lat, tier (seat|town|village), place, code, population (tag or "
+          "name, name_zh, name_en, lon, lat, tier (seat|town|village), place, code, population (tag or "
           "register; NaN unknown), population_est (derived), unit (derived), origin")
       .def_property(
           "facilities", [](const PyCounty& p) { return facilities_of(p.county); }, &set_facilities,

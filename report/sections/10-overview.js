@@ -178,8 +178,8 @@
       var place = doc.kind === 'plan' ? meta.county || county.name : undefined;
       var placeZh = meta.county_zh || county.name_zh;
       ui.kv(el, [
-        ['field.county', place === undefined ? undefined : !placeZh || placeZh === place ? place
-          : ui.lang() === 'zh' ? placeZh + ' (' + place + ')' : place + ' (' + placeZh + ')'],
+        ['field.county', place === undefined ? undefined
+          : ui.placeName(place, placeZh, meta.county_en || county.name_en)],
         ['field.seat', county.seat],
         ['field.kind', ui.t('overview.kind.' + doc.kind)],
         ['field.source', meta.source],

@@ -41,6 +41,7 @@ Json county_section(const PlanState& st) {
   Json cj;
   cj["name"] = c.name;
   if (!c.name_zh.empty()) cj["name_zh"] = c.name_zh;
+  if (!c.name_en.empty()) cj["name_en"] = c.name_en;
   cj["seat"] = c.settlements[seat].name;
   cj["seat_rule"] = c.seat_rule;
   if (!c.cut.empty()) cj["cut"] = c.cut;
@@ -100,6 +101,7 @@ Table settlements_table(const PlanState& st) {
           with({{"id", FieldType::kInteger},
                 {"name", FieldType::kString},
                 {"name_zh", FieldType::kString},
+                {"name_en", FieldType::kString},
                 {"tier", FieldType::kString},
                 {"place", FieldType::kString},
                 {"lon", FieldType::kReal, "deg", kCsv},
@@ -118,6 +120,7 @@ Table settlements_table(const PlanState& st) {
     std::vector<FieldValue> row{integer(static_cast<long long>(i)),
                                 text_or_null(s.name),
                                 text_or_null(s.name_zh),
+                                text_or_null(s.name_en),
                                 std::string(tier_name(s.tier)),
                                 s.place,
                                 coord(s.pos.lon),

@@ -139,6 +139,7 @@ void pass_outputs(PlanState& st, Context& ctx) {
   Json& meta = st.doc["meta"];
   meta["county"] = c.name;
   if (!c.name_zh.empty()) meta["county_zh"] = c.name_zh;
+  if (!c.name_en.empty()) meta["county_en"] = c.name_en;
   meta["source"] = c.source;
   meta["generator"] = "countyscope plan";
   st.doc["attribution"] = Json::array({"Map data © OpenStreetMap contributors, ODbL 1.0"});

@@ -88,7 +88,7 @@ struct AdminArea {
   std::int64_t id = 0;
   char type = 'r';
   int level = 0;
-  std::string name, name_zh, code;
+  std::string name, name_zh, name_en, code;
   double population = kUnknown;
   MultiPolygon mp;
   std::int64_t admin_centre = 0;  // node id
@@ -220,6 +220,7 @@ struct MainPass : osmium::handler::Handler {
         const char* name = tags["name"];
         s.name = name ? name : "";
         if (const char* zh = tags["name:zh"]) s.name_zh = zh;
+        if (const char* en = tags["name:en"]) s.name_en = en;
         if (s.name.empty()) s.name = s.name_zh;
         s.pos = pos;
         s.tier = town ? Tier::kTown : Tier::kVillage;
@@ -255,6 +256,7 @@ struct MainPass : osmium::handler::Handler {
         ad.level = level;
         if (const char* v = tags["name"]) ad.name = v;
         if (const char* v = tags["name:zh"]) ad.name_zh = v;
+        if (const char* v = tags["name:en"]) ad.name_en = v;
         if (ad.name.empty()) ad.name = ad.name_zh;
         for (const char* k : {"ref", "ISO3166-2", "ISO3166-1"})
           if (const char* v = tags[k]; v && ad.code.empty()) ad.code = v;
@@ -330,9 +332,10 @@ const AdminArea* choose_boundary(MainPass& mp, const CountyConfig& cfg, Context&
   if (cfg.boundary_relation > 0) {  // the extract was cut by this relation (sources/osm_cut.hpp)
     for (const auto& a : mp.admin)
       if (a.type == 'r' && a.id == cfg.boundary_relation) return &a;
-    throw InputError("--boundary", "relation " + std::to_string(cfg.boundary_relation), "boundary",
-                     "not an administrative boundary with an admin_level (boundary=administrative) that closes "
-                     "into rings: give the county's boundary as a file instead");
+    throw InputError(
+        "--boundary", "relation " + std::to_string(cfg.boundary_relation), "boundary",
+        "not an administrative boundary with an admin_level (boundary=administrative) that closes "
+        "into rings: give the county's boundary as a file instead");
   }
   if (!cfg.county_name.empty()) {
     std::vector<std::string> names;
@@ -537,6 +540,7 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
   if (boundary) {
     c.name = boundary->name;
     c.name_zh = boundary->name_zh;
+    c.name_en = boundary->name_en;
     c.boundary = boundary->mp;
     c.boundary_osm_id = boundary->id;
     c.boundary_admin_level = boundary->level;

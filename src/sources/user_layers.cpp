@@ -20,7 +20,7 @@ namespace {
 // The roles each kind reads ("name" first: the one a row must have, when required).
 const std::map<std::string, std::vector<std::string>, std::less<>>& kind_roles() {
   static const std::map<std::string, std::vector<std::string>, std::less<>> r = {
-      {"settlements", {"name", "name_zh", "code", "tier", "population", "unit"}},
+      {"settlements", {"name", "name_zh", "name_en", "code", "tier", "population", "unit"}},
       {"facilities", {"name", "service", "capacity", "unit"}},
       {"demand", {"population"}},
       {"units", {"name", "name_zh", "code", "population"}},
@@ -113,6 +113,7 @@ void take_settlements(UserLayers& L, const Read& r) {
     Settlement s;
     s.name = r.required_text(f, "name");
     s.name_zh = r.text(f, "name_zh");
+    s.name_en = r.text(f, "name_en");
     s.code = r.text(f, "code");
     s.pos = r.point(f);
     s.tier = r.has("tier") ? parse_tier(r, f) : Tier::kVillage;

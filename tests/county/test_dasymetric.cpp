@@ -29,6 +29,9 @@ TEST(TinyCounty, ModelFromOsm) {
   ASSERT_EQ(c.settlements.size(), 3u);                                      // Delta lies outside the county
   EXPECT_EQ(c.settlements[static_cast<std::size_t>(c.seat)].name, "Beta");  // admin_centre, not the town
   EXPECT_EQ(c.settlements[static_cast<std::size_t>(c.seat)].name_zh, "贝塔");
+  EXPECT_EQ(c.settlements[static_cast<std::size_t>(c.seat)].name_en, "Beta Village");
+  EXPECT_EQ(c.name_en, "Testshire County");
+  EXPECT_EQ(c.settlements[0].name_en, "");
   EXPECT_EQ(c.settlements[0].tier, cs::Tier::kTown);
   EXPECT_EQ(c.settlements[2].tier, cs::Tier::kVillage);
   ASSERT_EQ(c.units.size(), 2u);  // "Outside" is not in the county

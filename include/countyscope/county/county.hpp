@@ -29,6 +29,7 @@ std::string_view tier_name(Tier t);  // "seat" / "town" / "village"
 struct Settlement {
   std::string name;
   std::string name_zh;  // name:zh when tagged
+  std::string name_en;  // name:en when tagged
   LonLat pos;
   Tier tier = Tier::kVillage;
   std::string place;             // OSM place=* value (city, town, village, hamlet, isolated_dwelling, ...)
@@ -172,6 +173,7 @@ std::vector<Problem> validate(const CountyConfig& cfg);
 struct County {
   std::string name;
   std::string name_zh;  // name:zh of the county boundary when tagged
+  std::string name_en;  // name:en of the county boundary when tagged
   std::string source;   // input file name
   std::vector<Settlement> settlements;
   int seat = -1;
