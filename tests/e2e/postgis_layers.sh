@@ -15,6 +15,10 @@ BIN=/usr/lib/postgresql/15/bin
 PGDIR=$(mktemp -d /tmp/cs-pg.XXXXXX)
 AS=()
 if [ "$(id -u)" -eq 0 ]; then AS=(runuser -u postgres --); chown postgres: "$PGDIR"; fi
+# A root directory only root may enter (a chroot made with `mktemp -d`, mode 700) keeps the postgres user from every
+# program: say so rather than fail on initdb's "Permission denied".
+"${AS[@]}" /bin/true 2>/dev/null ||
+  { echo "FAIL: the postgres user cannot run programs here ('/' is mode $(stat -c %a /)): the server cannot start" >&2; exit 1; }
 PORT=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 stop_pg() { "${AS[@]}" "$BIN/pg_ctl" -D "$PGDIR/data" -m immediate stop >/dev/null 2>&1; rm -rf "$PGDIR" "$T"; }
 trap stop_pg EXIT
