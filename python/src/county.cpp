@@ -351,20 +351,19 @@ void set_units(PyCounty& pc, const py::object& obj) {
 // ---- load and plan
 // ---------------------------------------------------------------------------------------------
 
-cs::PlanConfig plan_config(const std::string& osm, const py::object& config, const char* func) {
+cs::PlanConfig plan_config(const std::string& osm, const py::object& config) {
   cs::PlanConfig cfg;
   cfg.osm_path = osm;
   if (!config.is_none()) {
     cfg.config_path = py::str(config);
     cs::load_plan_config(cfg.config_path, cfg);
   }
-  (void)func;
   return cfg;
 }
 
 std::shared_ptr<PyCounty> load(const std::string& osm, const py::object& config, int threads,
                                const py::kwargs& extra) {
-  cs::PlanConfig cfg = plan_config(osm, config, "County.load");
+  cs::PlanConfig cfg = plan_config(osm, config);
   const auto& table = cs::county_options();
   std::vector<std::string> allowed;
   for (const auto& s : table.specs()) allowed.push_back(s.name);
@@ -387,7 +386,7 @@ std::shared_ptr<PyCounty> load(const std::string& osm, const py::object& config,
 
 py::object plan(const std::string& osm, const std::string& out, const py::object& config,
                 const std::shared_ptr<PyCounty>& county, const py::object& skip, bool strict, int threads) {
-  cs::PlanConfig cfg = plan_config(osm, config, "plan");
+  cs::PlanConfig cfg = plan_config(osm, config);
   if (!skip.is_none()) cfg.skip = skip.cast<std::vector<std::string>>();
   cfg.strict = strict;
   if (county) cfg.given_county = std::make_shared<const cs::County>(county->county);

@@ -18,6 +18,7 @@
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/county/county.hpp>
+#include <countyscope/county/geometry.hpp>
 #include <countyscope/sources/osm_cut.hpp>
 #include <countyscope/sources/osm_pbf_check.hpp>
 
@@ -33,22 +34,14 @@ std::string with_commas(std::size_t v) {
   return s;
 }
 
-struct Box {
-  double min_lon = 1e300, min_lat = 1e300, max_lon = -1e300, max_lat = -1e300;
-  void add(LonLat p) {
-    min_lon = std::min(min_lon, p.lon);
-    max_lon = std::max(max_lon, p.lon);
-    min_lat = std::min(min_lat, p.lat);
-    max_lat = std::max(max_lat, p.lat);
-  }
-  [[nodiscard]] bool empty() const { return min_lon > max_lon; }
-  [[nodiscard]] std::string text() const {
-    if (empty()) return "nothing";
-    char b[160];
-    std::snprintf(b, sizeof b, "lon %.4f..%.4f, lat %.4f..%.4f", min_lon, max_lon, min_lat, max_lat);
-    return b;
-  }
-};
+using detail::BBox;
+
+std::string box_text(const BBox& b) {
+  if (b.empty()) return "nothing";
+  char t[160];
+  std::snprintf(t, sizeof t, "lon %.4f..%.4f, lat %.4f..%.4f", b.min_lon, b.max_lon, b.min_lat, b.max_lat);
+  return t;
+}
 
 }  // namespace
 
@@ -58,16 +51,13 @@ struct Box {
 PolygonBands::PolygonBands(const CutPolygon& mp) {
   std::size_t n_edges = 0;
   for (const auto& poly : mp)
-    for (const auto& ring : poly) {
-      for (const auto& p : ring) {
-        min_lon_ = std::min(min_lon_, p.lon);
-        max_lon_ = std::max(max_lon_, p.lon);
-        min_lat_ = std::min(min_lat_, p.lat);
-        max_lat_ = std::max(max_lat_, p.lat);
-      }
-      n_edges += ring.size();
-    }
-  if (min_lon_ > max_lon_) return;
+    for (const auto& ring : poly) n_edges += ring.size();
+  const BBox box = detail::bbox_of(mp);
+  if (box.empty()) return;
+  min_lon_ = box.min_lon;
+  max_lon_ = box.max_lon;
+  min_lat_ = box.min_lat;
+  max_lat_ = box.max_lat;
   bands_ = std::clamp<std::size_t>(n_edges / 4, 1, 8192);
   height_ = (max_lat_ - min_lat_) / static_cast<double>(bands_);
   if (!(height_ > 0)) height_ = 1.0;
@@ -311,7 +301,7 @@ RelationBoundary read_relation(const osmium::io::File& file, const std::string& 
 // The first read: which nodes lie inside, which ways and relations they keep.
 struct Selection {
   std::unordered_set<std::int64_t> nodes, ways, relations;
-  Box extract;
+  BBox extract;
 };
 
 class SelectHandler : public osmium::handler::Handler {
@@ -328,7 +318,8 @@ class SelectHandler : public osmium::handler::Handler {
   }
   void way(const osmium::Way& w) {
     bool keep = s_.ways.count(w.id()) > 0;
-    for (const auto& nr : w.nodes()) keep = keep || inside_.count(nr.ref()) > 0;
+    for (auto it = w.nodes().begin(); !keep && it != w.nodes().end(); ++it)
+      keep = inside_.count(it->ref()) > 0;
     if (!keep) return;
     s_.ways.insert(w.id());
     for (const auto& nr : w.nodes()) s_.nodes.insert(nr.ref());
@@ -386,13 +377,12 @@ OsmCut cut_osm_extract(const std::string& osm_path, const CutSpec& spec, const C
       osmium::apply(reader, h);
       reader.close();
     }
+    const BBox box = detail::bbox_of(out.polygon);
     if (inside.empty()) {
-      Box b;
-      for (const auto& poly : out.polygon)
-        for (const auto& p : poly.front()) b.add(p);
       throw InputError(shown, "", "--boundary",
                        "nothing in the extract lies inside the boundary " + spec.as_written +
-                           " (the boundary spans " + b.text() + ", the extract " + sel.extract.text() +
+                           " (the boundary spans " + box_text(box) + ", the extract " +
+                           box_text(sel.extract) +
                            "): is it the right extract, and the boundary's CRS right?");
     }
     sel.nodes.insert(inside.begin(), inside.end());
@@ -409,10 +399,7 @@ OsmCut cut_osm_extract(const std::string& osm_path, const CutSpec& spec, const C
     out.path_ = (out.dir_ / (fs::path(osm_path).stem().stem().string() + "-cut.osm.pbf")).string();
     osmium::io::Header header;
     header.set("generator", "countyscope cut");
-    Box b;
-    for (const auto& poly : out.polygon)
-      for (const auto& p : poly.front()) b.add(p);
-    header.add_box(osmium::Box{b.min_lon, b.min_lat, b.max_lon, b.max_lat});
+    header.add_box(osmium::Box{box.min_lon, box.min_lat, box.max_lon, box.max_lat});
     osmium::io::Writer writer{osmium::io::File{out.path_, "pbf"}, header, osmium::io::overwrite::allow};
     osmium::io::Reader reader{file, osmium::osm_entity_bits::nwr, osmium::io::read_meta::no};
     while (osmium::memory::Buffer buffer = reader.read()) {
