@@ -306,7 +306,7 @@ void read_osm(const std::string& path, RelationPass& rel, MainPass& main_pass,
   for (const auto& k : services.keys()) filter.add_rule(true, osmium::TagMatcher{k});
   osmium::area::MultipolygonManager<osmium::area::Assembler> mp_manager{acfg, filter};
   {
-    osmium::io::Reader reader{file, osmium::osm_entity_bits::relation};
+    osmium::io::Reader reader{file, osmium::osm_entity_bits::relation, osmium::io::read_meta::no};
     osmium::apply(reader, mp_manager, rel);
     reader.close();
     mp_manager.prepare_for_lookup();

@@ -243,7 +243,7 @@ bool way_profile(const osmium::Way& w, const NetworkConfig& cfg, WayRec& out, Ne
 // True when the file holds at least one node, way or relation (read only on the error path).
 bool has_osm_objects(const std::string& osm_path) {
   try {
-    osmium::io::Reader reader(osmium::io::File(osm_path), osmium::osm_entity_bits::nwr);
+    osmium::io::Reader reader(osmium::io::File(osm_path), osmium::osm_entity_bits::nwr, osmium::io::read_meta::no);
     while (osmium::memory::Buffer buffer = reader.read()) {
       const auto objects = buffer.select<osmium::OSMObject>();
       if (objects.begin() != objects.end()) return true;
@@ -269,7 +269,7 @@ void read_ways(const std::string& osm_path, std::vector<ProfileWays>& ps, Contex
   ctx.report("network: reading ways", 0.0);
   try {
     osmium::io::File file(osm_path);
-    osmium::io::Reader reader(file, osmium::osm_entity_bits::way);
+    osmium::io::Reader reader(file, osmium::osm_entity_bits::way, osmium::io::read_meta::no);
     while (osmium::memory::Buffer buffer = reader.read()) {
       for (const auto& w : buffer.select<osmium::Way>()) {
         ++ways_read;
@@ -309,7 +309,7 @@ std::vector<LonLat> read_locations(const std::string& osm_path, const std::vecto
   std::vector<LonLat> loc(ids.size(), LonLat{kNaN, kNaN});
   try {
     osmium::io::File file(osm_path);
-    osmium::io::Reader reader(file, osmium::osm_entity_bits::node);
+    osmium::io::Reader reader(file, osmium::osm_entity_bits::node, osmium::io::read_meta::no);
     std::size_t hint = 0;
     while (osmium::memory::Buffer buffer = reader.read()) {
       for (const auto& n : buffer.select<osmium::Node>()) {

@@ -56,7 +56,7 @@ class PbfChecker {
       const char* expected = block_ == 1 ? "OSMHeader" : "OSMData";
       const std::uint32_t data_size = blob_header(header, expected);
       read_exactly(blob, data_size, "the block");
-      if (block_ > 1) string_tables(blob_data(blob, block));
+      if (block_ > 1) data_block(blob_data(blob, block));
     }
     if (block_ == 1) fail("no OSMHeader block");
   }
@@ -152,27 +152,163 @@ class PbfChecker {
     return {out.data(), out.size()};
   }
 
-  // Every string-table entry of a PrimitiveBlock: no NUL byte inside (libosmium stores them NUL-terminated).
-  void string_tables(protozero::data_view data) const {
+  // An OSMData block: every string-table entry without a NUL byte (libosmium stores them NUL-terminated), and
+  // every coordinate and delta-coded id computable in 64 bits (libosmium sums deltas and scales coordinates,
+  // c * granularity + offset, in int64_t without a check: an overflow there is undefined behaviour).
+  void data_block(protozero::data_view data) const {
+    using protozero::pbf_wire_type;
     try {
-      protozero::pbf_reader block(data);
-      while (block.next()) {
-        if (block.tag() != 1 || block.wire_type() != protozero::pbf_wire_type::length_delimited) {
-          block.skip();
-          continue;
-        }
-        protozero::pbf_reader table(block.get_view());
-        std::size_t index = 0;
-        while (table.next(1, protozero::pbf_wire_type::length_delimited)) {
-          const protozero::data_view s = table.get_view();
-          if (std::memchr(s.data(), '\0', s.size()) != nullptr)
-            fail("string table entry " + std::to_string(index) + " contains a NUL byte");
-          ++index;
+      std::int64_t granularity = 100, lat_offset = 0, lon_offset = 0;  // the last value wins, as in libosmium
+      {
+        protozero::pbf_reader block(data);
+        while (block.next()) {
+          if (block.tag() == 1 && block.wire_type() == pbf_wire_type::length_delimited) {
+            string_table(block.get_view());
+          } else if (block.tag() == 17 && block.wire_type() == pbf_wire_type::varint) {
+            granularity = block.get_int32();
+          } else if (block.tag() == 19 && block.wire_type() == pbf_wire_type::varint) {
+            lat_offset = block.get_int64();
+          } else if (block.tag() == 20 && block.wire_type() == pbf_wire_type::varint) {
+            lon_offset = block.get_int64();
+          } else {
+            block.skip();
+          }
         }
       }
+      entities(data, Scale{granularity, lat_offset}, Scale{granularity, lon_offset});
     } catch (const protozero::exception& e) {
       fail(std::string("malformed data block (") + e.what() + ")");
     }
+  }
+
+  struct Scale {
+    std::int64_t granularity, offset;
+  };
+
+  // The block's nodes, ways and relations. Malformed protobuf inside them is left to libosmium, which reports
+  // it when it decodes them (a reader of ways only skips the nodes, so a bad node must not hide a way);
+  // only what libosmium would compute with undefined behaviour is refused here.
+  void entities(protozero::data_view data, const Scale& lat, const Scale& lon) const {
+    using protozero::pbf_wire_type;
+    try {
+      protozero::pbf_reader block(data);
+      while (block.next(2, pbf_wire_type::length_delimited)) {
+        protozero::pbf_reader group(block.get_view());
+        while (group.next()) {
+          if (group.wire_type() != pbf_wire_type::length_delimited) {
+            group.skip();
+            continue;
+          }
+          const std::uint32_t tag = group.tag();
+          const protozero::data_view m = group.get_view();
+          try {
+            if (tag == 1) node(m, lat, lon);
+            if (tag == 2) dense_nodes(m, lat, lon);
+            if (tag == 3) way(m, lat, lon);
+            if (tag == 4) relation(m);
+          } catch (const protozero::exception&) {  // this entity: libosmium's to report
+          }
+        }
+      }
+    } catch (const protozero::exception&) {  // the block's framing: libosmium's to report
+    }
+  }
+
+  void string_table(protozero::data_view data) const {
+    protozero::pbf_reader table(data);
+    std::size_t index = 0;
+    while (table.next(1, protozero::pbf_wire_type::length_delimited)) {
+      const protozero::data_view s = table.get_view();
+      if (std::memchr(s.data(), '\0', s.size()) != nullptr)
+        fail("string table entry " + std::to_string(index) + " contains a NUL byte");
+      ++index;
+    }
+  }
+
+  // A coordinate as libosmium converts it: c * granularity + offset must not overflow.
+  void coordinate(std::int64_t c, const Scale& s, const char* what) const {
+    std::int64_t t = 0;
+    if (__builtin_mul_overflow(c, s.granularity, &t) || __builtin_add_overflow(t, s.offset, &t))
+      fail(std::string(what) + " " + std::to_string(c) + " out of range (granularity " +
+           std::to_string(s.granularity) + ", offset " + std::to_string(s.offset) + ")");
+  }
+
+  // A delta-coded value's running sum.
+  void add_delta(std::int64_t& sum, std::int64_t delta, const char* what) const {
+    if (__builtin_add_overflow(sum, delta, &sum)) fail(std::string("delta-coded ") + what + " out of range");
+  }
+
+  void node(protozero::data_view data, const Scale& lat, const Scale& lon) const {
+    protozero::pbf_reader n(data);
+    while (n.next()) {
+      if (n.tag() == 8 && n.wire_type() == protozero::pbf_wire_type::varint)
+        coordinate(n.get_sint64(), lat, "node latitude");
+      else if (n.tag() == 9 && n.wire_type() == protozero::pbf_wire_type::varint)
+        coordinate(n.get_sint64(), lon, "node longitude");
+      else
+        n.skip();
+    }
+  }
+
+  // Packed sint64 fields of one message, by tag (the last of each wins, as in libosmium).
+  static void packed_fields(
+      protozero::data_view data, std::uint32_t (&tags)[3],
+      protozero::iterator_range<protozero::const_svarint_iterator<std::int64_t>> (&out)[3]) {
+    protozero::pbf_reader m(data);
+    while (m.next()) {
+      bool used = false;
+      for (int i = 0; i < 3; ++i) {
+        if (m.tag() == tags[i] && m.wire_type() == protozero::pbf_wire_type::length_delimited) {
+          out[i] = m.get_packed_sint64();
+          used = true;
+          break;
+        }
+      }
+      if (!used) m.skip();
+    }
+  }
+
+  void dense_nodes(protozero::data_view data, const Scale& lat, const Scale& lon) const {
+    std::uint32_t tags[3] = {1, 8, 9};  // id, lat, lon
+    protozero::iterator_range<protozero::const_svarint_iterator<std::int64_t>> f[3];
+    packed_fields(data, tags, f);
+    std::int64_t id = 0, la = 0, lo = 0;
+    // In step, as libosmium decodes them (it stops with an error when latitudes or longitudes run out).
+    for (auto i = f[0].begin(), a = f[1].begin(), o = f[2].begin();
+         i != f[0].end() && a != f[1].end() && o != f[2].end(); ++i, ++a, ++o) {
+      add_delta(id, *i, "node id");
+      add_delta(lo, *o, "node longitude");
+      add_delta(la, *a, "node latitude");
+      coordinate(lo, lon, "node longitude");
+      coordinate(la, lat, "node latitude");
+    }
+  }
+
+  void way(protozero::data_view data, const Scale& lat, const Scale& lon) const {
+    std::uint32_t tags[3] = {8, 9, 10};  // refs, lat, lon
+    protozero::iterator_range<protozero::const_svarint_iterator<std::int64_t>> f[3];
+    packed_fields(data, tags, f);
+    std::int64_t ref = 0, la = 0, lo = 0;
+    if (f[1].empty()) {
+      for (const std::int64_t d : f[0]) add_delta(ref, d, "way node id");
+      return;
+    }
+    for (auto r = f[0].begin(), a = f[1].begin(), o = f[2].begin();
+         r != f[0].end() && a != f[1].end() && o != f[2].end(); ++r, ++a, ++o) {
+      add_delta(ref, *r, "way node id");
+      add_delta(lo, *o, "way node longitude");
+      add_delta(la, *a, "way node latitude");
+      coordinate(lo, lon, "way node longitude");
+      coordinate(la, lat, "way node latitude");
+    }
+  }
+
+  void relation(protozero::data_view data) const {
+    std::uint32_t tags[3] = {9, 0, 0};  // memids
+    protozero::iterator_range<protozero::const_svarint_iterator<std::int64_t>> f[3];
+    packed_fields(data, tags, f);
+    std::int64_t ref = 0;
+    for (const std::int64_t d : f[0]) add_delta(ref, d, "relation member id");
   }
 
   static std::string printable(const std::string& s) {

@@ -319,6 +319,23 @@ TEST(OsmBadInput, PbfBlockHeaderWithoutType) {
   expect_input_error(dir / "untyped.osm.pbf", "block header without a type (expected 'OSMData')");
 }
 
+// libosmium sums delta-coded values and scales coordinates in int64_t unchecked (undefined behaviour on
+// overflow); these two files are hand-made (fuzz found the same in its CI run) and refused before decoding.
+TEST(OsmBadInput, PbfCoordinateOverflow) {
+  test::TempDir dir;
+  std::ofstream(dir / "far.osm.pbf", std::ios::binary) << fuzz_input("libosmium-dense-coordinate-overflow");
+  expect_input_error(
+      dir / "far.osm.pbf",
+      "block 2 (at byte 57): node longitude 4611686018427387904 out of range (granularity 100, "
+      "offset 0)");
+}
+
+TEST(OsmBadInput, PbfDeltaOverflow) {
+  test::TempDir dir;
+  std::ofstream(dir / "refs.osm.pbf", std::ios::binary) << fuzz_input("libosmium-way-ref-overflow");
+  expect_input_error(dir / "refs.osm.pbf", "block 2 (at byte 57): delta-coded way node id out of range");
+}
+
 TEST(OsmBadInput, PbfCheckAcceptsEveryBundledExtract) {
   // Oracle: libosmium reads these (the tests above build graphs from them); the check must not refuse any.
   for (const char* f :

@@ -6,7 +6,9 @@
 //     contains a NUL byte splits into more strings than the tag list's size accounts for, and iterating the
 //     tags (TagList::find_key, the multipolygon filter, our tag lookups) then runs past the end of the
 //     buffer;
-//   - a BlobHeader without a type is compared with strncmp(expected, nullptr, 0).
+//   - a BlobHeader without a type is compared with strncmp(expected, nullptr, 0);
+//   - delta-coded ids and coordinates are summed, and coordinates scaled (c * granularity + offset), in
+//     int64_t without an overflow check (undefined behaviour on a crafted file).
 // check_osm_pbf reads the file's framing (every BlobHeader and Blob), inflates every OSMData block and
 // refuses these, and everything else libosmium would refuse at the same level (sizes beyond its limits, a
 // compression it cannot read, a truncated file), with one line naming the file, the block and what is wrong.
