@@ -54,6 +54,14 @@ cs::cli::CommandRegistration reg{
                       "county centres CSV with the key, lon_wgs84, lat_wgs84 (spatial statistics)");
       sub->add_option("--counties-2010", o->in.counties_2010,
                       "2010 county table (panel entropy, spatial Markov 2010->2020)");
+      sub->add_option(
+          "--boundaries", o->in.boundaries,
+          "an official boundary file (标准地图) drawn on the national maps: polygons or lines, any GDAL "
+          "vector source (none is bundled; no border is drawn without it)");
+      sub->add_option("--boundaries-layer", o->in.boundaries_layer,
+                      "the layer of --boundaries (default: its only layer)");
+      sub->add_option("--boundaries-crs", o->in.boundaries_crs,
+                      "the CRS of --boundaries when the file does not say (e.g. EPSG:4490)");
       o->given = cs::cli::add_options(sub, cs::assess::assess_options(), o->opt);
       sub->final_callback([o, &rt] { rt.exit_code = run(*o, rt); });
     }};

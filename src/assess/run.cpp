@@ -673,12 +673,32 @@ void markov(RunState& x) {
   }
 }
 
+// The official boundary file: polygons or lines from any GDAL source, in WGS-84. Points, features without a
+// geometry and an empty layer are refused (one line naming the file and the feature).
+VectorTable read_boundaries(const AssessConfig& cfg) {
+  VectorSourceSpec spec;
+  spec.source = cfg.boundaries;
+  spec.layer = cfg.boundaries_layer;
+  spec.crs = cfg.boundaries_crs;
+  spec.label = "boundaries";
+  spec.accept_lines = true;
+  VectorTable t = read_vector_source(spec);
+  if (t.features.empty())
+    throw InputError(t.shown(), "", "", "no features; a boundary file has polygons or lines");
+  for (const VectorFeature& f : t.features)
+    if (f.polygons.empty() && f.lines.empty())
+      throw InputError(t.shown(), f.where, "geometry",
+                       f.point ? "a point; a boundary file has polygons or lines" : "no geometry");
+  return t;
+}
+
 }  // namespace
 
 AssessResult run_assess(const AssessConfig& cfg, Context& ctx) {
   throw_if_problems(validate(cfg), "assess");
   AssessResult r;
   r.config = cfg;
+  if (!cfg.boundaries.empty()) r.boundaries = read_boundaries(cfg);  // first: a bad file fails at once
   RunState x(cfg, ctx, r);
   read_counties(x);
   read_panel(x);

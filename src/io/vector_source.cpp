@@ -261,6 +261,17 @@ class Reader {
     if (!rings.empty() && rings.front().size() >= 3) mp.push_back(std::move(rings));
   }
 
+  void take_lines(VectorFeature& vf, OGRGeometryH g, std::string_view field) const {
+    if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbLineString) {
+      vf.lines.push_back(ring(g, vf.where, field));
+    } else {
+      for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i)
+        vf.lines.push_back(ring(OGR_G_GetGeometryRef(g, i), vf.where, field));
+    }
+    std::erase_if(vf.lines, [](const std::vector<LonLat>& l) { return l.size() < 2; });
+    if (vf.lines.empty()) fail(vf.where, field, "an empty line");
+  }
+
   void take_geometry(VectorFeature& vf, OGRGeometryH g, std::string_view field) const {
     GeomHolder linear;
     if (OGR_G_HasCurveGeometry(g, TRUE)) {
@@ -285,10 +296,18 @@ class Reader {
         for (int i = 0; i < OGR_G_GetGeometryCount(g); ++i)
           take_polygon(vf.polygons, OGR_G_GetGeometryRef(g, i), vf.where, field);
         break;
+      case wkbLineString:
+      case wkbMultiLineString:
+        if (spec_.accept_lines) {
+          take_lines(vf, g, field);
+          return;
+        }
+        [[fallthrough]];
       default:
         fail(vf.where, field,
              std::string("a ") + OGRGeometryTypeToName(OGR_G_GetGeometryType(g)) +
-                 "; points or polygons are expected");
+                 (spec_.accept_lines ? "; polygons or lines are expected"
+                                     : "; points or polygons are expected"));
     }
     if (vf.polygons.empty()) fail(vf.where, field, "an empty polygon");
     GeomHolder c;

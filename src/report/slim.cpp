@@ -190,6 +190,8 @@ double layer_tolerance_m(std::string_view layer) {
   // Roads, flow lines and township polygons: 3 m is below a pixel at the zoom that shows a county. Life
   // circles and service areas (isochrones, traced along every road) at 10 m: their edges are approximate
   // anyway.
+  // A national boundary file: 200 m, a tenth of a pixel at the zoom that shows a province.
+  if (layer.starts_with("national_boundar")) return 200.0;
   return layer.starts_with("structure_") ? 10.0 : 3.0;
 }
 

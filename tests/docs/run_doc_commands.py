@@ -48,6 +48,7 @@ STAND_INS = {
     "china-latest.osm.pbf": "the bundled sample extract (a symbolic link): the country's extract a county is cut from",
     "county_boundary.geojson": "data/examples/boundary.geojson (a symbolic link): the sample county's boundary",
     "plan.toml": "an empty plan TOML (every key optional, docs/county.md)",
+    "provinces.shp": "data/examples/boundary.geojson as a Shapefile (ogr2ogr): a stand-in for an official boundary file",
     "out/demo": "what `make demo` writes (README quick start), made by BINARY demo before the docs' commands",
     "thesis/notes.txt": "a non-empty folder that is not a countyscope output (docs/reliability.md)",
     "results.json": "tests/fixtures/results_min.json (a copy)",
@@ -126,6 +127,8 @@ def prepare(work, root, binary, env):
                os.path.join(work, "china-latest.osm.pbf"))
     os.symlink(os.path.join(root, "data/examples/boundary.geojson"), os.path.join(work, "county_boundary.geojson"))
     open(os.path.join(work, "plan.toml"), "w").close()
+    subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", os.path.join(work, "provinces.shp"),
+                    os.path.join(root, "data/examples/boundary.geojson")], check=True)
     home = os.path.join(work, "home")
     os.makedirs(os.path.join(home, "thesis"))
     open(os.path.join(home, "thesis", "notes.txt"), "w").write("my notes\n")

@@ -30,6 +30,7 @@
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/outputs.hpp>
 #include <countyscope/io/results.hpp>
+#include <countyscope/io/vector_source.hpp>
 
 namespace cs::assess {
 
@@ -132,6 +133,8 @@ struct TypingConfig {
 
 struct AssessConfig {
   std::string counties, indicators, centres, counties_2010;
+  // An official boundary file (标准地图) the user supplies: drawn on the national maps, never made up.
+  std::string boundaries, boundaries_layer, boundaries_crs;
   UnitFilter units = UnitFilter::kCounties;
   MissingPolicy missing = MissingPolicy::kDrop;
   WeightMethod weighting = WeightMethod::kMean;  // objective weights (docs/assess.md, Weights)
@@ -159,6 +162,9 @@ struct AssessInputs {
   std::string counties, indicators;  // required: county table (CSV or .csv.gz), indicator system (TOML)
   std::string centres;               // optional: county centres (spatial statistics)
   std::string counties_2010;         // optional: 2010 table (panel entropy, spatial Markov)
+  // optional: an official boundary file (标准地图; any GDAL vector source of polygons or lines), its layer
+  // and its CRS when the file does not say (docs/assess.md, "Boundaries on the national maps")
+  std::string boundaries, boundaries_layer, boundaries_crs;
 };
 // The assessment's options as users give them (the registry's [assess] table): enums for choices, metres for
 // distances. Defaults are AssessConfig's (a test holds them equal).
@@ -267,6 +273,8 @@ struct AssessResult {
   std::size_t large_cities = 0;
   std::vector<std::string>
       notes;  // every policy decision, stated (missing values, dropped rows, islands ...)
+  // The official boundary file as read (WGS-84), when one was given.
+  std::optional<VectorTable> boundaries;
 };
 
 AssessResult run_assess(const AssessConfig& cfg, Context& ctx);

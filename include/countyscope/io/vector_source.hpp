@@ -35,6 +35,9 @@ struct VectorSourceSpec {
   // Coordinates read as WGS-84 by default that are no longitude/latitude are kept as written (for a caller
   // that checks them against the county and suggests a CRS) instead of refused here.
   bool keep_out_of_range = false;
+  // Lines (LineString, MultiLineString) are taken into VectorFeature::lines instead of refused (a boundary
+  // file drawn as lines).
+  bool accept_lines = false;
 };
 
 using MultiPolygonLL = std::vector<std::vector<std::vector<LonLat>>>;  // polygons -> rings (outer first)
@@ -46,6 +49,7 @@ struct VectorFeature {
   std::optional<LonLat> point;      // point geometry, or a polygon's centroid; WGS-84
   std::optional<std::pair<double, double>> raw;  // that point as written, in the layer's CRS
   MultiPolygonLL polygons;                       // polygon geometry; WGS-84 (empty for points)
+  std::vector<std::vector<LonLat>> lines;        // line geometry (only with accept_lines); WGS-84
 };
 
 struct VectorTable {

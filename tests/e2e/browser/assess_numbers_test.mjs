@@ -195,6 +195,17 @@ try {
   });
   const maps = await page.$$eval(`${sec} .leaflet-container`, (m) => m.length);
   if (maps < 2) fail(`expected 2 maps in the assess section, found ${maps}`);
+  // Borders: drawn under both maps from the official boundary file when one was given, never otherwise.
+  const layers = doc.layers || {};
+  const nPoly = ((layers.national_boundaries || {}).features || []).length;
+  const nLine = ((layers.national_boundary_lines || {}).features || []).length;
+  const drawnPoly = await page.$$eval(`${sec} path.cs-layer-assess-boundaries`, (p) => p.length);
+  const drawnLine = await page.$$eval(`${sec} path.cs-layer-assess-boundary-lines`, (p) => p.length);
+  if (drawnPoly !== nPoly * maps || drawnLine !== nLine * maps)
+    fail(`boundaries: ${drawnPoly} polygons and ${drawnLine} lines drawn, expected ${nPoly} and ${nLine} on each of ${maps} maps`);
+  const note = await page.$eval(`${sec} .cs-boundaries-note`, (p) => p.textContent).catch(() => '');
+  if (s.boundaries ? !note.includes(s.boundaries.file) : !note.includes('--boundaries'))
+    fail(`the boundaries note does not say where the borders come from: ${note}`);
   console.log(`assess_numbers_test: checked ${nRank} ranking rows, ${s.d_classes.length} D classes, ${oRows.length} provinces, ${gRows.length} factors, ${wRows.length} weights, ${iRows.length} rank intervals, ${pRows.length} change parts`);
 } catch (e) {
   fail(`exception: ${e.stack || e}`);
