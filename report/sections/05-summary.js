@@ -237,7 +237,7 @@
       // The what-if scenario, before and after.
       var sc = S.scenario;
       if (sc) {
-        ui.h3(el, ui.t('summary.scenario', { name: sc.name }));
+        ui.h3(el, ui.t('summary.scenario', { name: ui.nameIn(sc) }));
         var srows = [];
         if (ui.isNum(sc.mean_time_to_seat_before_s)) {
           srows.push({ what: ui.t('summary.scenario_time'), before: sc.mean_time_to_seat_before_s, after: sc.mean_time_to_seat_after_s });

@@ -224,8 +224,9 @@
 
   function renderScenario(el, doc, ui) {
     var sc = doc.sections.scenario;
-    ui.h3(el, { en: 'Scenario: ' + sc.name, zh: '情景：' + sc.name });
-    if (sc.description) ui.p(el, sc.description, 'cs-note');
+    ui.h3(el, { en: 'Scenario: ' + sc.name, zh: '情景：' + ui.nameIn(sc) });
+    var desc = ui.lang() === 'zh' ? sc.description_zh || sc.description : sc.description;
+    if (desc) ui.p(el, desc, 'cs-note');
     ui.kv(el, [['flows.reran', (sc.reran || []).map(function (x) { return ui.label('pass', x); }).join(ui.lang() === 'zh' ? '、' : ', ')],
       ['flows.time_seat_before', sc.mean_time_to_seat_before_s, 'minutes'],
       ['flows.time_seat_after', sc.mean_time_to_seat_after_s, 'minutes']]);

@@ -84,11 +84,14 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
   const TomlDocument doc = TomlDocument::parse(text, file);
   const TomlSection root = doc.root();
   const Entry top{root, file, ""};
-  top.check_keys({"name", "description", "upgrade", "link", "facility", "place"});
+  top.check_keys(
+      {"name", "description", "name_zh", "description_zh", "upgrade", "link", "facility", "place"});
   Scenario s;
   s.file = file;
   s.name = top.text("name", false);
   s.description = top.text("description", false);
+  s.name_zh = top.text("name_zh", false);
+  s.description_zh = top.text("description_zh", false);
   if (s.name.empty()) s.name = "scenario";
   const auto upgrades = entries(root, "upgrade", file);
   for (std::size_t i = 0; i < upgrades.size(); ++i) {
@@ -313,9 +316,12 @@ Json scenario_to_json(const Scenario& s) {
     pl.push_back({{"name", p.name},
                   {"population", p.population ? Json(*p.population) : Json()},
                   {"jobs", p.jobs ? Json(*p.jobs) : Json()}});
-  return {{"name", s.name},    {"description", s.description},
-          {"upgrades", up},    {"links", links},
-          {"facilities", fac}, {"places", pl}};
+  Json out = {{"name", s.name},    {"description", s.description},
+              {"upgrades", up},    {"links", links},
+              {"facilities", fac}, {"places", pl}};
+  if (!s.name_zh.empty()) out["name_zh"] = s.name_zh;
+  if (!s.description_zh.empty()) out["description_zh"] = s.description_zh;
+  return out;
 }
 
 }  // namespace cs::flows

@@ -46,6 +46,8 @@ Weight time_between(const cs::network::RoadGraph& g, NodeId s, NodeId t) {
 TEST(FlowsScenario, ParsesAllChangeKinds) {
   const Scenario s = parse_scenario(R"(
 name = "test"
+name_zh = "测试"
+description_zh = "说明"
 [[upgrade]]
 ways = [10, 20]
 speed_kmh = 100
@@ -62,6 +64,11 @@ population = 100
 )",
                                     "t.toml");
   EXPECT_EQ(s.name, "test");
+  EXPECT_EQ(s.name_zh, "测试");
+  EXPECT_EQ(s.description_zh, "说明");
+  const Json j = scenario_to_json(s);
+  EXPECT_EQ(j.at("name_zh"), "测试");
+  EXPECT_FALSE(scenario_to_json(parse_scenario("name = \"x\"\n", "x.toml")).contains("name_zh"));
   ASSERT_EQ(s.upgrades.size(), 1u);
   EXPECT_EQ(s.upgrades[0].ways, (std::vector<std::int64_t>{10, 20}));
   ASSERT_EQ(s.links.size(), 1u);

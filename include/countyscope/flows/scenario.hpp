@@ -64,6 +64,7 @@ struct PlaceChange {
 
 struct Scenario {
   std::string file, name, description;
+  std::string name_zh, description_zh;  // optional: the same in Chinese (the report's 中文 mode shows them)
   std::vector<WayUpgrade> upgrades;
   std::vector<NewLink> links;
   std::vector<FacilityChange> facilities;
