@@ -47,6 +47,7 @@ PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
   if (!skipped(st.cfg, "locate")) timed(ctx, "locate", [&] { detail::pass_locate(st, ctx); });
 #endif
   if (!skipped(st.cfg, "flows")) timed(ctx, "flows", [&] { detail::pass_flows(st, ctx); });
+  if (!skipped(st.cfg, "traffic")) timed(ctx, "traffic", [&] { detail::pass_traffic(st, ctx); });
   if (!skipped(st.cfg, "scenarios")) timed(ctx, "scenarios", [&] { detail::pass_scenarios(st, ctx); });
   return st;
 }

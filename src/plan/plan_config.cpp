@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 using opt::join;
 
 // Sections owned by capability passes: their keys are checked by those passes.
-const std::vector<std::string> kCapabilitySections = {"access", "locate", "flows", "structure", "scenarios"};
+const std::vector<std::string> kCapabilitySections = {"access",    "locate",    "flows",
+                                                      "structure", "scenarios", "traffic"};
 
 const Range kFootprintM2{"area", 0, 10000, "m2"};
 const Range kFloorAreaM2{"floor area", 1e-3, 10000, "m2"};
@@ -128,12 +129,13 @@ std::vector<const opt::TableBase*> plan_option_tables() {
           &detail::plan_locate_option_table(),
           &structure::structure_options(),
           &flows::flows_options(),
-          &flows::scenarios_options()};
+          &flows::scenarios_options(),
+          &assign::county_traffic_options()};
 }
 
 const std::vector<std::string>& plan_skippable_passes() {
-  static const std::vector<std::string> names = {"report", "access",    "locate",
-                                                 "flows",  "structure", "scenarios"};
+  static const std::vector<std::string> names = {"report",    "access",    "locate", "flows",
+                                                 "structure", "scenarios", "traffic"};
   return names;
 }
 
@@ -255,6 +257,7 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
   relative_to_file(cfg.flows.capital, capital);
   flows::scenarios_options().read(doc->section("scenarios"), cfg.scenarios);
   relative_to_file(cfg.scenarios.file, scenario);
+  assign::county_traffic_options().read(doc->section("traffic"), cfg.traffic);
   for (const auto& s : cfg.skip)
     if (std::find(plan_skippable_passes().begin(), plan_skippable_passes().end(), s) ==
         plan_skippable_passes().end())

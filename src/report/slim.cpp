@@ -364,11 +364,62 @@ std::optional<Json> thin_roads(const Json& fc) {
   return out;
 }
 
+// Traffic link volumes as the report draws them: links of the same way, direction, class and capacity
+// carrying the same whole number of vehicles per hour merged into one multi-line; V/C to 2 decimals, the
+// free-flow and congested minutes of the merged stretch added up. (traffic_links.csv and county.gpkg keep
+// every link.)
+std::optional<Json> merge_traffic(const Json& fc) {
+  const Json& feats = features_of(fc);
+  if (feats.empty()) return std::nullopt;
+  for (const Json& f : feats)
+    if (!f.is_object() || !f.contains("geometry") || !f["geometry"].is_object() ||
+        f["geometry"].value("type", std::string()) != "LineString" || !f.contains("properties") ||
+        !f["properties"].is_object())
+      return std::nullopt;
+  std::map<std::string, std::size_t> index;
+  Json merged = Json::array();
+  auto num = [](const Json& p, const char* k) {
+    return p.contains(k) && p[k].is_number() ? p[k].get<double>() : 0.0;
+  };
+  for (const Json& f : feats) {
+    const Json& p = f["properties"];
+    const double flow = std::round(num(p, "flow_veh_h")), cap = num(p, "capacity_veh_h");
+    const Json key = Json::array(
+        {p.value("way", Json()), p.value("direction", Json()), p.value("road_class", Json()), cap, flow});
+    auto [it, fresh] = index.emplace(key.dump(), merged.size());
+    if (fresh) {
+      merged.push_back({{"type", "Feature"},
+                        {"properties",
+                         {{"road_class", p.value("road_class", Json())},
+                          {"flow_veh_h", flow},
+                          {"capacity_veh_h", cap},
+                          {"voc", cap > 0 ? std::round(flow / cap * 100) / 100 : 0.0},
+                          {"free_flow_min", 0.0},
+                          {"congested_min", 0.0}}},
+                        {"geometry", {{"type", "MultiLineString"}, {"coordinates", Json::array()}}}});
+    }
+    Json& m = merged[it->second];
+    m["geometry"]["coordinates"].push_back(f["geometry"]["coordinates"]);
+    for (const char* k : {"free_flow_min", "congested_min"})
+      m["properties"][k] = m["properties"][k].get<double>() + num(p, k);
+  }
+  for (Json& m : merged)
+    for (const char* k : {"free_flow_min", "congested_min"})
+      m["properties"][k] = std::round(m["properties"][k].get<double>() * 100) / 100;
+  Json out = Json::object();
+  for (auto it = fc.begin(); it != fc.end(); ++it)
+    if (it.key() != "features") out[it.key()] = *it;
+  out["features"] = std::move(merged);
+  out["cs_links"] = feats.size();
+  return out;
+}
+
 // One layer as the report embeds it.
 Json slim_layer(std::string_view name, const Json& fc) {
   std::optional<Json> shaped;
   if (name == "demand") shaped = aggregate_demand(fc);
   if (name == "roads") shaped = thin_roads(fc);
+  if (name == "traffic_links") shaped = merge_traffic(fc);
   const Json& src = shaped ? *shaped : fc;
   std::optional<Json> q = quantize_layer(src, layer_tolerance_m(name));
   if (!q) return src;

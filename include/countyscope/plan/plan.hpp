@@ -24,6 +24,7 @@
 #include <vector>
 
 #include <countyscope/access/study.hpp>
+#include <countyscope/assign/county.hpp>
 #include <countyscope/core/context.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/matrix.hpp>
@@ -69,19 +70,21 @@ struct PlanConfig {
   std::vector<std::string> skip;     // pass names to skip (plan_skippable_passes())
   flows::FlowsConfig flows;          // [flows] (also plan / demo flags)
   flows::ScenariosConfig scenarios;  // [scenarios] (plan file only)
+  assign::CountyTrafficOptions traffic;  // [traffic] (plan file only): the traffic pass
   // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
   // an unknown name is a UsageError listing the valid ones.
   std::vector<std::string> service_types;
   // Demand points drawn in the results document (the report); above this they are aggregated to a grid there.
   // The GeoPackage and CSV always keep every point.
   std::size_t demand_layer_max = 20000;
-  // A county given in memory (the Python county model passed back, docs/python.md): the load_county pass takes
-  // it instead of reading places from osm_path (the road network still comes from osm_path). Null = read.
+  // A county given in memory (the Python county model passed back, docs/python.md): the load_county pass
+  // takes it instead of reading places from osm_path (the road network still comes from osm_path). Null =
+  // read.
   std::shared_ptr<const County> given_county;
 };
 // Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid
-// ones. Sections: [plan] [network] [county] [snap] [matrix] [access] [structure] [flows] [scenarios];
-// [locate] is read by its pass from cfg.document. Relative paths are relative to the TOML file.
+// ones. Sections: [plan] [network] [county] [snap] [matrix] [access] [structure] [flows] [scenarios]
+// [traffic]; [locate] is read by its pass from cfg.document. Relative paths are relative to the TOML file.
 void load_plan_config(const std::string& path, PlanConfig& cfg);
 // Same, from text (file_label names it in errors).
 void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);
