@@ -4,6 +4,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <type_traits>
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/limits.hpp>
@@ -84,8 +85,8 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
   const TomlDocument doc = TomlDocument::parse(text, file);
   const TomlSection root = doc.root();
   const Entry top{root, file, ""};
-  top.check_keys(
-      {"name", "description", "name_zh", "description_zh", "upgrade", "link", "facility", "place"});
+  top.check_keys({"name", "description", "name_zh", "description_zh", "upgrade", "link", "facility", "place",
+                  "unit", "standard"});
   Scenario s;
   s.file = file;
   s.name = top.text("name", false);
@@ -147,23 +148,39 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
     }
     s.facilities.push_back(std::move(f));
   }
-  const auto places = entries(root, "place", file);
-  for (std::size_t i = 0; i < places.size(); ++i) {
-    const Entry e{places[i], file, entry_name("place", i)};
-    e.check_keys({"name", "population", "jobs"});
-    PlaceChange p;
-    p.name = e.text("name", true);
-    if (e.t.has("population")) {
-      p.population = e.number("population", true, 0);
-      if (auto msg = range_problem(*p.population, limits::kPopulation))
-        bad(file, e.where, "population", *msg);
+  // [[place]] and [[unit]]: a name, population and/or jobs.
+  const auto masses = [&](const char* key, auto& out) {
+    const auto list = entries(root, key, file);
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const Entry e{list[i], file, entry_name(key, i)};
+      e.check_keys({"name", "population", "jobs"});
+      typename std::remove_reference_t<decltype(out)>::value_type p;
+      p.name = e.text("name", true);
+      if (e.t.has("population")) {
+        p.population = e.number("population", true, 0);
+        if (auto msg = range_problem(*p.population, limits::kPopulation))
+          bad(file, e.where, "population", *msg);
+      }
+      if (e.t.has("jobs")) {
+        p.jobs = e.number("jobs", true, 0);
+        if (auto msg = range_problem(*p.jobs, limits::kPopulation)) bad(file, e.where, "jobs", *msg);
+      }
+      if (!p.population && !p.jobs) bad(file, e.where, "population", "give population and/or jobs");
+      out.push_back(std::move(p));
     }
-    if (e.t.has("jobs")) {
-      p.jobs = e.number("jobs", true, 0);
-      if (auto msg = range_problem(*p.jobs, limits::kPopulation)) bad(file, e.where, "jobs", *msg);
-    }
-    if (!p.population && !p.jobs) bad(file, e.where, "population", "give population and/or jobs");
-    s.places.push_back(std::move(p));
+  };
+  masses("place", s.places);
+  masses("unit", s.units);
+  const auto standards = entries(root, "standard", file);
+  for (std::size_t i = 0; i < standards.size(); ++i) {
+    const Entry e{standards[i], file, entry_name("standard", i)};
+    e.check_keys({"id", "threshold"});
+    StandardChange c;
+    c.id = e.text("id", true);
+    if (c.id.empty()) bad(file, e.where, "id", "give the standard's id");
+    c.threshold = e.number("threshold", true, 0);
+    if (c.threshold < 0 || c.threshold > 1e9) bad(file, e.where, "threshold", "must be in [0, 1e9]");
+    s.standards.push_back(std::move(c));
   }
   return s;
 }
@@ -254,6 +271,52 @@ network::RoadGraph apply_network_changes(const network::RoadGraph& g, const Scen
 County apply_place_changes(const County& c, const Scenario& s, std::vector<double>* jobs_override) {
   County out = c;
   if (jobs_override) jobs_override->assign(c.settlements.size(), std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < s.units.size(); ++i) {
+    const UnitChange& u = s.units[i];
+    const std::string w = "unit[" + std::to_string(i + 1) + "]";
+    std::vector<std::size_t> hits;
+    for (std::size_t k = 0; k < out.units.size(); ++k)
+      if (out.units[k].name == u.name) hits.push_back(k);
+    if (hits.empty()) throw InputError(s.file, w, "name", "no administrative unit named '" + u.name + "'");
+    if (hits.size() > 1)
+      throw InputError(s.file, w, "name",
+                       std::to_string(hits.size()) + " administrative units are named '" + u.name + "'");
+    const int unit = static_cast<int>(hits[0]);
+    AdminUnit& a = out.units[hits[0]];
+    if (u.population) {
+      double old = 0;
+      for (const DemandPoint& d : out.demand)
+        if (d.unit == unit) old += d.population;
+      if (!(old > 0))
+        throw InputError(s.file, w, "population",
+                         "unit '" + u.name + "' has no resident demand point to spread the population over");
+      const double f = *u.population / old;
+      for (DemandPoint& d : out.demand)
+        if (d.unit == unit) d.population *= f;
+      for (Settlement& x : out.settlements)
+        if (x.unit == unit) {
+          if (std::isfinite(x.population)) x.population *= f;
+          x.population_est *= f;
+        }
+      a.population = *u.population;
+      a.population_est = *u.population;
+    }
+    if (u.jobs && jobs_override) {
+      double sum = 0;
+      std::size_t n = 0;
+      for (const Settlement& x : out.settlements)
+        if (x.unit == unit) {
+          sum += x.population_est;
+          ++n;
+        }
+      if (n == 0)
+        throw InputError(s.file, w, "jobs", "unit '" + u.name + "' has no settlement to give the jobs to");
+      for (std::size_t k = 0; k < out.settlements.size(); ++k)
+        if (out.settlements[k].unit == unit)
+          (*jobs_override)[k] =
+              sum > 0 ? *u.jobs * out.settlements[k].population_est / sum : *u.jobs / static_cast<double>(n);
+    }
+  }
   for (std::size_t i = 0; i < s.places.size(); ++i) {
     const PlaceChange& p = s.places[i];
     auto it = std::find_if(out.settlements.begin(), out.settlements.end(),
@@ -316,11 +379,20 @@ Json scenario_to_json(const Scenario& s) {
     pl.push_back({{"name", p.name},
                   {"population", p.population ? Json(*p.population) : Json()},
                   {"jobs", p.jobs ? Json(*p.jobs) : Json()}});
+  Json units = Json::array(), standards = Json::array();
+  for (const auto& u : s.units)
+    units.push_back({{"name", u.name},
+                     {"population", u.population ? Json(*u.population) : Json()},
+                     {"jobs", u.jobs ? Json(*u.jobs) : Json()}});
+  for (const auto& c : s.standards) standards.push_back({{"id", c.id}, {"threshold", c.threshold}});
   Json out = {{"name", s.name},    {"description", s.description},
               {"upgrades", up},    {"links", links},
               {"facilities", fac}, {"places", pl}};
   if (!s.name_zh.empty()) out["name_zh"] = s.name_zh;
   if (!s.description_zh.empty()) out["description_zh"] = s.description_zh;
+  // Only when present: a scenario without them keeps its section as it was.
+  if (!s.units.empty()) out["units"] = std::move(units);
+  if (!s.standards.empty()) out["standards"] = std::move(standards);
   return out;
 }
 

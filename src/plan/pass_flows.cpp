@@ -5,8 +5,11 @@
 #include <cmath>
 #include <filesystem>
 
+#include <countyscope/access/audit.hpp>
+#include <countyscope/core/error.hpp>
 #include <countyscope/flows/study.hpp>
 #include <countyscope/plan/flows_pass.hpp>
+#include <countyscope/plan/model_passes.hpp>
 
 #include "passes.hpp"
 
@@ -255,12 +258,19 @@ void pass_flows(PlanState& st, Context& ctx) {
 }
 
 void check_flows_config(const PlanConfig& cfg, bool scenarios) {
-  if (scenarios && !cfg.scenarios.file.empty()) (void)flows::load_scenario(cfg.scenarios.file);
+  if (scenarios && !cfg.scenarios.file.empty())
+    (void)scenario_access_config(cfg.access, flows::load_scenario(cfg.scenarios.file));
 }
 
 void pass_scenarios(PlanState& st, Context& ctx) {
   if (st.cfg.scenarios.file.empty()) return;
-  run_flows_scenario(st, flows::load_scenario(st.cfg.scenarios.file), ctx);
+  const flows::Scenario sc = flows::load_scenario(st.cfg.scenarios.file);
+  const ModelEdit edit = apply(sc, st, st.cfg.snap, detail::matrix_options(st.cfg), ctx);
+  run_flows_scenario(st, sc, edit, ctx);
+  if (std::find(st.cfg.skip.begin(), st.cfg.skip.end(), "access") == st.cfg.skip.end())
+    timed(ctx, "scenarios/access", [&] { add_scenario_after_access(st, sc, edit, ctx); });
+  else if (!sc.standards.empty())
+    ctx.warn("scenario '" + sc.name + "': its [[standard]] changes need the access pass, which is skipped");
 }
 
 }  // namespace detail
@@ -271,9 +281,24 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, Context& ctx) 
   run_flows_scenario(st, sc, apply(sc, st, st.cfg.snap, detail::matrix_options(st.cfg), ctx), ctx);
 }
 
-void run_flows_scenario(PlanState& st, const flows::Scenario& sc, const ModelEdit& edit, Context& ctx) {
+struct ScenarioBaseline {
+  ScenarioPasses passes;
+};
+
+std::shared_ptr<const ScenarioBaseline> scenario_baseline(const CountyModel& st,
+                                                          const flows::FlowsConfig& cfg) {
+  return std::make_shared<const ScenarioBaseline>(ScenarioBaseline{run_passes(st, cfg, nullptr)});
+}
+
+void run_flows_scenario(PlanState& st, const flows::Scenario& sc, const ModelEdit& edit, Context& ctx,
+                        const ScenarioBaseline* baseline) {
   const flows::FlowsConfig& fc = st.cfg.flows;
-  const ScenarioPasses before = run_passes(st, fc, nullptr);
+  std::shared_ptr<const ScenarioBaseline> own;
+  if (!baseline) {
+    own = scenario_baseline(st, fc);
+    baseline = own.get();
+  }
+  const ScenarioPasses& before = baseline->passes;
   const ScenarioPasses after = timed(ctx, "scenarios/passes", [&] {
     return run_passes(edit.model, fc, edit.jobs.empty() ? nullptr : &edit.jobs);
   });
@@ -303,6 +328,38 @@ void run_flows_scenario(PlanState& st, const flows::Scenario& sc, const ModelEdi
   }
   detail::merge(st, "scenario", o);
   ctx.info("scenario '" + sc.name + "': re-ran " + std::to_string(reran.size()) + " passes");
+}
+
+access::AccessStudyConfig scenario_access_config(const access::AccessStudyConfig& base,
+                                                 const flows::Scenario& sc) {
+  if (sc.standards.empty()) return base;
+  access::AccessStudyConfig cfg = base;
+  std::vector<access::Standard> s = base.standards ? *base.standards
+                                    : !base.options.standards.empty()
+                                        ? access::load_standards(base.options.standards)
+                                        : access::default_standards();
+  for (std::size_t i = 0; i < sc.standards.size(); ++i) {
+    const flows::StandardChange& c = sc.standards[i];
+    const auto it = std::find_if(s.begin(), s.end(), [&](const access::Standard& x) { return x.id == c.id; });
+    if (it == s.end()) {
+      std::string ids;
+      for (const access::Standard& x : s) ids += (ids.empty() ? "" : ", ") + x.id;
+      throw InputError(sc.file, "standard[" + std::to_string(i + 1) + "]", "id",
+                       "unknown standard '" + c.id + "'; expected one of: " + ids);
+    }
+    if (it->max) it->max = c.threshold;
+    if (it->min) it->min = c.threshold;
+  }
+  cfg.standards = std::move(s);
+  return cfg;
+}
+
+void add_scenario_after_access(PlanState& st, const flows::Scenario& sc, const ModelEdit& edit,
+                               Context& ctx) {
+  access::AccessStudyConfig cfg = scenario_access_config(st.cfg.access, sc);
+  cfg.demand_table = false;
+  const access::AccessStudy a = access::run_access_study(access_inputs(edit.model), cfg, ctx);
+  for (auto& [name, text] : csv_files(a.outputs)) st.csv["scenario_after_" + name] = std::move(text);
 }
 
 }  // namespace cs

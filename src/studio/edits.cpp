@@ -138,11 +138,13 @@ Edit parse_edit(const Json& j, const County& current) {
     const flows::FacilityChange& f = e.change.facilities[0];
     e.label = f.open ? "open " + f.service + " '" + f.name + "' at " + point_text(f.at)
                      : "close " + (f.osm_id ? "osm_id " + std::to_string(f.osm_id) : "'" + f.name + "'");
-  } else if (kind == "place") {
-    e.change = fragment("place", j);
-    const flows::PlaceChange& p = e.change.places[0];
-    e.label = "'" + p.name + "'" + (p.population ? " population " + number_text(*p.population) : "") +
-              (p.jobs ? " jobs " + number_text(*p.jobs) : "");
+  } else if (kind == "place" || kind == "unit") {
+    e.change = fragment(kind, j);
+    const auto label = [](const auto& p) {
+      return "'" + p.name + "'" + (p.population ? " population " + number_text(*p.population) : "") +
+             (p.jobs ? " jobs " + number_text(*p.jobs) : "");
+    };
+    e.label = kind == "place" ? label(e.change.places[0]) : "unit " + label(e.change.units[0]);
   } else if (kind == "road") {
     e.change = fragment("upgrade", j);
     const flows::WayUpgrade& u = e.change.upgrades[0];
@@ -156,24 +158,15 @@ Edit parse_edit(const Json& j, const County& current) {
     e.label = "new road " + point_text(l.from) + " - " + point_text(l.to) + " at " +
               number_text(l.speed_kmh) + " km/h";
   } else if (kind == "standard") {
-    for (const auto& [key, v] : j.items())
-      if (key != "kind" && key != "id" && key != "threshold")
-        bad(key, "unknown key; valid keys: id, threshold");
-    StandardChange c;
-    c.id = text_field(j, "id");
-    if (c.id.empty()) bad("id", "missing; give the standard's id");
-    if (!j.contains("threshold") || !j["threshold"].is_number()) bad("threshold", "must be a number");
-    c.threshold = j["threshold"].get<double>();
-    if (!std::isfinite(c.threshold) || c.threshold < 0 || c.threshold > 1e9)
-      bad("threshold", "must be a finite number in [0, 1e9]");
+    e.change = fragment("standard", j);
+    const flows::StandardChange& c = e.change.standards[0];
     e.label = "standard " + c.id + " threshold " + number_text(c.threshold);
-    e.standard = std::move(c);
   } else {
     throw UsageError(
         "edit: field 'kind': " +
         (j.contains("kind") && !j["kind"].is_string()
              ? std::string("must be a string")
-             : "unknown value '" + kind + "'; expected one of: facility, place, road, link, standard"));
+             : "unknown value '" + kind + "'; expected one of: facility, place, unit, road, link, standard"));
   }
   return e;
 }
@@ -204,11 +197,17 @@ std::string scenario_toml(const flows::Scenario& sc) {
       if (std::isfinite(f.capacity)) t += "capacity = " + toml_number(f.capacity) + "\n";
     }
   }
-  for (const auto& p : sc.places) {
-    t += "\n[[place]]\nname = " + toml_string(p.name) + "\n";
-    if (p.population) t += "population = " + toml_number(*p.population) + "\n";
-    if (p.jobs) t += "jobs = " + toml_number(*p.jobs) + "\n";
-  }
+  const auto masses = [&](const char* table, const auto& list) {
+    for (const auto& p : list) {
+      t += "\n[[" + std::string(table) + "]]\nname = " + toml_string(p.name) + "\n";
+      if (p.population) t += "population = " + toml_number(*p.population) + "\n";
+      if (p.jobs) t += "jobs = " + toml_number(*p.jobs) + "\n";
+    }
+  };
+  masses("place", sc.places);
+  masses("unit", sc.units);
+  for (const auto& c : sc.standards)
+    t += "\n[[standard]]\nid = " + toml_string(c.id) + "\nthreshold = " + toml_number(c.threshold) + "\n";
   return t;
 }
 

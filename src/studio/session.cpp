@@ -24,12 +24,6 @@ namespace {
 // section and CSV files).
 const std::vector<std::string> kTypedTables = {"access_settlements", "access_equity", "access_audit"};
 
-std::vector<access::Standard> base_standards(const access::AccessStudyConfig& cfg) {
-  if (cfg.standards) return *cfg.standards;
-  if (!cfg.options.standards.empty()) return access::load_standards(cfg.options.standards);
-  return access::default_standards();
-}
-
 flows::Scenario merged(const std::vector<Edit>& edits, const std::string& name) {
   flows::Scenario sc;
   sc.file = "studio";
@@ -40,21 +34,14 @@ flows::Scenario merged(const std::vector<Edit>& edits, const std::string& name) 
     sc.links.insert(sc.links.end(), c.links.begin(), c.links.end());
     sc.facilities.insert(sc.facilities.end(), c.facilities.begin(), c.facilities.end());
     sc.places.insert(sc.places.end(), c.places.begin(), c.places.end());
+    sc.units.insert(sc.units.end(), c.units.begin(), c.units.end());
+    sc.standards.insert(sc.standards.end(), c.standards.begin(), c.standards.end());
   }
   return sc;
 }
 
-std::vector<access::Standard> with_changes(std::vector<access::Standard> s, const std::vector<Edit>& edits) {
-  for (const Edit& e : edits) {
-    if (!e.standard) continue;
-    for (access::Standard& x : s)
-      if (x.id == e.standard->id) {
-        if (x.max) x.max = e.standard->threshold;
-        if (x.min) x.min = e.standard->threshold;
-      }
-  }
-  return s;
-}
+// The access study's tables as the batch names them after a scenario (add_scenario_after_access).
+constexpr std::string_view kAfter = "scenario_after_";
 
 Json value(const Table& t, std::size_t r, std::string_view col) {
   return field_json(t.row(r)[t.column(col)]);
@@ -176,7 +163,7 @@ Session::Session(const PlanConfig& cfg, Context& ctx) {
   for (const char* p : {"locate", "structure", "scenarios"})
     if (std::find(c.skip.begin(), c.skip.end(), p) == c.skip.end()) c.skip.push_back(p);
   base_ = std::make_unique<PlanState>(run_plan(c, ctx));
-  standards_ = base_standards(base_->cfg.access);
+  before_ = timed(ctx, "studio/baseline", [&] { return scenario_baseline(*base_, base_->cfg.flows); });
   if (base_->car.graph.edge_count() > 0)
     cch_ = timed(ctx, "studio/cch", [&] {
       return std::make_unique<network::CustomizableCH>(
@@ -193,7 +180,10 @@ std::vector<std::string> Answer::csv_names() const {
   for (const auto& [file, text] : csv) names.push_back(file);
   if (access)
     for (const Table& t : access->tables)
-      if (!t.csv_file.empty()) names.push_back(t.csv_file);
+      if (!t.csv_file.empty()) {
+        names.push_back(t.csv_file);
+        names.push_back(std::string(kAfter) + t.csv_file);
+      }
   if (demand_csv) names.push_back(demand_csv_name);
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -202,9 +192,12 @@ std::vector<std::string> Answer::csv_names() const {
 
 std::optional<std::string> Answer::csv_file(const std::string& name) const {
   if (const auto it = csv.find(name); it != csv.end()) return it->second;
-  if (access)
+  if (access) {
+    const std::string_view file =
+        std::string_view(name).starts_with(kAfter) ? std::string_view(name).substr(kAfter.size()) : name;
     for (const Table& t : access->tables)
-      if (t.csv_file == name) return t.csv_text();
+      if (!t.csv_file.empty() && t.csv_file == file) return t.csv_text();
+  }
   if (demand_csv && name == demand_csv_name) return demand_csv();
   return std::nullopt;
 }
@@ -225,6 +218,8 @@ Answer Session::compute(const std::vector<Edit>& edits, Context& ctx,
     flows::Scenario roads = sc, places = sc;
     roads.facilities.clear();
     roads.places.clear();
+    roads.units.clear();
+    roads.standards.clear();
     places.upgrades.clear();
     places.links.clear();
     const std::string key = scenario_toml(roads);
@@ -252,13 +247,12 @@ Answer Session::compute(const std::vector<Edit>& edits, Context& ctx,
   shell.doc = new_results_document("plan");
   shell.layers.clear();
   shell.csv.clear();
-  timed(ctx, "studio/scenario", [&] { run_flows_scenario(shell, sc, e, ctx); });
+  timed(ctx, "studio/scenario", [&] { run_flows_scenario(shell, sc, e, ctx, before_.get()); });
   a.scenario_section = std::move(shell.doc["sections"]["scenario"]);
   a.csv = std::move(shell.csv);
   shell.csv.clear();
   shell.layers.clear();
-  access::AccessStudyConfig acfg = base.cfg.access;
-  acfg.standards = with_changes(standards_, edits);
+  access::AccessStudyConfig acfg = scenario_access_config(base.cfg.access, sc);
   acfg.demand_table = false;  // made when its CSV file is asked for (Answer::csv_file)
   access::AccessStudy study = timed(ctx, "studio/access", [&] {
     return access::run_access_study(access_inputs(e.model), acfg, ctx, access_cache_.get());
@@ -284,15 +278,7 @@ Answer Session::compute(const std::vector<Edit>& edits, Context& ctx,
 }
 
 const Answer& Session::edit(Edit e, Context& ctx) {
-  if (e.standard) {
-    const bool known = std::any_of(standards_.begin(), standards_.end(),
-                                   [&](const access::Standard& s) { return s.id == e.standard->id; });
-    if (!known) {
-      std::vector<std::string> ids;
-      for (const auto& s : standards_) ids.push_back(s.id);
-      throw unknown_value("standard", e.standard->id, ids);
-    }
-  }
+  if (!e.change.standards.empty()) (void)scenario_access_config(base_->cfg.access, e.change);
   // Names and way ids are checked on the fragment alone first, so an error names this edit's entry.
   if (e.change.changes_places()) (void)flows::apply_place_changes(current_->county, e.change, nullptr);
   if (e.change.changes_network()) (void)flows::apply_network_changes(base_->car.graph, e.change, nullptr);
@@ -338,13 +324,8 @@ std::string Session::save(const std::string& name) {
            ch == '-';
   });
   if (!ok) throw UsageError("save: field 'name': give 1-64 characters of A-Z, a-z, 0-9, _ and -");
-  Saved s{name, scenario(name), {}, answer_.headline};
-  for (const Edit& e : edits_)
-    if (e.standard) s.standards.push_back(*e.standard);
+  Saved s{name, scenario(name), answer_.headline};
   std::string toml = scenario_toml(s.scenario);
-  for (const StandardChange& c : s.standards)
-    toml += "# standard " + c.id + " threshold " + number_text(c.threshold) +
-            " (a standards edit: not part of the scenario format; set it in the standards file)\n";
   const auto it = std::find_if(saved_.begin(), saved_.end(), [&](const Saved& x) { return x.name == name; });
   if (it != saved_.end())
     *it = std::move(s);

@@ -194,10 +194,19 @@ def main():
         while s.call('GET', '/api/answer')[2]['edits'].__len__() > 3:
             s.call('POST', '/api/undo')
 
+        # A unit's population and jobs and a standard's threshold: scenario entries as the others.
+        st, _, a = s.call('POST', '/api/edit', {'kind': 'unit', 'name': 'Eschen', 'population': 5000, 'jobs': 900})
+        check(st == 200 and a['edits'][-1]['kind'] == 'unit', 'a unit edit answers (%d)' % st)
+        st, _, a = s.call('POST', '/api/edit', {'kind': 'standard', 'id': 'primary_care_30min', 'threshold': 20})
+        check(st == 200 and any(r['standard'] == 'primary_care_30min' and r['threshold'] == 20
+                                for r in a['headline']['audit']), 'a standard edit moves the audit (%d)' % st)
+
         # Save, then the oracle: the batch run of the saved scenario gives the studio's tables.
         st, _, saved = s.call('POST', '/api/save', {'name': 'e2e'})
         scen = os.path.join(tmp, 'scenarios', 'e2e.toml')
         check(st == 200 and os.path.isfile(scen) and open(scen).read() == saved['toml'], 'save writes e2e.toml')
+        check('[[unit]]' in saved['toml'] and '[[standard]]' in saved['toml'],
+              'the saved scenario holds the unit and standard edits')
         plan = os.path.join(tmp, 'plan.toml')
         with open(plan, 'w') as f:
             f.write('[scenarios]\nfile = "scenarios/e2e.toml"\n[plan]\nskip = ["locate", "structure"]\n')
@@ -208,7 +217,8 @@ def main():
                                                                                            r.stderr[-300:]))
         st, _, a = s.call('GET', '/api/answer')
         files = [f for f in a['csv_files'] if f.startswith('scenario_')]
-        check(len(files) >= 5, 'the answer has the scenario tables: %s' % files)
+        check(len(files) >= 5 and 'scenario_after_access_audit.csv' in files,
+              'the answer has the scenario tables: %s' % files)
         for f in files:
             st, _, text = s.call('GET', '/api/csv/' + f)
             batch = open(os.path.join(out, f)).read() if os.path.exists(os.path.join(out, f)) else None

@@ -1,5 +1,7 @@
 // Scenario files: parsing with clear errors, network changes (upgrade, closure, new link), no-op scenarios
 // leaving the graph bit-for-bit equal, and place / facility changes.
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include <countyscope/core/error.hpp>
@@ -171,6 +173,65 @@ TEST(FlowsScenario, PlaceAndFacilityChanges) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("expected one of: doctors"), std::string::npos);
   }
+}
+
+// [[unit]]: population scales the unit's demand points and settlements by new / old, jobs go to its
+// settlements by population, a [[place]] of the same scenario still wins; [[standard]] entries parse.
+TEST(FlowsScenario, UnitChangesAndStandards) {
+  County c;
+  c.units.resize(2);
+  c.units[0].name = "North";
+  c.units[1].name = "South";
+  c.settlements.resize(3);
+  for (int i = 0; i < 3; ++i) c.settlements[static_cast<std::size_t>(i)].name = "s" + std::to_string(i);
+  c.settlements[0].unit = 0;
+  c.settlements[0].population_est = 300;
+  c.settlements[1].unit = 0;
+  c.settlements[1].population_est = 100;
+  c.settlements[2].unit = 1;
+  c.settlements[2].population_est = 50;
+  for (const auto& [unit, pop] : std::vector<std::pair<int, double>>{{0, 150}, {0, 250}, {1, 50}}) {
+    DemandPoint d;
+    d.unit = unit;
+    d.population = pop;
+    c.demand.push_back(d);
+  }
+  const Scenario s = parse_scenario(
+      "[[unit]]\nname = \"North\"\npopulation = 800\njobs = 100\n[[place]]\nname = \"s1\"\njobs = 7\n"
+      "[[standard]]\nid = \"primary_school_30min\"\nthreshold = 20\n",
+      "u.toml");
+  ASSERT_EQ(s.standards.size(), 1u);
+  EXPECT_EQ(s.standards[0].id, "primary_school_30min");
+  EXPECT_EQ(s.standards[0].threshold, 20.0);
+  EXPECT_TRUE(s.changes_places());
+  std::vector<double> jobs;
+  const County d = apply_place_changes(c, s, &jobs);
+  EXPECT_EQ(d.demand[0].population, 300.0);
+  EXPECT_EQ(d.demand[1].population, 500.0);
+  EXPECT_EQ(d.demand[2].population, 50.0);  // another unit: untouched
+  EXPECT_EQ(d.settlements[0].population_est, 600.0);
+  EXPECT_EQ(d.settlements[2].population_est, 50.0);
+  EXPECT_EQ(d.units[0].population, 800.0);
+  EXPECT_EQ(jobs[0], 75.0);  // 100 x 600 / 800
+  EXPECT_EQ(jobs[1], 7.0);   // the place's own figure
+  EXPECT_TRUE(std::isnan(jobs[2]));
+  auto msg = [&](const std::string& text) {
+    try {
+      (void)apply_place_changes(c, parse_scenario(text, "u.toml"), &jobs);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(msg("[[unit]]\nname = \"East\"\npopulation = 5\n").find("u.toml: unit[1], field 'name'"),
+            std::string::npos);
+  c.demand[2].population = 0;
+  EXPECT_NE(msg("[[unit]]\nname = \"South\"\npopulation = 5\n").find("no resident demand point"),
+            std::string::npos);
+  EXPECT_NE(msg("[[standard]]\nid = \"x\"\nthreshold = -2\n").find("standard[1], field 'threshold'"),
+            std::string::npos);
+  EXPECT_NE(msg("[[standard]]\nid = \"x\"\nmax = 2\n").find("unknown key; valid keys: id, threshold"),
+            std::string::npos);
 }
 
 }  // namespace

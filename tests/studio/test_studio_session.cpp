@@ -14,6 +14,7 @@
 #include <countyscope/io/output.hpp>
 #include <countyscope/model/county_model.hpp>
 #include <countyscope/network/cch.hpp>
+#include <countyscope/plan/flows_pass.hpp>
 #include <countyscope/plan/model_passes.hpp>
 #include <countyscope/studio/session.hpp>
 
@@ -26,6 +27,7 @@ PlanConfig andorra_config() {
   PlanConfig cfg;
   cfg.osm_path = test::source_path("data/fixtures/osm/andorra-2013-05-28.osm.pbf").string();
   cfg.county.total_population = 5000;  // a control total above the siting floor (the extract has 250 people)
+  cfg.county.unit_admin_level = 7;     // the parishes as units (the whole extract is then the county)
   return cfg;
 }
 
@@ -49,8 +51,13 @@ std::map<std::string, std::string> batch_csv(const std::string& toml) {
   std::map<std::string, std::string> out;
   for (const auto& [name, text] : st.csv)
     if (name.rfind("scenario_", 0) == 0) out[name] = text;
-  const ModelEdit e = apply(flows::load_scenario(file), st, cfg.snap, plan_matrix_options(cfg), ctx);
-  access::AccessStudyConfig acfg = cfg.access;
+  // The batch's after-state access tables (scenario_after_access_*.csv) and, computed here, the whole
+  // study on apply(scenario) with the scenario's standards (the demand points' table too).
+  EXPECT_TRUE(out.count("scenario_after_access_audit.csv") &&
+              out.count("scenario_after_access_settlements.csv"));
+  const flows::Scenario sc = flows::load_scenario(file);
+  const ModelEdit e = apply(sc, st, cfg.snap, plan_matrix_options(cfg), ctx);
+  const access::AccessStudyConfig acfg = scenario_access_config(cfg.access, sc);
   const access::AccessStudy a = access::run_access_study(access_inputs(e.model), acfg, ctx);
   for (auto& [name, text] : csv_files(a.outputs)) out[name] = text;
   return out;
@@ -129,7 +136,44 @@ TEST(StudioSession, EveryEditEqualsTheBatchRunOfItsSavedScenario) {
       service + "\"\nname = \"Studio clinic\"\nat = [" + number_text(c.settlements[0].pos.lon) + ", " +
       number_text(c.settlements[0].pos.lat) + "]\n";
   expect_answer_equals_batch(s, toml);
-  EXPECT_EQ(s.edits().size(), 4u);
+
+  // A unit's population and jobs: its demand points and settlements scaled, its jobs shared out.
+  const AdminUnit* unit = nullptr;
+  for (const AdminUnit& u : c.units)
+    if (u.population_est > 0 && (!unit || u.population_est > unit->population_est)) unit = &u;
+  ASSERT_TRUE(unit) << "the extract has no administrative unit with residents";
+  const double unit_pop = std::round(unit->population_est * 1.5);
+  s.edit(parse_edit(edit_json(R"({"kind":"unit","name":")" + unit->name + R"(","population":)" +
+                              number_text(unit_pop) + R"(,"jobs":700})"),
+                    s.current_county()),
+         ctx);
+  const std::string unit_toml =
+      "[[unit]]\nname = \"" + unit->name + "\"\npopulation = " + number_text(unit_pop) + "\njobs = 700\n";
+  toml += unit_toml;
+  expect_answer_equals_batch(s, toml);
+  double after_pop = 0;
+  const int unit_index = static_cast<int>(unit - c.units.data());
+  for (const DemandPoint& d : s.current_county().demand)
+    if (d.unit == unit_index) after_pop += d.population;
+  EXPECT_NEAR(after_pop, unit_pop, 1e-6 * unit_pop);
+
+  // A standard's threshold: the batch audits with it too.
+  std::string id;
+  for (const Json& r : s.answer().headline["audit"])
+    if (r["direction"] == "max") id = r["standard"].get<std::string>();
+  ASSERT_FALSE(id.empty());
+  const std::string before_audit = *s.answer().csv_file("access_audit.csv");
+  s.edit(
+      parse_edit(edit_json(R"({"kind":"standard","id":")" + id + R"(","threshold":1})"), s.current_county()),
+      ctx);
+  toml += "[[standard]]\nid = \"" + id + "\"\nthreshold = 1\n";
+  expect_answer_equals_batch(s, toml);
+  EXPECT_NE(*s.answer().csv_file("access_audit.csv"), before_audit);
+  EXPECT_EQ(s.edits().size(), 6u);
+  // The session's own saved file is the same scenario (the test's text above is the oracle's input).
+  EXPECT_EQ(scenario_toml(flows::parse_scenario(scenario_toml(s.scenario("oracle")), "saved.toml")),
+            scenario_toml(flows::parse_scenario("name = \"oracle\"\n" + toml.substr(toml.find('\n') + 1),
+                                                "oracle.toml")));
 }
 
 TEST(StudioSession, UndoAndRedoGiveByteIdenticalAnswers) {
@@ -185,6 +229,9 @@ TEST(StudioSession, BadEditsAreOneLineAndChangeNothing) {
       {R"({"kind":"teleport"})", "unknown value 'teleport'"},
       {R"({"kind":"standard","id":"no_such","threshold":10})", "no_such"},
       {R"({"kind":"standard","id":"x","threshold":-1})", "field 'threshold'"},
+      {R"({"kind":"standard","id":"x"})", "field 'threshold': missing"},
+      {R"({"kind":"unit","name":"Atlantis","population":10})", "no administrative unit named 'Atlantis'"},
+      {R"({"kind":"unit","name":"x"})", "give population and/or jobs"},
       {R"({"kind":"facility","action":"open","service":{"a":1}})", "must not be an object"},
       {R"([1,2])", "JSON object"},
   };

@@ -1,9 +1,9 @@
 // What-if scenarios (docs/flows.md "Scenarios"): a TOML file that upgrades OSM ways to a speed (0 closes
-// them), adds road links between two points, opens or closes facilities and changes a place's population /
-// jobs. Applying it rebuilds only what depends on the change: network changes give a new graph (then
-// re-snapping, matrices, flows and accessibility), place / facility changes only the masses (then flows and
-// accessibility). A scenario whose changes are no-ops (a way set to the speed it has) leaves the graph
-// bit-for-bit equal.
+// them), adds road links between two points, opens or closes facilities, changes a place's or an
+// administrative unit's population / jobs and a standard's threshold (the access study's audit). Applying it
+// rebuilds only what depends on the change: network changes give a new graph (then re-snapping, matrices,
+// flows and accessibility), place / facility changes only the masses (then flows and accessibility). A
+// scenario whose changes are no-ops (a way set to the speed it has) leaves the graph bit-for-bit equal.
 //
 // Example (data/scenarios/sample_bridge.toml):
 //   name = "Rhine bridge Vaduz - Sevelen upgraded"
@@ -22,6 +22,12 @@
 //   [[place]]
 //   name = "Vaduz"
 //   population = 6500
+//   [[unit]]                      # an administrative unit: its demand points and settlements scaled
+//   name = "Schaan"
+//   population = 8000
+//   [[standard]]                  # the audit's max or min of a standard of the standards file
+//   id = "primary_school_30min"
+//   threshold = 20
 //
 //   cs::flows::Scenario s = cs::flows::load_scenario("data/scenarios/sample_bridge.toml");
 //   cs::flows::NetworkChangeReport rep;
@@ -61,6 +67,18 @@ struct PlaceChange {
   std::string name;
   std::optional<double> population, jobs;
 };
+// An administrative unit (County::units, by name): population scales its demand points and its settlements'
+// population by new / old (old = its demand points' sum); jobs are shared among its settlements by their
+// population (a [[place]] jobs of the same scenario still wins for its settlement).
+struct UnitChange {
+  std::string name;
+  std::optional<double> population, jobs;
+};
+// A standard's threshold (the audit's max or min, whichever the standard has; access/audit.hpp).
+struct StandardChange {
+  std::string id;
+  double threshold = 0;
+};
 
 struct Scenario {
   std::string file, name, description;
@@ -69,8 +87,12 @@ struct Scenario {
   std::vector<NewLink> links;
   std::vector<FacilityChange> facilities;
   std::vector<PlaceChange> places;
+  std::vector<UnitChange> units;
+  std::vector<StandardChange> standards;
   [[nodiscard]] bool changes_network() const { return !upgrades.empty() || !links.empty(); }
-  [[nodiscard]] bool changes_places() const { return !facilities.empty() || !places.empty(); }
+  [[nodiscard]] bool changes_places() const {
+    return !facilities.empty() || !places.empty() || !units.empty();
+  }
 };
 
 // Throws InputError naming the file and the key ("sample.toml: upgrade[1], field 'speed_kmh': ...") for bad
@@ -89,8 +111,9 @@ struct NetworkChangeReport {
 network::RoadGraph apply_network_changes(const network::RoadGraph& g, const Scenario& s,
                                          NetworkChangeReport* report = nullptr);
 
-// Applies facility and place changes to a copy of the county (jobs overrides go to jobs_override, NaN =
-// none). Unknown names are InputErrors naming the scenario file.
+// Applies facility, unit and place changes (in that order: a place's own figures win over its unit's) to a
+// copy of the county (jobs overrides go to jobs_override, NaN = none). Unknown names are InputErrors naming
+// the scenario file. Standards are applied by the access study's configuration (plan: scenario_standards).
 County apply_place_changes(const County& c, const Scenario& s, std::vector<double>* jobs_override);
 
 Json scenario_to_json(const Scenario& s);

@@ -31,22 +31,16 @@
 #include <countyscope/io/results.hpp>
 #include <countyscope/model/county_model.hpp>
 #include <countyscope/network/cch.hpp>
+#include <countyscope/plan/flows_pass.hpp>
 #include <countyscope/plan/plan.hpp>
 
 namespace cs::studio {
 
-// A standard's threshold changed (the audit's max or min, whichever the standard has).
-struct StandardChange {
-  std::string id;
-  double threshold = 0;
-};
-
-// One edit: a scenario fragment (one [[facility]], [[place]], [[upgrade]] or [[link]] entry, or two for a
-// move: close + open) or a standard change. `label` says it in one line for the edit list.
+// One edit: a scenario fragment (one [[facility]], [[place]], [[unit]], [[upgrade]], [[link]] or [[standard]]
+// entry, or two for a move: close + open). `label` says it in one line for the edit list.
 struct Edit {
-  std::string kind;  // facility, place, road, link, standard
+  std::string kind;  // facility, place, unit, road, link, standard
   flows::Scenario change;
-  std::optional<StandardChange> standard;
   std::string label;
 };
 
@@ -117,7 +111,6 @@ ModelEdit apply_network(const flows::Scenario& sc, const CountyModel& m, network
 struct Saved {
   std::string name;
   flows::Scenario scenario;
-  std::vector<StandardChange> standards;
   Json headline;
 };
 
@@ -161,7 +154,8 @@ class Session {
   Answer compute(const std::vector<Edit>& edits, Context& ctx,
                  std::shared_ptr<const CountyModel>* after) const;
   std::unique_ptr<PlanState> base_;
-  std::vector<access::Standard> standards_;  // the base standards (the audit's)
+  // The scenarios pass's passes over the base model (its "before" columns), computed once.
+  std::shared_ptr<const ScenarioBaseline> before_;
   std::vector<Edit> edits_, redo_;
   std::vector<Saved> saved_;
   Answer baseline_, answer_;
