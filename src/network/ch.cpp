@@ -6,12 +6,20 @@
 // by priority, and set[i]'s witness searches avoid set[0..i): the round is then the same as contracting
 // set[0], set[1], ... one after the other, except that set[i] does not see the shortcuts of the ones before
 // it (which can only add shortcuts, never drop a needed one). Nothing in a round depends on the thread that
-// ran a search.
+// ran a search. The rounds' loops run on one team of threads kept for the whole build (Team below).
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <string>
+#include <system_error>
+#include <thread>
+#include <type_traits>
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/hash.hpp>
@@ -55,6 +63,149 @@ std::uint64_t mix(std::uint64_t z) {
 }
 
 constexpr std::uint32_t kNotInSet = 0xffffffffu;
+
+// Helper threads kept for the whole build, for its three parallel loops per round (hundreds of rounds).
+// Unlike parallel_for, a loop neither starts threads nor waits for a helper that has not come to it: items
+// are claimed in chunks from a ticket (loop generation << 32 | next item), the caller claims too, and it
+// waits only for the chunks a helper did claim. A helper that gets no core (a shared machine) then costs a
+// loop nothing, though one descheduled inside a chunk still holds the loop up. Results are written per
+// item, so they do not depend on who ran it.
+class Team {
+ public:
+  explicit Team(int threads) {
+    for (int t = 1; t < threads; ++t) {
+      try {
+        pool_.emplace_back([this, t] { help(t); });
+      } catch (const std::system_error&) {
+        break;  // fewer helpers: the caller claims what they would have
+      } catch (const std::bad_alloc&) {
+        break;
+      }
+    }
+  }
+  Team(const Team&) = delete;
+  Team& operator=(const Team&) = delete;
+  ~Team() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_.store(true);
+    }
+    wake_.notify_all();
+    for (auto& th : pool_) th.join();
+  }
+
+  // fn(i, t) for i in [0, n), t = the thread's index (0 = the caller); returns when all have run. The first
+  // exception thrown by fn is rethrown here (the other items still run).
+  template <class F>
+  void run(std::size_t n, std::size_t chunk, F&& fn) {
+    if (n == 0) return;
+    if (pool_.empty() || n <= chunk || n >= kClosed) {
+      for (std::size_t i = 0; i < n; ++i) fn(i, 0);
+      return;
+    }
+    using Fn = std::remove_reference_t<F>;
+    // Closed while the loop is described: a late helper's claim on the previous loop cannot succeed.
+    ++gen_;
+    ticket_.store(gen_ << 32 | kClosed);
+    done_.store(0);
+    error_ = nullptr;
+    n_.store(n, std::memory_order_relaxed);
+    chunk_.store(std::max<std::size_t>(chunk, 1), std::memory_order_relaxed);
+    ctx_.store(const_cast<void*>(static_cast<const void*>(&fn)), std::memory_order_relaxed);
+    call_.store([](void* c, std::size_t i, int t) { (*static_cast<Fn*>(c))(i, t); },
+                std::memory_order_relaxed);
+    ticket_.store(gen_ << 32);
+    if (sleeping_.load() > 0) {
+      { std::lock_guard<std::mutex> lock(mutex_); }
+      wake_.notify_all();
+    }
+    work(0);
+    for (int spin = 0; done_.load(std::memory_order_acquire) < n; ++spin)
+      if (spin < kSpins)
+        cpu_relax();
+      else
+        std::this_thread::yield();
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  static constexpr std::uint64_t kClosed = 0xffffffffu;
+  // Polls before a helper sleeps (about 0.1-0.5 ms): the serial steps between two loops of a round are
+  // shorter, so a helper that has a core stays awake through a round without taking it from the caller.
+  static constexpr int kSpins = 4000;
+  static void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    std::this_thread::yield();
+#endif
+  }
+
+  // Claims and runs chunks of the open loop until none is left.
+  void work(int t) {
+    for (;;) {
+      std::uint64_t tk = ticket_.load(std::memory_order_acquire);
+      const std::uint64_t next = tk & kClosed;
+      if (next == kClosed) return;
+      // The loop's description is the current one unless the claim below fails (it is only rewritten once the
+      // ticket is closed).
+      const std::size_t n = n_.load(std::memory_order_relaxed);
+      if (next >= n) return;
+      const std::size_t end = std::min<std::size_t>(next + chunk_.load(std::memory_order_relaxed), n);
+      void* ctx = ctx_.load(std::memory_order_relaxed);
+      auto* call = call_.load(std::memory_order_relaxed);
+      if (!ticket_.compare_exchange_weak(tk, (tk & ~kClosed) | end, std::memory_order_acq_rel)) continue;
+      for (std::size_t i = next; i < end; ++i) {
+        try {
+          call(ctx, i, t);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (!error_) error_ = std::current_exception();
+        }
+      }
+      done_.fetch_add(end - next, std::memory_order_release);
+    }
+  }
+
+  void help(int t) {
+    std::uint64_t seen = 0;
+    auto ready = [&](std::uint64_t tk) { return (tk >> 32) != seen && (tk & kClosed) != kClosed; };
+    for (;;) {
+      std::uint64_t tk = 0;
+      for (int spin = 0;; ++spin) {
+        tk = ticket_.load();
+        if (stop_.load() || ready(tk)) break;
+        if (spin < kSpins) {
+          cpu_relax();
+          continue;
+        }
+        std::unique_lock<std::mutex> lock(mutex_);
+        sleeping_.fetch_add(1);
+        wake_.wait(lock, [&] {
+          tk = ticket_.load();
+          return stop_.load() || ready(tk);
+        });
+        sleeping_.fetch_sub(1);
+        break;
+      }
+      if (stop_.load()) return;
+      seen = tk >> 32;
+      work(t);
+    }
+  }
+
+  std::vector<std::thread> pool_;
+  std::atomic<std::uint64_t> ticket_{kClosed};
+  std::uint64_t gen_ = 0;  // the caller's
+  std::atomic<std::size_t> n_{0}, chunk_{1}, done_{0};
+  std::atomic<void*> ctx_{nullptr};
+  std::atomic<void (*)(void*, std::size_t, int)> call_{nullptr};
+  std::atomic<int> sleeping_{0};
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::exception_ptr error_;
+};
 
 // Bounded one-to-many Dijkstra on the remaining graph with a 4-ary decrease-key heap (no stale entries).
 // Skips the node being contracted and every node x with set_pos[x] < before (the nodes of the current round
@@ -253,6 +404,7 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
   std::vector<std::int64_t> prio(n, 0);
   std::vector<std::uint32_t> level(n, 0);
   std::vector<std::unique_ptr<Witness>> ws(static_cast<std::size_t>(threads));
+  Team team(threads);
   // One per thread, each on its own cache line (push_back from two threads into neighbouring vector headers
   // would share one).
   struct alignas(64) Scratch {
@@ -280,8 +432,7 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
     prio[u] = 500 * static_cast<std::int64_t>(level[u]) +
               1000 * static_cast<std::int64_t>(sc.size()) / removed + 2000 * added_hops / removed_hops;
   };
-  parallel_for(
-      n, threads, [&](std::size_t u, int t) { compute_prio(static_cast<NodeId>(u), t); }, 64);
+  team.run(n, 64, [&](std::size_t u, int t) { compute_prio(static_cast<NodeId>(u), t); });
 
   ContractionHierarchy ch;
   ch.rank.assign(n, kNoNode);
@@ -313,22 +464,17 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
   std::vector<std::vector<Shortcut>> set_sc;
   while (!remaining.empty()) {
     chosen.assign(remaining.size(), 0);
-    parallel_for(
-        remaining.size(), threads, [&](std::size_t i, int) { chosen[i] = first_within_two(remaining[i]); },
-        256);
+    team.run(remaining.size(), 256, [&](std::size_t i, int) { chosen[i] = first_within_two(remaining[i]); });
     set.clear();
     for (std::size_t i = 0; i < remaining.size(); ++i)
       if (chosen[i]) set.push_back(remaining[i]);
     std::sort(set.begin(), set.end(), less);
     for (std::size_t i = 0; i < set.size(); ++i) set_pos[set[i]] = static_cast<std::uint32_t>(i);
     set_sc.resize(set.size());
-    parallel_for(
-        set.size(), threads,
-        [&](std::size_t i, int t) {
-          shortcuts_of(out, in, set[i], set_pos, static_cast<std::uint32_t>(i), cfg.witness_settle_limit,
-                       witness(t), set_sc[i]);
-        },
-        16);
+    team.run(set.size(), 16, [&](std::size_t i, int t) {
+      shortcuts_of(out, in, set[i], set_pos, static_cast<std::uint32_t>(i), cfg.witness_settle_limit,
+                   witness(t), set_sc[i]);
+    });
     dirty.clear();
     for (std::size_t i = 0; i < set.size(); ++i) {
       const NodeId u = set[i];
@@ -359,12 +505,9 @@ ContractionHierarchy ContractionHierarchy::build(const RoadGraph& g, const CHCon
     for (NodeId u : set) set_pos[u] = kNotInSet;
     std::erase_if(remaining, [&](NodeId v) { return contracted[v] != 0; });
     std::sort(dirty.begin(), dirty.end());
-    parallel_for(
-        dirty.size(), threads,
-        [&](std::size_t i, int t) {
-          if (!contracted[dirty[i]]) compute_prio(dirty[i], t);
-        },
-        16);
+    team.run(dirty.size(), 16, [&](std::size_t i, int t) {
+      if (!contracted[dirty[i]]) compute_prio(dirty[i], t);
+    });
     for (NodeId v : dirty) is_dirty[v] = 0;
     ctx.report("ch: contracting",
                static_cast<double>(next_rank) / static_cast<double>(std::max<std::size_t>(n, 1)));
