@@ -12,8 +12,10 @@ its answer (scenario_access.csv) is compared with the studio's before its time i
 prints the studio's re-customisation of its routing index (X-Timings) against the batch's new CH of the edited
 graph (results.json meta.timings).
 
-With --load C,R it then runs C concurrent clients x R mixed requests (edits, undos, answers) against one server:
-no request may fail; p50 / p95 of the request times and the server's resident memory before and after are printed.
+With --load C,R it then runs tests/e2e/studio_load.py: C concurrent clients x R mixed requests (edits of every
+kind, undos, answers, CSV tables, report exports) against one server on the sample: no request may fail, the
+server's resident memory must stay flat (the second half of the requests adds at most max(32 MB, 15 %)); p50 / p95
+of the request times and the resident memory at start, after warm-up, half-way and at the end are printed.
 
     bench_studio.py BUILD_DIR [--reps N] [--porto | --porto-only] [--load 8,200]
 """
@@ -27,7 +29,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
@@ -58,12 +59,6 @@ class Studio:
             data = gzip.decompress(data)
         c.close()
         return r.status, data
-
-    def rss_kb(self):
-        for line in open('/proc/%d/status' % self.proc.pid):
-            if line.startswith('VmRSS:'):
-                return int(line.split()[1])
-        return 0
 
     def stop(self):
         self.proc.terminate()
@@ -202,43 +197,11 @@ def porto_layers(cs, osm, n_demand=13000, n_facilities=300, seed=16):
             % (os.path.join(folder, 'demand.csv'), os.path.join(folder, 'facilities.csv')))
 
 
-def load_test(cs, osm, clients, requests):
-    s = Studio(cs, osm, queue=clients + 1)
-    try:
-        st, data = s.call('GET', '/api/state')
-        state = json.loads(data)
-        state['_answer'] = json.dumps(state['answer'])
-        edits = [e for v in edits_for(state).values() for e, _ in (v if isinstance(v, list) else [v])[:8]]
-        rss0 = s.rss_kb()
-        times, failed, lock = [], [], threading.Lock()
-
-        def client(k):
-            rng = random.Random(k)
-            for _ in range(requests):
-                r = rng.random()
-                call = (('POST', '/api/edit', rng.choice(edits)) if r < 0.5 else
-                        ('POST', '/api/undo', None) if r < 0.8 else ('GET', '/api/answer', None))
-                t0 = time.perf_counter()
-                st, _ = s.call(*call)
-                dt = time.perf_counter() - t0
-                with lock:
-                    times.append(dt)
-                    if not (st == 200 or (st == 400 and call[1] == '/api/undo')):
-                        failed.append((call[1], st))
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - t0
-        rss1 = s.rss_kb()
-        print('load: %d clients x %d mixed requests in %.1f s: %d failed; p50 %.3f s, p95 %.3f s; server RSS %d MB '
-              'before, %d MB after' % (clients, requests, wall, len(failed), pct(times, 0.5), pct(times, 0.95),
-                                      rss0 // 1024, rss1 // 1024), flush=True)
-        return not failed
-    finally:
-        s.stop()
+def load_test(cs, clients, requests):
+    """tests/e2e/studio_load.py (ctest runs it at 8 x 12): mixed requests, none failed, memory flat."""
+    script = os.path.join(ROOT, 'tests', 'e2e', 'studio_load.py')
+    r = subprocess.run([sys.executable, script, cs, ROOT, '--clients', str(clients), '--requests', str(requests)])
+    return r.returncode == 0
 
 
 def main():
@@ -262,7 +225,7 @@ def main():
     ok = True
     if a.load:
         c, r = (int(x) for x in a.load.split(','))
-        ok = load_test(cs, os.path.join(ROOT, 'data/sample/liechtenstein-2024-03-04.osm.pbf'), c, r)
+        ok = load_test(cs, c, r)
     sys.exit(0 if ok else 1)
 
 

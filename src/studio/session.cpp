@@ -249,6 +249,9 @@ Answer Session::compute(const std::vector<Edit>& edits, Context& ctx,
   shell.csv.clear();
   timed(ctx, "studio/scenario", [&] { run_flows_scenario(shell, sc, e, ctx, before_.get()); });
   a.scenario_section = std::move(shell.doc["sections"]["scenario"]);
+  a.scenario_layers = Json::object();
+  if (shell.doc.contains("layers"))
+    for (auto& [name, layer] : shell.doc["layers"].items()) a.scenario_layers[name] = std::move(layer);
   a.csv = std::move(shell.csv);
   shell.csv.clear();
   shell.layers.clear();
@@ -382,6 +385,13 @@ Json Session::sites(const SitesRequest& r, Context& ctx) const {
   const Json& layers = shell.doc["layers"];
   return {{"locate", shell.doc["sections"]["locate"]},
           {"sites", layers.contains("locate_sites") ? layers["locate_sites"] : Json()}};
+}
+
+Json Session::report_document() const {
+  Json doc = base_->doc;
+  doc["sections"]["scenario"] = answer_.scenario_section;
+  for (const auto& [name, layer] : answer_.scenario_layers.items()) doc["layers"][name] = layer;
+  return doc;
 }
 
 Json Session::answer_json() const {

@@ -215,6 +215,21 @@ def main():
                            text=True)
         check(r.returncode in (0, 3), 'batch plan of the saved scenario ran (exit %d) %s' % (r.returncode,
                                                                                            r.stderr[-300:]))
+        # Export: the static report of the current state as a download; its document's scenario section is
+        # the batch run's (the report embeds it; the batch's results.json holds it).
+        st, h, html = s.call('GET', '/api/report.html')
+        check(st == 200 and h.get('content-type', '').startswith('text/html') and
+              'attachment' in h.get('content-disposition', '') and '<html' in html[:2000],
+              'export: the report of the current state is a download (%d, %d bytes)' % (st, len(html)))
+        batch_doc = json.load(open(os.path.join(out, 'results.json')))
+        sec = batch_doc['sections']['scenario']
+        compact = [json.dumps(sec.get(k), separators=(',', ':'), sort_keys=True, ensure_ascii=False)
+                   for k in ('units', 'standards', 'access')]
+        check(all('"%s":%s' % (k, c) in html for k, c in zip(('units', 'standards', 'access'), compact)),
+              'the exported report embeds the batch\'s scenario units, standards and access rows')
+        st, _, err = s.call('GET', '/api/report.html', token=False)
+        check(st == 401, 'export needs the token (%d)' % st)
+
         st, _, a = s.call('GET', '/api/answer')
         files = [f for f in a['csv_files'] if f.startswith('scenario_')]
         check(len(files) >= 5 and 'scenario_after_access_audit.csv' in files,

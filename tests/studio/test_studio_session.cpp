@@ -16,6 +16,7 @@
 #include <countyscope/network/cch.hpp>
 #include <countyscope/plan/flows_pass.hpp>
 #include <countyscope/plan/model_passes.hpp>
+#include <countyscope/report/report.hpp>
 #include <countyscope/studio/session.hpp>
 
 #include "test_support.hpp"
@@ -174,6 +175,47 @@ TEST(StudioSession, EveryEditEqualsTheBatchRunOfItsSavedScenario) {
   EXPECT_EQ(scenario_toml(flows::parse_scenario(scenario_toml(s.scenario("oracle")), "saved.toml")),
             scenario_toml(flows::parse_scenario("name = \"oracle\"\n" + toml.substr(toml.find('\n') + 1),
                                                 "oracle.toml")));
+}
+
+// The exported report's document is the batch plan's document of the saved scenario: sections.scenario and
+// the scenario layers equal, the rest the base plan's; it renders.
+TEST(StudioSession, ReportDocumentIsTheBatchRunOfTheSavedScenario) {
+  Session& s = session();
+  Context ctx;
+  while (s.undo(ctx)) {
+  }
+  const County& c = s.base().county;
+  s.edit(parse_edit(edit_json(R"({"kind":"facility","action":"close","osm_id":)" +
+                              std::to_string(c.facilities[0].osm_id) + "}"),
+                    s.current_county()),
+         ctx);
+  s.edit(parse_edit(edit_json(R"({"kind":"place","name":")" + c.settlements[0].name + R"(","jobs":300})"),
+                    s.current_county()),
+         ctx);
+  test::TempDir dir;
+  const std::string file = (dir / "studio").string();  // the studio's scenario names itself "studio"
+  write_file(file, scenario_toml(s.scenario()));
+  PlanConfig cfg = andorra_config();
+  cfg.scenarios.file = file;
+  cfg.skip = {"locate", "structure"};
+  Context bctx;
+  const PlanState st = run_plan(cfg, bctx);
+  const Json doc = s.report_document();
+  ASSERT_TRUE(doc["sections"].contains("scenario"));
+  EXPECT_EQ(doc["sections"]["scenario"].dump(), st.doc["sections"]["scenario"].dump());
+  std::size_t layers = 0;
+  for (const auto& [name, layer] : st.doc["layers"].items())
+    if (name.rfind("scenario", 0) == 0) {
+      ++layers;
+      ASSERT_TRUE(doc["layers"].contains(name)) << name;
+      EXPECT_EQ(doc["layers"][name].dump(), layer.dump()) << name;
+    }
+  EXPECT_GE(layers, 1u);
+  EXPECT_EQ(doc["sections"]["access"].dump(), s.base().doc["sections"]["access"].dump());
+  const std::string html = render_report(doc);
+  EXPECT_NE(html.find("<html"), std::string::npos);
+  while (s.undo(ctx)) {
+  }
 }
 
 TEST(StudioSession, UndoAndRedoGiveByteIdenticalAnswers) {

@@ -14,6 +14,7 @@
 #include <countyscope/core/error.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/network/road_graph.hpp>
+#include <countyscope/report/report.hpp>
 
 namespace cs::serve {
 
@@ -183,17 +184,23 @@ void StudioServer::routes() {
 
   s.Get("/favicon.ico", [](const httplib::Request&, httplib::Response& res) { res.status = 204; });
 
-  // Runs one API call under the queue bound and the session lock; cs::Error -> 400 with its one line.
-  auto api = [this](httplib::Response& res, const std::function<Json()>& work) {
+  // Runs one API call under the queue bound and the session lock (work sets the content); cs::Error -> 400
+  // with its one line.
+  auto run = [this](httplib::Response& res, const std::function<void()>& work) {
     if (pending_.fetch_add(1) >= opt_.queue) {
       pending_.fetch_sub(1);
       res.set_header("Retry-After", "1");
       return json_error(res, 503, "serve: busy (" + std::to_string(opt_.queue) + " requests queued); retry");
     }
+    // Released however the call ends (an exception other than cs::Error goes on to the 500 handler).
+    struct Release {
+      std::atomic<std::size_t>& n;
+      ~Release() { n.fetch_sub(1); }
+    } release{pending_};
     try {
       const auto t0 = std::chrono::steady_clock::now();
       std::lock_guard lock(mu_);
-      const Json out = work();
+      work();
       std::string
           steps;  // the session's timed steps (studio/apply, studio/scenario, studio/access), for benches
       for (const PassTime& p : ctx_.timers)
@@ -207,7 +214,6 @@ void StudioServer::routes() {
           "X-Compute-Ms",
           std::to_string(
               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count()));
-      res.set_content(out.dump(), kJson);
     } catch (const Error& e) {
       ctx_.timers.clear();
       json_error(res,
@@ -218,7 +224,9 @@ void StudioServer::routes() {
     } catch (const Json::exception& e) {
       json_error(res, 400, std::string("serve: body is not valid JSON (") + e.what() + ")");
     }
-    pending_.fetch_sub(1);
+  };
+  auto api = [run](httplib::Response& res, const std::function<Json()>& work) {
+    run(res, [&] { res.set_content(work().dump(), kJson); });
   };
   auto body_json = [](const httplib::Request& req) {
     const Json j = Json::parse(req.body);
@@ -280,6 +288,13 @@ void StudioServer::routes() {
   });
   s.Get("/api/scenario.toml", [this, api](const httplib::Request&, httplib::Response& res) {
     api(res, [&] { return Json{{"toml", studio::scenario_toml(session_.scenario())}}; });
+  });
+  // The static report of the current state (the batch's report of the saved scenario), as a download.
+  s.Get("/api/report.html", [this, run](const httplib::Request&, httplib::Response& res) {
+    run(res, [&] {
+      res.set_content(render_report(session_.report_document()), "text/html; charset=utf-8");
+      res.set_header("Content-Disposition", "attachment; filename=\"countyscope-studio-report.html\"");
+    });
   });
   // One CSV file of the current answer, exactly as the batch run writes it.
   s.Get(R"(/api/csv/([a-z0-9_]+\.csv))", [this](const httplib::Request& req, httplib::Response& res) {

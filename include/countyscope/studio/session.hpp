@@ -70,6 +70,7 @@ struct Answer {
   [[nodiscard]] std::vector<std::string> csv_names() const;
   [[nodiscard]] std::optional<std::string> csv_file(const std::string& name) const;
   Json scenario_section;  // sections.scenario of the batch run
+  Json scenario_layers;   // its map layers (scenario_changes, scenario_settlements), for the report
 };
 
 // Headline figures of an answer: per service the population-weighted mean time to the nearest facility
@@ -149,6 +150,10 @@ class Session {
   // The answer as JSON: headline, difference against the baseline and each saved scenario, the edit list,
   // and the tables as typed columns (real columns as base64 little-endian float64, text as arrays).
   [[nodiscard]] Json answer_json() const;
+  // The results document of the current state, for the static report (render_report): the base plan's
+  // document (the studio's passes: locate and structure skipped) with sections.scenario and the scenario
+  // layers of the current edit list, as the batch run of the saved scenario writes them.
+  [[nodiscard]] Json report_document() const;
 
  private:
   Answer compute(const std::vector<Edit>& edits, Context& ctx,

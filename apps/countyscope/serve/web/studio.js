@@ -8,7 +8,8 @@
   CS.addStrings({
     en: {
       studio_title: 'Planning studio', mode_facility: 'Click the map: add', mode_road: 'Click a road: close it',
-      undo: 'Undo', redo: 'Redo', save: 'Save', propose: 'Propose 2 sites',
+      undo: 'Undo', redo: 'Redo', save: 'Save', propose: 'Propose 2 sites', export: 'Export report',
+      exported: 'Report of the current state downloaded ({mb} MB)',
       sites_done: '{n} sites proposed for {service} ({solver}); green on the map', access_head: 'Access to the nearest facility',
       equity_head: 'Equity across settlements', audit_head: 'Standards audit (county)',
       balance_head: 'Two-way flow balance by tier', edits_head: 'Edits', saved_head: 'Saved scenarios',
@@ -19,7 +20,8 @@
     },
     zh: {
       studio_title: '规划工作室', mode_facility: '点击地图：新增', mode_road: '点击道路：封闭',
-      undo: '撤销', redo: '重做', save: '保存', propose: '建议 2 处选址',
+      undo: '撤销', redo: '重做', save: '保存', propose: '建议 2 处选址', export: '导出报告',
+      exported: '当前状态的报告已下载（{mb} MB）',
       sites_done: '已为{service}建议 {n} 处选址（{solver}），地图上绿色标出', access_head: '到最近设施的可达性',
       equity_head: '村镇间公平性', audit_head: '标准核查（全县）', balance_head: '分层级双向流动平衡',
       edits_head: '编辑', saved_head: '已保存情景', col_service: '服务', col_mean: '平均时间（分钟）',
@@ -226,6 +228,25 @@
       api('POST', '/api/save', { name: name }).then(function () {
         return api('GET', '/api/answer');
       }).then(function (a) { answer = a; render(); setStatus(t('saved_as', { name: name })); });
+    };
+    // The static report of the current state: fetched with the token, handed to the browser as a download.
+    document.getElementById('export').onclick = function () {
+      studio.busy = true;
+      setStatus(t('working'));
+      fetch('/api/report.html', { headers: { 'X-Countyscope-Token': token } }).then(function (r) {
+        if (!r.ok) return r.json().then(function (j) { throw new Error(j.error || ('HTTP ' + r.status)); });
+        return r.blob();
+      }).then(function (b) {
+        var a = document.createElement('a');
+        a.href = URL.createObjectURL(b);
+        a.download = 'countyscope-studio-report.html';
+        document.body.appendChild(a);
+        a.click();
+        a.remove();
+        setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+        studio.busy = false;
+        setStatus(t('exported', { mb: (b.size / 1e6).toFixed(1) }));
+      }, function (e) { studio.busy = false; setStatus(String(e.message || e), true); });
     };
     Array.prototype.forEach.call(document.querySelectorAll('.cs-lang button'), function (b) {
       b.onclick = function () { CS.lang = b.getAttribute('data-lang'); render(); };
