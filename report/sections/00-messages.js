@@ -169,6 +169,24 @@
     return { mean: '均值组合', entropy: '熵权法', critic: 'CRITIC', cv: '变异系数法' }[m] || m;
   }
 
+  // The county capacity account (sections.capacity).
+  add(/^built-up share of the county$/, '建设用地占县域面积比例');
+  add(/^share of peak-hour vehicle-km on links above V\/C ([\d.]+)$/, '高峰小时饱和度超过 $1 的路段上的车公里占比');
+  add(/^(land|roads|services): (.+)$/, function (m, x) {
+    return { land: '土地', roads: '道路', services: '公共服务' }[m[1]] + '：' + x.text(m[2]);
+  });
+  add(/^limit 30 % by default: the development-intensity warning line of Chinese territorial planning practice; built-up = OSM landuse (.+) \(areas whose centroid lies inside the boundary\)$/,
+    '默认阈值30%：国土空间规划实践中常用的开发强度警戒线；建设用地取OSM土地利用类型 $1（中心点位于县界内的地块）');
+  add(/^limit assumed \(no national standard\): set road_limit; V\/C from the traffic pass \(a lower bound: no through traffic\)$/,
+    '阈值为假设值（无国家标准，可在规划文件中调整）；饱和度来自交通分配（未计过境交通，为下限）');
+  add(/^each dimension's pressure ratio: overload at 1 or more, critical from critical_ratio, else no overload \(the three classes of the 2016 monitoring and early-warning method of resource and environmental carrying capacity, trial version\); the county takes the worst class of its assessed dimensions \(weakest link\)$/,
+    '各维度的压力比：≥1 为超载，不低于临界比（默认0.8）为临界超载，否则为不超载（《资源环境承载能力监测预警技术方法（试行）》（2016）的三级划分）；县域取已评价维度中最差的等级（短板原则）');
+  add(/^([a-z0-9_]+): capacity unknown for (\d+) of (\d+) facilities$/, '$1：$3 处设施中有 $2 处规模未知');
+  add(/^no county boundary$/, '无县界');
+  add(/^the county boundary has no area$/, '县界面积为零');
+  add(/^the traffic pass did not run \(\[traffic\] run = true\)$/, '未运行交通分配（需 [traffic] run = true）');
+  add(/^no supply-per-1,000 standard in the standards table$/, '标准表中没有千人指标');
+
   // A generic "figure (explanation)" last: both halves translated.
   add(/^(.+?) \((.+)\)$/, function (m, x) {
     var a = x.text(m[1]), b = x.text(m[2]);

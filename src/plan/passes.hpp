@@ -42,6 +42,7 @@ void pass_locate(PlanState& st, Context& ctx);     // pass_locate.cpp: proposed 
 void pass_flows(PlanState& st, Context& ctx);      // pass_flows.cpp: factor flows and two-way balance
 void pass_scenarios(PlanState& st, Context& ctx);  // pass_flows.cpp: [flows] scenario before/after
 void pass_traffic(PlanState& st, Context& ctx);    // pass_traffic.cpp: [traffic] peak-hour assignment
+void pass_capacity(PlanState& st, Context& ctx);   // pass_capacity.cpp: [capacity] the capacity account
 
 // Merges one stage's Outputs into the plan (the plan's only output step): st.doc sections[stage] and layers,
 // GeoPackage layers (appended in table order) and CSV files.

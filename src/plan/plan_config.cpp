@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 using opt::join;
 
 // Sections owned by capability passes: their keys are checked by those passes.
-const std::vector<std::string> kCapabilitySections = {"access",    "locate",    "flows",
-                                                      "structure", "scenarios", "traffic"};
+const std::vector<std::string> kCapabilitySections = {"access",    "locate",  "flows",   "structure",
+                                                      "scenarios", "traffic", "capacity"};
 
 const Range kFootprintM2{"area", 0, 10000, "m2"};
 const Range kFloorAreaM2{"floor area", 1e-3, 10000, "m2"};
@@ -130,12 +130,13 @@ std::vector<const opt::TableBase*> plan_option_tables() {
           &structure::structure_options(),
           &flows::flows_options(),
           &flows::scenarios_options(),
-          &assign::county_traffic_options()};
+          &assign::county_traffic_options(),
+          &capacity_account_options()};
 }
 
 const std::vector<std::string>& plan_skippable_passes() {
-  static const std::vector<std::string> names = {"report",    "access",    "locate", "flows",
-                                                 "structure", "scenarios", "traffic"};
+  static const std::vector<std::string> names = {"report",    "access",    "locate",  "flows",
+                                                 "structure", "scenarios", "traffic", "capacity"};
   return names;
 }
 
@@ -258,6 +259,7 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
   flows::scenarios_options().read(doc->section("scenarios"), cfg.scenarios);
   relative_to_file(cfg.scenarios.file, scenario);
   assign::county_traffic_options().read(doc->section("traffic"), cfg.traffic);
+  capacity_account_options().read(doc->section("capacity"), cfg.capacity);
   for (const auto& s : cfg.skip)
     if (std::find(plan_skippable_passes().begin(), plan_skippable_passes().end(), s) ==
         plan_skippable_passes().end())

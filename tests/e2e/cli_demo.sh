@@ -54,6 +54,31 @@ for s in loc["services"]:
     assert a["facilities"] == b["facilities"] + 2 and a["mean_nearest_s"] < b["mean_nearest_s"]
     assert a["share_beyond"] <= b["share_beyond"] and abs(a["population"] - b["population"]) < 1e-6
 assert {f["properties"]["status"] for f in d["layers"]["locate_sites"]["features"]} == {"existing", "new"}
+# Traffic (invariants): the links' V/C is flow / capacity, the vehicle-km share above the critical V/C follows
+# from the links, the OD total splits into its commuting and other parts.
+tr = d["sections"]["traffic"]
+links = [f["properties"] for f in d["layers"]["traffic_links"]["features"]]
+assert tr["converged"] and len(links) == tr["links_loaded"] > 100
+assert abs(tr["vehicle_trips_labour_h"] + tr["vehicle_trips_other_h"] - tr["vehicle_trips_h"]) < 0.01
+for p in links:
+    assert abs(p["voc"] - p["flow_veh_h"] / p["capacity_veh_h"]) < 0.001, p
+assert abs(max(p["voc"] for p in links) - tr["max_voc"]) < 0.001
+vkm = sum(p["flow_veh_h"] * p["length_m"] / 1000 for p in links)
+assert abs(vkm - tr["vehicle_km"]) < 1e-3 * vkm, (vkm, tr["vehicle_km"])
+# Capacity account: each ratio is value / limit (services: standard / supply), the class follows the ratio, and
+# the verdict is the worst class (weakest link); services are listed as not assessed without bed counts.
+cap = d["sections"]["capacity"]
+order = ["no overload", "critical", "overload"]
+for r in cap["dimensions"]:
+    ratio = r["limit"] / r["value"] if r["dimension"] == "services" else r["value"] / r["limit"]
+    assert abs(ratio - r["ratio"]) < 1e-3, r
+    want = "overload" if r["ratio"] >= 1 else "critical" if r["ratio"] >= cap["critical_ratio"] else "no overload"
+    assert r["class"] == want, r
+assert cap["verdict"] == max((r["class"] for r in cap["dimensions"]), key=order.index)
+assert {r["dimension"] for r in cap["dimensions"]} == {"land", "roads"}, cap["dimensions"]
+assert [x["dimension"] for x in cap["not_assessed"]] == ["services"], cap["not_assessed"]
+land = [r for r in cap["dimensions"] if r["dimension"] == "land"][0]
+assert 0.03 < land["value"] < 0.2, land  # Liechtenstein's settlement area is about a tenth of its 160 km2
 print("ok: results.json facts")
 PY
 

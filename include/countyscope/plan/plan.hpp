@@ -35,6 +35,7 @@
 #include <countyscope/io/results.hpp>
 #include <countyscope/model/county_model.hpp>
 #include <countyscope/network/snap.hpp>
+#include <countyscope/plan/capacity_account.hpp>
 #include <countyscope/sources/osm_network.hpp>
 #include <countyscope/structure/structure.hpp>
 
@@ -71,6 +72,7 @@ struct PlanConfig {
   flows::FlowsConfig flows;          // [flows] (also plan / demo flags)
   flows::ScenariosConfig scenarios;  // [scenarios] (plan file only)
   assign::CountyTrafficOptions traffic;  // [traffic] (plan file only): the traffic pass
+  CapacityAccountOptions capacity;       // [capacity] (plan file only): the capacity account
   // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
   // an unknown name is a UsageError listing the valid ones.
   std::vector<std::string> service_types;
@@ -84,7 +86,8 @@ struct PlanConfig {
 };
 // Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid
 // ones. Sections: [plan] [network] [county] [snap] [matrix] [access] [structure] [flows] [scenarios]
-// [traffic]; [locate] is read by its pass from cfg.document. Relative paths are relative to the TOML file.
+// [traffic] [capacity]; [locate] is read by its pass from cfg.document. Relative paths are relative to the
+// TOML file.
 void load_plan_config(const std::string& path, PlanConfig& cfg);
 // Same, from text (file_label names it in errors).
 void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);
