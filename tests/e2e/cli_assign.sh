@@ -60,16 +60,6 @@ for alg in gp bfw; do
 done
 
 # Bad input: the one stderr line, exit 1, no output folder.
-check_exact() {
-  local name=$1 want=$2 line=$3 out=$4
-  shift 4
-  "$@" >/dev/null 2>"$T/err"
-  local rc=$?
-  if [ "$rc" != "$want" ]; then fail "$name: exit $rc, expected $want: $(cat "$T/err")"; return; fi
-  if [ "$(cat "$T/err")" != "$line" ]; then fail "$name: got '$(cat "$T/err")'"; return; fi
-  if [ -e "$out" ] || ls -a "$(dirname "$out")" | grep -q "staging\|\.tmp-"; then fail "$name: output left behind"; return; fi
-  ok "$name"
-}
 # bad_net NAME SED-EXPRESSION: a copy of Sioux Falls' network with one edit.
 bad_net() { sed "$2" ${SF}_net.tntp >"$T/$1_net.tntp"; }
 bad_net negcap '10s/25900.20064/-25900.2/'

@@ -14,3 +14,15 @@ finish() {
   if [ "$OKS" -eq 0 ]; then echo "FAIL: no check ran" >&2; exit 1; fi
   echo "all $OKS checks passed"
 }
+# check_exact NAME EXIT LINE OUT CMD...: CMD exits EXIT, prints exactly LINE on stderr and leaves OUT (and any
+# staging folder beside it) unwritten.
+check_exact() {
+  local name=$1 want=$2 line=$3 out=$4
+  shift 4
+  "$@" >/dev/null 2>"$T/err"
+  local rc=$?
+  if [ "$rc" != "$want" ]; then fail "$name: exit $rc, expected $want: $(cat "$T/err")"; return; fi
+  if [ "$(cat "$T/err")" != "$line" ]; then fail "$name: got '$(cat "$T/err")'"; return; fi
+  if [ -e "$out" ] || ls -a "$(dirname "$out")" | grep -q "staging\|\.tmp-"; then fail "$name: output left behind"; return; fi
+  ok "$name"
+}
