@@ -4,7 +4,7 @@
 For each county (the bundled sample; Porto with --porto: the extract has roads only, so 13,000 demand points and
 300 facilities are drawn near its main roads, seeded, and given to both sides as [layers.*]) it starts
 `countyscope serve` on a free loopback port and times each edit type -- open a facility, change a settlement's
-population, its jobs, close a road, change a standard -- as the client sees it (request sent to answer read, gzip
+population, its jobs, close a road, change a standard (each a scenario entry) -- as the client sees it (request sent to answer read, gzip
 on), each followed by an untimed undo: p50 and p95 over --reps edits (the same number of batch runs, medians
 compared). The peer is what a planner does without the studio: write the same one-edit scenario file and re-run
 `countyscope plan` on it (with the passes that do not feed the scenario tables skipped, the peer at its best);
@@ -99,7 +99,8 @@ def edits_for(state):
                  for w in ways[:64]],
     }
     if std:
-        out['standard'] = ({'kind': 'standard', 'id': std['standard'], 'threshold': std['threshold'] / 2}, None)
+        out['standard'] = ({'kind': 'standard', 'id': std['standard'], 'threshold': std['threshold'] / 2},
+                           '[[standard]]\nid = "%s"\nthreshold = %r\n' % (std['standard'], std['threshold'] / 2))
     return out
 
 
@@ -129,13 +130,12 @@ def bench_county(cs, osm, label, reps, layers=''):
                     sys.exit('bench_studio: %s edit failed (%d)' % (kind, st))
                 if len(times) < reps:
                     s.call('POST', '/api/undo')
-            _, ours_csv = s.call('GET', '/api/csv/scenario_access.csv')
+            # The table the edit moves: a standard the audit after the edit, the others the access summary.
+            table = 'scenario_after_access_audit.csv' if kind == 'standard' else 'scenario_access.csv'
+            _, ours_csv = s.call('GET', '/api/csv/' + table)
             s.call('POST', '/api/undo')
             p50, p95 = pct(times, 0.5), pct(times, 0.95)
             print('%s: %s edit: p50 %.3f s, p95 %.3f s over %d edits' % (label, kind, p50, p95, reps), flush=True)
-            if toml is None:  # a standard change is no scenario entry: nothing for the batch to re-run
-                print('%s: %s edit has no batch peer (not part of the scenario format)' % (label, kind))
-                continue
             with tempfile.TemporaryDirectory() as tmp:
                 open(os.path.join(tmp, 's.toml'), 'w').write('name = "bench"\n' + toml)
                 open(os.path.join(tmp, 'plan.toml'), 'w').write(
@@ -149,7 +149,7 @@ def bench_county(cs, osm, label, reps, layers=''):
                     peer.append(time.perf_counter() - t0)
                     if r.returncode not in (0, 3):
                         sys.exit('bench_studio: batch plan failed: ' + r.stderr.decode()[-300:])
-                batch_csv = open(os.path.join(tmp, 'out', 'scenario_access.csv'), 'rb').read()
+                batch_csv = open(os.path.join(tmp, 'out', table), 'rb').read()
                 meta = json.load(open(os.path.join(tmp, 'out', 'results.json'))).get('meta', {})
                 builds = [t['seconds'] for t in meta.get('timings', []) if t['pass'].startswith('build_index.')]
             if customise_ms:  # the road edit's routing index: re-customised in the studio, rebuilt by the batch
@@ -157,7 +157,7 @@ def bench_county(cs, osm, label, reps, layers=''):
                     label, pct(customise_ms, 0.5),
                     'CH of the edited graph built in %.2f s' % builds[-1] if len(builds) > 1 else
                     'Dijkstra matrices, no index (the graph is below the CH threshold)'), flush=True)
-            match = True if batch_csv == ours_csv else 'scenario_access.csv differs'
+            match = True if batch_csv == ours_csv else table + ' differs'
             summary('studio', '%s: %s edit (ours p95 %.3f s)' % (label, kind, p95),
                     'batch plan re-run of the scenario', os.cpu_count(), os.cpu_count(), reps, 'median', match,
                     statistics.median(times), statistics.median(peer))
