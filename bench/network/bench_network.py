@@ -91,6 +91,16 @@ def nx_matrix(g, src, dst, reverse=False):
     return m
 
 
+def have_igraph():
+    """python3-igraph is a --bench dependency (scripts/install-deps.sh); without it its rows are skipped."""
+    try:
+        import igraph  # noqa: F401
+        return True
+    except ImportError:
+        print("  igraph: skipped (python3-igraph is not installed: scripts/install-deps.sh --bench)")
+        return False
+
+
 def ig_graph(n, u, v, w):
     import igraph as ig
     g = ig.Graph(n=n, edges=list(zip(u.tolist(), v.tolist())), directed=True)
@@ -228,7 +238,7 @@ def bench_sample(tool, tmp, reps):
     m1 = u32(f"{tmp}/demand_x_facilities.u32", (len(dem), len(fac)))
     m2 = u32(f"{tmp}/settlements_x_settlements.u32", (len(st), len(st)))
     g = nx_graph(u, v, w)
-    gi = ig_graph(n, u, v, w)
+    gi = ig_graph(n, u, v, w) if have_igraph() else None
     # networkx and igraph the fast way for a tall matrix: one search per facility on the reverse graph.
     peers = [
         ("demand x facilities", m1, r["ours_demand_x_facilities_1t_min_s"],
@@ -237,6 +247,8 @@ def bench_sample(tool, tmp, reps):
         ("settlements x settlements", m2, r["ours_settlements_1t_min_s"],
          [("networkx", lambda: nx_matrix(g, st, st)), ("igraph", lambda: ig_matrix(gi, st, st))]),
     ]
+    if gi is None:
+        peers = [(case, ours, ours_s, [p for p in fns if p[0] != "igraph"]) for case, ours, ours_s, fns in peers]
     for case, ours, ours_s, fns in peers:
         for peer, fn in fns:
             t, theirs = timed_peer(fn, reps)
@@ -276,9 +288,12 @@ def bench_porto(tool, tmp, pg, rk_exe, opts):
         d[np.isinf(d)] = INF
         return d.astype(np.int64)
 
-    gi = ig_graph(n, u, v, w)
+    gi = ig_graph(n, u, v, w) if have_igraph() else None
     q1, b1 = r["ours_ch_nodes1k_1t_first_s"], r["ours_ch_build_1t_first_s"]
-    for peer, fn in (("scipy csgraph.dijkstra", scipy_run), ("igraph distances", lambda: ig_matrix(gi, nodes, nodes))):
+    peers = [("scipy csgraph.dijkstra", scipy_run)]
+    if gi is not None:
+        peers.append(("igraph distances", lambda: ig_matrix(gi, nodes, nodes)))
+    for peer, fn in peers:
         t, theirs = timed_peer(fn, 1)
         m = compare_exact(theirs, ours)
         summary(B, "Porto 1kx1k Dijkstra vs Dijkstra", peer, 1, 1, 1, "single run", m,
