@@ -170,7 +170,10 @@ AssessInputs national_inputs() {
   return {.counties = resource_path("data/china/county_features_2020.csv.gz"),
           .indicators = resource_path("data/config/integration.toml"),
           .centres = resource_path("data/china/county_centres.csv.gz"),
-          .counties_2010 = resource_path("data/china/county_features_2010.csv.gz")};
+          .counties_2010 = resource_path("data/china/county_features_2010.csv.gz"),
+          .boundaries = {},
+          .boundaries_layer = {},
+          .boundaries_crs = {}};
 }
 
 AssessStudy run_assess_study(const AssessInputs& in, const AssessOptions& o, Context& ctx) {

@@ -153,11 +153,11 @@ TEST(AssignCounty, ConservationAndDemandOnAGrid) {
     EXPECT_NEAR(in[i + 1], received, 1e-9 * t.trips.total);
   }
   // Capacities follow the class table.
-  for (std::size_t l = 0; l < t.net.links.size(); ++l)
-    if (t.link_arc[l] >= 0)
-      EXPECT_EQ(t.net.links[l].capacity,
-                cs::assign::class_capacity(
-                    n.g.edge_class[n.g.arc_edge[static_cast<std::size_t>(t.link_arc[l])]], o));
+  for (std::size_t l = 0; l < t.net.links.size(); ++l) {
+    if (t.link_arc[l] < 0) continue;
+    const auto cls = n.g.edge_class[n.g.arc_edge[static_cast<std::size_t>(t.link_arc[l])]];
+    EXPECT_EQ(t.net.links[l].capacity, cs::assign::class_capacity(cls, o));
+  }
 }
 
 TEST(AssignCounty, SameBitsForAnyThreadCount) {

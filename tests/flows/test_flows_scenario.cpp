@@ -149,7 +149,7 @@ TEST(FlowsScenario, PlaceAndFacilityChanges) {
   doctors.name = "doctors";
   doctors.label_en = "Doctors";
   c.services.types.push_back(doctors);
-  c.facilities.push_back({"Old school", {9.5, 47.1}, 0, kUnknown, 7, 'n', -1});
+  c.facilities.push_back({"Old school", {9.5, 47.1}, 0, kUnknown, 7, 'n', -1, {}});
   std::vector<double> jobs;
   const County d = apply_place_changes(
       c,
