@@ -164,6 +164,29 @@ try {
   await page.screenshot({ path: shot.replace(/\.png$/, '-zh.png') });
   await page.click('.cs-lang button[data-lang=en]');
   check((await page.locator('h1').textContent()) === 'Planning studio', 'and back to English');
+  // A standard's threshold from the page: a [[standard]] edit; the audit's row for it moves.
+  const std = 'primary_care_30min';  // max 30 minutes: threshold 0 puts everyone reached beyond it
+  const listed = await page.evaluate(() => Array.from(document.querySelectorAll('#std-id option')).map((o) => o.value));
+  check(listed.includes(std), `the standards selector lists the audit's standards (${listed.join(', ')})`);
+  await page.selectOption('#std-id', std);
+  const beyond = () => page.evaluate((id) => {
+    const td = document.querySelector(`#audit td[data-standard="${id}"]`);
+    return td ? td.textContent : null;
+  }, std);
+  const before = await beyond();
+  await page.fill('#std-threshold', '0');
+  n = await answers();
+  await page.click('#std-apply');
+  await waitAnswer(n + 1);
+  const stdLabels = await page.locator('#edits li').allTextContents();
+  check(stdLabels.length === 3 && stdLabels[2].includes('standard ' + std + ' threshold 0'),
+    `Set threshold added a standard edit: ${stdLabels[2]}`);
+  check((await beyond()) !== before, `the audit row of ${std} moved (${before} -> ${await beyond()})`);
+  // Export: the report of the current state, handed to the browser as a download.
+  await page.click('#export');
+  await page.waitForFunction(() => !window.studio.busy && /downloaded/.test(document.getElementById('status').textContent),
+    null, { timeout: 120000 });
+  check(true, `Export report: ${await page.locator('#status').textContent()}`);
   check(errors.length === 0, `no console errors: ${errors.join(' | ')}`);
   check(external.length === 0, `no request leaves the studio: ${external.join(' ')}`);
 } catch (e) {

@@ -9,7 +9,7 @@
     en: {
       studio_title: 'Planning studio', mode_facility: 'Click the map: add', mode_road: 'Click a road: close it',
       undo: 'Undo', redo: 'Redo', save: 'Save', propose: 'Propose 2 sites', export: 'Export report',
-      exported: 'Report of the current state downloaded ({mb} MB)',
+      exported: 'Report of the current state downloaded ({mb} MB)', set_threshold: 'Set threshold',
       sites_done: '{n} sites proposed for {service} ({solver}); green on the map', access_head: 'Access to the nearest facility',
       equity_head: 'Equity across settlements', audit_head: 'Standards audit (county)',
       balance_head: 'Two-way flow balance by tier', edits_head: 'Edits', saved_head: 'Saved scenarios',
@@ -21,7 +21,7 @@
     zh: {
       studio_title: '规划工作室', mode_facility: '点击地图：新增', mode_road: '点击道路：封闭',
       undo: '撤销', redo: '重做', save: '保存', propose: '建议 2 处选址', export: '导出报告',
-      exported: '当前状态的报告已下载（{mb} MB）',
+      exported: '当前状态的报告已下载（{mb} MB）', set_threshold: '设定阈值',
       sites_done: '已为{service}建议 {n} 处选址（{solver}），地图上绿色标出', access_head: '到最近设施的可达性',
       equity_head: '村镇间公平性', audit_head: '标准核查（全县）', balance_head: '分层级双向流动平衡',
       edits_head: '编辑', saved_head: '已保存情景', col_service: '服务', col_mean: '平均时间（分钟）',
@@ -172,6 +172,19 @@
         var o = document.createElement('option'); o.value = name; o.textContent = serviceName(name); sel.appendChild(o);
       });
       sel.value = s.services.indexOf('clinic') >= 0 ? 'clinic' : s.services[0];
+      // A standard's threshold (the audit's max or min): a [[standard]] entry of the scenario.
+      var stdSel = document.getElementById('std-id'), stdIn = document.getElementById('std-threshold');
+      var thresholds = {};
+      s.answer.headline.audit.forEach(function (r) {
+        if (typeof r.threshold !== 'number' || thresholds.hasOwnProperty(r.standard)) return;
+        thresholds[r.standard] = r.threshold;
+        var o = document.createElement('option'); o.value = r.standard; o.textContent = r.standard; stdSel.appendChild(o);
+      });
+      stdSel.onchange = function () { stdIn.value = thresholds[stdSel.value]; };
+      stdSel.onchange();
+      document.getElementById('std-apply').onclick = function () {
+        edit({ kind: 'standard', id: stdSel.value, threshold: Number(stdIn.value) });
+      };
       map = L.map('map', { preferCanvas: false });
       studio.map = map;
       var bounds = L.latLngBounds(s.places.map(function (p) { return [p.lat, p.lon]; }));
