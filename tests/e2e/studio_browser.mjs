@@ -3,7 +3,8 @@
 // to add a clinic and clicks the Rhine bridge Haag-Bendern to close it, asks for 2 new clinic sites, saves the scenario from the page, runs
 // the saved file through `countyscope plan` and checks the figures the page shows (mean time to the nearest
 // facility and the share within 15 minutes, per service) equal the batch run's scenario_access.csv. Also: no
-// console error, no request leaving the studio, the language switch, a screenshot.
+// console error, no request leaving the studio, the language switch, a screenshot; a standard's threshold and a
+// unit's population set from the page (the figures shown then equal GET /api/answer's).
 //
 // Usage: node tests/e2e/studio_browser.mjs path/to/countyscope REPO_ROOT [SCREENSHOT.png]
 // Exit: 0 pass, 1 fail, 77 skipped (no chromium or no playwright-core: run `make deps`).
@@ -182,6 +183,38 @@ try {
   check(stdLabels.length === 3 && stdLabels[2].includes('standard ' + std + ' threshold 0'),
     `Set threshold added a standard edit: ${stdLabels[2]}`);
   check((await beyond()) !== before, `the audit row of ${std} moved (${before} -> ${await beyond()})`);
+  // A unit's population from the page: a [[unit]] edit; the figures shown become the API's answer's and move.
+  await page.selectOption('#mass-kind', 'unit');
+  const units = await page.evaluate(() => Array.from(document.querySelectorAll('#mass-name option')).map((o) => o.value));
+  check(units.length > 0, `the name selector lists the administrative units (${units.join(', ')})`);
+  const unit = units[0];
+  await page.selectOption('#mass-name', unit);
+  await page.selectOption('#mass-field', 'population');
+  await page.fill('#mass-value', '50000');
+  const figures = () => page.evaluate(() => ({
+    services: Array.from(document.querySelectorAll('#services td[data-field]')).map((td) => td.textContent),
+    balance: Array.from(document.querySelectorAll('#balance tr')).slice(1).map((tr) =>
+      Array.from(tr.cells).slice(1).map((td) => td.textContent)),
+  }));
+  const shownBefore = await figures();
+  n = await answers();
+  await page.click('#mass-apply');
+  await waitAnswer(n + 1);
+  const massLabels = await page.locator('#edits li').allTextContents();
+  check(massLabels.length === 4 && massLabels[3] === `unit '${unit}' population 50000`,
+    `Set added a unit edit: ${massLabels[3]}`);
+  const api = await (await fetch(`${origin}/api/answer`, { headers: { 'X-Countyscope-Token': token } })).json();
+  const f = (x, d) => (x === null || x === undefined ? '–' : Number(x).toFixed(d));
+  const want = {
+    services: api.headline.services.flatMap((r) =>
+      [f(r.mean_min, 2), f(r.within_15min === null ? null : 100 * r.within_15min, 1) + ' %']),
+    balance: api.headline.balance.map((r) => [f(r.flow, 1), f(r.net, 1)]),
+  };
+  const shownAfter = await figures();
+  check(api.edits.length === 4 && JSON.stringify(shownAfter) === JSON.stringify(want),
+    `the page shows the API's answer after the unit edit: ${JSON.stringify(shownAfter)}`);
+  check(JSON.stringify(shownAfter) !== JSON.stringify(shownBefore),
+    `the figures shown moved (${JSON.stringify(shownBefore)} -> ${JSON.stringify(shownAfter)})`);
   // Export: the report of the current state, handed to the browser as a download.
   await page.click('#export');
   await page.waitForFunction(() => !window.studio.busy && /downloaded/.test(document.getElementById('status').textContent),

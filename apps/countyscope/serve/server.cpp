@@ -10,6 +10,7 @@
 #include <malloc.h>
 #include <map>
 #include <random>
+#include <set>
 
 #include <countyscope/core/error.hpp>
 #include <countyscope/io/output.hpp>
@@ -74,6 +75,11 @@ Json state_json(const studio::Session& s) {
                       {"lon", x.pos.lon},
                       {"lat", x.pos.lat},
                       {"population", x.population}});
+  // Administrative units by name (a [[unit]] edit names one), each once.
+  Json units = Json::array();
+  std::set<std::string> unit_names;
+  for (const AdminUnit& u : c.units)
+    if (!u.name.empty() && unit_names.insert(u.name).second) units.push_back(u.name);
   for (const Facility& f : c.facilities)
     facilities.push_back({{"name", f.name},
                           {"osm_id", f.osm_id},
@@ -96,6 +102,7 @@ Json state_json(const studio::Session& s) {
   return {
       {"county", b.county.name},
       {"places", std::move(places)},
+      {"units", std::move(units)},
       {"facilities", std::move(facilities)},
       {"services", std::move(services)},
       {"roads", {{"way", std::move(ways)}, {"speed_kmh", std::move(speeds)}, {"line", std::move(coords)}}}};

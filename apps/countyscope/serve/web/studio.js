@@ -10,6 +10,7 @@
       studio_title: 'Planning studio', mode_facility: 'Click the map: add', mode_road: 'Click a road: close it',
       undo: 'Undo', redo: 'Redo', save: 'Save', propose: 'Propose 2 sites', export: 'Export report',
       exported: 'Report of the current state downloaded ({mb} MB)', set_threshold: 'Set threshold',
+      mass_place: 'Settlement', mass_unit: 'Unit', mass_population: 'Population', mass_jobs: 'Jobs', mass_set: 'Set',
       sites_done: '{n} sites proposed for {service} ({solver}); green on the map', access_head: 'Access to the nearest facility',
       equity_head: 'Equity across settlements', audit_head: 'Standards audit (county)',
       balance_head: 'Two-way flow balance by tier', edits_head: 'Edits', saved_head: 'Saved scenarios',
@@ -22,6 +23,7 @@
       studio_title: '规划工作室', mode_facility: '点击地图：新增', mode_road: '点击道路：封闭',
       undo: '撤销', redo: '重做', save: '保存', propose: '建议 2 处选址', export: '导出报告',
       exported: '当前状态的报告已下载（{mb} MB）', set_threshold: '设定阈值',
+      mass_place: '村镇', mass_unit: '行政单元', mass_population: '人口', mass_jobs: '就业岗位', mass_set: '设定',
       sites_done: '已为{service}建议 {n} 处选址（{solver}），地图上绿色标出', access_head: '到最近设施的可达性',
       equity_head: '村镇间公平性', audit_head: '标准核查（全县）', balance_head: '分层级双向流动平衡',
       edits_head: '编辑', saved_head: '已保存情景', col_service: '服务', col_mean: '平均时间（分钟）',
@@ -184,6 +186,21 @@
       stdSel.onchange();
       document.getElementById('std-apply').onclick = function () {
         edit({ kind: 'standard', id: stdSel.value, threshold: Number(stdIn.value) });
+      };
+      // A settlement's or a unit's population or jobs: a [[place]] or [[unit]] entry of the scenario.
+      var massKind = document.getElementById('mass-kind'), massName = document.getElementById('mass-name');
+      massKind.onchange = function () {
+        var names = massKind.value === 'unit' ? (s.units || []) : s.places.map(function (p) { return p.name; });
+        massName.innerHTML = '';
+        names.forEach(function (name) {
+          var o = document.createElement('option'); o.value = name; o.textContent = name; massName.appendChild(o);
+        });
+      };
+      massKind.onchange();
+      document.getElementById('mass-apply').onclick = function () {
+        var body = { kind: massKind.value, name: massName.value };
+        body[document.getElementById('mass-field').value] = Number(document.getElementById('mass-value').value);
+        edit(body);
       };
       map = L.map('map', { preferCanvas: false });
       studio.map = map;
