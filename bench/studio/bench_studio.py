@@ -60,9 +60,16 @@ class Studio:
         c.close()
         return r.status, data
 
+    def rss_mb(self):
+        """The server's resident memory (MB), from /proc."""
+        for line in open('/proc/%d/status' % self.proc.pid):
+            if line.startswith('VmRSS:'):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
     def stop(self):
         self.proc.terminate()
-        self.proc.wait(timeout=60)
+        return self.proc.wait(timeout=60)
 
 
 def pct(xs, q):
@@ -229,4 +236,5 @@ def main():
     sys.exit(0 if ok else 1)
 
 
-main()
+if __name__ == '__main__':
+    main()

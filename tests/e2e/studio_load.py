@@ -14,12 +14,9 @@ request times and the resident memory at start, after warm-up, half-way and at t
 ctest runs 8 x 12 (CI has 2 cores); bench/studio/bench_studio.py --load 8,200 runs the full 8 x 200.
 """
 import argparse
-import gzip
-import http.client
 import json
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -32,43 +29,9 @@ ap.add_argument('--requests', type=int, default=200)
 ap.add_argument('--osm', default='')
 A = ap.parse_args()
 SAMPLE = A.osm or os.path.join(A.root, 'data/sample/liechtenstein-2024-03-04.osm.pbf')
-
-
-class Studio:
-    def __init__(self, queue):
-        self.proc = subprocess.Popen([A.cs, 'serve', '--osm', SAMPLE, '--port', '0', '--queue', str(queue)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.proc.stdout.readline()
-        if not line.startswith('serving '):
-            sys.exit('FAIL: serve did not start: ' + line)
-        self.port = int(line.split(':')[2].split('/')[0])
-        self.token = line.split()[-1]
-
-    def call(self, method, path, body=None):
-        c = http.client.HTTPConnection('127.0.0.1', self.port, timeout=600)
-        h = {'Host': '127.0.0.1:%d' % self.port, 'X-Countyscope-Token': self.token, 'Accept-Encoding': 'gzip'}
-        c.request(method, path, body=None if body is None else json.dumps(body).encode(), headers=h)
-        r = c.getresponse()
-        data = r.read()
-        if r.getheader('Content-Encoding') == 'gzip':
-            data = gzip.decompress(data)
-        c.close()
-        return r.status, data
-
-    def rss_mb(self):
-        for line in open('/proc/%d/status' % self.proc.pid):
-            if line.startswith('VmRSS:'):
-                return int(line.split()[1]) / 1024
-        return 0.0
-
-    def stop(self):
-        self.proc.terminate()
-        return self.proc.wait(timeout=60)
-
-
-def pct(xs, q):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+# The studio client (start, token, gzip answers, resident memory) and the percentile are the bench's.
+sys.path.insert(0, os.path.join(A.root, 'bench', 'studio'))
+from bench_studio import Studio, pct  # noqa: E402
 
 
 def edit_pool(state):
@@ -93,7 +56,7 @@ def edit_pool(state):
 
 
 def main():
-    s = Studio(queue=A.clients + 1)
+    s = Studio(A.cs, SAMPLE, queue=A.clients + 1)
     fails = []
     try:
         rss_start = s.rss_mb()
