@@ -183,6 +183,7 @@
     '各维度的压力比：≥1 为超载，不低于临界比（默认0.8）为临界超载，否则为不超载（《资源环境承载能力监测预警技术方法（试行）》（2016）的三级划分）；县域取已评价维度中最差的等级（短板原则）');
   add(/^([a-z0-9_]+): capacity unknown for (\d+) of (\d+) facilities$/, '$1：$3 处设施中有 $2 处规模未知');
   add(/^no county boundary$/, '无县界');
+  add(/^no land use in the county's data \(OSM landuse=\*\)$/, '县域数据中没有土地利用信息（OSM landuse=*）');
   add(/^the county boundary has no area$/, '县界面积为零');
   add(/^the traffic pass did not run \(\[traffic\] run = true\)$/, '未运行交通分配（需 [traffic] run = true）');
   add(/^no supply-per-1,000 standard in the standards table$/, '标准表中没有千人指标');

@@ -14,7 +14,6 @@
 
 #include <countyscope/county/geometry.hpp>
 #include <countyscope/plan/capacity_account.hpp>
-#include <countyscope/sources/county_osm.hpp>
 
 #include "passes.hpp"
 
@@ -80,29 +79,27 @@ void pass_capacity(PlanState& st, Context& ctx) {
     not_assessed.push_back({{"dimension", dim}, {"reason", why}});
   };
 
-  // Land.
+  // Land: the land use read with the county (County::landuse).
   const auto& boundary = st.county.boundary;
+  const double area = boundary.empty() ? 0.0 : detail::multipolygon_area_m2(boundary);
   if (boundary.empty()) {
     skip("land", "no county boundary");
+  } else if (st.county.landuse.empty()) {
+    skip("land", "no land use in the county's data (OSM landuse=*)");
+  } else if (!(area > 0)) {
+    skip("land", "the county boundary has no area");
   } else {
-    const std::vector<LandUseArea> lu =
-        timed(ctx, "capacity/landuse", [&] { return read_landuse_osm(osm_read_path(st, st.cfg.osm_path)); });
     double built = 0;
-    for (const LandUseArea& a : lu)
+    for (const County::LandUse& a : st.county.landuse)
       if (std::find(o.built_up.begin(), o.built_up.end(), a.cls) != o.built_up.end() &&
           point_in_multipolygon(a.centroid, boundary))
         built += a.area_m2;
-    const double area = detail::multipolygon_area_m2(boundary);
-    if (!(area > 0)) {
-      skip("land", "the county boundary has no area");
-    } else {
-      const double share = built / area;
-      rows.push_back({"land", "built-up share of the county", "share",
-                      "limit 30 % by default: the development-intensity warning line of Chinese territorial "
-                      "planning practice; built-up = OSM landuse " +
-                          opt::join(o.built_up) + " (areas whose centroid lies inside the boundary)",
-                      share, o.land_limit, share / o.land_limit});
-    }
+    const double share = built / area;
+    rows.push_back({"land", "built-up share of the county", "share",
+                    "limit 30 % by default: the development-intensity warning line of Chinese territorial "
+                    "planning practice; built-up = OSM landuse " +
+                        opt::join(o.built_up) + " (areas whose centroid lies inside the boundary)",
+                    share, o.land_limit, share / o.land_limit});
   }
 
   // Services: the supply-per-1,000 standards the access audit evaluated.

@@ -168,6 +168,7 @@ struct MainPass : osmium::handler::Handler {
   std::vector<MultiPolygon> facility_polys;
   std::vector<BuildingCand> buildings;
   std::vector<MultiPolygon> landuse_res, landuse_other;
+  std::vector<County::LandUse> landuse;  // every landuse area (class, area, centroid)
   std::vector<AdminArea> admin;
   std::unordered_map<std::int64_t, LonLat> centre_locations;
   std::size_t objects = 0;
@@ -275,6 +276,7 @@ struct MainPass : osmium::handler::Handler {
     }
     const LonLat c = detail::multipolygon_centroid(mp);
     const double area = detail::multipolygon_area_m2(mp);
+    if (const char* lu = tags["landuse"]; lu && *lu) landuse.push_back({lu, area, c});
     if (const char* b = tags["building"]; b && std::strcmp(b, "no") != 0) {
       BuildingCand bc;
       bc.pos = c;
@@ -600,6 +602,7 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
     take_dwellings(c, mp, cfg, inside);
   }
   c.user_layers = user.summary;
+  c.landuse = std::move(mp.landuse);
   sources_detail::join_census(c, user);
   allocate_population(c, cfg, ctx);
   sources_detail::check_settlement_names(c, user);
@@ -609,54 +612,6 @@ County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Con
            c.settlements[static_cast<std::size_t>(c.seat)].name + " (" + c.seat_rule + "); demand from " +
            c.demand_source);
   return c;
-}
-
-namespace {
-
-struct LandUsePass : osmium::handler::Handler {
-  std::vector<LandUseArea> out;
-  void area(const osmium::Area& a) {
-    const char* lu = a.tags()["landuse"];
-    if (!lu || !*lu) return;
-    const MultiPolygon mp = to_multipolygon(a);
-    if (mp.empty()) return;
-    out.push_back({lu, detail::multipolygon_area_m2(mp), detail::multipolygon_centroid(mp)});
-  }
-};
-
-}  // namespace
-
-std::vector<LandUseArea> read_landuse_osm(const std::string& osm_path) {
-  check_osm_file(osm_path);
-  LandUsePass pass;
-  try {
-    const osmium::io::File file{osm_path};
-    osmium::area::Assembler::config_type acfg;
-    acfg.create_empty_areas = false;
-    osmium::TagsFilter filter{false};
-    filter.add_rule(true, osmium::TagMatcher{"landuse"});
-    osmium::area::MultipolygonManager<osmium::area::Assembler> mp_manager{acfg, filter};
-    {
-      osmium::io::Reader reader{file, osmium::osm_entity_bits::relation, osmium::io::read_meta::no};
-      osmium::apply(reader, mp_manager);
-      reader.close();
-      mp_manager.prepare_for_lookup();
-    }
-    using Index = osmium::index::map::FlexMem<osmium::unsigned_object_id_type, osmium::Location>;
-    Index index;
-    osmium::handler::NodeLocationsForWays<Index> locations{index};
-    locations.ignore_errors();
-    osmium::io::Reader reader{file, osmium::io::read_meta::no};
-    osmium::apply(reader, locations, mp_manager.handler([&pass](osmium::memory::Buffer&& buffer) {
-      osmium::apply(buffer, pass);
-    }));
-    reader.close();
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& e) {
-    rethrow_osm_error(osm_path, e);
-  }
-  return pass.out;
 }
 
 }  // namespace cs

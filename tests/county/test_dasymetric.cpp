@@ -61,10 +61,10 @@ TEST(TinyCounty, LandUseAreas) {
   // The fixture's two landuse ways: residential 0.0025 x 0.001 degrees at (0.00325, 0.007), industrial 0.002
   // x 0.002 degrees at (0.012, 0.002) - at the equator, so degrees of longitude and latitude are kDegM
   // metres.
-  const auto lu = cs::read_landuse_osm(cs::test::source_path("data/fixtures/tiny-county.osm").string());
-  ASSERT_EQ(lu.size(), 2u);
-  std::map<std::string, cs::LandUseArea> by;
-  for (const auto& a : lu) by[a.cls] = a;
+  const cs::County c = tiny();
+  ASSERT_EQ(c.landuse.size(), 2u);
+  std::map<std::string, cs::County::LandUse> by;
+  for (const auto& a : c.landuse) by[a.cls] = a;
   EXPECT_NEAR(by["residential"].area_m2, 0.0025 * 0.001 * kDegM * kDegM, 1e-5 * by["residential"].area_m2);
   EXPECT_NEAR(by["industrial"].area_m2, 0.002 * 0.002 * kDegM * kDegM, 1e-5 * by["industrial"].area_m2);
   EXPECT_NEAR(by["residential"].centroid.lon, 0.00325, 1e-9);

@@ -161,8 +161,8 @@ struct CountyConfig {
   double floor_area_per_person_m2 = 40.0;  // only when no population total of any kind is known
   bool clip_to_county = true;              // drop places outside the county boundary (when one is found)
   std::vector<LayerSpec> layers;           // the planner's own layers ([layers.*]); empty = all from OSM
-  // Cut the county out of a larger extract first (sources/osm_cut.hpp): a boundary file or an OSM relation id;
-  // empty = the extract is the county's.
+  // Cut the county out of a larger extract first (sources/osm_cut.hpp): a boundary file or an OSM relation
+  // id; empty = the extract is the county's.
   std::string cut_boundary;
   // Set by the cut by a relation (not an option): the county boundary is this relation of the extract.
   std::int64_t boundary_relation = 0;
@@ -190,9 +190,9 @@ struct County {
   std::vector<std::vector<std::vector<LonLat>>> boundary;
   std::int64_t boundary_osm_id = 0;
   int boundary_admin_level = 0;
-  std::string cut;        // how the county was cut out of a larger extract ("" = not cut)
-  // The bounding box (min, max) of the nodes of the extract it was cut from (empty = not cut): how much of the
-  // boundary the data covers is measured against it, not against the cut's own roads.
+  std::string cut;  // how the county was cut out of a larger extract ("" = not cut)
+  // The bounding box (min, max) of the nodes of the extract it was cut from (empty = not cut): how much of
+  // the boundary the data covers is measured against it, not against the cut's own roads.
   std::vector<LonLat> cut_extent;
   std::string seat_rule;  // how the seat was chosen ("configured name", "admin_centre of ...", ...)
   // Other complete boundaries of the county boundary's admin_level that hold settlements of the extract (an
@@ -206,6 +206,15 @@ struct County {
   // Demand points carry their own population (a user demand layer): totals only rescale them.
   bool demand_has_population = false;
   std::size_t census_rows = 0;  // control totals joined from a census table (0 = none)
+  // OSM land use (landuse=*) read with the places: every closed way or multipolygon with a landuse tag, in
+  // the extract (not clipped to the boundary); empty for a county given without it (the capacity account's
+  // land).
+  struct LandUse {
+    std::string cls;  // the landuse value (residential, farmland, ...)
+    double area_m2 = 0;
+    LonLat centroid;
+  };
+  std::vector<LandUse> landuse;
 };
 
 // Dasymetric demand (also used by other loaders): assigns demand points and settlements to units (point in

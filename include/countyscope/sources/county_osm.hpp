@@ -6,7 +6,6 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include <countyscope/core/context.hpp>
 #include <countyscope/county/county.hpp>
@@ -17,15 +16,5 @@ namespace cs {
 // truncated or non-OSM files and extracts without settlements, UsageError for a seat name not found (listing
 // close names).
 County load_county_osm(const std::string& osm_path, const CountyConfig& cfg, Context& ctx);
-
-// OSM land use (landuse=*) of an OSM file: every closed way or multipolygon relation with a landuse tag, as
-// its class, area (m2) and centroid; any location problem skips the area (an extract cuts them at its
-// border).
-struct LandUseArea {
-  std::string cls;  // the landuse value (residential, farmland, ...)
-  double area_m2 = 0;
-  LonLat centroid;
-};
-std::vector<LandUseArea> read_landuse_osm(const std::string& osm_path);
 
 }  // namespace cs
