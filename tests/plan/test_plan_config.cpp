@@ -1,5 +1,6 @@
 // plan.toml parsing: effective values, and errors that name file, line and key and list the valid keys.
 #include <cmath>
+#include <limits>
 
 #include <gtest/gtest.h>
 
@@ -140,3 +141,23 @@ TEST(PlanConfig, ValidateListsProblems) {
 }
 
 }  // namespace
+
+// The capacity account's classes (docs/capacity.md): overload from 1, critical from critical_ratio, and the
+// [capacity] keys read from the plan file with their ranges checked.
+TEST(CapacityAccount, ClassesFollowTheRatio) {
+  cs::CapacityAccountOptions o;
+  o.critical_ratio = 0.8;
+  EXPECT_EQ(cs::capacity_class(0.79, o), cs::CapacityClass::kNone);
+  EXPECT_EQ(cs::capacity_class(0.8, o), cs::CapacityClass::kCritical);
+  EXPECT_EQ(cs::capacity_class(0.999, o), cs::CapacityClass::kCritical);
+  EXPECT_EQ(cs::capacity_class(1.0, o), cs::CapacityClass::kOverload);
+  EXPECT_EQ(cs::capacity_class(std::numeric_limits<double>::infinity(), o), cs::CapacityClass::kOverload);
+  EXPECT_STREQ(cs::capacity_class_name(cs::CapacityClass::kCritical), "critical");
+  cs::PlanConfig cfg;
+  cs::parse_plan_config("[capacity]\nland_limit = 0.25\ncritical_ratio = 0.9\n", "dir/plan.toml", cfg);
+  EXPECT_EQ(cfg.capacity.land_limit, 0.25);
+  EXPECT_EQ(cs::capacity_class(0.85, cfg.capacity), cs::CapacityClass::kNone);
+  cs::PlanConfig bad;
+  EXPECT_THROW(cs::parse_plan_config("[capacity]\nland_limit = nan\n", "dir/plan.toml", bad), cs::InputError);
+  EXPECT_THROW(cs::parse_plan_config("[traffic]\ncar_share = 1.5\n", "dir/plan.toml", bad), cs::InputError);
+}
