@@ -43,6 +43,7 @@ void pass_flows(PlanState& st, Context& ctx);      // pass_flows.cpp: factor flo
 void pass_scenarios(PlanState& st, Context& ctx);  // pass_flows.cpp: [flows] scenario before/after
 void pass_traffic(PlanState& st, Context& ctx);    // pass_traffic.cpp: [traffic] peak-hour assignment
 void pass_capacity(PlanState& st, Context& ctx);   // pass_capacity.cpp: [capacity] the capacity account
+void pass_industry(PlanState& st, Context& ctx);   // pass_industry.cpp: [industry] farm supply and hubs
 
 // Merges one stage's Outputs into the plan (the plan's only output step): st.doc sections[stage] and layers,
 // GeoPackage layers (appended in table order) and CSV files.

@@ -49,6 +49,7 @@ PlanState run_plan(const PlanConfig& cfg, Context& ctx) {
   if (!skipped(st.cfg, "flows")) timed(ctx, "flows", [&] { detail::pass_flows(st, ctx); });
   if (!skipped(st.cfg, "traffic")) timed(ctx, "traffic", [&] { detail::pass_traffic(st, ctx); });
   if (!skipped(st.cfg, "capacity")) timed(ctx, "capacity", [&] { detail::pass_capacity(st, ctx); });
+  if (!skipped(st.cfg, "industry")) timed(ctx, "industry", [&] { detail::pass_industry(st, ctx); });
   if (!skipped(st.cfg, "scenarios")) timed(ctx, "scenarios", [&] { detail::pass_scenarios(st, ctx); });
   return st;
 }

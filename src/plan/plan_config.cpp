@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 using opt::join;
 
 // Sections owned by capability passes: their keys are checked by those passes.
-const std::vector<std::string> kCapabilitySections = {"access",    "locate",  "flows",   "structure",
-                                                      "scenarios", "traffic", "capacity"};
+const std::vector<std::string> kCapabilitySections = {"access",    "locate",  "flows",    "structure",
+                                                      "scenarios", "traffic", "capacity", "industry"};
 
 const Range kFootprintM2{"area", 0, 10000, "m2"};
 const Range kFloorAreaM2{"floor area", 1e-3, 10000, "m2"};
@@ -131,12 +131,13 @@ std::vector<const opt::TableBase*> plan_option_tables() {
           &flows::flows_options(),
           &flows::scenarios_options(),
           &assign::county_traffic_options(),
-          &capacity_account_options()};
+          &capacity_account_options(),
+          &industry::industry_options()};
 }
 
 const std::vector<std::string>& plan_skippable_passes() {
-  static const std::vector<std::string> names = {"report",    "access",    "locate",  "flows",
-                                                 "structure", "scenarios", "traffic", "capacity"};
+  static const std::vector<std::string> names = {"report",    "access",  "locate",   "flows",   "structure",
+                                                 "scenarios", "traffic", "capacity", "industry"};
   return names;
 }
 
@@ -260,6 +261,32 @@ void parse_plan_config(std::string_view text, const std::string& file, PlanConfi
   relative_to_file(cfg.scenarios.file, scenario);
   assign::county_traffic_options().read(doc->section("traffic"), cfg.traffic);
   capacity_account_options().read(doc->section("capacity"), cfg.capacity);
+  {
+    const TomlSection s = doc->section("industry");
+    const std::string yt = cfg.industry.yield_table, ot = cfg.industry.output_table;
+    industry::industry_options().read(s, cfg.industry);
+    relative_to_file(cfg.industry.yield_table, yt);
+    relative_to_file(cfg.industry.output_table, ot);
+    const auto& br = cfg.industry.cost_breaks;
+    const auto& sl = cfg.industry.cost_slopes;
+    if (br.size() != sl.size() || br.empty())
+      throw s.error("cost_slopes", "one slope per break is needed (" + std::to_string(br.size()) +
+                                       " breaks, " + std::to_string(sl.size()) + " slopes)");
+    if (br[0] != 0) throw s.error("cost_breaks", "the first break must be 0");
+    for (std::size_t k = 1; k < br.size(); ++k) {
+      if (!(br[k] > br[k - 1])) throw s.error("cost_breaks", "breaks must increase");
+      if (sl[k] > sl[k - 1])
+        throw s.error("cost_slopes", "slopes must not increase (a concave cost: economies of scale)");
+    }
+    if (const auto y = s.table("yields")) {
+      cfg.industry.yields.clear();
+      for (const auto& k : y->keys()) {
+        double v = 0;
+        y->number(k, v, Range{"yield", 0, 1000, "t/ha/yr"});
+        cfg.industry.yields[k] = v;
+      }
+    }
+  }
   for (const auto& s : cfg.skip)
     if (std::find(plan_skippable_passes().begin(), plan_skippable_passes().end(), s) ==
         plan_skippable_passes().end())

@@ -160,7 +160,7 @@ Json typed_table(const Table& t) {
 
 Session::Session(const PlanConfig& cfg, Context& ctx) {
   PlanConfig c = cfg;
-  for (const char* p : {"locate", "structure", "scenarios"})
+  for (const char* p : {"locate", "structure", "scenarios", "industry"})
     if (std::find(c.skip.begin(), c.skip.end(), p) == c.skip.end()) c.skip.push_back(p);
   base_ = std::make_unique<PlanState>(run_plan(c, ctx));
   before_ = timed(ctx, "studio/baseline", [&] { return scenario_baseline(*base_, base_->cfg.flows); });

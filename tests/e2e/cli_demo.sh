@@ -79,6 +79,26 @@ assert {r["dimension"] for r in cap["dimensions"]} == {"land", "roads"}, cap["di
 assert [x["dimension"] for x in cap["not_assessed"]] == ["services"], cap["not_assessed"]
 land = [r for r in cap["dimensions"] if r["dimension"] == "land"][0]
 assert 0.03 < land["value"] < 0.2, land  # Liechtenstein's settlement area is about a tenth of its 160 km2
+# Industry (invariants): supply = the classes' areas x yields = the villages' supply; every tonne reaches a
+# collection point and a hub; no site above its capacity; tonne-km from the shipments; the MIP proved its optimum.
+ind = d["sections"]["industry"]
+assert ind["method"] == "mip" and ind["outcome"] == "optimal" and ind["gap"] < 1e-6, ind["outcome"]
+assert abs(sum(k["area_ha"] * k["t_per_ha"] for k in ind["classes"]) - ind["supply_t"]) < 1, ind["classes"]
+vil = [f["properties"] for f in d["layers"]["industry_villages"]["features"]]
+assert abs(sum(v["supply_t"] for v in vil) - ind["supply_t"]) < 0.1
+sites = [f["properties"] for f in d["layers"]["industry_sites"]["features"]]
+for s in sites:
+    assert s["throughput_t"] <= s["capacity_t"] + 1e-6 and abs(s["utilisation"] - s["throughput_t"] / s["capacity_t"]) < 1e-3, s
+points = [s for s in sites if s["role"] == "collection point"]
+hubs = [s for s in sites if s["role"] == "hub"]
+assert len(points) == ind["collection_points"] >= 1 and len(hubs) == ind["hubs_open"] >= 1
+assert abs(sum(s["throughput_t"] for s in points) - ind["supply_t"]) < 0.1
+assert abs(sum(s["throughput_t"] for s in hubs) - ind["supply_t"]) < 0.1
+lk = [f["properties"] for f in d["layers"]["industry_links"]["features"]]
+tkm = sum(l["tonnes"] * l["road_km"] for l in lk)
+assert abs(tkm - ind["tkm_after"]) < 1e-3 * ind["tkm_after"] + 1, (tkm, ind["tkm_after"])
+assert abs(ind["cost"] - ind["cost_fixed"] - ind["cost_transport"] - ind["cost_processing"]) < 1
+assert 0 <= ind["share_near_before"] <= 1 and 0 <= ind["share_near_after"] <= 1
 print("ok: results.json facts")
 PY
 

@@ -97,7 +97,7 @@ TEST(PlanConfig, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(
       error_of("[contry]\nseat = 'x'\n"),
       "dir/plan.toml: line 1, field 'contry': unknown section; valid sections: plan, network, county, snap, "
-      "matrix, layers, access, locate, flows, structure, scenarios, traffic, capacity");
+      "matrix, layers, access, locate, flows, structure, scenarios, traffic, capacity, industry");
   const std::string e1 = error_of("[county]\nseet = 'Vaduz'\n");
   EXPECT_NE(e1.find("dir/plan.toml: line 2, field 'county.seet': unknown key; valid keys in [county]: seat,"),
             std::string::npos)

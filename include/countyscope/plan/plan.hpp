@@ -31,6 +31,7 @@
 #include <countyscope/core/options.hpp>
 #include <countyscope/county/county.hpp>
 #include <countyscope/flows/study.hpp>
+#include <countyscope/industry/study.hpp>
 #include <countyscope/io/gpkg.hpp>
 #include <countyscope/io/results.hpp>
 #include <countyscope/model/county_model.hpp>
@@ -73,6 +74,7 @@ struct PlanConfig {
   flows::ScenariosConfig scenarios;  // [scenarios] (plan file only)
   assign::CountyTrafficOptions traffic;  // [traffic] (plan file only): the traffic pass
   CapacityAccountOptions capacity;       // [capacity] (plan file only): the capacity account
+  industry::IndustryOptions industry;    // [industry] (plan file only): farm supply and hubs
   // Service types that get a "time to the nearest facility" column (empty = all types of the service table);
   // an unknown name is a UsageError listing the valid ones.
   std::vector<std::string> service_types;
@@ -86,8 +88,8 @@ struct PlanConfig {
 };
 // Reads a plan TOML (throws InputError naming file and key) into cfg; unknown keys are errors listing valid
 // ones. Sections: [plan] [network] [county] [snap] [matrix] [access] [structure] [flows] [scenarios]
-// [traffic] [capacity]; [locate] is read by its pass from cfg.document. Relative paths are relative to the
-// TOML file.
+// [traffic] [capacity] [industry]; [locate] is read by its pass from cfg.document. Relative paths are
+// relative to the TOML file.
 void load_plan_config(const std::string& path, PlanConfig& cfg);
 // Same, from text (file_label names it in errors).
 void parse_plan_config(std::string_view text, const std::string& file_label, PlanConfig& cfg);
