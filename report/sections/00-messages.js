@@ -188,6 +188,17 @@
   add(/^the traffic pass did not run \(\[traffic\] run = true\)$/, '未运行交通分配（需 [traffic] run = true）');
   add(/^no supply-per-1,000 standard in the standards table$/, '标准表中没有千人指标');
 
+  // The industry pass's default yields (sections.industry.classes[].source).
+  add(/^grain: 5,802 kg\/ha, China's average grain yield 2022 \(National Bureau of Statistics, announcement on the 2022 grain output\)$/,
+    '粮食：每公顷 5,802 公斤，2022 年全国粮食平均单产（国家统计局关于 2022 年粮食产量数据的公告）');
+  add(/^fruit, assumed$/, '水果，假设值');
+  add(/^grapes, assumed$/, '葡萄，假设值');
+  add(/^vegetables under glass or film, assumed$/, '设施蔬菜，假设值');
+  add(/^hay, assumed$/, '干草，假设值');
+  add(/^livestock products per hectare of farmyard, assumed$/, '每公顷养殖用地的畜产品，假设值');
+  add(/^fish from ponds, assumed$/, '池塘养殖水产品，假设值');
+  add(/^\[industry\.yields\]$/, '规划文件中设定');
+
   // A generic "figure (explanation)" last: both halves translated.
   add(/^(.+?) \((.+)\)$/, function (m, x) {
     var a = x.text(m[1]), b = x.text(m[2]);
