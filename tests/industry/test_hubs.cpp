@@ -242,7 +242,9 @@ TEST(HubSiting, HeuristicStaysWithinItsBound) {
     EXPECT_LE(heur.bound, exact.cost + 1e-6 * exact.cost) << "rep " << rep;
     EXPECT_GT(heur.bound, 0) << "rep " << rep;
     EXPECT_NEAR(heur.gap, (heur.cost - heur.bound) / heur.cost, 1e-12);
-    if (small) EXPECT_NEAR(exact.cost, brute_force(p), 1e-6 * exact.cost) << "rep " << rep;
+    if (small) {
+      EXPECT_NEAR(exact.cost, brute_force(p), 1e-6 * exact.cost) << "rep " << rep;
+    }
   }
 }
 
