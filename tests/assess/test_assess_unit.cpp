@@ -25,8 +25,8 @@ TEST(AssessFormula, ParsesAndEvaluates) {
 
 TEST(AssessSystem, DefaultSystemLoadsAndRegionsCoverAllProvinces) {
   const auto sys = a::load_indicator_system(cs::test::source_path("data/config/integration.toml").string());
-  EXPECT_EQ(sys.dimensions.size(), 4u);
-  EXPECT_EQ(sys.indicators.size(), 16u);
+  EXPECT_EQ(sys.dimensions.size(), 5u);  // with the industrial structure (issue 19)
+  EXPECT_EQ(sys.indicators.size(), 17u);
   for (const auto& i : sys.indicators) EXPECT_FALSE(i.why.empty()) << i.id;
   for (const char* p :
        {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41",

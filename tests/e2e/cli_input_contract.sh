@@ -105,7 +105,7 @@ expect "TOML scenario link from = [nan, ...]" 1 \
 awk '/\[\[dimension.indicator\]\]/ && !done { print; print "  weight = nan"; done = 1; next } { print }' \
   data/config/integration.toml >"$T/ind.toml"
 expect "TOML indicator weight = nan" 1 \
-  "$E $T/ind.toml: line 31, field 'dimension[1].indicator[1].weight': expected a value in (0, 1e+15], got nan" \
+  "$E $T/ind.toml: line 32, field 'dimension[1].indicator[1].weight': expected a value in (0, 1e+15], got nan" \
   "$O" -- "$CS" -q assess --counties data/china/county_features_2020.csv.gz --indicators "$T/ind.toml" --out "$O"
 printf 'id,population\nv00,nan\n' >"$T/dnan.csv"
 expect "table cell nan" 1 \
