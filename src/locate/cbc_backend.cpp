@@ -100,6 +100,14 @@ class CbcBackend final : public MipBackend {
       for (int c = 0; c < m.cols(); ++c)
         if (m.is_int[c]) s.setInteger(c);
       s.getModelPtr()->setMaximumSeconds(std::max(0.01, opt.time_limit_s));
+      const bool warm = static_cast<int>(m.col_basis.size()) == m.cols() &&
+                        static_cast<int>(m.row_basis.size()) == m.rows();
+      if (warm) {
+        std::vector<int> cstat(m.col_basis.begin(), m.col_basis.end()),
+            rstat(m.row_basis.begin(), m.row_basis.end());
+        s.setBasisStatus(cstat.data(), rstat.data());
+        s.resolve();
+      }
       CbcModel model(s);
       model.setLogLevel(0);
       model.messageHandler()->setLogLevel(0);
@@ -137,7 +145,10 @@ class CbcBackend final : public MipBackend {
       CbcHeuristicLocal local(model);
       model.addHeuristic(&local);
 
-      model.initialSolve();
+      if (warm)
+        model.solver()->resolve();  // from the solved basis (initialSolve would start from scratch)
+      else
+        model.initialSolve();
       auto elapsed = [&] {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       };

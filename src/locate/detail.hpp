@@ -71,4 +71,16 @@ std::vector<double> start_vector(const LocateProblem& pb, const BuiltModel& bm,
 
 double rel_gap(double obj, double bound);
 
+// Exact site fixing from a Lagrangian bound and an incumbent of value ub: removed[j] = every solution with j
+// open costs more than ub; forced[j] = every solution with j closed costs more than ub. open_bound[j] is
+// the bound of solutions with j open.
+struct SiteFixing {
+  std::vector<char> removed, forced;
+  std::vector<double> open_bound;
+};
+SiteFixing lagrangian_site_fixing(const LocateProblem& pb, const Lagrangian& lg, double ub);
+
+// Uncapacitated p-median (p > 0) on the radius formulation, levels generated as needed (radius.cpp).
+LocateResult solve_pmedian_radius(const LocateProblem& pb, const MipSolveOptions& opt, Context& ctx);
+
 }  // namespace cs::locate::detail

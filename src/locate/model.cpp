@@ -23,6 +23,39 @@ double rel_gap(double obj, double bound) {
   return d / std::max(std::abs(obj), 1e-9);
 }
 
+SiteFixing lagrangian_site_fixing(const LocateProblem& pb, const Lagrangian& lg, double ub) {
+  const std::size_t m = pb.candidate_count();
+  double sum_lambda = 0;
+  for (double l : lg.lambda) sum_lambda += l;
+  std::vector<char> chosen;
+  const double base = lagrangian_value(pb, lg, sum_lambda, &chosen);
+  const double tol = 1e-9 * std::max(1.0, std::abs(ub));
+  std::vector<char> is_fixed(m, 0);
+  for (auto f : pb.fixed) is_fixed[f] = 1;
+  std::vector<std::uint32_t> others;
+  for (std::uint32_t j = 0; j < m; ++j)
+    if (!is_fixed[j]) others.push_back(j);
+  std::stable_sort(others.begin(), others.end(), [&](auto a, auto b) { return lg.rho[a] < lg.rho[b]; });
+  const std::size_t k = pb.p - pb.fixed.size();
+  SiteFixing fx;
+  fx.open_bound.assign(m, base);
+  fx.removed.assign(m, 0);
+  fx.forced.assign(m, 0);
+  for (std::size_t idx = 0; idx < others.size(); ++idx) {
+    const auto j = others[idx];
+    if (idx >= k) {
+      fx.open_bound[j] =
+          k == 0 ? std::numeric_limits<double>::infinity() : base - lg.rho[others[k - 1]] + lg.rho[j];
+      if (fx.open_bound[j] > ub + tol) fx.removed[j] = 1;
+    } else {
+      const double closed =
+          k < others.size() ? base - lg.rho[j] + lg.rho[others[k]] : std::numeric_limits<double>::infinity();
+      if (closed > ub + tol) fx.forced[j] = 1;
+    }
+  }
+  return fx;
+}
+
 BuiltModel build_model(const LocateProblem& pb, const ModelReduction* red, bool names) {
   BuiltModel bm;
   MipModel& mm = bm.model;
@@ -235,33 +268,13 @@ void reduce_pmedian(const LocateProblem& pb, Context& ctx, Reductions& rd) {
   const auto& lg = run.lagrangian;
   rd.lagrangian_bound = lg.bound;
   const auto& L = run.lists;
-  double sum_lambda = 0;
-  for (double l : lg.lambda) sum_lambda += l;
-  std::vector<char> chosen;
-  const double base = detail::lagrangian_value(pb, lg, sum_lambda, &chosen);
   const double tol = 1e-9 * std::max(1.0, std::abs(ub));
   std::vector<char> is_fixed(m, 0);
   for (auto f : pb.fixed) is_fixed[f] = 1;
-  std::vector<std::uint32_t> others;
-  for (std::uint32_t j = 0; j < m; ++j)
-    if (!is_fixed[j]) others.push_back(j);
-  std::stable_sort(others.begin(), others.end(), [&](auto a, auto b) { return lg.rho[a] < lg.rho[b]; });
-  const std::size_t k = pb.p - pb.fixed.size();
-  std::vector<double> open_bound(m, base);
-  red.removed.assign(m, 0);
-  red.forced.assign(m, 0);
-  for (std::size_t idx = 0; idx < others.size(); ++idx) {
-    const auto j = others[idx];
-    if (idx >= k) {
-      open_bound[j] =
-          k == 0 ? std::numeric_limits<double>::infinity() : base - lg.rho[others[k - 1]] + lg.rho[j];
-      if (open_bound[j] > ub + tol) red.removed[j] = 1;
-    } else {
-      const double closed =
-          k < others.size() ? base - lg.rho[j] + lg.rho[others[k]] : std::numeric_limits<double>::infinity();
-      if (closed > ub + tol) red.forced[j] = 1;
-    }
-  }
+  auto fix = detail::lagrangian_site_fixing(pb, lg, ub);
+  red.removed = std::move(fix.removed);
+  red.forced = std::move(fix.forced);
+  const auto& open_bound = fix.open_bound;
   // Sites open in every solution at least as good as the incumbent (fixed, or forced by their reduced
   // cost): nobody is assigned farther than the nearest of them (ties kept) - exact.
   std::vector<std::uint32_t> sure(pb.fixed.begin(), pb.fixed.end());
@@ -370,6 +383,13 @@ void read_answer(const LocateProblem& pb, const detail::BuiltModel& bm, const Mi
 LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Context& ctx) {
   const auto t0 = std::chrono::steady_clock::now();
   check_problem(pb);
+  if (pb.kind == ProblemKind::kPMedian && !pb.capacitated() && pb.p > 0 &&
+      opt.formulation != PMedianFormulation::kAssignment) {
+    LocateResult r = detail::solve_pmedian_radius(pb, opt, ctx);
+    ctx.debug("locate mip: " + std::string(outcome_name(r.outcome)) + " in " + format_number(r.seconds) +
+              " s; " + r.message);
+    return r;
+  }
   check_mip_memory(pb, ctx);
   LocateResult r;
   r.solver = SolverKind::kMip;

@@ -286,9 +286,10 @@ TEST(LocateOracle, MediumPMedianChain) {
   }
 }
 
-// The reductions of the exact p-median (Lagrangian reduced-cost fixing, assignments capped at the nearest
-// site open in every improving solution, no Gomory cuts) keep the optimum, also with existing facilities; the
-// Lagrangian restarts of the heuristic never make it worse than greedy + swaps alone.
+// The reductions of the assignment model of the exact p-median (Lagrangian reduced-cost fixing, assignments
+// capped at the nearest site open in every improving solution, no Gomory cuts) keep the optimum, also with
+// existing facilities; the Lagrangian restarts of the heuristic never make it worse than greedy + swaps
+// alone.
 TEST(LocateOracle, MediumPMedianReducedEqualsFull) {
   cs::Rng rng(cs::test::seed() ^ 16);
   cs::Context ctx;
@@ -298,8 +299,10 @@ TEST(LocateOracle, MediumPMedianReducedEqualsFull) {
     if (k % 2 == 1) pb.fixed = {static_cast<std::uint32_t>(rng.below(30))};
     if (!cs::locate::validate(pb).empty()) continue;
     SCOPED_TRACE("instance " + std::to_string(k) + " p=" + std::to_string(pb.p));
-    const auto mip = cs::locate::solve_mip(pb, {.time_limit_s = 60}, ctx);
-    const auto full = cs::locate::solve_mip(pb, {.time_limit_s = 60, .reduce = false}, ctx);
+    constexpr auto kAssign = cs::locate::PMedianFormulation::kAssignment;
+    const auto mip = cs::locate::solve_mip(pb, {.time_limit_s = 60, .formulation = kAssign}, ctx);
+    const auto full =
+        cs::locate::solve_mip(pb, {.time_limit_s = 60, .reduce = false, .formulation = kAssign}, ctx);
     ASSERT_EQ(mip.outcome, cs::locate::Outcome::kOptimal) << mip.message;
     ASSERT_EQ(full.outcome, cs::locate::Outcome::kOptimal) << full.message;
     EXPECT_NEAR(mip.objective, full.objective, tol(full.objective));
@@ -309,6 +312,73 @@ TEST(LocateOracle, MediumPMedianReducedEqualsFull) {
     EXPECT_GE(h.objective, mip.objective - tol(mip.objective));
     EXPECT_LE(h.bound, mip.objective + tol(mip.objective));
   }
+}
+
+// The radius formulation with generated rows (the default exact p-median, radius.cpp) equals the assignment
+// model without reductions (the oracle) on seeded instances with ties (integer times on a third of them),
+// unreachable pairs, existing facilities and budgets, with and without the Lagrangian fixing; its answer is
+// the same for 1 and 2 threads.
+TEST(LocateOracle, PMedianRadiusEqualsAssignmentModel) {
+  cs::Rng rng(cs::test::seed() ^ 17);
+  int checked = 0;
+  for (int k = 0; k < 30; ++k) {
+    const std::size_t n = 40 + rng.below(140), m = 8 + rng.below(33);
+    auto pb = cs::test::random_instance(rng, cs::locate::ProblemKind::kPMedian, n, m);
+    if (k % 3 == 0)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < m; ++j)
+          if (std::isfinite(pb.cost(i, j))) pb.cost(i, j) = std::round(pb.cost(i, j) / 4);
+    pb.p = static_cast<std::uint32_t>(1 + rng.below(std::min<std::size_t>(m - 1, 9)));
+    if (k % 4 == 1) {
+      pb.p = std::max<std::uint32_t>(pb.p, 2);
+      pb.fixed = {static_cast<std::uint32_t>(rng.below(m))};
+    }
+    if (k % 4 == 2) {
+      pb.opening_cost.resize(m);
+      for (auto& c : pb.opening_cost) c = static_cast<double>(1 + rng.below(9));
+      std::vector<double> c = pb.opening_cost;
+      std::sort(c.begin(), c.end());
+      double cheapest = 0;
+      for (std::size_t q = 0; q < pb.p; ++q) cheapest += c[q];
+      pb.budget = cheapest + std::round(rng.uniform() * 8);
+    }
+    if (!cs::locate::validate(pb).empty()) continue;
+    SCOPED_TRACE("instance " + std::to_string(k) + " n=" + std::to_string(n) + " m=" + std::to_string(m) +
+                 " p=" + std::to_string(pb.p));
+    cs::Context ctx;
+    ctx.threads = 2;
+    const auto oracle = cs::locate::solve_mip(
+        pb, {.time_limit_s = 60, .reduce = false, .formulation = cs::locate::PMedianFormulation::kAssignment},
+        ctx);
+    if (oracle.outcome == cs::locate::Outcome::kInfeasible) continue;
+    ASSERT_EQ(oracle.outcome, cs::locate::Outcome::kOptimal) << oracle.message;
+    for (const bool reduce : {true, false}) {
+      const auto r = cs::locate::solve_mip(
+          pb, {.time_limit_s = 60, .reduce = reduce, .formulation = cs::locate::PMedianFormulation::kRadius},
+          ctx);
+      ASSERT_EQ(r.outcome, cs::locate::Outcome::kOptimal) << r.message;
+      EXPECT_NEAR(r.objective, oracle.objective, tol(oracle.objective)) << r.message;
+      EXPECT_NEAR(cs::locate::evaluate(pb, r.open), r.objective, tol(r.objective));
+      EXPECT_LE(r.bound, r.objective + tol(r.objective));
+      EXPECT_NEAR(r.bound, r.objective, 1e-5 * std::max(1.0, r.objective));
+      EXPECT_EQ(r.open.size(), pb.p);
+      for (auto f : pb.fixed) EXPECT_TRUE(std::binary_search(r.open.begin(), r.open.end(), f));
+      if (pb.budget) {
+        double spent = 0;
+        for (auto j : r.open) spent += pb.opening_cost[j];
+        EXPECT_LE(spent, *pb.budget + 1e-9);
+      }
+    }
+    cs::Context one;
+    one.threads = 1;
+    const auto a = cs::locate::solve_mip(pb, {.time_limit_s = 60}, one);
+    const auto b = cs::locate::solve_mip(pb, {.time_limit_s = 60}, ctx);
+    EXPECT_EQ(a.open, b.open);
+    EXPECT_EQ(a.objective, b.objective);
+    EXPECT_EQ(a.assigned, b.assigned);
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
 }
 
 }  // namespace

@@ -33,6 +33,9 @@ struct MipModel {
   std::vector<std::string> row_name;  // optional
   double obj_offset = 0;
   std::vector<double> start;  // optional feasible start (incumbent), one value per column
+  // Optional LP basis for the root, as OsiSolverInterface::getBasisStatus gives it (1 = basic, 2 = at upper,
+  // 3 = at lower bound; rows as artificials): CBC's root LP then starts from it instead of from scratch.
+  std::vector<char> col_basis, row_basis;
 
   int add_col(double lb, double ub, double cost, bool integer, std::string name = {}) {
     col_lb.push_back(lb);

@@ -122,11 +122,17 @@ struct HeuristicOptions {
 [[nodiscard]] LocateResult solve_heuristic(const LocateProblem& pb, const HeuristicOptions& opt,
                                            Context& ctx);
 
+// The exact p-median's model (uncapacitated p-median with p > 0; other problems always use the assignment
+// model). kRadius: the radius (covering) formulation of Garcia, Labbe and Marin (2011) with its distance
+// levels generated as needed - a relaxation refined until CBC's optimum is exact; kAssignment: x_ij <= y_j.
+enum class PMedianFormulation { kAuto, kAssignment, kRadius };  // kAuto = kRadius where it applies
+
 struct MipSolveOptions {
   double time_limit_s = 60;
   double rel_gap = 1e-6;
   bool reduce = true;  // p-median: heuristic incumbent + Lagrangian reduced-cost fixing (exact) before CBC
-  int threads = 1;
+  int threads = 1;     // CBC threads (assignment model); the radius model's CBC runs on one (deterministic)
+  PMedianFormulation formulation = PMedianFormulation::kAuto;
 };
 // Builds the MIP of the problem and solves it with COIN-OR CBC.
 [[nodiscard]] LocateResult solve_mip(const LocateProblem& pb, const MipSolveOptions& opt, Context& ctx);
