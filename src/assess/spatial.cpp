@@ -1,6 +1,7 @@
 // Moran's I and LISA with conditional permutations (weights in weights.cpp, GeoDetector in geodetector.cpp).
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -192,6 +193,119 @@ LisaResult lisa(const std::vector<double>& y, const Weights& w, int permutations
             double lag = 0;
             for (std::size_t a = 0; a < k; ++a) lag += w.w[w.first[i] + a] * r.z[pick[a]];
             if (r.z[i] / m2 * lag >= r.ii[i]) ++larger;
+          }
+          r.p_sim[i] = pseudo_p(larger, permutations);
+        }
+        if (r.p_sim[i] < alpha) {
+          const bool hi = r.z[i] > 0, lag_hi = r.lag_z[i] > 0;
+          r.label[i] = hi ? (lag_hi ? "HH" : "HL") : (lag_hi ? "LH" : "LL");
+        }
+      },
+      16);
+  return r;
+}
+
+std::vector<std::uint32_t> crand_table(std::size_t n, std::size_t k, int permutations, std::uint64_t seed) {
+  if (n < 2 || k > n - 1) throw InputError("conditional permutations: more neighbours than other units");
+  const std::size_t m = n - 1, p = static_cast<std::size_t>(std::max(0, permutations));
+  std::vector<std::uint32_t> table(p * k), arr(m);
+  std::iota(arr.begin(), arr.end(), 0u);
+  std::vector<std::size_t> swaps(k);
+  Rng rng(mix_seed(seed, 0x63726e64ULL));
+  // Partial Fisher-Yates per row, undone afterwards: O(k) per row.
+  for (std::size_t r = 0; r < p; ++r) {
+    for (std::size_t a = 0; a < k; ++a) {
+      swaps[a] = a + rng.below(m - a);
+      std::swap(arr[a], arr[swaps[a]]);
+    }
+    std::copy(arr.begin(), arr.begin() + static_cast<std::ptrdiff_t>(k),
+              table.begin() + static_cast<std::ptrdiff_t>(r * k));
+    for (std::size_t a = k; a-- > 0;) std::swap(arr[a], arr[swaps[a]]);
+  }
+  return table;
+}
+
+LisaResult lisa_crand(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
+                      int threads, LisaVariance var, double alpha) {
+  LisaResult r;
+  const std::size_t n = y.size();
+  if (n < 3 || w.n != n) throw InputError("LISA needs at least 3 units and matching weights");
+  r.z = centred(y);
+  double zz = 0;
+  for (double v : r.z) zz += v * v;
+  if (!(zz > 0)) throw InputError("LISA: the variable is constant");
+  const double m2 = zz / (var == LisaVariance::kEsda ? static_cast<double>(n - 1) : static_cast<double>(n));
+  r.lag_z = spatial_lag(w, r.z);
+  r.ii.resize(n);
+  r.p_sim.assign(n, 1.0);
+  r.label.assign(n, "ns");
+  r.permutations = permutations;
+  r.seed = seed;
+  r.alpha = alpha;
+  std::size_t kmax = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    r.ii[i] = r.z[i] / m2 * r.lag_z[i];
+    kmax = std::max(kmax, w.first[i + 1] - w.first[i]);
+  }
+  const std::size_t perms = static_cast<std::size_t>(std::max(0, permutations));
+  // A drawn id c in [0, n - 2] stands for unit c, except c == i, which stands for unit n - 1 (a bijection
+  // onto the n - 1 units other than i). tsum[k * perms + p] = the sum of z over the first k ids of row p as
+  // units (c for every c, i.e. before the exception); at[c] lists the (p, slot) where id c was drawn, so a
+  // unit i whose own id sits in its first k_i slots of row p gets z[n - 1] - z[i] added. Rows with equal
+  // weights (binary or row-standardised contiguity and kNN) then cost one multiply and compare per
+  // permutation; other rows sum their k weighted values.
+  std::vector<std::uint32_t> ids;
+  std::vector<double> tsum;
+  std::vector<std::size_t> at_first;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> at;  // (p, slot), grouped by drawn id
+  const double* z = r.z.data();
+  if (perms > 0) {
+    ids = crand_table(n, kmax, permutations, seed);
+    tsum.assign((kmax + 1) * perms, 0.0);
+    for (std::size_t p = 0; p < perms; ++p)
+      for (std::size_t a = 0; a < kmax; ++a)
+        tsum[(a + 1) * perms + p] = tsum[a * perms + p] + z[ids[p * kmax + a]];
+    at_first.assign(n + 1, 0);
+    for (std::uint32_t c : ids) ++at_first[c + 1];
+    for (std::size_t c = 0; c < n; ++c) at_first[c + 1] += at_first[c];
+    at.resize(ids.size());
+    std::vector<std::size_t> fill(at_first.begin(), at_first.end() - 1);
+    for (std::size_t p = 0; p < perms; ++p)
+      for (std::size_t a = 0; a < kmax; ++a)
+        at[fill[ids[p * kmax + a]]++] = {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(a)};
+  }
+  parallel_for(
+      n, threads,
+      [&](std::size_t i, int) {
+        const std::size_t k = w.first[i + 1] - w.first[i];
+        if (k == 0) {
+          r.label[i] = "island";
+          r.p_sim[i] = std::numeric_limits<double>::quiet_NaN();
+          return;
+        }
+        if (perms > 0) {
+          const double* wi = w.w.data() + w.first[i];
+          const auto self = static_cast<std::uint32_t>(i);
+          const double zi = z[i] / m2, target = r.ii[i];
+          const double dz = z[n - 1] - z[i];
+          std::size_t larger = 0;
+          if (std::all_of(wi, wi + k, [&](double v) { return v == wi[0]; })) {
+            const double s = zi * wi[0];
+            const double* sum = tsum.data() + k * perms;
+            for (std::size_t p = 0; p < perms; ++p) larger += s * sum[p] >= target ? 1 : 0;
+            for (std::size_t e = at_first[i]; e < at_first[i + 1]; ++e) {
+              const auto [p, slot] = at[e];
+              if (slot >= k) continue;
+              const bool before = s * sum[p] >= target, after = s * (sum[p] + dz) >= target;
+              larger = larger + (after ? 1 : 0) - (before ? 1 : 0);
+            }
+          } else {
+            for (std::size_t p = 0; p < perms; ++p) {
+              const std::uint32_t* row = ids.data() + p * kmax;
+              double lag = 0;
+              for (std::size_t a = 0; a < k; ++a) lag += wi[a] * z[row[a] == self ? n - 1 : row[a]];
+              larger += zi * lag >= target ? 1 : 0;
+            }
           }
           r.p_sim[i] = pseudo_p(larger, permutations);
         }

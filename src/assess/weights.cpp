@@ -262,14 +262,24 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
   // Distances through unit vectors: the chord length is monotone in the great-circle distance, so neighbours
   // are ranked by chord^2 in a KD-tree (no trigonometry in the search) and only the kept ones are converted
   // to km.
+  // Planar: (x, y, 0), chord^2 = the squared Euclidean distance.
+  const bool planar = spec.planar;
   std::vector<double> xyz(3 * n);
   for (std::size_t i = 0; i < n; ++i) {
+    if (planar) {
+      xyz[3 * i] = pts[i].lon;
+      xyz[3 * i + 1] = pts[i].lat;
+      xyz[3 * i + 2] = 0;
+      continue;
+    }
     const double lo = pts[i].lon * M_PI / 180.0, la = pts[i].lat * M_PI / 180.0;
     xyz[3 * i] = std::cos(la) * std::cos(lo);
     xyz[3 * i + 1] = std::cos(la) * std::sin(lo);
     xyz[3 * i + 2] = std::sin(la);
   }
-  auto to_km = [](double c2) { return 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(c2) / 2)); };
+  auto to_km = [planar](double c2) {
+    return planar ? std::sqrt(c2) : 2 * kEarthKm * std::asin(std::min(1.0, std::sqrt(c2) / 2));
+  };
   const bool knn = spec.kind == WeightsKind::kKnn;
   const KdTree tree(xyz);
   // Per-thread scratch: no allocation per query once the buffers have grown.
@@ -311,10 +321,13 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     finish(w, spec.row_standardise);
     return w;
   }
-  const double band_c2 = std::pow(2 * std::sin(std::min(band / kEarthKm, M_PI) / 2), 2) * (1 + 1e-12);
+  const double band_c2 = planar
+                             ? band * band * (1 + 1e-12)
+                             : std::pow(2 * std::sin(std::min(band / kEarthKm, M_PI) / 2), 2) * (1 + 1e-12);
   // to_km is monotone in chord^2, so every chord^2 <= sure_c2 is within the band (checked once here) and
   // only the few candidates between sure_c2 and band_c2 need the arc sine (binary weights); idw needs km.
-  double sure_c2 = std::pow(2 * std::sin(std::min(band * (1 - 1e-9) / kEarthKm, M_PI) / 2), 2);
+  double sure_c2 = planar ? std::pow(band * (1 - 1e-9), 2)
+                          : std::pow(2 * std::sin(std::min(band * (1 - 1e-9) / kEarthKm, M_PI) / 2), 2);
   if (!(to_km(sure_c2) <= band)) sure_c2 = -1;
   const bool idw = spec.kind == WeightsKind::kIdw;
   // (j, weight) per point, sorted by j.

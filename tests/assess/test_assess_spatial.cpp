@@ -77,51 +77,54 @@ TEST(AssessLisa, PermutationPValuesEqualTheExactConditionalRandomisation) {
   for (int v : z) y.push_back(v + 10);
   constexpr int kPerms = 9999;
   const double alpha = 0.1;  // exact p of units 1 and 7 are 0.054 and 0.036: an LL and an HH cluster
-  const auto r = a::lisa(y, w, kPerms, 11, 2, a::LisaVariance::kEsda, alpha);
-  int checked_labels = 0;
-  for (std::size_t i = 0; i < w.n; ++i) {
-    const std::size_t k = w.first[i + 1] - w.first[i];
-    long lag_obs = 0;
-    for (std::size_t e = w.first[i]; e < w.first[i + 1]; ++e) lag_obs += z[w.nbr[e]];
-    EXPECT_DOUBLE_EQ(r.lag_z[i], static_cast<double>(lag_obs));
-    // I_i = z_i lag_i / m2, m2 = sum z^2 / (n - 1) (esda).
-    long zz = 0;
-    for (int v : z) zz += v * v;
-    EXPECT_NEAR(r.ii[i], z[i] * lag_obs / (static_cast<double>(zz) / 8), 1e-12);
-    std::vector<std::size_t> others;
-    for (std::size_t j = 0; j < w.n; ++j)
-      if (j != i) others.push_back(j);
-    long total = 0, ge = 0;
-    std::vector<std::size_t> pick(k);
-    // Ordered k-tuples of distinct indices into `others` (odometer over 8^k, skipping repeats).
-    std::vector<std::size_t> idx(k, 0);
-    for (;;) {
-      bool distinct = true;
-      for (std::size_t a1 = 0; a1 < k; ++a1)
-        for (std::size_t b1 = 0; b1 < a1; ++b1) distinct = distinct && idx[a1] != idx[b1];
-      if (distinct) {
-        long lag = 0;
-        for (std::size_t a1 = 0; a1 < k; ++a1) lag += z[others[idx[a1]]];
-        ++total;
-        ge += z[i] * lag >= z[i] * lag_obs ? 1 : 0;
+  // lisa draws per unit; lisa_crand (stats autocorrelation) draws one table reused by every unit, as esda.
+  for (auto lisa_fn : {&a::lisa, &a::lisa_crand}) {
+    const auto r = lisa_fn(y, w, kPerms, 11, 2, a::LisaVariance::kEsda, alpha);
+    int checked_labels = 0;
+    for (std::size_t i = 0; i < w.n; ++i) {
+      const std::size_t k = w.first[i + 1] - w.first[i];
+      long lag_obs = 0;
+      for (std::size_t e = w.first[i]; e < w.first[i + 1]; ++e) lag_obs += z[w.nbr[e]];
+      EXPECT_DOUBLE_EQ(r.lag_z[i], static_cast<double>(lag_obs));
+      // I_i = z_i lag_i / m2, m2 = sum z^2 / (n - 1) (esda).
+      long zz = 0;
+      for (int v : z) zz += v * v;
+      EXPECT_NEAR(r.ii[i], z[i] * lag_obs / (static_cast<double>(zz) / 8), 1e-12);
+      std::vector<std::size_t> others;
+      for (std::size_t j = 0; j < w.n; ++j)
+        if (j != i) others.push_back(j);
+      long total = 0, ge = 0;
+      std::vector<std::size_t> pick(k);
+      // Ordered k-tuples of distinct indices into `others` (odometer over 8^k, skipping repeats).
+      std::vector<std::size_t> idx(k, 0);
+      for (;;) {
+        bool distinct = true;
+        for (std::size_t a1 = 0; a1 < k; ++a1)
+          for (std::size_t b1 = 0; b1 < a1; ++b1) distinct = distinct && idx[a1] != idx[b1];
+        if (distinct) {
+          long lag = 0;
+          for (std::size_t a1 = 0; a1 < k; ++a1) lag += z[others[idx[a1]]];
+          ++total;
+          ge += z[i] * lag >= z[i] * lag_obs ? 1 : 0;
+        }
+        std::size_t d = 0;
+        while (d < k && ++idx[d] == others.size()) idx[d++] = 0;
+        if (d == k) break;
       }
-      std::size_t d = 0;
-      while (d < k && ++idx[d] == others.size()) idx[d++] = 0;
-      if (d == k) break;
+      const double q = static_cast<double>(ge) / static_cast<double>(total);
+      const double exact = std::min(q, 1 - q);
+      EXPECT_NEAR(r.p_sim[i], exact, folded_p_tolerance(exact, kPerms))
+          << "unit " << i << " exact tail " << q << " over " << total << " draws";
+      // The label: the quadrant of (z_i, lag_i) when significant, "ns" otherwise (away from the threshold).
+      if (std::abs(exact - alpha) > 3 * folded_p_tolerance(exact, kPerms)) {
+        const std::string want =
+            exact >= alpha ? "ns" : (z[i] > 0 ? (lag_obs > 0 ? "HH" : "HL") : (lag_obs > 0 ? "LH" : "LL"));
+        EXPECT_EQ(r.label[i], want) << "unit " << i;
+        ++checked_labels;
+      }
     }
-    const double q = static_cast<double>(ge) / static_cast<double>(total);
-    const double exact = std::min(q, 1 - q);
-    EXPECT_NEAR(r.p_sim[i], exact, folded_p_tolerance(exact, kPerms))
-        << "unit " << i << " exact tail " << q << " over " << total << " draws";
-    // The label: the quadrant of (z_i, lag_i) when significant, "ns" otherwise (away from the threshold).
-    if (std::abs(exact - alpha) > 3 * folded_p_tolerance(exact, kPerms)) {
-      const std::string want =
-          exact >= alpha ? "ns" : (z[i] > 0 ? (lag_obs > 0 ? "HH" : "HL") : (lag_obs > 0 ? "LH" : "LL"));
-      EXPECT_EQ(r.label[i], want) << "unit " << i;
-      ++checked_labels;
-    }
+    EXPECT_GE(checked_labels, 7);
   }
-  EXPECT_GE(checked_labels, 7);
 }
 
 TEST(AssessMoran, PermutationsDoNotDependOnThreadCount) {
@@ -140,6 +143,10 @@ TEST(AssessMoran, PermutationsDoNotDependOnThreadCount) {
   const auto l4 = a::lisa(y, w, 199, 42, 3, a::LisaVariance::kEsda, 0.05);
   EXPECT_EQ(l1.p_sim, l4.p_sim);
   EXPECT_EQ(l1.label, l4.label);
+  const auto c1 = a::lisa_crand(y, w, 199, 42, 1, a::LisaVariance::kEsda, 0.05);
+  const auto c3 = a::lisa_crand(y, w, 199, 42, 3, a::LisaVariance::kEsda, 0.05);
+  EXPECT_EQ(c1.p_sim, c3.p_sim);
+  EXPECT_EQ(c1.ii, l1.ii);
   // sum_i I_i = S0 * I with the spdep convention (m2 = sum z^2 / n); esda scales by (n-1)/n.
   const auto ls = a::lisa(y, w, 0, 42, 1, a::LisaVariance::kSpdep, 0.05);
   const double s0 = std::accumulate(w.w.begin(), w.w.end(), 0.0);

@@ -29,6 +29,9 @@ struct WeightsSpec {
   double band_km = 0;      // band / idw cut-off; 0 = the smallest distance that gives every point a neighbour
   double idw_power = 1.0;  // idw: w = d^-power
   bool row_standardise = true;
+  // Planar: the points are (x, y) in the layer's own units (LonLat::lon = x, LonLat::lat = y), distances
+  // Euclidean and band_km in those units; otherwise great-circle kilometres on longitude/latitude.
+  bool planar = false;
 };
 // "knn:8" | "band" | "band:150" | "idw" | "idw:200"; UsageError lists the valid forms.
 WeightsSpec parse_weights_spec(std::string_view s);
@@ -50,6 +53,79 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
 Weights lattice_rook(std::size_t rows, std::size_t cols, bool row_standardise);
 std::vector<double> spatial_lag(const Weights& w, const std::vector<double>& y);
 
+// Weights as the link structure with other values (weights_io.cpp): binary (1 per link), row-standardised
+// (each row divided by its sum; islands stay empty) or as given. Islands are recounted.
+enum class WeightsTransform { kRow, kBinary, kNone };
+std::string_view to_string(WeightsTransform t);
+[[nodiscard]] Weights transformed(const Weights& w, WeightsTransform t);
+// Each unit added to its own neighbours with weight 1 (spdep's include.self, esda's star = True; for Gi*).
+[[nodiscard]] Weights with_self(const Weights& w);
+// True when j lists i for every link i -> j (weights values not compared).
+[[nodiscard]] bool symmetric_links(const Weights& w);
+
+// Polygon contiguity (libpysal's vertex rule): queen = the polygons share at least one vertex, rook = they
+// share an edge (two consecutive vertices, in either direction). Vertices are compared exactly. Binary
+// weights.
+[[nodiscard]] Weights contiguity_weights(
+    const std::vector<std::vector<std::vector<std::vector<LonLat>>>>& polys, bool queen);
+
+// GAL / GWT weights files (GeoDa's formats, as libpysal and spdep read them). The header's first line is "n"
+// or "0 n shapefile id_field"; weights_file_header returns id_field ("" when absent). read_weights_file
+// matches the file's ids to `ids` (the table's id of each row, as text; duplicates refused by the caller) and
+// returns the weights in table order (GAL: binary, symmetric links required; GWT: the weights as written, "i
+// j w" lines, .kwt the same). Throws InputError naming the file, its line, the id and `id_field` (an id not
+// in the table, a table id without an entry, an entry given twice, a neighbour count that does not match its
+// line, a link to itself, a weight that is not a finite number >= 0, an asymmetric GAL) or IoError
+// (unreadable).
+[[nodiscard]] std::string weights_file_header(const std::string& path);
+[[nodiscard]] Weights read_weights_file(const std::string& path, const std::vector<std::string>& ids,
+                                        const std::string& id_field);
+
+// Global statistics with analytic and permutation inference (autocorrelation.cpp). One row per inference:
+// under normality, under randomisation (the permutation distribution's exact first two moments) and by
+// `permutations` seeded permutations (mean, sd, z of the simulated values; p = esda's folded one-sided
+// pseudo p, (min(larger, perms - larger) + 1) / (perms + 1)). The same seed gives the same values for any
+// number of threads.
+struct GlobalInference {
+  std::string inference;  // normality | randomisation | permutation
+  double expected = 0, variance = 0, z = 0;
+  double p_one_sided = 0,
+         p_two_sided = 0;  // normal tail 1 - Phi(|z|) and twice it; permutation: p_sim, 2 p_sim
+};
+struct GlobalStat {
+  std::string statistic;  // moran_i | geary_c | getis_ord_g | join_bb | join_ww | join_bw
+  double value = 0;
+  std::vector<GlobalInference> inference;
+  int permutations = 0;
+  std::uint64_t seed = 0;
+};
+// Moran's I through moran() (above) in this form.
+GlobalStat moran_global(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
+                        int threads);
+// Geary's C (Geary 1954; Cliff & Ord 1981 variances), C = (n-1) sum w_ij (y_i - y_j)^2 / (2 S0 sum z^2).
+GlobalStat geary(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
+                 int threads);
+// Getis-Ord General G (Getis & Ord 1992), G = sum_{i != j} w_ij y_i y_j / sum_{i != j} y_i y_j, with the
+// randomisation moments of the paper (y >= 0).
+GlobalStat getis_ord_g(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
+                       int threads);
+// Join counts on a 0/1 variable (1 = black): BB, WW, BW = 1/2 sum w_ij [..] with the non-free sampling
+// (randomisation) moments of Cliff & Ord (1981), as spdep joincount.test / joincount.multi.
+std::vector<GlobalStat> join_counts(const std::vector<double>& y01, const Weights& w, int permutations,
+                                    std::uint64_t seed, int threads);
+
+// Local Getis-Ord Gi (star = false) or Gi* (star = true, w must then hold the self links: with_self) with
+// the z of Ord & Getis (1995) for any weights, z_i = (sum_j w_ij y_j - W_i ybar) / (s sqrt((N S1i - W_i^2) /
+// (N - 1))), N = n - 1 (ybar, s over j != i) or n; and conditional permutations (p folded one-sided).
+struct LocalGResult {
+  std::vector<double> g, expected, z, p_sim;
+  bool star = false;
+  int permutations = 0;
+  std::uint64_t seed = 0;
+};
+LocalGResult local_g(const std::vector<double>& y, const Weights& w, bool star, int permutations,
+                     std::uint64_t seed, int threads);
+
 struct MoranResult {
   double i = 0, expected = 0, var_norm = 0, var_rand = 0, z_norm = 0, z_rand = 0, p_norm = 0, p_rand = 0;
   double p_sim = 0, mean_sim = 0, sd_sim = 0;  // permutation inference (p_sim folded one-sided, as esda)
@@ -70,6 +146,16 @@ struct LisaResult {
 };
 LisaResult lisa(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
                 int threads, LisaVariance var, double alpha);
+
+// LISA with esda's conditional randomisation draws (`crand`): one table of `permutations` x k_max distinct ids in
+// [0, n - 2] drawn once from `seed` and reused for every unit, which takes its first k_i columns as its neighbours'
+// values (id c is unit c, except c == i, which is unit n - 1: never i itself). Each unit's p-value is a valid
+// conditional permutation p-value as in lisa() (the draws differ; the p-values of different units are not
+// independent, as in esda). Deterministic for any thread count. Used by `stats autocorrelation` (LISA, local G).
+LisaResult lisa_crand(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
+                      int threads, LisaVariance var, double alpha);
+// The crand table: permutations rows of k distinct values in [0, n - 2] (row-major), from seed.
+std::vector<std::uint32_t> crand_table(std::size_t n, std::size_t k, int permutations, std::uint64_t seed);
 
 // GeoDetector (Wang et al. 2010). Strata are integer labels. Single-unit strata contribute N_h sigma_h^2 = 0
 // to q and are excluded from risk-detector t-tests (no variance); they are counted in `single_unit_strata`.
