@@ -1,10 +1,12 @@
 // countyscope stats: spatial statistics on any table (docs/stats.md). `stats geodetector`: the table, y and
-// factors -> cs::assess::run_geodetector_study -> outputs written through a staged cs::OutputDir (nothing
-// partial on error).
+// factors -> cs::assess::run_geodetector_study; `stats autocorrelation`: the table, y, weights and methods ->
+// cs::assess::run_autocorrelation_study; outputs written through a staged cs::OutputDir (nothing partial on
+// error).
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <countyscope/assess/autocorrelation_study.hpp>
 #include <countyscope/assess/geodetector_study.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/io/results.hpp>
@@ -32,10 +34,83 @@ int run(const GeodetectorCli& o, cs::cli::Runtime& rt) {
   return 0;
 }
 
+struct AutocorrelationCli {
+  cs::assess::AutocorrelationInputs in;
+  std::string out;
+};
+
+int run_autocorrelation(const AutocorrelationCli& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run);
+  const cs::Outputs s = cs::assess::run_autocorrelation_study(o.in, rt.ctx);
+  cs::OutputDir out(o.out, rt.ctx);
+  cs::Json doc = cs::new_results_document("assess");
+  cs::add_to_document(doc, "autocorrelation", s);
+  cs::write_file(out.path("results.json"), cs::dump_results(doc));
+  cs::write_tables(s, out, "");
+  out.commit();
+  rt.ctx.info("stats autocorrelation: " + std::to_string(s.section["rows"].get<std::size_t>()) + " rows, " +
+              std::to_string(s.section["weights"]["islands"].size()) + " islands -> " + o.out);
+  return 0;
+}
+
+void add_autocorrelation(CLI::App* stats, cs::cli::Runtime& rt) {
+  auto* sub = stats->add_subcommand(
+      "autocorrelation",
+      "Moran's I, Geary's C, Getis-Ord G, join counts, LISA and local G / G* on any table, with weights from "
+      "GAL / GWT files, queen / rook contiguity, kNN, distance band or inverse distance");
+  sub->footer(
+      "Example:\n  countyscope stats autocorrelation --table tests/data/libpysal/columbus.shp --y CRIME \\\n"
+      "    --weights queen --methods moran,geary,lisa --out out/columbus\n"
+      "Outputs: autocorrelation_global.csv (one row per statistic and inference: normality, randomisation,\n"
+      "permutation; p_one_sided and p_two_sided), autocorrelation_local.csv (LISA, local G), results.json\n"
+      "(section autocorrelation: the weights, their islands, the conventions).");
+  auto o = std::make_shared<AutocorrelationCli>();
+  sub->add_option("--table", o->in.table, "any GDAL table (CSV, XLSX, GeoPackage, Shapefile ...)")
+      ->required()
+      ->check(cs::cli::existing_file());
+  sub->add_option("--layer", o->in.layer, "the table's layer or sheet (default: its only one)");
+  sub->add_option("--y", o->in.y, "the variable (numeric; 0/1 for join counts)")->required();
+  sub->add_option("--methods", o->in.methods,
+                  "moran, geary, getis (General G), joincount (0/1 y), lisa, localg, localg* (Gi*)")
+      ->delimiter(',')
+      ->default_str("moran,geary,getis,lisa,localg");
+  sub->add_option(
+         "--weights", o->in.weights,
+         "queen | rook (the table's polygons) | knn:K | band[:D] | idw[:D] (its points) | a .gal, .gwt "
+         "or .kwt file")
+      ->default_val("queen");
+  sub->add_option("--transform", o->in.transform,
+                  "row (row-standardised, esda's 'r', spdep's 'W') | binary ('b', 'B') | none (as given)")
+      ->default_val("row");
+  sub->add_option(
+         "--metric", o->in.metric,
+         "distances for knn, band, idw: planar (the layer's units, libpysal's default) | great-circle (km)")
+      ->default_val("planar");
+  sub->add_option("--idw-power", o->in.idw_power, "idw: w = d^-power")->default_val(1.0);
+  sub->add_option(
+      "--id", o->in.id,
+      "id column (weights files, output rows; default: the file header's id field, else the row number)");
+  sub->add_option("--coords", o->in.coords, "X,Y coordinate columns of a table without geometry");
+  sub->add_option("--crs", o->in.crs, "CRS of --coords (default EPSG:4326)");
+  sub->add_option("--permutations", o->in.permutations, "permutations (0..1000000; seeded by --seed)")
+      ->default_val(999);
+  sub->add_option("--alpha", o->in.alpha, "LISA and local G clusters: p_sim < alpha")->default_val(0.05);
+  sub->add_option("--lisa-variance", o->in.lisa_variance,
+                  "LISA's m2: esda (sum z^2 / (n - 1)) | spdep (sum z^2 / n)")
+      ->default_val("esda");
+  sub->add_flag(
+      "--refuse-islands", o->in.refuse_islands,
+      "a unit without neighbours is an input error (spdep's zero.policy = FALSE; default: reported)");
+  sub->add_option("--out", o->out, "output directory")->required();
+  sub->final_callback([o, &rt] { rt.exit_code = run_autocorrelation(*o, rt); });
+}
+
 cs::cli::CommandRegistration reg{
     "stats", 62, [](CLI::App& app, cs::cli::Runtime& rt) {
-      auto* stats = app.add_subcommand("stats", "Spatial statistics on any table (GeoDetector)");
+      auto* stats =
+          app.add_subcommand("stats", "Spatial statistics on any table (GeoDetector, autocorrelation)");
       stats->require_subcommand(1);
+      add_autocorrelation(stats, rt);
       auto* sub = stats->add_subcommand(
           "geodetector",
           "GeoDetector (Wang et al. 2010) on any table: factor (q, non-central F p as R geodetector), "
