@@ -34,6 +34,7 @@ run() {
 # Each bench registers itself below (one line each).
 run access /usr/bin/python3 bench/access/bench_access.py "$BUILD"
 run assess bench/assess/run.sh "$BUILD"
+run stats bench/stats/run.sh "$BUILD"
 run structure bench/structure/run.sh "$BUILD"
 run network /usr/bin/python3 bench/network/bench_network.py "$CS_BUILD" "${RK[@]}"
 run locate bench/locate/run.sh "$BUILD" 1 30 120
