@@ -1,13 +1,14 @@
 // countyscope stats: spatial statistics on any table (docs/stats.md). `stats geodetector`: the table, y and
 // factors -> cs::assess::run_geodetector_study; `stats autocorrelation`: the table, y, weights and methods ->
-// cs::assess::run_autocorrelation_study; outputs written through a staged cs::OutputDir (nothing partial on
-// error).
+// cs::assess::run_autocorrelation_study; `stats mcdm`: criteria, normalisation, weights -> TOPSIS; outputs
+// written through a staged cs::OutputDir (nothing partial on error).
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <countyscope/assess/autocorrelation_study.hpp>
 #include <countyscope/assess/geodetector_study.hpp>
+#include <countyscope/assess/mcdm_study.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/io/results.hpp>
 
@@ -105,12 +106,65 @@ void add_autocorrelation(CLI::App* stats, cs::cli::Runtime& rt) {
   sub->final_callback([o, &rt] { rt.exit_code = run_autocorrelation(*o, rt); });
 }
 
+struct McdmCli {
+  cs::assess::McdmInputs in;
+  std::string out;
+};
+
+int run_mcdm(const McdmCli& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run);
+  const cs::Outputs s = cs::assess::run_mcdm_study(o.in, rt.ctx);
+  cs::OutputDir out(o.out, rt.ctx);
+  cs::Json doc = cs::new_results_document("assess");
+  cs::add_to_document(doc, "mcdm", s);
+  cs::write_file(out.path("results.json"), cs::dump_results(doc));
+  cs::write_tables(s, out, "");
+  out.commit();
+  rt.ctx.info("stats mcdm: " + std::to_string(s.section["rows"].get<std::size_t>()) + " alternatives, " +
+              std::to_string(o.in.criteria.size()) + " criteria -> " + o.out);
+  return 0;
+}
+
+void add_mcdm(CLI::App* stats, cs::cli::Runtime& rt) {
+  auto* sub = stats->add_subcommand(
+      "mcdm",
+      "TOPSIS on any table with min-max, max, sum or vector normalisation and entropy, CRITIC, std, CV, "
+      "equal or given criteria weights (pymcdm's conventions)");
+  sub->footer(
+      "Example:\n  countyscope stats mcdm --table alternatives.csv --criteria price,quality,service \\\n"
+      "    --cost price --normalization minmax --weights entropy --out out/mcdm\n"
+      "Outputs: mcdm_weights.csv, mcdm_scores.csv (TOPSIS closeness, rank 1 = best, d+, d-),\n"
+      "mcdm_normalized.csv, results.json (section mcdm).");
+  auto o = std::make_shared<McdmCli>();
+  sub->add_option("--table", o->in.table, "any GDAL table (CSV, XLSX, GeoPackage, Shapefile ...)")
+      ->required()
+      ->check(cs::cli::existing_file());
+  sub->add_option("--layer", o->in.layer, "the table's layer or sheet (default: its only one)");
+  sub->add_option("--criteria", o->in.criteria, "numeric criteria columns (at least two)")
+      ->required()
+      ->delimiter(',');
+  sub->add_option("--cost", o->in.cost, "criteria where smaller is better (the others: larger is better)")
+      ->delimiter(',');
+  sub->add_option("--normalization", o->in.normalization,
+                  "minmax (pymcdm's TOPSIS default) | max | sum | vector (cost criteria turned as pymcdm)")
+      ->default_val("minmax");
+  sub->add_option("--weights", o->in.weights, "entropy | critic | std | cv | equal | given (--given-weights)")
+      ->default_val("entropy");
+  sub->add_option("--given-weights", o->in.given,
+                  "one weight per criterion, in --criteria order (scaled to sum 1)")
+      ->delimiter(',');
+  sub->add_option("--id", o->in.id, "id column of the output rows (default: the row number)");
+  sub->add_option("--out", o->out, "output directory")->required();
+  sub->final_callback([o, &rt] { rt.exit_code = run_mcdm(*o, rt); });
+}
+
 cs::cli::CommandRegistration reg{
     "stats", 62, [](CLI::App& app, cs::cli::Runtime& rt) {
       auto* stats =
-          app.add_subcommand("stats", "Spatial statistics on any table (GeoDetector, autocorrelation)");
+          app.add_subcommand("stats", "Statistics on any table (GeoDetector, spatial autocorrelation, MCDM)");
       stats->require_subcommand(1);
       add_autocorrelation(stats, rt);
+      add_mcdm(stats, rt);
       auto* sub = stats->add_subcommand(
           "geodetector",
           "GeoDetector (Wang et al. 2010) on any table: factor (q, non-central F p as R geodetector), "
