@@ -1,10 +1,13 @@
 // Siting benchmark: p-median on instances of increasing size from the sample county (demand = building
 // centroids weighted by footprint area, candidates = settlements then buildings), car travel times from the
-// network layer. For each size: the heuristic (time, gap to its Lagrangian bound), the exact MIP (time,
-// outcome), and the same model written as a CPLEX LP file solved by glpsol and by the cbc CLI in the same run
-// (ratios). Usage: bench_locate OSM_PBF [max_size_index] [peer_time_limit_s] [mip_time_limit_s]
-// [peer_max_vars] Prints a Markdown table (the one in docs/locate.md and bench/README.md) and one note line
-// per row.
+// network layer. For each size: the heuristic (time, gap to its Lagrangian bound and to the optimum), the
+// exact solve (`solve_mip`: the radius formulation with generated rows, all threads; time to the proven
+// optimum), the previous exact method (the assignment model with Lagrangian reduced-cost fixing, one thread)
+// as a check of the optimum up to assign_max_pairs demand x candidate pairs, and the full assignment model
+// written as a CPLEX LP file solved by glpsol and by the cbc CLI in the same run (ratios). The machine's load
+// average is printed next to every row. Usage: bench_locate OSM_PBF [max_size_index] [peer_time_limit_s]
+// [mip_time_limit_s] [peer_max_vars] [assign_max_pairs]. Prints a Markdown table (the one in docs/locate.md
+// and bench/README.md) and one note line per row.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -61,6 +64,14 @@ struct Collect : osmium::handler::Handler {
   }
 };
 
+// The 1-minute load average (/proc/loadavg), NaN if unreadable.
+double load1() {
+  std::ifstream f("/proc/loadavg");
+  double v = NAN;
+  f >> v;
+  return v;
+}
+
 double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -88,7 +99,7 @@ double grab(const std::string& text, const std::string& re) {
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: bench_locate OSM_PBF [max_size_index] [peer_time_limit_s] [mip_time_limit_s] "
-                 "[peer_max_vars]\n";
+                 "[peer_max_vars] [assign_max_pairs]\n";
     return 2;
   }
   const std::string osm = argv[1];
@@ -96,6 +107,7 @@ int main(int argc, char** argv) {
   const double peer_limit = argc > 3 ? std::atof(argv[3]) : 60;
   const double mip_limit = argc > 4 ? std::atof(argv[4]) : 120;
   const double peer_max_vars = argc > 5 ? std::atof(argv[5]) : 1e6;
+  const double assign_max_pairs = argc > 6 ? std::atof(argv[6]) : 2.5e6;
   cs::Context ctx;
   Collect c;
   {
@@ -126,14 +138,16 @@ int main(int argc, char** argv) {
   const std::vector<Size> sizes = {{900, 220}, {2000, 400}, {5000, 500}, {10000, 1000}};
   const std::vector<std::uint32_t> ps = {5, 20};
   std::printf(
-      "peers: glpsol and cbc CLI on the LP file, limit %.0f s, up to %.0f assignment variables; "
-      "MIP limit %.0f s\n\n",
-      peer_limit, peer_max_vars, mip_limit);
+      "peers: glpsol and cbc CLI on the LP file, limit %.0f s, up to %.0f assignment variables; exact limit "
+      "%.0f s; assignment model (previous exact method) up to %.0f pairs; load average %.2f at the start\n\n",
+      peer_limit, peer_max_vars, mip_limit, assign_max_pairs, load1());
   std::printf(
-      "| n × m | p | heuristic s (no bound) | heur. gap to own bound | heur. gap to best bound | MIP s (1 "
-      "thread) | MIP "
-      "outcome | MIP gap | MIP / heur. | glpsol s | glpsol / MIP | cbc CLI s | cbc / MIP |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "| n × m | p | load | heuristic s (no bound) | heur. gap to own bound | heur. gap to optimum | exact s "
+      "(radius, 1 thr.) | exact s (%d thr.) | same answer | outcome | gap | assignment model s (1 thr.) | "
+      "same "
+      "optimum | glpsol s | glpsol / exact | cbc CLI s | cbc / exact |\n",
+      ctx.thread_count());
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::fflush(stdout);
   std::vector<std::string> notes;
   namespace fs = std::filesystem;
@@ -145,7 +159,8 @@ int main(int argc, char** argv) {
     return std::string(b);
   };
   for (std::size_t si = 0; si < sizes.size() && static_cast<int>(si) <= max_idx; ++si) {
-    const auto [n, m] = sizes[si];
+    const std::size_t n = sizes[si].n,
+                      m = sizes[si].m;  // not a structured binding: lambdas use them (clang 14)
     if (n > c.building.size()) break;
     std::vector<cs::LonLat> dem, cand;
     std::vector<double> w;
@@ -185,12 +200,41 @@ int main(int argc, char** argv) {
       const double tn0 = now();
       const auto hn = cs::locate::solve_heuristic(pb, {.compute_bound = false}, ctx);
       const double tn = now() - tn0;
-      // The MIP on one thread: glpsol and the cbc CLI run on one core.
+      const double load = load1();
+      // The exact solve on one thread (as the peers) and on all threads (the radius formulation's Clp and CBC
+      // run on one; the heuristic's sort and the row separation use the others): same answer required.
       cs::Context one = ctx;
       one.threads = 1;
       const double tx0 = now();
       const auto x = cs::locate::solve_mip(pb, {.time_limit_s = mip_limit}, one);
       const double tx = now() - tx0;
+      const double ty0 = now();
+      const auto xa = cs::locate::solve_mip(pb, {.time_limit_s = mip_limit}, ctx);
+      const double ty = now() - ty0;
+      const bool same_threads = x.outcome == xa.outcome && x.open == xa.open && x.objective == xa.objective &&
+                                x.assigned == xa.assigned;
+      // The previous exact method on one thread, as a check of the optimum on the smaller instances.
+      std::string a_cell = "—", same_cell = "—";
+      cs::locate::LocateResult a;
+      if (static_cast<double>(n) * static_cast<double>(m) <= assign_max_pairs) {
+        const double ta0 = now();
+        a = cs::locate::solve_mip(
+            pb, {.time_limit_s = mip_limit, .formulation = cs::locate::PMedianFormulation::kAssignment}, one);
+        const double ta = now() - ta0;
+        const bool a_opt = a.outcome == cs::locate::Outcome::kOptimal;
+        a_cell = secs(ta, a_opt);
+        if (!a_opt)
+          same_cell = "— (assignment not optimal)";
+        else if (x.outcome != cs::locate::Outcome::kOptimal)
+          same_cell = "— (radius not optimal)";
+        else if (std::abs(a.objective - x.objective) <= 1e-6 * std::max(1.0, std::abs(x.objective)))
+          same_cell = "yes";
+        else {
+          char b[96];
+          std::snprintf(b, sizeof b, "MISMATCH %.10g vs %.10g", a.objective, x.objective);
+          same_cell = b;
+        }
+      }
       const bool exact = x.outcome == cs::locate::Outcome::kOptimal;
       const bool has_x = exact || x.outcome == cs::locate::Outcome::kFeasibleGapOpen;
       const double best_bound = has_x ? std::max(h.bound, x.bound) : h.bound;
@@ -202,7 +246,8 @@ int main(int argc, char** argv) {
                   ? "; no-bound run same objective"
                   : "; no-bound run objective " + std::to_string(100.0 * (hn.objective / h.objective - 1.0)) +
                         " % higher";
-      note += "; mip: " + x.message;
+      note += "; exact: " + x.message;
+      if (a_cell != "—") note += "; assignment model: " + a.message;
       std::string g_cell = "—", gr_cell = "—", c_cell = "—", cr_cell = "—";
       const double vars = static_cast<double>(n) * static_cast<double>(m);
       if (vars <= peer_max_vars) {
@@ -257,19 +302,25 @@ int main(int argc, char** argv) {
         cell("glpsol", g_ok, gobj, g_s, g_cell, gr_cell);
         cell("cbc CLI", c_ok, cobj, c_s, c_cell, cr_cell);
       }
-      char xg[32] = "—";
+      char xg[32] = "—", hg[32] = "—";
       if (has_x) std::snprintf(xg, sizeof xg, "%.3f %%", 100 * x.gap);
+      if (exact)
+        std::snprintf(hg, sizeof hg, "%.3f %%", 100.0 * (h.objective / x.objective - 1.0));
+      else if (std::isfinite(best_bound))  // an upper bound on the gap to the optimum
+        std::snprintf(hg, sizeof hg, "≤ %.3f %%", 100.0 * (h.objective / best_bound - 1.0));
       std::printf(
-          "| %zu × %zu | %u | %.3f (%.3f) | %.3f %% | %.3f %% | %s | %s | %s | %.0f× | %s | %s | %s | %s |\n",
-          n, m, p, th, tn, 100 * h.gap,
-          std::isfinite(best_bound) ? 100.0 * (h.objective / best_bound - 1.0) : NAN, secs(tx, true).c_str(),
-          std::string(cs::locate::outcome_name(x.outcome)).c_str(), xg, tx / th, g_cell.c_str(),
-          gr_cell.c_str(), c_cell.c_str(), cr_cell.c_str());
+          "| %zu × %zu | %u | %.2f | %.3f (%.3f) | %.3f %% | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s "
+          "| %s | "
+          "%s |\n",
+          n, m, p, load, th, tn, 100 * h.gap, hg, secs(tx, exact).c_str(),
+          secs(ty, xa.outcome == cs::locate::Outcome::kOptimal).c_str(), same_threads ? "yes" : "NO",
+          std::string(cs::locate::outcome_name(x.outcome)).c_str(), xg, a_cell.c_str(), same_cell.c_str(),
+          g_cell.c_str(), gr_cell.c_str(), c_cell.c_str(), cr_cell.c_str());
       std::fflush(stdout);
       notes.push_back(note);
     }
   }
-  std::printf("\n");
+  std::printf("\nload average %.2f at the end\n\n", load1());
   for (const auto& s : notes) std::printf("- %s\n", s.c_str());
   fs::remove_all(tmp);
   return 0;
