@@ -272,7 +272,6 @@ LocateResult solve_pmedian_radius(const LocateProblem& pb, const MipSolveOptions
   int lp_rounds = 0;
   double lp_bound = -kInf;
   std::vector<char> col_basis, row_basis;  // the LP optimum's basis (Osi codes), for CBC's root
-  const double t_lp0 = seconds_since(t0);
   {
     ClpSimplex lp;
     load_clp(base, lp);
@@ -359,7 +358,6 @@ LocateResult solve_pmedian_radius(const LocateProblem& pb, const MipSolveOptions
       push_rows();
     }
   }
-  const double t_lp = seconds_since(t0) - t_lp0;
   if (std::isfinite(lp_bound)) lower = std::max(lower, lp_bound);
 
   // (3) MIP rounds: CBC on the master with the LP's binding cuts; cuts exact at CBC's solution are added
@@ -442,8 +440,8 @@ LocateResult solve_pmedian_radius(const LocateProblem& pb, const MipSolveOptions
   r.iterations = mip_rounds;
   std::size_t kept = 0;
   for (char b : binding) kept += b ? 1 : 0;
-  r.message = note + "; " + std::to_string(lp_rounds) + " LP rounds in " + format_number(t_lp) +
-              " s (LP bound " +
+  // no times in the message: it is written to the outputs, which are the same for the same inputs
+  r.message = note + "; " + std::to_string(lp_rounds) + " LP rounds (LP bound " +
               (std::isfinite(lp_bound) ? format_number(lp_bound) : std::string("not reached")) + "), " +
               std::to_string(nrem) + " sites closed and " + std::to_string(nforced) +
               " forced open after it, " + std::to_string(mip_rounds) + " CBC rounds on " +

@@ -316,8 +316,8 @@ TEST(LocateOracle, MediumPMedianReducedEqualsFull) {
 
 // The radius formulation with generated rows (the default exact p-median, radius.cpp) equals the assignment
 // model without reductions (the oracle) on seeded instances with ties (integer times on a third of them),
-// unreachable pairs, existing facilities and budgets, with and without the Lagrangian fixing; its answer is
-// the same for 1 and 2 threads.
+// unreachable pairs, existing facilities and budgets, with and without the Lagrangian fixing; its answer (and
+// its message, which the outputs carry) is the same for 1 and 2 threads.
 TEST(LocateOracle, PMedianRadiusEqualsAssignmentModel) {
   cs::Rng rng(cs::test::seed() ^ 17);
   int checked = 0;
@@ -376,6 +376,7 @@ TEST(LocateOracle, PMedianRadiusEqualsAssignmentModel) {
     EXPECT_EQ(a.open, b.open);
     EXPECT_EQ(a.objective, b.objective);
     EXPECT_EQ(a.assigned, b.assigned);
+    EXPECT_EQ(a.message, b.message);  // written to the outputs: no times in it
     ++checked;
   }
   EXPECT_GE(checked, 20);
