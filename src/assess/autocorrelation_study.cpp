@@ -211,7 +211,8 @@ Outputs run_autocorrelation_study(const AutocorrelationInputs& in, const Context
     const LisaResult l =
         lisa_crand(y, w, perms, seed, threads,
                    in.lisa_variance == "esda" ? LisaVariance::kEsda : LisaVariance::kSpdep, in.alpha);
-    for (const char* c : {"lisa_i", "lisa_p_sim_one_sided", "lisa_p_sim_two_sided"})
+    for (const char* c : {"lisa_i", "lisa_expected", "lisa_variance", "lisa_z", "lisa_p_norm_one_sided",
+                          "lisa_p_norm_two_sided", "lisa_p_sim_one_sided", "lisa_p_sim_two_sided"})
       lc.push_back({c, FieldType::kReal});
     lc.push_back({"lisa_quadrant", FieldType::kString});
     lc.push_back({"lisa_cluster", FieldType::kString});
@@ -223,6 +224,9 @@ Outputs run_autocorrelation_study(const AutocorrelationInputs& in, const Context
                                             : (l.lag_z[i] > 0 ? "LH" : "LL");
       auto& r = rows[i];
       r.push_back(real(l.ii[i]));
+      const double p1 = std::isfinite(l.z_norm[i]) ? 1 - normal_cdf(std::fabs(l.z_norm[i]))
+                                                   : std::numeric_limits<double>::quiet_NaN();
+      for (double v : {l.expected[i], l.variance[i], l.z_norm[i], p1, 2 * p1}) r.push_back(real(v));
       r.push_back(real(p));
       r.push_back(real(std::isfinite(p) ? std::min(1.0, 2 * p) : p));
       r.emplace_back(quad);

@@ -243,9 +243,27 @@ LisaResult lisa_crand(const std::vector<double>& y, const Weights& w, int permut
   r.seed = seed;
   r.alpha = alpha;
   std::size_t kmax = 0;
+  r.expected.assign(n, std::numeric_limits<double>::quiet_NaN());
+  r.variance = r.expected;
+  r.z_norm = r.expected;
+  const double nd = static_cast<double>(n), big_n = nd - 1;
   for (std::size_t i = 0; i < n; ++i) {
     r.ii[i] = r.z[i] / m2 * r.lag_z[i];
     kmax = std::max(kmax, w.first[i + 1] - w.first[i]);
+    if (w.first[i] == w.first[i + 1]) continue;
+    // The other n - 1 values sum to -z_i; their population variance s2; a weighted draw of k of them without
+    // replacement has mean W_i (-z_i / N) and variance s2 (N S1_i - W_i^2) / (N - 1), N = n - 1.
+    double wi = 0, s1 = 0;
+    for (std::size_t a = w.first[i]; a < w.first[i + 1]; ++a) {
+      wi += w.w[a];
+      s1 += w.w[a] * w.w[a];
+    }
+    const double zi = r.z[i], mean_o = -zi / big_n;
+    const double s2 = (zz - zi * zi) / big_n - mean_o * mean_o;
+    const double f = zi / m2;
+    r.expected[i] = f * wi * mean_o;
+    r.variance[i] = f * f * s2 * (big_n * s1 - wi * wi) / (big_n - 1);
+    if (r.variance[i] > 0) r.z_norm[i] = (r.ii[i] - r.expected[i]) / std::sqrt(r.variance[i]);
   }
   const std::size_t perms = static_cast<std::size_t>(std::max(0, permutations));
   // A drawn id c in [0, n - 2] stands for unit c, except c == i, which stands for unit n - 1 (a bijection

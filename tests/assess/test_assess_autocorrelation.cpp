@@ -315,7 +315,8 @@ TEST(AssessWeights, BundledCentresAndHundredThousandPointsEqualBruteForce) {
 
 // lisa_crand's two paths (equal weights in a row: drawn sums; unequal: weighted sums) against the exact
 // conditional randomisation: every ordered draw of k_i distinct other units, weighted by the row's weights in
-// slot order, on the irregular weights above (some rows equal, some not).
+// slot order, on the irregular weights above (some rows equal, some not); and its analytic E[I_i], Var[I_i]
+// (the moments of that enumeration).
 TEST(AssessAutocorrelation, LisaCrandEqualsTheExactConditionalRandomisation) {
   const a::Weights w = irregular();
   const std::vector<double> y{3, 1, 4, 1.5, 9, 2.6, 5};
@@ -330,7 +331,10 @@ TEST(AssessAutocorrelation, LisaCrandEqualsTheExactConditionalRandomisation) {
     for (std::size_t j = 0; j < w.n; ++j)
       if (j != i) others.push_back(j);
     std::vector<std::size_t> idx(k, 0);
-    double total = 0, ge = 0;
+    double total = 0, ge = 0, s_ii = 0, ss_ii = 0;
+    double zz = 0;
+    for (double v : y) zz += (v - mean) * (v - mean);
+    const double m2 = zz / 6;  // esda: sum z^2 / (n - 1)
     for (;;) {
       bool distinct = true;
       for (std::size_t a1 = 0; a1 < k; ++a1)
@@ -340,11 +344,20 @@ TEST(AssessAutocorrelation, LisaCrandEqualsTheExactConditionalRandomisation) {
         for (std::size_t a1 = 0; a1 < k; ++a1) lag += w.w[w.first[i] + a1] * (y[others[idx[a1]]] - mean);
         ++total;
         ge += (y[i] - mean) * lag >= (y[i] - mean) * lag_obs - 1e-12 ? 1 : 0;
+        const double ii = (y[i] - mean) / m2 * lag;
+        s_ii += ii;
+        ss_ii += ii * ii;
       }
       std::size_t d = 0;
       while (d < k && ++idx[d] == others.size()) idx[d++] = 0;
       if (d == k) break;
     }
+    // The analytic moments of I_i (spdep localmoran's conditional randomisation) are those of the
+    // enumeration.
+    const double e_ii = s_ii / total, v_ii = ss_ii / total - e_ii * e_ii;
+    EXPECT_NEAR(r.expected[i], e_ii, 1e-12) << "unit " << i;
+    EXPECT_NEAR(r.variance[i], v_ii, 1e-12) << "unit " << i;
+    EXPECT_NEAR(r.z_norm[i], (r.ii[i] - e_ii) / std::sqrt(v_ii), 1e-9) << "unit " << i;
     const double q = ge / total, exact = std::min(q, 1 - q);
     EXPECT_NEAR(r.p_sim[i], exact, 5 * std::sqrt(std::max(exact * (1 - exact), 1e-4) / kPerms) + 2.0 / kPerms)
         << "unit " << i << " exact tail " << q;

@@ -142,7 +142,7 @@ check_exact "an island refused" 1 "countyscope: error: table (four.csv): row 4, 
   "$CS" -q stats autocorrelation --table "$T/four.csv" --y y --weights "$T/island.gal" --refuse-islands --out "$O"
 "$CS" -q stats autocorrelation --table "$T/four.csv" --y y --weights "$T/island.gal" --methods moran,lisa --out "$T/isl" &&
   /usr/bin/python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['sections']['autocorrelation']['weights']['islands'] == ['3', '4']" "$T/isl/results.json" &&
-  grep -q '^3,3,0,0,,,island,island$' "$T/isl/autocorrelation_local.csv" && ok "islands reported" || fail "islands"
+  grep -q '^3,3,0,0,,,,,,,,island,island$' "$T/isl/autocorrelation_local.csv" && ok "islands reported" || fail "islands"
 
 check_exact "join counts on a non-binary y" 1 "countyscope: error: table (four.csv): row 3, field 'y': '2': join counts need a 0/1 variable" "$O" \
   "$CS" -q stats autocorrelation --table "$T/four.csv" --y y --weights "$T/island.gal" --methods joincount --out "$O"

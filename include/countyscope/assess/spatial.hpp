@@ -140,6 +140,10 @@ std::string_view to_string(LisaVariance v);
 struct LisaResult {
   std::vector<double> ii, p_sim, lag_z, z;
   std::vector<std::string> label;  // HH, LL, HL, LH or ns (p_sim >= alpha); "island" without neighbours
+  // lisa_crand only: the exact mean and variance of I_i over the conditional permutations (z_i held, the
+  // other n - 1 values drawn for the neighbours; spdep localmoran's conditional randomisation, Sokal et al.
+  // 1998) and the z of I_i (free of the m2 convention); NaN for islands.
+  std::vector<double> expected, variance, z_norm;
   int permutations = 0;
   std::uint64_t seed = 0;
   double alpha = 0.05;
@@ -147,11 +151,12 @@ struct LisaResult {
 LisaResult lisa(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
                 int threads, LisaVariance var, double alpha);
 
-// LISA with esda's conditional randomisation draws (`crand`): one table of `permutations` x k_max distinct ids in
-// [0, n - 2] drawn once from `seed` and reused for every unit, which takes its first k_i columns as its neighbours'
-// values (id c is unit c, except c == i, which is unit n - 1: never i itself). Each unit's p-value is a valid
-// conditional permutation p-value as in lisa() (the draws differ; the p-values of different units are not
-// independent, as in esda). Deterministic for any thread count. Used by `stats autocorrelation` (LISA, local G).
+// LISA with esda's conditional randomisation draws (`crand`): one table of `permutations` x k_max distinct
+// ids in [0, n - 2] drawn once from `seed` and reused for every unit, which takes its first k_i columns as
+// its neighbours' values (id c is unit c, except c == i, which is unit n - 1: never i itself). Each unit's
+// p-value is a valid conditional permutation p-value as in lisa() (the draws differ; the p-values of
+// different units are not independent, as in esda). Deterministic for any thread count. Used by `stats
+// autocorrelation` (LISA, local G).
 LisaResult lisa_crand(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
                       int threads, LisaVariance var, double alpha);
 // The crand table: permutations rows of k distinct values in [0, n - 2] (row-major), from seed.
