@@ -1,12 +1,14 @@
 // countyscope stats: spatial statistics on any table (docs/stats.md). `stats geodetector`: the table, y and
 // factors -> cs::assess::run_geodetector_study; `stats autocorrelation`: the table, y, weights and methods ->
-// cs::assess::run_autocorrelation_study; `stats mcdm`: criteria, normalisation, weights -> TOPSIS; outputs
+// cs::assess::run_autocorrelation_study; `stats mcdm`: criteria, normalisation, weights -> TOPSIS; `stats
+// equity`: Gini, Palma, concentration index; outputs
 // written through a staged cs::OutputDir (nothing partial on error).
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <countyscope/assess/autocorrelation_study.hpp>
+#include <countyscope/assess/equity_study.hpp>
 #include <countyscope/assess/geodetector_study.hpp>
 #include <countyscope/assess/mcdm_study.hpp>
 #include <countyscope/io/output.hpp>
@@ -158,13 +160,54 @@ void add_mcdm(CLI::App* stats, cs::cli::Runtime& rt) {
   sub->final_callback([o, &rt] { rt.exit_code = run_mcdm(*o, rt); });
 }
 
+struct EquityCli {
+  cs::assess::EquityInputs in;
+  std::string out;
+};
+
+int run_equity(const EquityCli& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run);
+  const cs::Outputs s = cs::assess::run_equity_study(o.in, rt.ctx);
+  cs::OutputDir out(o.out, rt.ctx);
+  cs::Json doc = cs::new_results_document("assess");
+  cs::add_to_document(doc, "equity", s);
+  cs::write_file(out.path("results.json"), cs::dump_results(doc));
+  cs::write_tables(s, out, "");
+  out.commit();
+  rt.ctx.info("stats equity: " + std::to_string(s.section["rows"].get<std::size_t>()) + " rows -> " + o.out);
+  return 0;
+}
+
+void add_equity(CLI::App* stats, cs::cli::Runtime& rt) {
+  auto* sub = stats->add_subcommand(
+      "equity",
+      "Gini, Palma ratio and concentration index of a column of any table, optionally population-weighted");
+  sub->footer(
+      "Example:\n  countyscope stats equity --table townships.csv --y doctors --rank income --weight "
+      "population \\\n"
+      "    --out out/equity\n"
+      "Outputs: equity.csv (gini, palma, share_top_10, share_bottom_40, concentration_index), results.json.");
+  auto o = std::make_shared<EquityCli>();
+  sub->add_option("--table", o->in.table, "any GDAL table (CSV, XLSX, GeoPackage, Shapefile ...)")
+      ->required()
+      ->check(cs::cli::existing_file());
+  sub->add_option("--layer", o->in.layer, "the table's layer or sheet (default: its only one)");
+  sub->add_option("--y", o->in.y, "the variable whose distribution is assessed (>= 0)")->required();
+  sub->add_option("--rank", o->in.rank,
+                  "ranking variable of the concentration index (income, deprivation ...)");
+  sub->add_option("--weight", o->in.weight, "weights (population; > 0); default: each row 1");
+  sub->add_option("--out", o->out, "output directory")->required();
+  sub->final_callback([o, &rt] { rt.exit_code = run_equity(*o, rt); });
+}
+
 cs::cli::CommandRegistration reg{
     "stats", 62, [](CLI::App& app, cs::cli::Runtime& rt) {
-      auto* stats =
-          app.add_subcommand("stats", "Statistics on any table (GeoDetector, spatial autocorrelation, MCDM)");
+      auto* stats = app.add_subcommand(
+          "stats", "Statistics on any table (GeoDetector, spatial autocorrelation, MCDM, equity)");
       stats->require_subcommand(1);
       add_autocorrelation(stats, rt);
       add_mcdm(stats, rt);
+      add_equity(stats, rt);
       auto* sub = stats->add_subcommand(
           "geodetector",
           "GeoDetector (Wang et al. 2010) on any table: factor (q, non-central F p as R geodetector), "
