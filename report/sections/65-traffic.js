@@ -19,6 +19,7 @@
       'traffic.critical_share': 'Share of vehicle-km on links above V/C {voc}',
       'traffic.max_voc': 'Highest V/C',
       'traffic.links': 'Road links loaded',
+      'traffic.lanes': 'Road links with OSM lanes (capacity = lanes × capacity per lane)',
       'traffic.map': 'Volume / capacity (V/C) by road link',
       'traffic.voc': 'V/C',
       'traffic.flow': 'Vehicles per hour',
@@ -52,6 +53,7 @@
       'traffic.critical_share': '饱和度超过 {voc} 的路段上的车公里占比',
       'traffic.max_voc': '最高饱和度',
       'traffic.links': '有流量的路段数',
+      'traffic.lanes': '有OSM车道数标注的路段（通行能力 = 车道数 × 单车道通行能力）',
       'traffic.map': '各路段饱和度（流量/通行能力）',
       'traffic.voc': '饱和度',
       'traffic.flow': '流量（辆/小时）',
@@ -94,6 +96,7 @@
         [ui.t('traffic.critical_share', { voc: ui.fmt.num(s.voc_critical, 2) }), s.vehicle_km_critical_share, 'pct'],
         ['traffic.max_voc', s.max_voc, 'num2'],
         ['traffic.links', s.links_loaded, 'int'],
+        ['traffic.lanes', ui.isNum(s.arcs_with_lanes) ? ui.fmt.int(s.arcs_with_lanes) + ' / ' + ui.fmt.int(s.arcs) : '—'],
         ['traffic.iterations', s.iterations, 'int'],
         // Rounding can leave a gap of -1e-15 at an exact equilibrium: shown as 0.
         ['traffic.gap', ui.isNum(s.relative_gap) ? (s.relative_gap > 0 ? s.relative_gap.toExponential(1) : '0') : '—'],

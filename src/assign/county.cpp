@@ -48,10 +48,21 @@ const opt::Table<CountyTrafficOptions>& county_traffic_options() {
           .number("cap_tertiary", &O::cap_tertiary, kCapacity, "capacity per direction of a tertiary road")
           .number("cap_minor", &O::cap_minor, kCapacity,
                   "capacity per direction of any other road (unclassified, residential, service, track ...)")
+          .flag("use_lanes", &O::use_lanes,
+                "a way tagging its lanes gets lanes x the class's capacity per lane (cap_* over 2 lanes per "
+                "direction for motorway and trunk, 1 for the others)")
+          .integer("feedback", &O::feedback, 0, 100, "rounds",
+                   "combined model: rounds of congested times -> flows -> trips (averaged) -> assignment (0 "
+                   "= off)")
           .number("voc_critical", &O::voc_critical, Range{"V/C", 0, 10, "", true},
                   "V/C above which a link counts as congested")
           .plan_file_only();
   return t;
+}
+
+double lane_capacity(network::RoadClass c, const CountyTrafficOptions& o) {
+  const bool two = c == network::RoadClass::kMotorway || c == network::RoadClass::kTrunk;
+  return class_capacity(c, o) / (two ? 2.0 : 1.0);
 }
 
 double class_capacity(network::RoadClass c, const CountyTrafficOptions& o) {
@@ -73,8 +84,11 @@ double class_capacity(network::RoadClass c, const CountyTrafficOptions& o) {
 }
 
 CountyTraffic assign_county(const network::RoadGraph& g, std::span<const network::Snap> zone_snaps,
-                            const std::vector<double>& od, const CountyTrafficOptions& o,
-                            const Context& ctx) {
+                            const std::vector<double>& od, const CountyTrafficOptions& o, const Context& ctx,
+                            std::span<const double> arc_capacity) {
+  if (!arc_capacity.empty() && arc_capacity.size() != g.arc_count())
+    throw std::logic_error("assign_county: arc_capacity has " + std::to_string(arc_capacity.size()) +
+                           " entries for " + std::to_string(g.arc_count()) + " arcs");
   const auto zones = static_cast<std::int32_t>(zone_snaps.size());
   const std::size_t z = zone_snaps.size();
   if (od.size() != z * z)
@@ -94,7 +108,9 @@ CountyTraffic assign_county(const network::RoadGraph& g, std::span<const network
       Link l;
       l.from = node_id(u);
       l.to = node_id(g.head[a]);
-      l.capacity = class_capacity(g.edge_class[g.arc_edge[a]], o);
+      l.capacity = a < arc_capacity.size() && arc_capacity[a] > 0
+                       ? arc_capacity[a]
+                       : class_capacity(g.edge_class[g.arc_edge[a]], o);
       l.length = g.edge_length_m[g.arc_edge[a]];
       l.free_flow_time = g.weight[a] * kMinPerMs;
       l.b = o.bpr_alpha;

@@ -116,6 +116,28 @@ double implicit_maxspeed(std::string_view country, std::string_view kind) {
 }  // namespace
 
 namespace detail {
+WayLanes parse_lanes(std::string_view lanes, std::string_view forward, std::string_view backward,
+                     std::uint8_t dirs) {
+  auto whole = [](std::string_view v) -> int {
+    int x = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    return ec == std::errc() && p == v.data() + v.size() && x >= 1 && x <= 20 ? x : 0;
+  };
+  const int n = whole(lanes), f = whole(forward), b = whole(backward);
+  WayLanes out;
+  if (dirs == 1) {
+    out.forward = static_cast<float>(f ? f : n);
+  } else if (dirs == 2) {
+    out.backward = static_cast<float>(b ? b : n);
+  } else {
+    // Two-way: the tagged direction, else what the total leaves, else half the total.
+    out.forward = static_cast<float>(f ? f : (n && b && n > b) ? n - b : 0);
+    out.backward = static_cast<float>(b ? b : (n && f && n > f) ? n - f : 0);
+    if (!f && !b && n >= 2) out.forward = out.backward = static_cast<float>(n) / 2;
+  }
+  return out;
+}
+
 // Parses an OSM maxspeed value to km/h; returns < 0 when there is no usable limit ("none", "signals",
 // garbage).
 double parse_maxspeed(std::string_view v) {
@@ -171,6 +193,7 @@ struct WayRec {
   float speed;
   std::uint8_t dirs;
   std::uint32_t first, last;  // range in refs
+  WayLanes lanes;
 };
 
 bool restricted(std::string_view v) {
@@ -233,6 +256,9 @@ bool way_profile(const osmium::Way& w, const NetworkConfig& cfg, WayRec& out, Ne
       }
     }
   }
+  if (cfg.profile == network::Profile::kCar)
+    out.lanes = detail::parse_lanes(tag(tags, "lanes"), tag(tags, "lanes:forward"),
+                                    tag(tags, "lanes:backward"), dirs);
   out.id = w.id();
   out.cls = hc.cls;
   out.speed = static_cast<float>(speed);
@@ -243,7 +269,8 @@ bool way_profile(const osmium::Way& w, const NetworkConfig& cfg, WayRec& out, Ne
 // True when the file holds at least one node, way or relation (read only on the error path).
 bool has_osm_objects(const std::string& osm_path) {
   try {
-    osmium::io::Reader reader(osmium::io::File(osm_path), osmium::osm_entity_bits::nwr, osmium::io::read_meta::no);
+    osmium::io::Reader reader(osmium::io::File(osm_path), osmium::osm_entity_bits::nwr,
+                              osmium::io::read_meta::no);
     while (osmium::memory::Buffer buffer = reader.read()) {
       const auto objects = buffer.select<osmium::OSMObject>();
       if (objects.begin() != objects.end()) return true;
@@ -280,6 +307,7 @@ void read_ways(const std::string& osm_path, std::vector<ProfileWays>& ps, Contex
           r.first = static_cast<std::uint32_t>(p.refs.size());
           for (const auto& nr : w.nodes()) p.refs.push_back(nr.ref());
           r.last = static_cast<std::uint32_t>(p.refs.size());
+          if (r.lanes.forward > 0 || r.lanes.backward > 0) p.nb.lanes[r.id] = r.lanes;
           p.ways.push_back(r);
         }
       }

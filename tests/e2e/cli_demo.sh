@@ -62,6 +62,15 @@ assert tr["converged"] and len(links) == tr["links_loaded"] > 100
 assert abs(tr["vehicle_trips_labour_h"] + tr["vehicle_trips_other_h"] - tr["vehicle_trips_h"]) < 0.01
 for p in links:
     assert abs(p["voc"] - p["flow_veh_h"] / p["capacity_veh_h"]) < 0.001, p
+# Capacities: lanes x the class's capacity per lane where OSM tags the lanes (some of the sample's roads do).
+per_lane = {c: v / (2 if c in ("motorway", "trunk") else 1) for c, v in tr["capacity_veh_h"].items()}
+with_lanes = [p for p in links if p["lanes"] is not None]
+assert 0 < tr["arcs_with_lanes"] < tr["arcs"] and with_lanes, tr["arcs_with_lanes"]
+for p in with_lanes:
+    assert abs(p["capacity_veh_h"] - p["lanes"] * per_lane.get(p["road_class"], per_lane["other"])) < 1e-6, p
+for p in links:
+    if p["lanes"] is None:
+        assert p["capacity_veh_h"] == tr["capacity_veh_h"].get(p["road_class"], tr["capacity_veh_h"]["other"]), p
 assert abs(max(p["voc"] for p in links) - tr["max_voc"]) < 0.001
 vkm = sum(p["flow_veh_h"] * p["length_m"] / 1000 for p in links)
 assert abs(vkm - tr["vehicle_km"]) < 1e-3 * vkm, (vkm, tr["vehicle_km"])

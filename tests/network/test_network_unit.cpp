@@ -44,6 +44,28 @@ TEST(Profile, ParseAndList) {
   EXPECT_EQ(cs::network::road_class_name(cs::network::RoadClass::kLivingStreet), "living_street");
 }
 
+// Lanes per direction (issue 19): a tagged direction wins, a total splits evenly on a two-way road, a one-way
+// road takes the total in its direction, and anything but a whole number 1..20 is not a figure.
+TEST(Lanes, Parse) {
+  auto both = [](const char* n, const char* f, const char* b, std::uint8_t dirs) {
+    const auto l = detail::parse_lanes(n, f, b, dirs);
+    return std::pair{l.forward, l.backward};
+  };
+  EXPECT_EQ(both("4", "", "", 3), (std::pair{2.0f, 2.0f}));
+  EXPECT_EQ(both("3", "", "", 3), (std::pair{1.5f, 1.5f}));
+  EXPECT_EQ(both("3", "2", "", 3), (std::pair{2.0f, 1.0f}));
+  EXPECT_EQ(both("3", "", "1", 3), (std::pair{2.0f, 1.0f}));
+  EXPECT_EQ(both("", "2", "1", 3), (std::pair{2.0f, 1.0f}));
+  EXPECT_EQ(both("1", "", "", 3),
+            (std::pair{0.0f, 0.0f}));  // one lane for two directions: not a capacity figure
+  EXPECT_EQ(both("2", "", "", 1), (std::pair{2.0f, 0.0f}));  // oneway=yes
+  EXPECT_EQ(both("2", "", "", 2), (std::pair{0.0f, 2.0f}));  // oneway=-1
+  EXPECT_EQ(both("2;3", "", "", 3), (std::pair{0.0f, 0.0f}));
+  EXPECT_EQ(both("0", "", "", 1), (std::pair{0.0f, 0.0f}));
+  EXPECT_EQ(both("99", "", "", 1), (std::pair{0.0f, 0.0f}));
+  EXPECT_EQ(both("", "", "", 3), (std::pair{0.0f, 0.0f}));
+}
+
 TEST(Maxspeed, Parse) {
   EXPECT_DOUBLE_EQ(detail::parse_maxspeed("50"), 50);
   EXPECT_NEAR(detail::parse_maxspeed("30 mph"), 48.28, 0.01);

@@ -38,15 +38,24 @@ struct CountyTrafficOptions {
   double car_share = 0.5;                 // share of trips made by car
   double occupancy = 1.3;                 // persons per car
   double bpr_alpha = 0.15, bpr_beta = 4;  // BPR t = t0 (1 + alpha (v/c)^beta)
-  // Capacity per direction, vehicles per hour, by road class (OSM lanes are not read yet).
+  // Capacity per direction, vehicles per hour, by road class, for a road without lanes tags. With use_lanes,
+  // a way that tags its lanes gets lanes in the direction x the class's capacity per lane (lane_capacity).
   double cap_motorway = 4000, cap_trunk = 3000, cap_primary = 1600, cap_secondary = 1200, cap_tertiary = 900,
          cap_minor = 600;
+  bool use_lanes = true;
+  // Combined model (plan pass): after each assignment the congested link times give new
+  // settlement-to-settlement times, the flows model new trips, averaged with the previous ones (method of
+  // successive averages), assigned again; this many rounds (0 = off).
+  std::int64_t feedback = 0;
   double voc_critical = 0.85;  // V/C above which a link counts as congested (the capacity account's rule)
 };
 [[nodiscard]] const opt::Table<CountyTrafficOptions>& county_traffic_options();
 
 // The capacity per direction of a road class (vehicles per hour) under o.
 [[nodiscard]] double class_capacity(network::RoadClass c, const CountyTrafficOptions& o);
+// The capacity per lane: class_capacity over the lanes per direction that figure assumes (motorway and trunk
+// 2, every other class 1).
+[[nodiscard]] double lane_capacity(network::RoadClass c, const CountyTrafficOptions& o);
 
 struct CountyTraffic {
   Network net;                         // the assignment network (zones first, then the graph's nodes)
@@ -56,10 +65,11 @@ struct CountyTraffic {
 };
 
 // od: zones x zones vehicles per hour (row = origin; zones = zone_snaps.size()); the diagonal is ignored.
+// arc_capacity: per graph arc, vehicles per hour (NaN or an empty span: the class's, class_capacity).
 // Throws InputError when od has a negative or non-finite entry, or a pair with trips has no path.
 [[nodiscard]] CountyTraffic assign_county(const network::RoadGraph& g,
                                           std::span<const network::Snap> zone_snaps,
                                           const std::vector<double>& od, const CountyTrafficOptions& o,
-                                          const Context& ctx);
+                                          const Context& ctx, std::span<const double> arc_capacity = {});
 
 }  // namespace cs::assign

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <countyscope/core/context.hpp>
@@ -43,9 +44,18 @@ struct NetworkStats {
   double km_before_scc = 0.0, km_dropped_scc = 0.0;
 };
 
+// Lanes of a way per direction of its nodes' order (0 = not tagged), from lanes, lanes:forward,
+// lanes:backward and oneway (a two-way road's total lanes split evenly when the directions are not tagged).
+struct WayLanes {
+  float forward = 0, backward = 0;
+};
+
 struct NetworkBuild {
   network::RoadGraph graph;
   NetworkStats stats;
+  // Car profile: the lanes of every routable way that tags them, by OSM way id (RoadGraph::edge_way; an edge
+  // runs forward when RoadGraph::arc_forward is 1). Read for the traffic pass's capacities.
+  std::unordered_map<std::int64_t, WayLanes> lanes;
 };
 
 // Throws InputError/IoError: unreadable/truncated/non-OSM file, or no routable road for the profile.
@@ -56,6 +66,10 @@ std::vector<NetworkBuild> build_networks(const std::string& osm_path, std::span<
                                          Context& ctx);
 
 namespace detail {
+// Lanes per direction from the tag values (empty = absent) and the way's directions (bit 0 forward, bit 1
+// backward); 0 for a direction without a usable figure (not a whole number 1..20).
+WayLanes parse_lanes(std::string_view lanes, std::string_view forward, std::string_view backward,
+                     std::uint8_t dirs);
 // OSM maxspeed value -> km/h ("50", "30 mph", "CH:urban", "DE:zone30"); < 0 when there is no usable limit.
 double parse_maxspeed(std::string_view value);
 }  // namespace detail
