@@ -1,8 +1,8 @@
 // countyscope stats: spatial statistics on any table (docs/stats.md). `stats geodetector`: the table, y and
 // factors -> cs::assess::run_geodetector_study; `stats autocorrelation`: the table, y, weights and methods ->
 // cs::assess::run_autocorrelation_study; `stats mcdm`: criteria, normalisation, weights -> TOPSIS; `stats
-// equity`: Gini, Palma, concentration index; outputs
-// written through a staged cs::OutputDir (nothing partial on error).
+// equity`: Gini, Palma, concentration index; `stats markov`: transitions, steady state, first passage;
+// outputs written through a staged cs::OutputDir (nothing partial on error).
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +10,7 @@
 #include <countyscope/assess/autocorrelation_study.hpp>
 #include <countyscope/assess/equity_study.hpp>
 #include <countyscope/assess/geodetector_study.hpp>
+#include <countyscope/assess/markov_study.hpp>
 #include <countyscope/assess/mcdm_study.hpp>
 #include <countyscope/io/output.hpp>
 #include <countyscope/io/results.hpp>
@@ -200,14 +201,59 @@ void add_equity(CLI::App* stats, cs::cli::Runtime& rt) {
   sub->final_callback([o, &rt] { rt.exit_code = run_equity(*o, rt); });
 }
 
+struct MarkovCli {
+  cs::assess::MarkovInputs in;
+  std::string out;
+};
+
+int run_markov(const MarkovCli& o, cs::cli::Runtime& rt) {
+  cs::OutputDir::check_target(o.out, rt.ctx.run);
+  const cs::Outputs s = cs::assess::run_markov_study(o.in, rt.ctx);
+  cs::OutputDir out(o.out, rt.ctx);
+  cs::Json doc = cs::new_results_document("assess");
+  cs::add_to_document(doc, "markov", s);
+  cs::write_file(out.path("results.json"), cs::dump_results(doc));
+  cs::write_tables(s, out, "");
+  out.commit();
+  rt.ctx.info("stats markov: " + std::to_string(s.section["rows"].get<std::size_t>()) + " rows, " +
+              std::to_string(s.section["periods"].size()) + " periods -> " + o.out);
+  return 0;
+}
+
+void add_markov(CLI::App* stats, cs::cli::Runtime& rt) {
+  auto* sub = stats->add_subcommand(
+      "markov",
+      "Classic Markov chain on any panel: quantile classes per period, transitions, steady state and mean "
+      "first passage times (giddy's conventions)");
+  sub->footer(
+      "Example:\n  countyscope stats markov --table tests/data/libpysal/usjoin.csv --columns 1929:2009 \\\n"
+      "    --classes 5 --out out/markov\n"
+      "Outputs: markov_transitions.csv (from, to, count, p, mean_first_passage), markov_states.csv (steady\n"
+      "state), results.json (section markov).");
+  auto o = std::make_shared<MarkovCli>();
+  sub->add_option("--table", o->in.table, "any GDAL table, one row per unit (CSV, XLSX, GeoPackage ...)")
+      ->required()
+      ->check(cs::cli::existing_file());
+  sub->add_option("--layer", o->in.layer, "the table's layer or sheet (default: its only one)");
+  sub->add_option("--columns", o->in.columns,
+                  "the periods in time order: column names, or FIRST:LAST for every column between them")
+      ->required()
+      ->delimiter(',');
+  sub->add_option("--classes", o->in.classes, "quantile classes per period (2..20)")->default_val(5);
+  sub->add_option("--out", o->out, "output directory")->required();
+  sub->final_callback([o, &rt] { rt.exit_code = run_markov(*o, rt); });
+}
+
 cs::cli::CommandRegistration reg{
     "stats", 62, [](CLI::App& app, cs::cli::Runtime& rt) {
       auto* stats = app.add_subcommand(
-          "stats", "Statistics on any table (GeoDetector, spatial autocorrelation, MCDM, equity)");
+          "stats",
+          "Statistics on any table (GeoDetector, spatial autocorrelation, MCDM, equity, Markov chains)");
       stats->require_subcommand(1);
       add_autocorrelation(stats, rt);
       add_mcdm(stats, rt);
       add_equity(stats, rt);
+      add_markov(stats, rt);
       auto* sub = stats->add_subcommand(
           "geodetector",
           "GeoDetector (Wang et al. 2010) on any table: factor (q, non-central F p as R geodetector), "

@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <countyscope/assess/assess.hpp>
+#include <countyscope/assess/markov_study.hpp>
 #include <countyscope/assess/spatial.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/core/rng.hpp>
@@ -362,4 +363,22 @@ TEST(AssessAutocorrelation, LisaCrandEqualsTheExactConditionalRandomisation) {
     EXPECT_NEAR(r.p_sim[i], exact, 5 * std::sqrt(std::max(exact * (1 - exact), 1e-4) / kPerms) + 2.0 / kPerms)
         << "unit " << i << " exact tail " << q;
   }
+}
+
+// Kemeny & Snell's Land of Oz chain (Finite Markov Chains, 1976; giddy's ergodic.fmpt example): steady state
+// (0.4, 0.2, 0.4); mean first passage times 2.5, 4, 10/3 / 8/3, 5, 8/3 / 10/3, 4, 2.5 (the diagonal:
+// recurrence times 1 / pi).
+TEST(AssessMarkov, LandOfOz) {
+  const std::vector<std::vector<double>> p = {{0.5, 0.25, 0.25}, {0.5, 0, 0.5}, {0.25, 0.25, 0.5}};
+  const auto pi = a::steady_state(p);
+  ASSERT_EQ(pi.size(), 3u);
+  EXPECT_NEAR(pi[0], 0.4, 1e-12);
+  EXPECT_NEAR(pi[1], 0.2, 1e-12);
+  EXPECT_NEAR(pi[2], 0.4, 1e-12);
+  const auto m = a::mean_first_passage(p);
+  const double want[3][3] = {{2.5, 4, 10.0 / 3}, {8.0 / 3, 5, 8.0 / 3}, {10.0 / 3, 4, 2.5}};
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) EXPECT_NEAR(m[i][j], want[i][j], 1e-12) << i << "," << j;
+  // A chain that never leaves state 1 is not ergodic: no first passage times.
+  EXPECT_TRUE(a::mean_first_passage({{1, 0}, {0.5, 0.5}}).empty());
 }
