@@ -398,7 +398,9 @@ HubSolution solve_hubs_exact(const HubProblem& p, const HubOptions& o) {
   if (warm.outcome != locate::Outcome::kInfeasible) m.start = start_of(p, warm, ix, m.cols());
   auto be = locate::make_cbc_backend();
   locate::MipResult r;
-  const locate::MipOptions mo{.time_limit_s = o.time_limit_s, .rel_gap = o.rel_gap, .threads = o.threads};
+  // CBC on one thread: its parallel search can end on another of several optima, and the answer must not
+  // depend on the thread count.
+  const locate::MipOptions mo{.time_limit_s = o.time_limit_s, .rel_gap = o.rel_gap, .threads = 1};
   if (be->solve(m, mo, r) != locate::CallStatus::kOk && r.x.empty()) {
     s.outcome = locate::Outcome::kError;
     s.message = r.message;

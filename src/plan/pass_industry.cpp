@@ -26,6 +26,10 @@ void pass_industry(PlanState& st, Context& ctx) {
   if (!o.run) return;
   const County& c = st.county;
   const industry::FarmSupply sup = timed(ctx, "industry/supply", [&] { return industry::farm_supply(c, o); });
+  for (const auto& [cls, v] : o.yields)
+    if (std::find(sup.classes.begin(), sup.classes.end(), cls) == sup.classes.end())
+      ctx.warn("[industry.yields] " + cls +
+               ": no land use of this class inside the county (a typo?); the yield is unused");
   Outputs out;
   Json classes = Json::array();
   for (std::size_t k = 0; k < sup.classes.size(); ++k) {

@@ -86,7 +86,8 @@ struct HubOptions {
   std::int64_t exact_max_pairs = 20000;
   double time_limit_s = 60;
   double rel_gap = 1e-6;
-  int threads = 1;
+  int threads =
+      1;  // kept for callers; CBC runs on one thread and the pricing is sequential (same answer always)
   bool lp_bound = true;  // the heuristic's bound: the MIP's LP relaxation (false: none, bound 0)
 };
 
