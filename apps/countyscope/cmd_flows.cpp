@@ -79,10 +79,11 @@ int run(FlowsOptions& o, cs::cli::Runtime& rt) {
 
 cs::cli::CommandRegistration reg{
     "flows", 60, [](CLI::App& app, cs::cli::Runtime& rt) {
-      auto* sub =
-          app.add_subcommand("flows",
-                             "Spatial-interaction models: calibrate gravity models on an OD table "
-                             "(Poisson GLM), or predict flows (gravity with assumed parameters, radiation)");
+      auto* sub = app.add_subcommand(
+          "flows",
+          "Spatial-interaction models: calibrate gravity models on an OD table "
+          "(Poisson GLM), or predict flows (gravity with assumed parameters, radiation, intervening "
+          "opportunities)");
       sub->footer(
           "Examples:\n"
           "  countyscope flows --od data/fixtures/flows_austria/austria_flows_from_spint_tests.csv "
@@ -111,11 +112,13 @@ cs::cli::CommandRegistration reg{
       sub->add_option("--origin-col", o->t.cols.origin, "OD column: origin code")->capture_default_str();
       sub->add_option("--dest-col", o->t.cols.dest, "OD column: destination code")->capture_default_str();
       sub->add_option("--flow-col", o->t.cols.flow, "OD column: observed flow")->capture_default_str();
-      sub->add_option("--cost-col", o->t.cols.cost, "OD column: travel cost (time or distance)");
+      sub->add_option("--cost-col", o->t.cols.cost,
+                      "OD column: travel cost (time or distance); radiation and intervening rank by it");
       sub->add_option("--origin-mass-col", o->t.cols.origin_mass, "OD column: origin mass (O_i)");
       sub->add_option("--dest-mass-col", o->t.cols.dest_mass, "OD column: destination mass (D_j)");
       sub->add_option("--places", o->t.places_path,
-                      "places CSV: code, lon, lat (+ mass); costs = great-circle km")
+                      "places CSV: code, lon, lat (+ mass); costs = great-circle km unless --cost-col or "
+                      "--cost-matrix gives them (then lon/lat may be left out)")
           ->check(cs::cli::existing_file());
       sub->add_option("--mass-col", o->t.mass_col, "places column: mass (population) for O and D");
       sub->add_option("--cost-matrix", o->t.cost_matrix_path,

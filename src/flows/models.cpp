@@ -255,7 +255,8 @@ namespace {
 Matrix<double> rank_model(std::span<const double> mass, std::span<const double> out,
                           const Matrix<double>& dist, bool normalise, bool radiation, double L) {
   const std::size_t n = mass.size();
-  if (out.size() != n) throw InputError("radiation: outflow totals and masses differ in length");
+  const char* model = radiation ? "radiation" : "intervening opportunities";
+  if (out.size() != n) throw InputError(std::string(model) + ": outflow totals and masses differ in length");
   check_masses(out, "origin outflow");
   const Matrix<double> s = intervening_population(mass, dist);
   Matrix<double> t(n, n, 0.0);
@@ -269,7 +270,8 @@ Matrix<double> rank_model(std::span<const double> mass, std::span<const double> 
         const double mi = mass[i], nj = mass[j], sij = s(i, j);
         v = mi > 0.0 ? mi * nj / ((mi + sij) * (mi + nj + sij)) : 0.0;
       } else {
-        v = std::exp(-L * s(i, j)) - std::exp(-L * (s(i, j) + mass[j]));
+        // exp(-L s) - exp(-L (s + n_j)) without the cancellation when both terms are small
+        v = -std::exp(-L * s(i, j)) * std::expm1(-L * mass[j]);
       }
       t(i, j) = v;
       row += v;
@@ -291,10 +293,10 @@ Matrix<double> radiation_flows(std::span<const double> mass, std::span<const dou
 }
 
 Matrix<double> intervening_opportunities_flows(std::span<const double> mass, std::span<const double> out,
-                                               const Matrix<double>& dist, double L) {
+                                               const Matrix<double>& dist, double L, bool normalise) {
   if (!(L > 0.0) || !std::isfinite(L))
     throw UsageError("intervening opportunities: L must be > 0, got " + num(L));
-  return rank_model(mass, out, dist, true, false, L);
+  return rank_model(mass, out, dist, normalise, false, L);
 }
 
 }  // namespace cs::flows

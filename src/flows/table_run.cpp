@@ -29,20 +29,35 @@ struct Place {
 struct Places {
   std::vector<std::string> codes;  // file order
   std::map<std::string, Place> by_code;
+  bool coords = false;  // lon/lat read (needed unless the costs come from elsewhere)
 };
+
+// Whether pair costs come from somewhere other than the places' coordinates: a cost matrix, or (with an OD
+// table) its cost column.
+bool cost_given(const TableRunConfig& c) {
+  return !c.cost_matrix_path.empty() || (!c.od_path.empty() && !c.cols.cost.empty());
+}
 
 Places read_places(const TableRunConfig& c) {
   Places p;
   const CsvTable t = read_csv(c.places_path);
-  const std::size_t cc = t.column(c.place_code_col), clon = t.column(c.lon_col), clat = t.column(c.lat_col);
+  const std::size_t cc = t.column(c.place_code_col);
+  std::optional<std::size_t> clon = t.find_column(c.lon_col), clat = t.find_column(c.lat_col);
+  if (!cost_given(c) || clon || clat) {  // both, or neither when the costs come from elsewhere
+    clon = t.column(c.lon_col);
+    clat = t.column(c.lat_col);
+  }
+  p.coords = clon.has_value();
   std::optional<std::size_t> cm;
   if (!c.mass_col.empty()) cm = t.column(c.mass_col);
   (void)t.unique_index(cc);  // empty or repeated codes: one line naming both lines
   for (std::size_t r = 0; r < t.rows(); ++r) {
     const std::string& code = t.text(r, cc);
     Place pl;
-    pl.lon = t.number(r, clon, limits::kLongitude);
-    pl.lat = t.number(r, clat, limits::kLatitude);
+    if (p.coords) {
+      pl.lon = t.number(r, *clon, limits::kLongitude);
+      pl.lat = t.number(r, *clat, limits::kLatitude);
+    }
     if (cm) pl.mass = t.number(r, *cm, limits::kMass);
     p.by_code.emplace(code, pl);
     p.codes.push_back(code);
@@ -51,41 +66,65 @@ Places read_places(const TableRunConfig& c) {
   return p;
 }
 
-std::map<std::pair<std::string, std::string>, double> read_cost_matrix(const std::string& path) {
-  const CsvTable t = read_csv(path);
-  std::map<std::pair<std::string, std::string>, double> m;
-  (void)t.unique_index(0);  // one row per origin
-  for (std::size_t r = 0; r < t.rows(); ++r)
-    for (std::size_t c = 1; c < t.header.size(); ++c) {
-      const auto v = t.optional_number(r, c);
-      const double x = v ? *v : std::numeric_limits<double>::infinity();  // empty = no path
-      if (x < 0) throw InputError(path, t.where(r), t.header[c], "negative cost " + format_number(x));
-      m[{t.text(r, 0), t.header[c]}] = x;
+// A cost-matrix CSV: first column the origin code, header the destination codes; an empty cell = no path.
+struct CostMatrix {
+  std::string path, origin_field;
+  std::map<std::string, std::size_t> origin_line;  // origin code -> its line in the file
+  std::set<std::string> dests;
+  std::map<std::pair<std::string, std::string>, double> cost;
+
+  explicit CostMatrix(const std::string& file) : path(file) {
+    const CsvTable t = read_csv(path);
+    origin_field = t.header[0];
+    (void)t.unique_index(0);  // one row per origin
+    for (std::size_t c = 1; c < t.header.size(); ++c) dests.insert(t.header[c]);
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      origin_line[t.text(r, 0)] = t.line[r];
+      for (std::size_t c = 1; c < t.header.size(); ++c) {
+        const auto v = t.optional_number(r, c);  // NaN, inf and text are errors naming line and field
+        const double x = v ? *v : std::numeric_limits<double>::infinity();  // empty = no path
+        if (x < 0) throw InputError(path, t.where(r), t.header[c], "negative cost " + format_number(x));
+        cost[{t.text(r, 0), t.header[c]}] = x;
+      }
     }
-  return m;
-}
+  }
+  // The cost a -> b; a pair the file lacks (no row for a, no column for b) is an error naming the file, the
+  // row and the field.
+  [[nodiscard]] double at(const std::string& a, const std::string& b) const {
+    if (const auto it = cost.find({a, b}); it != cost.end()) return it->second;
+    const auto row = origin_line.find(a);
+    if (row == origin_line.end())
+      throw InputError(path, "", origin_field,
+                       "no row for origin '" + a + "' (needed for the cost " + a + " -> " + b + ")");
+    throw InputError(
+        path, "line " + std::to_string(row->second), b,
+        "missing column: no cost for " + a + " -> " + b + " (the header has no destination '" + b + "')");
+  }
+};
 
 // Where pair costs and line geometry come from: a places CSV (great-circle km) or a cost matrix.
 struct Sources {
   const TableRunConfig& cfg;
   std::optional<Places> places;
-  std::map<std::pair<std::string, std::string>, double> matrix;
+  std::optional<CostMatrix> matrix;
   std::string cost_unit;
 
   explicit Sources(const TableRunConfig& c) : cfg(c) {
+    if (cfg.od_path.empty() && !cfg.cols.cost.empty())
+      throw UsageError(
+          "flows: --cost-col is a column of the OD table and needs --od; without observations "
+          "give the costs as --cost-matrix");
     if (!cfg.places_path.empty()) places = read_places(cfg);
-    if (!cfg.cost_matrix_path.empty()) matrix = read_cost_matrix(cfg.cost_matrix_path);
-    cost_unit = !cfg.cols.cost.empty() ? cfg.cols.cost : (!matrix.empty() ? "matrix" : "km");
+    if (!cfg.cost_matrix_path.empty()) matrix.emplace(cfg.cost_matrix_path);
+    cost_unit = !cfg.cols.cost.empty() ? cfg.cols.cost : (matrix ? "matrix" : "km");
   }
-  [[nodiscard]] bool have_cost() const { return !cfg.cols.cost.empty() || places || !matrix.empty(); }
-  [[nodiscard]] double pair_cost(const std::string& a, const std::string& b, const std::string& file,
-                                 const std::string& where) const {
-    if (!matrix.empty()) {
-      const auto it = matrix.find({a, b});
-      if (it == matrix.end())
-        throw InputError(file, where, "", "no cost for " + a + " -> " + b + " in " + cfg.cost_matrix_path);
-      return it->second;
-    }
+  [[nodiscard]] bool have_cost() const { return !cfg.cols.cost.empty() || places || matrix; }
+  // The cost a -> b from the matrix, else the great-circle km between the places.
+  [[nodiscard]] double pair_cost(const std::string& a, const std::string& b) const {
+    if (matrix) return matrix->at(a, b);
+    if (!places || !places->coords)
+      throw UsageError("flows: no cost for " + a + " -> " + b +
+                       ": give --cost-matrix or places with coordinates");
     const Place& p = places->by_code.at(a);
     const Place& q = places->by_code.at(b);
     return great_circle_km(p.lon, p.lat, q.lon, q.lat);
@@ -94,12 +133,9 @@ struct Sources {
   [[nodiscard]] std::vector<std::string> known_codes() const {
     std::vector<std::string> known;
     if (places) known = places->codes;
-    if (!matrix.empty() && known.empty()) {
-      std::set<std::string> s;
-      for (const auto& [k, v] : matrix) {
-        s.insert(k.first);
-        s.insert(k.second);
-      }
+    if (matrix && known.empty()) {
+      std::set<std::string> s = matrix->dests;
+      for (const auto& [k, v] : matrix->origin_line) s.insert(k);
       known.assign(s.begin(), s.end());
     }
     return known;
@@ -107,7 +143,7 @@ struct Sources {
   // A flow line between two places (when the places have coordinates and the pair has a flow).
   void add_line(VectorLayer& lines, const std::string& a, const std::string& b, double obs,
                 double pred) const {
-    if (!places || !(pred > 0 || obs > 0)) return;
+    if (!places || !places->coords || !(pred > 0 || obs > 0)) return;
     const Place& p = places->by_code.at(a);
     const Place& q = places->by_code.at(b);
     lines.add(wkt_linestring({{p.lon, p.lat}, {q.lon, q.lat}}),
@@ -132,7 +168,7 @@ OdTable read_observed(const Sources& src) {
     const std::string& b = od.codes[r.dest];
     const std::string where = "line " + std::to_string(od.line[k]);
     if (cfg.cols.cost.empty()) {
-      double c = src.pair_cost(a, b, cfg.od_path, where);
+      double c = src.pair_cost(a, b);
       if (min_cost > 0 && c < min_cost) c = min_cost;
       if (c == 0 && r.origin != r.dest)
         throw InputError(cfg.od_path, where, "cost",
@@ -149,33 +185,72 @@ OdTable read_observed(const Sources& src) {
   return od;
 }
 
-// Radiation on observed flows: parameter-free; masses from the places' mass column, T_i = observed outflow of
-// i; s_ij over all OD codes. Fills yhat; returns the section.
-Json radiation_on_od(const Sources& src, const OdTable& od, const std::vector<double>& y,
-                     std::vector<double>& yhat, Context& ctx) {
-  if (!src.places || src.cfg.mass_col.empty())
-    throw UsageError("flows --model radiation needs --places with --mass-col (population of every place)");
+bool rank_model(TableModel m) { return m == TableModel::kRadiation || m == TableModel::kIntervening; }
+
+// Radiation or intervening opportunities for masses m, totals T and costs c (n x n): the flows and the
+// model's part of the section.
+Matrix<double> rank_flows(const FlowsTableOptions& opt, const std::vector<double>& m,
+                          const std::vector<double>& T, const Matrix<double>& c, const std::string& cost_unit,
+                          Json& section) {
+  if (opt.model == TableModel::kRadiation) {
+    section = {{"model", "radiation"}, {"parameters_source", "parameter-free"}, {"ranked_by", cost_unit}};
+    return radiation_flows(m, T, c);
+  }
+  const double L = intervening_l(opt, std::accumulate(m.begin(), m.end(), 0.0));
+  section = {{"model", "intervening"},
+             {"L", L},
+             {"parameters_source", opt.intervening_l ? "given" : "assumed"},
+             {"constraint", "origin (rows sum to T_i)"},
+             {"ranked_by", cost_unit}};
+  return intervening_opportunities_flows(m, T, c, L);
+}
+
+// Radiation or intervening opportunities on observed flows: masses from the places' mass column, T_i =
+// observed outflow of i; each origin ranks the OD table's places by the cost flows.csv reports (the cost
+// column, else the cost matrix, else the great-circle km). Fills yhat; returns the section.
+Json rank_on_od(const Sources& src, const OdTable& od, const std::vector<double>& y,
+                std::vector<double>& yhat, Context& ctx) {
+  const TableRunConfig& cfg = src.cfg;
+  const std::string name = cfg.options.model == TableModel::kRadiation ? "radiation" : "intervening";
+  if (!src.places || cfg.mass_col.empty())
+    throw UsageError("flows --model " + name + " needs --places with --mass-col (population of every place)");
   const std::size_t n = od.codes.size();
   check_memory(ctx, mul_sat(mul_sat(n, n), 3 * sizeof(double)),
-               "radiation model over " + std::to_string(n) + " places (" + std::to_string(n) + " x " +
+               name + " model over " + std::to_string(n) + " places (" + std::to_string(n) + " x " +
                    std::to_string(n) + " pairs)",
                "use fewer places");
   std::vector<double> m(n), T(n, 0.0);
-  Matrix<double> d(n, n, 0.0);
+  Matrix<double> d(n, n, std::nan(""));
   for (std::size_t i = 0; i < n; ++i) m[i] = src.places->by_code.at(od.codes[i]).mass;
+  for (const auto& r : od.rows) {
+    if (r.origin == r.dest) continue;
+    T[r.origin] += r.flow;
+    d(r.origin, r.dest) = r.cost;
+  }
   for (std::size_t i = 0; i < n; ++i)
-    for (std::size_t j = 0; j < n; ++j)
-      if (i != j) d(i, j) = src.pair_cost(od.codes[i], od.codes[j], src.cfg.places_path, "");
-  for (const auto& r : od.rows)
-    if (r.origin != r.dest) T[r.origin] += r.flow;
-  const Matrix<double> t = radiation_flows(m, T, d);
+    for (std::size_t j = 0; j < n; ++j) {
+      if (i == j) {
+        d(i, j) = 0.0;
+        continue;
+      }
+      if (!std::isnan(d(i, j))) continue;
+      if (!cfg.cols.cost.empty())  // the ranking needs every pair's cost; the column has only the OD's
+        throw InputError(cfg.od_path, "", cfg.cols.cost,
+                         "no row for " + od.codes[i] + " -> " + od.codes[j] + ": --model " + name +
+                             " ranks every place by this cost; give a row for every ordered pair of "
+                             "distinct places, or the costs as --cost-matrix");
+      double c = src.pair_cost(od.codes[i], od.codes[j]);
+      if (cfg.options.min_cost > 0 && c < cfg.options.min_cost) c = cfg.options.min_cost;
+      d(i, j) = c;
+    }
+  Json section;
+  const Matrix<double> t = rank_flows(cfg.options, m, T, d, "cost_" + src.cost_unit, section);
   for (const auto& r : od.rows) yhat.push_back(r.origin == r.dest ? 0.0 : t(r.origin, r.dest));
-  return {{"model", "radiation"},
-          {"parameters_source", "parameter-free"},
-          {"n_obs", od.rows.size()},
-          {"SSI", number_or_null(sorensen_index(y, yhat))},
-          {"SRMSE", number_or_null(srmse(y, yhat))},
-          {"note", "T_i = observed outflow of each origin; flows normalised to T_i"}};
+  section["n_obs"] = od.rows.size();
+  section["SSI"] = number_or_null(sorensen_index(y, yhat));
+  section["SRMSE"] = number_or_null(srmse(y, yhat));
+  section["note"] = "T_i = observed outflow of each origin; flows normalised to T_i";
+  return section;
 }
 
 // A gravity model calibrated on observed flows (Poisson GLM). Fills yhat and fit_parameters.csv; returns the
@@ -213,8 +288,8 @@ Json run_on_od(const Sources& src, TableRunOutput& out, Context& ctx) {
   const OdTable od = read_observed(src);
   std::vector<double> y, yhat;
   for (const auto& r : od.rows) y.push_back(r.flow);
-  Json section = src.cfg.options.model == TableModel::kRadiation ? radiation_on_od(src, od, y, yhat, ctx)
-                                                                 : gravity_on_od(src.cfg, od, yhat, out, ctx);
+  Json section = rank_model(src.cfg.options.model) ? rank_on_od(src, od, y, yhat, ctx)
+                                                   : gravity_on_od(src.cfg, od, yhat, out, ctx);
   CsvWriter flows({"origin", "destination", "flow_observed", "flow_predicted", "cost_" + src.cost_unit});
   for (std::size_t k = 0; k < od.rows.size(); ++k) {
     const auto& r = od.rows[k];
@@ -228,7 +303,7 @@ Json run_on_od(const Sources& src, TableRunOutput& out, Context& ctx) {
 }
 
 // Without observations: flows predicted between the places from their masses (gravity with the given or
-// assumed beta, or radiation).
+// assumed beta, or radiation / intervening opportunities).
 Json predict(const Sources& src, TableRunOutput& out, Context& ctx) {
   const TableRunConfig& cfg = src.cfg;
   const FlowsTableOptions& opt = cfg.options;
@@ -250,18 +325,19 @@ Json predict(const Sources& src, TableRunOutput& out, Context& ctx) {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j) {
       if (i == j) continue;
-      c(i, j) = src.pair_cost(places.codes[i], places.codes[j], cfg.places_path, "");
+      c(i, j) = src.pair_cost(places.codes[i], places.codes[j]);
       if (opt.min_cost > 0 && c(i, j) < opt.min_cost) c(i, j) = opt.min_cost;
       if (c(i, j) == 0)
-        throw InputError(cfg.places_path, "", "",
-                         "zero distance between distinct places " + places.codes[i] + " and " +
-                             places.codes[j] + " (duplicate coordinates?); give a minimum cost");
+        throw InputError(
+            src.matrix ? cfg.cost_matrix_path : cfg.places_path, "", "",
+            (src.matrix ? "zero cost between distinct places " : "zero distance between distinct places ") +
+                places.codes[i] + " and " + places.codes[j] +
+                (src.matrix ? "" : " (duplicate coordinates?)") + "; give a minimum cost");
     }
   Matrix<double> t;
   Json section;
-  if (opt.model == TableModel::kRadiation) {
-    t = radiation_flows(m, O, c);
-    section = {{"model", "radiation"}, {"parameters_source", "parameter-free"}};
+  if (rank_model(opt.model)) {
+    t = rank_flows(opt, m, O, c, "cost_" + src.cost_unit, section);
   } else {
     GravityParams p;
     p.decay = opt.decay;
@@ -309,8 +385,11 @@ const opt::Table<FlowsTableOptions>& flows_table_options() {
                {"production", TableModel::kProduction},
                {"attraction", TableModel::kAttraction},
                {"doubly", TableModel::kDoubly},
-               {"radiation", TableModel::kRadiation}},
-              "the model: a gravity form (calibrated on --od, else predicted) or radiation (parameter-free)")
+               {"radiation", TableModel::kRadiation},
+               {"intervening", TableModel::kIntervening}},
+              "the model: a gravity form (calibrated on --od, else predicted), radiation (parameter-free) or "
+              "intervening opportunities (parameter intervening_l); radiation and intervening rank places by "
+              "the given cost")
           .choice("decay", &O::decay, {{"exponential", Decay::kExponential}, {"power", Decay::kPower}},
                   "distance decay of the gravity model: exp(-beta c) or c^-beta")
           .optional_number(
@@ -330,6 +409,10 @@ const opt::Table<FlowsTableOptions>& flows_table_options() {
           .optional_number(
               "tolerance", &O::tolerance, Range{"tolerance", 0, 1, "", true},
               "calibration: IRLS stopping tolerance (unset: 1e-08; with spint 1e-06, spint's default)")
+          .optional_number("intervening_l", &O::intervening_l,
+                           Range{"rate L", 0, 1e6, "per unit of mass", true},
+                           "intervening: Schneider's L, the acceptance probability per unit of opportunity "
+                           "(unset: assumed, 1 / total mass of the places; labelled so)")
           .renamed("form", "model")
           .renamed("spint_compatible", "spint");
   return t;
@@ -346,10 +429,11 @@ GravityForm gravity_form(TableModel m) {
     case TableModel::kDoubly:
       return GravityForm::kDoubly;
     case TableModel::kRadiation:
+    case TableModel::kIntervening:
       break;
   }
-  throw UsageError(
-      "model 'radiation' is not a gravity form; valid: unconstrained, production, attraction, doubly");
+  throw UsageError("model '" + std::string(m == TableModel::kRadiation ? "radiation" : "intervening") +
+                   "' is not a gravity form; valid: unconstrained, production, attraction, doubly");
 }
 
 CalibrationOptions calibration_options(const FlowsTableOptions& o) {
@@ -371,6 +455,11 @@ CalibrationOptions calibration_options(const FlowsTableOptions& o) {
 
 double prediction_beta(const FlowsTableOptions& o) {
   return o.beta ? *o.beta : (o.decay == Decay::kExponential ? kAssumedBetaPerKm : 2.0);
+}
+
+double intervening_l(const FlowsTableOptions& o, double total_mass) {
+  if (o.intervening_l) return *o.intervening_l;
+  return total_mass > 0 ? 1.0 / total_mass : 1.0;
 }
 
 TableRunOutput run_flows_table(const TableRunConfig& cfg, Context& ctx) {

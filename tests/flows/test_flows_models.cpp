@@ -167,6 +167,100 @@ TEST(FlowsModels, RadiationWithTiesAndUnreachable) {
   for (std::size_t i = 0; i < 6; ++i) EXPECT_NEAR(sum(io.row(i)), T[i], 1e-9 * T[i]);
 }
 
+// Radiation ranks by whatever cost it is given. Four places whose cost order from each origin differs from
+// their planar order (A 0, D 0.1, C 0.2, B 0.3 on a line); every probability worked by hand from
+// p_ij = m_i m_j / ((m_i + s_ij)(m_i + m_j + s_ij)), M = 200:
+//   A (100): B s=0 -> 1/6, C s=20 -> 1/6, D s=50 -> 1/6    (planar order D, C, B would give 1/3, 1/9, 1/18)
+//   B (20):  A s=0 -> 5/6, C s=100 -> 1/30, D s=130 -> 1/30
+//   C (30):  D s=0 -> 5/8, B s=50 -> 3/40, A s=70 -> 3/20
+//   D (50):  C s=0 -> 3/8, B s=30 -> 1/8, A s=50 -> 1/4
+// and each row sums to 1 - m_i / M (Simini et al. 2012, Nature 484, the finite system's normalisation).
+TEST(FlowsModels, RadiationRanksByTheGivenCostByHand) {
+  const std::vector<double> m{100, 20, 30, 50}, T{1, 1, 1, 1};
+  cs::Matrix<double> c(4, 4, 0.0);
+  const double pairs[][3] = {{0, 1, 10}, {0, 2, 20}, {0, 3, 30}, {1, 2, 15}, {1, 3, 25}, {2, 3, 5}};
+  for (const auto& p : pairs) {
+    c(static_cast<std::size_t>(p[0]), static_cast<std::size_t>(p[1])) = p[2];
+    c(static_cast<std::size_t>(p[1]), static_cast<std::size_t>(p[0])) = p[2];
+  }
+  const double hand[4][4] = {{0, 1.0 / 6, 1.0 / 6, 1.0 / 6},
+                             {5.0 / 6, 0, 1.0 / 30, 1.0 / 30},
+                             {3.0 / 20, 3.0 / 40, 0, 5.0 / 8},
+                             {1.0 / 4, 1.0 / 8, 3.0 / 8, 0}};
+  const auto raw = radiation_flows(m, T, c, {.normalise = false});
+  const auto norm = radiation_flows(m, T, c);
+  for (std::size_t i = 0; i < 4; ++i) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      EXPECT_NEAR(raw(i, j), hand[i][j], 1e-15) << i << " -> " << j;
+      EXPECT_NEAR(norm(i, j), hand[i][j] / (1 - m[i] / 200), 1e-15) << i << " -> " << j;
+    }
+    EXPECT_NEAR(sum(raw.row(i)), 1 - m[i] / 200, 1e-15);
+  }
+  // The planar order gives other flows: the ranking is the cost's, not the coordinates'.
+  const auto planar =
+      radiation_flows(m, T, planar_dist({{0, 0}, {0.3, 0}, {0.2, 0}, {0.1, 0}}), {.normalise = false});
+  EXPECT_NEAR(planar(0, 3), 1.0 / 3, 1e-15);
+  EXPECT_NEAR(planar(0, 1), 1.0 / 18, 1e-15);
+}
+
+// Intervening opportunities by hand on three places, L = 0.01 per unit of mass: A 100, B 20, C 30; costs
+// A-B 10, A-C 20, B-C 15. P_ij = exp(-L V_ij) - exp(-L (V_ij + m_j)), V_ij = mass strictly closer to i than j
+// (not i's own):
+//   A: B V=0 -> 1 - e^-0.2, C V=20 -> e^-0.2 - e^-0.5
+//   B: A V=0 -> 1 - e^-1,   C V=100 -> e^-1 - e^-1.3
+//   C: B V=0 -> 1 - e^-0.2, A V=20 -> e^-0.2 - e^-1.2
+TEST(FlowsModels, InterveningOpportunitiesByHand) {
+  const std::vector<double> m{100, 20, 30}, T{100, 20, 30};
+  cs::Matrix<double> c(3, 3, 0.0);
+  c(0, 1) = c(1, 0) = 10;
+  c(0, 2) = c(2, 0) = 20;
+  c(1, 2) = c(2, 1) = 15;
+  const double hand[3][3] = {{0, 0.18126924692201818, 0.2122000933653484},
+                             {0.6321205588285577, 0, 0.09534764813742974},
+                             {0.5175365411657797, 0.18126924692201818, 0}};
+  const auto raw = intervening_opportunities_flows(m, T, c, 0.01, false);
+  const auto t = intervening_opportunities_flows(m, T, c, 0.01);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const double row = hand[i][0] + hand[i][1] + hand[i][2];
+    for (std::size_t j = 0; j < 3; ++j) {
+      EXPECT_NEAR(raw(i, j), T[i] * hand[i][j], 1e-12 * T[i]) << i << " -> " << j;
+      EXPECT_NEAR(t(i, j), T[i] * hand[i][j] / row, 1e-12 * T[i]) << i << " -> " << j;
+    }
+  }
+  // Rounded by hand: A sends 46.069 to B and 53.931 to C.
+  EXPECT_NEAR(t(0, 1), 46.0694718, 1e-6);
+  EXPECT_NEAR(t(0, 2), 53.9305282, 1e-6);
+  EXPECT_THROW((void)intervening_opportunities_flows(m, T, c, 0.0), cs::UsageError);
+}
+
+// Without ties the unnormalised intervening opportunities telescope: sum_j P_ij = 1 - exp(-L (M - m_i)) (the
+// share of trips absorbed by the other places); against brute-force V_ij on random places.
+TEST(FlowsModels, InterveningOpportunitiesAgainstBruteForce) {
+  cs::Rng rng(cs::test::seed() + 3);
+  std::vector<std::pair<double, double>> pts;
+  std::vector<double> m, T;
+  const std::size_t n = 20;
+  for (std::size_t i = 0; i < n; ++i) {
+    pts.push_back({rng.uniform(), rng.uniform()});
+    m.push_back(1 + std::floor(1000 * rng.uniform()));
+    T.push_back(1.0);
+  }
+  const auto d = planar_dist(pts);
+  const double M = sum(m), L = 2.0 / M;
+  const auto raw = intervening_opportunities_flows(m, T, d, L, false);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      if (i == j) continue;
+      double V = 0;
+      for (std::size_t k = 0; k < n; ++k)
+        if (k != i && k != j && d(i, k) < d(i, j)) V += m[k];
+      const double expect = std::exp(-L * V) - std::exp(-L * (V + m[j]));
+      EXPECT_NEAR(raw(i, j), expect, 1e-12);
+    }
+    EXPECT_NEAR(sum(raw.row(i)), 1 - std::exp(-L * (M - m[i])), 1e-12);
+  }
+}
+
 OdTable austria() {
   OdColumns c;
   c.origin_mass = "origin_var_Oi";

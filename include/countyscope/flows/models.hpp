@@ -90,14 +90,21 @@ struct RadiationOptions {
 };
 // Radiation model (Simini et al. 2012): T_ij = T_i m_i n_j / ((m_i + s_ij)(m_i + n_j + s_ij)), where s_ij is
 // the population strictly closer to i than j is (r_ik < r_ij), excluding i and j. mass = m = n (population),
-// out = T_i, dist = symmetric or not, +inf = unreachable (no flow). Square system; no intra-zonal flow.
+// out = T_i, dist = any cost that ranks the places from each origin (distance, time, money; symmetric or
+// not), +inf = unreachable (no flow, not counted in s). Square system; no intra-zonal flow. Ties: places at
+// the same cost from i share the same s_ij (none of them counts as closer than another).
 Matrix<double> radiation_flows(std::span<const double> mass, std::span<const double> out,
                                const Matrix<double>& dist, const RadiationOptions& opt = {});
 // s_ij as defined above (exposed for tests and outputs).
 Matrix<double> intervening_population(std::span<const double> mass, const Matrix<double>& dist);
 
-// Intervening opportunities (Schneider 1959): P_ij ∝ exp(-L s_ij) - exp(-L (s_ij + n_j)), rows scaled to T_i.
+// Intervening opportunities (Stouffer 1940, Schneider 1959): P_ij = exp(-L V_ij) - exp(-L (V_ij + n_j)), the
+// probability that a trip from i passes the V_ij opportunities ranked closer than j (V_ij = s_ij above: the
+// destinations' mass strictly closer to i than j under dist, excluding i and j; ties share V) and stops at
+// one of j's n_j. L > 0 is the acceptance probability per unit of opportunity (per unit of mass). Origin
+// constrained: rows scaled to T_i (normalise = true); without it T_ij = T_i P_ij, which sums to
+// T_i (1 - exp(-L (M - m_i))) when no two destinations tie (the trips never absorbed are lost).
 Matrix<double> intervening_opportunities_flows(std::span<const double> mass, std::span<const double> out,
-                                               const Matrix<double>& dist, double L);
+                                               const Matrix<double>& dist, double L, bool normalise = true);
 
 }  // namespace cs::flows

@@ -23,36 +23,51 @@
 
 namespace cs::flows {
 
-// The model of a table run: a gravity form or the parameter-free radiation model.
-enum class TableModel : std::uint8_t { kUnconstrained, kProduction, kAttraction, kDoubly, kRadiation };
+// The model of a table run: a gravity form, the parameter-free radiation model or intervening opportunities
+// (both rank each origin's destinations by the run's cost: the OD table's cost column, the cost matrix or the
+// great-circle distance, in that order).
+enum class TableModel : std::uint8_t {
+  kUnconstrained,
+  kProduction,
+  kAttraction,
+  kDoubly,
+  kRadiation,
+  kIntervening
+};
 
 // [flows_table]: the model and how it is calibrated (with --od) or predicted (places only).
 struct FlowsTableOptions {
   TableModel model = TableModel::kDoubly;
   Decay decay = Decay::kExponential;
-  std::optional<double> beta;       // prediction: decay parameter (unset: assumed, prediction_beta)
-  double trip_rate = 1.0;           // prediction: outflow per unit of origin mass
-  double min_cost = 0.0;            // costs below are raised to this (power decay at zero)
-  bool no_constant = false;         // calibration: no intercept
-  bool cost_only = false;           // unconstrained calibration: cost as the only covariate
-  bool quasi = false;               // quasi-Poisson standard errors
-  bool spint = false;               // PySAL spint's IRLS stopping rule and covariance
-  int max_iter = 100;               // IRLS iteration limit
-  std::optional<double> tolerance;  // IRLS tolerance (unset: 1e-8; with spint 1e-6, spint's default)
+  std::optional<double> beta;           // prediction: decay parameter (unset: assumed, prediction_beta)
+  double trip_rate = 1.0;               // prediction: outflow per unit of origin mass
+  double min_cost = 0.0;                // costs below are raised to this (power decay at zero)
+  bool no_constant = false;             // calibration: no intercept
+  bool cost_only = false;               // unconstrained calibration: cost as the only covariate
+  bool quasi = false;                   // quasi-Poisson standard errors
+  bool spint = false;                   // PySAL spint's IRLS stopping rule and covariance
+  int max_iter = 100;                   // IRLS iteration limit
+  std::optional<double> tolerance;      // IRLS tolerance (unset: 1e-8; with spint 1e-6, spint's default)
+  std::optional<double> intervening_l;  // intervening: L per unit of mass (unset: 1 / total mass)
 };
 [[nodiscard]] const opt::Table<FlowsTableOptions>& flows_table_options();
-// The gravity form of a model (UsageError for radiation, which has none).
+// The gravity form of a model (UsageError for radiation and intervening, which have none).
 [[nodiscard]] GravityForm gravity_form(TableModel m);
-// The calibration of the model's gravity form (UsageError for radiation).
+// The calibration of the model's gravity form (UsageError for radiation and intervening).
 [[nodiscard]] CalibrationOptions calibration_options(const FlowsTableOptions& o);
 // Prediction's decay parameter: beta when given, else the assumed value (exponential: kAssumedBetaPerKm per
 // km; power: 2).
 [[nodiscard]] double prediction_beta(const FlowsTableOptions& o);
+// Intervening opportunities' L: intervening_l when given, else the assumed 1 / (total mass of the places), so
+// that a trip which passed every opportunity has been absorbed with probability 1 - 1/e.
+[[nodiscard]] double intervening_l(const FlowsTableOptions& o, double total_mass);
 
 struct TableRunConfig {
   std::string od_path;  // observed OD table; empty = prediction only
   OdColumns cols;
-  std::string places_path;  // code, lon, lat (+ mass column); gives costs (km) and line geometry
+  // code, lon, lat (+ mass column); gives costs (km) and line geometry. lon/lat may be left out when the
+  // costs come from elsewhere (a cost matrix, or the OD table's cost column): then no flow lines.
+  std::string places_path;
   std::string place_code_col = "code", lon_col = "lon", lat_col = "lat";
   std::string mass_col;          // places: mass used for O and D where the OD table has none
   std::string cost_matrix_path;  // CSV: first column origin code, header = destination codes
