@@ -100,9 +100,13 @@ std::vector<double> line_intercepts(const HubProblem& p) {
 
 double processing_cost(const HubProblem& p, double throughput) {
   if (!(throughput > 0)) return 0;
-  const std::vector<double> b = line_intercepts(p);
-  double best = kInf;
-  for (std::size_t k = 0; k < b.size(); ++k) best = std::min(best, b[k] + p.slopes[k] * throughput);
+  // The minimum of the lines (as line_intercepts gives them), without building the vector: it is priced
+  // often.
+  double best = kInf, f = 0;  // f = f(breaks[k])
+  for (std::size_t k = 0; k < p.breaks.size(); ++k) {
+    if (k > 0) f += p.slopes[k - 1] * (p.breaks[k] - p.breaks[k - 1]);
+    best = std::min(best, f - p.slopes[k] * p.breaks[k] + p.slopes[k] * throughput);
+  }
   return best;
 }
 
@@ -363,12 +367,13 @@ std::vector<double> start_of(const HubProblem& p, const HubSolution& s, const Mi
   std::vector<double> v(static_cast<std::size_t>(cols), 0.0);
   for (std::size_t j = 0; j < ix.y.size(); ++j) v[ix.y[j]] = s.collect_open[j] ? 1 : 0;
   for (std::size_t k = 0; k < ix.z.size(); ++k) v[ix.z[k]] = s.hub_open[k] ? 1 : 0;
-  for (const auto& [col, x] : ix.x)
-    for (const Shipment& f : s.first)
-      if (f.from == x.from && f.to == x.to) v[col] = f.tonnes;
-  for (const auto& [col, u] : ix.u)
-    for (const Shipment& f : s.trunk)
-      if (f.from == u.from && f.to == u.to) v[col] = f.tonnes;
+  // Shipments by pair, then each column takes its pair's tonnes.
+  const std::size_t nc = p.collects(), nh = p.hubs();
+  Matrix<double> first(p.origins(), nc, 0.0), trunk(nc, nh, 0.0);
+  for (const Shipment& f : s.first) first(f.from, f.to) = f.tonnes;
+  for (const Shipment& f : s.trunk) trunk(f.from, f.to) = f.tonnes;
+  for (const auto& [col, x] : ix.x) v[col] = first(x.from, x.to);
+  for (const auto& [col, u] : ix.u) v[col] = trunk(u.from, u.to);
   const std::vector<double> b = line_intercepts(p);
   for (std::size_t k = 0; k < ix.w.size(); ++k) {
     if (!s.hub_open[k]) continue;
@@ -450,54 +455,38 @@ HubSolution solve_hubs_heuristic(const HubProblem& p, const HubOptions& o) {
   };
   // Moves in a fixed order (deterministic): drop a point or hub, then swap one open for one closed, then
   // open one; the first improving move is taken and the scan starts again.
+  auto open_of = [&](int echelon) -> const std::vector<char>& {
+    return echelon == 0 ? cur.collect_open : cur.hub_open;
+  };
+  auto movable = [&](int echelon, std::size_t j) {
+    return open_of(echelon)[j] && !forced(echelon == 0 ? p.collect_existing : p.hub_existing, j);
+  };
+  // Prices the plan with `close` shut and `open` opened in one echelon (kNone: no change); keeps it if
+  // better.
+  constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+  auto try_move = [&](int echelon, std::size_t close, std::size_t open) {
+    std::vector<char> a = cur.collect_open, b = cur.hub_open;
+    std::vector<char>& v = echelon == 0 ? a : b;
+    if (close != kNone) v[close] = 0;
+    if (open != kNone) v[open] = 1;
+    HubSolution s = price(a, b);
+    if (!better(s, cur)) return false;
+    cur = std::move(s);
+    return true;
+  };
   bool improved = true;
   while (improved && !out_of_time()) {
     improved = false;
-    for (int echelon = 0; echelon < 2 && !improved; ++echelon) {
-      std::vector<char>& open = echelon == 0 ? cur.collect_open : cur.hub_open;
-      const std::vector<char>& existing = echelon == 0 ? p.collect_existing : p.hub_existing;
-      for (std::size_t j = 0; j < open.size() && !improved && !out_of_time(); ++j) {
-        if (!open[j] || forced(existing, j)) continue;
-        std::vector<char> a = cur.collect_open, b = cur.hub_open;
-        (echelon == 0 ? a : b)[j] = 0;
-        HubSolution s = price(a, b);
-        if (better(s, cur)) {
-          cur = std::move(s);
-          improved = true;
-        }
-      }
-    }
-    for (int echelon = 0; echelon < 2 && !improved; ++echelon) {
-      const std::size_t size = echelon == 0 ? c : h;
-      const std::vector<char>& existing = echelon == 0 ? p.collect_existing : p.hub_existing;
-      for (std::size_t j = 0; j < size && !improved && !out_of_time(); ++j) {
-        if (!(echelon == 0 ? cur.collect_open : cur.hub_open)[j] || forced(existing, j)) continue;
-        for (std::size_t q = 0; q < size && !improved && !out_of_time(); ++q) {
-          if ((echelon == 0 ? cur.collect_open : cur.hub_open)[q]) continue;
-          std::vector<char> a = cur.collect_open, b = cur.hub_open;
-          (echelon == 0 ? a : b)[j] = 0;
-          (echelon == 0 ? a : b)[q] = 1;
-          HubSolution s = price(a, b);
-          if (better(s, cur)) {
-            cur = std::move(s);
-            improved = true;
-          }
-        }
-      }
-    }
-    for (int echelon = 0; echelon < 2 && !improved; ++echelon) {
-      const std::size_t size = echelon == 0 ? c : h;
-      for (std::size_t q = 0; q < size && !improved && !out_of_time(); ++q) {
-        if ((echelon == 0 ? cur.collect_open : cur.hub_open)[q]) continue;
-        std::vector<char> a = cur.collect_open, b = cur.hub_open;
-        (echelon == 0 ? a : b)[q] = 1;
-        HubSolution s = price(a, b);
-        if (better(s, cur)) {
-          cur = std::move(s);
-          improved = true;
-        }
-      }
-    }
+    for (int e = 0; e < 2 && !improved; ++e)  // drop
+      for (std::size_t j = 0; j < open_of(e).size() && !improved && !out_of_time(); ++j)
+        if (movable(e, j)) improved = try_move(e, j, kNone);
+    for (int e = 0; e < 2 && !improved; ++e)  // swap
+      for (std::size_t j = 0; j < open_of(e).size() && !improved && !out_of_time(); ++j)
+        for (std::size_t q = 0; movable(e, j) && q < open_of(e).size() && !improved && !out_of_time(); ++q)
+          if (!open_of(e)[q]) improved = try_move(e, j, q);
+    for (int e = 0; e < 2 && !improved; ++e)  // open
+      for (std::size_t q = 0; q < open_of(e).size() && !improved && !out_of_time(); ++q)
+        if (!open_of(e)[q]) improved = try_move(e, kNone, q);
   }
   cur.method = "local search";
   cur.evaluations = evaluations;
