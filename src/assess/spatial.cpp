@@ -145,16 +145,19 @@ MoranResult moran(const std::vector<double>& y, const Weights& w, int permutatio
 
 std::string_view to_string(LisaVariance v) { return v == LisaVariance::kEsda ? "esda" : "spdep"; }
 
-LisaResult lisa(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
-                int threads, LisaVariance var, double alpha) {
+// The part both LISA flavours share: z, its lag, the result's fields, and m2 (the variance's denominator).
+static LisaResult lisa_start(const std::vector<double>& y, const Weights& w, int permutations,
+                             std::uint64_t seed, LisaVariance var, double alpha, const char* units,
+                             double& m2) {
   LisaResult r;
   const std::size_t n = y.size();
-  if (n < 3 || w.n != n) throw InputError("LISA needs at least 3 located counties and matching weights");
+  if (n < 3 || w.n != n)
+    throw InputError(std::string("LISA needs at least 3 ") + units + " and matching weights");
   r.z = centred(y);
   double zz = 0;
   for (double v : r.z) zz += v * v;
   if (!(zz > 0)) throw InputError("LISA: the variable is constant");
-  const double m2 = zz / (var == LisaVariance::kEsda ? static_cast<double>(n - 1) : static_cast<double>(n));
+  m2 = zz / (var == LisaVariance::kEsda ? static_cast<double>(n - 1) : static_cast<double>(n));
   r.lag_z = spatial_lag(w, r.z);
   r.ii.resize(n);
   r.p_sim.assign(n, 1.0);
@@ -162,6 +165,14 @@ LisaResult lisa(const std::vector<double>& y, const Weights& w, int permutations
   r.permutations = permutations;
   r.seed = seed;
   r.alpha = alpha;
+  return r;
+}
+
+LisaResult lisa(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
+                int threads, LisaVariance var, double alpha) {
+  const std::size_t n = y.size();
+  double m2 = 0;
+  LisaResult r = lisa_start(y, w, permutations, seed, var, alpha, "located counties", m2);
   for (std::size_t i = 0; i < n; ++i) r.ii[i] = r.z[i] / m2 * r.lag_z[i];
   parallel_for(
       n, threads,
@@ -227,21 +238,11 @@ std::vector<std::uint32_t> crand_table(std::size_t n, std::size_t k, int permuta
 
 LisaResult lisa_crand(const std::vector<double>& y, const Weights& w, int permutations, std::uint64_t seed,
                       int threads, LisaVariance var, double alpha) {
-  LisaResult r;
   const std::size_t n = y.size();
-  if (n < 3 || w.n != n) throw InputError("LISA needs at least 3 units and matching weights");
-  r.z = centred(y);
-  double zz = 0;
+  double m2 = 0;
+  LisaResult r = lisa_start(y, w, permutations, seed, var, alpha, "units", m2);
+  double zz = 0;  // sum of z^2, for the analytic variance below
   for (double v : r.z) zz += v * v;
-  if (!(zz > 0)) throw InputError("LISA: the variable is constant");
-  const double m2 = zz / (var == LisaVariance::kEsda ? static_cast<double>(n - 1) : static_cast<double>(n));
-  r.lag_z = spatial_lag(w, r.z);
-  r.ii.resize(n);
-  r.p_sim.assign(n, 1.0);
-  r.label.assign(n, "ns");
-  r.permutations = permutations;
-  r.seed = seed;
-  r.alpha = alpha;
   std::size_t kmax = 0;
   r.expected.assign(n, std::numeric_limits<double>::quiet_NaN());
   r.variance = r.expected;
