@@ -69,84 +69,82 @@ struct Graph {
   }
 };
 
-// Dijkstra from one origin with an indexed 4-ary heap (decrease-key, no stale entries); keeps distances,
-// predecessor links and the settle order. Ties settle the smaller node id first.
+// Dijkstra from one origin on the forward star with the arc costs in arc order (contiguous): a binary heap of
+// (distance, node) entries, an entry left behind by a shorter distance skipped when it comes up; keeps
+// distances, predecessor links and the settle order. Ties settle the smaller node id first. The arrays are
+// reused from one origin to the next (no allocation once they have grown).
 struct Search {
+  struct Entry {
+    double d;
+    std::int32_t v;
+  };
   std::vector<double> dist;
-  std::vector<std::int32_t> pred, order, heap, pos;  // pos: index in heap, -1 never queued, -2 settled
+  std::vector<std::int32_t> pred, order;
+  std::vector<std::uint8_t> done;
+  std::vector<Entry> heap;
   std::vector<double> node_flow;
 
-  bool before(std::int32_t a, std::int32_t b) const {
-    const double da = dist[static_cast<std::size_t>(a)], db = dist[static_cast<std::size_t>(b)];
-    return da < db || (da == db && a < b);
-  }
-  void place(std::size_t i, std::int32_t v) {
-    heap[i] = v;
-    pos[static_cast<std::size_t>(v)] = static_cast<std::int32_t>(i);
-  }
-  void sift_up(std::size_t i) {
-    const std::int32_t v = heap[i];
+  static bool before(const Entry& a, const Entry& b) { return a.d < b.d || (a.d == b.d && a.v < b.v); }
+  void push(Entry e) {
+    std::size_t i = heap.size();
+    heap.push_back(e);
     while (i > 0) {
-      const std::size_t p = (i - 1) / 4;
-      if (!before(v, heap[p])) break;
-      place(i, heap[p]);
+      const std::size_t p = (i - 1) / 2;
+      if (!before(e, heap[p])) break;
+      heap[i] = heap[p];
       i = p;
     }
-    place(i, v);
+    heap[i] = e;
   }
-  void sift_down(std::size_t i) {
-    const std::int32_t v = heap[i];
+  Entry pop() {
+    const Entry top = heap[0];
+    const Entry e = heap.back();
+    heap.pop_back();
     const std::size_t n = heap.size();
+    if (n == 0) return top;
+    std::size_t i = 0;
     for (;;) {
-      const std::size_t c0 = 4 * i + 1;
-      if (c0 >= n) break;
-      std::size_t best = c0;
-      const std::size_t ce = std::min(c0 + 4, n);
-      for (std::size_t c = c0 + 1; c < ce; ++c)
-        if (before(heap[c], heap[best])) best = c;
-      if (!before(heap[best], v)) break;
-      place(i, heap[best]);
-      i = best;
+      std::size_t c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && before(heap[c + 1], heap[c])) ++c;
+      if (!before(heap[c], e)) break;
+      heap[i] = heap[c];
+      i = c;
     }
-    place(i, v);
+    heap[i] = e;
+    return top;
   }
 
-  void run(const Graph& g, std::int32_t origin, const std::vector<double>& t) {
+  // arc_cost[k]: the cost of arc k of the forward star (g.arc_link[k]'s time).
+  void run(const Graph& g, std::int32_t origin, const double* arc_cost) {
     const auto n = static_cast<std::size_t>(g.n);
     dist.assign(n, kInf);
     pred.assign(n, -1);
-    pos.assign(n, -1);
+    done.assign(n, 0);
     order.clear();
     heap.clear();
     dist[static_cast<std::size_t>(origin)] = 0;
-    heap.push_back(origin);
-    pos[static_cast<std::size_t>(origin)] = 0;
+    push({0.0, origin});
+    const std::int32_t* first = g.first.data();
+    const std::int32_t* head = g.arc_head.data();
+    const std::int32_t* link = g.arc_link.data();
     while (!heap.empty()) {
-      const std::int32_t v = heap[0];
-      const std::int32_t last = heap.back();
-      heap.pop_back();
-      if (!heap.empty()) {
-        heap[0] = last;
-        sift_down(0);
-      }
-      pos[static_cast<std::size_t>(v)] = -2;
-      order.push_back(v);
-      if (v != origin && v < g.first_thru) continue;  // a zone below FIRST THRU NODE: no passing through
-      const double d = dist[static_cast<std::size_t>(v)];
-      const auto end = static_cast<std::size_t>(g.first[static_cast<std::size_t>(v) + 1]);
-      for (auto k = static_cast<std::size_t>(g.first[static_cast<std::size_t>(v)]); k < end; ++k) {
-        const auto w = static_cast<std::size_t>(g.arc_head[k]);
-        const double nd = d + t[static_cast<std::size_t>(g.arc_link[k])];
-        if (nd < dist[w]) {
-          if (pos[w] == -2) continue;  // settled (only with zero-cost ties, never shorter)
+      const Entry top = pop();
+      const auto v = static_cast<std::size_t>(top.v);
+      if (done[v]) continue;  // a longer entry of a node settled already
+      done[v] = 1;
+      order.push_back(top.v);
+      if (top.v != origin && top.v < g.first_thru)
+        continue;  // a zone below FIRST THRU NODE: no passing through
+      const double d = top.d;
+      const auto end = static_cast<std::size_t>(first[v + 1]);
+      for (auto k = static_cast<std::size_t>(first[v]); k < end; ++k) {
+        const auto w = static_cast<std::size_t>(head[k]);
+        const double nd = d + arc_cost[k];
+        if (nd < dist[w] && !done[w]) {  // a settled node is never shorter (only zero-cost ties)
           dist[w] = nd;
-          pred[w] = g.arc_link[k];
-          if (pos[w] == -1) {
-            heap.push_back(static_cast<std::int32_t>(w));
-            sift_up(heap.size() - 1);
-          } else {
-            sift_up(static_cast<std::size_t>(pos[w]));
-          }
+          pred[w] = link[k];
+          push({nd, static_cast<std::int32_t>(w)});
         }
       }
     }
@@ -206,6 +204,8 @@ class Solver {
     const std::size_t m = net_.links.size();
     const auto z = static_cast<std::size_t>(g_.zones);
     if (keep_trees) trees_.resize(z * static_cast<std::size_t>(g_.n));
+    arc_t_.resize(m);
+    for (std::size_t k = 0; k < m; ++k) arc_t_[k] = t_[static_cast<std::size_t>(g_.arc_link[k])];
     cs::parallel_for(g_.blocks, threads_, [&](std::size_t b, int t) {
       Search& s = searches_[static_cast<std::size_t>(t)];
       std::vector<double>& y = block_flow_[b];
@@ -214,7 +214,7 @@ class Solver {
       const std::size_t end = std::min(z, (b + 1) * g_.block_size);
       for (std::size_t o = b * g_.block_size; o < end; ++o) {
         if (!has_demand(o) && !keep_trees) continue;
-        s.run(g_, static_cast<std::int32_t>(o), t_);
+        s.run(g_, static_cast<std::int32_t>(o), arc_t_.data());
         sptt += s.load(g_, trips_, static_cast<std::int32_t>(o), y);
         if (keep_trees)
           std::copy(s.pred.begin(), s.pred.end(),
@@ -275,7 +275,7 @@ class Solver {
   Graph g_;
   int threads_;
   const Context& ctx_;
-  std::vector<double> t_, dt_;
+  std::vector<double> t_, dt_, arc_t_;  // arc_t_: t_ in forward-star order
   std::vector<Search> searches_;
   std::vector<std::vector<double>> block_flow_;
   std::vector<double> block_sptt_;
