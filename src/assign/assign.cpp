@@ -1,5 +1,7 @@
 // Static user-equilibrium assignment (include/countyscope/assign/assign.hpp, docs/assign.md).
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -42,7 +44,7 @@ inline void bpr(const Link& l, double v, double& t, double& dt) {
 // Forward star of the links (0-based nodes), origins in fixed blocks.
 struct Graph {
   std::int32_t n = 0, zones = 0, first_thru = 0;  // nodes below first_thru (0-based) are not passed through
-  std::vector<std::int32_t> first, arc_link, arc_head, tail;
+  std::vector<std::int32_t> first, arc_link, arc_head, tail, head;  // tail, head: per link
   std::size_t blocks = 0, block_size = 1;
 
   explicit Graph(const Network& net) {
@@ -50,6 +52,7 @@ struct Graph {
     zones = net.zones;
     first_thru = net.first_thru_node - 1;
     tail.resize(net.links.size());
+    head.resize(net.links.size());
     arc_link.resize(net.links.size());
     arc_head.resize(net.links.size());
     first.assign(static_cast<std::size_t>(n) + 1, 0);
@@ -62,6 +65,7 @@ struct Graph {
       arc_link[k] = static_cast<std::int32_t>(i);
       arc_head[k] = net.links[i].to - 1;
       tail[i] = net.links[i].from - 1;
+      head[i] = net.links[i].to - 1;
     }
     // At most 64 blocks of origins, whatever the thread count: block sums are added in block order.
     block_size = (static_cast<std::size_t>(zones) + 63) / 64;
@@ -69,90 +73,98 @@ struct Graph {
   }
 };
 
-// Dijkstra from one origin on the forward star with the arc costs in arc order (contiguous): a binary heap of
-// (distance, node) entries, an entry left behind by a shorter distance skipped when it comes up; keeps
-// distances, predecessor links and the settle order. Ties settle the smaller node id first. The arrays are
-// reused from one origin to the next (no allocation once they have grown).
+// Dijkstra from one origin on the forward star with the arc costs in arc order (contiguous) and a radix heap
+// (Ahuja, Mehlhorn, Orlin & Tarjan 1990) on the bits of the distances: a non-negative double's bits order as
+// the double does, and Dijkstra pops keys in non-decreasing order, so an entry goes to the bucket of the
+// highest bit where it differs from the last key popped; an entry left behind by a shorter distance is
+// skipped when it comes up. Keeps distances, predecessor links and the settle order. Nodes at the same
+// distance settle in a fixed order (the last pushed first), so a tree depends only on the link times. The
+// arrays are reused from one origin to the next (no allocation once they have grown).
 struct Search {
   struct Entry {
-    double d;
+    std::uint64_t key;  // bits of the distance
     std::int32_t v;
   };
   std::vector<double> dist;
   std::vector<std::int32_t> pred, order;
-  std::vector<std::uint8_t> done;
-  std::vector<Entry> heap;
+  std::array<std::vector<Entry>, 65> buckets;  // bucket 0: keys equal to last; b: highest differing bit b - 1
+  std::uint64_t last = 0;
+  std::size_t queued = 0;
   std::vector<double> node_flow;
 
-  static bool before(const Entry& a, const Entry& b) { return a.d < b.d || (a.d == b.d && a.v < b.v); }
-  void push(Entry e) {
-    std::size_t i = heap.size();
-    heap.push_back(e);
-    while (i > 0) {
-      const std::size_t p = (i - 1) / 2;
-      if (!before(e, heap[p])) break;
-      heap[i] = heap[p];
-      i = p;
-    }
-    heap[i] = e;
+  static std::uint64_t key_of(double d) { return std::bit_cast<std::uint64_t>(d); }
+  std::size_t bucket_of(std::uint64_t k) const {
+    return k == last ? 0 : static_cast<std::size_t>(64 - std::countl_zero(k ^ last));
+  }
+  void push(double d, std::int32_t v) {
+    const std::uint64_t k = key_of(d);
+    buckets[bucket_of(k)].push_back({k, v});
+    ++queued;
   }
   Entry pop() {
-    const Entry top = heap[0];
-    const Entry e = heap.back();
-    heap.pop_back();
-    const std::size_t n = heap.size();
-    if (n == 0) return top;
-    std::size_t i = 0;
-    for (;;) {
-      std::size_t c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && before(heap[c + 1], heap[c])) ++c;
-      if (!before(heap[c], e)) break;
-      heap[i] = heap[c];
-      i = c;
+    if (buckets[0].empty()) {
+      std::size_t i = 1;
+      while (buckets[i].empty()) ++i;
+      std::vector<Entry>& b = buckets[i];
+      std::uint64_t lo = b[0].key;
+      for (const Entry& e : b) lo = std::min(lo, e.key);
+      last = lo;
+      for (const Entry& e : b) buckets[bucket_of(e.key)].push_back(e);  // all to lower buckets
+      b.clear();
     }
-    heap[i] = e;
-    return top;
+    const Entry e = buckets[0].back();
+    buckets[0].pop_back();
+    --queued;
+    return e;
   }
 
-  // arc_cost[k]: the cost of arc k of the forward star (g.arc_link[k]'s time).
-  void run(const Graph& g, std::int32_t origin, const double* arc_cost) {
+  // arc_cost[k]: the cost of arc k of the forward star (g.arc_link[k]'s time). With a demand row (the
+  // origin's trips to each zone), the search stops once every zone with trips is settled: the tree is then
+  // final for those zones and their paths, and nodes not settled keep distance infinity and no predecessor.
+  void run(const Graph& g, std::int32_t origin, const double* arc_cost, const double* demand = nullptr) {
     const auto n = static_cast<std::size_t>(g.n);
     dist.assign(n, kInf);
     pred.assign(n, -1);
-    done.assign(n, 0);
     order.clear();
-    heap.clear();
+    for (std::vector<Entry>& b : buckets) b.clear();
+    queued = 0;
+    last = 0;
     dist[static_cast<std::size_t>(origin)] = 0;
-    push({0.0, origin});
+    push(0.0, origin);
+    std::int64_t left = -1;  // zones with trips not settled yet (-1: settle everything)
+    if (demand != nullptr) {
+      left = 0;
+      for (std::int32_t d = 0; d < g.zones; ++d) left += d != origin && demand[d] > 0;
+      if (left == 0) return;
+    }
     const std::int32_t* first = g.first.data();
     const std::int32_t* head = g.arc_head.data();
     const std::int32_t* link = g.arc_link.data();
-    while (!heap.empty()) {
+    while (queued > 0) {
       const Entry top = pop();
       const auto v = static_cast<std::size_t>(top.v);
-      if (done[v]) continue;  // a longer entry of a node settled already
-      done[v] = 1;
+      if (top.key != key_of(dist[v])) continue;  // left behind by a shorter distance
       order.push_back(top.v);
+      if (left > 0 && top.v < g.zones && top.v != origin && demand[v] > 0 && --left == 0) break;
       if (top.v != origin && top.v < g.first_thru)
         continue;  // a zone below FIRST THRU NODE: no passing through
-      const double d = top.d;
+      const double d = dist[v];
       const auto end = static_cast<std::size_t>(first[v + 1]);
       for (auto k = static_cast<std::size_t>(first[v]); k < end; ++k) {
         const auto w = static_cast<std::size_t>(head[k]);
         const double nd = d + arc_cost[k];
-        if (nd < dist[w] && !done[w]) {  // a settled node is never shorter (only zero-cost ties)
+        if (nd < dist[w]) {  // never true for a settled node: costs are not negative
           dist[w] = nd;
           pred[w] = link[k];
-          push({nd, static_cast<std::int32_t>(w)});
+          push(nd, static_cast<std::int32_t>(w));
         }
       }
     }
   }
 
-  // Adds origin o's demand along the tree to y; returns the demand's shortest-path cost.
-  double load(const Graph& g, const Trips& trips, std::int32_t o, std::vector<double>& y) {
-    node_flow.assign(static_cast<std::size_t>(g.n), 0.0);
+  // Adds origin o's demand along the tree to y (unless null); returns the demand's shortest-path cost.
+  double load(const Graph& g, const Trips& trips, std::int32_t o, std::vector<double>* y) {
+    if (y != nullptr) node_flow.assign(static_cast<std::size_t>(g.n), 0.0);
     const auto z = static_cast<std::size_t>(g.zones);
     double sptt = 0;
     for (std::size_t d = 0; d < z; ++d) {
@@ -162,15 +174,16 @@ struct Search {
         throw InputError(trips.file, "Origin " + std::to_string(o + 1), "destination",
                          "zone " + std::to_string(d + 1) + " has trips but no path from zone " +
                              std::to_string(o + 1) + " in the network");
-      node_flow[d] = q;
+      if (y != nullptr) node_flow[d] = q;
       sptt += q * dist[d];
     }
+    if (y == nullptr) return sptt;
     for (std::size_t i = order.size(); i-- > 1;) {  // order[0] is the origin
       const auto v = static_cast<std::size_t>(order[i]);
       const double f = node_flow[v];
       if (f == 0) continue;
       const auto l = static_cast<std::size_t>(pred[v]);
-      y[l] += f;
+      (*y)[l] += f;
       node_flow[static_cast<std::size_t>(g.tail[l])] += f;
     }
     return sptt;
@@ -199,8 +212,9 @@ class Solver {
     for (std::size_t i = 0; i < x.size(); ++i) bpr(net_.links[i], x[i], t_[i], dt_[i]);
   }
 
-  // All-or-nothing at the current times t_; with keep_trees the predecessor links of every origin.
-  AllOrNothing all_or_nothing(bool keep_trees = false) {
+  // All-or-nothing at the current times t_: SPTT, and with link_loads the link flows y; with keep_trees the
+  // predecessor links of every origin (final for the zones it has trips to).
+  AllOrNothing all_or_nothing(bool keep_trees = false, bool link_loads = true) {
     const std::size_t m = net_.links.size();
     const auto z = static_cast<std::size_t>(g_.zones);
     if (keep_trees) trees_.resize(z * static_cast<std::size_t>(g_.n));
@@ -209,13 +223,13 @@ class Solver {
     cs::parallel_for(g_.blocks, threads_, [&](std::size_t b, int t) {
       Search& s = searches_[static_cast<std::size_t>(t)];
       std::vector<double>& y = block_flow_[b];
-      y.assign(m, 0.0);
+      y.assign(link_loads ? m : 0, 0.0);
       double sptt = 0;
       const std::size_t end = std::min(z, (b + 1) * g_.block_size);
       for (std::size_t o = b * g_.block_size; o < end; ++o) {
-        if (!has_demand(o) && !keep_trees) continue;
-        s.run(g_, static_cast<std::int32_t>(o), arc_t_.data());
-        sptt += s.load(g_, trips_, static_cast<std::int32_t>(o), y);
+        const double* row = trips_.demand.data() + o * z;
+        s.run(g_, static_cast<std::int32_t>(o), arc_t_.data(), row);
+        sptt += s.load(g_, trips_, static_cast<std::int32_t>(o), link_loads ? &y : nullptr);
         if (keep_trees)
           std::copy(s.pred.begin(), s.pred.end(),
                     trees_.begin() + static_cast<std::ptrdiff_t>(o * s.pred.size()));
@@ -223,19 +237,13 @@ class Solver {
       block_sptt_[b] = sptt;
     });
     AllOrNothing r;
-    r.y.assign(m, 0.0);
+    r.y.assign(link_loads ? m : 0, 0.0);
     for (std::size_t b = 0; b < g_.blocks; ++b) {
       r.sptt += block_sptt_[b];
-      for (std::size_t i = 0; i < m; ++i) r.y[i] += block_flow_[b][i];
+      if (link_loads)
+        for (std::size_t i = 0; i < m; ++i) r.y[i] += block_flow_[b][i];
     }
     return r;
-  }
-
-  bool has_demand(std::size_t o) const {
-    const auto z = static_cast<std::size_t>(g_.zones);
-    for (std::size_t d = 0; d < z; ++d)
-      if (d != o && trips_.demand[o * z + d] > 0) return true;
-    return false;
   }
 
   double tstt(const std::vector<double>& x) const {
@@ -427,7 +435,7 @@ AssignResult Solver::run_gradient_projection() {
   };
   AssignResult r;
   set_times(x);
-  (void)all_or_nothing(true);
+  (void)all_or_nothing(true, false);
   std::vector<std::int32_t> sp;
   for (Od& od : ods) {
     tree_path(od, sp);
@@ -484,13 +492,20 @@ AssignResult Solver::run_gradient_projection() {
   };
   for (std::int64_t k = 1;; ++k) {
     set_times(x);
-    const AllOrNothing aon = all_or_nothing(true);
+    const AllOrNothing aon = all_or_nothing(true, false);
     if (record(k, x, aon.sptt, r)) break;
     for (Od& od : ods) {
-      tree_path(od, sp);
-      bool known = false;
-      for (const Path& p : od.paths) known = known || p.links == sp;
-      if (!known) od.paths.push_back({sp, 0.0});
+      // A known path whose every link is its head's predecessor in the origin's tree is the tree's path.
+      const std::int32_t* pred = trees_.data() + static_cast<std::size_t>(od.origin) * n;
+      const auto on_tree = [&](const Path& p) {
+        for (const std::int32_t a : p.links)
+          if (pred[static_cast<std::size_t>(g_.head[static_cast<std::size_t>(a)])] != a) return false;
+        return true;
+      };
+      if (std::none_of(od.paths.begin(), od.paths.end(), on_tree)) {
+        tree_path(od, sp);
+        od.paths.push_back({sp, 0.0});
+      }
       equilibrate(od);
     }
     for (int sweep = 0; sweep < kExtraSweeps; ++sweep)
