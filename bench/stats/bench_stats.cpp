@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
       polys.push_back({{{{x0, y0}, {x0 + 1, y0}, {x0 + 1, y0 + 1}, {x0, y0 + 1}, {x0, y0}}}});
       y.push_back(std::sin(c / 7.0) + std::cos(r / 5.0) + rng.uniform());
     }
-  const int reps_q = 5, reps_lisa = 3, reps_w = 10, reps_w5 = 3;
+  const int reps_q = 5, reps_lisa = 3, reps_w = 30, reps_w5 = 3;
   a::Weights q;
   const double t_queen = best_of(reps_q, [&] { q = a::contiguity_weights(polys, true); });
   const a::Weights qr = a::transformed(q, a::WeightsTransform::kRow);

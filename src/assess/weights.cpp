@@ -4,8 +4,10 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <numeric>
+#include <type_traits>
 #include <vector>
 
 #include <countyscope/assess/methods.hpp>
@@ -82,172 +84,268 @@ void finish(Weights& w, bool row_std) {
 }
 
 // Exact neighbour search over unit vectors (chord^2 = |a - b|^2 orders like the great-circle distance): a
-// KD-tree with median splits on the widest axis and small leaves. Neighbours are ranked by (chord^2, index),
-// the chord^2 computed as (q - p)^2 summed over x, y, z in that order for every candidate, so the result
-// depends neither on the tree nor on the visiting order. Pruning is exact in floating point: a point beyond a
-// split plane has |q_c - p_c| >= |q_c - split|, so (q_c - split)^2 <= (q_c - p_c)^2 as computed (rounding is
-// monotone); the bound of a subtree keeps the nearest plane per axis (0 where none) and sums the three like
-// chord^2 does, so it is <= the chord^2 of every point inside. A subtree is skipped only when that bound is
-// strictly above the current k-th best (ties at the k-th place are still visited, the lower index wins).
+// KD-tree with median splits on the widest axis, small leaves and the tight bounding box of every node.
+// Points are ranked by (chord^2, index), the chord^2 computed as (q - p)^2 summed over x, y, z in that order
+// for every candidate, so the result depends neither on the tree nor on the visiting order. Pruning is exact
+// in floating point: for a point p inside a box and q outside it on axis c, |q_c - p_c| >= the distance from
+// q_c to the box's face as computed (rounding is monotone; likewise from any point of another box), and the
+// bounds sum the three squares like chord^2 does, so they are <= the chord^2 of every point inside. A box is
+// skipped only when its bound is strictly above the radius searched.
+//
+// k nearest, a leaf's points at a time (tree order, nearby memory), each from its own leaf up: no descent
+// from the root, and the best k kept sorted by a fixed merge (no branch on where a candidate lands).
 class KdTree {
  public:
+  using Cand = std::pair<double, std::uint32_t>;  // (chord^2, index)
+  struct Scratch {
+    std::vector<Cand> cand;
+    std::vector<double> d;
+    std::vector<std::uint32_t> j;
+  };
+
   explicit KdTree(const std::vector<double>& xyz) : q_(xyz) {
     const std::size_t n = xyz.size() / 3;
+    std::vector<P> pts(n);
+    for (std::size_t i = 0; i < n; ++i)
+      pts[i] = {{xyz[3 * i], xyz[3 * i + 1], xyz[3 * i + 2]}, static_cast<std::uint32_t>(i)};
+    nodes_.reserve(2 * (n / (kLeaf / 2) + 1));
+    if (n > 0) build(pts, 0, static_cast<std::uint32_t>(n), 0);
     id_.resize(n);
-    std::iota(id_.begin(), id_.end(), 0u);
-    if (n > 0) build(0, static_cast<std::uint32_t>(n));
-    for (std::size_t c = 0; c < 3; ++c) {
-      p_[c].resize(n);
-      for (std::size_t a = 0; a < n; ++a) p_[c][a] = xyz[3 * id_[a] + c];
+    for (std::size_t c = 0; c < 3; ++c) p_[c].resize(n);
+    for (std::size_t a = 0; a < n; ++a) {
+      id_[a] = pts[a].id;
+      for (std::size_t c = 0; c < 3; ++c) p_[c][a] = pts[a].x[c];
     }
   }
 
   std::size_t size() const { return id_.size(); }
-  // The point at place a in tree order (queries in this order touch nearby memory).
-  std::uint32_t at(std::size_t a) const { return id_[a]; }
+  std::size_t leaf_count() const { return leaves_.size(); }
 
-  // The k nearest points of point i (itself excluded) by (chord^2, index), ascending, into out.
-  void nearest(std::size_t i, std::size_t k, std::vector<std::pair<double, std::uint32_t>>& out) const {
-    out.clear();
-    if (nodes_.empty() || k == 0) return;
-    Knn s{&q_[3 * i], static_cast<std::uint32_t>(i), k, out};
-    knn(0, s, {0.0, 0.0, 0.0});
-    std::sort_heap(out.begin(), out.end());
+  // The k nearest points (itself excluded; k < size()) of every point of leaf l by (chord^2, index),
+  // ascending: out(i, best) with best[0, k) for point i. From the point's own leaf up: at each ancestor the
+  // other child is searched if its box is within the k-th best, and the climb stops once the k-th best is
+  // strictly below the distance to every face of the ancestor's box (every point outside the subtree is
+  // beyond one of its faces). K > 0: compiled for k == K (fixed-length merges); K == 0: any k.
+  template <std::size_t K, class Out>
+  void nearest_of_leaf(std::size_t l, std::size_t k, Scratch& s, Out&& out) const {
+    const std::uint32_t leaf = leaves_[l];
+    const Node& lf = nodes_[leaf];
+    s.d.resize(k);
+    s.j.resize(k);
+    for (std::uint32_t a = lf.lo; a < lf.hi; ++a) {
+      const double q[3] = {p_[0][a], p_[1][a], p_[2][a]};
+      Top<K> top(k, id_[a], s.d.data(), s.j.data());
+      scan(q, lf, top);
+      for (std::uint32_t node = leaf; node != 0;) {
+        const std::uint32_t parent = nodes_[node].parent;
+        const Node& up = nodes_[parent];
+        const std::uint32_t other = up.left == node ? up.right : up.left;
+        if (box(q, nodes_[other]) <= top.worst) down(q, other, top);
+        node = parent;
+        if (inside(q, up) > top.worst) break;
+      }
+      out(id_[a], top.dist(), top.ids());
+    }
   }
 
   // All points j != i with chord^2 <= limit, as (chord^2, j) in no particular order, into out.
-  void within(std::size_t i, double limit, std::vector<std::pair<double, std::uint32_t>>& out) const {
+  void within(std::size_t i, double limit, std::vector<Cand>& out) const {
     out.clear();
-    if (!nodes_.empty()) band(0, &q_[3 * i], static_cast<std::uint32_t>(i), limit, {0.0, 0.0, 0.0}, out);
+    if (nodes_.empty()) return;
+    const double* q = &q_[3 * i];
+    const auto self = static_cast<std::uint32_t>(i);
+    std::uint32_t stack[kMaxDepth];
+    std::size_t top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const Node& nd = nodes_[stack[--top]];
+      if (nd.left == 0) {
+        double d[kLeaf];
+        const std::uint32_t m = nd.hi - nd.lo;
+        const double* px = p_[0].data() + nd.lo;
+        const double* py = p_[1].data() + nd.lo;
+        const double* pz = p_[2].data() + nd.lo;
+        for (std::uint32_t b = 0; b < m; ++b) {
+          const double dx = q[0] - px[b], dy = q[1] - py[b], dz = q[2] - pz[b];
+          d[b] = dx * dx + dy * dy + dz * dz;
+        }
+        for (std::uint32_t b = 0; b < m; ++b)
+          if (d[b] <= limit && id_[nd.lo + b] != self) out.emplace_back(d[b], id_[nd.lo + b]);
+        continue;
+      }
+      if (box(q, nodes_[nd.right]) <= limit) stack[top++] = nd.right;
+      if (box(q, nodes_[nd.left]) <= limit) stack[top++] = nd.left;
+    }
   }
 
- private:
-  struct Node {
-    std::uint32_t lo, hi;  // points [lo, hi) in tree order
-    int axis;              // -1: leaf
-    double split;          // left: coordinate <= split, right: >= split
-    std::uint32_t left, right;
-  };
-  struct Knn {
-    const double* q;
-    std::uint32_t self;
-    std::size_t k;
-    std::vector<std::pair<double, std::uint32_t>>& heap;  // max-heap of the best k so far
-    double worst = 1e300;                                 // heap.front().first once the heap holds k
-  };
-  static constexpr std::uint32_t kLeaf = 16;
+  // The point at place a in tree order (band queries in this order touch nearby memory).
+  std::uint32_t at(std::size_t a) const { return id_[a]; }
 
-  std::uint32_t build(std::uint32_t lo, std::uint32_t hi) {
+ private:
+  struct P {
+    double x[3];
+    std::uint32_t id;
+  };
+  struct Node {
+    double lo_x[3], hi_x[3];    // tight bounding box of the node's points
+    std::uint32_t lo, hi;       // points [lo, hi) in tree order
+    std::uint32_t left, right;  // children; left == 0: a leaf (the root is nobody's child)
+    std::uint32_t parent;
+  };
+  static constexpr std::uint32_t kLeaf = 12;
+
+  // The best k so far, ascending by (chord^2, index), padded with (infinity, max index); worst: the k-th
+  // chord^2. Written without data-dependent branches where the outcome is a coin toss (a leaf's points are
+  // filtered into a list first, then merged one by one keeping the smaller at each place). K > 0: k == K, the
+  // arrays are the object's own; K == 0: the caller's arrays of k.
+  template <std::size_t K>
+  struct Top {
+    static constexpr std::size_t kN = K > 0 ? K : 1;
+    std::size_t k;
+    std::uint32_t self;
+    double* d;
+    std::uint32_t* j;
+    double own_d[kN];
+    std::uint32_t own_j[kN];
+    double worst = std::numeric_limits<double>::infinity();
+    Top(std::size_t k_, std::uint32_t self_, double* d_, std::uint32_t* j_)
+        : k(K > 0 ? K : k_), self(self_), d(K > 0 ? own_d : d_), j(K > 0 ? own_j : j_) {
+      for (std::size_t s = 0; s < k; ++s) {
+        d[s] = std::numeric_limits<double>::infinity();
+        j[s] = ~0u;
+      }
+    }
+    const double* dist() const { return d; }
+    const std::uint32_t* ids() const { return j; }
+    void insert(double cd, std::uint32_t cj) {
+      const std::size_t n = K > 0 ? K : k;
+      for (std::size_t s = 0; s < n; ++s) {
+        const double bd = d[s];
+        const std::uint32_t bj = j[s];
+        const bool keep = (bd < cd) | ((bd == cd) & (bj < cj));
+        d[s] = keep ? bd : cd;
+        j[s] = keep ? bj : cj;
+        cd = keep ? cd : bd;
+        cj = keep ? cj : bj;
+      }
+      worst = d[n - 1];
+    }
+  };
+  template <class T>
+  void scan(const double* q, const Node& nd, T& top) const {
+    double d[kLeaf];
+    std::uint32_t pass[kLeaf];
+    const std::uint32_t m = nd.hi - nd.lo;
+    const double* px = p_[0].data() + nd.lo;
+    const double* py = p_[1].data() + nd.lo;
+    const double* pz = p_[2].data() + nd.lo;
+    for (std::uint32_t b = 0; b < m; ++b) {
+      const double dx = q[0] - px[b], dy = q[1] - py[b], dz = q[2] - pz[b];
+      d[b] = dx * dx + dy * dy + dz * dz;
+    }
+    std::uint32_t np = 0;
+    const double worst = top.worst;
+    for (std::uint32_t b = 0; b < m; ++b) {
+      pass[np] = b;
+      np +=
+          static_cast<std::uint32_t>(d[b] <= worst) & static_cast<std::uint32_t>(id_[nd.lo + b] != top.self);
+    }
+    for (std::uint32_t e = 0; e < np; ++e) top.insert(d[pass[e]], id_[nd.lo + pass[e]]);
+  }
+  // Depth-first below node, the nearer child first.
+  template <class T>
+  void down(const double* q, std::uint32_t node, T& top) const {
+    struct Pending {
+      double bound;
+      std::uint32_t node;
+    };
+    Pending stack[kMaxDepth];
+    std::size_t n = 0;
+    for (;;) {
+      const Node& nd = nodes_[node];
+      if (nd.left == 0) {
+        scan(q, nd, top);
+      } else {
+        const double bl = box(q, nodes_[nd.left]), br = box(q, nodes_[nd.right]);
+        const bool left_first = bl <= br;
+        const double near = left_first ? bl : br, far = left_first ? br : bl;
+        if (far <= top.worst) stack[n++] = Pending{far, left_first ? nd.right : nd.left};
+        if (near <= top.worst) {
+          node = left_first ? nd.left : nd.right;
+          continue;
+        }
+      }
+      for (;;) {
+        if (n == 0) return;
+        const Pending p = stack[--n];
+        if (p.bound <= top.worst) {
+          node = p.node;
+          break;
+        }
+      }
+    }
+  }
+  // The squared distance from q (inside the box) to the box's nearest face.
+  static double inside(const double* q, const Node& nd) {
+    double m = std::numeric_limits<double>::infinity();
+    for (int c = 0; c < 3; ++c) {
+      const double lo = q[c] - nd.lo_x[c], hi = nd.hi_x[c] - q[c];
+      m = std::min(m, std::min(lo * lo, hi * hi));
+    }
+    return m;
+  }
+  // Median splits halve the points, so the depth stays below 2 + log2(n) <= 34 for 32-bit indices; each level
+  // leaves at most one node on a stack.
+  static constexpr std::size_t kMaxDepth = 64;
+
+  std::uint32_t build(std::vector<P>& pts, std::uint32_t lo, std::uint32_t hi, std::uint32_t parent) {
     const auto at = static_cast<std::uint32_t>(nodes_.size());
-    nodes_.push_back({lo, hi, -1, 0.0, 0, 0});
-    if (hi - lo <= kLeaf) return at;
-    double mn[3] = {1e300, 1e300, 1e300}, mx[3] = {-1e300, -1e300, -1e300};
+    Node nd{{1e300, 1e300, 1e300}, {-1e300, -1e300, -1e300}, lo, hi, 0, 0, parent};
     for (std::uint32_t a = lo; a < hi; ++a)
       for (int c = 0; c < 3; ++c) {
-        mn[c] = std::min(mn[c], q_[3 * id_[a] + c]);
-        mx[c] = std::max(mx[c], q_[3 * id_[a] + c]);
+        nd.lo_x[c] = std::min(nd.lo_x[c], pts[a].x[c]);
+        nd.hi_x[c] = std::max(nd.hi_x[c], pts[a].x[c]);
       }
+    nodes_.push_back(nd);
+    if (hi - lo <= kLeaf) {
+      leaves_.push_back(at);
+      return at;
+    }
     int axis = 0;
     for (int c = 1; c < 3; ++c)
-      if (mx[c] - mn[c] > mx[axis] - mn[axis]) axis = c;
-    if (!(mx[axis] > mn[axis])) return at;  // all duplicates: one leaf
+      if (nd.hi_x[c] - nd.lo_x[c] > nd.hi_x[axis] - nd.lo_x[axis]) axis = c;
     const std::uint32_t mid = lo + (hi - lo) / 2;
-    std::nth_element(id_.begin() + lo, id_.begin() + mid, id_.begin() + hi,
-                     [&](std::uint32_t x, std::uint32_t y) {
-                       const double cx = q_[3 * x + axis], cy = q_[3 * y + axis];
-                       return cx != cy ? cx < cy : x < y;
-                     });
-    const double split = q_[3 * id_[mid] + axis];
-    const std::uint32_t l = build(lo, mid), r = build(mid, hi);
-    nodes_[at].axis = axis;
-    nodes_[at].split = split;
+    // All duplicates: halves in any order (their boxes are one point; the ranking is by index anyway).
+    if (nd.hi_x[axis] > nd.lo_x[axis])
+      std::nth_element(pts.begin() + lo, pts.begin() + mid, pts.begin() + hi, [axis](const P& x, const P& y) {
+        return x.x[axis] != y.x[axis] ? x.x[axis] < y.x[axis] : x.id < y.id;
+      });
+    const std::uint32_t l = build(pts, lo, mid, at), r = build(pts, mid, hi, at);
     nodes_[at].left = l;
     nodes_[at].right = r;
     return at;
   }
 
-  // chord^2 from q to the m <= kLeaf points from place a0 on, into d (a loop the compiler vectorises).
-  void chord2(const double* q, std::uint32_t a0, std::uint32_t m, double* d) const {
-    const double* px = p_[0].data() + a0;
-    const double* py = p_[1].data() + a0;
-    const double* pz = p_[2].data() + a0;
-    for (std::uint32_t b = 0; b < m; ++b) {
-      const double dx = q[0] - px[b], dy = q[1] - py[b], dz = q[2] - pz[b];
-      d[b] = dx * dx + dy * dy + dz * dz;
+  // Lower bound of chord^2 from q to any point of the node's box (0 inside), summed like chord2 sums. Below
+  // the box: lo - q > 0 and q - hi < 0 (the other way above); inside: both <= 0.
+  static double box(const double* q, const Node& nd) {
+    double s = 0;
+    for (int c = 0; c < 3; ++c) {
+      const double e = std::max(nd.lo_x[c] - q[c], 0.0) + std::max(q[c] - nd.hi_x[c], 0.0);
+      s += e * e;
     }
+    return s;
   }
-
-  using Off = std::array<double, 3>;  // per axis: squared distance to the nearest plane bounding the subtree
-  static double bound(const Off& o) { return o[0] + o[1] + o[2]; }
-
-  // Replaces the largest of a max-heap by a smaller c: one sift down.
-  static void replace_top(std::vector<std::pair<double, std::uint32_t>>& h,
-                          std::pair<double, std::uint32_t> c) {
-    const std::size_t n = h.size();
-    std::size_t i = 0;
-    for (;;) {
-      const std::size_t l = 2 * i + 1;
-      if (l >= n) break;
-      const std::size_t m = l + 1 < n && h[l] < h[l + 1] ? l + 1 : l;
-      if (!(c < h[m])) break;
-      h[i] = h[m];
-      i = m;
-    }
-    h[i] = c;
-  }
-
-  void knn(std::uint32_t node, Knn& s, Off off) const {
-    const Node& nd = nodes_[node];
-    if (nd.axis < 0) {
-      double d[kLeaf];
-      for (std::uint32_t a0 = nd.lo; a0 < nd.hi; a0 += kLeaf) {
-        const std::uint32_t m = std::min(kLeaf, nd.hi - a0);
-        chord2(s.q, a0, m, d);
-        for (std::uint32_t b = 0; b < m; ++b) {
-          if (d[b] > s.worst) continue;
-          const std::pair<double, std::uint32_t> c{d[b], id_[a0 + b]};
-          if (c.second == s.self) continue;
-          if (s.heap.size() < s.k) {
-            s.heap.push_back(c);
-            std::push_heap(s.heap.begin(), s.heap.end());
-            if (s.heap.size() == s.k) s.worst = s.heap.front().first;
-          } else if (c < s.heap.front()) {
-            replace_top(s.heap, c);
-            s.worst = s.heap.front().first;
-          }
-        }
-      }
-      return;
-    }
-    const double diff = s.q[nd.axis] - nd.split;
-    knn(diff < 0 ? nd.left : nd.right, s, off);
-    off[static_cast<std::size_t>(nd.axis)] = diff * diff;
-    if (bound(off) <= s.worst) knn(diff < 0 ? nd.right : nd.left, s, off);
-  }
-
-  void band(std::uint32_t node, const double* q, std::uint32_t self, double limit, Off off,
-            std::vector<std::pair<double, std::uint32_t>>& out) const {
-    const Node& nd = nodes_[node];
-    if (nd.axis < 0) {
-      double d[kLeaf];
-      for (std::uint32_t a0 = nd.lo; a0 < nd.hi; a0 += kLeaf) {
-        const std::uint32_t m = std::min(kLeaf, nd.hi - a0);
-        chord2(q, a0, m, d);
-        for (std::uint32_t b = 0; b < m; ++b)
-          if (d[b] <= limit && id_[a0 + b] != self) out.emplace_back(d[b], id_[a0 + b]);
-      }
-      return;
-    }
-    const double diff = q[nd.axis] - nd.split;
-    band(diff < 0 ? nd.left : nd.right, q, self, limit, off, out);
-    off[static_cast<std::size_t>(nd.axis)] = diff * diff;
-    if (bound(off) <= limit) band(diff < 0 ? nd.right : nd.left, q, self, limit, off, out);
+  double chord2(const double* q, std::uint32_t a) const {
+    const double dx = q[0] - p_[0][a], dy = q[1] - p_[1][a], dz = q[2] - p_[2][a];
+    return dx * dx + dy * dy + dz * dz;
   }
 
   const std::vector<double>& q_;          // xyz by point index
   std::array<std::vector<double>, 3> p_;  // x, y, z in tree order
   std::vector<std::uint32_t> id_;
   std::vector<Node> nodes_;
+  std::vector<std::uint32_t> leaves_;  // leaf nodes in tree order
 };
 }  // namespace
 
@@ -284,19 +382,19 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
   const KdTree tree(xyz);
   // Per-thread scratch: no allocation per query once the buffers have grown.
   const int team = std::max(1, threads);
-  std::vector<std::vector<std::pair<double, std::uint32_t>>> scratch(static_cast<std::size_t>(team));
+  std::vector<KdTree::Scratch> scratch(static_cast<std::size_t>(team));
   double band = spec.band_km;
-  if (!knn && band <= 0) {
+  if (!knn && band <= 0 && n > 1) {
     // The smallest band that gives every point a neighbour: the largest nearest-neighbour distance.
     std::vector<double> nn(n, 0.0);
     parallel_for(
-        n, team,
-        [&](std::size_t i, int t) {
-          auto& b1 = scratch[static_cast<std::size_t>(t)];
-          tree.nearest(i, 1, b1);
-          nn[i] = b1.empty() ? 0.0 : to_km(b1.front().first);
+        tree.leaf_count(), team,
+        [&](std::size_t l, int t) {
+          tree.nearest_of_leaf<1>(
+              l, 1, scratch[static_cast<std::size_t>(t)],
+              [&](std::uint32_t i, const double* d, const std::uint32_t*) { nn[i] = to_km(d[0]); });
         },
-        64);
+        4);
     for (double d : nn) band = std::max(band, d);
   }
   w.band_km = knn ? 0.0 : band;
@@ -306,17 +404,50 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     const std::size_t k = static_cast<std::size_t>(spec.k);
     w.nbr.resize(n * k);
     w.w.assign(n * k, 1.0);
-    parallel_for(
-        n, team,
-        [&](std::size_t a, int t) {
-          const std::size_t i = tree.at(a);
-          auto& d = scratch[static_cast<std::size_t>(t)];
-          tree.nearest(i, k, d);
-          std::uint32_t* row = w.nbr.data() + i * k;
-          for (std::size_t a = 0; a < k; ++a) row[a] = d[a].second;
-          std::sort(row, row + k);
-        },
-        64);
+    auto rows = [&](auto kk) {
+      constexpr std::size_t K = decltype(kk)::value;
+      parallel_for(
+          tree.leaf_count(), team,
+          [&](std::size_t l, int t) {
+            tree.nearest_of_leaf<K>(l, k, scratch[static_cast<std::size_t>(t)],
+                                    [&](std::uint32_t i, const double*, const std::uint32_t* j) {
+                                      // The row by index (the ids differ): each id goes to its rank, without
+                                      // a branch per comparison (std::sort for a large k).
+                                      std::uint32_t* row = w.nbr.data() + std::size_t{i} * k;
+                                      if (k > 32) {
+                                        std::copy(j, j + k, row);
+                                        std::sort(row, row + k);
+                                        return;
+                                      }
+                                      for (std::size_t a = 0; a < k; ++a) {
+                                        std::size_t rank = 0;
+                                        for (std::size_t b = 0; b < k; ++b) rank += j[b] < j[a] ? 1u : 0u;
+                                        row[rank] = j[a];
+                                      }
+                                    });
+          },
+          4);
+    };
+    // The common small k compiled for their k (fixed-length merges the compiler unrolls).
+    switch (k) {
+      case 4:
+        rows(std::integral_constant<std::size_t, 4>{});
+        break;
+      case 5:
+        rows(std::integral_constant<std::size_t, 5>{});
+        break;
+      case 6:
+        rows(std::integral_constant<std::size_t, 6>{});
+        break;
+      case 8:
+        rows(std::integral_constant<std::size_t, 8>{});
+        break;
+      case 10:
+        rows(std::integral_constant<std::size_t, 10>{});
+        break;
+      default:
+        rows(std::integral_constant<std::size_t, 0>{});
+    }
     for (std::size_t i = 0; i < n; ++i) w.first[i + 1] = (i + 1) * k;
     finish(w, spec.row_standardise);
     return w;
@@ -336,7 +467,7 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
       n, team,
       [&](std::size_t a, int t) {
         const std::size_t i = tree.at(a);
-        auto& d = scratch[static_cast<std::size_t>(t)];
+        auto& d = scratch[static_cast<std::size_t>(t)].cand;
         tree.within(i, band_c2, d);
         auto& r = rows[i];
         r.reserve(d.size());

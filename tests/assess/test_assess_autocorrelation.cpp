@@ -269,6 +269,52 @@ TEST(AssessAutocorrelation, WeightsFilesInTableOrder) {
   std::filesystem::remove_all(dir);
 }
 
+// Ties and duplicates: 400 points on 9 places (many at distance 0, equal distances between places on a
+// lattice) and on a line, for k from 1 to 40 (the compiled small-k paths and the general one) and the default
+// band: the first k by (chord^2 of the unit vectors, index), the documented rule, equal brute force.
+TEST(AssessWeights, TiesAndDuplicatesRankedByIndexLikeBruteForce) {
+  cs::Rng rng(cs::test::seed() + 21);
+  std::vector<cs::LonLat> lattice, line;
+  for (int i = 0; i < 400; ++i) {
+    lattice.push_back({110.0 + static_cast<double>(rng.below(3)), 30.0 + static_cast<double>(rng.below(3))});
+    line.push_back({100.0 + 0.01 * static_cast<double>(rng.below(50)), 0.0});
+  }
+  for (const auto* pts : {&lattice, &line}) {
+    const std::size_t n = pts->size();
+    std::vector<double> xyz;
+    for (const auto& p : *pts) {
+      const double lo = p.lon * M_PI / 180.0, la = p.lat * M_PI / 180.0;
+      xyz.insert(xyz.end(), {std::cos(la) * std::cos(lo), std::cos(la) * std::sin(lo), std::sin(la)});
+    }
+    for (int k : {1, 2, 4, 5, 6, 7, 8, 10, 13, 40}) {
+      const auto w = a::build_weights(*pts, a::parse_weights_spec("knn:" + std::to_string(k)), 2);
+      for (std::size_t i = 0; i < n; ++i) {
+        std::vector<std::pair<double, std::uint32_t>> d;
+        for (std::size_t j = 0; j < n; ++j)
+          if (j != i) {
+            const double dx = xyz[3 * i] - xyz[3 * j], dy = xyz[3 * i + 1] - xyz[3 * j + 1],
+                         dz = xyz[3 * i + 2] - xyz[3 * j + 2];
+            d.emplace_back(dx * dx + dy * dy + dz * dz, static_cast<std::uint32_t>(j));
+          }
+        std::sort(d.begin(), d.end());
+        std::vector<std::uint32_t> want;
+        for (int r = 0; r < k; ++r) want.push_back(d[static_cast<std::size_t>(r)].second);
+        std::sort(want.begin(), want.end());
+        ASSERT_EQ(std::vector<std::uint32_t>(w.nbr.begin() + static_cast<long>(w.first[i]),
+                                             w.nbr.begin() + static_cast<long>(w.first[i + 1])),
+                  want)
+            << "k " << k << " point " << i;
+      }
+    }
+    // The default band: the largest nearest-neighbour distance (0 here: every place holds several points).
+    EXPECT_EQ(a::build_weights(*pts, a::parse_weights_spec("band"), 1).band_km, 0.0);
+  }
+  // Fewer points than a leaf: k = n - 1 takes everyone else.
+  const std::vector<cs::LonLat> few{{100, 30}, {101, 30}, {100, 31}, {102, 32}};
+  const auto w3 = a::build_weights(few, a::parse_weights_spec("knn:3"), 1);
+  EXPECT_EQ(w3.nbr, (std::vector<std::uint32_t>{1, 2, 3, 0, 2, 3, 0, 1, 3, 0, 1, 2}));
+}
+
 // Issue 20 item 3: the KD-tree neighbours equal brute force on the bundled 2,742 county centres (every point)
 // and on 10^5 random points over China's extent (150 query points drawn at random, each against all 10^5):
 // kNN-8 and a 50 km band, on 2 threads, ranked as the brute force ranks them (great-circle km, then index).
