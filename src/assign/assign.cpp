@@ -89,6 +89,7 @@ struct Search {
   std::vector<std::int32_t> pred, order;
   std::array<std::vector<Entry>, 65> buckets;  // bucket 0: keys equal to last; b: highest differing bit b - 1
   std::uint64_t last = 0;
+  std::uint64_t filled = 0;  // bit b - 1: bucket b (1..64) is not empty
   std::size_t queued = 0;
   std::vector<double> node_flow;
 
@@ -98,18 +99,24 @@ struct Search {
   }
   void push(double d, std::int32_t v) {
     const std::uint64_t k = key_of(d);
-    buckets[bucket_of(k)].push_back({k, v});
+    const std::size_t b = bucket_of(k);
+    buckets[b].push_back({k, v});
+    if (b > 0) filled |= std::uint64_t{1} << (b - 1);
     ++queued;
   }
   Entry pop() {
     if (buckets[0].empty()) {
-      std::size_t i = 1;
-      while (buckets[i].empty()) ++i;
+      const auto i = static_cast<std::size_t>(std::countr_zero(filled)) + 1;
       std::vector<Entry>& b = buckets[i];
       std::uint64_t lo = b[0].key;
       for (const Entry& e : b) lo = std::min(lo, e.key);
       last = lo;
-      for (const Entry& e : b) buckets[bucket_of(e.key)].push_back(e);  // all to lower buckets
+      filled &= ~(std::uint64_t{1} << (i - 1));
+      for (const Entry& e : b) {  // all to lower buckets
+        const std::size_t j = bucket_of(e.key);
+        buckets[j].push_back(e);
+        if (j > 0) filled |= std::uint64_t{1} << (j - 1);
+      }
       b.clear();
     }
     const Entry e = buckets[0].back();
@@ -129,6 +136,7 @@ struct Search {
     for (std::vector<Entry>& b : buckets) b.clear();
     queued = 0;
     last = 0;
+    filled = 0;
     dist[static_cast<std::size_t>(origin)] = 0;
     push(0.0, origin);
     std::int64_t left = -1;  // zones with trips not settled yet (-1: settle everything)
@@ -436,6 +444,9 @@ AssignResult Solver::run_gradient_projection() {
   AssignResult r;
   set_times(x);
   (void)all_or_nothing(true, false);
+  const std::size_t od_block = std::max<std::size_t>(1, (ods.size() + 63) / 64);
+  const std::size_t od_blocks = (ods.size() + od_block - 1) / od_block;
+  std::vector<std::uint8_t> is_new(ods.size());
   std::vector<std::int32_t> sp;
   for (Od& od : ods) {
     tree_path(od, sp);
@@ -455,19 +466,23 @@ AssignResult Solver::run_gradient_projection() {
     return c;
   };
   // Equalises the costs of one pair's paths.
+  std::vector<double> path_cost;
+  std::vector<std::vector<std::int32_t>> spare;  // link arrays of removed paths
   const auto equilibrate = [&](Od& od) {
     if (od.paths.size() < 2) return;
     std::size_t best = 0;
     double best_cost = kInf;
+    path_cost.resize(od.paths.size());
     for (std::size_t q = 0; q < od.paths.size(); ++q) {
-      const double c = cost(od.paths[q].links);
+      const double c = path_cost[q] = cost(od.paths[q].links);
       if (c < best_cost) best_cost = c, best = q;
     }
     Path& bp = od.paths[best];
+    bool moved = false;  // the costs above hold until flow moves
     for (std::size_t q = 0; q < od.paths.size(); ++q) {
       if (q == best) continue;
       Path& p = od.paths[q];
-      const double cp = cost(p.links), cb = cost(bp.links);
+      const double cp = moved ? cost(p.links) : path_cost[q], cb = moved ? cost(bp.links) : best_cost;
       if (cp <= cb) continue;
       ++token;
       double denom = 0;
@@ -483,30 +498,56 @@ AssignResult Solver::run_gradient_projection() {
       if (delta <= 0) continue;
       p.flow -= delta;  // exactly 0 when all of it moves
       bp.flow += delta;
+      moved = true;
       for (const std::int32_t a : p.links)
         if (mark_min[static_cast<std::size_t>(a)] != token) shift(a, -delta);
       for (const std::int32_t a : bp.links)
         if (mark_p[static_cast<std::size_t>(a)] != token) shift(a, delta);
     }
-    std::erase_if(od.paths, [](const Path& p) { return p.flow <= 0; });
+    // Paths left without flow go; their link arrays are kept for new paths (no allocation per new path).
+    std::size_t kept = 0;
+    for (std::size_t q = 0; q < od.paths.size(); ++q) {
+      if (od.paths[q].flow > 0) {
+        if (kept != q) std::swap(od.paths[kept], od.paths[q]);
+        ++kept;
+      }
+    }
+    for (std::size_t q = kept; q < od.paths.size(); ++q) spare.push_back(std::move(od.paths[q].links));
+    od.paths.resize(kept);
   };
   for (std::int64_t k = 1;; ++k) {
     set_times(x);
     const AllOrNothing aon = all_or_nothing(true, false);
     if (record(k, x, aon.sptt, r)) break;
-    for (Od& od : ods) {
-      // A known path whose every link is its head's predecessor in the origin's tree is the tree's path.
+    // A pair's tree path is new unless a known path has every link as its head's predecessor in the origin's
+    // tree. With more than one thread, which pairs have a new path is found first, in parallel (it depends on
+    // the trees and the pair's own paths only); then, in the pairs' fixed order, a new path joins its pair
+    // and the pair is equilibrated.
+    const auto tree_path_is_new = [&](const Od& od) {
       const std::int32_t* pred = trees_.data() + static_cast<std::size_t>(od.origin) * n;
-      const auto on_tree = [&](const Path& p) {
+      return std::none_of(od.paths.begin(), od.paths.end(), [&](const Path& p) {
         for (const std::int32_t a : p.links)
           if (pred[static_cast<std::size_t>(g_.head[static_cast<std::size_t>(a)])] != a) return false;
         return true;
-      };
-      if (std::none_of(od.paths.begin(), od.paths.end(), on_tree)) {
-        tree_path(od, sp);
-        od.paths.push_back({sp, 0.0});
+      });
+    };
+    if (threads_ > 1)
+      cs::parallel_for(od_blocks, threads_, [&](std::size_t b, int) {
+        for (std::size_t i = b * od_block; i < std::min(ods.size(), (b + 1) * od_block); ++i)
+          is_new[i] = tree_path_is_new(ods[i]) ? 1 : 0;
+      });
+    for (std::size_t i = 0; i < ods.size(); ++i) {
+      if (threads_ > 1 ? is_new[i] != 0 : tree_path_is_new(ods[i])) {
+        tree_path(ods[i], sp);
+        Path p;
+        if (!spare.empty()) {
+          p.links = std::move(spare.back());
+          spare.pop_back();
+        }
+        p.links.assign(sp.begin(), sp.end());
+        ods[i].paths.push_back(std::move(p));
       }
-      equilibrate(od);
+      equilibrate(ods[i]);
     }
     for (int sweep = 0; sweep < kExtraSweeps; ++sweep)
       for (Od& od : ods) equilibrate(od);
