@@ -447,11 +447,16 @@ AssignResult Solver::run_gradient_projection() {
   const std::size_t od_block = std::max<std::size_t>(1, (ods.size() + 63) / 64);
   const std::size_t od_blocks = (ods.size() + od_block - 1) / od_block;
   std::vector<std::uint8_t> is_new(ods.size());
+  std::vector<std::size_t> multi;  // pairs with more than one path after the new paths
   std::vector<std::int32_t> sp;
-  for (Od& od : ods) {
-    tree_path(od, sp);
-    od.paths.push_back({sp, od.demand});
-  }
+  std::vector<std::vector<std::int32_t>> scratch(static_cast<std::size_t>(threads_));
+  cs::parallel_for(od_blocks, threads_, [&](std::size_t b, int t) {  // each pair's first path, all its trips
+    std::vector<std::int32_t>& path = scratch[static_cast<std::size_t>(t)];
+    for (std::size_t i = b * od_block; i < std::min(ods.size(), (b + 1) * od_block); ++i) {
+      tree_path(ods[i], path);
+      ods[i].paths.push_back({path, ods[i].demand});
+    }
+  });
   link_flows();
   std::vector<std::uint32_t> mark_min(m, 0), mark_p(m, 0);
   std::uint32_t token = 0;
@@ -536,6 +541,7 @@ AssignResult Solver::run_gradient_projection() {
         for (std::size_t i = b * od_block; i < std::min(ods.size(), (b + 1) * od_block); ++i)
           is_new[i] = tree_path_is_new(ods[i]) ? 1 : 0;
       });
+    multi.clear();
     for (std::size_t i = 0; i < ods.size(); ++i) {
       if (threads_ > 1 ? is_new[i] != 0 : tree_path_is_new(ods[i])) {
         tree_path(ods[i], sp);
@@ -548,15 +554,20 @@ AssignResult Solver::run_gradient_projection() {
         ods[i].paths.push_back(std::move(p));
       }
       equilibrate(ods[i]);
+      if (ods[i].paths.size() > 1) multi.push_back(i);
     }
+    // The sweeps visit the pairs with more than one path only (a pair never gains a path in a sweep).
     for (int sweep = 0; sweep < kExtraSweeps; ++sweep)
-      for (Od& od : ods) equilibrate(od);
+      for (const std::size_t i : multi) equilibrate(ods[i]);
     link_flows();
   }
   r.flow = x;
   r.time = t_;
-  for (const Od& od : ods)
-    for (const Path& p : od.paths) r.paths.push_back({od.origin + 1, od.dest + 1, p.links, p.flow});
+  std::size_t used = 0;
+  for (const Od& od : ods) used += od.paths.size();
+  r.paths.reserve(used);
+  for (Od& od : ods)
+    for (Path& p : od.paths) r.paths.push_back({od.origin + 1, od.dest + 1, std::move(p.links), p.flow});
   return r;
 }
 
