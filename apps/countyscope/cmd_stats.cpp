@@ -223,13 +223,19 @@ int run_markov(const MarkovCli& o, cs::cli::Runtime& rt) {
 void add_markov(CLI::App* stats, cs::cli::Runtime& rt) {
   auto* sub = stats->add_subcommand(
       "markov",
-      "Classic Markov chain on any panel: quantile classes per period, transitions, steady state and mean "
-      "first passage times (giddy's conventions)");
+      "Markov chains on any panel: quantile classes (per period, pooled or given cutoffs), transitions, "
+      "steady state and mean first passage times; with --weights the spatial Markov chain (giddy's "
+      "conventions)");
   sub->footer(
-      "Example:\n  countyscope stats markov --table tests/data/libpysal/usjoin.csv --columns 1929:2009 \\\n"
+      "Example:\n  countyscope stats markov --table tests/data/libpysal/usjoin.csv --columns y1929:y2009 \\\n"
       "    --classes 5 --out out/markov\n"
+      "Spatial (giddy Spatial_Markov's documented example):\n"
+      "  countyscope stats markov --table tests/data/libpysal/usjoin.csv --columns y1929:y2009 --relative "
+      "\\\n"
+      "    --quantiles pooled --weights tests/data/libpysal/states48.gal --out out/spatial_markov\n"
       "Outputs: markov_transitions.csv (from, to, count, p, mean_first_passage), markov_states.csv (steady\n"
-      "state), results.json (section markov).");
+      "state), with --weights markov_spatial.csv (lag_class, from, to, count, p, mean_first_passage) and\n"
+      "markov_spatial_states.csv, results.json (section markov; homogeneity tests Q and LR).");
   auto o = std::make_shared<MarkovCli>();
   sub->add_option("--table", o->in.table, "any GDAL table, one row per unit (CSV, XLSX, GeoPackage ...)")
       ->required()
@@ -239,7 +245,25 @@ void add_markov(CLI::App* stats, cs::cli::Runtime& rt) {
                   "the periods in time order: column names, or FIRST:LAST for every column between them")
       ->required()
       ->delimiter(',');
-  sub->add_option("--classes", o->in.classes, "quantile classes per period (2..20)")->default_val(5);
+  sub->add_option("--classes", o->in.classes, "quantile classes (2..20)")->default_val(5);
+  sub->add_option("--quantiles", o->in.quantiles,
+                  "period: quantiles of each period (giddy Markov's use); pooled: of all periods together "
+                  "(giddy Spatial_Markov fixed=True)")
+      ->default_val("period");
+  sub->add_option("--cutoffs", o->in.cutoffs,
+                  "class bounds instead of quantiles (increasing; a value on a bound in the lower class)")
+      ->delimiter(',');
+  sub->add_flag("--relative", o->in.relative, "divide each period's values by that period's mean");
+  sub->add_option("--id", o->in.id,
+                  "id column (weights files; default: the file's id field, else row numbers)");
+  sub->add_option("--weights", o->in.weights,
+                  "spatial Markov: queen | rook | knn:K | band[:D] | idw[:D] | a .gal / .gwt file");
+  sub->add_option("--transform", o->in.transform, "weights: row | binary | none")->default_val("row");
+  sub->add_option("--metric", o->in.metric, "distance weights: planar | great-circle")->default_val("planar");
+  sub->add_option("--coords", o->in.coords, "X,Y coordinate columns of a table without geometry");
+  sub->add_option("--lag-classes", o->in.lag_classes, "classes of the spatial lag (default: --classes)");
+  sub->add_option("--lag-cutoffs", o->in.lag_cutoffs, "class bounds of the spatial lag instead of quantiles")
+      ->delimiter(',');
   sub->add_option("--out", o->out, "output directory")->required();
   sub->final_callback([o, &rt] { rt.exit_code = run_markov(*o, rt); });
 }

@@ -14,6 +14,8 @@
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/vector_source.hpp>
 
+#include "table_weights.hpp"
+
 namespace cs::assess {
 
 namespace {
@@ -27,13 +29,6 @@ double number_at(const VectorTable& t, const VectorFeature& f, int col, const st
   if (!d) throw InputError(t.shown(), f.where, field, "not a number '" + v + "'");
   if (!std::isfinite(*d)) throw InputError(t.shown(), f.where, field, "not a finite number '" + v + "'");
   return *d;
-}
-
-bool ends_with(const std::string& s, std::string_view e) {
-  if (s.size() < e.size()) return false;
-  for (std::size_t a = 0; a < e.size(); ++a)
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - e.size() + a])) != e[a]) return false;
-  return true;
 }
 
 const std::vector<std::string> kMethods = {"moran", "geary",  "getis",  "joincount",
@@ -56,44 +51,25 @@ Outputs run_autocorrelation_study(const AutocorrelationInputs& in, const Context
     transform = WeightsTransform::kNone;
   else if (in.transform != "row")
     throw unknown_value("weights transform", in.transform, {"row", "binary", "none"});
-  if (in.metric != "planar" && in.metric != "great-circle")
-    throw unknown_value("distance metric", in.metric, {"planar", "great-circle"});
   if (in.lisa_variance != "esda" && in.lisa_variance != "spdep")
     throw unknown_value("LISA variance", in.lisa_variance, {"esda", "spdep"});
   if (in.permutations < 0 || in.permutations > 1'000'000)
     throw UsageError("--permutations: expected 0..1000000, got " + std::to_string(in.permutations));
   if (!(in.alpha > 0 && in.alpha < 1)) throw UsageError("--alpha: expected a number in (0, 1)");
-  if (!(in.idw_power > 0)) throw UsageError("--idw-power: expected a number > 0");
 
-  const bool file_weights =
-      ends_with(in.weights, ".gal") || ends_with(in.weights, ".gwt") || ends_with(in.weights, ".kwt");
-  const bool contiguity = in.weights == "queen" || in.weights == "rook";
-  WeightsSpec dspec;
-  if (!file_weights && !contiguity) {
-    try {
-      dspec = parse_weights_spec(in.weights);
-    } catch (const UsageError&) {
-      throw unknown_value(
-          "spatial weights", in.weights,
-          {"queen", "rook", "knn:K", "band", "band:D", "idw", "idw:D", "FILE.gal", "FILE.gwt"});
-    }
-    dspec.planar = in.metric == "planar";
-    dspec.row_standardise = false;
-    dspec.idw_power = in.idw_power;
-  }
-
+  TableWeightsSpec ws;
+  ws.weights = in.weights;
+  ws.metric = in.metric;
+  ws.idw_power = in.idw_power;
+  ws.id = in.id;
+  ws.coords = in.coords;
+  ws.crs = in.crs;
+  ws.refuse_islands = in.refuse_islands;
   VectorSourceSpec spec;
   spec.source = in.table;
   spec.layer = in.layer;
   spec.label = "table";
-  spec.crs = in.crs;
-  if (!in.coords.empty()) {
-    const auto comma = in.coords.find(',');
-    if (comma == std::string::npos) throw UsageError("--coords: expected X,Y (two column names)");
-    spec.x = in.coords.substr(0, comma);
-    spec.y = in.coords.substr(comma + 1);
-  }
-  spec.keep_out_of_range = in.metric == "planar";
+  prepare_weights_source(ws, spec);
   const VectorTable t = read_vector_source(spec);
   const std::size_t n = t.features.size();
   if (n < 4) throw InputError(t.shown(), "", "", "fewer than four rows");
@@ -107,59 +83,11 @@ Outputs run_autocorrelation_study(const AutocorrelationInputs& in, const Context
             t.shown(), t.features[i].where, in.y,
             "'" + t.features[i].values[static_cast<std::size_t>(yc)] + "': join counts need a 0/1 variable");
 
-  // Ids: the --id column, else the weights file's id field when the table has it, else the row number.
-  std::string id_field = in.id;
-  if (id_field.empty() && file_weights) {
-    const std::string h = weights_file_header(in.weights);
-    if (!h.empty() && t.field(h) >= 0) id_field = h;
-  }
-  std::vector<std::string> ids;
-  if (!id_field.empty()) {
-    const int ic = t.require(id_field, "id");
-    id_field = t.fields[static_cast<std::size_t>(ic)];
-    std::map<std::string, std::size_t> seen;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::string& v = t.features[i].values[static_cast<std::size_t>(ic)];
-      if (v.empty()) throw InputError(t.shown(), t.features[i].where, id_field, "empty id");
-      if (auto [it, fresh] = seen.emplace(v, i); !fresh)
-        throw InputError(t.shown(), t.features[i].where, id_field,
-                         "id '" + v + "' given twice (first at " + t.features[it->second].where + ")");
-      ids.push_back(v);
-    }
-  } else {
-    for (std::size_t i = 0; i < n; ++i) ids.push_back(std::to_string(i + 1));
-  }
-
-  Weights raw;
-  if (file_weights) {
-    raw = read_weights_file(in.weights, ids, id_field);
-  } else if (contiguity) {
-    std::vector<MultiPolygonLL> polys;
-    for (const VectorFeature& f : t.features) {
-      if (f.polygons.empty())
-        throw InputError(t.shown(), f.where, "geometry",
-                         "no polygon; " + in.weights + " contiguity needs a polygon layer");
-      polys.push_back(f.polygons);
-    }
-    raw = contiguity_weights(polys, in.weights == "queen");
-  } else {
-    std::vector<LonLat> pts;
-    for (const VectorFeature& f : t.features) {
-      if (!f.point || (dspec.planar && !f.raw))
-        throw InputError(t.shown(), f.where, "geometry",
-                         "no point; distance weights need points, polygons or --coords");
-      pts.push_back(dspec.planar ? LonLat{f.raw->first, f.raw->second} : *f.point);
-    }
-    raw = build_weights(pts, dspec, ctx.thread_count());
-  }
-  std::vector<std::string> islands;
-  for (std::size_t i = 0; i < n; ++i)
-    if (raw.first[i] == raw.first[i + 1]) {
-      if (in.refuse_islands)
-        throw InputError(t.shown(), t.features[i].where, id_field.empty() ? "row number" : id_field,
-                         "id '" + ids[i] + "' has no neighbour (an island) with weights " + in.weights);
-      islands.push_back(ids[i]);
-    }
+  TableWeights tw = table_weights(t, ws, ctx.thread_count());
+  const Weights& raw = tw.raw;
+  const std::vector<std::string>& ids = tw.ids;
+  const std::string& id_field = tw.id_field;
+  const std::vector<std::string>& islands = tw.islands;
   const Weights w = transformed(raw, transform);
   const Weights wb = transformed(raw, WeightsTransform::kBinary);
   const int threads = ctx.thread_count();
@@ -267,11 +195,11 @@ Outputs run_autocorrelation_study(const AutocorrelationInputs& in, const Context
       {"weights",
        {{"spec", in.weights},
         {"transform", wname},
-        {"metric", file_weights || contiguity ? "" : in.metric},
+        {"metric", tw.metric},
         {"links", raw.nbr.size()},
         {"mean_neighbours", links / static_cast<double>(n)},
         {"symmetric", symmetric_links(raw)},
-        {"band", dspec.kind != WeightsKind::kKnn && !file_weights && !contiguity ? raw.band_km : 0.0},
+        {"band", tw.band_km},
         {"islands", islands}}},
       {"permutations", perms},
       {"seed", seed},

@@ -1,4 +1,5 @@
 // Classic Markov chains on any panel (include/countyscope/assess/markov_study.hpp, docs/stats.md).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -6,10 +7,13 @@
 #include <vector>
 
 #include <countyscope/assess/markov_study.hpp>
+#include <countyscope/assess/methods.hpp>
 #include <countyscope/assess/spatial.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/vector_source.hpp>
+
+#include "table_weights.hpp"
 
 namespace cs::assess {
 
@@ -41,6 +45,9 @@ bool solve(Matrix a, std::vector<double>& b) {
 
 std::vector<double> steady_state(const Matrix& p) {
   const std::size_t k = p.size();
+  // Only for a stochastic matrix: a state without transitions (an empty row) leaves none.
+  for (const auto& row : p)
+    if (std::fabs(std::accumulate(row.begin(), row.end(), 0.0) - 1.0) > 1e-9) return {};
   // (P^T - I) pi = 0 with the last equation replaced by sum pi = 1.
   Matrix a(k, std::vector<double>(k, 0.0));
   for (std::size_t i = 0; i < k; ++i)
@@ -74,14 +81,95 @@ Matrix mean_first_passage(const Matrix& p) {
   return m;
 }
 
+namespace {
+// Classes of a panel (period x row) by one rule: user cutoffs, pooled quantiles or each period's quantiles;
+// the cutoffs used (empty for per-period quantiles).
+struct Classed {
+  std::vector<std::vector<int>> cls;  // period -> class per row
+  std::vector<double> cutoffs;
+  std::size_t k = 0;
+};
+Classed classify(const std::vector<std::vector<double>>& v, int k, const std::string& rule,
+                 const std::vector<double>& user) {
+  Classed c;
+  auto by = [&](const std::vector<double>& breaks) {
+    for (const auto& period : v) {
+      std::vector<int> row;
+      for (double x : period)
+        row.push_back(static_cast<int>(std::lower_bound(breaks.begin(), breaks.end(), x) - breaks.begin()));
+      c.cls.push_back(std::move(row));
+    }
+  };
+  if (!user.empty()) {
+    c.cutoffs = user;
+    c.k = user.size() + 1;
+    by(user);
+  } else if (rule == "pooled") {
+    std::vector<double> all;
+    for (const auto& period : v) all.insert(all.end(), period.begin(), period.end());
+    std::sort(all.begin(), all.end());
+    for (int q = 1; q < k; ++q) c.cutoffs.push_back(quantile(all, static_cast<double>(q) / k));
+    c.k = static_cast<std::size_t>(k);
+    by(c.cutoffs);
+  } else {
+    for (const auto& period : v) c.cls.push_back(quantile_classes(period, k));
+    c.k = static_cast<std::size_t>(k);
+  }
+  return c;
+}
+
+using Counts = std::vector<std::vector<std::size_t>>;
+Matrix row_normalised(const Counts& count) {
+  const std::size_t k = count.size();
+  Matrix p(k, std::vector<double>(k, 0.0));
+  for (std::size_t a = 0; a < k; ++a) {
+    const double tot = static_cast<double>(std::accumulate(count[a].begin(), count[a].end(), std::size_t{0}));
+    for (std::size_t b = 0; b < k; ++b) p[a][b] = tot > 0 ? static_cast<double>(count[a][b]) / tot : 0.0;
+  }
+  return p;
+}
+
+void check_cutoffs(const std::vector<double>& c, const char* option) {
+  for (std::size_t a = 0; a < c.size(); ++a)
+    if (!std::isfinite(c[a]) || (a > 0 && !(c[a] > c[a - 1])))
+      throw UsageError(std::string(option) + ": expected increasing finite numbers");
+  if (c.size() > 19) throw UsageError(std::string(option) + ": at most 19 cutoffs (20 classes)");
+}
+}  // namespace
+
 Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
-  (void)ctx;
   if (in.classes < 2 || in.classes > 20)
     throw UsageError("--classes: expected 2..20, got " + std::to_string(in.classes));
+  if (in.quantiles != "period" && in.quantiles != "pooled")
+    throw unknown_value("Markov quantiles", in.quantiles, {"period", "pooled"});
+  check_cutoffs(in.cutoffs, "--cutoffs");
+  check_cutoffs(in.lag_cutoffs, "--lag-cutoffs");
+  const bool spatial = !in.weights.empty();
+  const int lag_k = in.lag_classes == 0 ? in.classes : in.lag_classes;
+  if (spatial && (lag_k < 2 || lag_k > 20))
+    throw UsageError("--lag-classes: expected 2..20, got " + std::to_string(in.lag_classes));
+  if (!spatial && (in.lag_classes != 0 || !in.lag_cutoffs.empty()))
+    throw UsageError(
+        "stats markov: --lag-classes and --lag-cutoffs need --weights (the spatial Markov chain)");
+  WeightsTransform transform = WeightsTransform::kRow;
+  if (in.transform == "binary")
+    transform = WeightsTransform::kBinary;
+  else if (in.transform == "none")
+    transform = WeightsTransform::kNone;
+  else if (in.transform != "row")
+    throw unknown_value("weights transform", in.transform, {"row", "binary", "none"});
+  TableWeightsSpec ws;
+  ws.weights = in.weights;
+  ws.metric = in.metric;
+  ws.idw_power = in.idw_power;
+  ws.id = in.id;
+  ws.coords = in.coords;
+  ws.crs = in.crs;
   VectorSourceSpec spec;
   spec.source = in.table;
   spec.layer = in.layer;
   spec.label = "table";
+  if (spatial) prepare_weights_source(ws, spec);
   const VectorTable t = read_vector_source(spec);
   std::vector<int> cols;
   for (const std::string& c : in.columns) {
@@ -98,8 +186,8 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
   if (cols.size() < 2) throw UsageError("stats markov: give at least two periods (--columns)");
   if (t.features.size() < static_cast<std::size_t>(in.classes))
     throw InputError(t.shown(), "", "", "fewer rows than --classes");
-  const std::size_t n = t.features.size(), periods = cols.size(), k = static_cast<std::size_t>(in.classes);
-  std::vector<std::vector<int>> cls;  // period -> class per row
+  const std::size_t n = t.features.size(), periods = cols.size();
+  std::vector<std::vector<double>> values;  // period -> value per row
   for (int c : cols) {
     const std::string& name = t.fields[static_cast<std::size_t>(c)];
     std::vector<double> v;
@@ -113,20 +201,25 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
         throw InputError(t.shown(), f.where, name, "not a finite number '" + s + "'");
       v.push_back(*d);
     }
-    cls.push_back(quantile_classes(v, in.classes));
+    if (in.relative) {
+      const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(n);
+      if (!(mean != 0))
+        throw InputError(t.shown(), "", name, "mean 0: --relative divides by each period's mean");
+      for (double& x : v) x /= mean;
+    }
+    values.push_back(std::move(v));
   }
-  std::vector<std::vector<std::size_t>> count(k, std::vector<std::size_t>(k, 0));
+  const Classed y = classify(values, in.classes, in.quantiles, in.cutoffs);
+  const std::size_t k = y.k;
+  Counts count(k, std::vector<std::size_t>(k, 0));
   for (std::size_t s = 0; s + 1 < periods; ++s)
     for (std::size_t i = 0; i < n; ++i)
-      ++count[static_cast<std::size_t>(cls[s][i])][static_cast<std::size_t>(cls[s + 1][i])];
-  Matrix p(k, std::vector<double>(k, 0.0));
-  for (std::size_t a = 0; a < k; ++a) {
-    const double tot = static_cast<double>(std::accumulate(count[a].begin(), count[a].end(), std::size_t{0}));
-    for (std::size_t b = 0; b < k; ++b) p[a][b] = tot > 0 ? static_cast<double>(count[a][b]) / tot : 0.0;
-  }
+      ++count[static_cast<std::size_t>(y.cls[s][i])][static_cast<std::size_t>(y.cls[s + 1][i])];
+  const Matrix p = row_normalised(count);
   const auto pi = steady_state(p);
   const auto m = mean_first_passage(p);
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto real = [](double x) { return std::isfinite(x) ? FieldValue(x) : FieldValue(std::monostate{}); };
 
   Outputs o;
   Table tt("markov_transitions", {{"from", FieldType::kInteger},
@@ -138,34 +231,135 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
   tt.json = JsonPlace::kSection;
   tt.json_key = "/transitions";
   for (std::size_t a = 0; a < k; ++a)
-    for (std::size_t b = 0; b < k; ++b) {
-      const double mfp = m.empty() ? nan : m[a][b];
+    for (std::size_t b = 0; b < k; ++b)
       tt.add({integer(static_cast<std::int64_t>(a + 1)), integer(static_cast<std::int64_t>(b + 1)),
-              integer(static_cast<std::int64_t>(count[a][b])), p[a][b],
-              std::isfinite(mfp) ? FieldValue(mfp) : FieldValue(std::monostate{})});
-    }
+              integer(static_cast<std::int64_t>(count[a][b])), p[a][b], real(m.empty() ? nan : m[a][b])});
   Table st("markov_states", {{"state", FieldType::kInteger}, {"steady_state", FieldType::kReal}});
   st.csv_file = "markov_states.csv";
   st.json = JsonPlace::kSection;
   st.json_key = "/states";
   for (std::size_t a = 0; a < k; ++a)
-    st.add({integer(static_cast<std::int64_t>(a + 1)),
-            pi.empty() ? FieldValue(std::monostate{}) : FieldValue(pi[a])});
+    st.add(
+        {integer(static_cast<std::int64_t>(a + 1)), pi.empty() ? FieldValue(std::monostate{}) : real(pi[a])});
   std::vector<std::string> names;
   for (int c : cols) names.push_back(t.fields[static_cast<std::size_t>(c)]);
-  o.section = {{"table", t.file},
-               {"rows", n},
-               {"periods", names},
-               {"classes", in.classes},
-               {"transition_count", (periods - 1) * n},
-               {"ergodic", !m.empty()},
-               {"method",
-                "classes: quantiles of each period (type 7 breaks, a value on a break in the lower class; "
-                "mapclassify Quantiles as giddy); P = row-normalised transition counts between consecutive "
-                "periods; steady state pi = pi P; mean first passage times from Kemeny & Snell's fundamental "
-                "matrix (giddy ergodic.fmpt), the diagonal the recurrence times 1 / pi"}};
+  const std::string rule = !in.cutoffs.empty() ? "cutoffs" : in.quantiles;
+  o.section = {
+      {"table", t.file},
+      {"rows", n},
+      {"periods", names},
+      {"classes", k},
+      {"class_rule", rule},
+      {"cutoffs", y.cutoffs},
+      {"relative", in.relative},
+      {"transition_count", (periods - 1) * n},
+      {"ergodic", !m.empty()},
+      {"method",
+       "classes: quantiles of each period (type 7 breaks, a value on a break in the lower class; "
+       "mapclassify Quantiles as giddy), of all periods pooled (giddy Spatial_Markov fixed = True) or "
+       "given cutoffs (mapclassify UserDefined); P = row-normalised transition counts between "
+       "consecutive periods; steady state pi = pi P; mean first passage times from Kemeny & Snell's "
+       "fundamental matrix (giddy ergodic.fmpt), the diagonal the recurrence times 1 / pi"}};
   o.add(std::move(tt));
   o.add(std::move(st));
+  if (!spatial) return o;
+
+  // Spatial Markov: the lag of each period's values (the values classified above: relative if asked).
+  const TableWeights tw = table_weights(t, ws, ctx.thread_count());
+  const Weights w = transformed(tw.raw, transform);
+  std::vector<std::vector<double>> lags;
+  for (const auto& v : values) lags.push_back(spatial_lag(w, v));
+  const Classed lag = classify(lags, lag_k, in.quantiles, in.lag_cutoffs);
+  const std::size_t lk = lag.k;
+  std::vector<Counts> tc(lk, Counts(k, std::vector<std::size_t>(k, 0)));
+  for (std::size_t s = 0; s + 1 < periods; ++s)
+    for (std::size_t i = 0; i < n; ++i)
+      ++tc[static_cast<std::size_t>(lag.cls[s][i])][static_cast<std::size_t>(y.cls[s][i])]
+          [static_cast<std::size_t>(y.cls[s + 1][i])];
+  Table sp("markov_spatial", {{"lag_class", FieldType::kInteger},
+                              {"from", FieldType::kInteger},
+                              {"to", FieldType::kInteger},
+                              {"count", FieldType::kInteger},
+                              {"p", FieldType::kReal},
+                              {"mean_first_passage", FieldType::kReal}});
+  sp.csv_file = "markov_spatial.csv";
+  sp.json = JsonPlace::kSection;
+  sp.json_key = "/spatial/transitions";
+  Table ss("markov_spatial_states", {{"lag_class", FieldType::kInteger},
+                                     {"state", FieldType::kInteger},
+                                     {"steady_state", FieldType::kReal}});
+  ss.csv_file = "markov_spatial_states.csv";
+  ss.json = JsonPlace::kSection;
+  ss.json_key = "/spatial/states";
+  Json ergodic = Json::array();
+  for (std::size_t l = 0; l < lk; ++l) {
+    const Matrix pl = row_normalised(tc[l]);
+    const auto sl = steady_state(pl);
+    const auto ml = mean_first_passage(pl);
+    ergodic.push_back(!ml.empty());
+    for (std::size_t a = 0; a < k; ++a) {
+      for (std::size_t b = 0; b < k; ++b)
+        sp.add({integer(static_cast<std::int64_t>(l + 1)), integer(static_cast<std::int64_t>(a + 1)),
+                integer(static_cast<std::int64_t>(b + 1)), integer(static_cast<std::int64_t>(tc[l][a][b])),
+                pl[a][b], real(ml.empty() ? nan : ml[a][b])});
+      ss.add({integer(static_cast<std::int64_t>(l + 1)), integer(static_cast<std::int64_t>(a + 1)),
+              sl.empty() ? FieldValue(std::monostate{}) : real(sl[a])});
+    }
+  }
+  // Bickenbach & Bode (2003) homogeneity of the chains across lag classes, as giddy's Homogeneity_Results: Q
+  // (chi-square) and LR (likelihood ratio) against the pooled chain; dof = sum_i (b_i - 1)(A_i - 1), b_i the
+  // lag classes with transitions from state i, A_i the non-zero entries of the pooled row i.
+  Counts pooled(k, std::vector<std::size_t>(k, 0));
+  for (const Counts& c : tc)
+    for (std::size_t a = 0; a < k; ++a)
+      for (std::size_t b = 0; b < k; ++b) pooled[a][b] += c[a][b];
+  const Matrix p0 = row_normalised(pooled);
+  double q = 0, lr = 0;
+  std::vector<long> b_i(k, 0), a_i(k, 0);
+  for (std::size_t a = 0; a < k; ++a)
+    for (std::size_t b = 0; b < k; ++b) a_i[a] += pooled[a][b] > 0 ? 1 : 0;
+  for (const Counts& c : tc) {
+    const Matrix pl = row_normalised(c);
+    for (std::size_t a = 0; a < k; ++a) {
+      const auto nim = std::accumulate(c[a].begin(), c[a].end(), std::size_t{0});
+      if (nim > 0) ++b_i[a];
+      for (std::size_t b = 0; b < k; ++b) {
+        const double den = p0[a][b] == 0 ? 1.0 : p0[a][b];
+        q += static_cast<double>(nim) * (pl[a][b] - p0[a][b]) * (pl[a][b] - p0[a][b]) / den;
+        if (c[a][b] > 0 && p0[a][b] > 0) lr += static_cast<double>(c[a][b]) * std::log(pl[a][b] / p0[a][b]);
+      }
+    }
+  }
+  lr *= 2;
+  long dof = 0;
+  for (std::size_t a = 0; a < k; ++a) dof += (b_i[a] - 1) * (a_i[a] - 1);
+  const double ddof = static_cast<double>(dof);
+  o.section["spatial"] = {
+      {"weights",
+       {{"spec", in.weights},
+        {"transform", std::string(to_string(transform))},
+        {"metric", tw.metric},
+        {"id", tw.id_field.empty() ? "row number" : tw.id_field},
+        {"links", tw.raw.nbr.size()},
+        {"islands", tw.islands}}},
+      {"lag_classes", lk},
+      {"lag_cutoffs", lag.cutoffs},
+      {"ergodic", ergodic},
+      {"homogeneity",
+       {{"Q", q},
+        {"Q_p", dof > 0 ? chi2_sf(q, ddof) : nan},
+        {"LR", lr},
+        {"LR_p", dof > 0 ? chi2_sf(lr, ddof) : nan},
+        {"dof", dof}}},
+      {"method",
+       "giddy Spatial_Markov (Rey 2001): the spatial lag W y of each period (W transformed by --transform), "
+       "its "
+       "classes by the rule of y's; each transition t -> t + 1 counted in the chain of the unit's lag class "
+       "at "
+       "t; P, steady states and mean first passage times per chain as above; Q and LR of Bickenbach & Bode "
+       "(2003) as giddy's Homogeneity_Results"}};
+  o.add(std::move(sp));
+  o.add(std::move(ss));
   return o;
 }
 

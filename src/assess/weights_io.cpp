@@ -172,9 +172,32 @@ Weights read_weights_file(const std::string& path, const std::vector<std::string
     throw InputError(file, "", "", "not a weights file: expected .gal, .gwt or .kwt");
   std::ifstream in(path);
   if (!in) throw IoError("cannot read weights file " + path);
-  const std::string field = id_field.empty() ? std::string("row number") : id_field;
+  // Without an id field the ids are row numbers, 1 .. n; a file naming a unit 0 numbers them 0 .. n - 1
+  // (libpysal's numbering of files without an id field, e.g. states48.gal).
+  bool from_zero = false;
+  if (id_field.empty()) {
+    std::string l;
+    std::getline(in, l);
+    bool entry = true;  // GAL: an "id count" line, then (count > 0) the next line: the neighbours
+    while (!from_zero && std::getline(in, l)) {
+      const auto h = words(l);
+      if (gal && !entry) {
+        for (const std::string& x : h) from_zero = from_zero || x == "0";
+        entry = true;
+        continue;
+      }
+      if (h.empty()) continue;
+      from_zero = h[0] == "0" || (!gal && h.size() > 1 && h[1] == "0");
+      if (gal) entry = !(h.size() > 1 && h[1] != "0");
+    }
+    in.clear();
+    in.seekg(0);
+  }
+  const std::string field =
+      id_field.empty() ? std::string(from_zero ? "row number from 0" : "row number") : id_field;
   std::unordered_map<std::string, std::uint32_t> row_of;
-  for (std::size_t i = 0; i < ids.size(); ++i) row_of.emplace(ids[i], static_cast<std::uint32_t>(i));
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    row_of.emplace(from_zero ? std::to_string(i) : ids[i], static_cast<std::uint32_t>(i));
   auto lookup = [&](const std::string& id, std::size_t line_no) {
     auto it = row_of.find(id);
     if (it == row_of.end())

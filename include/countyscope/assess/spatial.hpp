@@ -71,7 +71,8 @@ std::string_view to_string(WeightsTransform t);
 
 // GAL / GWT weights files (GeoDa's formats, as libpysal and spdep read them). The header's first line is "n"
 // or "0 n shapefile id_field"; weights_file_header returns id_field ("" when absent). read_weights_file
-// matches the file's ids to `ids` (the table's id of each row, as text; duplicates refused by the caller) and
+// matches the file's ids to `ids` (the table's id of each row, as text; duplicates refused by the caller;
+// with an empty id_field the ids are row numbers 1 .. n, or 0 .. n - 1 when the file names a unit 0) and
 // returns the weights in table order (GAL: binary, symmetric links required; GWT: the weights as written, "i
 // j w" lines, .kwt the same). Throws InputError naming the file, its line, the id and `id_field` (an id not
 // in the table, a table id without an entry, an entry given twice, a neighbour count that does not match its
