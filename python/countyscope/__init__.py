@@ -36,10 +36,16 @@ from ._core import (  # noqa: F401
     gravity_flows,
     radiation_flows,
     sfca2,
+    stats_autocorrelation,
+    stats_equity,
+    stats_geodetector,
+    stats_markov,
+    stats_mcdm,
 )
 
 __all__ = [
     "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "equity", "locate",
-    "options", "gravity_flows", "radiation_flows", "calibrate_gravity", "County", "plan",
+    "options", "gravity_flows", "radiation_flows", "calibrate_gravity", "County", "plan", "stats_autocorrelation",
+    "stats_mcdm", "stats_equity", "stats_markov", "stats_geodetector",
 ]
 __version__ = "0.1.0"

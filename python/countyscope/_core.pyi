@@ -76,3 +76,20 @@ class County:
 
 def plan(osm: str, out: str, config: Optional[str] = None, county: Optional[County] = None,
          skip: Optional[list[str]] = None, strict: bool = False, threads: int = 0) -> dict[str, Any]: ...
+
+# `countyscope stats` (docs/stats.md): each returns {"section": results.json's section, "tables": {csv name: columns}}.
+def stats_autocorrelation(table: str, y: str, *, weights: str = "queen", methods: Sequence[str] = ...,
+                          transform: str = "row", metric: str = "planar", idw_power: float = 1.0, id: str = "",
+                          coords: str = "", crs: str = "", permutations: int = 999, alpha: float = 0.05,
+                          lisa_variance: str = "esda", refuse_islands: bool = False, layer: str = "",
+                          seed: int = 24301, threads: int = 0) -> dict[str, Any]: ...
+def stats_mcdm(table: str, criteria: Sequence[str], *, cost: Sequence[str] = ..., normalization: str = "minmax",
+               weights: str = "entropy", given_weights: Sequence[float] = ..., id: str = "",
+               layer: str = "") -> dict[str, Any]: ...
+def stats_equity(table: str, y: str, *, rank: str = "", weight: str = "", layer: str = "") -> dict[str, Any]: ...
+def stats_markov(table: str, columns: Sequence[str], *, classes: int = 5, quantiles: str = "period",
+                 cutoffs: Sequence[float] = ..., relative: bool = False, weights: str = "", transform: str = "row",
+                 metric: str = "planar", id: str = "", coords: str = "", lag_classes: int = 0,
+                 lag_cutoffs: Sequence[float] = ..., layer: str = "", threads: int = 0) -> dict[str, Any]: ...
+def stats_geodetector(table: str, y: str, *, factors: Sequence[str] = ..., classed: Sequence[str] = ...,
+                      classes: int = 5, layer: str = "") -> dict[str, Any]: ...

@@ -43,6 +43,7 @@ void bind_locate(py::module_& m);   // locate.cpp: locate
 void bind_flows(py::module_& m);    // flows.cpp: gravity_flows, radiation_flows, calibrate_gravity
 void bind_options(py::module_& m);  // options.cpp: options(stage)
 void bind_county(py::module_& m);   // county.cpp: County (load, its layers as columns), plan
+void bind_stats(py::module_& m);    // stats.cpp: stats_autocorrelation, _mcdm, _equity, _markov, _geodetector
 std::vector<const cs::opt::TableBase*> option_tables();  // options.cpp: every stage's table, docs order
 
 // ---- NumPy out: a vector moved into an array of the given shape; a capsule owns the buffer (no copy).

@@ -4,7 +4,7 @@
 // messages: InputError / UsageError (ValueError), IoError (OSError), Error (RuntimeError).
 //
 // One file per capability, each calling its capability's one study or engine function (no orchestration
-// here): network.cpp, access.cpp, locate.cpp, flows.cpp, options.cpp, county.cpp; common.hpp holds the argument
+// here): network.cpp, access.cpp, locate.cpp, flows.cpp, options.cpp, county.cpp, stats.cpp; common.hpp holds the argument
 // conversion and checks and reads keyword arguments through the option registry (docs/options.md).
 #include "common.hpp"
 
@@ -42,4 +42,5 @@ PYBIND11_MODULE(_core, m) {
   cs::python::bind_flows(m);
   cs::python::bind_options(m);
   cs::python::bind_county(m);
+  cs::python::bind_stats(m);
 }
