@@ -157,6 +157,15 @@ void add_mcdm(CLI::App* stats, cs::cli::Runtime& rt) {
                   "one weight per criterion, in --criteria order (scaled to sum 1)")
       ->delimiter(',');
   sub->add_option("--id", o->in.id, "id column of the output rows (default: the row number)");
+  sub->add_option(
+         "--cost-rule", o->in.cost_rule,
+         "invert: the normalisation turns cost criteria (pymcdm); ideal: normalised alike, their ideal "
+         "is the minimum (Hwang & Yoon, the national assessment)")
+      ->default_val("invert");
+  sub->add_option(
+         "--entropy-on", o->in.entropy_on,
+         "entropy weights on raw columns (pymcdm) or on minmax-normalised ones (the national assessment)")
+      ->default_val("raw");
   sub->add_option("--out", o->out, "output directory")->required();
   sub->final_callback([o, &rt] { rt.exit_code = run_mcdm(*o, rt); });
 }

@@ -121,7 +121,7 @@ py::dict autocorrelation(const std::string& table, const std::string& y, const s
 py::dict mcdm(const std::string& table, const std::vector<std::string>& criteria,
               const std::vector<std::string>& cost, const std::string& normalization,
               const std::string& weights, const std::vector<double>& given_weights, const std::string& id,
-              const std::string& layer) {
+              const std::string& cost_rule, const std::string& entropy_on, const std::string& layer) {
   cs::assess::McdmInputs in;
   in.table = table;
   in.layer = layer;
@@ -131,6 +131,8 @@ py::dict mcdm(const std::string& table, const std::vector<std::string>& criteria
   in.weights = weights;
   in.given = given_weights;
   in.id = id;
+  in.cost_rule = cost_rule;
+  in.entropy_on = entropy_on;
   return run(in, 1, 0x5eed, cs::assess::run_mcdm_study);
 }
 
@@ -193,7 +195,8 @@ void bind_stats(py::module_& m) {
         "`countyscope stats autocorrelation` (docs/stats.md): {'section': ..., 'tables': ...}");
   m.def("stats_mcdm", &mcdm, "table"_a, "criteria"_a, py::kw_only(), "cost"_a = none,
         "normalization"_a = "minmax", "weights"_a = "entropy", "given_weights"_a = no_numbers, "id"_a = "",
-        "layer"_a = "", "`countyscope stats mcdm` (docs/stats.md): {'section': ..., 'tables': ...}");
+        "cost_rule"_a = "invert", "entropy_on"_a = "raw", "layer"_a = "",
+        "`countyscope stats mcdm` (docs/stats.md): {'section': ..., 'tables': ...}");
   m.def("stats_equity", &equity, "table"_a, "y"_a, py::kw_only(), "rank"_a = "", "weight"_a = "",
         "layer"_a = "", "`countyscope stats equity` (docs/stats.md): {'section': ..., 'tables': ...}");
   m.def("stats_markov", &markov, "table"_a, "columns"_a, py::kw_only(), "classes"_a = 5,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <countyscope/assess/mcdm_study.hpp>
+#include <countyscope/assess/methods.hpp>
 #include <countyscope/core/error.hpp>
 #include <countyscope/io/csv.hpp>
 #include <countyscope/io/vector_source.hpp>
@@ -31,8 +32,12 @@ std::vector<double> mcdm_normalize(const std::vector<double>& x, McdmNormalizati
   const double lo = *lo_it, hi = *hi_it;
   switch (how) {
     case McdmNormalization::kMinMax:
-      for (std::size_t i = 0; i < x.size(); ++i)
-        r[i] = hi == lo ? 1.0 : cost ? (hi - x[i]) / (hi - lo) : (x[i] - lo) / (hi - lo);
+      // The national assessment's min-max (normalise_column, no shift); a constant column: 1.
+      if (hi == lo) {
+        std::fill(r.begin(), r.end(), 1.0);
+        break;
+      }
+      r = normalise_column(x, cost ? -1 : 1, Shift{}, lo, hi);
       break;
     case McdmNormalization::kMax:
       if (hi == 0) throw InputError("max normalisation: the largest value is 0");
@@ -67,6 +72,8 @@ std::vector<double> mcdm_weights(const std::vector<std::vector<double>>& cols, M
     case McdmWeighting::kGiven:
       break;
     case McdmWeighting::kEntropy:
+      // The national assessment's entropy weights (entropy_weights: p = x / sum x per column), here on the
+      // raw columns (pymcdm); the assessment gives them its min-max-normalised columns.
       for (std::size_t j = 0; j < n; ++j) {
         double s = 0;
         for (double v : cols[j]) {
@@ -74,11 +81,9 @@ std::vector<double> mcdm_weights(const std::vector<std::vector<double>>& cols, M
           s += v;
         }
         if (!(s > 0)) throw InputError("entropy weights: a criterion is 0 everywhere");
-        double h = 0;
-        for (double v : cols[j])
-          if (v > 0) h -= v / s * std::log(v / s);
-        w[j] = 1 - h / std::log(static_cast<double>(m));
       }
+      if (m < 2) throw InputError("entropy weights need at least 2 alternatives");
+      w = entropy_weights(cols).divergence;
       break;
     case McdmWeighting::kStd:
       for (std::size_t j = 0; j < n; ++j) w[j] = sample_sd(cols[j]);
@@ -122,30 +127,17 @@ std::vector<double> mcdm_weights(const std::vector<std::vector<double>>& cols, M
   return w;
 }
 
-TopsisScores topsis_scores(const std::vector<std::vector<double>>& nm, const std::vector<double>& weights) {
+TopsisScores topsis_scores(const std::vector<std::vector<double>>& nm, const std::vector<double>& weights,
+                           const std::vector<bool>& up) {
   TopsisScores t;
   if (nm.empty()) return t;
-  const std::size_t m = nm.front().size();
-  t.score.resize(m);
-  t.d_plus.assign(m, 0.0);
-  t.d_minus.assign(m, 0.0);
-  for (std::size_t j = 0; j < nm.size(); ++j) {
-    double best = -1e300, worst = 1e300;
-    for (double v : nm[j]) {
-      best = std::max(best, v * weights[j]);
-      worst = std::min(worst, v * weights[j]);
-    }
-    for (std::size_t i = 0; i < m; ++i) {
-      const double v = nm[j][i] * weights[j];
-      t.d_plus[i] += (v - best) * (v - best);
-      t.d_minus[i] += (v - worst) * (v - worst);
-    }
-  }
-  for (std::size_t i = 0; i < m; ++i) {
-    t.d_plus[i] = std::sqrt(t.d_plus[i]);
-    t.d_minus[i] = std::sqrt(t.d_minus[i]);
-    t.score[i] = t.d_plus[i] + t.d_minus[i] > 0 ? t.d_minus[i] / (t.d_plus[i] + t.d_minus[i]) : 0.5;
-  }
+  Columns b(nm.size());
+  for (std::size_t j = 0; j < nm.size(); ++j)
+    for (double v : nm[j]) b[j].push_back(v * weights[j]);
+  TopsisDistances d = topsis_distances(b, up.empty() ? std::vector<bool>(nm.size(), true) : up);
+  t.score = std::move(d.closeness);
+  t.d_plus = std::move(d.d_plus);
+  t.d_minus = std::move(d.d_minus);
   return t;
 }
 
@@ -165,6 +157,13 @@ Outputs run_mcdm_study(const McdmInputs& in, const Context& ctx) {
   const auto wm = kWeights.find(in.weights);
   if (wm == kWeights.end())
     throw unknown_value("criteria weights", in.weights, {"entropy", "critic", "std", "cv", "equal", "given"});
+  if (in.cost_rule != "invert" && in.cost_rule != "ideal")
+    throw unknown_value("cost rule", in.cost_rule, {"invert", "ideal"});
+  if (in.entropy_on != "raw" && in.entropy_on != "minmax")
+    throw unknown_value("entropy weights on", in.entropy_on, {"raw", "minmax"});
+  if (in.entropy_on != "raw" && in.weights != "entropy")
+    throw UsageError("stats mcdm: --entropy-on needs --weights entropy");
+  const bool by_ideal = in.cost_rule == "ideal";
   if (in.criteria.size() < 2) throw UsageError("stats mcdm: give at least two criteria (--criteria)");
   std::map<std::string, int> seen;
   for (const std::string& c : in.criteria)
@@ -197,7 +196,7 @@ Outputs run_mcdm_study(const McdmInputs& in, const Context& ctx) {
       if (s.empty() || !d || !std::isfinite(*d))
         throw InputError(t.shown(), f.where, c,
                          s.empty() ? "empty; a number is expected" : "not a finite number '" + s + "'");
-      if (*d < 0 && wm->second == McdmWeighting::kEntropy)
+      if (*d < 0 && wm->second == McdmWeighting::kEntropy && in.entropy_on == "raw")
         throw InputError(t.shown(), f.where, c, "negative '" + s + "'; entropy weights need values >= 0");
       if (*d <= 0 && norm->second == McdmNormalization::kSum)
         throw InputError(t.shown(), f.where, c, "'" + s + "': sum normalisation needs values > 0");
@@ -214,6 +213,13 @@ Outputs run_mcdm_study(const McdmInputs& in, const Context& ctx) {
     const double s = std::accumulate(weights.begin(), weights.end(), 0.0);
     if (!(s > 0)) throw UsageError("stats mcdm: --given-weights sum to 0");
     for (double& v : weights) v /= s;
+  } else if (in.entropy_on == "minmax") {
+    // The national assessment's entropy weights: entropy_weights of the min-max-normalised, cost-turned
+    // columns (normalise(), no shift).
+    std::vector<int> dir;
+    for (const std::string& c : in.criteria)
+      dir.push_back(std::find(in.cost.begin(), in.cost.end(), c) != in.cost.end() ? -1 : 1);
+    weights = entropy_weights(normalise(cols, dir, Shift{}, in.criteria)).weight;
   } else {
     weights = mcdm_weights(cols, wm->second);
   }
@@ -221,12 +227,15 @@ Outputs run_mcdm_study(const McdmInputs& in, const Context& ctx) {
   for (std::size_t j = 0; j < cols.size(); ++j) {
     const bool cost = std::find(in.cost.begin(), in.cost.end(), in.criteria[j]) != in.cost.end();
     try {
-      nm.push_back(mcdm_normalize(cols[j], norm->second, cost));
+      nm.push_back(mcdm_normalize(cols[j], norm->second, cost && !by_ideal));
     } catch (const InputError& e) {
       throw column_error(j, e);
     }
   }
-  const TopsisScores ts = topsis_scores(nm, weights);
+  std::vector<bool> up;
+  for (const std::string& c : in.criteria)
+    up.push_back(!by_ideal || std::find(in.cost.begin(), in.cost.end(), c) == in.cost.end());
+  const TopsisScores ts = topsis_scores(nm, weights, up);
 
   std::vector<std::string> ids;
   if (!in.id.empty()) {
@@ -277,9 +286,16 @@ Outputs run_mcdm_study(const McdmInputs& in, const Context& ctx) {
       {"cost", in.cost},
       {"normalization", in.normalization},
       {"weighting", in.weights},
+      {"cost_rule", in.cost_rule},
+      {"entropy_on", in.entropy_on},
       {"method",
-       "TOPSIS (Hwang & Yoon 1981) in pymcdm's conventions: the normalisation turns cost criteria; weighted "
-       "columns; ideal = column max, anti-ideal = column min; score = d- / (d+ + d-); rank 1 = best"}};
+       by_ideal
+           ? "TOPSIS (Hwang & Yoon 1981) as the national assessment: every criterion normalised alike; "
+             "weighted columns; ideal = the column max of benefit and min of cost criteria (anti-ideal the "
+             "other end); score = d- / (d+ + d-); rank 1 = best"
+           : "TOPSIS (Hwang & Yoon 1981) in pymcdm's conventions: the normalisation turns cost criteria; "
+             "weighted columns; ideal = column max, anti-ideal = column min; score = d- / (d+ + d-); rank "
+             "1 = best"}};
   o.add(std::move(wt));
   o.add(std::move(st));
   o.add(std::move(nt));

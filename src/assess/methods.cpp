@@ -152,14 +152,25 @@ std::vector<double> topsis(const Columns& x, const std::vector<int>& direction,
       for (std::size_t i = 0; i < n; ++i) b[j][i] = weight[j] * c[i];
     }
   }
+  std::vector<bool> up(m);
+  for (std::size_t j = 0; j < m; ++j) up[j] = norm == TopsisNorm::kMinMax || direction[j] >= 0;
+  return topsis_distances(b, up).closeness;
+}
+
+TopsisDistances topsis_distances(const Columns& b, const std::vector<bool>& up) {
+  TopsisDistances t;
+  const std::size_t m = b.size();
+  if (m == 0) return t;
+  const std::size_t n = b[0].size();
   std::vector<double> best(m), worst(m);
   for (std::size_t j = 0; j < m; ++j) {
     const auto [mn, mx] = std::minmax_element(b[j].begin(), b[j].end());
-    const bool up = norm == TopsisNorm::kMinMax || direction[j] >= 0;
-    best[j] = up ? *mx : *mn;
-    worst[j] = up ? *mn : *mx;
+    best[j] = up[j] ? *mx : *mn;
+    worst[j] = up[j] ? *mn : *mx;
   }
-  std::vector<double> c(n);
+  t.closeness.resize(n);
+  t.d_plus.resize(n);
+  t.d_minus.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     double dp = 0, dm = 0;
     for (std::size_t j = 0; j < m; ++j) {
@@ -168,9 +179,11 @@ std::vector<double> topsis(const Columns& x, const std::vector<int>& direction,
     }
     dp = std::sqrt(dp);
     dm = std::sqrt(dm);
-    c[i] = dp + dm > 0 ? dm / (dp + dm) : 0.5;
+    t.d_plus[i] = dp;
+    t.d_minus[i] = dm;
+    t.closeness[i] = dp + dm > 0 ? dm / (dp + dm) : 0.5;
   }
-  return c;
+  return t;
 }
 
 }  // namespace cs::assess

@@ -1,6 +1,8 @@
 // Oracle tests of the assessment methods (docs/methods.md "Cross-county assessment", "Equity").
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -8,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <countyscope/assess/assess.hpp>
+#include <countyscope/assess/mcdm_study.hpp>
 #include <countyscope/core/rng.hpp>
 
 #include "test_support.hpp"
@@ -604,4 +607,63 @@ TEST(AssessChange, PartsSumToTheChangeOnRandomPanels) {
       EXPECT_EQ(std::abs(c.part[i][c.top[i]]), biggest);
     }
   }
+}
+
+// Issue 18 item 4: `stats mcdm` and the national assessment share one implementation (normalise_column,
+// entropy_weights, topsis_distances). With the assessment's conventions (--normalization vector --cost-rule
+// ideal
+// --weights entropy --entropy-on minmax) the command's weights and scores are the assessment's: topsis() on
+// the entropy weights of the min-max columns, and score_counties, the kernel `countyscope assess` runs
+// (1e-12; the vector normalisation multiplies x / ||x|| by w where the assessment multiplies w / ||x|| by x).
+TEST(AssessMcdm, StatsMcdmWithTheAssessmentsConventionsGivesItsScores) {
+  cs::Rng rng(cs::test::seed() + 18);
+  const std::size_t n = 60;
+  a::Columns x(4, a::Column(n));
+  const std::vector<int> dir{1, -1, 1, -1};
+  for (auto& c : x)
+    for (double& v : c) v = 1 + 99 * rng.uniform();
+  const auto dir_path = std::filesystem::temp_directory_path() / "cs_test_mcdm_assess";
+  std::filesystem::create_directories(dir_path);
+  {
+    std::ofstream f((dir_path / "x.csv").string());
+    f.precision(17);
+    f << "a,b,c,d\n";
+    for (std::size_t i = 0; i < n; ++i)
+      f << x[0][i] << ',' << x[1][i] << ',' << x[2][i] << ',' << x[3][i] << '\n';
+  }
+  // The CSV's values as read back (17 digits: the same doubles).
+  a::McdmInputs in;
+  in.table = (dir_path / "x.csv").string();
+  in.criteria = {"a", "b", "c", "d"};
+  in.cost = {"b", "d"};
+  in.normalization = "vector";
+  in.cost_rule = "ideal";
+  in.weights = "entropy";
+  in.entropy_on = "minmax";
+  const cs::Outputs o = a::run_mcdm_study(in, cs::Context{});
+  const auto w = a::entropy_weights(a::normalise(x, dir, a::Shift{})).weight;
+  const auto closeness = a::topsis(x, dir, w, a::TopsisNorm::kVector);
+  a::ScoringSpec spec;
+  spec.direction = dir;
+  spec.dimension = {0, 0, 0, 0};
+  spec.topsis = a::TopsisNorm::kVector;
+  const auto kernel = a::score_counties(x, spec, 2);
+  const cs::Table* wt = o.find("mcdm_weights");
+  const cs::Table* st = o.find("mcdm_scores");
+  ASSERT_TRUE(wt && st);
+  for (std::size_t j = 0; j < 4; ++j) EXPECT_NEAR(std::get<double>(wt->row(j)[2]), w[j], 1e-15) << j;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double s = std::get<double>(st->row(i)[1]);
+    EXPECT_NEAR(s, closeness[i], 1e-12) << i;
+    EXPECT_NEAR(s, kernel.score[i], 1e-12) << i;
+  }
+  // pymcdm's rule (the default) is another ranking on the same data: the switch matters.
+  in.cost_rule = "invert";
+  in.entropy_on = "raw";
+  const cs::Outputs p = a::run_mcdm_study(in, cs::Context{});
+  double most = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    most = std::max(most, std::fabs(std::get<double>(p.find("mcdm_scores")->row(i)[1]) - closeness[i]));
+  EXPECT_GT(most, 1e-3);
+  std::filesystem::remove_all(dir_path);
 }

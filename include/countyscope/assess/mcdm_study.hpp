@@ -32,13 +32,15 @@ enum class McdmWeighting { kEntropy, kCritic, kStd, kCv, kEqual, kGiven };
 // sd times the sum of 1 - Pearson r); std: sample sd; cv: sample sd / mean (not in pymcdm); equal: 1/n.
 [[nodiscard]] std::vector<double> mcdm_weights(const std::vector<std::vector<double>>& cols,
                                                McdmWeighting how);
-// TOPSIS on normalised columns: weighted, the ideal and anti-ideal the column max and min, closeness
-// d- / (d+ + d-). Returns (closeness, d+, d-) per alternative.
+// TOPSIS on normalised columns: weighted, the ideal and anti-ideal the column max and min (min and max where
+// up[j] is false; up empty: every column up), closeness d- / (d+ + d-), through topsis_distances
+// (methods.hpp, the national assessment's). Returns (closeness, d+, d-) per alternative.
 struct TopsisScores {
   std::vector<double> score, d_plus, d_minus;
 };
 [[nodiscard]] TopsisScores topsis_scores(const std::vector<std::vector<double>>& normalized,
-                                         const std::vector<double>& weights);
+                                         const std::vector<double>& weights,
+                                         const std::vector<bool>& up = {});
 
 struct McdmInputs {
   std::string table, layer;
@@ -48,6 +50,13 @@ struct McdmInputs {
   std::string weights = "entropy";       // entropy | critic | std | cv | equal | given
   std::vector<double> given;             // --given-weights, one per criterion (scaled to sum 1)
   std::string id;                        // id column of the output rows (default: the row)
+  // Cost criteria: "invert" (pymcdm: turned by the normalisation, the ideal is every column's maximum) or
+  // "ideal" (normalised like benefit criteria, the ideal is their minimum: Hwang & Yoon's TOPSIS and the
+  // national assessment's, whose TOPSIS is --normalization vector --cost-rule ideal).
+  std::string cost_rule = "invert";
+  // Entropy weights on "raw" columns (pymcdm) or on "minmax" ones, min-max normalised and cost-turned (the
+  // national assessment's entropy weights, without its shift).
+  std::string entropy_on = "raw";
 };
 // Throws InputError (a missing column, a value that is not a finite number: one line naming file, row and
 // field) or UsageError (an unknown method, a cost criterion that is not a criterion, given weights that do

@@ -51,6 +51,14 @@ enum class TopsisNorm { kVector, kMinMax };
 std::string_view to_string(TopsisNorm t);
 std::vector<double> topsis(const Columns& x, const std::vector<int>& direction,
                            const std::vector<double>& weight, TopsisNorm norm, const Shift& shift = {});
+// TOPSIS on a weighted, normalised matrix b[j][i] (Hwang & Yoon 1981): the ideal is each column's best (its
+// maximum where up[j], else its minimum), the anti-ideal its worst; d+ and d- the Euclidean distances to
+// them, closeness d- / (d+ + d-) (0.5 where both are 0). The one implementation behind topsis() above (the
+// national assessment; the scoring kernel is held to it by the tests) and `stats mcdm`.
+struct TopsisDistances {
+  std::vector<double> closeness, d_plus, d_minus;
+};
+TopsisDistances topsis_distances(const Columns& b, const std::vector<bool>& up);
 
 // Coupling coordination of n subsystem scores U in [0,1].
 enum class CouplingForm { kCorrected, kStandard };
