@@ -273,6 +273,11 @@ void add_markov(CLI::App* stats, cs::cli::Runtime& rt) {
   sub->add_option("--lag-classes", o->in.lag_classes, "classes of the spatial lag (default: --classes)");
   sub->add_option("--lag-cutoffs", o->in.lag_cutoffs, "class bounds of the spatial lag instead of quantiles")
       ->delimiter(',');
+  sub->add_flag(
+      "--lisa", o->in.lisa,
+      "LISA Markov: the states are each period's Moran scatterplot quadrants (1 HH, 2 LH, 3 LL, 4 HL)");
+  sub->add_flag("--geoda-quads", o->in.geoda_quads,
+                "LISA quadrants numbered as GeoDa: 1 HH, 2 LL, 3 LH, 4 HL");
   sub->add_option("--out", o->out, "output directory")->required();
   sub->final_callback([o, &rt] { rt.exit_code = run_markov(*o, rt); });
 }

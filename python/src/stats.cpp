@@ -151,7 +151,8 @@ py::dict markov(const std::string& table, const std::vector<std::string>& column
                 const std::string& quantiles, const std::vector<double>& cutoffs, bool relative,
                 const std::string& weights, const std::string& transform, const std::string& metric,
                 const std::string& id, const std::string& coords, int lag_classes,
-                const std::vector<double>& lag_cutoffs, const std::string& layer, int threads) {
+                const std::vector<double>& lag_cutoffs, bool lisa, bool geoda_quads, const std::string& layer,
+                int threads) {
   cs::assess::MarkovInputs in;
   in.table = table;
   in.layer = layer;
@@ -167,6 +168,8 @@ py::dict markov(const std::string& table, const std::vector<std::string>& column
   in.coords = coords;
   in.lag_classes = lag_classes;
   in.lag_cutoffs = lag_cutoffs;
+  in.lisa = lisa;
+  in.geoda_quads = geoda_quads;
   return run(in, threads, 0x5eed, cs::assess::run_markov_study);
 }
 
@@ -202,7 +205,8 @@ void bind_stats(py::module_& m) {
   m.def("stats_markov", &markov, "table"_a, "columns"_a, py::kw_only(), "classes"_a = 5,
         "quantiles"_a = "period", "cutoffs"_a = no_numbers, "relative"_a = false, "weights"_a = "",
         "transform"_a = "row", "metric"_a = "planar", "id"_a = "", "coords"_a = "", "lag_classes"_a = 0,
-        "lag_cutoffs"_a = no_numbers, "layer"_a = "", "threads"_a = 0,
+        "lag_cutoffs"_a = no_numbers, "lisa"_a = false, "geoda_quads"_a = false, "layer"_a = "",
+        "threads"_a = 0,
         "`countyscope stats markov` (docs/stats.md), classic or spatial (weights): {'section': ..., "
         "'tables': ...}");
   m.def("stats_geodetector", &geodetector, "table"_a, "y"_a, py::kw_only(), "factors"_a = none,

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,10 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
   const int lag_k = in.lag_classes == 0 ? in.classes : in.lag_classes;
   if (spatial && (lag_k < 2 || lag_k > 20))
     throw UsageError("--lag-classes: expected 2..20, got " + std::to_string(in.lag_classes));
+  if (in.lisa && !spatial) throw UsageError("stats markov: --lisa needs --weights (the LISA quadrants)");
+  if (in.geoda_quads && !in.lisa) throw UsageError("stats markov: --geoda-quads needs --lisa");
+  if (in.lisa && (!in.cutoffs.empty() || in.lag_classes != 0 || !in.lag_cutoffs.empty()))
+    throw UsageError("stats markov: --lisa takes the 4 quadrants as states (no cutoffs or lag classes)");
   if (!spatial && (in.lag_classes != 0 || !in.lag_cutoffs.empty()))
     throw UsageError(
         "stats markov: --lag-classes and --lag-cutoffs need --weights (the spatial Markov chain)");
@@ -209,7 +214,33 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
     }
     values.push_back(std::move(v));
   }
-  const Classed y = classify(values, in.classes, in.quantiles, in.cutoffs);
+  // LISA Markov: the states are each period's Moran scatterplot quadrants (esda Moran_Local.q: z = y - mean,
+  // its lag W z; 1 HH, 2 LH, 3 LL, 4 HL; GeoDa's numbering 1 HH, 2 LL, 3 LH, 4 HL); a value or lag of exactly
+  // 0 counts as low.
+  std::optional<TableWeights> tw;
+  Weights w;
+  if (spatial) {
+    tw = table_weights(t, ws, ctx.thread_count());
+    w = transformed(tw->raw, transform);
+  }
+  Classed lisa_q;
+  if (in.lisa) {
+    const int code[4] = {1, in.geoda_quads ? 3 : 2, in.geoda_quads ? 2 : 3, 4};  // HH, LH, LL, HL
+    for (const auto& v : values) {
+      const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(n);
+      std::vector<double> z(n);
+      for (std::size_t i = 0; i < n; ++i) z[i] = v[i] - mean;
+      const auto lag = spatial_lag(w, z);
+      std::vector<int> q(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const bool zp = z[i] > 0, lp = lag[i] > 0;
+        q[i] = code[zp ? (lp ? 0 : 3) : (lp ? 1 : 2)] - 1;
+      }
+      lisa_q.cls.push_back(std::move(q));
+    }
+    lisa_q.k = 4;
+  }
+  const Classed y = in.lisa ? lisa_q : classify(values, in.classes, in.quantiles, in.cutoffs);
   const std::size_t k = y.k;
   Counts count(k, std::vector<std::size_t>(k, 0));
   for (std::size_t s = 0; s + 1 < periods; ++s)
@@ -243,7 +274,7 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
         {integer(static_cast<std::int64_t>(a + 1)), pi.empty() ? FieldValue(std::monostate{}) : real(pi[a])});
   std::vector<std::string> names;
   for (int c : cols) names.push_back(t.fields[static_cast<std::size_t>(c)]);
-  const std::string rule = !in.cutoffs.empty() ? "cutoffs" : in.quantiles;
+  const std::string rule = in.lisa ? "lisa quadrants" : !in.cutoffs.empty() ? "cutoffs" : in.quantiles;
   o.section = {
       {"table", t.file},
       {"rows", n},
@@ -262,11 +293,30 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
        "fundamental matrix (giddy ergodic.fmpt), the diagonal the recurrence times 1 / pi"}};
   o.add(std::move(tt));
   o.add(std::move(st));
+  if (in.lisa) {
+    Table qt("markov_lisa_quadrants",
+             {{"id", FieldType::kString}, {"period", FieldType::kString}, {"quadrant", FieldType::kInteger}});
+    qt.csv_file = "markov_lisa_quadrants.csv";
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t s = 0; s < periods; ++s) qt.add({tw->ids[i], names[s], integer(y.cls[s][i] + 1)});
+    o.add(std::move(qt));
+    o.section["lisa"] = {{"quadrants", in.geoda_quads ? "1 HH, 2 LL, 3 LH, 4 HL (GeoDa)"
+                                                      : "1 HH, 2 LH, 3 LL, 4 HL (esda, giddy)"},
+                         {"weights",
+                          {{"spec", in.weights},
+                           {"transform", std::string(to_string(transform))},
+                           {"id", tw->id_field.empty() ? "row number" : tw->id_field},
+                           {"islands", tw->islands}}}};
+    o.section["method"] =
+        "LISA Markov (giddy LISA_Markov, Rey 2001): the states are each period's Moran scatterplot quadrants "
+        "(z = y - mean, lag W z, esda Moran_Local.q); P = row-normalised transition counts between "
+        "consecutive "
+        "periods; steady state pi = pi P; mean first passage times from Kemeny & Snell's fundamental matrix";
+    return o;
+  }
   if (!spatial) return o;
 
   // Spatial Markov: the lag of each period's values (the values classified above: relative if asked).
-  const TableWeights tw = table_weights(t, ws, ctx.thread_count());
-  const Weights w = transformed(tw.raw, transform);
   std::vector<std::vector<double>> lags;
   for (const auto& v : values) lags.push_back(spatial_lag(w, v));
   const Classed lag = classify(lags, lag_k, in.quantiles, in.lag_cutoffs);
@@ -338,10 +388,10 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
       {"weights",
        {{"spec", in.weights},
         {"transform", std::string(to_string(transform))},
-        {"metric", tw.metric},
-        {"id", tw.id_field.empty() ? "row number" : tw.id_field},
-        {"links", tw.raw.nbr.size()},
-        {"islands", tw.islands}}},
+        {"metric", tw->metric},
+        {"id", tw->id_field.empty() ? "row number" : tw->id_field},
+        {"links", tw->raw.nbr.size()},
+        {"islands", tw->islands}}},
       {"lag_classes", lk},
       {"lag_cutoffs", lag.cutoffs},
       {"ergodic", ergodic},

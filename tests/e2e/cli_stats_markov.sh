@@ -125,12 +125,44 @@ for a, x in enumerate([0.03607655, 0.22667277, 0.25883041, 0.43607249, 0.0423477
 assert all(x is None for x in S[4]), S[4]
 PY
 
+# LISA Markov: giddy.markov.LISA_Markov's documented example (pci of usjoin, states48.gal): the quadrant chain's
+# transitions, P and steady state; q[0:5, 0] = 3, 2, 3, 1, 4 (GeoDa numbering 2, 3, 2, 1, 4); the first state's
+# move types 11 (LL -> LL) over the first and the last three intervals.
+LM="$CS -q stats markov --table tests/data/libpysal/usjoin.csv --columns y1929:y2009 --weights tests/data/libpysal/states48.gal --lisa"
+$LM --out "$T/lm" && $LM --geoda-quads --out "$T/lmg" || fail "LISA Markov on usjoin"
+/usr/bin/python3 - "$T" <<'PY' && ok "giddy's LISA_Markov example: transitions, P, steady state, quadrants" || fail "LISA Markov values"
+import csv, sys
+T = sys.argv[1]
+c = [[0] * 4 for _ in range(4)]
+p = [[0.0] * 4 for _ in range(4)]
+for r in csv.DictReader(open(T + "/lm/markov_transitions.csv")):
+    a, b = int(r["from"]) - 1, int(r["to"]) - 1
+    c[a][b], p[a][b] = int(r["count"]), float(r["p"])
+assert c == [[1087, 44, 4, 34], [41, 470, 36, 1], [5, 34, 1422, 39], [30, 1, 40, 552]], c
+P = [[0.92985458, 0.03763901, 0.00342173, 0.02908469], [0.07481752, 0.85766423, 0.06569343, 0.00182482],
+     [0.00333333, 0.02266667, 0.948, 0.026], [0.04815409, 0.00160514, 0.06420546, 0.88603531]]
+assert all(abs(p[a][b] - P[a][b]) < 1e-6 for a in range(4) for b in range(4)), p
+pi = [float(r["steady_state"]) for r in csv.DictReader(open(T + "/lm/markov_states.csv"))]
+assert all(abs(x - y) < 1e-6 for x, y in zip(pi, [0.28561505, 0.14190226, 0.40493672, 0.16754598])), pi
+def quads(d):
+    q = {}
+    for r in csv.DictReader(open(d + "/markov_lisa_quadrants.csv")):
+        q.setdefault(r["id"], []).append(int(r["quadrant"]))
+    return q
+q, g = quads(T + "/lm"), quads(T + "/lmg")
+assert [q[str(i)][0] for i in range(1, 6)] == [3, 2, 3, 1, 4], q
+assert [g[str(i)][0] for i in range(1, 6)] == [2, 3, 2, 1, 4], g
+assert all(x == 3 for x in q["1"][:4] + q["1"][-4:])  # move types 11 = (LL, LL)
+PY
+
 O=$T/out
 printf 'unit,t1,t2\na,1,2\nb,,3\nc,3,1\n' >"$T/miss.csv"
 check_exact "a panel with a missing period" 1 "countyscope: error: table (miss.csv): row 3, field 't1': empty: the panel misses this period (every row needs every period)" "$O" \
   "$CS" -q stats markov --table "$T/miss.csv" --columns t1,t2 --classes 2 --out "$O"
 printf 'id,a,b\n1,1,2\n2,2,3\n3,3,1\n4,4,4\n' >"$T/p4.csv"
 printf '4\n1 1\n2\n2 1\n1\n3 1\n9\n4 0\n' >"$T/bad.gal"
+check_exact "--lisa without weights" 2 "countyscope: usage error: stats markov: --lisa needs --weights (the LISA quadrants)" "$O" \
+  "$CS" -q stats markov --table "$T/p4.csv" --columns a,b --lisa --out "$O"
 check_exact "a GAL id not in the table (spatial Markov)" 1 "countyscope: error: bad.gal: line 7, field 'id': id '9' is not in the table" "$O" \
   "$CS" -q stats markov --table "$T/p4.csv" --columns a,b --classes 2 --weights "$T/bad.gal" --id id --out "$O"
 # Row numbers from 0 (libpysal's id-less GAL) and the same links numbered from 1 with --id: the same chains.

@@ -53,6 +53,11 @@ def test_spatial_markov_equals_the_cli_and_giddy(tmp_path):
     out = cli_run(tmp_path, "sm", "markov", "--table", f"{D}/usjoin.csv", "--columns", "y1929:y2009", "--relative",
                   "--quantiles", "pooled", "--weights", f"{D}/states48.gal")
     same_as_cli(r, out, "markov")
+    lisa = cs.stats_markov(f"{D}/usjoin.csv", ["y1929:y2009"], weights=f"{D}/states48.gal", lisa=True)
+    assert list(lisa["tables"]["markov_transitions"]["count"][:4]) == [1087, 44, 4, 34]  # giddy LISA_Markov
+    out = cli_run(tmp_path, "lm", "markov", "--table", f"{D}/usjoin.csv", "--columns", "y1929:y2009", "--weights",
+                  f"{D}/states48.gal", "--lisa")
+    same_as_cli(lisa, out, "markov")
     classic = cs.stats_markov(f"{D}/usjoin.csv", ["y1929:y2009"])
     out = cli_run(tmp_path, "m", "markov", "--table", f"{D}/usjoin.csv", "--columns", "y1929:y2009")
     same_as_cli(classic, out, "markov")

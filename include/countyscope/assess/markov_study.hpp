@@ -50,6 +50,10 @@ struct MarkovInputs {
   std::string coords, crs;  // "x,y" coordinate columns of a table without geometry, and their CRS
   int lag_classes = 0;
   std::vector<double> lag_cutoffs;
+  // LISA Markov (giddy LISA_Markov) with weights: the states are each period's Moran scatterplot quadrants,
+  // 1 HH, 2 LH, 3 LL, 4 HL (esda), or with geoda_quads 1 HH, 2 LL, 3 LH, 4 HL (GeoDa).
+  bool lisa = false;
+  bool geoda_quads = false;
 };
 // Throws InputError (a missing column, an empty cell or a value that is not a finite number — a panel with a
 // missing period: one line naming file, row and field; weights that do not match the table, as `stats
