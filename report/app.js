@@ -188,9 +188,9 @@
     pct: function (x, digits) {
       return isNum(x) ? fmt.num(100 * x, digits === undefined ? 1 : digits) + ' %' : '—';
     },
-    // Seconds as minutes: minutes(754) -> "12.6 min".
-    minutes: function (s, digits) {
-      return isNum(s) ? fmt.num(s / 60, digits === undefined ? 1 : digits) + ' ' + t('unit.min') : t('no_path');
+    // A travel time (every travel time in the results is in minutes): minutes(12.57) -> "12.6 min".
+    minutes: function (m, digits) {
+      return isNum(m) ? fmt.num(m, digits === undefined ? 1 : digits) + ' ' + t('unit.min') : t('no_path');
     },
     km: function (m, digits) {
       return isNum(m) ? fmt.num(m / 1000, digits === undefined ? 1 : digits) + ' km' : '—';
@@ -364,9 +364,9 @@
   };
 
   // Travel time in minutes, the same classes and colours on every map (ColorBrewer YlGnBu: light = near).
-  var TIME_BREAKS_S = [300, 600, 900, 1200, 1800, 2700];
+  var TIME_BREAKS_MIN = [5, 10, 15, 20, 30, 45];
   function timeScale() {
-    var sc = scale.bins({ breaks: TIME_BREAKS_S, palette: 'YlGnBu', format: function (v) { return fmt.num(v / 60, 0); },
+    var sc = scale.bins({ breaks: TIME_BREAKS_MIN, palette: 'YlGnBu', format: function (v) { return fmt.num(v, 0); },
       nullLabel: t('no_path') });
     sc.legendItems = function (shape) {
       return sc.legend().map(function (it) {

@@ -67,14 +67,14 @@ for f in sorted(places, key=lambda f: int(f["properties"]["osm_id"])):
     t = tags(p.get("other_tags"))
     tier = "seat" if p["name"] == "Vaduz" else ("town" if p["place"] == "town" else "village")
     tiers[tier] += 1
-    tt = round(hav(pos, seat_pos) * 1.3 / (50 / 3.6), 1)
+    tt = round(round(hav(pos, seat_pos) * 1.3 / (50 / 3.6), 1) / 60, 3)  # minutes (from seconds to 0.1 s)
     if p["name"] == "Steg":  # one unreachable village: the report must show it as "no path"
         tt = None
     pop = int(t["population"]) if t.get("population", "").isdigit() else None
     settlements.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": pos},
                         "properties": {"osm_id": int(p["osm_id"]), "name": p["name"], "name_zh": t.get("name:zh"),
                                        "tier": tier, "place": p["place"], "population": pop,
-                                       "time_to_seat_s": tt}})
+                                       "time_to_seat_min": tt}})
 
 service_of = {"school": "primary_school", "kindergarten": "kindergarten", "doctors": "clinic",
               "hospital": "hospital", "pharmacy": "pharmacy"}
@@ -99,7 +99,7 @@ plan = {
     "attribution": ["Map data © OpenStreetMap contributors, ODbL 1.0"],
     "meta": {"county": "Liechtenstein", "county_zh": "列支敦士登", "source": "liechtenstein-2024-03-04.osm.pbf",
              "generator": "scripts/make_report_fixture.py",
-             "note": "Test fixture: a subset of real features; time_to_seat_s is straight-line x 1.3 at 50 km/h, not routed.",
+             "note": "Test fixture: a subset of real features; time_to_seat_min is straight-line x 1.3 at 50 km/h, not routed.",
              "timings": [{"pass": "load_county", "seconds": 0.41}, {"pass": "build_network", "seconds": 0.22},
                          {"pass": "snap", "seconds": 0.03}, {"pass": "travel_times", "seconds": 0.11}]},
     "sections": {

@@ -27,7 +27,7 @@ namespace {
 // The command's files; the study's options are in cfg (registry flags, over --config's [access]).
 struct AccessFiles {
   std::string matrix, graph, demand, facilities, settlements, config, out;
-  std::string time_unit = "s";
+  std::string time_unit = "min", time_col;
   std::shared_ptr<cs::access::AccessStudyConfig> cfg = std::make_shared<cs::access::AccessStudyConfig>();
   cs::cli::BoundOptions given;
 };
@@ -158,9 +158,11 @@ cs::TimeMatrix graph_matrix(const AccessFiles& o, const Tables& t, cs::access::A
   return cs::network::travel_time_matrix(g, ds, fs, cs::network::MatrixOptions{}, ctx);
 }
 
-// Matrix file: long (from_id,to_id,time_s|time_min) or wide (first column demand id, one column per
-// facility).
-cs::TimeMatrix file_matrix(const AccessFiles& o, const Tables& t, cs::access::AccessInputs& in) {
+// Matrix file: long (from_id,to_id,<time column>) or wide (first column demand id, one column per facility).
+// A pair that is not in the file, or an empty time, is "no path"; a demand point with no pair at all is
+// unreached (warned about, by count).
+cs::TimeMatrix file_matrix(const AccessFiles& o, const Tables& t, cs::access::AccessInputs& in,
+                           cs::Context& ctx) {
   const std::size_t D = t.dem.rows(), F = t.fac.rows();
   cs::TimeMatrix m(D, F, cs::kUnreachable);
   const double scale = time_scale(o.time_unit);
@@ -176,7 +178,7 @@ cs::TimeMatrix file_matrix(const AccessFiles& o, const Tables& t, cs::access::Ac
   };
   if (mt.find_column("from_id") && mt.find_column("to_id")) {
     const std::size_t cf = mt.column("from_id"), ct = mt.column("to_id");
-    const std::size_t ctime = mt.column(o.time_unit == "min" ? "time_min" : "time_s");
+    const std::size_t ctime = mt.column(o.time_col.empty() ? "time_" + o.time_unit : o.time_col);
     for (std::size_t r = 0; r < mt.rows(); ++r) {
       auto a = t.drow.find(mt.text(r, cf));
       auto b = t.frow.find(mt.text(r, ct));
@@ -210,9 +212,14 @@ cs::TimeMatrix file_matrix(const AccessFiles& o, const Tables& t, cs::access::Ac
         if (colj[c] != SIZE_MAX) put(r, c, a->second, colj[c]);
     }
   }
+  std::size_t absent = 0;
+  std::string first_absent;
   for (std::size_t i = 0; i < D; ++i)
-    if (!seen[i])
-      throw cs::InputError(o.matrix, "", "from_id", "demand point '" + in.demand_id[i] + "' has no row");
+    if (!seen[i] && absent++ == 0) first_absent = in.demand_id[i];
+  if (absent)
+    ctx.warn(o.matrix + ": " + std::to_string(absent) + " of " + std::to_string(D) +
+             " demand points have no pair in the matrix (first: '" + first_absent +
+             "'): no path to any facility, counted as unreached");
   in.times_label = "travel time from " + o.matrix;
   return m;
 }
@@ -234,7 +241,7 @@ int run(AccessFiles& o, cs::cli::Runtime& rt) {
   read_demand(o, t, in);
   read_facilities(o, t, in);
   if (!o.settlements.empty()) read_settlements(o, t, in);
-  const cs::TimeMatrix m = o.graph.empty() ? file_matrix(o, t, in) : graph_matrix(o, t, in, ctx);
+  const cs::TimeMatrix m = o.graph.empty() ? file_matrix(o, t, in, ctx) : graph_matrix(o, t, in, ctx);
   in.times = &m;
 
   cs::access::AccessStudy s = cs::access::run_access_study(in, cfg, ctx);
@@ -254,14 +261,16 @@ int run(AccessFiles& o, cs::cli::Runtime& rt) {
 
 cs::cli::CommandRegistration reg{
     "access", 40, [](CLI::App& app, cs::cli::Runtime& rt) {
-      auto* sub = app.add_subcommand("access", "Accessibility, equity and standards audit of public services")
-                      ->footer(
-                          "Example:\n  countyscope access --matrix times.csv --demand demand.csv "
-                          "--facilities facilities.csv --settlements settlements.csv --out out/access\n"
-                          "  countyscope access --graph county.csgraph --demand demand.csv --facilities "
-                          "facilities.csv --cutoff-min 20 --out out/access\n"
-                          "Matrix: long (from_id,to_id,time_s) or wide (id, one column per facility id); an "
-                          "empty cell is 'no path'. Options: docs/options.md [access]; see docs/access.md.");
+      auto* sub =
+          app.add_subcommand("access", "Accessibility, equity and standards audit of public services")
+              ->footer(
+                  "Example:\n  countyscope access --matrix times.csv --demand demand.csv "
+                  "--facilities facilities.csv --settlements settlements.csv --out out/access\n"
+                  "  countyscope access --graph county.csgraph --demand demand.csv --facilities "
+                  "facilities.csv --cutoff-min 20 --out out/access\n"
+                  "Matrix: long (from_id,to_id,time_min) or wide (id, one column per facility id); an "
+                  "empty cell or a missing pair is 'no path'. Options: docs/options.md [access]; see "
+                  "docs/access.md.");
       auto o = std::make_shared<AccessFiles>();
       auto* mo = sub->add_option("--matrix", o->matrix, "demand x facility travel times (CSV)")
                      ->check(cs::cli::existing_file());
@@ -282,8 +291,10 @@ cs::cli::CommandRegistration reg{
           ->check(cs::cli::existing_file());
       sub->add_option("--config", o->config, "TOML with an [access] table (flags given here override it)")
           ->check(cs::cli::existing_file());
-      sub->add_option("--time-unit", o->time_unit, "unit of the matrix file's times: s or min")
-          ->default_val("s");
+      sub->add_option("--time-unit", o->time_unit, "unit of the matrix file's times: min or s")
+          ->capture_default_str();
+      sub->add_option("--time-col", o->time_col,
+                      "long matrix: the time column (default time_min, or time_s with --time-unit s)");
       o->given = cs::cli::add_options(sub, cs::access::access_options(),
                                       std::shared_ptr<cs::access::AccessOptions>(o->cfg, &o->cfg->options));
       sub->add_option("--out", o->out, "output directory")->required();

@@ -27,7 +27,7 @@ namespace {
 
 struct LocateOptions {
   std::string matrix, demand, candidates, out;
-  std::string from_col = "demand_id", to_col = "candidate_id", time_col = "time_s";
+  std::string from_col = "demand_id", to_col = "candidate_id", time_col, time_unit = "min";
   std::string id_col = "id", weight_col = "population", existing_col = "existing", capacity_col = "capacity",
               cost_col = "cost", service_col = "service";
   std::vector<std::string> fixed;
@@ -89,7 +89,11 @@ Points read_points(const std::string& path, const LocateOptions& o, bool demand)
 
 cs::TimeMatrix read_matrix(const LocateOptions& o, const Points& dem, const Points& cand) {
   const cs::CsvTable t = cs::read_csv(o.matrix);
-  const std::size_t cf = t.column(o.from_col), ct = t.column(o.to_col), cv = t.column(o.time_col);
+  if (o.time_unit != "min" && o.time_unit != "s")
+    throw cs::unknown_value("time unit", o.time_unit, {"min", "s"});
+  const bool minutes = o.time_unit == "min";
+  const std::string time_col = o.time_col.empty() ? "time_" + o.time_unit : o.time_col;
+  const std::size_t cf = t.column(o.from_col), ct = t.column(o.to_col), cv = t.column(time_col);
   cs::TimeMatrix m(dem.id.size(), cand.id.size(), cs::kUnreachable);
   std::vector<std::size_t> seen(dem.id.size() * cand.id.size(), 0);  // 1 + row of each pair, 0 = not yet
   for (std::size_t r = 0; r < t.rows(); ++r) {
@@ -107,8 +111,9 @@ cs::TimeMatrix read_matrix(const LocateOptions& o, const Points& dem, const Poin
                            "duplicate pair '" + t.text(r, cf) + "' -> '" + t.text(r, ct) + "' (also on " +
                                t.where(first - 1) + ")");
     first = r + 1;
-    const auto v = t.optional_number(r, cv, cs::limits::kTimeS);  // empty = no path
-    m(i->second, j->second) = v ? static_cast<float>(*v) : cs::kUnreachable;
+    // Empty = no path; seconds inside the engine.
+    const auto v = t.optional_number(r, cv, minutes ? cs::limits::kTimeMin : cs::limits::kTimeS);
+    m(i->second, j->second) = v ? static_cast<float>(minutes ? *v * 60.0 : *v) : cs::kUnreachable;
   }
   return m;
 }
@@ -160,9 +165,9 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
                                   {"demand_id", cs::FieldType::kString},
                                   {"weight", cs::FieldType::kReal, "persons"},
                                   {"facility_before", cs::FieldType::kString},
-                                  {"time_before_s", cs::FieldType::kReal, "s"},
+                                  {"time_before_min", cs::FieldType::kReal, "min"},
                                   {"facility_after", cs::FieldType::kString},
-                                  {"time_after_s", cs::FieldType::kReal, "s"}});
+                                  {"time_after_min", cs::FieldType::kReal, "min"}});
   bool positions = false;
   std::map<std::string, std::string> lp_files;
 
@@ -195,7 +200,7 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
     js["existing"] = pb.fixed.size();
     js["results"] = cs::Json::array();
     for (const auto& r : study.results) {
-      auto rj = cs::locate::to_json(r);
+      auto rj = cs::locate::to_json(r, pb.kind);
       cs::Json ids = cs::Json::array();
       for (auto k : r.open) ids.push_back(cand.id[cols[k]]);
       rj["open"] = ids;
@@ -235,8 +240,8 @@ int run(LocateOptions& o, cs::cli::Runtime& rt) {
       auto facility = [&](std::uint32_t k) {
         return k == cs::locate::kNoFacility ? cs::FieldValue() : cs::FieldValue(cand.id[cols[k]]);
       };
-      assign.add({service, dem.id[i], pb.w(i), facility(before), static_cast<double>(ba.nearest_before[i]),
-                  facility(after), static_cast<double>(ba.nearest_after[i])});
+      assign.add({service, dem.id[i], pb.w(i), facility(before), cs::output_minutes(ba.nearest_before[i]),
+                  facility(after), cs::output_minutes(ba.nearest_after[i])});
     }
     section["services"].push_back(js);
     if (o.write_lp)
@@ -269,7 +274,9 @@ cs::cli::CommandRegistration reg{
           "data/fixtures/locate_demo/demand.csv \\\n"
           "      --candidates data/fixtures/locate_demo/candidates.csv --problem p-median --new 2 --out "
           "out/locate\n"
-          "Matrix CSV: demand_id,candidate_id,time_s (long format; a missing pair or empty time = no path).\n"
+          "Matrix CSV: demand_id,candidate_id,time_min (long format; a missing pair or empty time = no "
+          "path;\n"
+          "--time-unit s for a column time_s in seconds).\n"
           "Demand CSV: id,population[,lon,lat]. Candidates CSV: "
           "id[,existing,capacity,cost,service,lon,lat].\n"
           "Outputs: results.json (section locate), sites.csv, assignment.csv, locate.gpkg, model*.lp "
@@ -293,7 +300,10 @@ cs::cli::CommandRegistration reg{
       sub->add_flag("--write-lp", o->write_lp, "also write the MIP as a CPLEX LP file (for glpsol / cbc)");
       sub->add_option("--demand-col", o->from_col, "matrix column: demand id")->capture_default_str();
       sub->add_option("--candidate-col", o->to_col, "matrix column: candidate id")->capture_default_str();
-      sub->add_option("--time-col", o->time_col, "matrix column: time in seconds (a table's unit)")
+      sub->add_option("--time-col", o->time_col,
+                      "matrix column: travel time (default time_min, or time_s with "
+                      "--time-unit s)");
+      sub->add_option("--time-unit", o->time_unit, "unit of the matrix's times: min or s")
           ->capture_default_str();
       sub->add_option("--id-col", o->id_col, "demand/candidates column: id")->capture_default_str();
       sub->add_option("--weight-col", o->weight_col, "demand column: weight")->capture_default_str();

@@ -49,9 +49,9 @@ Points read_points(const std::string& path) {
   return p;
 }
 
-// Seconds rounded to the millisecond (the graph's unit); +inf stays and is written as an empty cell.
-double secs(float t) {
-  return std::isfinite(t) ? std::round(static_cast<double>(t) * 1000.0) / 1000.0 : static_cast<double>(t);
+// Minutes to 1e-5 (0.6 ms; the graph's unit is 1 ms); +inf stays and is written as an empty cell.
+double mins(float t) {
+  return std::isfinite(t) ? std::round(static_cast<double>(t) / 60.0 * 1e5) / 1e5 : static_cast<double>(t);
 }
 
 int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
@@ -80,9 +80,9 @@ int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
   const cs::TimeMatrix m = cs::network::travel_time_matrix(g, sa, sb, mo, rt.ctx);
   std::string text;
   if (o.format == "long") {
-    cs::CsvWriter w({"from_id", "to_id", "time_s"});
+    cs::CsvWriter w({"from_id", "to_id", "time_min"});
     for (std::size_t i = 0; i < m.rows(); ++i)
-      for (std::size_t j = 0; j < m.cols(); ++j) w.cell(a.id[i]).cell(b.id[j]).cell(secs(m(i, j))).end_row();
+      for (std::size_t j = 0; j < m.cols(); ++j) w.cell(a.id[i]).cell(b.id[j]).cell(mins(m(i, j))).end_row();
     text = w.str();
   } else {
     std::vector<std::string> header = {"from_id"};
@@ -90,7 +90,7 @@ int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
     cs::CsvWriter w(header);
     for (std::size_t i = 0; i < m.rows(); ++i) {
       w.cell(a.id[i]);
-      for (std::size_t j = 0; j < m.cols(); ++j) w.cell(secs(m(i, j)));
+      for (std::size_t j = 0; j < m.cols(); ++j) w.cell(mins(m(i, j)));
       w.end_row();
     }
     text = w.str();
@@ -103,14 +103,14 @@ int run(const MatrixCliOptions& o, cs::cli::Runtime& rt) {
 
 cs::cli::CommandRegistration reg{
     "matrix", 40, [](CLI::App& app, cs::cli::Runtime& rt) {
-      auto* sub =
-          app.add_subcommand("matrix", "Travel times between two point files on a saved graph")
-              ->footer(
-                  "Example:\n  countyscope network --osm county.osm.pbf --out county.csgraph\n"
-                  "  countyscope matrix --graph county.csgraph --from villages.csv --to clinics.csv "
-                  "--out times.csv --cutoff-min 60\n"
-                  "Point files: CSV with columns id,lon,lat (WGS-84). Output: from_id,to_id,time_s (long) or "
-                  "one column per destination (wide); empty time = no path.");
+      auto* sub = app.add_subcommand("matrix", "Travel times between two point files on a saved graph")
+                      ->footer(
+                          "Example:\n  countyscope network --osm county.osm.pbf --out county.csgraph\n"
+                          "  countyscope matrix --graph county.csgraph --from villages.csv --to clinics.csv "
+                          "--out times.csv --cutoff-min 60\n"
+                          "Point files: CSV with columns id,lon,lat (WGS-84). Output: from_id,to_id,time_min "
+                          "(long) or "
+                          "one column per destination (wide), minutes; empty time = no path.");
       auto o = std::make_shared<MatrixCliOptions>();
       sub->add_option("--graph", o->graph, "graph file from `countyscope network --out`")->required();
       sub->add_option("--from", o->from, "origins CSV (id,lon,lat)")->required();

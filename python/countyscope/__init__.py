@@ -8,7 +8,7 @@ Example::
     import numpy as np, countyscope as cs
     net = cs.Network.from_osm("data/sample/liechtenstein-2024-03-04.osm.pbf", profile="car")
     a = net.snap(np.array([[9.5209, 47.1410], [9.5097, 47.1651]]))
-    t = net.travel_time_matrix(a, a)          # seconds, float32, inf = no path
+    t = net.travel_time_matrix(a, a)          # minutes, float32, inf = no path
     acc = cs.accessibility(t, population=np.array([100.0, 50.0]), supply=np.ones(2), cutoff_min=15)
 
 The county model (docs/python.md)::

@@ -16,11 +16,12 @@ namespace {
 
 using namespace py::literals;
 
-// times (demand x facilities, seconds, +inf = no path), population (one per row), supply (one per column).
-std::tuple<carray<float>, carray<double>, carray<double>> access_args(const char* func,
-                                                                      const py::object& times_,
-                                                                      const py::object& population_,
-                                                                      const py::object& supply_) {
+// times (demand x facilities, minutes, +inf = no path), population (one per row), supply (one per column).
+// The times come back as the engine's seconds (a copy).
+std::tuple<cs::TimeMatrix, carray<double>, carray<double>> access_args(const char* func,
+                                                                       const py::object& times_,
+                                                                       const py::object& population_,
+                                                                       const py::object& supply_) {
   auto times = array_arg<float>(times_, func, "times", 2, "demand x facilities");
   auto population = array_arg<double>(population_, func, "population", 1);
   auto supply = array_arg<double>(supply_, func, "supply", 1);
@@ -28,10 +29,12 @@ std::tuple<carray<float>, carray<double>, carray<double>> access_args(const char
                      "one per row of 'times'");
   args::check_length(func, "supply", static_cast<std::size_t>(supply.size()), dim(times, 1),
                      "one per column of 'times'");
-  args::check_values(func, "times", span_of(times), cs::limits::kTimeS, true);
+  args::check_values(func, "times", span_of(times), cs::limits::kTimeMin, true);
   args::check_values(func, "population", span_of(population), cs::limits::kPopulation);
   args::check_values(func, "supply", span_of(supply), cs::limits::kCapacity);
-  return {std::move(times), std::move(population), std::move(supply)};
+  cs::TimeMatrix seconds = numpy_to_matrix(times, "times");
+  seconds_in_place(seconds.data(), seconds.rows() * seconds.cols());
+  return {std::move(seconds), std::move(population), std::move(supply)};
 }
 
 // The [access] options that shape the measures (the rest belong to the whole study: services, audit, ...).
@@ -43,11 +46,7 @@ const std::vector<std::string>& access_measure_options() {
   return names;
 }
 
-// A view on the NumPy buffer (float32, C order: no copy when the caller passes such an array).
-cs::TimeView time_view(const carray<float>& times) {
-  return cs::TimeView(times.data(), static_cast<std::size_t>(times.shape(0)),
-                      static_cast<std::size_t>(times.shape(1)));
-}
+cs::TimeView time_view(const cs::TimeMatrix& times) { return cs::TimeView(times); }
 
 py::dict accessibility(const py::object& times_, const py::object& population_, const py::object& supply_,
                        const py::object& cutoff_min, const py::object& k, const py::object& gravity_decay,
@@ -71,8 +70,10 @@ py::dict accessibility(const py::object& times_, const py::object& population_, 
     r = cs::access::compute_access(time_view(times), span_of(population), span_of(supply), cfg, ctx);
   }
   py::dict d;
-  d["nearest_s"] = to_numpy(std::move(r.nearest_s));
-  d["kth_nearest_s"] = to_numpy(std::move(r.kth_nearest_s));
+  minutes_in_place(r.nearest_s.data(), r.nearest_s.size());
+  minutes_in_place(r.kth_nearest_s.data(), r.kth_nearest_s.size());
+  d["nearest_min"] = to_numpy(std::move(r.nearest_s));
+  d["kth_nearest_min"] = to_numpy(std::move(r.kth_nearest_s));
   d["cumulative"] = to_numpy(std::move(r.cumulative));
   d["gravity"] = to_numpy(std::move(r.gravity));
   d["2sfca"] = to_numpy(std::move(r.sfca2));
@@ -179,7 +180,7 @@ void bind_access(py::module_& m) {
         "gravity_decay"_a = registry_default(table, "gravity_decay"),
         "gravity_beta"_a = registry_default(table, "gravity_beta"),
         "catchment"_a = registry_default(table, "catchment"), "threads"_a = 0,
-        "Every accessibility measure per demand point (rows of times, seconds demand->facility), with the "
+        "Every accessibility measure per demand point (rows of times, minutes demand->facility), with the "
         "options of `countyscope access` (docs/options.md [access]; cutoff_min in minutes; other measure "
         "options such as zones_min or unreached as keywords)");
   m.def("sfca2", &sfca2, "times"_a, "population"_a, "supply"_a, py::kw_only(),

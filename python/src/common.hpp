@@ -64,6 +64,14 @@ py::array matrix_to_numpy(cs::Matrix<T>&& m) {
   return to_numpy(std::move(m.storage()), {r, c});
 }
 
+// ---- Travel times: minutes for Python users, seconds inside the engine (+inf = no path stays +inf).
+inline void minutes_in_place(float* v, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) v[i] /= 60.0F;
+}
+inline void seconds_in_place(float* v, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) v[i] *= 60.0F;
+}
+
 // ---- NumPy in. Every array argument of every function is checked for element kind, number of dimensions,
 // length against the others, and finite in-range values before any work. Messages: "FUNC(): argument
 // 'NAME'[, index I]: expected ..., got ..." (cs::args).

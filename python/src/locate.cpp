@@ -3,6 +3,7 @@
 // registry (cs::locate_options(), docs/options.md [locate]): the signature shows the CLI's defaults, the
 // values get the CLI's checks, and an old keyword names the new one.
 #include <countyscope/core/limits.hpp>
+#include <countyscope/locate/compare.hpp>
 #include <countyscope/locate/problem.hpp>
 #include <countyscope/locate/study.hpp>
 
@@ -53,9 +54,10 @@ cs::locate::LocateProblem locate_problem(const py::object& cost_, const py::obje
   const char* f = "locate";
   const auto cost = array_arg<float>(cost_, f, "cost", 2, "demand x candidates");
   const std::size_t n = dim(cost, 0), m = dim(cost, 1);
-  args::check_values(f, "cost", span_of(cost), cs::limits::kTimeS, true);
+  args::check_values(f, "cost", span_of(cost), cs::limits::kTimeMin, true);
   cs::locate::LocateProblem pb;
-  pb.cost = numpy_to_matrix(cost, "cost");
+  pb.cost = numpy_to_matrix(cost, "cost");  // minutes -> the engine's seconds
+  seconds_in_place(pb.cost.data(), pb.cost.rows() * pb.cost.cols());
   pb.weight = column(weight, "weight", n, "one per row of 'cost'", cs::limits::kPopulation);
   std::vector<char> seen(m, 0);
   for (std::size_t i = 0; i < fixed.size(); ++i) {
@@ -74,12 +76,15 @@ cs::locate::LocateProblem locate_problem(const py::object& cost_, const py::obje
   return pb;
 }
 
-py::dict result_dict(const cs::locate::LocateResult& r) {
+// Objective and bound as the results document gives them (person-minutes, minutes, covered weight, sites).
+py::dict result_dict(const cs::locate::LocateResult& r, cs::locate::ProblemKind kind) {
+  const cs::Json j = cs::locate::to_json(r, kind);
   py::dict d;
   d["outcome"] = std::string(cs::locate::outcome_name(r.outcome));
   d["solver"] = std::string(cs::locate::solver_name(r.solver));
-  d["objective"] = r.objective;
-  d["bound"] = r.bound;
+  d["objective"] = j["objective"].is_number() ? j["objective"].get<double>() : std::nan("");
+  d["bound"] = j["bound"].is_number() ? j["bound"].get<double>() : std::nan("");
+  d["objective_unit"] = j["objective_unit"].get<std::string>();
   d["gap"] = r.gap;
   d["seconds"] = r.seconds;
   std::vector<std::uint32_t> open = r.open;
@@ -108,9 +113,9 @@ py::dict locate(const py::object& cost, const py::object& problem, const py::obj
     study = cs::locate::run_locate(pb, cfg, ctx);
   }
   // The chosen answer (the last result when none has a solution), with every solver's result beside it.
-  py::dict d = result_dict(study.best() ? *study.best() : study.results.back());
+  py::dict d = result_dict(study.best() ? *study.best() : study.results.back(), pb.kind);
   py::list all;
-  for (const auto& r : study.results) all.append(result_dict(r));
+  for (const auto& r : study.results) all.append(result_dict(r, pb.kind));
   d["results"] = all;
   d["agree"] = study.agree ? py::cast(*study.agree) : py::none();
   d["p"] = pb.p;
@@ -127,7 +132,7 @@ void bind_locate(py::module_& m) {
         "fixed"_a = std::vector<std::int64_t>{}, "capacity"_a = py::none(), "opening_cost"_a = py::none(),
         "budget"_a = def("budget"), "site_capacity"_a = def("site_capacity"), "solver"_a = def("solver"),
         "time_limit_s"_a = def("time_limit_s"), "threads"_a = 0,
-        "Facility location (p-median, mclp, lscp, p-center) on a demand x candidates time matrix in seconds, "
+        "Facility location (p-median, mclp, lscp, p-center) on a demand x candidates time matrix in minutes, "
         "with the options of `countyscope locate` (docs/options.md, [locate]): p open in total, or the fixed "
         "columns + new; standard_min in minutes; solver both (heuristic, then the exact MIP; the better "
         "answer), mip, heuristic or brute-force. Returns the chosen answer (open: candidate indices; "

@@ -128,6 +128,7 @@ py::array travel_time_matrix(const Network& n, const Snaps& from, const Snaps& t
     py::gil_scoped_release nogil;
     auto ctx = make_context(threads);
     tm = cs::network::travel_time_matrix(n.graph, from.snaps, to.snaps, opt, ctx);
+    minutes_in_place(tm.data(), tm.rows() * tm.cols());
   }
   return matrix_to_numpy(std::move(tm));
 }
@@ -145,6 +146,7 @@ py::array one_to_all(const Network& n, const Snaps& from, const py::object& cuto
     cs::network::Dijkstra d(n.graph);
     d.run_from(from.snaps[0], cutoff_s ? cs::from_seconds(*cutoff_s) : cs::kInfWeight);
     for (std::size_t v = 0; v < out.size(); ++v) out[v] = cs::to_seconds(d.dist(static_cast<cs::NodeId>(v)));
+    minutes_in_place(out.data(), out.size());
   }
   return to_numpy(std::move(out));
 }
@@ -226,10 +228,10 @@ void bind_network(py::module_& m) {
            "(docs/options.md)")
       .def("travel_time_matrix", &travel_time_matrix, "origins"_a, "destinations"_a,
            "cutoff_min"_a = no_cutoff, "include_access"_a = true, "threads"_a = 0,
-           "Travel times in seconds (float32, rows = origins); inf where there is no path or beyond "
+           "Travel times in minutes (float32, rows = origins); inf where there is no path or beyond "
            "cutoff_min (minutes, docs/options.md [matrix])")
       .def("one_to_all", &one_to_all, "origin"_a, "cutoff_min"_a = no_cutoff,
-           "Travel time (s) from one snapped point to every node; inf beyond cutoff_min (minutes)");
+           "Travel time (minutes) from one snapped point to every node; inf beyond cutoff_min (minutes)");
 }
 
 }  // namespace cs::python

@@ -201,7 +201,7 @@
           return {
             service: ui.label('service', sv.service),
             sites: (sv.new_sites || []).map(function (n) { return ui.name(n); }).join(ui.lang() === 'zh' ? '、' : ', '),
-            time: ui.t('summary.before_after', { before: ui.fmt.minutes(sv.before.mean_nearest_s), after: ui.fmt.minutes(sv.after.mean_nearest_s) }),
+            time: ui.t('summary.before_after', { before: ui.fmt.minutes(sv.before.mean_nearest_min), after: ui.fmt.minutes(sv.after.mean_nearest_min) }),
             beyond: ui.t('summary.before_after', { before: ui.fmt.pct(sv.before.share_beyond), after: ui.fmt.pct(sv.after.share_beyond) }),
           };
         }), [
@@ -239,13 +239,13 @@
       if (sc) {
         ui.h3(el, ui.t('summary.scenario', { name: ui.nameIn(sc) }));
         var srows = [];
-        if (ui.isNum(sc.mean_time_to_seat_before_s)) {
-          srows.push({ what: ui.t('summary.scenario_time'), before: sc.mean_time_to_seat_before_s, after: sc.mean_time_to_seat_after_s });
+        if (ui.isNum(sc.mean_time_to_seat_before_min)) {
+          srows.push({ what: ui.t('summary.scenario_time'), before: sc.mean_time_to_seat_before_min, after: sc.mean_time_to_seat_after_min });
         }
         (sc.access || []).forEach(function (a) {
-          if (ui.fmt.minutes(a.mean_time_after_s) !== ui.fmt.minutes(a.mean_time_before_s)) {
+          if (ui.fmt.minutes(a.mean_time_after_min) !== ui.fmt.minutes(a.mean_time_before_min)) {
             srows.push({ what: ui.t('summary.scenario_access', { service: ui.label('service', a.service) }),
-              before: a.mean_time_before_s, after: a.mean_time_after_s });
+              before: a.mean_time_before_min, after: a.mean_time_after_min });
           }
         });
         var changed = srows.some(function (r) { return ui.fmt.minutes(r.before) !== ui.fmt.minutes(r.after); });
@@ -253,11 +253,11 @@
         // The settlements whose time to the seat changes most.
         var moved = ((doc.layers && doc.layers.scenario_settlements && doc.layers.scenario_settlements.features) || [])
           .map(function (f) { return f.properties || {}; })
-          .filter(function (p) { return ui.isNum(p.time_to_seat_change_s) && Math.abs(p.time_to_seat_change_s) >= 30; })
-          .sort(function (a, b) { return Math.abs(b.time_to_seat_change_s) - Math.abs(a.time_to_seat_change_s) || (a.name < b.name ? -1 : 1); });
+          .filter(function (p) { return ui.isNum(p.time_to_seat_change_min) && Math.abs(p.time_to_seat_change_min) >= 0.5; })
+          .sort(function (a, b) { return Math.abs(b.time_to_seat_change_min) - Math.abs(a.time_to_seat_change_min) || (a.name < b.name ? -1 : 1); });
         if (moved.length) {
           ui.p(el, ui.t('summary.scenario_places', { list: moved.slice(0, 5).map(function (p) {
-            return ui.name(p) + ' ' + (p.time_to_seat_change_s < 0 ? '−' : '+') + ui.fmt.minutes(Math.abs(p.time_to_seat_change_s));
+            return ui.name(p) + ' ' + (p.time_to_seat_change_min < 0 ? '−' : '+') + ui.fmt.minutes(Math.abs(p.time_to_seat_change_min));
           }).join(ui.lang() === 'zh' ? '、' : ', ') }));
         }
         ui.table(el, srows, [

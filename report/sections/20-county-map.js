@@ -1,6 +1,6 @@
 /* County map.
  * plan:   layers.admin_units (outlines), layers.roads (by road_class), layers.settlements by tier (seat / town / village;
- *         coloured by time_to_seat_s), layers.facilities by service type (one overlay each), layers.demand (off by
+ *         coloured by time_to_seat_min), layers.facilities by service type (one overlay each), layers.demand (off by
  *         default), and a table of settlements with their travel time to the seat.
  * assess: layers.counties as points (coloured by `score` when present, else by province).
  * Property names are those of schemas/results.schema.json; fallbacks (highway, class) keep older documents drawable. */
@@ -184,7 +184,7 @@
             var p = f.properties || {};
             if (tier === 'seat') return { color: '#ffffff', weight: 2.5, fillColor: '#111111', fillOpacity: 1 };
             return { color: tier === 'town' ? '#111111' : '#444444', weight: tier === 'town' ? 2 : 1,
-              fillColor: timeScale(p.time_to_seat_s), fillOpacity: 0.95 };
+              fillColor: timeScale(p.time_to_seat_min), fillOpacity: 0.95 };
           },
           swatch: tier === 'seat' ? { color: '#111111', shape: 'circle' } : { color: timeScale.colors[2], stroke: tier === 'town' ? '#111' : '#444', shape: 'circle' },
           label: function (p) { return ui.name(p); }, labelClass: tier, labelPriority: TIER_ORDER.indexOf(tier) + 1,
@@ -192,7 +192,7 @@
             return [['field.name', ui.name(p)], ['field.tier', ui.label('tier', p.tier)], ['field.place', p.place ? ui.label('place', p.place) : undefined],
               ['field.population', p.population !== undefined ? ui.fmt.auto(p.population) : undefined],
               ['field.population_tag', p.population_tag !== undefined && p.population_tag !== null ? ui.fmt.auto(p.population_tag) : undefined],
-              ['field.time_to_seat_s', p.time_to_seat_s !== undefined ? ui.fmt.minutes(p.time_to_seat_s) : undefined]];
+              ['field.time_to_seat_min', p.time_to_seat_min !== undefined ? ui.fmt.minutes(p.time_to_seat_min) : undefined]];
           },
         });
       });
@@ -222,7 +222,7 @@
       var items = timeScale.legend();
       var counts = items.map(function () { return 0; });
       villages.forEach(function (f) {
-        var c = timeScale((f.properties || {}).time_to_seat_s);
+        var c = timeScale((f.properties || {}).time_to_seat_min);
         var k = items.findIndex(function (it) { return it.color === c; });
         if (k >= 0) counts[k]++;
       });
@@ -243,7 +243,7 @@
       var rows = features(L.settlements).map(function (f) {
         var p = f.properties || {};
         return { name: ui.name(p), tier: p.tier, tier_label: ui.label('tier', p.tier), population: ui.isNum(p.population) ? p.population : null,
-          time_to_seat_s: ui.isNum(p.time_to_seat_s) ? p.time_to_seat_s : null };
+          time_to_seat_min: ui.isNum(p.time_to_seat_min) ? p.time_to_seat_min : null };
       });
       rows.sort(function (a, b) {
         var ta = TIER_ORDER.indexOf(a.tier), tb = TIER_ORDER.indexOf(b.tier);
@@ -253,7 +253,7 @@
         { key: 'name', label: 'field.name' },
         { key: 'tier_label', label: 'field.tier' },
         { key: 'population', label: 'field.population', format: 'int' },
-        { key: 'time_to_seat_s', label: 'field.time_to_seat_s', format: 'minutes' },
+        { key: 'time_to_seat_min', label: 'field.time_to_seat_min', format: 'minutes' },
       ], { search: true, sort: true, pageSize: 15 });
     }
   }

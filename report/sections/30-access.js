@@ -161,7 +161,7 @@
     var rows = order.map(function (svc) {
       var v = s.services[svc] || {};
       var m = v.measures || {};
-      var near = m.nearest_s || {}, sf = m.sfca2 || {};
+      var near = m.nearest_min || {}, sf = m.sfca2 || {};
       var std = timeStandard(s, svc);
       return { service: ui.label('service', svc), facilities: v.facilities, mean: near.mean, gini: near.gini,
         ratio: near.village_seat_ratio, sfca_gini: sf.gini,
@@ -202,7 +202,7 @@
         CS.maps.splice(CS.maps.indexOf(handle), 1);
         holder.innerHTML = '';
       }
-      var key = svc + '_nearest_s';
+      var key = svc + '_nearest_min';
       var facilities = { type: 'FeatureCollection', features: ((doc.layers.facilities || {}).features || []).filter(function (f) {
         return (f.properties || {}).service === svc; }) };
       var layers = ui.baseLayers(doc);
@@ -231,7 +231,7 @@
   function lorenzChart(el, ui, s, order) {
     var series = [];
     order.forEach(function (svc) {
-      var near = ((s.services[svc] || {}).measures || {}).nearest_s;
+      var near = ((s.services[svc] || {}).measures || {}).nearest_min;
       if (near && near.lorenz) series.push({ type: 'line', name: ui.label('service', svc), data: near.lorenz, showSymbol: false });
     });
     if (!series.length) return;
@@ -250,7 +250,7 @@
   function serviceDetails(el, ui, s, svc) {
     var v = s.services[svc];
     var m = v.measures || {};
-    var near = m.nearest_s || {}, sf = m.sfca2 || {};
+    var near = m.nearest_min || {}, sf = m.sfca2 || {};
     var box = ui.details(el, ui.t('access.details', { service: ui.label('service', svc) }));
     box.setAttribute('data-service', svc);
     ui.kv(box, [

@@ -2,7 +2,7 @@
  * Reads sections.locate (config, services[]: service, label_en/zh, existing, candidates, p, results[], agree, chosen,
  * outcome, before, after, new_sites[], most_improved[]) and layers.locate_sites (points: service, status
  * existing|new, name, assigned_population(_before)), layers.locate_settlements (points per service and settlement:
- * mean_before_s, mean_after_s, saved_s).
+ * mean_before_min, mean_after_min, saved_min).
  * Per service type: a map (existing and proposed sites, settlements coloured by minutes saved), a before/after table
  * of the access and equity measures, the solver table (heuristic vs exact, objective, bound, gap) and the settlements
  * that gain most. */
@@ -128,7 +128,7 @@
           return;
         }
         var places = ofService(doc.layers.locate_settlements, sv.service);
-        var saved = features(places).map(function (f) { return f.properties.saved_s / 60; });
+        var saved = features(places).map(function (f) { return f.properties.saved_min; });
         var maxSaved = Math.max.apply(null, [1].concat(saved.filter(ui.isNum)));
         var savedScale = ui.scale.sequential({ domain: [0, maxSaved], palette: 'YlGn',
           format: function (v) { return ui.fmt.num(v, 1) + ' ' + ui.t('unit.min'); } });
@@ -140,12 +140,12 @@
           layers: ui.baseLayers(doc).concat([
             { id: 'locate-settlements-' + sv.service, name: 'locate.saved', data: places, radius: 5,
               style: function (f) {
-                return { color: '#555', weight: 1, fillColor: savedScale(f.properties.saved_s / 60), fillOpacity: 0.9 };
+                return { color: '#555', weight: 1, fillColor: savedScale(f.properties.saved_min), fillOpacity: 0.9 };
               },
               swatch: { color: savedScale(maxSaved), shape: 'circle' },
               popup: function (p) {
                 return [['field.name', ui.name(p)], ['field.population', ui.fmt.int(p.population)],
-                  ['locate.mean_before', ui.fmt.minutes(p.mean_before_s)], ['locate.mean_after', ui.fmt.minutes(p.mean_after_s)]];
+                  ['locate.mean_before', ui.fmt.minutes(p.mean_before_min)], ['locate.mean_after', ui.fmt.minutes(p.mean_after_min)]];
               } },
             { id: 'locate-existing-' + sv.service, name: 'locate.existing',
               data: ofService(doc.layers.locate_sites, sv.service, function (p) { return p.status === 'existing'; }), radius: 6,
@@ -165,8 +165,8 @@
         var b = sv.before, a = sv.after;
         var rows = [
           { measure: ui.t('locate.facilities'), before: b.facilities, after: a.facilities, fmt: 'int' },
-          { measure: ui.t('locate.mean_nearest'), before: b.mean_nearest_s, after: a.mean_nearest_s, fmt: 'minutes' },
-          { measure: ui.t('locate.max_nearest'), before: b.max_nearest_s, after: a.max_nearest_s, fmt: 'minutes' },
+          { measure: ui.t('locate.mean_nearest'), before: b.mean_nearest_min, after: a.mean_nearest_min, fmt: 'minutes' },
+          { measure: ui.t('locate.max_nearest'), before: b.max_nearest_min, after: a.max_nearest_min, fmt: 'minutes' },
           { measure: ui.t('locate.share_beyond', { min: stdMin }), before: b.share_beyond, after: a.share_beyond, fmt: 'pct' },
           { measure: ui.t('locate.gini'), before: b.gini_nearest, after: a.gini_nearest, fmt: 'num3' },
           { measure: ui.t('locate.sfca'), before: b.mean_sfca2 * 1000, after: a.mean_sfca2 * 1000, fmt: 'num3' },
@@ -210,8 +210,8 @@
             { key: 'name', label: 'field.name', value: function (r) { return ui.name(r); } },
             { key: 'tier', label: 'field.tier', value: function (r) { return ui.label('tier', r.tier); } },
             { key: 'population', label: 'field.population', format: 'int' },
-            { key: 'mean_before_s', label: 'locate.mean_before', format: 'minutes' },
-            { key: 'mean_after_s', label: 'locate.mean_after', format: 'minutes' },
+            { key: 'mean_before_min', label: 'locate.mean_before', format: 'minutes' },
+            { key: 'mean_after_min', label: 'locate.mean_after', format: 'minutes' },
           ]);
         }
       });

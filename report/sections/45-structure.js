@@ -1,7 +1,7 @@
 /* Spatial structure (centre - bonds - hinterland).
  * Reads sections.structure (config, service_areas.centres, circles, villages_outside, hierarchy, pattern, off_network)
  * and layers.structure_service_areas (polygons per centre), layers.structure_circles (life-circle polygons:
- * source, kind, profile, cutoff_min, population), layers.structure_villages (points: centre, time_s, outside_gap).
+ * source, kind, profile, cutoff_min, population), layers.structure_villages (points: centre, time_min, outside_gap).
  * Map: town service areas, the seat's 15- and 30-minute car circles, every town's 15-minute car circle, and the
  * villages, red when outside every centre's 15-minute circle. Tables: per town, villages outside, hierarchy, the
  * settlements to strengthen (pattern optimisation), and circle coverage. */
@@ -132,7 +132,7 @@
     render: function (el, doc, ui) {
       var s = doc.sections.structure;
       var cfg = s.config || {};
-      var gapMin = Math.round((cfg.village_gap_s || 900) / 60);
+      var gapMin = Math.round(cfg.village_gap_min || 15);
       var centres = (s.service_areas && s.service_areas.centres) || [];
       var outside = (s.villages_outside && s.villages_outside.villages) || [];
       var pat = s.pattern || {};
@@ -164,8 +164,8 @@
           swatch: { color: areaScale(names[0]), shape: 'box' },
           popup: function (p) {
             return [['structure.centre', ui.placeName(p.centre)], ['structure.area_population', ui.fmt.int(p.population)],
-              ['structure.villages_n', p.villages], ['structure.mean_time', ui.fmt.minutes(p.mean_time_s)],
-              ['structure.max_time', ui.fmt.minutes(p.max_time_s)]];
+              ['structure.villages_n', p.villages], ['structure.mean_time', ui.fmt.minutes(p.mean_time_min)],
+              ['structure.max_time', ui.fmt.minutes(p.max_time_min)]];
           } },
         { id: 'structure-seat30', name: ui.t('structure.seat_circle', { min: 30 }), data: seat30,
           style: { color: '#2c7bb6', weight: 2.5, fill: false },
@@ -181,14 +181,14 @@
           style: { color: '#333', weight: 1, fillColor: '#1b9e77', fillOpacity: 0.9 },
           swatch: { color: '#1b9e77', shape: 'circle' },
           popup: function (p) {
-            return [['field.name', ui.name(p)], ['structure.nearest_centre', ui.placeName(p.centre)], ['structure.time', ui.fmt.minutes(p.time_s)]];
+            return [['field.name', ui.name(p)], ['structure.nearest_centre', ui.placeName(p.centre)], ['structure.time', ui.fmt.minutes(p.time_min)]];
           } },
         { id: 'structure-villages-out', name: ui.t('structure.village_out', { min: gapMin }),
           data: filterFc(doc.layers.structure_villages, function (p) { return !!p.outside_gap; }), radius: 6,
           style: { color: '#000', weight: 1.5, fillColor: '#d95f02', fillOpacity: 1 },
           swatch: { color: '#d95f02', shape: 'circle' },
           popup: function (p) {
-            return [['field.name', ui.name(p)], ['structure.nearest_centre', ui.placeName(p.centre)], ['structure.time', ui.fmt.minutes(p.time_s)]];
+            return [['field.name', ui.name(p)], ['structure.nearest_centre', ui.placeName(p.centre)], ['structure.time', ui.fmt.minutes(p.time_min)]];
           } },
       ]);
       ui.map(el, { layers: layers, legend: [{ title: 'structure.areas', items: areaScale.legend() }] });
@@ -204,8 +204,8 @@
       if (huff) cols.push({ key: 'huff_population', label: 'structure.huff_population', format: 'int' });
       cols.push({ key: 'villages', label: 'structure.villages_n', format: 'int' },
         { key: 'demand_points', label: 'structure.demand_points', format: 'int' },
-        { key: 'mean_time_s', label: 'structure.mean_time', format: 'minutes' },
-        { key: 'max_time_s', label: 'structure.max_time', format: 'minutes' });
+        { key: 'mean_time_min', label: 'structure.mean_time', format: 'minutes' },
+        { key: 'max_time_min', label: 'structure.max_time', format: 'minutes' });
       ui.table(el, centres, cols, { sort: true });
 
       ui.h3(el, ui.t('structure.outside_table', { min: gapMin }));
@@ -215,10 +215,10 @@
         { key: 'place', label: 'field.place', value: function (r) { return ui.label('place', r.place); } },
         { key: 'population', label: 'field.population', format: 'int' },
         { key: 'nearest_centre', label: 'structure.nearest_centre', value: function (r) { return ui.placeName(r.nearest_centre); } },
-        { key: 'time_s', label: 'structure.time', format: 'minutes' },
+        { key: 'time_min', label: 'structure.time', format: 'minutes' },
       ], { sort: true, search: outside.length > 10 });
 
-      ui.h3(el, ui.t('structure.pattern', { min: Math.round((pat.within_s || 900) / 60) }));
+      ui.h3(el, ui.t('structure.pattern', { min: Math.round(pat.within_min || 15) }));
       ui.kv(el, [
         ['structure.method', ui.label('method', pat.method)],
         ['structure.existing', (pat.existing || []).map(function (x) { return ui.placeName(x); }).join(ui.lang() === 'zh' ? '、' : ', ')],

@@ -228,8 +228,8 @@
     var desc = ui.lang() === 'zh' ? sc.description_zh || sc.description : sc.description;
     if (desc) ui.p(el, desc, 'cs-note');
     ui.kv(el, [['flows.reran', (sc.reran || []).map(function (x) { return ui.label('pass', x); }).join(ui.lang() === 'zh' ? '、' : ', ')],
-      ['flows.time_seat_before', sc.mean_time_to_seat_before_s, 'minutes'],
-      ['flows.time_seat_after', sc.mean_time_to_seat_after_s, 'minutes']]);
+      ['flows.time_seat_before', sc.mean_time_to_seat_before_min, 'minutes'],
+      ['flows.time_seat_after', sc.mean_time_to_seat_after_min, 'minutes']]);
     ui.table(el, sc.factors || [], [
       { key: 'factor', label: 'flows.factor', value: function (r) { return factorLabel(ui, r.factor); } },
       { key: 'total_before', label: 'flows.before', format: 'num1' },
@@ -248,8 +248,8 @@
       ui.h3(el, 'flows.access');
       ui.table(el, sc.access, [
         { key: 'service', label: 'field.service', value: function (r) { return ui.label('service', r.service); } },
-        { key: 'mean_time_before_s', label: 'flows.before', format: 'minutes' },
-        { key: 'mean_time_after_s', label: 'flows.after', format: 'minutes' },
+        { key: 'mean_time_before_min', label: 'flows.before', format: 'minutes' },
+        { key: 'mean_time_after_min', label: 'flows.after', format: 'minutes' },
         { key: 'within_15min_before', label: 'flows.within15_before', format: 'pct' },
         { key: 'within_15min_after', label: 'flows.within15_after', format: 'pct' },
       ]);
@@ -258,8 +258,8 @@
     if (!feats(roads).length && !feats(places).length) return;
     ui.h3(el, 'flows.changes_map');
     // Diverging, colour-blind safe (ColorBrewer PuOr): purple = shorter, orange = longer, grey = unchanged.
-    var scale = ui.scale.bins({ breaks: [-300, -120, -30, 30, 120], colors: ['#542788', '#998ec3', '#d8daeb', '#e0e0e0', '#f1a340', '#b35806'],
-      format: function (s) { return ui.fmt.num(s / 60, 1) + ' ' + ui.t('unit.min'); }, nullLabel: ui.t('no_path') });
+    var scale = ui.scale.bins({ breaks: [-5, -2, -0.5, 0.5, 2], colors: ['#542788', '#998ec3', '#d8daeb', '#e0e0e0', '#f1a340', '#b35806'],
+      format: function (m) { return ui.fmt.num(m, 1) + ' ' + ui.t('unit.min'); }, nullLabel: ui.t('no_path') });
     var layers = ui.baseLayers(doc);
     if (feats(roads).length) layers.push({ id: 'scenario-changes', name: 'flows.changed_roads', data: roads,
       style: function (f) { return { color: f.properties.kind === 'new_link' ? '#e7298a' : '#1b9e77', weight: 5, opacity: 0.9 }; },
@@ -267,9 +267,9 @@
       popup: function (p) { return [['flows.kind', ui.label('change', p.kind)], ['field.name', p.name], ['flows.speed_before', ui.fmt.auto(p.speed_before_kmh)],
         ['flows.speed_after', ui.fmt.auto(p.speed_after_kmh)]]; } });
     if (feats(places).length) layers.push({ id: 'scenario-settlements', name: 'flows.changed_places', data: places, radius: 6,
-      style: function (f) { return { color: '#333', weight: 1, fillColor: scale(f.properties.time_to_seat_change_s), fillOpacity: 0.95 }; },
+      style: function (f) { return { color: '#333', weight: 1, fillColor: scale(f.properties.time_to_seat_change_min), fillOpacity: 0.95 }; },
       swatch: { color: '#66bd63', shape: 'circle' },
-      popup: function (p) { return [['field.name', ui.name(p)], ['flows.time_change', ui.fmt.minutes(p.time_to_seat_change_s)],
+      popup: function (p) { return [['field.name', ui.name(p)], ['flows.time_change', ui.fmt.minutes(p.time_to_seat_change_min)],
         ['flows.flow', ui.fmt.num(p.labour_inflow_change, 2)]]; } });
     ui.map(el, { layers: layers, height: 480, legend: [{ title: 'flows.time_change', items: scale.legend().map(function (it) { it.shape = 'circle'; return it; })
       .concat([{ color: '#1b9e77', label: ui.label('change', 'upgrade'), shape: 'line', weight: 4 },

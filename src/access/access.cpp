@@ -23,8 +23,8 @@ const std::vector<std::string> kCatchmentNames{"inclusive", "exclusive"};
 const std::vector<std::string> kGaussianNames{"dai", "plain"};
 const std::vector<std::string> kSelectionNames{"catchment", "all"};
 const std::vector<std::string> kUnreachedNames{"zero", "null"};
-const std::vector<std::string> kMeasureNames{"nearest_s", "kth_nearest_s", "cumulative", "gravity",
-                                             "sfca2",     "e2sfca",        "g2sfca",     "sfca3"};
+const std::vector<std::string> kMeasureNames{"nearest_min", "kth_nearest_min", "cumulative", "gravity",
+                                             "sfca2",       "e2sfca",          "g2sfca",     "sfca3"};
 
 template <class E>
 E parse_enum(std::string_view what, std::string_view s, const std::vector<std::string>& names) {
@@ -179,7 +179,11 @@ double gaussian_weight(const AccessConfig& cfg, double t) {
 }
 
 std::vector<double> AccessResult::values(Measure m) const {
-  auto f = [](const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); };
+  auto f = [](const std::vector<float>& v) {
+    std::vector<double> out(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<double>(v[i]) / 60.0;  // minutes
+    return out;
+  };
   switch (m) {
     case Measure::kNearest:
       return f(nearest_s);

@@ -170,9 +170,7 @@ Json service_json(const Study& st, std::size_t s, Tables& t, Json& audit_rows, A
         a = audit_county(std_, tot_supply, static_cast<double>(J.size()), st.total_pop);
       }
     } else {
-      std::vector<double> v = r.values(*audit_access_measure(std_.measure));
-      if (measure_is_time(*audit_access_measure(std_.measure)))
-        for (double& x : v) x /= 60.0;
+      const std::vector<double> v = r.values(*audit_access_measure(std_.measure));  // times in minutes
       a = audit_points(std_, v, in.population, st.place, in.places,
                        static_cast<std::size_t>(st.cfg.options.worst_n));
     }

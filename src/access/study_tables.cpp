@@ -249,10 +249,10 @@ std::vector<Column> measure_columns(const std::vector<std::string>& svc_names) {
 
 double measure_value(const AccessResult& r, Measure m, std::size_t i) {
   switch (m) {
-    case Measure::kNearest:
-      return r.nearest_s[i];
+    case Measure::kNearest:  // minutes, unrounded: the layers recompute the section's figures exactly
+      return static_cast<double>(r.nearest_s[i]) / 60.0;
     case Measure::kKthNearest:
-      return r.kth_nearest_s[i];
+      return static_cast<double>(r.kth_nearest_s[i]) / 60.0;
     case Measure::kCumulative:
       return r.cumulative[i];
     case Measure::kGravity:

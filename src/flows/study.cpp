@@ -130,7 +130,7 @@ Table settlement_flows(const County& c, const FlowsRun& r) {
                                 {"origin_tier", FieldType::kString},
                                 {"dest_tier", FieldType::kString},
                                 {"flow", FieldType::kReal, "persons"},
-                                {"time_s", FieldType::kReal, "s"}});
+                                {"time_min", FieldType::kReal, "min"}});
   const auto& ss = c.settlements;
   for (std::size_t f = 0; f < r.factors.size(); ++f) {
     const auto& m = r.flows[f];
@@ -139,7 +139,7 @@ Table settlement_flows(const County& c, const FlowsRun& r) {
         if (m(i, j) > 0)
           t.add({r.factors[f].name, ss[i].name, ss[j].name, std::string(tier_name(ss[i].tier)),
                  std::string(tier_name(ss[j].tier)), round6(m(i, j)),
-                 std::round(r.minutes(i, j) * 600.0) / 10.0});
+                 output_minutes(r.minutes(i, j) * 60.0)});
   }
   return t;
 }

@@ -73,18 +73,25 @@ Json to_json(const AccessSummary& s) {
   return Json{{"facilities", s.facilities},
               {"population", number_or_null(s.population)},
               {"reached_population", number_or_null(s.reached_population)},
-              {"mean_nearest_s", number_or_null(s.mean_nearest_s)},
-              {"max_nearest_s", number_or_null(s.max_nearest_s)},
+              {"mean_nearest_min", number_or_null(output_minutes(s.mean_nearest_s))},
+              {"max_nearest_min", number_or_null(output_minutes(s.max_nearest_s))},
               {"share_beyond", number_or_null(s.share_beyond)},
               {"gini_nearest", number_or_null(s.gini_nearest)},
               {"mean_sfca2", number_or_null(s.mean_sfca2)}};
 }
 
-Json to_json(const LocateResult& r) {
+Json to_json(const LocateResult& r, ProblemKind kind) {
+  const bool timed = kind == ProblemKind::kPMedian || kind == ProblemKind::kPCenter;
+  const auto value = [&](double x) { return number_or_null(timed ? x / 60.0 : x); };
+  const char* unit = kind == ProblemKind::kPMedian   ? "person-min"
+                     : kind == ProblemKind::kPCenter ? "min"
+                     : kind == ProblemKind::kMclp    ? "covered weight"
+                                                     : "sites or opening cost";
   return Json{{"solver", std::string(solver_name(r.solver))},
               {"outcome", std::string(outcome_name(r.outcome))},
-              {"objective", number_or_null(r.objective)},
-              {"bound", number_or_null(r.bound)},
+              {"objective", value(r.objective)},
+              {"bound", value(r.bound)},
+              {"objective_unit", unit},
               {"gap", number_or_null(r.gap)},
               {"time_limit_reached", r.time_limit_reached},
               {"open", r.open},

@@ -19,10 +19,8 @@ inline double round_to(double x, double step) {
   return std::round(x * inv) / inv;
 }
 inline double coord(double x) { return std::round(x * 1e7) / 1e7; }
-// Seconds rounded to 0.1 s for outputs; NaN/inf stay (written as null / empty).
-inline double secs(float t) {
-  return std::isfinite(t) ? std::round(static_cast<double>(t) * 10.0) / 10.0 : kUnknown;
-}
+// A matrix time (seconds) as the outputs' minutes (output_minutes); NaN/inf -> kUnknown (null / empty).
+inline double mins(float t) { return std::isfinite(t) ? output_minutes(static_cast<double>(t)) : kUnknown; }
 inline FieldValue integer(long long x) { return FieldValue{static_cast<std::int64_t>(x)}; }
 
 // Time to the nearest facility of each selected type from row `r` of a points x facilities matrix.

@@ -19,11 +19,11 @@ std::string unit_name(const County& c, int unit) {
   return unit >= 0 ? c.units[static_cast<std::size_t>(unit)].name : std::string();
 }
 
-// "time_to_<type>_s" columns of the selected service types.
+// "time_to_<type>_min" columns of the selected service types.
 std::vector<Column> service_columns(const PlanState& st, unsigned sinks) {
   std::vector<Column> cols;
   for (auto t : st.service_types)
-    cols.emplace_back("time_to_" + st.county.services.types[t].name + "_s", FieldType::kReal, "s", sinks);
+    cols.emplace_back("time_to_" + st.county.services.types[t].name + "_min", FieldType::kReal, "min", sinks);
   return cols;
 }
 std::vector<Column> with(std::vector<Column> cols, const std::vector<Column>& more) {
@@ -31,7 +31,7 @@ std::vector<Column> with(std::vector<Column> cols, const std::vector<Column>& mo
   return cols;
 }
 void append_times(std::vector<FieldValue>& row, const std::vector<float>& best) {
-  for (float t : best) row.push_back(real_or_null(secs(t)));
+  for (float t : best) row.push_back(real_or_null(mins(t)));
 }
 
 Json county_section(const PlanState& st) {
@@ -77,8 +77,8 @@ Json county_section(const PlanState& st) {
   std::vector<double> to_seat;
   for (std::size_t s = 0; s < c.settlements.size(); ++s)
     if (c.settlements[s].tier == Tier::kVillage)
-      to_seat.push_back(secs(st.settlement_to_settlement(s, seat)));
-  cj["village_time_to_seat_s"] = summary(to_seat);
+      to_seat.push_back(mins(st.settlement_to_settlement(s, seat)));
+  cj["village_time_to_seat_min"] = summary(to_seat);
   Json& ccfg = cj["config"];
   ccfg["seat"] = st.cfg.county.seat;
   ccfg["county_admin_level"] = st.cfg.county.county_admin_level;
@@ -113,7 +113,7 @@ Table settlements_table(const PlanState& st) {
                 {"origin", FieldType::kString},
                 {"snap_dist_m", FieldType::kReal, "m", kCsv},
                 {"far", FieldType::kInteger, "", kCsv},
-                {"time_to_seat_s", FieldType::kReal, "s"}},
+                {"time_to_seat_min", FieldType::kReal, "min"}},
                service_columns(st, kToAll)));
   for (std::size_t i = 0; i < c.settlements.size(); ++i) {
     const auto& s = c.settlements[i];
@@ -132,7 +132,7 @@ Table settlements_table(const PlanState& st) {
                                 origin_of(s),
                                 round_to(st.settlement_snaps[i].dist_m, 0.1),
                                 integer(st.settlement_snaps[i].far ? 1 : 0),
-                                real_or_null(secs(st.settlement_to_settlement(i, seat)))};
+                                real_or_null(mins(st.settlement_to_settlement(i, seat)))};
     append_times(row, nearest_by_type(st, st.settlement_to_facility, i));
     t.add(Shape::point(s.pos), std::move(row));
   }
@@ -157,7 +157,7 @@ Table facilities_table(const PlanState& st, const TimeMatrix& fac_to_seat) {
            {"origin", FieldType::kString},
            {"snap_dist_m", FieldType::kReal, "m", kCsv},
            {"far", FieldType::kInteger, "", kCsv},
-           {"time_to_seat_s", FieldType::kReal, "s"}});
+           {"time_to_seat_min", FieldType::kReal, "min"}});
   for (std::size_t i = 0; i < c.facilities.size(); ++i) {
     const auto& f = c.facilities[i];
     t.add(Shape::point(f.pos),
@@ -166,7 +166,7 @@ Table facilities_table(const PlanState& st, const TimeMatrix& fac_to_seat) {
            coord(f.pos.lat), real_or_null(f.capacity), text_or_null(unit_name(c, f.unit)),
            std::string(1, f.osm_type), integer(f.osm_id), origin_of(f),
            round_to(st.facility_snaps[i].dist_m, 0.1), integer(st.facility_snaps[i].far ? 1 : 0),
-           real_or_null(secs(fac_to_seat(i, 0)))});
+           real_or_null(mins(fac_to_seat(i, 0)))});
   }
   return t;
 }
@@ -191,7 +191,7 @@ void add_demand(const PlanState& st, Outputs& o) {
                                {"origin", FieldType::kString, "", kNoJson},
                                {"snap_dist_m", FieldType::kReal, "m", kCsv},
                                {"far", FieldType::kInteger, "", kCsv},
-                               {"time_to_seat_s", FieldType::kReal, "s", kCsv}},
+                               {"time_to_seat_min", FieldType::kReal, "min", kCsv}},
                               service_columns(st, kCsv))));
   const bool aggregate = c.demand.size() > st.cfg.demand_layer_max;
   struct Cell {
@@ -217,7 +217,7 @@ void add_demand(const PlanState& st, Outputs& o) {
                                 origin_of(d),
                                 round_to(st.demand_snaps[i].dist_m, 0.1),
                                 integer(st.demand_snaps[i].far ? 1 : 0),
-                                real_or_null(secs(st.demand_to_settlement(i, seat)))};
+                                real_or_null(mins(st.demand_to_settlement(i, seat)))};
     append_times(row, nearest_by_type(st, st.demand_to_facility, i));
     t.add(Shape::point(d.pos), std::move(row));
     if (aggregate) {
@@ -291,7 +291,7 @@ Table snapped_table(const PlanState& st, const TimeMatrix& fac_to_seat) {
                 {"name", FieldType::kString},
                 {"snap_dist_m", FieldType::kReal, "m"},
                 {"far", FieldType::kInteger},
-                {"time_to_seat_s", FieldType::kReal, "s"}},
+                {"time_to_seat_min", FieldType::kReal, "min"}},
                service_columns(st, kToAll)));
   t.csv_file.clear();
   t.json = JsonPlace::kNone;
@@ -303,7 +303,7 @@ Table snapped_table(const PlanState& st, const TimeMatrix& fac_to_seat) {
                                 text_or_null(name),
                                 round_to(s.dist_m, 0.1),
                                 integer(s.far ? 1 : 0),
-                                real_or_null(secs(tseat))};
+                                real_or_null(mins(tseat))};
     append_times(row, best);
     t.add(Shape::point(s.on_edge), std::move(row));
   };
@@ -325,11 +325,11 @@ Table settlement_times_table(const PlanState& st) {
                                {"to_id", FieldType::kInteger},
                                {"from_name", FieldType::kString},
                                {"to_name", FieldType::kString},
-                               {"time_s", FieldType::kReal, "s"}});
+                               {"time_min", FieldType::kReal, "min"}});
   for (std::size_t i = 0; i < S.size(); ++i)
     for (std::size_t j = 0; j < S.size(); ++j)
       t.add({integer(static_cast<long long>(i)), integer(static_cast<long long>(j)), S[i].name, S[j].name,
-             secs(st.settlement_to_settlement(i, j))});
+             mins(st.settlement_to_settlement(i, j))});
   return t;
 }
 

@@ -86,7 +86,7 @@ Outputs network_outputs(const PlanState& st) {
         st.cfg.network.speed_kmh[k];
   ncfg["snap_connector_speed_kmh"] = st.cfg.snap.connector_speed_kmh;
   ncfg["snap_far_threshold_m"] = st.cfg.snap.far_threshold_m;
-  ncfg["matrix_cutoff_s"] = st.cfg.matrix_cutoff_s();
+  ncfg["matrix_cutoff_min"] = st.cfg.matrix.cutoff_min ? *st.cfg.matrix.cutoff_min : 0.0;
   auto snap_summary = [](const std::vector<network::Snap>& s) {
     std::vector<double> d;
     std::size_t far = 0;

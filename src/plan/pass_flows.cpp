@@ -19,7 +19,8 @@ namespace {
 using flows::FlowsRun;
 using flows::round6;
 
-double t1(double x) { return std::isfinite(x) ? std::round(x * 10) / 10 : x; }
+// Seconds inside, minutes in the outputs.
+double to_min(double seconds) { return output_minutes(seconds); }
 
 // Population-weighted accessibility per service type from the demand x facility matrix.
 struct AccessRow {
@@ -98,12 +99,12 @@ Table settlements_table(const CountyModel& before, const CountyModel& after, con
           {{"settlement", FieldType::kString, "", kToCsv},
            {"name", FieldType::kString, "", kMap},
            {"tier", FieldType::kString},
-           {"time_to_seat_before_s", FieldType::kReal, "s", kToCsv},
-           {"time_to_seat_after_s", FieldType::kReal, "s", kToCsv},
-           {"time_change_s", FieldType::kReal, "s", kToCsv},
-           {"time_to_seat_change_s", FieldType::kReal, "s", kMap},
-           {"mean_time_to_others_before_s", FieldType::kReal, "s", kToCsv},
-           {"mean_time_to_others_after_s", FieldType::kReal, "s", kToCsv},
+           {"time_to_seat_before_min", FieldType::kReal, "min", kToCsv},
+           {"time_to_seat_after_min", FieldType::kReal, "min", kToCsv},
+           {"time_change_min", FieldType::kReal, "min", kToCsv},
+           {"time_to_seat_change_min", FieldType::kReal, "min", kMap},
+           {"mean_time_to_others_before_min", FieldType::kReal, "min", kToCsv},
+           {"mean_time_to_others_after_min", FieldType::kReal, "min", kToCsv},
            {"labour_inflow_before", FieldType::kReal, "persons", kToCsv},
            {"labour_inflow_after", FieldType::kReal, "persons", kToCsv},
            {"labour_inflow_change", FieldType::kReal, "persons", kMap},
@@ -126,15 +127,15 @@ Table settlements_table(const CountyModel& before, const CountyModel& after, con
     const bool changed = (reached && std::abs(ta - tb) >= 1.0) || std::abs(in_a - in_b) > 1e-6;
     const std::string tier(tier_name(ss[i].tier));
     t.add(Shape::point(ss[i].pos),
-          {ss[i].name, ss[i].name, tier, t1(tb), t1(ta), t1(ta - tb), t1(ta - tb),
-           t1(mean_to_others(before.settlement_to_settlement, i)),
-           t1(mean_to_others(after.settlement_to_settlement, i)), round6(in_b), round6(in_a),
+          {ss[i].name, ss[i].name, tier, to_min(tb), to_min(ta), to_min(ta - tb), to_min(ta - tb),
+           to_min(mean_to_others(before.settlement_to_settlement, i)),
+           to_min(mean_to_others(after.settlement_to_settlement, i)), round6(in_b), round6(in_a),
            round6(in_a - in_b), round6(b.flows.masses.population[i]), round6(a.flows.masses.population[i])},
           changed ? kToAll : kToCsv);
   }
   const double nan = std::nan("");
-  sec["mean_time_to_seat_before_s"] = number_or_null(counted ? t1(sum_before / double(counted)) : nan);
-  sec["mean_time_to_seat_after_s"] = number_or_null(counted ? t1(sum_after / double(counted)) : nan);
+  sec["mean_time_to_seat_before_min"] = number_or_null(counted ? to_min(sum_before / double(counted)) : nan);
+  sec["mean_time_to_seat_after_min"] = number_or_null(counted ? to_min(sum_after / double(counted)) : nan);
   return t;
 }
 
@@ -223,8 +224,8 @@ Table balance_table(const flows::Balance& b, const flows::Balance& a) {
 Table access_table(const std::vector<AccessRow>& before, const std::vector<AccessRow>& after) {
   Table t("scenario_access",
           {{"service", FieldType::kString},
-           {"mean_time_before_s", FieldType::kReal, "s"},
-           {"mean_time_after_s", FieldType::kReal, "s"},
+           {"mean_time_before_min", FieldType::kReal, "min"},
+           {"mean_time_after_min", FieldType::kReal, "min"},
            {"share_within_15min_before", FieldType::kReal, "share", kToAll, "within_15min_before"},
            {"share_within_15min_after", FieldType::kReal, "share", kToAll, "within_15min_after"},
            {"share_within_30min_before", FieldType::kReal, "share", kToCsv},
@@ -235,13 +236,13 @@ Table access_table(const std::vector<AccessRow>& before, const std::vector<Acces
     const auto it =
         std::find_if(after.begin(), after.end(), [&](const AccessRow& x) { return x.service == b.service; });
     const AccessRow a = it == after.end() ? AccessRow{b.service, std::nan(""), 0, 0, 0} : *it;
-    t.add({b.service, t1(b.mean_s), t1(a.mean_s), round6(b.within15), round6(a.within15), round6(b.within30),
-           round6(a.within30)});
+    t.add({b.service, to_min(b.mean_s), to_min(a.mean_s), round6(b.within15), round6(a.within15),
+           round6(b.within30), round6(a.within30)});
   }
   for (const auto& a : after)  // services that only exist after (a facility of a new type opened)
     if (std::none_of(before.begin(), before.end(),
                      [&](const AccessRow& x) { return x.service == a.service; }))
-      t.add({a.service, {}, t1(a.mean_s), 0.0, round6(a.within15), {}, {}}, kToJson);
+      t.add({a.service, {}, to_min(a.mean_s), 0.0, round6(a.within15), {}, {}}, kToJson);
   return t;
 }
 

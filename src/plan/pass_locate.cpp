@@ -87,11 +87,13 @@ void add_problem_tables(const locate::LocateProblem& pb, const std::vector<LonLa
                         const std::vector<LonLat>& cand_pos, const std::string& service, Outputs& o) {
   Table& mat = o.add(Table("locate_" + service + "_matrix", {{"demand_id", FieldType::kString},
                                                              {"candidate_id", FieldType::kString},
-                                                             {"time_s", FieldType::kReal, "s"}}));
+                                                             {"time_min", FieldType::kReal, "min"}}));
   for (std::size_t i = 0; i < pb.demand_count(); ++i)
     for (std::size_t k = 0; k < pb.candidate_count(); ++k)
       if (std::isfinite(pb.cost(i, k)))
-        mat.add({pb.demand_names[i], pb.candidate_names[k], static_cast<double>(pb.cost(i, k))});
+        mat.add(
+            {pb.demand_names[i], pb.candidate_names[k],
+             static_cast<double>(pb.cost(i, k)) / 60.0});  // unrounded: locate reads the same seconds back
   Table& dem = o.add(Table("locate_" + service + "_demand", {{"id", FieldType::kString},
                                                              {"population", FieldType::kReal, "persons"},
                                                              {"lon", FieldType::kReal, "degrees"},
@@ -115,7 +117,7 @@ void add_problem_tables(const locate::LocateProblem& pb, const std::vector<LonLa
 }
 
 // The two map layers of the pass, each with its CSV file: sites (existing and proposed) and settlements
-// (population-weighted mean time before / after; the CSV in minutes, the map in seconds).
+// (population-weighted mean time before / after, minutes).
 Table sites_table() {
   constexpr unsigned kMap = kToJson | kToGpkg;
   Table t("locate_sites", GeomType::kPoint,
@@ -140,12 +142,9 @@ Table settlements_table() {
            {"name_zh", FieldType::kString, "", kMap},
            {"tier", FieldType::kString},
            {"population", FieldType::kReal, "persons"},
-           {"mean_before_s", FieldType::kReal, "s", kMap},
-           {"mean_after_s", FieldType::kReal, "s", kMap},
-           {"saved_s", FieldType::kReal, "s", kMap},
-           {"mean_before_min", FieldType::kReal, "min", kToCsv},
-           {"mean_after_min", FieldType::kReal, "min", kToCsv},
-           {"saved_min", FieldType::kReal, "min", kToCsv}});
+           {"mean_before_min", FieldType::kReal, "min"},
+           {"mean_after_min", FieldType::kReal, "min"},
+           {"saved_min", FieldType::kReal, "min"}});
   return t;
 }
 
@@ -254,8 +253,9 @@ Json add_settlement_changes(const County& c, const locate::LocateProblem& pb, co
     const double nan = std::numeric_limits<double>::quiet_NaN();
     const double mb = reached[s] > 0 ? tb[s] / reached[s] : nan,
                  ma = reached[s] > 0 ? ta[s] / reached[s] : nan;
-    places.add(Shape::point(x.pos), {service, x.name, x.name, x.name_zh, std::string(tier_name(x.tier)),
-                                     pop[s], mb, ma, mb - ma, mb / 60, ma / 60, (mb - ma) / 60});
+    places.add(Shape::point(x.pos),
+               {service, x.name, x.name, x.name_zh, std::string(tier_name(x.tier)), pop[s],
+                output_minutes(mb), output_minutes(ma), output_minutes(mb - ma)});
     if (reached[s] > 0 && mb - ma > 0) order.push_back(s);
   }
   // The ten settlements that gain most (person-minutes saved), ties by name.
@@ -269,8 +269,8 @@ Json add_settlement_changes(const County& c, const locate::LocateProblem& pb, co
                         {"name_zh", c.settlements[s].name_zh},
                         {"tier", std::string(tier_name(c.settlements[s].tier))},
                         {"population", pop[s]},
-                        {"mean_before_s", tb[s] / reached[s]},
-                        {"mean_after_s", ta[s] / reached[s]}});
+                        {"mean_before_min", output_minutes(tb[s] / reached[s])},
+                        {"mean_after_min", output_minutes(ta[s] / reached[s])}});
   return improved;
 }
 
@@ -306,7 +306,7 @@ Json site_service(const PlanState& st, const LocatePassConfig& cfg, const std::s
   const locate::LocateResult* best = study.best();
   js["results"] = Json::array();
   for (const auto& r : study.results) {
-    Json rj = to_json(r);
+    Json rj = to_json(r, pb.kind);
     rj.erase("message");
     rj.erase("open");
     if (st.cfg.timings) rj["seconds"] = r.seconds;

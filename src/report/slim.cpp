@@ -436,7 +436,7 @@ Json slim_access(const Json& access) {
   for (auto& [svc, v] : out["services"].items()) {
     if (!v.is_object() || !v.contains("measures") || !v["measures"].is_object()) continue;
     Json kept = Json::object();
-    for (const char* m : {"nearest_s", "sfca2"}) {
+    for (const char* m : {"nearest_min", "sfca2"}) {
       if (!v["measures"].contains(m)) continue;
       Json mm = v["measures"][m];
       if (mm.is_object() && mm.contains("decomposition") && mm["decomposition"].is_object()) {

@@ -43,18 +43,18 @@ Json config_json(const StructureResult& r, const StructureInput& in) {
       {"assignment", assign_mode_name(cfg.areas.mode)},
       {"huff_alpha", cfg.areas.huff_alpha},
       {"huff_beta", cfg.areas.huff_beta},
-      {"huff_min_time_s", cfg.areas.min_time_s},
-      {"max_time_s", cfg.areas.max_time_s},
-      {"reach_s", cfg.hierarchy.reach_s},
-      {"facility_radius_s", cfg.hierarchy.facility_radius_s},
+      {"huff_min_time_min", cfg.areas.min_time_s / 60.0},
+      {"max_time_min", cfg.areas.max_time_s / 60.0},
+      {"reach_min", cfg.hierarchy.reach_s / 60.0},
+      {"facility_radius_min", cfg.hierarchy.facility_radius_s / 60.0},
       {"w_pop", cfg.hierarchy.w_pop},
       {"w_services", cfg.hierarchy.w_services},
       {"w_reach", cfg.hierarchy.w_reach},
       {"town_score", cfg.hierarchy.town_score},
       {"k", cfg.pattern.k},
-      {"within_s", cfg.pattern.within_s},
+      {"within_min", cfg.pattern.within_s / 60.0},
       {"candidates", pattern_candidates_name(cfg.candidates)},
-      {"village_gap_s", cfg.village_gap_s},
+      {"village_gap_min", cfg.village_gap_s / 60.0},
       {"exclude_off_network", cfg.exclude_off_network},
       {"snap_threshold_m", in.snap_threshold_m},
       {"direction",
@@ -73,8 +73,8 @@ Table towns_table(const StructureResult& r, const Names& names) {
                               {"huff_population", FieldType::kReal, "persons"},
                               {"demand_points", FieldType::kInteger},
                               {"villages", FieldType::kInteger},
-                              {"mean_time_s", FieldType::kReal, "s"},
-                              {"max_time_s", FieldType::kReal, "s"}});
+                              {"mean_time_min", FieldType::kReal, "min"},
+                              {"max_time_min", FieldType::kReal, "min"}});
   t.json = JsonPlace::kSection;
   t.json_key = "/service_areas/centres";
   for (std::size_t c = 0; c < r.centres.size(); ++c) {
@@ -82,7 +82,8 @@ Table towns_table(const StructureResult& r, const Names& names) {
     const CentreArea& a = r.areas.centres[c];
     t.add({integer(s), names.settlement(s), std::string(tier_name(S[s].tier)), settlement_pop(S[s]),
            a.population, r.cfg.areas.mode == AssignMode::kHuff ? FieldValue{a.huff_population} : FieldValue{},
-           count(a.demand_points), count(a.villages), a.mean_time_s, a.max_time_s});
+           count(a.demand_points), count(a.villages), output_minutes(a.mean_time_s),
+           output_minutes(a.max_time_s)});
   }
   return t;
 }
@@ -99,7 +100,7 @@ Table villages_table(const StructureResult& r, const Names& names, Json& section
            {"place", FieldType::kString, "", kToCsv},
            {"population", FieldType::kReal, "persons"},
            {"centre", FieldType::kString},
-           {"time_s", FieldType::kReal, "s"},
+           {"time_min", FieldType::kReal, "min"},
            {"outside_gap", FieldType::kInteger}});
   t.round_json_coordinates = false;
   Json vill_out = Json::array();
@@ -108,7 +109,7 @@ Table villages_table(const StructureResult& r, const Names& names, Json& section
     const std::int32_t c = r.areas.village_centre[v];
     const std::string centre =
         c >= 0 ? names.settlement(r.centres[static_cast<std::size_t>(c)]) : std::string();
-    const double time = r.areas.village_time_s[v];
+    const double time = output_minutes(r.areas.village_time_s[v]);
     t.add(Shape::point(S[s].pos), {integer(s), names.settlement(s), S[s].place, settlement_pop(S[s]), centre,
                                    time, integer(outside[s] ? 1 : 0)});
     if (outside[s])
@@ -117,9 +118,9 @@ Table villages_table(const StructureResult& r, const Names& names, Json& section
                           {"place", S[s].place},
                           {"population", settlement_pop(S[s])},
                           {"nearest_centre", centre},
-                          {"time_s", number_or_null(time)}});
+                          {"time_min", number_or_null(time)}});
   }
-  section["villages_outside"] = {{"gap_s", r.cfg.village_gap_s}, {"villages", vill_out}};
+  section["villages_outside"] = {{"gap_min", r.cfg.village_gap_s / 60.0}, {"villages", vill_out}};
   return t;
 }
 
@@ -200,8 +201,8 @@ Table service_areas_table(const StructureResult& r, const Names& names) {
            {"tier", FieldType::kString},
            {"population", FieldType::kReal, "persons"},
            {"villages", FieldType::kInteger},
-           {"mean_time_s", FieldType::kReal, "s"},
-           {"max_time_s", FieldType::kReal, "s"}});
+           {"mean_time_min", FieldType::kReal, "min"},
+           {"max_time_min", FieldType::kReal, "min"}});
   t.csv_file.clear();
   t.round_json_coordinates = false;
   for (std::size_t c = 0; c < r.area_polygons.size(); ++c) {
@@ -209,8 +210,9 @@ Table service_areas_table(const StructureResult& r, const Names& names) {
     if (p.polygons.empty()) continue;
     const std::uint32_t s = r.centres[c];
     const CentreArea& a = r.areas.centres[c];
-    t.add(Shape::multipolygon(p.polygons), {names.settlement(s), count(c), std::string(tier_name(S[s].tier)),
-                                            a.population, count(a.villages), a.mean_time_s, a.max_time_s});
+    t.add(Shape::multipolygon(p.polygons),
+          {names.settlement(s), count(c), std::string(tier_name(S[s].tier)), a.population, count(a.villages),
+           output_minutes(a.mean_time_s), output_minutes(a.max_time_s)});
   }
   return t;
 }
@@ -279,7 +281,7 @@ Json pattern_json(const StructureResult& r, const Names& names) {
   }
   return {{"method", r.pattern.method},
           {"k", r.cfg.pattern.k},
-          {"within_s", r.cfg.pattern.within_s},
+          {"within_min", r.cfg.pattern.within_s / 60.0},
           {"existing", existing},
           {"candidates", cand},
           {"chosen", chosen},
@@ -298,14 +300,14 @@ Table demand_table(const StructureResult& r, const Names& names) {
                                {"lat", FieldType::kReal, "deg"},
                                {"population", FieldType::kReal, "persons"},
                                {"centre", FieldType::kString},
-                               {"time_s", FieldType::kReal, "s"}});
+                               {"time_min", FieldType::kReal, "min"}});
   const auto& demand = names.county.demand;
   for (std::size_t i = 0; i < demand.size(); ++i) {
     const DemandPoint& d = demand[i];
     const std::int32_t c = r.areas.demand_centre[i];
     t.add({count(i), round_to(d.pos.lon, 1e-7), round_to(d.pos.lat, 1e-7), d.population,
            c >= 0 ? names.settlement(r.centres[static_cast<std::size_t>(c)]) : std::string(),
-           static_cast<double>(r.areas.demand_time_s[i])});
+           output_minutes(r.areas.demand_time_s[i])});
   }
   return t;
 }

@@ -56,14 +56,14 @@ Json make_headline(const Json& scenario_section, const Outputs& access) {
             {"balance", Json::array()}};
   if (scenario_section.contains("access"))
     for (const Json& r : scenario_section["access"]) {
-      const double mean_s = number(r["mean_time_after_s"]);
+      const double mean_min = number(r["mean_time_after_min"]);
       h["services"].push_back({{"service", r["service"]},
-                               {"mean_min", std::isfinite(mean_s) ? Json(mean_s / 60) : Json()},
+                               {"mean_min", std::isfinite(mean_min) ? Json(mean_min) : Json()},
                                {"within_15min", r["within_15min_after"]}});
     }
   if (const Table* t = access.find("access_equity"))
     for (std::size_t r = 0; r < t->rows(); ++r)
-      if (value(*t, r, "measure") == "nearest_s" && value(*t, r, "grouping") == "tier")
+      if (value(*t, r, "measure") == "nearest_min" && value(*t, r, "grouping") == "tier")
         h["equity"].push_back({{"service", value(*t, r, "service")},
                                {"gini", value(*t, r, "gini")},
                                {"theil", value(*t, r, "theil_t")}});

@@ -43,10 +43,10 @@ with tempfile.TemporaryDirectory() as d:
                 "s2,primary_school,,School 2,9.58,47.19\n")
     sett = write(d, "sett.csv", "name,tier,unit,lon,lat\nSeat,seat,Vaduz,9.52,47.14\n"
                  "V1,village,Schaan,9.55,47.17\nV2,village,Balzers,9.60,47.20\n")
-    # Times in seconds: wide format; an empty cell is no path.
+    # Times in seconds (--time-unit s; the results are in minutes): wide format; an empty cell is no path.
     matrix = write(d, "m.csv", "id,h,s1,s2\na,60,120,2400\nb,900,600,1500\nc,1200,1900,2000\ne,,3000,4000\n")
     out = os.path.join(d, "out")
-    base = ["--matrix", matrix, "--demand", demand, "--facilities", fac, "--settlements", sett]
+    base = ["--matrix", matrix, "--time-unit", "s", "--demand", demand, "--facilities", fac, "--settlements", sett]
     code, err = run(base + ["--out", out])
     check(code == 0, f"good run exits 0 (got {code}: {err})")
     doc = json.load(open(os.path.join(out, "results.json")))
@@ -72,12 +72,33 @@ with tempfile.TemporaryDirectory() as d:
     feats = {f.GetField("settlement"): f for f in lyr}
     geo = {f["properties"]["settlement"]: f["properties"] for f in doc["layers"]["access_settlements"]["features"]}
     for name, f in feats.items():
-        a, b = f.GetField("primary_school_nearest_s"), geo[name]["primary_school_nearest_s"]
+        a, b = f.GetField("primary_school_nearest_min"), geo[name]["primary_school_nearest_min"]
         check(a == b, f"{name}: gpkg {a} vs json {b}")
-    check(math.isclose(geo["V1"]["primary_school_nearest_s"], (50 * 600 + 10 * 1900) / 60), "V1 pop-weighted time")
+    check(math.isclose(geo["V1"]["primary_school_nearest_min"], (50 * 600 + 10 * 1900) / 60 / 60), "V1 pop-weighted time (min)")
     e_row = [f for f in ds.GetLayerByName("access_demand") if f.GetField("id") == "e"][0]
-    check(not e_row.IsFieldSet("hospital_nearest_s") or e_row.IsFieldNull("hospital_nearest_s"),
+    check(not e_row.IsFieldSet("hospital_nearest_min") or e_row.IsFieldNull("hospital_nearest_min"),
           "no path is null in the GeoPackage")
+
+    # Long format in minutes with its own time column (--time-col); e has no pair at all: no path (a warning
+    # names the file and the count), never an error. Hospital only: h's times are 1, 15 and 20 min.
+    lm = write(d, "long.csv", "from_id,to_id,minutes\na,h,1\nb,h,15\nc,h,20\n")
+    lout = os.path.join(d, "lout")
+    r = subprocess.run([BIN, "access", "--matrix", lm, "--time-col", "minutes", "--demand", demand, "--facilities",
+                        fac, "--services", "hospital", "--out", lout], capture_output=True, text=True)
+    check(r.returncode == 0, f"long matrix with --time-col exits 0 ({r.stderr})")
+    check("long.csv: 1 of 4 demand points have no pair in the matrix (first: 'e')" in r.stderr,
+          f"missing pairs warned about: {r.stderr!r}")
+    if r.returncode == 0:
+        rows = {x["id"]: x for x in __import__("csv").DictReader(open(os.path.join(lout, "access_demand.csv")))}
+        check([rows[k]["hospital_nearest_min"] for k in "abce"] == ["1", "15", "20", ""],
+              f"--time-col minutes as given, e unreached: {[rows[k]['hospital_nearest_min'] for k in 'abce']}")
+        h2 = json.load(open(os.path.join(lout, "results.json")))["sections"]["access"]["services"]["hospital"]
+        check(h2["unreached_population"] == 5, f"e's 5 people unreached: {h2.get('unreached_population')}")
+    bad_col = write(d, "badcol.csv", "from_id,to_id,time_s\na,h,60\n")
+    r = subprocess.run([BIN, "--quiet", "access", "--matrix", bad_col, "--demand", demand, "--facilities", fac,
+                        "--out", os.path.join(d, "bc")], capture_output=True, text=True)
+    check(r.returncode == 1 and "time_min" in r.stderr and "badcol.csv" in r.stderr and
+          not os.path.exists(os.path.join(d, "bc")), f"a seconds column without --time-unit s is refused: {r.stderr!r}")
 
     def bad(label, args, want_code, *needles):
         o = os.path.join(d, "bad-" + label)
@@ -119,10 +140,10 @@ with tempfile.TemporaryDirectory() as d:
         code, err = run(["--graph", g, "--demand", gd, "--facilities", gf, "--out", gout])
         check(code == 0, f"graph route exits 0 ({err})")
         rows = {r["id"]: r for r in __import__("csv").DictReader(open(os.path.join(gout, "access_demand.csv")))}
-        t = {k: float(v["hospital_nearest_s"]) for k, v in rows.items()}
+        t = {k: float(v["hospital_nearest_min"]) for k, v in rows.items()}
         # a is ~250 m from the hospital in Vaduz, b in the north of the country: a is close, b is far.
-        check(0 < t["a"] < 300 < t["b"], f"graph route hospital times {t}")
-        check(float(rows["c"]["doctors_nearest_s"]) < float(rows["c"]["hospital_nearest_s"]), "c is near the doctor")
+        check(0 < t["a"] < 5 < t["b"], f"graph route hospital times (min) {t}")
+        check(float(rows["c"]["doctors_nearest_min"]) < float(rows["c"]["hospital_nearest_min"]), "c is near the doctor")
         nolonlat = write(d, "nolonlat.csv", "id,pop\na,1\n")
         bad("graph-without-lonlat", ["--graph", g, "--demand", nolonlat, "--facilities", gf], 1, "nolonlat.csv", "lon")
         code, err = run(["--graph", g, "--matrix", matrix, "--demand", gd, "--facilities", gf, "--out", gout + "2"])

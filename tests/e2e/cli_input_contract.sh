@@ -53,9 +53,9 @@ sed '2s/^c00,1,20000,/c00,1,1e308,/' $L/candidates.csv >"$T/c308.csv"
 expect "locate --capacitated: capacity 1e308" 1 \
   "$E $T/c308.csv: line 2, field 'capacity': expected a capacity in [0, 2e+09] persons, got 1e+308" \
   "$O" -- "$CS" -q locate --matrix $L/matrix.csv --demand $L/demand.csv --candidates "$T/c308.csv" --capacitated --new 2 --out "$O"
-sed '3s/,574.0\r$/,1e9\r/' $L/matrix.csv >"$T/m1e9.csv"
-expect "locate: travel time 1e9 s" 1 \
-  "$E $T/m1e9.csv: line 3, field 'time_s': expected a travel time in [0, 604800] seconds, got 1e+09" \
+sed '3s/,9.567\r$/,1e9\r/' $L/matrix.csv >"$T/m1e9.csv"
+expect "locate: travel time 1e9 min" 1 \
+  "$E $T/m1e9.csv: line 3, field 'time_min': expected a travel time in [0, 10080] minutes, got 1e+09" \
   "$O" -- "$CS" -q locate --matrix "$T/m1e9.csv" --demand $L/demand.csv --candidates $L/candidates.csv --new 2 --out "$O"
 
 # ---- 3. NaN and inf: every floating option, TOML values, table cells ----
@@ -111,9 +111,9 @@ printf 'id,population\nv00,nan\n' >"$T/dnan.csv"
 expect "table cell nan" 1 \
   "$E $T/dnan.csv: line 2, field 'population': not a number: 'nan'" \
   "$O" -- "$CS" -q "${loc[@]}" --demand "$T/dnan.csv" --new 2 --out "$O"
-printf 'demand_id,candidate_id,time_s\nv00,c00,inf\n' >"$T/minf.csv"
+printf 'demand_id,candidate_id,time_min\nv00,c00,inf\n' >"$T/minf.csv"
 expect "table cell inf (time)" 1 \
-  "$E $T/minf.csv: line 2, field 'time_s': not a number: 'inf'" \
+  "$E $T/minf.csv: line 2, field 'time_min': not a number: 'inf'" \
   "$O" -- "$CS" -q locate --matrix "$T/minf.csv" --demand $L/demand.csv --candidates $L/candidates.csv --new 2 --out "$O"
 
 # ---- 4. duplicates: ids, pairs, header columns ----
@@ -136,7 +136,7 @@ expect "matrix --from duplicate id" 1 \
   "$T/m.csv" -- "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/dupp.csv" --to "$T/dupp.csv" --out "$T/m.csv"
 printf 'id,pop\na,100\nb,50\n' >"$T/adem.csv"
 printf 'id,service\nh1,clinic\n' >"$T/afac.csv"
-printf 'from_id,to_id,time_s\na,h1,60\nb,h1,90\na,h1,30\n' >"$T/amat.csv"
+printf 'from_id,to_id,time_min\na,h1,60\nb,h1,90\na,h1,30\n' >"$T/amat.csv"
 expect "access matrix duplicate pair" 1 \
   "$E $T/amat.csv: line 4, field 'from_id,to_id': duplicate pair 'a' -> 'h1' (also on line 2)" \
   "$O" -- "$CS" -q access --matrix "$T/amat.csv" --demand "$T/adem.csv" --facilities "$T/afac.csv" --out "$O"
@@ -146,7 +146,7 @@ expect "access wide matrix duplicate row" 1 \
   "$O" -- "$CS" -q access --matrix "$T/awide.csv" --demand "$T/adem.csv" --facilities "$T/afac.csv" --out "$O"
 printf 'id,pop,settlement\na,100,Vaduz\nb,50,Vaduz\n' >"$T/adem2.csv"
 printf 'name,tier\nVaduz,seat\nSchaan,town\nVaduz,village\n' >"$T/aset.csv"
-printf 'from_id,to_id,time_s\na,h1,60\nb,h1,90\n' >"$T/amat2.csv"
+printf 'from_id,to_id,time_min\na,h1,60\nb,h1,90\n' >"$T/amat2.csv"
 expect "access settlements duplicate name" 1 \
   "$E $T/aset.csv: line 4, field 'name': duplicate id 'Vaduz' (also on line 2)" \
   "$O" -- "$CS" -q access --matrix "$T/amat2.csv" --demand "$T/adem2.csv" --facilities "$T/afac.csv" --settlements "$T/aset.csv" --out "$O"
@@ -186,7 +186,7 @@ printf 'id,lon,lat\na,9.52,147.14\n' >"$T/lat.csv"
 expect "latitude out of range" 1 \
   "$E $T/lat.csv: line 2, field 'lat': expected a latitude in [-90, 90] degrees, got 147.14" \
   "$T/m.csv" -- "$CS" -q matrix --graph "$T/g.csgraph" --from "$T/lat.csv" --to "$T/lat.csv" --out "$T/m.csv"
-printf 'demand_id,candidate_id,time_s\nv00,c00,10\nv99,c00,10\n' >"$T/munk.csv"
+printf 'demand_id,candidate_id,time_min\nv00,c00,10\nv99,c00,10\n' >"$T/munk.csv"
 expect "unknown id in the locate matrix" 1 \
   "$E $T/munk.csv: line 3, field 'demand_id': unknown demand id 'v99' (not in $L/demand.csv)" \
   "$O" -- "$CS" -q locate --matrix "$T/munk.csv" --demand $L/demand.csv --candidates $L/candidates.csv --new 2 --out "$O"

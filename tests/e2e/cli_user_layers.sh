@@ -29,11 +29,11 @@ for n in sa:
     assert sb[n]["origin"].startswith("villages.csv row "), sb[n]["origin"]
     assert sb[n]["unit"] == sa[n]["unit"], (n, sa[n]["unit"], sb[n]["unit"])
     # LV95 to the millimetre and back: the same road snap, the same minutes.
-    ta, tb = float(sa[n]["time_to_seat_s"] or "nan"), float(sb[n]["time_to_seat_s"] or "nan")
-    assert abs(ta - tb) <= 0.5 or (ta != ta and tb != tb), (n, ta, tb)
+    ta, tb = float(sa[n]["time_to_seat_min"] or "nan"), float(sb[n]["time_to_seat_min"] or "nan")
+    assert abs(ta - tb) <= 0.01 or (ta != ta and tb != tb), (n, ta, tb)
 fa, fb = rows(osm, "facilities.csv"), rows(own, "facilities.csv")
 assert len(fa) == len(fb) and all(r["origin"].startswith("facilities.xlsx row ") for r in fb)
-assert all(abs(x - y) <= 0.5 for x, y in zip(sorted(float(r["time_to_seat_s"]) for r in fa), sorted(float(r["time_to_seat_s"]) for r in fb)))
+assert all(abs(x - y) <= 0.01 for x, y in zip(sorted(float(r["time_to_seat_min"]) for r in fa), sorted(float(r["time_to_seat_min"]) for r in fb)))
 # Population: each unit equals its census row to the person; the county equals the census total.
 want = {r["gemeinde"]: int(r["population_2020_06_30"]) for r in csv.DictReader(open(census, encoding="utf-8"))}
 units = {r["name"]: r for r in rows(own, "admin_units.csv")}
@@ -100,7 +100,7 @@ for f in ("settlements.csv", "facilities.csv"):
     for x, y in zip(A, B):
         for k in x:
             if k.startswith("time_") and x[k] and y[k]:
-                assert abs(float(x[k]) - float(y[k])) <= 0.5, (f, x["name"], k, x[k], y[k])
+                assert abs(float(x[k]) - float(y[k])) <= 0.01, (f, x["name"], k, x[k], y[k])  # minutes
             elif not k.startswith("time_") and k != "id":
                 assert x[k] == y[k], (f, x["name"], k, x[k], y[k])
 print("same units, settlements and facilities")

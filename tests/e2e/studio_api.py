@@ -172,11 +172,11 @@ def main():
         lines = csv_text.strip().split('\n')
         header = lines[0].split(',')
         names = [c['name'] for c in table['columns']]
-        k = names.index('doctors_nearest_s')
+        k = names.index('doctors_nearest_min')
         typed = decode(table['data'][k])
-        from_csv = [csv_value(r.split(',')[header.index('doctors_nearest_s')]) for r in lines[1:]]
+        from_csv = [csv_value(r.split(',')[header.index('doctors_nearest_min')]) for r in lines[1:]]
         same = len(typed) == len(from_csv) and all(x == y or (x != x and y != y) for x, y in zip(typed, from_csv))
-        check(same, 'typed column doctors_nearest_s equals the CSV (%d rows)' % len(typed))
+        check(same, 'typed column doctors_nearest_min equals the CSV (%d rows)' % len(typed))
 
         # The queue: four edits at once with --queue 1 -> some 503 with Retry-After, the rest answered.
         results = []

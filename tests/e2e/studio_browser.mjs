@@ -148,9 +148,9 @@ try {
   let compared = 0;
   for (const row of rows.slice(1)) {
     const service = col(row, 'service');
-    const mean = col(row, 'mean_time_after_s'), share = col(row, 'share_within_15min_after');
+    const mean = col(row, 'mean_time_after_min'), share = col(row, 'share_within_15min_after');
     const want = {
-      mean_min: mean === '' ? '–' : (Number(mean) / 60).toFixed(2),
+      mean_min: mean === '' ? '–' : Number(mean).toFixed(2),
       within_15min: (share === '' ? '–' : (100 * Number(share)).toFixed(1)) + ' %',
     };
     check(shown[service] && shown[service].mean_min === want.mean_min && shown[service].within_15min === want.within_15min,

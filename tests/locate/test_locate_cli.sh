@@ -26,11 +26,11 @@ expect 1 "p = 102 (3 existing + 99 new) exceeds the 15 candidate sites" -- "${ba
 expect 1 "infeasible budget" -- "${base[@]}" --new 3 --budget 1 --out "$T/x2"
 expect 1 "infeasible coverage" -- "${base[@]}" --problem lscp --standard-min 0.5 --out "$T/x3"
 printf 'id,existing,capacity,cost,service\nc00,1,-5,1,clinic\n' > "$T/badcap.csv"
-printf 'demand_id,candidate_id,time_s\nv00,c00,10\n' > "$T/m1.csv"
+printf 'demand_id,candidate_id,time_min\nv00,c00,10\n' > "$T/m1.csv"
 expect 1 "badcap.csv: line 2, field 'capacity': expected a capacity in \[0, 2e+09\] persons, got -5" -- locate --matrix "$T/m1.csv" --demand "$D/demand.csv" --candidates "$T/badcap.csv" --p 1 --capacitated --out "$T/x4"
 expect 2 "expected one of: p-median, mclp, lscp, p-center" -- "${base[@]}" --problem median --p 2 --out "$T/x5"
 expect 2 "unknown solver .cplex.; expected one of: both, mip, heuristic, brute-force" -- "${base[@]}" --solver cplex --p 2 --out "$T/x6"
-printf 'demand_id,candidate_id,time_s\nv00,zz,10\n' > "$T/m2.csv"
+printf 'demand_id,candidate_id,time_min\nv00,zz,10\n' > "$T/m2.csv"
 expect 1 "m2.csv: line 2, field 'candidate_id': unknown candidate id 'zz'" -- locate --matrix "$T/m2.csv" --demand "$D/demand.csv" --candidates "$D/candidates.csv" --p 1 --out "$T/x7"
 for x in x1 x2 x3 x4 x5 x6 x7; do [ ! -e "$T/$x" ] || { echo "partial output left in $x"; fail=1; }; done
 exit $fail

@@ -10,13 +10,13 @@ import countyscope as cs
 
 def test_accessibility_hand_case():
     # 2 demand points x 2 facilities, cutoff 10 min; hand-computed 2SFCA.
-    t = np.array([[300.0, 900.0], [700.0, 200.0]], dtype=np.float32)
+    t = np.array([[5.0, 15.0], [700.0 / 60, 200.0 / 60]], dtype=np.float32)  # minutes
     pop = np.array([100.0, 300.0])
     sup = np.array([1.0, 2.0])
     r = cs.accessibility(t, pop, sup, cutoff_min=10.0)
-    # R1 = 1/100 (only demand 0 within 600 s), R2 = 2/300; A0 = R1, A1 = R2
+    # R1 = 1/100 (only demand 0 within 10 min), R2 = 2/300; A0 = R1, A1 = R2
     assert r["2sfca"] == pytest.approx([0.01, 2.0 / 300.0])
-    assert r["nearest_s"] == pytest.approx([300.0, 200.0])
+    assert r["nearest_min"] == pytest.approx([5.0, 200.0 / 60])
     assert r["cumulative"] == pytest.approx([1.0, 2.0])
     # supply conservation
     assert float(np.dot(pop, r["2sfca"])) == pytest.approx(sup.sum())
@@ -25,10 +25,10 @@ def test_accessibility_hand_case():
 @pytest.mark.parametrize("catchment", ["inclusive", "exclusive"])
 def test_sfca2_alone_equals_accessibility(catchment):
     rng = np.random.default_rng(7)
-    t = rng.uniform(0, 3600, (300, 40)).astype(np.float32)
+    t = rng.uniform(0, 60, (300, 40)).astype(np.float32)  # minutes
     t[rng.random(t.shape) < 0.05] = np.inf
-    t[:5] = 5000.0  # unreached rows
-    t[::7, 3] = 1800.0  # exactly on the catchment
+    t[:5] = 5000.0 / 60  # unreached rows
+    t[::7, 3] = 30.0  # exactly on the catchment
     pop = rng.integers(0, 50, 300).astype(float)
     sup = rng.uniform(0, 5, 40)
     a = cs.sfca2(t, pop, sup, cutoff_min=30.0, catchment=catchment)

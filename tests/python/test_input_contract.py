@@ -101,7 +101,7 @@ def test_negative_cutoff_is_refused(net):
 
 
 # ---- access ----
-T = np.array([[60.0, 600.0], [900.0, np.inf], [1200.0, 300.0]], dtype=np.float32)
+T = np.array([[1.0, 10.0], [15.0, np.inf], [20.0, 5.0]], dtype=np.float32)  # minutes
 
 
 def test_accessibility_lengths_and_values():
@@ -112,7 +112,7 @@ def test_accessibility_lengths_and_values():
     bad = T.copy()
     bad[1, 0] = np.nan
     raises(lambda: cs.accessibility(bad, np.ones(3), np.ones(2)),
-           "accessibility(): argument 'times', index 2: expected a travel time in [0, 604800] seconds, got nan"
+           "accessibility(): argument 'times', index 2: expected a travel time in [0, 10080] minutes, got nan"
            " (or inf for no path)")
     raises(lambda: cs.accessibility(T, np.ones(3), np.ones(2), cutoff_min=-5),
            "accessibility(): argument 'cutoff_min': expected a time in (0, 10080] minutes, got -5")
@@ -121,7 +121,8 @@ def test_accessibility_lengths_and_values():
     raises(lambda: cs.sfca2(T.ravel(), np.ones(3), np.ones(2)),
            "sfca2(): argument 'times': expected a 2-D array (demand x facilities), got 1-D")
     ok = cs.accessibility(T, np.ones(3), np.ones(2))  # +inf = no path stays allowed
-    assert ok["nearest_s"].shape == (3,)
+    assert ok["nearest_min"].shape == (3,)
+    assert ok["nearest_min"] == pytest.approx([1.0, 15.0, 5.0])  # minutes in, minutes out
 
 
 # ---- locate ----

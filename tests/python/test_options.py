@@ -123,7 +123,7 @@ def test_cli_help_of_access_and_matrix_shows_the_registry_defaults(command, stag
 
 def test_renamed_access_and_network_keywords_name_the_new_one():
     import numpy as np
-    t = np.array([[60.0, 600.0], [900.0, 300.0]], dtype=np.float32)
+    t = np.array([[1.0, 10.0], [15.0, 5.0]], dtype=np.float32)  # minutes
     pop, sup = np.ones(2), np.ones(2)
     for f in (cs.accessibility, cs.sfca2):
         with pytest.raises(cs.UsageError, match=r"argument 'cutoff_s': renamed to 'cutoff_min' \(now in minutes\)"):

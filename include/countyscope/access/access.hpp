@@ -62,8 +62,8 @@ enum class Measure : std::uint8_t {
 };
 inline constexpr int kMeasureCount = 8;
 std::string_view measure_name(
-    Measure m);  // nearest_s, kth_nearest_s, cumulative, gravity, sfca2, e2sfca, g2sfca, sfca3
-bool measure_is_time(Measure m);  // true for nearest_s / kth_nearest_s (lower is better)
+    Measure m);  // nearest_min, kth_nearest_min, cumulative, gravity, sfca2, e2sfca, g2sfca, sfca3
+bool measure_is_time(Measure m);  // true for nearest_min / kth_nearest_min (lower is better)
 
 Decay parse_decay(std::string_view s);                   // power, exponential, gaussian, linear
 Catchment parse_catchment(std::string_view s);           // inclusive, exclusive
@@ -113,7 +113,7 @@ struct AccessResult {
       facilities_without_demand;                // columns with no demand in catchment (contribute nothing)
   std::vector<std::uint32_t> demand_unreached;  // rows with no facility in catchment
 
-  // The values of one measure as doubles (+inf times stay +inf).
+  // The values of one measure as doubles: times in minutes (nearest_s / 60; +inf stays +inf).
   [[nodiscard]] std::vector<double> values(Measure m) const;
 };
 

@@ -5,6 +5,7 @@
 //   float s = cs::to_seconds(t);                // +inf for kInfWeight ("no path")
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -16,8 +17,8 @@ using ArcId = std::uint32_t;
 inline constexpr NodeId kNoNode = std::numeric_limits<NodeId>::max();
 inline constexpr ArcId kNoArc = std::numeric_limits<ArcId>::max();
 
-// Travel time on arcs and inside searches, in integer milliseconds: exact sums (so results can be compared with
-// other tools bit for bit) and 49 days of range.
+// Travel time on arcs and inside searches, in integer milliseconds: exact sums (so results can be compared
+// with other tools bit for bit) and 49 days of range.
 using Weight = std::uint32_t;
 inline constexpr Weight kInfWeight = std::numeric_limits<Weight>::max();
 static_assert(kInfWeight > 3'600'000u * 24u * 40u, "weight range must cover weeks of travel");
@@ -27,8 +28,8 @@ constexpr Weight sat_add(Weight a, Weight b) noexcept {
   return s < a ? kInfWeight : s;
 }
 
-// Matrices and outputs carry seconds as float; unreachable is +infinity in memory and null/empty in files,
-// never a large sentinel number.
+// Matrices carry seconds as float; unreachable is +infinity in memory and null/empty in files, never a large
+// sentinel number. Users see travel times in minutes only (output_minutes).
 inline constexpr float kUnreachable = std::numeric_limits<float>::infinity();
 constexpr float to_seconds(Weight w) noexcept {
   return w == kInfWeight ? kUnreachable : static_cast<float>(static_cast<double>(w) / 1000.0);
@@ -37,6 +38,13 @@ constexpr Weight from_seconds(double s) noexcept {
   if (!(s >= 0.0)) return 0;
   const double ms = s * 1000.0 + 0.5;
   return ms >= static_cast<double>(kInfWeight) ? kInfWeight - 1 : static_cast<Weight>(ms);
+}
+
+// A travel time for users: seconds -> minutes rounded to 0.001 min (0.06 s, finer than the 1 ms weights'
+// sums need); NaN and infinity stay (null / empty in files). Every output column, JSON key and report field
+// of a travel time is in minutes and named *_min; seconds stay inside the engine.
+inline double output_minutes(double seconds) noexcept {
+  return std::isfinite(seconds) ? std::round(seconds / 60.0 * 1000.0) / 1000.0 : seconds;
 }
 
 // WGS-84 degrees.

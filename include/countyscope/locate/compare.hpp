@@ -35,8 +35,11 @@ struct BeforeAfter {
 BeforeAfter before_after(const LocateProblem& pb, const std::vector<std::uint32_t>& before_open,
                          const std::vector<std::uint32_t>& after_open, double standard_s, Context& ctx);
 
-// {"facilities", "population", "mean_nearest_s", ...} for the results document.
+// {"facilities", "population", "mean_nearest_min", ...} for the results document (times in minutes).
 Json to_json(const AccessSummary& s);
-Json to_json(const LocateResult& r);
+// {"solver", "outcome", "objective", "bound", "gap", "objective_unit", ...}: the objective and bound of a
+// p-median in person-minutes and of a p-center in minutes (the engine's seconds / 60), of MCLP in covered
+// weight, of LSCP in sites (or opening cost).
+Json to_json(const LocateResult& r, ProblemKind kind);
 
 }  // namespace cs::locate
