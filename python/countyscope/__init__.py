@@ -28,6 +28,7 @@ from ._core import (  # noqa: F401
     Snaps,
     UsageError,
     accessibility,
+    fca,
     calibrate_gravity,
     equity,
     locate,
@@ -44,7 +45,7 @@ from ._core import (  # noqa: F401
 )
 
 __all__ = [
-    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "equity", "locate",
+    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "fca", "equity", "locate",
     "options", "gravity_flows", "radiation_flows", "calibrate_gravity", "County", "plan", "stats_autocorrelation",
     "stats_mcdm", "stats_equity", "stats_markov", "stats_geodetector",
 ]

@@ -39,10 +39,15 @@ std::tuple<cs::TimeMatrix, carray<double>, carray<double>> access_args(const cha
 
 // The [access] options that shape the measures (the rest belong to the whole study: services, audit, ...).
 const std::vector<std::string>& access_measure_options() {
-  static const std::vector<std::string> names = {
-      "gravity_scale_min", "gravity_min_time_min", "gravity_sigma_min", "gravity_cut",
-      "zones_min",         "zone_weights",         "sfca3_zones_min",   "sfca3_weights",
-      "gaussian",          "gaussian_sigma_min",   "sfca3_base",        "unreached"};
+  static const std::vector<std::string> names = {"gravity_scale_min", "gravity_min_time_min",
+                                                 "gravity_sigma_min", "gravity_cut",
+                                                 "zones_min",         "zone_weights",
+                                                 "sfca3_zones_min",   "sfca3_weights",
+                                                 "gaussian",          "gaussian_sigma_min",
+                                                 "sfca3_base",        "unreached",
+                                                 "zones_closed",      "fca_decay",
+                                                 "fca_beta",          "fca_sd_min",
+                                                 "availability_alpha"};
   return names;
 }
 
@@ -79,6 +84,9 @@ py::dict accessibility(const py::object& times_, const py::object& population_, 
   d["2sfca"] = to_numpy(std::move(r.sfca2));
   d["e2sfca"] = to_numpy(std::move(r.e2sfca));
   d["g2sfca"] = to_numpy(std::move(r.g2sfca));
+  d["fca2"] = to_numpy(std::move(r.fca2));
+  d["bfca"] = to_numpy(std::move(r.bfca));
+  d["availability"] = to_numpy(std::move(r.availability));
   d["3sfca"] = to_numpy(std::move(r.sfca3));
   d["facilities_without_demand"] = to_numpy(std::move(r.facilities_without_demand));
   return d;
@@ -102,6 +110,33 @@ py::array sfca2(const py::object& times_, const py::object& population_, const p
     a = cs::access::compute_sfca2(time_view(times), span_of(population), span_of(supply), cfg, ctx);
   }
   return to_numpy(std::move(a));
+}
+
+py::dict fca(const py::object& times_, const py::object& population_, const py::object& supply_,
+             const py::object& cutoff_min, const py::object& catchment, const py::object& fca_decay,
+             int threads, const py::kwargs& extra) {
+  const char* f = "fca";
+  const auto [times, population, supply] = access_args(f, times_, population_, supply_);
+  const auto& table = cs::access::access_options();
+  cs::access::AccessOptions o;
+  set_extra(table, o, f, extra,
+            {"fca_beta", "fca_sd_min", "availability_alpha", "zones_min", "zone_weights", "zones_closed",
+             "unreached"});
+  set_option(table, o, f, "cutoff_min", cutoff_min);
+  set_option(table, o, f, "catchment", catchment);
+  set_option(table, o, f, "fca_decay", fca_decay);
+  const cs::access::AccessConfig cfg = cs::access::access_config(o);
+  cs::access::FcaResult r;
+  {
+    py::gil_scoped_release nogil;
+    auto ctx = make_context(threads);
+    r = cs::access::compute_fca(time_view(times), span_of(population), span_of(supply), cfg, ctx);
+  }
+  py::dict d;
+  d["fca2"] = to_numpy(std::move(r.fca2));
+  d["bfca"] = to_numpy(std::move(r.bfca));
+  d["availability"] = to_numpy(std::move(r.availability));
+  return d;
 }
 
 // Group numbers in [0, number of names) (or [0, 100000) without names; the names are then "0", "1", ...).
@@ -187,6 +222,15 @@ void bind_access(py::module_& m) {
         "cutoff_min"_a = registry_default(table, "cutoff_min"),
         "catchment"_a = registry_default(table, "catchment"), "threads"_a = 0,
         "2SFCA alone per demand point (equal to accessibility(...)['2sfca']); cutoff_min in minutes");
+  m.def("fca", &fca, "times"_a, "population"_a, "supply"_a, py::kw_only(),
+        "cutoff_min"_a = registry_default(table, "cutoff_min"),
+        "catchment"_a = registry_default(table, "catchment"),
+        "fca_decay"_a = registry_default(table, "fca_decay"), "threads"_a = 0,
+        "The FCA family alone (equal to accessibility(...)['fca2'], ['bfca'], ['availability']): 2SFCA, "
+        "balanced FCA (Paez et al. 2019) and spatial availability (Soukhov et al. 2023) on the fca_decay "
+        "impedance (binary, exponential, linear, logistic, stepped; R accessibility's decay functions); "
+        "times in minutes; fca_beta, fca_sd_min, availability_alpha, zones_min, zone_weights, zones_closed "
+        "as keywords");
   m.def("equity", &equity, "values"_a, "population"_a, "groups"_a = py::none(),
         "group_names"_a = std::vector<std::string>{},
         "Population-weighted Gini, Lorenz curve, Theil T (within/between by group) and Dagum decomposition");

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <string>
 
 #include <countyscope/access/access.hpp>
@@ -23,8 +24,9 @@ const std::vector<std::string> kCatchmentNames{"inclusive", "exclusive"};
 const std::vector<std::string> kGaussianNames{"dai", "plain"};
 const std::vector<std::string> kSelectionNames{"catchment", "all"};
 const std::vector<std::string> kUnreachedNames{"zero", "null"};
-const std::vector<std::string> kMeasureNames{"nearest_min", "kth_nearest_min", "cumulative", "gravity",
-                                             "sfca2",       "e2sfca",          "g2sfca",     "sfca3"};
+const std::vector<std::string> kMeasureNames{
+    "nearest_min", "kth_nearest_min", "cumulative", "gravity", "sfca2",       "e2sfca",
+    "g2sfca",      "sfca3",           "fca2",       "bfca",    "availability"};
 
 template <class E>
 E parse_enum(std::string_view what, std::string_view s, const std::vector<std::string>& names) {
@@ -68,6 +70,7 @@ struct Kernel {
   const double* w3;
   std::size_t n3;
   bool base_all;
+  bool left;  // zones left-closed
 
   explicit Kernel(const AccessConfig& c)
       : d0(c.cutoff_s),
@@ -86,15 +89,16 @@ struct Kernel {
         z3(c.sfca3_zones_s.data()),
         w3(c.sfca3_weights.data()),
         n3(c.sfca3_zones_s.size()),
-        base_all(c.sfca3_base == SelectionBase::kAll) {}
+        base_all(c.sfca3_base == SelectionBase::kAll),
+        left(c.zones_closed == ZonesClosed::kLeft) {}
 
   [[nodiscard]] bool in(double d) const noexcept { return inclusive ? d <= d0 : d < d0; }
-  static double step(const double* z, const double* w, std::size_t n, double d) noexcept {
+  static double step(const double* z, const double* w, std::size_t n, double d, bool left = false) noexcept {
     for (std::size_t k = 0; k < n; ++k)
-      if (d <= z[k]) return w[k];
+      if (left ? d < z[k] : d <= z[k]) return w[k];
     return 0.0;
   }
-  [[nodiscard]] double zone(double d) const noexcept { return step(zones, zw, nz, d); }
+  [[nodiscard]] double zone(double d) const noexcept { return step(zones, zw, nz, d, left); }
   [[nodiscard]] double zone3(double d) const noexcept { return step(z3, w3, n3, d); }
   [[nodiscard]] double gauss(double d) const noexcept {
     if (gform == GaussianForm::kDai) {
@@ -166,7 +170,34 @@ std::vector<Problem> validate(const AccessConfig& c) {
   if (!(c.gaussian_sigma_s >= 0.0)) p.push_back({"gaussian_sigma", "must be >= 0 (0 = cutoff)"});
   check_zones(p, "zones", "zone_weights", c.zones_s, c.zone_weights);
   check_zones(p, "sfca3_zones", "sfca3_weights", c.sfca3_zones_s, c.sfca3_weights);
+  if (!(c.fca_beta_per_min > 0.0) || !std::isfinite(c.fca_beta_per_min))
+    p.push_back({"fca_beta", "must be finite and > 0"});
+  if (!(c.fca_sd_s > 0.0) || !std::isfinite(c.fca_sd_s)) p.push_back({"fca_sd", "must be finite and > 0"});
+  if (!(c.availability_alpha >= 0.0) || !std::isfinite(c.availability_alpha))
+    p.push_back({"availability_alpha", "must be finite and >= 0"});
   return p;
+}
+
+double fca_weight(const AccessConfig& c, double t) {
+  if (!(t < std::numeric_limits<double>::infinity())) return 0.0;
+  const double T = c.cutoff_s;
+  switch (c.fca_decay) {
+    case FcaDecay::kBinary:
+      return (c.catchment == Catchment::kInclusive ? t <= T : t < T) ? 1.0 : 0.0;
+    case FcaDecay::kExponential:
+      return std::exp(-c.fca_beta_per_min * t / 60.0);
+    case FcaDecay::kLinear:
+      return t <= T ? 1.0 - t / T : 0.0;
+    case FcaDecay::kLogistic: {
+      const double k = std::numbers::pi / (c.fca_sd_s * std::sqrt(3.0));
+      return (1.0 + std::exp(-k * T)) / (1.0 + std::exp(k * (t - T)));
+    }
+    case FcaDecay::kStepped:
+      return Kernel::step(c.zones_s.data(), c.zone_weights.data(),
+                          std::min(c.zones_s.size(), c.zone_weights.size()), t,
+                          c.zones_closed == ZonesClosed::kLeft);
+  }
+  return 0.0;
 }
 
 double gravity_weight(const AccessConfig& cfg, double t) { return Kernel(cfg).gravity(t); }
@@ -201,6 +232,12 @@ std::vector<double> AccessResult::values(Measure m) const {
       return g2sfca;
     case Measure::k3SFCA:
       return sfca3;
+    case Measure::kFca2:
+      return fca2;
+    case Measure::kBfca:
+      return bfca;
+    case Measure::kAvailability:
+      return availability;
   }
   return {};
 }
@@ -312,6 +349,86 @@ void facility_ratios(const std::vector<double>& part, std::size_t nblocks, std::
   ratio(r.demand_3sfca, r.ratio_3sfca);
   for (std::size_t j = 0; j < F; ++j)
     if (!(r.demand_2sfca[j] > 0.0)) r.facilities_without_demand.push_back(static_cast<std::uint32_t>(j));
+}
+
+// The FCA family on the fca_decay impedance (fca2, bfca, availability). Sweep C: fixed row blocks, each with
+// its partial column sums (c_j, sum P f, sum P f / r, sum P^a f), reduced in block order; sweep D: row-local.
+// A point whose row has no positive weight gets 0 (NaN with unreached = null); a column with no weighted
+// demand gives nothing (R accessibility would divide by 0).
+void fca_family(TimeView times, std::span<const double> population, std::span<const double> supply,
+                const AccessConfig& cfg, int threads, AccessResult& r) {
+  const std::size_t D = times.rows(), F = times.cols();
+  const std::size_t block = demand_block(D), nblocks = (D + block - 1) / block;
+  const double alpha = cfg.availability_alpha;
+  auto pa = [&](double P) { return alpha == 1.0 ? P : std::pow(P, alpha); };
+  std::vector<double> part(nblocks * 4 * F, 0.0), rowsum(D, 0.0);
+  std::vector<std::vector<double>> wbuf(static_cast<std::size_t>(std::max(threads, 1)),
+                                        std::vector<double>(F));
+  parallel_for(nblocks, threads, [&](std::size_t b, int t) {
+    double* c = part.data() + b * 4 * F;
+    double* d2 = c + F;
+    double* dB = d2 + F;
+    double* dA = dB + F;
+    std::vector<double>& w = wbuf[static_cast<std::size_t>(t)];
+    for (std::size_t i = b * block, end = std::min(D, (b + 1) * block); i < end; ++i) {
+      const float* row = times.data() + i * F;
+      double ri = 0.0;
+      for (std::size_t j = 0; j < F; ++j) ri += (w[j] = fca_weight(cfg, row[j]));
+      rowsum[i] = ri;
+      if (!(ri > 0.0)) continue;
+      const double P = population[i], PA = pa(P), Pr = P / ri;
+      for (std::size_t j = 0; j < F; ++j) {
+        const double f = w[j];
+        c[j] += f;
+        d2[j] += P * f;
+        dB[j] += Pr * f;
+        dA[j] += PA * f;
+      }
+    }
+  });
+  std::vector<double> c(F, 0.0), R2(F, 0.0), RB(F, 0.0), RA(F, 0.0);
+  {
+    std::vector<double> d2(F, 0.0), dB(F, 0.0), dA(F, 0.0);
+    for (std::size_t b = 0; b < nblocks; ++b) {
+      const double* p = part.data() + b * 4 * F;
+      for (std::size_t j = 0; j < F; ++j) {
+        c[j] += p[j];
+        d2[j] += p[F + j];
+        dB[j] += p[2 * F + j];
+        dA[j] += p[3 * F + j];
+      }
+    }
+    const double* S = supply.data();
+    for (std::size_t j = 0; j < F; ++j) {
+      R2[j] = d2[j] > 0.0 ? S[j] / d2[j] : 0.0;
+      RB[j] = dB[j] > 0.0 && c[j] > 0.0 ? S[j] / dB[j] / c[j] : 0.0;
+      RA[j] = dA[j] > 0.0 ? S[j] / dA[j] : 0.0;
+    }
+  }
+  r.fca2.assign(D, 0.0);
+  r.bfca.assign(D, 0.0);
+  r.availability.assign(D, 0.0);
+  parallel_for(
+      D, threads,
+      [&](std::size_t i, int) {
+        if (!(rowsum[i] > 0.0)) {
+          if (cfg.unreached == Unreached::kNull) r.fca2[i] = r.bfca[i] = r.availability[i] = kNaN;
+          return;
+        }
+        const float* row = times.data() + i * F;
+        double a2 = 0.0, aB = 0.0, aA = 0.0;
+        for (std::size_t j = 0; j < F; ++j) {
+          const double f = fca_weight(cfg, row[j]);
+          if (f == 0.0) continue;
+          a2 += R2[j] * f;
+          aB += RB[j] * f;
+          aA += RA[j] * f;
+        }
+        r.fca2[i] = a2;
+        r.bfca[i] = aB;
+        r.availability[i] = pa(population[i]) * aA;
+      },
+      64);
 }
 
 }  // namespace
@@ -437,6 +554,7 @@ AccessResult compute_access(TimeView times, std::span<const double> population,
         r.sfca3[i] = a3;
       },
       64);
+  fca_family(times, population, supply, cfg, threads, r);
   for (std::size_t i = 0; i < D; ++i) {
     if (reached[i]) continue;
     r.demand_unreached.push_back(static_cast<std::uint32_t>(i));
@@ -447,6 +565,14 @@ AccessResult compute_access(TimeView times, std::span<const double> population,
   }
   ctx.report("access", 1.0);
   return r;
+}
+
+FcaResult compute_fca(TimeView times, std::span<const double> population, std::span<const double> supply,
+                      const AccessConfig& cfg, Context& ctx, std::span<const std::string> demand_ids) {
+  check_access_inputs(times, population, supply, cfg, demand_ids);
+  AccessResult r;
+  fca_family(times, population, supply, cfg, ctx.thread_count(), r);
+  return {std::move(r.fca2), std::move(r.bfca), std::move(r.availability)};
 }
 
 std::vector<GroupStats> aggregate_by_group(std::span<const double> values, std::span<const double> population,

@@ -52,6 +52,23 @@ const opt::Table<AccessOptions>& access_options() {
                   "3SFCA selection-weight denominator over facilities in catchment or all reachable (PySAL)")
           .choice("unreached", &O::unreached, {{"zero", Unreached::kZero}, {"null", Unreached::kNull}},
                   "FCA value of a point with no facility in catchment: 0, or null (PySAL leaves NaN)")
+          .choice("zones_closed", &O::zones_closed,
+                  {{"right", ZonesClosed::kRight}, {"left", ZonesClosed::kLeft}},
+                  "zones: right-closed (t in (z_k-1, z_k], Luo & Qi, PySAL) or left-closed ([z_k-1, z_k), R "
+                  "accessibility's decay_stepped)")
+          .choice("fca_decay", &O::fca_decay,
+                  {{"binary", FcaDecay::kBinary},
+                   {"exponential", FcaDecay::kExponential},
+                   {"linear", FcaDecay::kLinear},
+                   {"logistic", FcaDecay::kLogistic},
+                   {"stepped", FcaDecay::kStepped}},
+                  "impedance of fca2, bfca and availability: binary (t <= cutoff), exponential e^(-beta t), "
+                  "linear 1 - t/cutoff, logistic (median cutoff, fca_sd_min), stepped (zones)")
+          .number("fca_beta", &O::fca_beta, limits::kDecayBeta, "exponential FCA impedance e^(-beta t), per minute")
+          .number("fca_sd_min", &O::fca_sd_min, limits::kCutoffMin,
+                  "standard deviation of the logistic FCA impedance (its median is the cutoff)")
+          .number("availability_alpha", &O::availability_alpha, Range{"exponent", 0, 100, ""},
+                  "spatial availability's population exponent P^alpha (Soukhov et al. 2023: 1)")
           .texts("services", &O::services, "service types to study (empty: every type with facilities)")
           .text("standards", &O::standards, "standards TOML (empty: data/config/standards.toml)")
           .integer("worst_n", &O::worst_n, 0, 1000000, "places", "places listed per standard in the audit")
@@ -86,6 +103,11 @@ AccessConfig access_config(const AccessOptions& o) {
   a.gaussian_sigma_s = o.gaussian_sigma_min * 60.0;
   a.sfca3_base = o.sfca3_base;
   a.unreached = o.unreached;
+  a.zones_closed = o.zones_closed;
+  a.fca_decay = o.fca_decay;
+  a.fca_beta_per_min = o.fca_beta;
+  a.fca_sd_s = o.fca_sd_min * 60.0;
+  a.availability_alpha = o.availability_alpha;
   return a;
 }
 
@@ -97,7 +119,8 @@ std::vector<Problem> validate(const AccessStudyConfig& cfg) {
                                                             {"gravity_sigma", "gravity_sigma_min"},
                                                             {"gaussian_sigma", "gaussian_sigma_min"},
                                                             {"zones", "zones_min"},
-                                                            {"sfca3_zones", "sfca3_zones_min"}};
+                                                            {"sfca3_zones", "sfca3_zones_min"},
+                                                            {"fca_sd", "fca_sd_min"}};
   std::vector<Problem> p = validate(access_config(cfg.options));
   for (Problem& x : p)
     if (const auto it = kUserName.find(x.option); it != kUserName.end()) x.option = it->second;

@@ -265,6 +265,12 @@ double measure_value(const AccessResult& r, Measure m, std::size_t i) {
       return r.g2sfca[i];
     case Measure::k3SFCA:
       return r.sfca3[i];
+    case Measure::kFca2:
+      return r.fca2[i];
+    case Measure::kBfca:
+      return r.bfca[i];
+    case Measure::kAvailability:
+      return r.availability[i];
   }
   return kNaN;
 }

@@ -341,6 +341,96 @@ TEST(Access, KthNearestIsKthSmallest) {
   }
 }
 
+// R accessibility's decay functions (tests/testthat/test-decay_logistic.R and test-decay_stepped.R of
+// ipeaGIT/accessibility 1.4): logistic(20, 2) is 1 at 0 and 0.5 at 20; logistic(30, 10) is 0.502 at 30 (to
+// 0.001); stepped(c(10, 20, 30, 40), c(0.75, 0.5, 0.25, 0)) is left-closed: 1, 0.75, 0.5, 0.25, 0 at 0..40.
+TEST(FcaWeight, ReproducesRAccessibilityDecayFunctions) {
+  cs::access::AccessConfig c;
+  c.fca_decay = cs::access::FcaDecay::kLogistic;
+  c.cutoff_s = 20 * 60;
+  c.fca_sd_s = 2 * 60;
+  EXPECT_DOUBLE_EQ(cs::access::fca_weight(c, 0), 1.0);
+  EXPECT_NEAR(cs::access::fca_weight(c, 20 * 60), 0.5, 1e-6);
+  c.cutoff_s = 30 * 60;
+  c.fca_sd_s = 10 * 60;
+  EXPECT_NEAR(cs::access::fca_weight(c, 30 * 60), 0.502, 0.001);
+  c.fca_decay = cs::access::FcaDecay::kStepped;
+  c.zones_s = {600, 1200, 1800, 2400};
+  c.zone_weights = {1, 0.75, 0.5, 0.25};
+  c.zones_closed = cs::access::ZonesClosed::kLeft;
+  const std::vector<double> want{1, 0.75, 0.5, 0.25, 0};
+  for (int k = 0; k <= 4; ++k) EXPECT_EQ(cs::access::fca_weight(c, k * 600.0), want[k]) << k;
+  c.zones_closed = cs::access::ZonesClosed::kRight;  // the E2SFCA convention: the bound belongs to its zone
+  const std::vector<double> right{1, 1, 0.75, 0.5, 0.25};
+  for (int k = 0; k <= 4; ++k) EXPECT_EQ(cs::access::fca_weight(c, k * 600.0), right[k]) << k;
+  c.fca_decay = cs::access::FcaDecay::kExponential;
+  c.fca_beta_per_min = 0.5;
+  EXPECT_DOUBLE_EQ(cs::access::fca_weight(c, 120), std::exp(-1.0));
+  EXPECT_EQ(cs::access::fca_weight(c, std::numeric_limits<double>::infinity()), 0.0);
+}
+
+// fca2, bfca and availability against a direct double loop over the formulas (R accessibility's
+// fca_2sfca / fca_bfca / spatial_availability, written out), for every impedance, on 1 and 4 threads (same
+// bits); spatial availability shares out every facility that someone reaches, so it sums to their supply.
+TEST(Access, FcaFamilyEqualsTheFormulasForEveryImpedance) {
+  const auto rc = random_case(cs::test::seed() + 11, 700, 35);
+  const std::size_t D = rc.t.rows(), F = rc.t.cols();
+  using cs::access::FcaDecay;
+  for (const auto decay : {FcaDecay::kBinary, FcaDecay::kExponential, FcaDecay::kLinear, FcaDecay::kLogistic,
+                           FcaDecay::kStepped}) {
+    cs::access::AccessConfig c;
+    c.fca_decay = decay;
+    c.cutoff_s = 1200;
+    c.fca_beta_per_min = 0.2;
+    c.fca_sd_s = 240;
+    c.availability_alpha = decay == FcaDecay::kLinear ? 0.5 : 1.0;
+    std::vector<double> f(D * F), r(D, 0), col(F, 0), d2(F, 0), dB(F, 0), dA(F, 0);
+    for (std::size_t i = 0; i < D; ++i)
+      for (std::size_t j = 0; j < F; ++j) r[i] += (f[i * F + j] = cs::access::fca_weight(c, rc.t(i, j)));
+    for (std::size_t i = 0; i < D; ++i)
+      for (std::size_t j = 0; j < F; ++j) {
+        if (!(r[i] > 0)) continue;
+        const double w = f[i * F + j];
+        col[j] += w;
+        d2[j] += rc.P[i] * w;
+        dB[j] += rc.P[i] * w / r[i];
+        dA[j] += std::pow(rc.P[i], c.availability_alpha) * w;
+      }
+    cs::Context one, many;
+    one.threads = 1;
+    many.threads = 4;
+    const auto a = cs::access::compute_access(rc.t, rc.P, rc.S, c, one);
+    const auto b = cs::access::compute_access(rc.t, rc.P, rc.S, c, many);
+    EXPECT_EQ(a.bfca, b.bfca);
+    EXPECT_EQ(a.availability, b.availability);
+    EXPECT_EQ(a.fca2, b.fca2);
+    const auto alone = cs::access::compute_fca(rc.t, rc.P, rc.S, c, many);
+    EXPECT_EQ(alone.bfca, a.bfca);
+    EXPECT_EQ(alone.availability, a.availability);
+    EXPECT_EQ(alone.fca2, a.fca2);
+    double total = 0, reached_supply = 0;
+    for (std::size_t j = 0; j < F; ++j)
+      if (dA[j] > 0) reached_supply += rc.S[j];
+    for (std::size_t i = 0; i < D; ++i) {
+      double w2 = 0, wB = 0, wA = 0;
+      for (std::size_t j = 0; j < F; ++j) {
+        const double w = f[i * F + j];
+        if (w == 0) continue;
+        if (d2[j] > 0) w2 += rc.S[j] / d2[j] * w;
+        if (dB[j] > 0) wB += rc.S[j] / dB[j] * w / col[j];
+        if (dA[j] > 0) wA += rc.S[j] * std::pow(rc.P[i], c.availability_alpha) * w / dA[j];
+      }
+      EXPECT_NEAR(a.fca2[i], w2, 1e-9 * (1 + w2)) << i;
+      EXPECT_NEAR(a.bfca[i], wB, 1e-9 * (1 + wB)) << i;
+      EXPECT_NEAR(a.availability[i], wA, 1e-9 * (1 + wA)) << i;
+      total += a.availability[i];
+    }
+    EXPECT_NEAR(total, reached_supply, 1e-9 * reached_supply);
+    if (decay == FcaDecay::kBinary)  // the binary impedance is the catchment: fca2 is the classic 2SFCA
+      for (std::size_t i = 0; i < D; ++i) EXPECT_NEAR(a.fca2[i], a.sfca2[i], 1e-12 * (1 + a.sfca2[i])) << i;
+  }
+}
+
 TEST(Access, AggregateByGroupIsPopulationWeighted) {
   const std::vector<double> v{10, 20, kInf, 5}, p{1, 3, 2, 0};
   const std::vector<int> g{0, 0, 0, 1};

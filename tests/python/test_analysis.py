@@ -93,3 +93,17 @@ def test_calibration_reproduces_spint_austria(root):
     assert fit["std_err"][-1] == pytest.approx(fits["std_err"][-1], rel=1e-5)
     with pytest.raises(cs.InputError):
         cs.calibrate_gravity(o, de, -f, c)
+
+
+def test_fca_alone_equals_accessibility_and_shares_out_the_supply():
+    # Soukhov et al. (2023)'s three zones (R accessibility's test of spatial_availability): 66833 133203 9963 jobs.
+    t = np.array([[15, 30, 100], [30, 15, 100], [100, 100, 15]], dtype=np.float32)
+    pop, jobs = np.array([50000.0, 150000.0, 10000.0]), np.array([100000.0, 100000.0, 10000.0])
+    f = cs.fca(t, pop, jobs, fca_decay="exponential", fca_beta=0.1)
+    assert list(np.round(f["availability"])) == [66833, 133203, 9963]
+    assert f["availability"].sum() == pytest.approx(jobs.sum(), rel=1e-12)
+    a = cs.accessibility(t, pop, jobs, fca_decay="exponential", fca_beta=0.1)
+    for k in ("fca2", "bfca", "availability"):
+        assert np.array_equal(f[k], a[k])  # bit for bit
+    with pytest.raises(cs.UsageError, match="fca_decay"):
+        cs.fca(t, pop, jobs, fca_decay="cubic")

@@ -78,7 +78,7 @@ def test_renamed_keywords_name_the_new_one():
 
 # Access and network functions take some of their stage's options as keywords: each one they show has the
 # registry's default, in the signature and in the stub; the CLI shows every option of the stage.
-KEYWORDS = [("accessibility", "access"), ("sfca2", "access")]
+KEYWORDS = [("accessibility", "access"), ("sfca2", "access"), ("fca", "access")]
 
 
 @pytest.mark.parametrize("func,stage", KEYWORDS)
@@ -145,7 +145,7 @@ def test_renamed_access_and_network_keywords_name_the_new_one():
 # Every public function and method of the module, with the registry stages its keywords come from. The test walks
 # the module, so a new function fails here until it is listed (no hand-picked subset).
 STAGES = {
-    "accessibility": ["access"], "sfca2": ["access"], "equity": [], "locate": ["locate"], "options": [],
+    "accessibility": ["access"], "sfca2": ["access"], "fca": ["access"], "equity": [], "locate": ["locate"], "options": [],
     "gravity_flows": ["flows_table"], "radiation_flows": [], "calibrate_gravity": ["flows_table"],
     "Network.from_osm": ["network"], "Network.load": [], "Network.save": [], "Network.snap": ["snap"],
     "Network.travel_time_matrix": ["matrix"], "Network.one_to_all": ["matrix"],

@@ -48,6 +48,14 @@ enum class SelectionBase : std::uint8_t { kCatchment, kAll };
 // Value of an FCA measure at a demand point with no facility in catchment: 0 (no access) or null (PySAL
 // leaves NaN).
 enum class Unreached : std::uint8_t { kZero, kNull };
+// Stepped zones: right-closed (t in (z_{k-1}, z_k] gets w_k; Luo & Qi, PySAL access) or left-closed (t in
+// [z_{k-1}, z_k) gets w_k; R accessibility's decay_stepped). Beyond the last bound the weight is 0.
+enum class ZonesClosed : std::uint8_t { kRight, kLeft };
+// The impedance f(t) of the FCA family measures fca2, bfca and availability (R accessibility's decay
+// functions): binary 1[t <= T]; exponential e^(-beta t) (beta per minute); linear max(0, 1 - t/T); logistic
+// (1 + e^(-pi T/(sd sqrt 3))) / (1 + e^(pi (t - T)/(sd sqrt 3))) (Bauer & Groneberg 2016, 1 at t = 0);
+// stepped: the zones (zones_min, zone_weights, zones_closed). T is the catchment cutoff.
+enum class FcaDecay : std::uint8_t { kBinary, kExponential, kLinear, kLogistic, kStepped };
 
 // The measures, in output order. Names are the output column stems.
 enum class Measure : std::uint8_t {
@@ -58,12 +66,15 @@ enum class Measure : std::uint8_t {
   k2SFCA,
   kE2SFCA,
   kG2SFCA,
-  k3SFCA
+  k3SFCA,
+  kFca2,          // 2SFCA with the fca_decay impedance (Luo & Wang 2003 generalised; = sfca2 for binary)
+  kBfca,          // balanced FCA (Paez, Higgins & Vivona 2019): impedance balanced by row and by column
+  kAvailability,  // spatial availability (Soukhov et al. 2023): opportunities shared out, sum = total
 };
-inline constexpr int kMeasureCount = 8;
-std::string_view measure_name(
-    Measure m);  // nearest_min, kth_nearest_min, cumulative, gravity, sfca2, e2sfca, g2sfca, sfca3
-bool measure_is_time(Measure m);  // true for nearest_min / kth_nearest_min (lower is better)
+inline constexpr int kMeasureCount = 11;
+std::string_view measure_name(Measure m);  // nearest_min, kth_nearest_min, cumulative, gravity, sfca2,
+                                           // e2sfca, g2sfca, sfca3, fca2, bfca, availability
+bool measure_is_time(Measure m);           // true for nearest_min / kth_nearest_min (lower is better)
 
 Decay parse_decay(std::string_view s);                   // power, exponential, gaussian, linear
 Catchment parse_catchment(std::string_view s);           // inclusive, exclusive
@@ -95,7 +106,14 @@ struct AccessConfig {
   double gaussian_sigma_s = 0.0;  // kPlain only; 0 = cutoff_s
   SelectionBase sfca3_base = SelectionBase::kCatchment;
   Unreached unreached = Unreached::kZero;
+  ZonesClosed zones_closed = ZonesClosed::kRight;  // E2SFCA zones and the stepped FCA impedance
+  FcaDecay fca_decay = FcaDecay::kBinary;          // impedance of fca2, bfca and availability
+  double fca_beta_per_min = 0.1;                   // exponential: e^(-beta t), t in minutes
+  double fca_sd_s = 300.0;                         // logistic: standard deviation
+  double availability_alpha = 1.0;                 // spatial availability: population P^alpha
 };
+// The FCA family's impedance f(t) (t in seconds; +inf -> 0).
+[[nodiscard]] double fca_weight(const AccessConfig& cfg, double t);
 // Every problem with cfg (option name + message); empty = valid.
 [[nodiscard]] std::vector<Problem> validate(const AccessConfig& cfg);
 
@@ -105,6 +123,11 @@ struct AccessResult {
   std::vector<float> nearest_s, kth_nearest_s;
   std::vector<std::uint32_t> nearest_facility;  // column of the nearest facility; UINT32_MAX when none
   std::vector<double> cumulative, gravity, sfca2, e2sfca, g2sfca, sfca3;
+  // The FCA family on the fca_decay impedance f_ij (pairs with f = 0 take no part): fca2 = sum_j R_j f_ij
+  // with R_j = S_j / sum_k P_k f_kj; bfca = sum_j S_j / (sum_k P_k f_kj / r_k) * f_ij / c_j with row sums r
+  // and column sums c of f (R accessibility's fca_bfca); availability = sum_j S_j P_i^a f_ij / sum_k P_k^a
+  // f_kj.
+  std::vector<double> fca2, bfca, availability;
   // Per facility (matrix columns): supply, (weighted) demand in catchment of each FCA variant and ratio R_j.
   std::vector<double> supply;
   std::vector<double> demand_2sfca, demand_e2sfca, demand_g2sfca, demand_3sfca;
@@ -130,6 +153,14 @@ AccessResult compute_access(TimeView times, std::span<const double> population,
 std::vector<double> compute_sfca2(TimeView times, std::span<const double> population,
                                   std::span<const double> supply, const AccessConfig& cfg, Context& ctx,
                                   std::span<const std::string> demand_ids = {});
+
+// The FCA family alone (cfg.fca_decay and its parameters, cfg.cutoff_s, cfg.availability_alpha,
+// cfg.unreached): the same values, bit for bit, as compute_access(...).fca2 / .bfca / .availability.
+struct FcaResult {
+  std::vector<double> fca2, bfca, availability;
+};
+FcaResult compute_fca(TimeView times, std::span<const double> population, std::span<const double> supply,
+                      const AccessConfig& cfg, Context& ctx, std::span<const std::string> demand_ids = {});
 
 // The distance-decay and zone weights, exposed for tests and docs.
 double gravity_weight(const AccessConfig& cfg, double t_s);

@@ -74,6 +74,11 @@ struct AccessOptions {
   double gaussian_sigma_min = 0;  // plain Gaussian only; 0 = cutoff_min
   SelectionBase sfca3_base = SelectionBase::kCatchment;
   Unreached unreached = Unreached::kZero;
+  ZonesClosed zones_closed = ZonesClosed::kRight;
+  FcaDecay fca_decay = FcaDecay::kBinary;
+  double fca_beta = 0.1;  // per minute
+  double fca_sd_min = 5;
+  double availability_alpha = 1;
   std::vector<std::string> services;  // service types to study; empty = every type with facilities
   std::string standards;              // standards TOML; empty = data/config/standards.toml
   std::int64_t worst_n = 20;

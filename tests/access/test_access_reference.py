@@ -1,0 +1,112 @@
+"""`countyscope access` against R accessibility's published test values (ipeaGIT/accessibility 1.4, MIT,
+tests/testthat/test-floating_catchment_area.R and test-spatial_availability.R), on that package's own Belo
+Horizonte data (data/reference/belo_horizonte: 898 hexagons, transit travel times in minutes).
+
+- 2SFCA and BFCA with decay_binary(45) on five hexagons: 0.0152 0.1491 0.1491 0.1068 0 and 0.0094 0.1993 0.1993
+  0.1147 0 (published to 4 decimals); with a weight of 1 for every pair, 2SFCA = 0.1108 everywhere and spatial
+  availability = 94 44 218 243 0 (to the job).
+- Spatial availability, decay_exponential(0.1), the three-zone example of Soukhov et al. (2023): 66833 133203 9963.
+- Spatial availability, decay_exponential(0.5) and (0.6), two origins x every destination: 388780.8 107272.2 and
+  389238.9 106814.1 (to 0.1).
+The values go through the whole command: CSV files in (the long matrix's column is travel_time, --time-col), the
+access_demand.csv table out.
+
+Usage: test_access_reference.py COUNTYSCOPE_BIN
+"""
+import csv
+import gzip
+import os
+import subprocess
+import sys
+import tempfile
+
+BIN = sys.argv[1]
+REF = os.path.join("data", "reference", "belo_horizonte")
+failures = []
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+        print("FAIL:", msg)
+    else:
+        print("ok:", msg)
+
+
+def write(path, header, rows):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def run(d, name, demand, facilities, pairs, *flags):
+    """Writes the three files, runs `countyscope access`, returns {id: row} of access_demand.csv."""
+    dem, fac, mat, out = (os.path.join(d, f"{name}-{x}") for x in ("demand.csv", "fac.csv", "m.csv", "out"))
+    write(dem, ["id", "population"], demand)
+    write(fac, ["id", "service", "capacity"], [(i, "jobs", c) for i, c in facilities])
+    write(mat, ["from_id", "to_id", "travel_time"], pairs)
+    r = subprocess.run([BIN, "--quiet", "access", "--matrix", mat, "--time-col", "travel_time", "--demand", dem,
+                        "--facilities", fac, "--out", out, *flags], capture_output=True, text=True)
+    check(r.returncode == 0, f"{name}: exit 0 ({r.stderr.strip()})")
+    if r.returncode != 0:
+        return {}
+    return {row["id"]: row for row in csv.DictReader(open(os.path.join(out, "access_demand.csv")))}
+
+
+def column(rows, ids, name, digits):
+    return [round(float(rows[i][name]), digits) if rows.get(i, {}).get(name, "") != "" else None for i in ids]
+
+
+land = {r["id"]: r for r in csv.DictReader(open(os.path.join(REF, "land_use_data.csv")))}
+with gzip.open(os.path.join(REF, "travel_matrix.csv.gz"), "rt") as f:
+    matrix = [(r["from_id"], r["to_id"], r["travel_time"]) for r in csv.DictReader(f)]
+check(len(land) == 898 and len(matrix) == 748437, f"Belo Horizonte data: {len(land)} hexagons, {len(matrix)} pairs")
+
+SEL = ["89a88cdb57bffff", "89a88cdb597ffff", "89a88cdb5b3ffff", "89a88cdb5cfffff", "89a88cd909bffff"]
+with tempfile.TemporaryDirectory() as d:
+    dem = [(i, land[i]["population"]) for i in SEL]
+    fac = [(i, land[i]["jobs"]) for i in SEL]
+    pairs = [p for p in matrix if p[0] in SEL and p[1] in SEL]
+    rows = run(d, "binary45", dem, fac, pairs, "--cutoff-min", "45")
+    check(column(rows, SEL, "jobs_sfca2", 4) == [0.0152, 0.1491, 0.1491, 0.1068, 0.0],
+          f"2SFCA, binary 45: {column(rows, SEL, 'jobs_sfca2', 4)}")
+    check(column(rows, SEL, "jobs_fca2", 4) == [0.0152, 0.1491, 0.1491, 0.1068, 0.0],
+          f"fca2 with the binary impedance = 2SFCA: {column(rows, SEL, 'jobs_fca2', 4)}")
+    check(column(rows, SEL, "jobs_bfca", 4) == [0.0094, 0.1993, 0.1993, 0.1147, 0.0],
+          f"BFCA, binary 45: {column(rows, SEL, 'jobs_bfca', 4)}")
+    # A weight of 1 for every pair in the matrix: binary with a cutoff beyond every time (one week).
+    rows = run(d, "all", dem, fac, pairs, "--cutoff-min", "10080")
+    check(column(rows, SEL, "jobs_fca2", 4) == [0.1108] * 5, f"2SFCA, weight 1: {column(rows, SEL, 'jobs_fca2', 4)}")
+    check(column(rows, SEL, "jobs_availability", 0) == [94, 44, 218, 243, 0],
+          f"spatial availability, weight 1: {column(rows, SEL, 'jobs_availability', 0)}")
+
+    # Soukhov et al. (2023), as R accessibility's test writes it: zones A, B, C; employment centres 1, 2, 3.
+    times = [15, 30, 100, 30, 15, 100, 100, 100, 15]
+    pairs = [(o, str(j + 1), times[3 * k + j]) for k, o in enumerate("ABC") for j in range(3)]
+    rows = run(d, "paper", [("A", 50000), ("B", 150000), ("C", 10000)],
+               [("1", 100000), ("2", 100000), ("3", 10000)], pairs, "--fca-decay", "exponential", "--fca-beta", "0.1")
+    check(column(rows, "ABC", "jobs_availability", 0) == [66833, 133203, 9963],
+          f"spatial availability, exponential 0.1: {column(rows, 'ABC', 'jobs_availability', 0)}")
+    total = sum(float(rows[o]["jobs_availability"]) for o in "ABC") if rows else 0
+    check(abs(total - 210000) < 1e-6, f"spatial availability shares out every job: {total}")
+
+    two = ["89a88cdb57bffff", "89a88cdb597ffff"]
+    pairs = [p for p in matrix if p[0] in two]
+    dests = sorted({p[1] for p in pairs})
+    for beta, want in (("0.5", [388780.8, 107272.2]), ("0.6", [389238.9, 106814.1])):
+        rows = run(d, "two" + beta, [(i, land[i]["population"]) for i in two], [(j, land[j]["jobs"]) for j in dests],
+                   pairs, "--fca-decay", "exponential", "--fca-beta", beta)
+        check(column(rows, two, "jobs_availability", 1) == want,
+              f"spatial availability, exponential {beta}: {column(rows, two, 'jobs_availability', 1)}")
+
+    # Bad input: one line, exit 1 (a TOML value) or 2 (a flag), nothing written.
+    out = os.path.join(d, "bad")
+    r = subprocess.run([BIN, "--quiet", "access", "--matrix", os.path.join(d, "paper-m.csv"), "--time-col",
+                        "travel_time", "--demand", os.path.join(d, "paper-demand.csv"), "--facilities",
+                        os.path.join(d, "paper-fac.csv"), "--fca-decay", "logistic", "--fca-sd-min", "0",
+                        "--out", out], capture_output=True, text=True)
+    check(r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "--fca-sd-min" in r.stderr and
+          not os.path.exists(out), f"--fca-sd-min 0 refused: {r.stderr.strip()!r}")
+
+sys.exit(1 if failures else 0)
