@@ -264,13 +264,15 @@ IndustryStudy run_industry(const County& c, const FarmSupply& s, const Matrix<do
   const double total = std::accumulate(p.supply.begin(), p.supply.end(), 0.0);
   if (total <= 0) return st;  // nothing to ship: the caller says so
   if (static_cast<double>(nc) * o.collection_capacity < total)
-    throw InputError("industry: field 'collection_capacity': " + std::to_string(nc) + " candidate points x " +
-                     std::to_string(std::lround(o.collection_capacity)) + " t cannot hold the county's " +
-                     std::to_string(std::lround(total)) + " t of farm output");
+    throw InputError("", "[industry]", "collection_capacity",
+                     std::to_string(nc) + " candidate points x " +
+                         std::to_string(std::lround(o.collection_capacity)) + " t cannot hold the county's " +
+                         std::to_string(std::lround(total)) + " t of farm output");
   if (static_cast<double>(nh) * o.hub_capacity < total)
-    throw InputError("industry: field 'hub_capacity': " + std::to_string(nh) + " candidate hubs x " +
-                     std::to_string(std::lround(o.hub_capacity)) + " t cannot hold the county's " +
-                     std::to_string(std::lround(total)) + " t of farm output");
+    throw InputError("", "[industry]", "hub_capacity",
+                     std::to_string(nh) + " candidate hubs x " + std::to_string(std::lround(o.hub_capacity)) +
+                         " t cannot hold the county's " + std::to_string(std::lround(total)) +
+                         " t of farm output");
   HubOptions ho;
   ho.method = o.method;
   ho.exact_max_pairs = o.exact_max_pairs;

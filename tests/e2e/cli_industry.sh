@@ -56,4 +56,9 @@ printf '[industry]\nrun = true\ncost_slopes = [200, 250, 100]\n' >"$T/s.toml"
 check_exact "rising processing cost" 1 \
   "countyscope: error: $T/s.toml: line 3, field 'industry.cost_slopes': slopes must not increase (a concave cost: economies of scale)" \
   "$T/out" "$CS" -q plan --osm $P --config "$T/s.toml" --out "$T/out"
+# A capacity the county's output cannot fit: the line names the plan file, the section and the field.
+printf '%s\n[industry]\nrun = true\nhub_capacity = 1\n' "$SKIP" >"$T/c.toml"
+check_last "hub capacity below the county's output" \
+  "countyscope: error: $T/c.toml: [industry], field 'hub_capacity': 2 candidate hubs x 1 t cannot hold the county's 15648 t of farm output" \
+  "$T/out" "$CS" -q plan --osm $P --config "$T/c.toml" --out "$T/out"
 finish
