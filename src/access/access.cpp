@@ -355,25 +355,70 @@ void facility_ratios(const std::vector<double>& part, std::size_t nblocks, std::
 // its partial column sums (c_j, sum P f, sum P f / r, sum P^a f), reduced in block order; sweep D: row-local.
 // A point whose row has no positive weight gets 0 (NaN with unreached = null); a column with no weighted
 // demand gives nothing (R accessibility would divide by 0).
+// Sum of a[j] * w[j] over j < n in four interleaved lanes (j mod 4), combined as (s0 + s1) + (s2 + s3): a
+// fixed order whatever the thread count, and four independent addition chains instead of one.
+double dot4(const double* a, const double* w, std::size_t n) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    s0 += a[j] * w[j];
+    s1 += a[j + 1] * w[j + 1];
+    s2 += a[j + 2] * w[j + 2];
+    s3 += a[j + 3] * w[j + 3];
+  }
+  for (; j < n; ++j) s0 += a[j] * w[j];
+  return (s0 + s1) + (s2 + s3);
+}
+
+double sum4(const double* w, std::size_t n) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  std::size_t j = 0;
+  for (; j + 4 <= n; j += 4) {
+    s0 += w[j];
+    s1 += w[j + 1];
+    s2 += w[j + 2];
+    s3 += w[j + 3];
+  }
+  for (; j < n; ++j) s0 += w[j];
+  return (s0 + s1) + (s2 + s3);
+}
+
+// fca2, bfca and spatial availability in two passes over the matrix. The weights of a row are filled once per
+// pass (binary: a branch-free comparison; other impedances: fca_weight), and kept between the passes in one D
+// x F buffer when it holds at most 2^24 weights (128 MB), so the second pass of an exponential / logistic
+// impedance does not recompute them. Row sums use dot4 / sum4: deterministic for any thread count.
 void fca_family(TimeView times, std::span<const double> population, std::span<const double> supply,
                 const AccessConfig& cfg, int threads, AccessResult& r) {
   const std::size_t D = times.rows(), F = times.cols();
   const std::size_t block = demand_block(D), nblocks = (D + block - 1) / block;
   const double alpha = cfg.availability_alpha;
   auto pa = [&](double P) { return alpha == 1.0 ? P : std::pow(P, alpha); };
+  const bool binary = cfg.fca_decay == FcaDecay::kBinary;
+  const bool inclusive = cfg.catchment == Catchment::kInclusive;
+  const double T = cfg.cutoff_s;
+  auto fill = [&](const float* row, double* w) {
+    if (binary && inclusive) {
+      for (std::size_t j = 0; j < F; ++j) w[j] = static_cast<double>(row[j]) <= T ? 1.0 : 0.0;
+    } else if (binary) {
+      for (std::size_t j = 0; j < F; ++j) w[j] = static_cast<double>(row[j]) < T ? 1.0 : 0.0;
+    } else {
+      for (std::size_t j = 0; j < F; ++j) w[j] = fca_weight(cfg, row[j]);
+    }
+  };
+  const bool keep = !binary && D * F <= (std::size_t{1} << 24);
+  std::vector<double> W(keep ? D * F : 0);
   std::vector<double> part(nblocks * 4 * F, 0.0), rowsum(D, 0.0);
   std::vector<std::vector<double>> wbuf(static_cast<std::size_t>(std::max(threads, 1)),
-                                        std::vector<double>(F));
+                                        std::vector<double>(keep ? 0 : F));
   parallel_for(nblocks, threads, [&](std::size_t b, int t) {
     double* c = part.data() + b * 4 * F;
     double* d2 = c + F;
     double* dB = d2 + F;
     double* dA = dB + F;
-    std::vector<double>& w = wbuf[static_cast<std::size_t>(t)];
     for (std::size_t i = b * block, end = std::min(D, (b + 1) * block); i < end; ++i) {
-      const float* row = times.data() + i * F;
-      double ri = 0.0;
-      for (std::size_t j = 0; j < F; ++j) ri += (w[j] = fca_weight(cfg, row[j]));
+      double* w = keep ? W.data() + i * F : wbuf[static_cast<std::size_t>(t)].data();
+      fill(times.data() + i * F, w);
+      const double ri = sum4(w, F);
       rowsum[i] = ri;
       if (!(ri > 0.0)) continue;
       const double P = population[i], PA = pa(P), Pr = P / ri;
@@ -410,23 +455,22 @@ void fca_family(TimeView times, std::span<const double> population, std::span<co
   r.availability.assign(D, 0.0);
   parallel_for(
       D, threads,
-      [&](std::size_t i, int) {
+      [&](std::size_t i, int t) {
         if (!(rowsum[i] > 0.0)) {
           if (cfg.unreached == Unreached::kNull) r.fca2[i] = r.bfca[i] = r.availability[i] = kNaN;
           return;
         }
-        const float* row = times.data() + i * F;
-        double a2 = 0.0, aB = 0.0, aA = 0.0;
-        for (std::size_t j = 0; j < F; ++j) {
-          const double f = fca_weight(cfg, row[j]);
-          if (f == 0.0) continue;
-          a2 += R2[j] * f;
-          aB += RB[j] * f;
-          aA += RA[j] * f;
+        const double* w;
+        if (keep) {
+          w = W.data() + i * F;
+        } else {
+          double* buf = wbuf[static_cast<std::size_t>(t)].data();
+          fill(times.data() + i * F, buf);
+          w = buf;
         }
-        r.fca2[i] = a2;
-        r.bfca[i] = aB;
-        r.availability[i] = pa(population[i]) * aA;
+        r.fca2[i] = dot4(R2.data(), w, F);
+        r.bfca[i] = dot4(RB.data(), w, F);
+        r.availability[i] = pa(population[i]) * dot4(RA.data(), w, F);
       },
       64);
 }

@@ -1,0 +1,151 @@
+"""BFCA benchmark (issue 18): the balanced floating catchment area (Paez et al. 2019, R accessibility's fca_bfca) on
+R accessibility's Belo Horizonte data (data/reference/belo_horizonte: 898 hexagons, 748,437 transit travel times in
+minutes; every hexagon is a demand point with its population and a facility with its jobs; a missing pair = no
+path), countyscope against a vectorised NumPy implementation of the same formulas, in the same run:
+
+    f = weight matrix (binary t <= 45, or exponential e^(-0.1 t); 0 for a missing pair)
+    r = f.sum(1); c = f.sum(0); dB = (P / r) @ f (rows with r = 0 excluded); A = f @ (S / dB / c) (0 where dB or c
+    is 0)
+
+on a dense 898 x 898 float64 matrix, one thread (OMP/OpenBLAS/MKL/BLIS pinned to 1). Two comparisons per impedance:
+  query-only   weights + BFCA from an in-memory matrix: ours through the Python module countyscope.fca (it also
+               computes fca2 and spatial availability in the same pass; the call's overhead, argument checks and
+               three output arrays, is included), on 1 and on 2 threads, against the NumPy function;
+  end to end   `countyscope access` from the CSV files (its process start, reading, every access measure and
+               writing its tables) against pandas.read_csv of the same files + the dense matrix + the NumPy BFCA +
+               writing the BFCA column with pandas.
+Every peer answer is compared with ours (relative 1e-9) before its time is printed; both sides are timed the same
+number of times and the minimum reported (bench/benchlib.py).
+
+Usage: bench_bfca.py BUILD_DIR [--repeat N] [--e2e-repeat N]
+"""
+import argparse
+import csv
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(HERE, ".."))
+import benchlib  # noqa: E402
+
+benchlib.single_thread_env()
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+B = "bfca"
+REF = os.path.join(ROOT, "data", "reference", "belo_horizonte")
+CASES = (("binary 45 min", "binary", ["--cutoff-min", "45"]),
+         ("exponential 0.1/min", "exponential", ["--fca-beta", "0.1"]))
+
+
+def weights(t, decay):
+    """The impedance on a dense float64 matrix of minutes (np.inf = no path)."""
+    if decay == "binary":
+        return (t <= 45.0).astype(np.float64)
+    return np.exp(-0.1 * t)  # exp(-inf) = 0
+
+
+def numpy_bfca(t, P, S, decay):
+    f = weights(t, decay)
+    r = f.sum(1)
+    c = f.sum(0)
+    w = np.divide(P, r, out=np.zeros_like(P), where=r > 0)
+    dB = w @ f
+    ok = (dB > 0) & (c > 0)
+    R = np.divide(S, dB * c, out=np.zeros_like(S), where=ok)
+    return f @ R
+
+
+def load_dense(matrix_csv, land_csv):
+    """pandas: the land-use table and the long matrix into a dense float64 matrix of minutes (np.inf = no path)."""
+    land = pd.read_csv(land_csv, usecols=["id", "population", "jobs"])
+    m = pd.read_csv(matrix_csv, usecols=["from_id", "to_id", "travel_time"])
+    ids = pd.Index(land["id"])
+    i, j = ids.get_indexer(m["from_id"]), ids.get_indexer(m["to_id"])
+    t = np.full((len(ids), len(ids)), np.inf)
+    t[i, j] = m["travel_time"].to_numpy(dtype=np.float64)
+    return ids, t, land["population"].to_numpy(dtype=np.float64), land["jobs"].to_numpy(dtype=np.float64)
+
+
+def peer_e2e(matrix_csv, land_csv, out_csv, decay):
+    ids, t, P, S = load_dense(matrix_csv, land_csv)
+    a = numpy_bfca(t, P, S, decay)
+    pd.DataFrame({"id": ids, "jobs_bfca": a}).to_csv(out_csv, index=False)
+    return a
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("build")
+    ap.add_argument("--repeat", type=int, default=51, help="runs of each side, query-only")
+    ap.add_argument("--e2e-repeat", type=int, default=7, help="runs of each side, end to end")
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    sys.path.insert(0, os.path.join(build, "python"))
+    import countyscope  # noqa: E402
+    exe = os.path.join(build, "apps", "countyscope", "countyscope")
+    load = lambda: open("/proc/loadavg").read().split()[0]  # noqa: E731
+
+    with tempfile.TemporaryDirectory(prefix="cs-bench-bfca-") as tmp:
+        # The same uncompressed CSV files for both sides: the matrix as shipped, the land use, and the command's
+        # demand (id,population) and facilities (id,service,capacity = jobs) tables.
+        mat = os.path.join(tmp, "travel_matrix.csv")
+        with gzip.open(os.path.join(REF, "travel_matrix.csv.gz"), "rb") as src, open(mat, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        land_csv = os.path.join(REF, "land_use_data.csv")
+        land = list(csv.DictReader(open(land_csv, encoding="utf-8")))
+        dem, fac = os.path.join(tmp, "demand.csv"), os.path.join(tmp, "facilities.csv")
+        with open(dem, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "population"]), w.writerows((r["id"], r["population"]) for r in land)
+        with open(fac, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "service", "capacity"]), w.writerows((r["id"], "jobs", r["jobs"]) for r in land)
+
+        ids, _, P, S = load_dense(mat, land_csv)
+        # Query-only input: float32 minutes for ours (the module copies them into float32 seconds, x 60 in float32,
+        # part of its timed call); the peer gets those seconds / 60 as float64 minutes, made before timing, so that
+        # both compute on the same times. End to end, both sides read the file's minutes.
+        m = pd.read_csv(mat)
+        t32 = np.full((len(ids), len(ids)), np.inf, dtype=np.float32)
+        t32[ids.get_indexer(m["from_id"]), ids.get_indexer(m["to_id"])] = m["travel_time"].to_numpy(np.float32)
+        t64 = (t32 * np.float32(60.0)).astype(np.float64) / 60.0
+        print(f"Belo Horizonte: {len(ids)} hexagons, {int(np.isfinite(t64).sum()):,} pairs with a path; "
+              f"load {load()}")
+        for label, decay, flags in CASES:
+            # query-only
+            ours = {n: benchlib.timed(lambda: countyscope.fca(t32, P, S, cutoff_min=45, fca_decay=decay,
+                                                               fca_beta=0.1, threads=n), a.repeat)
+                    for n in (1, 2)}
+            np_s, theirs = benchlib.timed(lambda: numpy_bfca(t64, P, S, decay), a.repeat)
+            m = benchlib.compare_close(theirs, ours[1][1]["bfca"], rtol=1e-9)
+            if m is True:
+                m = benchlib.compare_close(theirs, ours[2][1]["bfca"], rtol=1e-9)
+            print(f"{label}, query-only: load {load()}")
+            for n, (s, _) in ours.items():
+                benchlib.summary(B, f"Belo Horizonte 898 x 898 BFCA {label}: query-only (Python module)",
+                                 "NumPy vectorised (BFCA only)", 1, n, a.repeat, "min", m, s, np_s)
+            # end to end
+            for n in (1, 2):
+                out = os.path.join(tmp, f"out-{decay}-{n}")
+                cmd = [exe, "--quiet", "access", "--matrix", mat, "--time-col", "travel_time", "--demand", dem,
+                       "--facilities", fac, "--fca-decay", decay, *flags, "--threads", str(n), "--out", out]
+                cs_s, _ = benchlib.timed(lambda: subprocess.run(cmd, check=True), a.e2e_repeat)
+                got = pd.read_csv(os.path.join(out, "access_demand.csv"), dtype={"id": str})
+                got = got.set_index("id")["jobs_bfca"].reindex(ids).to_numpy(dtype=np.float64)
+                if n == 1:
+                    pe_s, theirs = benchlib.timed(
+                        lambda: peer_e2e(mat, land_csv, os.path.join(tmp, "peer.csv"), decay), a.e2e_repeat)
+                m = benchlib.compare_close(theirs, np.nan_to_num(got, nan=0.0), rtol=1e-9)
+                print(f"{label}, end to end, ours on {n} thread(s): load {load()}")
+                benchlib.summary(B, f"Belo Horizonte 898 x 898 BFCA {label}: end to end (CSV in, table out)",
+                                 "pandas + NumPy (BFCA only)", 1, n, a.e2e_repeat, "min", m, cs_s, pe_s)
+
+
+if __name__ == "__main__":
+    main()
