@@ -33,6 +33,7 @@ run() {
 }
 # Each bench registers itself below (one line each).
 run access /usr/bin/python3 bench/access/bench_access.py "$BUILD"
+run bfca /usr/bin/python3 bench/access/bench_bfca.py "$BUILD"
 run assess bench/assess/run.sh "$BUILD"
 run stats bench/stats/run.sh "$BUILD"
 run structure bench/structure/run.sh "$BUILD"
