@@ -8,9 +8,10 @@ path), countyscope against a vectorised NumPy implementation of the same formula
     is 0)
 
 on a dense 898 x 898 float64 matrix, one thread (OMP/OpenBLAS/MKL/BLIS pinned to 1). Two comparisons per impedance:
-  query-only   weights + BFCA from an in-memory matrix: ours through the Python module countyscope.fca (it also
-               computes fca2 and spatial availability in the same pass; the call's overhead, argument checks and
-               three output arrays, is included), on 1 and on 2 threads, against the NumPy function;
+  query-only   weights + BFCA from an in-memory matrix: ours through bench_bfca_query (C++, compute_fca on a float32
+               matrix of seconds, timed inside the process) and through the Python module countyscope.fca (its
+               call copies and checks the matrix), both also computing fca2 and spatial availability in the same
+               passes, on 1 and on 2 threads, against the NumPy function;
   end to end   `countyscope access` from the CSV files (its process start, reading, every access measure and
                writing its tables) against pandas.read_csv of the same files + the dense matrix + the NumPy BFCA +
                writing the BFCA column with pandas.
@@ -89,6 +90,7 @@ def main():
     sys.path.insert(0, os.path.join(build, "python"))
     import countyscope  # noqa: E402
     exe = os.path.join(build, "apps", "countyscope", "countyscope")
+    qexe = os.path.join(build, "bench", "access", "bench_bfca_query")
     load = lambda: open("/proc/loadavg").read().split()[0]  # noqa: E731
 
     with tempfile.TemporaryDirectory(prefix="cs-bench-bfca-") as tmp:
@@ -115,6 +117,8 @@ def main():
         t32 = np.full((len(ids), len(ids)), np.inf, dtype=np.float32)
         t32[ids.get_indexer(m["from_id"]), ids.get_indexer(m["to_id"])] = m["travel_time"].to_numpy(np.float32)
         t64 = (t32 * np.float32(60.0)).astype(np.float64) / 60.0
+        tf, pf, sf = (os.path.join(tmp, x) for x in ("t.f32", "p.f64", "s.f64"))
+        (t32 * np.float32(60.0)).tofile(tf), P.tofile(pf), S.tofile(sf)
         print(f"Belo Horizonte: {len(ids)} hexagons, {int(np.isfinite(t64).sum()):,} pairs with a path; "
               f"load {load()}")
         for label, decay, flags in CASES:
@@ -123,6 +127,14 @@ def main():
                                                                fca_beta=0.1, threads=n), a.repeat)
                     for n in (1, 2)}
             np_s, theirs = benchlib.timed(lambda: numpy_bfca(t64, P, S, decay), a.repeat)
+            for n in (1, 2):
+                out = os.path.join(tmp, "bfca.f64")
+                s = float(subprocess.run([qexe, tf, pf, sf, str(len(ids)), str(len(ids)), decay, str(n),
+                                          str(a.repeat), out], check=True, capture_output=True,
+                                         text=True).stdout)
+                m = benchlib.compare_close(theirs, np.fromfile(out, dtype=np.float64), rtol=1e-9)
+                benchlib.summary(B, f"Belo Horizonte 898 x 898 BFCA {label}: query-only (C++)",
+                                 "NumPy vectorised (BFCA only)", 1, n, a.repeat, "min", m, s, np_s)
             m = benchlib.compare_close(theirs, ours[1][1]["bfca"], rtol=1e-9)
             if m is True:
                 m = benchlib.compare_close(theirs, ours[2][1]["bfca"], rtol=1e-9)
