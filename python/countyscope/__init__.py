@@ -36,6 +36,7 @@ from ._core import (  # noqa: F401
     plan,
     gravity_flows,
     radiation_flows,
+    intervening_flows,
     sfca2,
     stats_autocorrelation,
     stats_equity,
@@ -46,7 +47,7 @@ from ._core import (  # noqa: F401
 
 __all__ = [
     "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "fca", "equity", "locate",
-    "options", "gravity_flows", "radiation_flows", "calibrate_gravity", "County", "plan", "stats_autocorrelation",
+    "options", "gravity_flows", "radiation_flows", "intervening_flows", "calibrate_gravity", "County", "plan", "stats_autocorrelation",
     "stats_mcdm", "stats_equity", "stats_markov", "stats_geodetector",
 ]
 __version__ = "0.1.0"

@@ -71,6 +71,38 @@ py::array radiation_flows(const py::object& mass_, const py::object& out_, const
   return matrix_to_numpy(std::move(r));
 }
 
+// Intervening opportunities (Stouffer, Schneider), origin constrained: L per unit of mass, unset = 1 / total
+// mass (the assumption `countyscope flows --model intervening` makes without --intervening-l).
+py::array intervening_flows(const py::object& mass_, const py::object& out_, const py::object& cost_,
+                            const py::object& intervening_l) {
+  const char* f = "intervening_flows";
+  const auto cost = array_arg<double>(cost_, f, "cost", 2, "places x places");
+  const auto mass = array_arg<double>(mass_, f, "mass", 1), out = array_arg<double>(out_, f, "out", 1);
+  if (cost.shape(0) != cost.shape(1))
+    args::fail(f, "cost",
+               "expected a square matrix, got " + std::to_string(cost.shape(0)) + " x " +
+                   std::to_string(cost.shape(1)));
+  args::check_length(f, "mass", static_cast<std::size_t>(mass.size()), dim(cost, 0), "one per row of 'cost'");
+  args::check_length(f, "out", static_cast<std::size_t>(out.size()), dim(cost, 0), "one per row of 'cost'");
+  args::check_values(f, "mass", span_of(mass), cs::limits::kMass);
+  args::check_values(f, "out", span_of(out), cs::limits::kMass);
+  args::check_values(f, "cost", span_of(cost), cs::limits::kDistanceM);
+  cs::flows::FlowsTableOptions opt;  // the registry's intervening_l: its checks and its default (unset)
+  set_option(cs::flows::flows_table_options(), opt, f, "intervening_l", intervening_l);
+  double total = 0;
+  for (double m : span_of(mass)) total += m;
+  if (!opt.intervening_l && !(total > 0))
+    args::fail(f, "mass", "the places' total mass is 0: give intervening_l");
+  const double L = cs::flows::intervening_l(opt, total);
+  auto c = numpy_to_matrix(cost, "cost");
+  cs::Matrix<double> r;
+  {
+    py::gil_scoped_release nogil;
+    r = cs::flows::intervening_opportunities_flows(span_of(mass), span_of(out), c, L);
+  }
+  return matrix_to_numpy(std::move(r));
+}
+
 // The observed flows as the OD table `countyscope flows --od` reads: one row per observation, codes 0..max.
 cs::flows::OdTable od_table(const py::object& origin_, const py::object& dest_, const py::object& flow_,
                             const py::object& cost_, const py::object& origin_mass_,
@@ -184,7 +216,14 @@ void bind_flows(py::module_& m) {
         "value "
         "(exponential 0.1, power 2); min_cost as a keyword");
   m.def("radiation_flows", &radiation_flows, "mass"_a, "out"_a, "dist"_a,
-        "Radiation model flows (Simini et al. 2012); each origin's row sums to out[i]");
+        "Radiation model flows (Simini et al. 2012) ranked by dist (any cost: metres, minutes); each "
+        "origin's row sums to out[i]");
+  m.def("intervening_flows", &intervening_flows, "mass"_a, "out"_a, "cost"_a,
+        "intervening_l"_a = registry_default(cs::flows::flows_table_options(), "intervening_l"),
+        "Intervening opportunities flows (Stouffer 1940, Schneider 1959), origin constrained: P_ij = "
+        "exp(-L V_ij) - exp(-L (V_ij + m_j)) with V_ij the mass ranked closer than j by cost (ties share V); "
+        "L = intervening_l per unit of mass, unset: 1 / total mass (as `countyscope flows --model "
+        "intervening`); rows sum to out[i]");
   m.def(
       "calibrate_gravity", &calibrate_gravity, "origin"_a, "dest"_a, "flow"_a, "cost"_a,
       "origin_mass"_a = py::none(), "dest_mass"_a = py::none(), "model"_a = def("model"),

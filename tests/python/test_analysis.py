@@ -107,3 +107,24 @@ def test_fca_alone_equals_accessibility_and_shares_out_the_supply():
         assert np.array_equal(f[k], a[k])  # bit for bit
     with pytest.raises(cs.UsageError, match="fca_decay"):
         cs.fca(t, pop, jobs, fca_decay="cubic")
+
+
+def test_intervening_flows_hand_worked():
+    # Four places on a line (cost = position): from place 0 the destinations rank 1, 2, 3 with V = 0, m1, m1 + m2;
+    # P_0j = exp(-L V) - exp(-L (V + m_j)), rows scaled to out[0] (origin constrained). L = 1 / total mass by
+    # default, as `countyscope flows --model intervening` assumes.
+    m = np.array([10.0, 20.0, 30.0, 40.0])
+    x = np.array([0.0, 1.0, 2.0, 3.0])
+    cost = np.abs(x[:, None] - x[None, :])
+    out = np.array([100.0, 0.0, 0.0, 0.0])
+    L = 1.0 / m.sum()
+    V = np.array([0.0, 0.0, 20.0, 50.0])
+    p = np.exp(-L * V) - np.exp(-L * (V + m))
+    p[0] = 0.0
+    want = 100.0 * p / p.sum()
+    got = cs.intervening_flows(m, out, cost)
+    assert got[0] == pytest.approx(want, rel=1e-12)
+    assert got.sum(axis=1) == pytest.approx(out, abs=1e-9)
+    assert cs.intervening_flows(m, out, cost, intervening_l=0.5)[0] != pytest.approx(want, rel=1e-6)  # L matters
+    with pytest.raises(cs.UsageError, match="intervening_l"):
+        cs.intervening_flows(m, out, cost, intervening_l=-1.0)

@@ -146,7 +146,7 @@ def test_renamed_access_and_network_keywords_name_the_new_one():
 # the module, so a new function fails here until it is listed (no hand-picked subset).
 STAGES = {
     "accessibility": ["access"], "sfca2": ["access"], "fca": ["access"], "equity": [], "locate": ["locate"], "options": [],
-    "gravity_flows": ["flows_table"], "radiation_flows": [], "calibrate_gravity": ["flows_table"],
+    "gravity_flows": ["flows_table"], "radiation_flows": [], "intervening_flows": ["flows_table"], "calibrate_gravity": ["flows_table"],
     "Network.from_osm": ["network"], "Network.load": [], "Network.save": [], "Network.snap": ["snap"],
     "Network.travel_time_matrix": ["matrix"], "Network.one_to_all": ["matrix"],
     "County.load": ["county"], "plan": ["plan"],
