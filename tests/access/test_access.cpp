@@ -426,8 +426,11 @@ TEST(Access, FcaFamilyEqualsTheFormulasForEveryImpedance) {
       total += a.availability[i];
     }
     EXPECT_NEAR(total, reached_supply, 1e-9 * reached_supply);
-    if (decay == FcaDecay::kBinary)  // the binary impedance is the catchment: fca2 is the classic 2SFCA
-      for (std::size_t i = 0; i < D; ++i) EXPECT_NEAR(a.fca2[i], a.sfca2[i], 1e-12 * (1 + a.sfca2[i])) << i;
+    if (decay == FcaDecay::kBinary) {  // the binary impedance is the catchment: fca2 is the classic 2SFCA
+      for (std::size_t i = 0; i < D; ++i) {
+        EXPECT_NEAR(a.fca2[i], a.sfca2[i], 1e-12 * (1 + a.sfca2[i])) << i;
+      }
+    }
   }
 }
 
