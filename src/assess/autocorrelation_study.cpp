@@ -57,14 +57,7 @@ Outputs run_autocorrelation_study(const AutocorrelationInputs& in, const Context
     throw UsageError("--permutations: expected 0..1000000, got " + std::to_string(in.permutations));
   if (!(in.alpha > 0 && in.alpha < 1)) throw UsageError("--alpha: expected a number in (0, 1)");
 
-  TableWeightsSpec ws;
-  ws.weights = in.weights;
-  ws.metric = in.metric;
-  ws.idw_power = in.idw_power;
-  ws.id = in.id;
-  ws.coords = in.coords;
-  ws.crs = in.crs;
-  ws.refuse_islands = in.refuse_islands;
+  const TableWeightsSpec ws = table_weights_spec(in);
   VectorSourceSpec spec;
   spec.source = in.table;
   spec.layer = in.layer;

@@ -163,13 +163,7 @@ Outputs run_markov_study(const MarkovInputs& in, const Context& ctx) {
     transform = WeightsTransform::kNone;
   else if (in.transform != "row")
     throw unknown_value("weights transform", in.transform, {"row", "binary", "none"});
-  TableWeightsSpec ws;
-  ws.weights = in.weights;
-  ws.metric = in.metric;
-  ws.idw_power = in.idw_power;
-  ws.id = in.id;
-  ws.coords = in.coords;
-  ws.crs = in.crs;
+  const TableWeightsSpec ws = table_weights_spec(in);
   VectorSourceSpec spec;
   spec.source = in.table;
   spec.layer = in.layer;

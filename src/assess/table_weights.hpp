@@ -30,6 +30,21 @@ struct TableWeights {
   double band_km = 0;                // the band of band / idw weights (the default's computed value), else 0
 };
 
+// The weights spec of a study's input: the fields every `--weights` study names alike (weights, metric,
+// idw_power, id, coords, crs, and refuse_islands where the study has it).
+template <class In>
+[[nodiscard]] TableWeightsSpec table_weights_spec(const In& in) {
+  TableWeightsSpec ws;
+  ws.weights = in.weights;
+  ws.metric = in.metric;
+  ws.idw_power = in.idw_power;
+  ws.id = in.id;
+  ws.coords = in.coords;
+  ws.crs = in.crs;
+  if constexpr (requires { in.refuse_islands; }) ws.refuse_islands = in.refuse_islands;
+  return ws;
+}
+
 // UsageError for an unknown weights spec, metric or a bad --idw-power / --coords; sets the table source's
 // coordinate columns, CRS and range check for the spec.
 void prepare_weights_source(const TableWeightsSpec& s, VectorSourceSpec& source);

@@ -19,9 +19,6 @@ namespace {
 using flows::FlowsRun;
 using flows::round6;
 
-// Seconds inside, minutes in the outputs.
-double to_min(double seconds) { return output_minutes(seconds); }
-
 // Population-weighted accessibility per service type from the demand x facility matrix.
 struct AccessRow {
   std::string service;
@@ -127,15 +124,17 @@ Table settlements_table(const CountyModel& before, const CountyModel& after, con
     const bool changed = (reached && std::abs(ta - tb) >= 1.0) || std::abs(in_a - in_b) > 1e-6;
     const std::string tier(tier_name(ss[i].tier));
     t.add(Shape::point(ss[i].pos),
-          {ss[i].name, ss[i].name, tier, to_min(tb), to_min(ta), to_min(ta - tb), to_min(ta - tb),
-           to_min(mean_to_others(before.settlement_to_settlement, i)),
-           to_min(mean_to_others(after.settlement_to_settlement, i)), round6(in_b), round6(in_a),
+          {ss[i].name, ss[i].name, tier, output_minutes(tb), output_minutes(ta), output_minutes(ta - tb),
+           output_minutes(ta - tb), output_minutes(mean_to_others(before.settlement_to_settlement, i)),
+           output_minutes(mean_to_others(after.settlement_to_settlement, i)), round6(in_b), round6(in_a),
            round6(in_a - in_b), round6(b.flows.masses.population[i]), round6(a.flows.masses.population[i])},
           changed ? kToAll : kToCsv);
   }
   const double nan = std::nan("");
-  sec["mean_time_to_seat_before_min"] = number_or_null(counted ? to_min(sum_before / double(counted)) : nan);
-  sec["mean_time_to_seat_after_min"] = number_or_null(counted ? to_min(sum_after / double(counted)) : nan);
+  sec["mean_time_to_seat_before_min"] =
+      number_or_null(counted ? output_minutes(sum_before / double(counted)) : nan);
+  sec["mean_time_to_seat_after_min"] =
+      number_or_null(counted ? output_minutes(sum_after / double(counted)) : nan);
   return t;
 }
 
@@ -236,13 +235,13 @@ Table access_table(const std::vector<AccessRow>& before, const std::vector<Acces
     const auto it =
         std::find_if(after.begin(), after.end(), [&](const AccessRow& x) { return x.service == b.service; });
     const AccessRow a = it == after.end() ? AccessRow{b.service, std::nan(""), 0, 0, 0} : *it;
-    t.add({b.service, to_min(b.mean_s), to_min(a.mean_s), round6(b.within15), round6(a.within15),
-           round6(b.within30), round6(a.within30)});
+    t.add({b.service, output_minutes(b.mean_s), output_minutes(a.mean_s), round6(b.within15),
+           round6(a.within15), round6(b.within30), round6(a.within30)});
   }
   for (const auto& a : after)  // services that only exist after (a facility of a new type opened)
     if (std::none_of(before.begin(), before.end(),
                      [&](const AccessRow& x) { return x.service == a.service; }))
-      t.add({a.service, {}, to_min(a.mean_s), 0.0, round6(a.within15), {}, {}}, kToJson);
+      t.add({a.service, {}, output_minutes(a.mean_s), 0.0, round6(a.within15), {}, {}}, kToJson);
   return t;
 }
 
