@@ -189,14 +189,18 @@ int run_equity(const EquityCli& o, cs::cli::Runtime& rt) {
 }
 
 void add_equity(CLI::App* stats, cs::cli::Runtime& rt) {
-  auto* sub = stats->add_subcommand(
-      "equity",
-      "Gini, Palma ratio and concentration index of a column of any table, optionally population-weighted");
+  auto* sub = stats->add_subcommand("equity",
+                                    "Gini, Palma ratio, Theil's T (decomposed over groups), FGT poverty and "
+                                    "concentration index of a column "
+                                    "of any table, optionally population-weighted");
   sub->footer(
       "Example:\n  countyscope stats equity --table townships.csv --y doctors --rank income --weight "
       "population \\\n"
       "    --out out/equity\n"
-      "Outputs: equity.csv (gini, palma, share_top_10, share_bottom_40, concentration_index), results.json.");
+      "Outputs: equity.csv (gini, palma, share_top_10, share_bottom_40, theil_t; with --groups "
+      "theil_between,\n"
+      "  theil_within and equity_groups.csv; with --poverty-line fgt0..2; with --rank concentration_index,\n"
+      "  concentration_index_erreygers, palma_ranked), results.json.");
   auto o = std::make_shared<EquityCli>();
   sub->add_option("--table", o->in.table, "any GDAL table (CSV, XLSX, GeoPackage, Shapefile ...)")
       ->required()
@@ -206,6 +210,17 @@ void add_equity(CLI::App* stats, cs::cli::Runtime& rt) {
   sub->add_option("--rank", o->in.rank,
                   "ranking variable of the concentration index (income, deprivation ...)");
   sub->add_option("--weight", o->in.weight, "weights (population; > 0); default: each row 1");
+  sub->add_option(
+      "--groups", o->in.groups,
+      "group column of Theil's between / within decomposition (income decile, urban / rural ...)");
+  sub->add_option("--poverty-line", o->in.poverty_line,
+                  "FGT poverty measures (headcount, gap, severity) of y below this line (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--rank-base", o->in.rank_base,
+                  "table whose weighted quantiles of --rank cut palma_ranked's richest 10 % and poorest 40 % "
+                  "(default: the table itself; R accessibility cuts on its whole land-use table)")
+      ->check(cs::cli::existing_file());
   sub->add_option("--out", o->out, "output directory")->required();
   sub->final_callback([o, &rt] { rt.exit_code = run_equity(*o, rt); });
 }

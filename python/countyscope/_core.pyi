@@ -90,7 +90,8 @@ def stats_autocorrelation(table: str, y: str, *, weights: str = "queen", methods
 def stats_mcdm(table: str, criteria: Sequence[str], *, cost: Sequence[str] = ..., normalization: str = "minmax",
                weights: str = "entropy", given_weights: Sequence[float] = ..., id: str = "",
                cost_rule: str = "invert", entropy_on: str = "raw", layer: str = "") -> dict[str, Any]: ...
-def stats_equity(table: str, y: str, *, rank: str = "", weight: str = "", layer: str = "") -> dict[str, Any]: ...
+def stats_equity(table: str, y: str, *, rank: str = "", weight: str = "", groups: str = "", poverty_line: float = 0.0,
+                 rank_base: str = "", layer: str = "") -> dict[str, Any]: ...
 def stats_markov(table: str, columns: Sequence[str], *, classes: int = 5, quantiles: str = "period",
                  cutoffs: Sequence[float] = ..., relative: bool = False, weights: str = "", transform: str = "row",
                  metric: str = "planar", id: str = "", coords: str = "", lag_classes: int = 0,

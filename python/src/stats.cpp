@@ -3,6 +3,7 @@
 // "section" (what results.json holds under sections.<stage>, as Python values) and "tables" (per output
 // table, named as its CSV file without .csv: column name -> NumPy float64 array for reals (NaN for empty),
 // int64 array for integers (a list when one is empty), list of str for text).
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -137,13 +138,19 @@ py::dict mcdm(const std::string& table, const std::vector<std::string>& criteria
 }
 
 py::dict equity(const std::string& table, const std::string& y, const std::string& rank,
-                const std::string& weight, const std::string& layer) {
+                const std::string& weight, const std::string& groups, double poverty_line,
+                const std::string& rank_base, const std::string& layer) {
   cs::assess::EquityInputs in;
   in.table = table;
   in.layer = layer;
   in.y = y;
   in.rank = rank;
   in.weight = weight;
+  in.groups = groups;
+  if (!(poverty_line >= 0) || !std::isfinite(poverty_line))
+    args::fail_value("stats_equity", "poverty_line", "must be > 0 (0: none)");
+  in.poverty_line = poverty_line;
+  in.rank_base = rank_base;
   return run(in, 1, 0x5eed, cs::assess::run_equity_study);
 }
 
@@ -201,7 +208,8 @@ void bind_stats(py::module_& m) {
         "cost_rule"_a = "invert", "entropy_on"_a = "raw", "layer"_a = "",
         "`countyscope stats mcdm` (docs/stats.md): {'section': ..., 'tables': ...}");
   m.def("stats_equity", &equity, "table"_a, "y"_a, py::kw_only(), "rank"_a = "", "weight"_a = "",
-        "layer"_a = "", "`countyscope stats equity` (docs/stats.md): {'section': ..., 'tables': ...}");
+        "groups"_a = "", "poverty_line"_a = 0.0, "rank_base"_a = "", "layer"_a = "",
+        "`countyscope stats equity` (docs/stats.md): {'section': ..., 'tables': ...}");
   m.def("stats_markov", &markov, "table"_a, "columns"_a, py::kw_only(), "classes"_a = 5,
         "quantiles"_a = "period", "cutoffs"_a = no_numbers, "relative"_a = false, "weights"_a = "",
         "transform"_a = "row", "metric"_a = "planar", "id"_a = "", "coords"_a = "", "lag_classes"_a = 0,

@@ -12,6 +12,11 @@ Horizonte data (data/reference/belo_horizonte: 898 hexagons, transit travel time
   hexagons, population-weighted: Gini 0.1386; concentration index by income per capita -0.0248 (to 4 decimals),
   through `countyscope access` (cumulative) and then `countyscope stats equity`. The fifth hexagon has no people
   (and no income): R weighs it 0, so it is left out here (stats equity refuses a weight of 0).
+- Inequality and poverty (test-concentration_index.R, test-palma_ratio.R, test-fgt_poverty.R, test-theil_t.R):
+  the Erreygers-corrected concentration index -0.1314 / -0.8282, palma_ratio 1.0911 / 0.5249 (income groups cut on
+  the whole land-use table: --rank-base), FGT1 0.5588 / 0.6367 and FGT2 0.3256 / 0.4129 below 100,000 jobs,
+  Theil's T 0.0852 = 0.0515 between + 0.0337 within income deciles (and each decile's components), 0.0378 without
+  one hexagon.
 The values go through the whole command: CSV files in (the long matrix's column is travel_time, --time-col), the
 access_demand.csv table out.
 
@@ -120,9 +125,59 @@ with tempfile.TemporaryDirectory() as d:
                         "--weight", "population", "--out", eq_out], capture_output=True, text=True)
     check(r.returncode == 0, f"stats equity exits 0 ({r.stderr.strip()})")
     if r.returncode == 0:
-        eq = {x["measure"]: float(x["value"]) for x in csv.DictReader(open(os.path.join(eq_out, "equity.csv")))}
+        eq = {x["measure"]: float(x["value"] or "nan") for x in csv.DictReader(open(os.path.join(eq_out, "equity.csv")))}
         check(round(eq["gini"], 4) == 0.1386, f"Gini of the jobs within 30 min: {eq['gini']}")
         check(round(eq["concentration_index"], 4) == -0.0248, f"concentration index by income: {eq['concentration_index']}")
+
+    # R accessibility's other inequality and poverty measures on the same access (tests/testthat/test-*.R at
+    # dfde37a): the Erreygers-corrected concentration index (-0.1314), palma_ratio (the mean access of the richest
+    # 10 % by income over the poorest 40 %, both cut by the population-weighted quantiles of the whole land-use
+    # table: 1.0911), fgt_poverty below 100,000 jobs (FGT0 1, FGT1 0.5588, FGT2 0.3256); then without the hexagon
+    # 89a88cdb5cfffff, as R's "transit2" case: -0.1148, -0.8282, 0.5249, 0.6367, 0.4129. R's corrected index takes
+    # max and min over every row, the unpeopled 89a88cd909bffff's too; its access (26,774) lies inside the others'
+    # range, so leaving it out changes nothing here.
+    def equity(name, ids, rows, *flags):
+        table = os.path.join(d, name + ".csv")
+        write(table, ["id", "population", "income_per_capita", "income_decile", "jobs30"],
+              [(i, land[i]["population"], land[i]["income_per_capita"], land[i]["income_decile"],
+                rows[i]["jobs_cumulative"]) for i in ids if rows])
+        out = os.path.join(d, name)
+        r = subprocess.run([BIN, "--quiet", "stats", "equity", "--table", table, "--y", "jobs30", "--weight",
+                            "population", "--out", out, *flags], capture_output=True, text=True)
+        check(r.returncode == 0, f"stats equity {name} exits 0 ({r.stderr.strip()})")
+        if r.returncode != 0:
+            return {}, []
+        groups = os.path.join(out, "equity_groups.csv")
+        return ({x["measure"]: float(x["value"] or "nan") for x in csv.DictReader(open(os.path.join(out, "equity.csv")))},
+                list(csv.DictReader(open(groups))) if os.path.exists(groups) else [])
+    base = os.path.join(REF, "land_use_data.csv")
+    for name, ids, want in (("transit", people, (-0.0248, -0.1314, 1.0911, 1.0, 0.5588, 0.3256)),
+                            ("transit2", [i for i in people if i != "89a88cdb5cfffff"],
+                             (-0.1148, -0.8282, 0.5249, 1.0, 0.6367, 0.4129))):
+        eq, _ = equity(name, ids, rows, "--rank", "income_per_capita", "--rank-base", base, "--poverty-line", "100000")
+        got = tuple(round(eq.get(k, float("nan")), 4) for k in
+                    ("concentration_index", "concentration_index_erreygers", "palma_ranked", "fgt0", "fgt1", "fgt2"))
+        check(got == want, f"{name}: CI, Erreygers CI, ranked Palma, FGT0-2 {got} (R accessibility: {want})")
+
+    # theil_t with income deciles as groups (test-theil_t.R): hexagons 89a88cd900bffff, ...57b, ...597, ...5b3,
+    # ...5cf: total 0.0852 = between 0.0515 + within 0.0337 (shares 0.6044, 0.3956); per decile 1, 3, 6, 10:
+    # within 0, 0, 0, 0.0337, between 0.0243, -0.0579, -0.0042, 0.0894. Without 89a88cd900bffff: 0.0378 = 0.0021
+    # + 0.0357.
+    six = ["89a88cd900bffff", "89a88cdb57bffff", "89a88cdb597ffff", "89a88cdb5b3ffff", "89a88cdb5cfffff"]
+    pairs = [p for p in matrix if p[0] in six]
+    dests = sorted({p[1] for p in pairs})
+    rows = run(d, "cum30b", [(i, land[i]["population"]) for i in six], [(j, land[j]["jobs"]) for j in dests],
+               pairs, "--cutoff-min", "30")
+    eq, groups = equity("theil", six, rows, "--groups", "income_decile")
+    got = tuple(round(eq.get(k, float("nan")), 4) for k in ("theil_t", "theil_between", "theil_within"))
+    check(got == (0.0852, 0.0515, 0.0337), f"Theil T, between, within: {got}")
+    check(eq and round(eq["theil_between"] / eq["theil_t"], 4) == 0.6044, "between share of Theil T 0.6044")
+    got = [(g["group"], round(float(g["within"]), 4), round(float(g["between"]), 4)) for g in groups]
+    check(got == [("1", 0.0, 0.0243), ("3", 0.0, -0.0579), ("6", 0.0, -0.0042), ("10", 0.0337, 0.0894)],
+          f"Theil components per income decile: {got}")
+    eq, _ = equity("theil2", six[1:], rows, "--groups", "income_decile")
+    got = tuple(round(eq.get(k, float("nan")), 4) for k in ("theil_t", "theil_between", "theil_within"))
+    check(got == (0.0378, 0.0021, 0.0357), f"Theil T without 89a88cd900bffff: {got}")
 
     # Bad input: one line, exit 1 (a TOML value) or 2 (a flag), nothing written.
     out = os.path.join(d, "bad")

@@ -82,9 +82,9 @@ def test_geodetector_mcdm_equity_equal_the_cli(tmp_path):
     r = cs.stats_mcdm(f"{D}/columbus.shp", ["CRIME", "INC", "HOVAL"], cost=["CRIME"], weights="critic")
     same_as_cli(r, cli_run(tmp_path, "mc", "mcdm", "--table", f"{D}/columbus.shp", "--criteria", "CRIME,INC,HOVAL",
                            "--cost", "CRIME", "--weights", "critic"), "mcdm")
-    r = cs.stats_equity(f"{D}/columbus.shp", "CRIME", rank="INC")
-    same_as_cli(r, cli_run(tmp_path, "eq", "equity", "--table", f"{D}/columbus.shp", "--y", "CRIME", "--rank", "INC"),
-                "equity")
+    r = cs.stats_equity(f"{D}/columbus.shp", "CRIME", rank="INC", groups="CP", poverty_line=30)
+    same_as_cli(r, cli_run(tmp_path, "eq", "equity", "--table", f"{D}/columbus.shp", "--y", "CRIME", "--rank", "INC",
+                           "--groups", "CP", "--poverty-line", "30"), "equity")
 
 
 @pytest.mark.parametrize("func", ["autocorrelation", "mcdm", "equity", "markov", "geodetector"])
