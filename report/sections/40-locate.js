@@ -39,6 +39,7 @@
       'locate.outcome': 'Outcome',
       'locate.objective': 'Objective',
       'locate.bound': 'Bound',
+      'locate.unit': 'Unit',
       'locate.gap': 'Gap',
       'locate.agree': 'Heuristic and exact solution agree',
       'locate.new_sites': 'Proposed sites',
@@ -78,6 +79,7 @@
       'locate.outcome': '结果',
       'locate.objective': '目标值',
       'locate.bound': '界',
+      'locate.unit': '单位',
       'locate.gap': '差距',
       'locate.agree': '启发式与精确解一致',
       'locate.new_sites': '建议新址',
@@ -91,6 +93,7 @@
     },
   });
 
+  var UNIT_ZH = { 'person-min': '人·分钟', min: '分钟', 'covered weight': '覆盖权重', 'sites or opening cost': '站点数或开设成本' };
   var OUTCOME_ZH = { optimal: '最优', 'feasible (gap open)': '可行（有差距）', infeasible: '不可行', 'time limit': '超时', error: '错误' };
   var SOLVER_ZH = { mip: '精确（CBC）', heuristic: '启发式', 'brute force': '穷举' };
 
@@ -200,6 +203,7 @@
           { key: 'outcome', label: 'locate.outcome', value: function (r) { return ui.t({ en: r.outcome, zh: OUTCOME_ZH[r.outcome] || r.outcome }); } },
           { key: 'objective', label: 'locate.objective', format: 'num1' },
           { key: 'bound', label: 'locate.bound', format: 'num1' },
+          { key: 'objective_unit', label: 'locate.unit', value: function (r) { return ui.t({ en: r.objective_unit || '', zh: UNIT_ZH[r.objective_unit] || r.objective_unit || '' }); } },
           { key: 'gap', label: 'locate.gap', format: 'pct' },
         ]);
         if (sv.agree !== undefined) ui.kv(el, [['locate.agree', ui.t(sv.agree ? 'locate.yes' : 'locate.no')]]);
