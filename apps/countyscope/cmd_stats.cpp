@@ -209,7 +209,8 @@ void add_equity(CLI::App* stats, cs::cli::Runtime& rt) {
   sub->add_option("--y", o->in.y, "the variable whose distribution is assessed (>= 0)")->required();
   sub->add_option("--rank", o->in.rank,
                   "ranking variable of the concentration index (income, deprivation ...)");
-  sub->add_option("--weight", o->in.weight, "weights (population; > 0); default: each row 1");
+  sub->add_option("--weight", o->in.weight,
+                  "weights (population; >= 0, a row of weight 0 counts for nothing); default: each row 1");
   sub->add_option(
       "--groups", o->in.groups,
       "group column of Theil's between / within decomposition (income decile, urban / rural ...)");

@@ -167,9 +167,9 @@ double theil_of(const std::vector<double>& y, const std::vector<double>& w,
   double wt = 0, t = 0;
   for (std::size_t i : rows) {
     wt += w[i];
-    if (y[i] > 0) t += w[i] * (y[i] / m) * std::log(y[i] / m);
+    if (y[i] > 0 && w[i] > 0) t += w[i] * (y[i] / m) * std::log(y[i] / m);
   }
-  return t / wt;
+  return wt > 0 ? t / wt : 0.0;
 }
 }  // namespace
 
@@ -213,7 +213,7 @@ Theil theil_t(const std::vector<double>& y, const std::vector<double>& w,
       tg.weight += w[i];
       gy += w[i] * y[i];
     }
-    tg.mean = gy / tg.weight;
+    tg.mean = tg.weight > 0 ? gy / tg.weight : std::numeric_limits<double>::quiet_NaN();
     tg.y_share = gy / yt;
     tg.weight_share = tg.weight / wt;
     tg.theil = gy > 0 ? theil_of(y, w, rows, tg.mean) : 0.0;
@@ -245,8 +245,8 @@ Outputs run_equity_study(const EquityInputs& in, const Context& ctx) {
       if (s.empty() || !d || !std::isfinite(*d))
         throw InputError(t.shown(), f.where, name,
                          s.empty() ? "empty; a number is expected" : "not a finite number '" + s + "'");
-      if (positive && *d <= 0)
-        throw InputError(t.shown(), f.where, name, "'" + s + "': a weight must be > 0");
+      if (positive && *d < 0)
+        throw InputError(t.shown(), f.where, name, "'" + s + "': a weight must be >= 0");
       if (nonneg && *d < 0)
         throw InputError(t.shown(), f.where, name, "negative '" + s + "'; y must be >= 0");
       v.push_back(*d);
@@ -256,8 +256,10 @@ Outputs run_equity_study(const EquityInputs& in, const Context& ctx) {
   const std::vector<double> y = column(in.y, "y", false, true);
   const std::vector<double> w =
       in.weight.empty() ? std::vector<double>(y.size(), 1.0) : column(in.weight, "weight", true, false);
+  if (!(std::accumulate(w.begin(), w.end(), 0.0) > 0))
+    throw InputError(t.shown(), "", in.weight, "every weight is 0: no one to assess");
   if (!(std::inner_product(y.begin(), y.end(), w.begin(), 0.0) > 0))
-    throw InputError(t.shown(), "", in.y, "every value is 0: shares are undefined");
+    throw InputError(t.shown(), "", in.y, "every value (of a weight > 0) is 0: shares are undefined");
   Outputs o;
   Table et("equity", {{"measure", FieldType::kString},
                       {"value", FieldType::kReal},

@@ -11,7 +11,7 @@ Horizonte data (data/reference/belo_horizonte: 898 hexagons, transit travel time
 - Equity (test-gini_index.R, test-concentration_index.R): the jobs within 30 min (cumulative_cutoff) of five
   hexagons, population-weighted: Gini 0.1386; concentration index by income per capita -0.0248 (to 4 decimals),
   through `countyscope access` (cumulative) and then `countyscope stats equity`. The fifth hexagon has no people
-  (and no income): R weighs it 0, so it is left out here (stats equity refuses a weight of 0).
+  (and no income): R weighs it 0; its empty income is not a rank, so it is left out of the table here.
 - Inequality and poverty (test-concentration_index.R, test-palma_ratio.R, test-fgt_poverty.R, test-theil_t.R):
   the Erreygers-corrected concentration index -0.1314 / -0.8282, palma_ratio 1.0911 / 0.5249 (income groups cut on
   the whole land-use table: --rank-base), FGT1 0.5588 / 0.6367 and FGT2 0.3256 / 0.4129 below 100,000 jobs,

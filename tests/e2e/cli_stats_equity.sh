@@ -15,6 +15,9 @@ rows = [(i + 1, round(random.uniform(0, 50), 3), round(random.uniform(1000, 9000
          random.choice("abc")) for i in range(40)]
 with open(t + "/w.csv", "w") as f:
     f.write("unit,doctors,income,population,zone\n" + "".join(f"{u},{y},{r},{w},{z}\n" for u, y, r, w, z in rows))
+with open(t + "/w0.csv", "w") as f:  # three more rows of weight 0 (unpeopled hexagons): they count for nothing
+    f.write("unit,doctors,income,population,zone\n" + "".join(f"{u},{y},{r},{w},{z}\n" for u, y, r, w, z in rows) +
+            "41,7.5,5000,0,a\n42,49,95000,0,c\n43,0,300,0,d\n")
 with open(t + "/expanded.csv", "w") as f:
     f.write("unit,doctors,income,zone\n" + "".join(f"{u},{y},{r},{z}\n" for u, y, r, w, z in rows for _ in range(w)))
 with open(t + "/ramp.csv", "w") as f:
@@ -22,6 +25,8 @@ with open(t + "/ramp.csv", "w") as f:
 PY
 "$CS" -q stats equity --table "$T/w.csv" --y doctors --rank income --weight population --groups zone \
   --poverty-line 20 --out "$T/w" &&
+  "$CS" -q stats equity --table "$T/w0.csv" --y doctors --rank income --weight population --groups zone \
+    --poverty-line 20 --out "$T/w0" &&
   "$CS" -q stats equity --table "$T/expanded.csv" --y doctors --rank income --groups zone --poverty-line 20 \
     --out "$T/x" &&
   "$CS" -q stats equity --table "$T/w.csv" --y doctors --rank income --groups zone --poverty-line 20 --out "$T/u" &&
@@ -32,7 +37,7 @@ import csv, sys
 t = sys.argv[1]
 def m(d):
     return {r["measure"]: float(r["value"]) for r in csv.DictReader(open(f"{t}/{d}/equity.csv"))}
-w, x, u, s, ramp = m("w"), m("x"), m("u"), m("self"), m("ramp")
+w, x, u, s, ramp, w0 = m("w"), m("x"), m("u"), m("self"), m("ramp"), m("w0")
 rows = list(csv.DictReader(open(t + "/w.csv")))
 y = [float(r["doctors"]) for r in rows]
 n, mu = len(y), sum(y) / len(y)
@@ -40,6 +45,8 @@ assert abs(u["gini"] - sum(abs(a - b) for a in y for b in y) / (2 * n * n * mu))
 for k in ("gini", "palma", "share_top_10", "share_bottom_40", "concentration_index", "concentration_index_erreygers",
           "palma_ranked", "theil_t", "theil_between", "theil_within", "fgt0", "fgt1", "fgt2"):
     assert abs(w[k] - x[k]) < 1e-12, (k, w[k], x[k])  # weights = repeated rows
+    if k != "concentration_index_erreygers":  # its max and min span every row, as R accessibility's
+        assert abs(w[k] - w0[k]) < 1e-12, (k, w[k], w0[k])  # rows of weight 0 count for nothing
 # Theil's T from its definition, and its decomposition over the zones (Shorrocks 1980): total = between + within.
 import math
 z = [r["zone"] for r in rows]
@@ -84,8 +91,11 @@ O=$T/out
 printf 'y,pop\n1,10\n-2,5\n' >"$T/neg.csv"
 check_exact "a negative y" 1 "countyscope: error: table (neg.csv): row 3, field 'y': negative '-2'; y must be >= 0" "$O" \
   "$CS" -q stats equity --table "$T/neg.csv" --y y --out "$O"
-printf 'y,pop\n1,10\n2,0\n' >"$T/zero.csv"
-check_exact "a weight of 0" 1 "countyscope: error: table (zero.csv): row 3, field 'pop': '0': a weight must be > 0" "$O" \
+printf 'y,pop\n1,10\n2,-1\n' >"$T/negw.csv"
+check_exact "a negative weight" 1 "countyscope: error: table (negw.csv): row 3, field 'pop': '-1': a weight must be >= 0" "$O" \
+  "$CS" -q stats equity --table "$T/negw.csv" --y y --weight pop --out "$O"
+printf 'y,pop\n1,0\n2,0\n' >"$T/zero.csv"
+check_exact "every weight 0" 1 "countyscope: error: table (zero.csv): field 'pop': every weight is 0: no one to assess" "$O" \
   "$CS" -q stats equity --table "$T/zero.csv" --y y --weight pop --out "$O"
 printf 'y,pop,g\n1,10,a\n2,5,\n' >"$T/nogroup.csv"
 check_exact "an empty group label" 1 "countyscope: error: table (nogroup.csv): row 3, field 'g': empty; a group label is expected" "$O" \

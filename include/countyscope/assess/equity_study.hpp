@@ -65,14 +65,14 @@ struct EquityInputs {
   std::string table, layer;
   std::string y;       // the variable whose distribution is assessed (>= 0)
   std::string rank;    // optional: the socioeconomic ranking variable of the concentration index
-  std::string weight;  // optional: population (or any) weights, > 0
+  std::string weight;  // optional: population (or any) weights, >= 0, not all 0
   std::string groups;  // optional: the groups of Theil's decomposition (income decile, urban / rural ...)
   double poverty_line = 0;  // > 0: the FGT measures below this line of y
   // optional: the table whose weighted quantiles of `rank` (weighted by `weight`) cut the ranked Palma's
   // groups; default: the table itself. Its rows with an empty rank are left out (R's na.rm).
   std::string rank_base;
 };
-// Throws InputError (a missing column, a value that is not a finite number, a negative y, a weight <= 0, an
+// Throws InputError (a missing column, a value that is not a finite number, a negative y, a weight < 0 or all 0, an
 // empty group label, a rank base with no weight: one line naming file, row and field).
 [[nodiscard]] Outputs run_equity_study(const EquityInputs& in, const Context& ctx);
 
