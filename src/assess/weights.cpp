@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
@@ -83,6 +84,54 @@ void finish(Weights& w, bool row_std) {
   }
 }
 
+// The k-th smallest chord^2 from each of kLanes query points (x[kLanes], y[kLanes], z[kLanes] in q) to m
+// points (px, py, pz), counting the query itself if it is among them: top holds k1 sorted lanes of kLanes (k1
+// = k + 1 with the query among the points), d[b * kLanes + l] the chord^2 from query l to point b. The
+// queries are the lanes (one vector operation serves all of a leaf's queries), the smallest k1 kept per lane
+// by a min/max network. chord^2 is summed x, y, z in separate statements (no contraction: -ffp-contract=off
+// for this file), so every lane gives the bits the scalar code gives. Compiled for AVX-512, AVX2 and the
+// baseline, chosen at load time; the same bits in each (no FMA, exact min/max).
+constexpr std::size_t kLanes = 12;
+constexpr std::size_t kMaxK1 = 33;  // k + 1 for the largest k served this way
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__SANITIZE_THREAD__)
+#define CS_KNN_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CS_KNN_CLONES
+#endif
+using Vec4 = double __attribute__((vector_size(32)));  // GCC / Clang vectors: AVX registers or SSE2 pairs
+constexpr std::size_t kVecs = kLanes / 4;
+CS_KNN_CLONES void lane_distances(const double* px, const double* py, const double* pz, std::size_t m,
+                                  const double* q, std::size_t k1, double* top, double* d) {
+  Vec4 qx[kVecs], qy[kVecs], qz[kVecs], t[kMaxK1][kVecs];
+  std::memcpy(qx, q, sizeof qx);
+  std::memcpy(qy, q + kLanes, sizeof qy);
+  std::memcpy(qz, q + 2 * kLanes, sizeof qz);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (std::size_t s = 0; s < k1; ++s)
+    for (std::size_t v = 0; v < kVecs; ++v) t[s][v] = Vec4{inf, inf, inf, inf};
+  for (std::size_t b = 0; b < m; ++b) {
+    Vec4 c[kVecs];
+    for (std::size_t v = 0; v < kVecs; ++v) {
+      const Vec4 dx = qx[v] - px[b];
+      Vec4 s2 = dx * dx;
+      const Vec4 dy = qy[v] - py[b];
+      s2 += dy * dy;
+      const Vec4 dz = qz[v] - pz[b];
+      s2 += dz * dz;
+      c[v] = s2;
+      std::memcpy(d + b * kLanes + 4 * v, &s2, sizeof s2);
+    }
+    for (std::size_t s = 0; s < k1; ++s)
+      for (std::size_t v = 0; v < kVecs; ++v) {
+        const Vec4 a = t[s][v], x = c[v];
+        const auto lt = a < x;
+        t[s][v] = lt ? a : x;
+        c[v] = lt ? x : a;
+      }
+  }
+  for (std::size_t s = 0; s < k1; ++s) std::memcpy(top + s * kLanes, t[s], sizeof t[s]);
+}
+
 // Exact neighbour search over unit vectors (chord^2 = |a - b|^2 orders like the great-circle distance): a
 // KD-tree with median splits on the widest axis, small leaves and the tight bounding box of every node.
 // Points are ranked by (chord^2, index), the chord^2 computed as (q - p)^2 summed over x, y, z in that order
@@ -101,6 +150,8 @@ class KdTree {
     std::vector<Cand> cand;
     std::vector<double> d;
     std::vector<std::uint32_t> j;
+    std::vector<double> top, dm, cd;    // knn_of_leaf: lane bounds, lane distances, candidates
+    std::vector<std::uint32_t> cj, ej;  // candidates' indices, those at the k-th value
   };
 
   explicit KdTree(const std::vector<double>& xyz) : q_(xyz) {
@@ -125,8 +176,8 @@ class KdTree {
   // ascending: out(i, best) with best[0, k) for point i. From the point's own leaf up: at each ancestor the
   // other child is searched if its box is within the k-th best, and the climb stops once the k-th best is
   // strictly below the distance to every face of the ancestor's box (every point outside the subtree is
-  // beyond one of its faces). K > 0: compiled for k == K (fixed-length merges); K == 0: any k.
-  template <std::size_t K, class Out>
+  // beyond one of its faces). Used for k > kBatchK (knn_of_leaf below for the rest).
+  template <class Out>
   void nearest_of_leaf(std::size_t l, std::size_t k, Scratch& s, Out&& out) const {
     const std::uint32_t leaf = leaves_[l];
     const Node& lf = nodes_[leaf];
@@ -134,7 +185,7 @@ class KdTree {
     s.j.resize(k);
     for (std::uint32_t a = lf.lo; a < lf.hi; ++a) {
       const double q[3] = {p_[0][a], p_[1][a], p_[2][a]};
-      Top<K> top(k, id_[a], s.d.data(), s.j.data());
+      Top top(k, id_[a], s.d.data(), s.j.data());
       scan(q, lf, top);
       for (std::uint32_t node = leaf; node != 0;) {
         const std::uint32_t parent = nodes_[node].parent;
@@ -144,7 +195,84 @@ class KdTree {
         node = parent;
         if (inside(q, up) > top.worst) break;
       }
-      out(id_[a], top.dist(), top.ids());
+      out(id_[a], top.d, top.j);
+    }
+  }
+
+  // The k nearest points (itself excluded; k < size(), k <= kBatchK) of every point of leaf l by (chord^2,
+  // index), in no particular order: out(i, dist, ids) with k of each. All of the leaf's points at once: A,
+  // the leaf's lowest ancestor with at least `seed` points (>= k + 1), gives every query its k smallest
+  // chord^2 to the other points of A (lane_distances: the leaf's points are the lanes), the k-th of them an
+  // upper bound r of the k-th nearest. Then per query: the candidates are A's points within r (chord^2
+  // already computed) and the points within r of the subtrees met climbing from A whose box is within r (the
+  // climb stops once r is strictly below the distance to every face of the node reached, as in
+  // nearest_of_leaf); each point found outside A is merged into the k smallest values and r follows the k-th.
+  // At the end r = t, the k-th smallest chord^2 of all (every point within t was met: it lies in A or in a
+  // subtree whose box is within t <= r), and the k nearest are the candidates below t, then those at t by
+  // index.
+  template <class Out>
+  void knn_of_leaf(std::size_t l, std::size_t k, std::size_t seed, Scratch& s, Out&& out) const {
+    const std::uint32_t leaf = leaves_[l];
+    const Node& lf = nodes_[leaf];
+    std::uint32_t anc = leaf;
+    while (anc != 0 && nodes_[anc].hi - nodes_[anc].lo < seed) anc = nodes_[anc].parent;
+    const Node& A = nodes_[anc];
+    const std::size_t m = A.hi - A.lo, nq = lf.hi - lf.lo;
+    double q[3 * kLanes];
+    for (std::size_t c = 0; c < 3; ++c)
+      for (std::size_t a = 0; a < kLanes; ++a) q[c * kLanes + a] = p_[c][lf.lo + std::min(a, nq - 1)];
+    s.top.resize((k + 1) * kLanes);
+    s.dm.resize(m * kLanes);
+    lane_distances(p_[0].data() + A.lo, p_[1].data() + A.lo, p_[2].data() + A.lo, m, q, k + 1, s.top.data(),
+                   s.dm.data());
+    if (s.cd.size() < m) {
+      s.cd.resize(m);
+      s.cj.resize(m);
+    }
+    s.d.resize(k);
+    s.j.resize(k);
+    for (std::size_t lane = 0; lane < nq; ++lane) {
+      // best[0, k): the k smallest chord^2 met so far, ascending (values only); r = best[k - 1].
+      double best[kMaxK1];
+      for (std::size_t a = 0; a < k; ++a) best[a] = s.top[(a + 1) * kLanes + lane];
+      double r = best[k - 1];
+      const std::uint32_t self = lf.lo + static_cast<std::uint32_t>(lane);
+      const double qq[3] = {q[lane], q[kLanes + lane], q[2 * kLanes + lane]};
+      std::size_t c = 0;
+      const double* dl = s.dm.data() + lane;
+      for (std::size_t b = 0; b < m; ++b) {
+        s.cd[c] = dl[b * kLanes];
+        s.cj[c] = id_[A.lo + b];
+        c += static_cast<std::size_t>(dl[b * kLanes] <= r) & static_cast<std::size_t>(A.lo + b != self);
+      }
+      for (std::uint32_t node = anc; node != 0 && inside(qq, nodes_[node]) <= r;) {
+        const std::uint32_t parent = nodes_[node].parent;
+        const Node& up = nodes_[parent];
+        const std::uint32_t other = up.left == node ? up.right : up.left;
+        if (box(qq, nodes_[other]) <= r) collect(qq, other, k, best, r, s, c);
+        node = parent;
+      }
+      // The k nearest: every candidate below the k-th smallest value t (at most k - 1 of them), then those at
+      // t by index.
+      const double t = best[k - 1];
+      if (s.ej.size() < c) s.ej.resize(s.cd.size());
+      std::size_t less = 0, at_t = 0;
+      for (std::size_t a = 0; a < c; ++a) {
+        s.d[less] = s.cd[a];
+        s.j[less] = s.cj[a];
+        less += static_cast<std::size_t>(s.cd[a] < t);
+        s.ej[at_t] = s.cj[a];
+        at_t += static_cast<std::size_t>(s.cd[a] == t);
+      }
+      const std::size_t tied = k - less;  // 1 <= tied <= at_t
+      if (at_t > tied)
+        std::nth_element(s.ej.begin(), s.ej.begin() + static_cast<std::ptrdiff_t>(tied - 1),
+                         s.ej.begin() + static_cast<std::ptrdiff_t>(at_t));
+      for (std::size_t a = 0; a < tied; ++a) {
+        s.d[less + a] = t;
+        s.j[less + a] = s.ej[a];
+      }
+      out(id_[self], s.d.data(), s.j.data());
     }
   }
 
@@ -193,33 +321,27 @@ class KdTree {
     std::uint32_t parent;
   };
   static constexpr std::uint32_t kLeaf = 12;
+  static_assert(kLeaf <= kLanes, "knn_of_leaf serves a leaf's queries as the lanes of lane_distances");
 
-  // The best k so far, ascending by (chord^2, index), padded with (infinity, max index); worst: the k-th
-  // chord^2. Written without data-dependent branches where the outcome is a coin toss (a leaf's points are
-  // filtered into a list first, then merged one by one keeping the smaller at each place). K > 0: k == K, the
-  // arrays are the object's own; K == 0: the caller's arrays of k.
-  template <std::size_t K>
+  // The best k so far, ascending by (chord^2, index), padded with (infinity, max index), in the caller's
+  // arrays; worst: the k-th chord^2. Written without data-dependent branches where the outcome is a coin toss
+  // (a leaf's points are filtered into a list first, then merged one by one keeping the smaller at each
+  // place).
   struct Top {
-    static constexpr std::size_t kN = K > 0 ? K : 1;
     std::size_t k;
     std::uint32_t self;
     double* d;
     std::uint32_t* j;
-    double own_d[kN];
-    std::uint32_t own_j[kN];
     double worst = std::numeric_limits<double>::infinity();
     Top(std::size_t k_, std::uint32_t self_, double* d_, std::uint32_t* j_)
-        : k(K > 0 ? K : k_), self(self_), d(K > 0 ? own_d : d_), j(K > 0 ? own_j : j_) {
+        : k(k_), self(self_), d(d_), j(j_) {
       for (std::size_t s = 0; s < k; ++s) {
         d[s] = std::numeric_limits<double>::infinity();
         j[s] = ~0u;
       }
     }
-    const double* dist() const { return d; }
-    const std::uint32_t* ids() const { return j; }
     void insert(double cd, std::uint32_t cj) {
-      const std::size_t n = K > 0 ? K : k;
-      for (std::size_t s = 0; s < n; ++s) {
+      for (std::size_t s = 0; s < k; ++s) {
         const double bd = d[s];
         const std::uint32_t bj = j[s];
         const bool keep = (bd < cd) | ((bd == cd) & (bj < cj));
@@ -228,7 +350,7 @@ class KdTree {
         cd = keep ? cd : bd;
         cj = keep ? cj : bj;
       }
-      worst = d[n - 1];
+      worst = d[k - 1];
     }
   };
   template <class T>
@@ -251,6 +373,52 @@ class KdTree {
           static_cast<std::uint32_t>(d[b] <= worst) & static_cast<std::uint32_t>(id_[nd.lo + b] != top.self);
     }
     for (std::uint32_t e = 0; e < np; ++e) top.insert(d[pass[e]], id_[nd.lo + pass[e]]);
+  }
+  // Appends every point below node with chord^2 <= r to the candidates (s.cd, s.cj from place c on), each
+  // merged into best[0, k) (ascending values); r follows best[k - 1] after every leaf.
+  void collect(const double* q, std::uint32_t node, std::size_t k, double* best, double& r, Scratch& s,
+               std::size_t& c) const {
+    std::uint32_t stack[kMaxDepth];
+    std::size_t top = 0;
+    stack[top++] = node;
+    while (top > 0) {
+      const Node& nd = nodes_[stack[--top]];
+      if (box(q, nd) > r) continue;
+      if (nd.left == 0) {
+        const std::uint32_t m = nd.hi - nd.lo;
+        if (s.cd.size() < c + m) {
+          s.cd.resize(2 * (c + m));
+          s.cj.resize(2 * (c + m));
+        }
+        const double* px = p_[0].data() + nd.lo;
+        const double* py = p_[1].data() + nd.lo;
+        const double* pz = p_[2].data() + nd.lo;
+        const std::size_t c0 = c;
+        for (std::uint32_t b = 0; b < m; ++b) {
+          const double dx = q[0] - px[b];
+          double d = dx * dx;
+          const double dy = q[1] - py[b];
+          d += dy * dy;
+          const double dz = q[2] - pz[b];
+          d += dz * dz;
+          s.cd[c] = d;
+          s.cj[c] = id_[nd.lo + b];
+          c += static_cast<std::size_t>(d <= r);
+        }
+        for (std::size_t a = c0; a < c; ++a) {
+          double x = s.cd[a];
+          for (std::size_t e = 0; e < k; ++e) {
+            const double b = best[e];
+            best[e] = std::min(b, x);
+            x = std::max(b, x);
+          }
+        }
+        r = best[k - 1];
+        continue;
+      }
+      stack[top++] = nd.right;
+      stack[top++] = nd.left;
+    }
   }
   // Depth-first below node, the nearer child first.
   template <class T>
@@ -331,7 +499,8 @@ class KdTree {
   static double box(const double* q, const Node& nd) {
     double s = 0;
     for (int c = 0; c < 3; ++c) {
-      const double e = std::max(nd.lo_x[c] - q[c], 0.0) + std::max(q[c] - nd.hi_x[c], 0.0);
+      const double below = nd.lo_x[c] - q[c], above = q[c] - nd.hi_x[c];
+      const double e = (below > 0.0 ? below : 0.0) + (above > 0.0 ? above : 0.0);  // maxsd, no branch
       s += e * e;
     }
     return s;
@@ -347,6 +516,15 @@ class KdTree {
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> leaves_;  // leaf nodes in tree order
 };
+}  // namespace
+
+namespace {
+// knn_of_leaf for k up to kBatchK (its bounds cost O(k) per point of the seed subtree), nearest_of_leaf
+// above.
+constexpr std::size_t kBatchK = kMaxK1 - 1;
+// knn_of_leaf's seed subtree: at least 2k points (measured on the county centres and 10^5 random points: 1k
+// leaves most queries' bounds loose, 3k costs more in lane_distances than it saves).
+std::size_t seed_of(std::size_t k) { return std::max(k + 1, 2 * k); }
 }  // namespace
 
 Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, int threads) {
@@ -390,8 +568,8 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     parallel_for(
         tree.leaf_count(), team,
         [&](std::size_t l, int t) {
-          tree.nearest_of_leaf<1>(
-              l, 1, scratch[static_cast<std::size_t>(t)],
+          tree.knn_of_leaf(
+              l, 1, seed_of(1), scratch[static_cast<std::size_t>(t)],
               [&](std::uint32_t i, const double* d, const std::uint32_t*) { nn[i] = to_km(d[0]); });
         },
         4);
@@ -404,50 +582,31 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
     const std::size_t k = static_cast<std::size_t>(spec.k);
     w.nbr.resize(n * k);
     w.w.assign(n * k, 1.0);
-    auto rows = [&](auto kk) {
-      constexpr std::size_t K = decltype(kk)::value;
-      parallel_for(
-          tree.leaf_count(), team,
-          [&](std::size_t l, int t) {
-            tree.nearest_of_leaf<K>(l, k, scratch[static_cast<std::size_t>(t)],
-                                    [&](std::uint32_t i, const double*, const std::uint32_t* j) {
-                                      // The row by index (the ids differ): each id goes to its rank, without
-                                      // a branch per comparison (std::sort for a large k).
-                                      std::uint32_t* row = w.nbr.data() + std::size_t{i} * k;
-                                      if (k > 32) {
-                                        std::copy(j, j + k, row);
-                                        std::sort(row, row + k);
-                                        return;
-                                      }
-                                      for (std::size_t a = 0; a < k; ++a) {
-                                        std::size_t rank = 0;
-                                        for (std::size_t b = 0; b < k; ++b) rank += j[b] < j[a] ? 1u : 0u;
-                                        row[rank] = j[a];
-                                      }
-                                    });
-          },
-          4);
+    auto row = [&](std::uint32_t i, const double*, const std::uint32_t* j) {
+      // The row by index (the ids differ): each id goes to its rank, without a branch per comparison
+      // (std::sort for a large k).
+      std::uint32_t* r = w.nbr.data() + std::size_t{i} * k;
+      if (k > 32) {
+        std::copy(j, j + k, r);
+        std::sort(r, r + k);
+        return;
+      }
+      for (std::size_t a = 0; a < k; ++a) {
+        std::size_t rank = 0;
+        for (std::size_t b = 0; b < k; ++b) rank += j[b] < j[a] ? 1u : 0u;
+        r[rank] = j[a];
+      }
     };
-    // The common small k compiled for their k (fixed-length merges the compiler unrolls).
-    switch (k) {
-      case 4:
-        rows(std::integral_constant<std::size_t, 4>{});
-        break;
-      case 5:
-        rows(std::integral_constant<std::size_t, 5>{});
-        break;
-      case 6:
-        rows(std::integral_constant<std::size_t, 6>{});
-        break;
-      case 8:
-        rows(std::integral_constant<std::size_t, 8>{});
-        break;
-      case 10:
-        rows(std::integral_constant<std::size_t, 10>{});
-        break;
-      default:
-        rows(std::integral_constant<std::size_t, 0>{});
-    }
+    parallel_for(
+        tree.leaf_count(), team,
+        [&](std::size_t l, int t) {
+          auto& s = scratch[static_cast<std::size_t>(t)];
+          if (k <= kBatchK)
+            tree.knn_of_leaf(l, k, seed_of(k), s, row);
+          else
+            tree.nearest_of_leaf(l, k, s, row);
+        },
+        4);
     for (std::size_t i = 0; i < n; ++i) w.first[i + 1] = (i + 1) * k;
     finish(w, spec.row_standardise);
     return w;

@@ -270,8 +270,8 @@ TEST(AssessAutocorrelation, WeightsFilesInTableOrder) {
 }
 
 // Ties and duplicates: 400 points on 9 places (many at distance 0, equal distances between places on a
-// lattice) and on a line, for k from 1 to 40 (the compiled small-k paths and the general one) and the default
-// band: the first k by (chord^2 of the unit vectors, index), the documented rule, equal brute force.
+// lattice) and on a line, for k from 1 to 40 (the batched path up to k = 32, the per-point one above) and the
+// default band: the first k by (chord^2 of the unit vectors, index), the documented rule, equal brute force.
 TEST(AssessWeights, TiesAndDuplicatesRankedByIndexLikeBruteForce) {
   cs::Rng rng(cs::test::seed() + 21);
   std::vector<cs::LonLat> lattice, line;
@@ -286,7 +286,7 @@ TEST(AssessWeights, TiesAndDuplicatesRankedByIndexLikeBruteForce) {
       const double lo = p.lon * M_PI / 180.0, la = p.lat * M_PI / 180.0;
       xyz.insert(xyz.end(), {std::cos(la) * std::cos(lo), std::cos(la) * std::sin(lo), std::sin(la)});
     }
-    for (int k : {1, 2, 4, 5, 6, 7, 8, 10, 13, 40}) {
+    for (int k : {1, 2, 4, 5, 6, 7, 8, 10, 13, 32, 33, 40}) {
       const auto w = a::build_weights(*pts, a::parse_weights_spec("knn:" + std::to_string(k)), 2);
       for (std::size_t i = 0; i < n; ++i) {
         std::vector<std::pair<double, std::uint32_t>> d;
