@@ -221,7 +221,8 @@ Matrix<double> road_km(const network::RoadGraph& g, std::span<const network::Sna
 }
 
 IndustryStudy run_industry(const County& c, const FarmSupply& s, const Matrix<double>& road,
-                           const Matrix<double>& minutes, const IndustryOptions& o, Context& ctx) {
+                           const Matrix<double>& minutes, const IndustryOptions& o, Context& ctx,
+                           std::string_view options_file) {
   IndustryStudy st;
   const std::size_t n = c.settlements.size();
   if (c.seat < 0) throw InputError("industry: the county has no seat to be the market");
@@ -264,12 +265,12 @@ IndustryStudy run_industry(const County& c, const FarmSupply& s, const Matrix<do
   const double total = std::accumulate(p.supply.begin(), p.supply.end(), 0.0);
   if (total <= 0) return st;  // nothing to ship: the caller says so
   if (static_cast<double>(nc) * o.collection_capacity < total)
-    throw InputError("", "[industry]", "collection_capacity",
+    throw InputError(options_file, "[industry]", "collection_capacity",
                      std::to_string(nc) + " candidate points x " +
                          std::to_string(std::lround(o.collection_capacity)) + " t cannot hold the county's " +
                          std::to_string(std::lround(total)) + " t of farm output");
   if (static_cast<double>(nh) * o.hub_capacity < total)
-    throw InputError("", "[industry]", "hub_capacity",
+    throw InputError(options_file, "[industry]", "hub_capacity",
                      std::to_string(nh) + " candidate hubs x " + std::to_string(std::lround(o.hub_capacity)) +
                          " t cannot hold the county's " + std::to_string(std::lround(total)) +
                          " t of farm output");

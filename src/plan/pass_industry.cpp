@@ -70,15 +70,9 @@ void pass_industry(PlanState& st, Context& ctx) {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j)
       minutes(i, j) = static_cast<double>(st.settlement_to_settlement(i, j)) / 60.0;
-  // The study's option errors ("[industry], field 'X': ...") get the plan file that set the option.
   const industry::IndustryStudy s = timed(ctx, "industry/siting", [&] {
-    try {
-      return industry::run_industry(c, sup, road, minutes, o, ctx);
-    } catch (const InputError& e) {
-      if (std::string_view(e.what()).rfind("[industry]", 0) != 0) throw;
-      throw InputError((st.cfg.config_path.empty() ? std::string("built-in defaults") : st.cfg.config_path) +
-                       ": " + e.what());
-    }
+    return industry::run_industry(c, sup, road, minutes, o, ctx,
+                                  st.cfg.config_path.empty() ? "built-in defaults" : st.cfg.config_path);
   });
   const industry::HubSolution& sol = s.solution;
   if (sol.collect_open.empty())

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <countyscope/core/context.hpp>
@@ -90,9 +91,10 @@ struct IndustryStudy {
   std::size_t seat = 0;
 };
 // The siting on the county's settlements. road: settlements x settlements km; minutes: settlements x
-// settlements car minutes. InputError when the candidates cannot hold the supply.
+// settlements car minutes. InputError when the candidates cannot hold the supply, naming options_file (the
+// plan file that set the [industry] options; empty: left out) and the option.
 [[nodiscard]] IndustryStudy run_industry(const County& c, const FarmSupply& s, const Matrix<double>& road,
                                          const Matrix<double>& minutes, const IndustryOptions& o,
-                                         Context& ctx);
+                                         Context& ctx, std::string_view options_file = {});
 
 }  // namespace cs::industry
