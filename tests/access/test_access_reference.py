@@ -8,6 +8,8 @@ Horizonte data (data/reference/belo_horizonte: 898 hexagons, transit travel time
 - Spatial availability, decay_exponential(0.1), the three-zone example of Soukhov et al. (2023): 66833 133203 9963.
 - Spatial availability, decay_exponential(0.5) and (0.6), two origins x every destination: 388780.8 107272.2 and
   389238.9 106814.1 (to 0.1).
+- cost_to_closest (test-cost_to_closest.R), n = 1: 47 5.8 13 43 70 (active, schools) and 5.8 5.8 5.8 5.8 58
+  (passive, population), as nearest_min.
 - Equity (test-gini_index.R, test-concentration_index.R): the jobs within 30 min (cumulative_cutoff) of five
   hexagons, population-weighted: Gini 0.1386; concentration index by income per capita -0.0248 (to 4 decimals),
   through `countyscope access` (cumulative) and then `countyscope stats equity`. The fifth hexagon has no people
@@ -108,6 +110,22 @@ with tempfile.TemporaryDirectory() as d:
                    pairs, "--fca-decay", "exponential", "--fca-beta", beta)
         check(column(rows, two, "jobs_availability", 1) == want,
               f"spatial availability, exponential {beta}: {column(rows, two, 'jobs_availability', 1)}")
+
+    # cost_to_closest (test-cost_to_closest.R), n = 1: the time to the closest hexagon with a school (only
+    # 89a88cdb597ffff has any) from each of the five, 47 5.8 13 43 70 = nearest_min with the school hexagons as
+    # the facilities. Passive (active = FALSE, opportunity population): the time from the closest peopled
+    # hexagon to each of the five, 5.8 5.8 5.8 5.8 58 = nearest_min on the transposed matrix (from and to
+    # swapped), the peopled hexagons as the facilities.
+    pairs = [p for p in matrix if p[0] in SEL and p[1] in SEL]
+    order = ["89a88cdb57bffff", "89a88cdb597ffff", "89a88cdb5b3ffff", "89a88cdb5cfffff", "89a88cd909bffff"]
+    rows = run(d, "closest", dem, [(i, land[i]["schools"]) for i in SEL if float(land[i]["schools"]) > 0], pairs)
+    check(column(rows, order, "jobs_nearest_min", 1) == [47.0, 5.8, 13.0, 43.0, 70.0],
+          f"cost_to_closest, active: {column(rows, order, 'jobs_nearest_min', 1)}")
+    rows = run(d, "passive", [(i, 1) for i in SEL],
+               [(i, land[i]["population"]) for i in SEL if float(land[i]["population"]) > 0],
+               [(b, a, t) for a, b, t in pairs])
+    check(column(rows, order, "jobs_nearest_min", 1) == [5.8, 5.8, 5.8, 5.8, 58.0],
+          f"cost_to_closest, passive: {column(rows, order, 'jobs_nearest_min', 1)}")
 
     # Equity of the jobs within 30 minutes (cumulative, t <= 30 as R's cumulative_cutoff).
     five = ["89a88cd909bffff", "89a88cdb57bffff", "89a88cdb597ffff", "89a88cdb5b3ffff", "89a88cdb5cfffff"]
