@@ -1,7 +1,8 @@
 // Benchmark of `stats autocorrelation`'s kernels against NumPy/SciPy implementations of the same formulas
 // (bench/stats/peer.py), in the same run: queen contiguity from a synthetic grid of R x C square polygons and
 // LISA with 999 conditional permutations on it (row-standardised), and kNN-8 / 50 km band weights on the
-// bundled county centres and on 10^5 random points (great circle). Usage: bench_stats SOURCE_DIR WORK_DIR
+// bundled county centres and on 10^5 random points (great circle): end to end (unit vectors, KD-tree, search,
+// rows) and the search alone (build_weights' own split, WeightsTimes). Usage: bench_stats SOURCE_DIR WORK_DIR
 // [rows cols]
 // -> writes the inputs and our answers for the peer and prints timings as JSON.
 #include <algorithm>
@@ -100,15 +101,27 @@ int main(int argc, char** argv) {
     centres.push_back({c.number(r, c.column("lon_wgs84")), c.number(r, c.column("lat_wgs84"))});
   for (int i = 0; i < 100'000; ++i) random.push_back({75 + 60 * rng.uniform(), 18 + 35 * rng.uniform()});
   const auto knn8 = a::parse_weights_spec("knn:8"), band50 = a::parse_weights_spec("band:50");
-  double t[2][4];  // [set][knn 1t, knn all, band 1t, band all]
+  double t[2][4];   // [set][knn 1t, knn all, band 1t, band all]
+  double tq[2][2];  // [set][knn, band]: the search alone (build_weights' search part, 1 thread), minimum
+  double ti[2][2];  // the index alone (unit vectors + KD-tree), minimum
   const std::vector<cs::LonLat>* sets[2] = {&centres, &random};
   const char* names[2] = {"centres", "random"};
   for (int s = 0; s < 2; ++s) {
     const int reps = s == 0 ? reps_w : reps_w5;
     a::Weights wk, wb;
-    t[s][0] = best_of(reps, [&] { wk = a::build_weights(*sets[s], knn8, 1); });
+    a::WeightsTimes parts;
+    tq[s][0] = tq[s][1] = ti[s][0] = ti[s][1] = 1e300;
+    t[s][0] = best_of(reps, [&] {
+      wk = a::build_weights(*sets[s], knn8, 1, &parts);
+      tq[s][0] = std::min(tq[s][0], parts.search_s);
+      ti[s][0] = std::min(ti[s][0], parts.index_s);
+    });
     t[s][1] = best_of(reps, [&] { wk = a::build_weights(*sets[s], knn8, all); });
-    t[s][2] = best_of(reps, [&] { wb = a::build_weights(*sets[s], band50, 1); });
+    t[s][2] = best_of(reps, [&] {
+      wb = a::build_weights(*sets[s], band50, 1, &parts);
+      tq[s][1] = std::min(tq[s][1], parts.search_s);
+      ti[s][1] = std::min(ti[s][1], parts.index_s);
+    });
     t[s][3] = best_of(reps, [&] { wb = a::build_weights(*sets[s], band50, all); });
     write_points(work + "/" + names[s] + ".csv", *sets[s]);
     write_links(work + "/ours_knn8_" + names[s] + ".csv", wk);
@@ -122,9 +135,11 @@ int main(int argc, char** argv) {
       "\"lisa_999_s\": %.6g, \"n_centres\": %zu, \"n_random\": %zu, "
       "\"knn8_centres_1t_s\": %.6g, \"knn8_centres_s\": %.6g, \"band50_centres_1t_s\": %.6g, "
       "\"band50_centres_s\": %.6g, \"knn8_random_1t_s\": %.6g, \"knn8_random_s\": %.6g, "
-      "\"band50_random_1t_s\": %.6g, \"band50_random_s\": %.6g}\n",
+      "\"band50_random_1t_s\": %.6g, \"band50_random_s\": %.6g, \"knn8_centres_query_s\": %.6g, "
+      "\"band50_centres_query_s\": %.6g, \"knn8_random_query_s\": %.6g, \"band50_random_query_s\": %.6g, "
+      "\"knn8_centres_index_s\": %.6g, \"knn8_random_index_s\": %.6g}\n",
       rows, cols, polys.size(), q.nbr.size(), all, reps_q, reps_lisa, reps_w, reps_w5, t_queen, t_lisa1,
       t_lisa, centres.size(), random.size(), t[0][0], t[0][1], t[0][2], t[0][3], t[1][0], t[1][1], t[1][2],
-      t[1][3]);
+      t[1][3], tq[0][0], tq[0][1], tq[1][0], tq[1][1], ti[0][0], ti[1][0]);
   return 0;
 }

@@ -2,6 +2,7 @@
 // lattices for the published checks, and the spatial lag.
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -527,7 +528,10 @@ constexpr std::size_t kBatchK = kMaxK1 - 1;
 std::size_t seed_of(std::size_t k) { return std::max(k + 1, 2 * k); }
 }  // namespace
 
-Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, int threads) {
+Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, int threads,
+                      WeightsTimes* times) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point t0 = times ? Clock::now() : Clock::time_point{};
   Weights w;
   const std::size_t n = pts.size();
   w.n = n;
@@ -558,6 +562,17 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
   };
   const bool knn = spec.kind == WeightsKind::kKnn;
   const KdTree tree(xyz);
+  const Clock::time_point t1 = times ? Clock::now() : Clock::time_point{};
+  // The search's time on every way out.
+  struct Stamp {
+    WeightsTimes* times;
+    Clock::time_point t0, t1;
+    ~Stamp() {
+      if (!times) return;
+      times->index_s = std::chrono::duration<double>(t1 - t0).count();
+      times->search_s = std::chrono::duration<double>(Clock::now() - t1).count();
+    }
+  } stamp{times, t0, t1};
   // Per-thread scratch: no allocation per query once the buffers have grown.
   const int team = std::max(1, threads);
   std::vector<KdTree::Scratch> scratch(static_cast<std::size_t>(team));

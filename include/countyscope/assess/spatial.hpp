@@ -47,7 +47,13 @@ struct Weights {
   double band_km = 0;       // effective cut-off (band / idw)
   std::string spec;
 };
-Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, int threads = 1);
+// Wall times of build_weights's two parts, when asked for (bench/stats reports both): the index (unit vectors
+// and KD-tree) and the search (neighbours, rows and weights).
+struct WeightsTimes {
+  double index_s = 0, search_s = 0;
+};
+Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, int threads = 1,
+                      WeightsTimes* times = nullptr);
 // Binary rook contiguity on a rows x cols lattice (for tests and published checks), optional row
 // standardisation.
 Weights lattice_rook(std::size_t rows, std::size_t cols, bool row_standardise);
