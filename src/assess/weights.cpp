@@ -250,7 +250,7 @@ class KdTree {
         const std::uint32_t parent = nodes_[node].parent;
         const Node& up = nodes_[parent];
         const std::uint32_t other = up.left == node ? up.right : up.left;
-        if (box(qq, nodes_[other]) <= r) collect(qq, other, k, best, r, s, c);
+        collect(qq, other, k, best, r, s, c);
         node = parent;
       }
       // The k nearest: every candidate below the k-th smallest value t (at most k - 1 of them), then those at
@@ -376,7 +376,8 @@ class KdTree {
     for (std::uint32_t e = 0; e < np; ++e) top.insert(d[pass[e]], id_[nd.lo + pass[e]]);
   }
   // Appends every point below node with chord^2 <= r to the candidates (s.cd, s.cj from place c on), each
-  // merged into best[0, k) (ascending values); r follows best[k - 1] after every leaf.
+  // merged into best[0, k) (ascending values); r follows best[k - 1] after every leaf, and every node's box
+  // (node's too) is tested against the r of the moment it is taken off the stack.
   void collect(const double* q, std::uint32_t node, std::size_t k, double* best, double& r, Scratch& s,
                std::size_t& c) const {
     std::uint32_t stack[kMaxDepth];
@@ -484,11 +485,12 @@ class KdTree {
     for (int c = 1; c < 3; ++c)
       if (nd.hi_x[c] - nd.lo_x[c] > nd.hi_x[axis] - nd.lo_x[axis]) axis = c;
     const std::uint32_t mid = lo + (hi - lo) / 2;
-    // All duplicates: halves in any order (their boxes are one point; the ranking is by index anyway).
+    // By the coordinate alone: equal values may go to either half (the split still separates the halves'
+    // boxes, which may touch; the tree's shape never changes a result, ranked by (chord^2, index)). All
+    // duplicates: halves as they are.
     if (nd.hi_x[axis] > nd.lo_x[axis])
-      std::nth_element(pts.begin() + lo, pts.begin() + mid, pts.begin() + hi, [axis](const P& x, const P& y) {
-        return x.x[axis] != y.x[axis] ? x.x[axis] < y.x[axis] : x.id < y.id;
-      });
+      std::nth_element(pts.begin() + lo, pts.begin() + mid, pts.begin() + hi,
+                       [axis](const P& x, const P& y) { return x.x[axis] < y.x[axis]; });
     const std::uint32_t l = build(pts, lo, mid, at), r = build(pts, mid, hi, at);
     nodes_[at].left = l;
     nodes_[at].right = r;
