@@ -210,6 +210,59 @@ struct Search {
   }
 };
 
+// Bush-based Algorithm B (Dial 2006): per origin an acyclic subnetwork (its bush) carrying all of the
+// origin's trips, with the flow of each of its links. A bush update drops the links without flow (except the
+// bush's own shortest-path tree) and adds every link (i, j) that is a shortcut, L_i + t_ij < L_j (L: the
+// shortest cost from the origin within the bush), and keeps the bush acyclic, U_i < U_j (U: the longest cost
+// within the bush before the update: every remaining link has U_i + t_ij <= U_j, every added link U_i < U_j,
+// so U still orders the bush and no cycle can form, zero-cost links included). A bush is equilibrated node by
+// node in reverse topological order: the longest used path into node j and the shortest path into j part at
+// their last common node; flow moves from the longest segment to the shortest by a Newton step (cost
+// difference / sum of t' over both segments), at most the least flow on the longest segment, and link times
+// follow at once. Origins are processed one after the other in a fixed order (each sees the times the ones
+// before it left), so the result does not depend on the thread count. Labels come from the bush's
+// topological order: no heap. The first bushes are shortest-path trees (Dijkstra), origin after origin at the
+// times the ones before left. The gap's shortest costs start from each bush's own shortest costs and are
+// corrected over the whole network until no link is a shortcut (label correcting, exact; origins in
+// parallel, summed in a fixed order).
+struct Bush {
+  std::vector<std::uint8_t> member;             // per link: 1 in the bush
+  std::vector<std::int32_t> order;              // the bush's nodes in topological order, the origin first
+  std::vector<std::int32_t> in_start, in_link;  // per position in order: the bush links into that node
+  std::vector<double> in_flow;                  // the origin's flow on in_link[k] (compact: read in order)
+  double excess = kInf;  // at the last equilibration: max over nodes of (longest used - shortest) / longest
+};
+
+// Per-thread work arrays of the bush-based algorithm (per node).
+struct BushScratch {
+  std::vector<double> lmin, lmax;
+  std::vector<std::int32_t> pmin, pmax, pos, queue, indeg;
+  std::vector<std::uint32_t> mark;  // == token: the node is in the bush being looked at
+  std::vector<std::uint8_t> queued;
+  std::uint32_t token = 0;
+  void size(std::size_t n) {
+    lmin.assign(n, kInf);
+    lmax.assign(n, 0);
+    pmin.assign(n, -1);
+    pmax.assign(n, -1);
+    pos.assign(n, 0);
+    indeg.assign(n, 0);
+    mark.assign(n, 0);
+    queued.assign(n, 0);
+  }
+};
+
+// Each iteration (the gap, then the bushes) sweeps the origins twice, each bush updated and then
+// equilibrated once per sweep, then up to two more rounds of equilibration (no bush change) over the bushes
+// whose own excess is above the iteration's gap. Chosen on Sioux Falls, Anaheim and Chicago Sketch together
+// (iterations to 1e-10: 42, 37; Chicago Sketch to 1e-4 and 1e-6: 4 and 7; one sweep and one round: 164, 74,
+// 6 and 12 iterations).
+constexpr int kBushSweeps = 2;
+constexpr int kBushRounds = 2;
+// Flows at or below this (vehicles) count as unused: what rounding leaves behind on a link whose flow all
+// moved along another way; a bush update drops such links and their residue (conservation holds to 1e-9).
+constexpr double kFlowEps = 1e-12;
+
 struct AllOrNothing {
   std::vector<double> y;  // link flows
   double sptt = 0;
@@ -294,6 +347,7 @@ class Solver {
 
   AssignResult run_link_based();
   AssignResult run_gradient_projection();
+  AssignResult run_bush_based();
 
  private:
   double line_search(const std::vector<double>& x, const std::vector<double>& d) const;
@@ -310,6 +364,7 @@ class Solver {
   std::vector<std::vector<double>> block_flow_;
   std::vector<double> block_sptt_;
   std::vector<std::int32_t> trees_;  // zones x nodes predecessor links (GP)
+  std::vector<double> x_;            // link flows (bush-based)
   Clock::time_point start_;
 };
 
@@ -585,6 +640,350 @@ AssignResult Solver::run_gradient_projection() {
   return r;
 }
 
+AssignResult Solver::run_bush_based() {
+  using I = std::int32_t;
+  const auto at = [](auto i) { return static_cast<std::size_t>(i); };
+  const std::size_t m = net_.links.size();
+  const auto z = at(g_.zones);
+  const auto n = at(g_.n);
+  std::vector<BushScratch> scratch(at(threads_));
+  for (BushScratch& s : scratch) s.size(n);
+  BushScratch& sc = scratch[0];
+  std::vector<I> seg_min, seg_max;  // positions in b.in_link
+  std::vector<I> lk, ostart, olink, perm;
+  std::vector<double> lkf;  // flows of lk
+  // Rebuilds b.in_start, b.in_link and b.in_flow from the link list lk (flows lkf), after a topological sort
+  // (Kahn, on lk only) when the order is no longer valid. b.order holds the bush's nodes, the origin first.
+  const auto rebuild = [&](Bush& b, bool sort) {
+    std::vector<I>& pos = sc.pos;
+    std::vector<I>& cnt = sc.indeg;
+    const std::size_t nb = b.order.size();
+    for (std::size_t i = 0; i < nb; ++i) pos[at(b.order[i])] = static_cast<I>(i);
+    if (sort) {
+      ostart.assign(nb + 1, 0);
+      std::fill(cnt.begin(), cnt.begin() + static_cast<std::ptrdiff_t>(nb), 0);
+      for (const I l : lk) {
+        ++ostart[at(pos[at(g_.tail[at(l)])]) + 1];
+        ++cnt[at(pos[at(g_.head[at(l)])])];
+      }
+      for (std::size_t i = 0; i < nb; ++i) ostart[i + 1] += ostart[i];
+      olink.resize(lk.size());
+      for (const I l : lk) olink[at(ostart[at(pos[at(g_.tail[at(l)])])]++)] = l;
+      for (std::size_t i = nb; i-- > 0;) ostart[i + 1] = ostart[i];
+      ostart[0] = 0;
+      std::vector<I>& next = sc.queue;  // old positions, in the new order
+      next.assign(1, 0);
+      for (std::size_t q = 0; q < next.size(); ++q) {
+        const auto p = at(next[q]);
+        for (auto k = at(ostart[p]); k < at(ostart[p + 1]); ++k) {
+          const I h = pos[at(g_.head[at(olink[k])])];
+          if (--cnt[at(h)] == 0) next.push_back(h);
+        }
+      }
+      for (I& p : next) p = b.order[at(p)];
+      b.order.swap(next);
+      for (std::size_t i = 0; i < nb; ++i) pos[at(b.order[i])] = static_cast<I>(i);
+    }
+    b.in_start.assign(nb + 1, 0);
+    for (const I l : lk) ++b.in_start[at(pos[at(g_.head[at(l)])]) + 1];
+    for (std::size_t i = 0; i < nb; ++i) b.in_start[i + 1] += b.in_start[i];
+    b.in_link.resize(lk.size());
+    b.in_flow.resize(lk.size());
+    for (std::size_t q = 0; q < lk.size(); ++q) {
+      const auto k = at(b.in_start[at(pos[at(g_.head[at(lk[q])])])]++);
+      b.in_link[k] = lk[q];
+      b.in_flow[k] = lkf[q];
+    }
+    for (std::size_t i = nb; i-- > 0;) b.in_start[i + 1] = b.in_start[i];
+    b.in_start[0] = 0;
+  };
+  // Shortest (lmin, pmin) and longest (lmax, pmax) costs from the origin within the bush, over every bush
+  // link or (used_only) over the links with flow; pmin, pmax: positions in b.in_link; nodes without used
+  // inflow: pmax -1, lmax = lmin. Marks the bush's nodes (s.mark == s.token) and their positions in the
+  // order.
+  const auto labels = [&](const Bush& b, bool used_only, BushScratch& s) {
+    ++s.token;
+    const auto o = at(b.order[0]);
+    s.lmin[o] = s.lmax[o] = 0;
+    s.pmin[o] = s.pmax[o] = -1;
+    s.pos[o] = 0;
+    s.mark[o] = s.token;
+    for (std::size_t i = 1; i < b.order.size(); ++i) {
+      const auto v = at(b.order[i]);
+      double lo = kInf, hi = -kInf;
+      I plo = -1, phi = -1;
+      for (auto k = at(b.in_start[i]); k < at(b.in_start[i + 1]); ++k) {
+        const auto l = at(b.in_link[k]);
+        const auto u = at(g_.tail[l]);
+        const double c = s.lmin[u] + t_[l];
+        if (c < lo) lo = c, plo = static_cast<I>(k);
+        if (used_only && !(b.in_flow[k] > kFlowEps)) continue;
+        const double cu = s.lmax[u] + t_[l];
+        if (cu > hi) hi = cu, phi = static_cast<I>(k);
+      }
+      s.lmin[v] = lo;
+      s.pmin[v] = plo;
+      s.lmax[v] = phi >= 0 ? hi : lo;
+      s.pmax[v] = phi;
+      s.pos[v] = static_cast<I>(i);
+      s.mark[v] = s.token;
+    }
+  };
+  // One pass of flow shifts over the bush's nodes in reverse topological order.
+  const auto equilibrate = [&](Bush& b) {
+    labels(b, true, sc);
+    const auto tail_of = [&](I k) { return at(g_.tail[at(b.in_link[at(k)])]); };
+    b.excess = 0;
+    for (std::size_t i = b.order.size(); i-- > 1;) {
+      const auto j = at(b.order[i]);
+      if (sc.pmax[j] < 0 || sc.pmax[j] == sc.pmin[j]) continue;
+      const double ex = sc.lmax[j] - sc.lmin[j];
+      if (!(ex > 1e-14 * sc.lmax[j])) continue;
+      b.excess = std::max(b.excess, ex / sc.lmax[j]);
+      // The two paths back to their last common node: step back the one further along the order.
+      seg_min.assign(1, sc.pmin[j]);
+      seg_max.assign(1, sc.pmax[j]);
+      std::size_t a = tail_of(sc.pmin[j]), c = tail_of(sc.pmax[j]);
+      bool broken = false;  // a used path that loses its flow upstream (rounding): no shift here
+      while (a != c && !broken) {
+        if (sc.pos[a] > sc.pos[c]) {
+          seg_min.push_back(sc.pmin[a]);
+          a = tail_of(sc.pmin[a]);
+        } else if (sc.pmax[c] < 0) {
+          broken = true;
+        } else {
+          seg_max.push_back(sc.pmax[c]);
+          c = tail_of(sc.pmax[c]);
+        }
+      }
+      if (broken) continue;
+      double cmin = 0, cmax = 0, denom = 0, cap = kInf;
+      for (const I k : seg_min) {
+        const auto l = at(b.in_link[at(k)]);
+        cmin += t_[l];
+        denom += dt_[l];
+      }
+      for (const I k : seg_max) {
+        const auto l = at(b.in_link[at(k)]);
+        cmax += t_[l];
+        denom += dt_[l];
+        cap = std::min(cap, b.in_flow[at(k)]);
+      }
+      if (!(cmax > cmin) || !(cap > kFlowEps)) continue;
+      double delta = denom > 0 ? (cmax - cmin) / denom : cap;
+      if (delta > cap) delta = cap;
+      for (const I k : seg_max) {
+        const auto l = at(b.in_link[at(k)]);
+        b.in_flow[at(k)] -= delta;  // exactly 0 when all of it moves
+        x_[l] = std::max(0.0, x_[l] - delta);
+        bpr(net_.links[l], x_[l], t_[l], dt_[l]);
+      }
+      for (const I k : seg_min) {
+        const auto l = at(b.in_link[at(k)]);
+        b.in_flow[at(k)] += delta;
+        x_[l] += delta;
+        bpr(net_.links[l], x_[l], t_[l], dt_[l]);
+      }
+    }
+  };
+  // Drops the links without flow (but not the bush's shortest-path tree) and adds the shortcuts that keep it
+  // acyclic (see above). The order stays valid when links only go, and when every added link runs forward in
+  // it or into a node new to the bush (appended: it has no bush links out); otherwise the bush is re-sorted.
+  const auto update = [&](Bush& b, I origin) {
+    std::fill(sc.lmin.begin(), sc.lmin.end(), kInf);
+    labels(b, false, sc);
+    std::size_t kept = 0;  // the links that stay, compacted in place (the order stays valid)
+    for (std::size_t i = 1; i < b.order.size(); ++i) {
+      const auto first = at(b.in_start[i]), end = at(b.in_start[i + 1]);
+      b.in_start[i] = static_cast<I>(kept);
+      for (auto k = first; k < end; ++k) {
+        if (b.in_flow[k] <= kFlowEps && sc.pmin[at(b.order[i])] != static_cast<I>(k)) {
+          b.member[at(b.in_link[k])] = 0;
+        } else {
+          b.in_link[kept] = b.in_link[k];
+          b.in_flow[kept] = b.in_flow[k];
+          ++kept;
+        }
+      }
+    }
+    b.in_start.back() = static_cast<I>(kept);
+    b.in_link.resize(kept);
+    b.in_flow.resize(kept);
+    const std::size_t old_size = b.order.size();
+    lk.clear();
+    bool resort = false;
+    // A bush link is never a shortcut (lmin is the least over the bush's links), nor is a link from a node
+    // outside the bush (lmin infinite); a link into a node outside the bush always is.
+    const double* lmin = sc.lmin.data();
+    for (std::size_t l = 0; l < m; ++l) {
+      const auto u = at(g_.tail[l]), v = at(g_.head[l]);
+      if (!(lmin[u] + t_[l] < lmin[v])) continue;
+      if (static_cast<I>(u) != origin && static_cast<I>(u) < g_.first_thru) continue;
+      if (sc.mark[v] != sc.token) {  // a node new to the bush: appended once
+        if (sc.queued[v] == 0) {
+          sc.queued[v] = 1;
+          b.order.push_back(static_cast<I>(v));
+        }
+      } else if (sc.lmax[u] < sc.lmax[v]) {
+        resort = resort || sc.pos[u] > sc.pos[v];
+      } else {
+        continue;
+      }
+      b.member[l] = 1;
+      lk.push_back(static_cast<I>(l));
+    }
+    for (std::size_t i = old_size; i < b.order.size(); ++i) sc.queued[at(b.order[i])] = 0;
+    if (lk.empty()) return;
+    const std::size_t added = lk.size();
+    lk.insert(lk.end(), b.in_link.begin(), b.in_link.end());
+    lkf.assign(added, 0.0);
+    lkf.insert(lkf.end(), b.in_flow.begin(), b.in_flow.end());
+    rebuild(b, resort);
+  };
+  // SPTT of one origin at the current times: shortest costs to every node, by label correcting started from
+  // the bush's own shortest costs (each one the cost of a path, so an upper bound): every link that is a
+  // shortcut lowers its head, which is then scanned again, until no link is (Bellman's conditions: the costs
+  // are then the shortest, as Dijkstra's would be). No path through a zone below FIRST THRU NODE.
+  const auto bush_sptt = [&](const Bush& b, I origin, BushScratch& s) {
+    std::fill(s.lmin.begin(), s.lmin.end(), kInf);
+    labels(b, false, s);
+    std::vector<I>& queue = s.queue;
+    queue.clear();
+    double* lmin = s.lmin.data();
+    const auto lower = [&](std::size_t w, double d) {
+      lmin[w] = d;
+      if (s.queued[w] == 0) {
+        s.queued[w] = 1;
+        queue.push_back(static_cast<I>(w));
+      }
+    };
+    for (std::size_t l = 0; l < m; ++l) {  // every link once, then the heads that were lowered
+      const auto u = at(g_.tail[l]), v = at(g_.head[l]);
+      const double d = lmin[u] + t_[l];
+      if (!(d < lmin[v])) continue;
+      if (static_cast<I>(u) != origin && static_cast<I>(u) < g_.first_thru) continue;
+      lower(v, d);
+    }
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      const auto v = at(queue[i]);
+      s.queued[v] = 0;
+      if (static_cast<I>(v) != origin && static_cast<I>(v) < g_.first_thru) continue;
+      const double dv = lmin[v];
+      for (auto k = at(g_.first[v]); k < at(g_.first[v + 1]); ++k) {
+        const Arc& a = arcs_[k];
+        if (dv + a.cost < lmin[at(a.head)]) lower(at(a.head), dv + a.cost);
+      }
+    }
+    const double* row = trips_.demand.data() + at(origin) * z;
+    double sptt = 0;
+    for (std::size_t d = 0; d < z; ++d)
+      if (d != at(origin) && row[d] > 0) sptt += row[d] * s.lmin[d];
+    return sptt;
+  };
+
+  AssignResult r;
+  x_.assign(m, 0.0);
+  set_times(x_);
+  // The first bushes: each origin's shortest-path tree at the times the origins before it left, loaded
+  // all-or-nothing (a Gauss-Seidel loading: the first gap is far smaller than with free-flow trees).
+  std::vector<I> arc_of(m);
+  arcs_.resize(m);
+  for (std::size_t a = 0; a < m; ++a) {
+    arcs_[a] = {t_[at(g_.arc_link[a])], g_.arc_head[a], g_.arc_link[a]};
+    arc_of[at(g_.arc_link[a])] = static_cast<I>(a);
+  }
+  Search& search = searches_[0];
+  std::vector<Bush> bushes(z);
+  std::vector<I> active;  // origins with trips
+  std::vector<double> node_flow(n);
+  for (std::size_t o = 0; o < z; ++o) {
+    const double* row = trips_.demand.data() + o * z;
+    bool any = false;
+    for (std::size_t d = 0; d < z; ++d) any = any || (d != o && row[d] > 0);
+    if (!any) continue;
+    active.push_back(static_cast<I>(o));
+    search.run(g_, static_cast<I>(o), arcs_.data(), row);
+    (void)search.load(g_, trips_, static_cast<I>(o), nullptr);  // refuses a zone with trips and no path
+    Bush& b = bushes[o];
+    b.member.assign(m, 0);
+    b.order.assign(search.order.begin(), search.order.end());  // settled: the origin first, a tree
+    lk.clear();
+    lkf.clear();
+    for (std::size_t i = 1; i < b.order.size(); ++i) {
+      const I l = search.pred[at(b.order[i])];
+      b.member[at(l)] = 1;
+      lk.push_back(l);
+      lkf.push_back(0.0);
+    }
+    rebuild(b, false);  // the settle order is topological
+    std::fill(node_flow.begin(), node_flow.end(), 0.0);
+    for (std::size_t d = 0; d < z; ++d)
+      if (d != o) node_flow[d] = row[d];
+    for (std::size_t i = b.order.size(); i-- > 1;) {  // a tree: one link into each node
+      const auto v = at(b.order[i]);
+      const auto k = at(b.in_start[i]);
+      const auto l = at(b.in_link[k]);
+      b.in_flow[k] = node_flow[v];
+      node_flow[at(g_.tail[l])] += node_flow[v];
+      if (node_flow[v] > 0) {
+        x_[l] += node_flow[v];
+        bpr(net_.links[l], x_[l], t_[l], dt_[l]);
+        arcs_[at(arc_of[l])].cost = t_[l];
+      }
+    }
+  }
+  trees_.clear();
+  trees_.shrink_to_fit();
+  // Link flows from the bushes (in origin order: the same bits for any thread count).
+  const auto link_flows = [&] {
+    std::fill(x_.begin(), x_.end(), 0.0);
+    for (const I o : active) {
+      const Bush& b = bushes[at(o)];
+      for (std::size_t k = 0; k < b.in_link.size(); ++k) x_[at(b.in_link[k])] += b.in_flow[k];
+    }
+  };
+  link_flows();
+  const std::size_t ob = std::max<std::size_t>(1, (active.size() + 63) / 64);
+  const std::size_t oblocks = (active.size() + ob - 1) / ob;
+  std::vector<double> block_sptt(oblocks);
+  arcs_.resize(m);
+  for (std::int64_t k = 1;; ++k) {
+    set_times(x_);
+    for (std::size_t a = 0; a < m; ++a) arcs_[a] = {t_[at(g_.arc_link[a])], g_.arc_head[a], g_.arc_link[a]};
+    cs::parallel_for(oblocks, threads_, [&](std::size_t bl, int t) {
+      double s = 0;
+      for (std::size_t i = bl * ob; i < std::min(active.size(), (bl + 1) * ob); ++i)
+        s += bush_sptt(bushes[at(active[i])], active[i], scratch[at(t)]);
+      block_sptt[bl] = s;
+    });
+    double sptt = 0;
+    for (const double s : block_sptt) sptt += s;
+    if (record(k, x_, sptt, r)) break;
+    for (int sweep = 0; sweep < kBushSweeps; ++sweep)
+      for (const I o : active) {
+        Bush& b = bushes[at(o)];
+        update(b, o);
+        equilibrate(b);
+      }
+    // More equilibration where a bush is still further from its own equilibrium than the flows are from
+    // the network's (its excess above the iteration's gap); the others are left as they are.
+    const double gap = r.iterations.back().gap;
+    for (int round = 0; round < kBushRounds; ++round)
+      for (const I o : active)
+        if (bushes[at(o)].excess > gap) equilibrate(bushes[at(o)]);
+    link_flows();
+  }
+  r.flow = x_;
+  r.time = t_;
+  for (const I o : active) {
+    const Bush& b = bushes[at(o)];
+    OriginFlow f{o + 1, std::vector<double>(m, 0.0)};
+    for (std::size_t k = 0; k < b.in_link.size(); ++k) f.flow[at(b.in_link[k])] = b.in_flow[k];
+    r.bushes.push_back(std::move(f));
+  }
+  return r;
+}
+
 }  // namespace
 
 double bpr_time(const Link& l, double v) {
@@ -595,6 +994,7 @@ double bpr_time(const Link& l, double v) {
 
 AssignResult assign(const Network& net, const Trips& trips, const AssignOptions& opt, const Context& ctx) {
   Solver s(net, trips, opt, ctx);
+  if (opt.algorithm == Algorithm::kBush) return s.run_bush_based();
   return opt.algorithm == Algorithm::kGp ? s.run_gradient_projection() : s.run_link_based();
 }
 

@@ -27,7 +27,8 @@ const opt::Table<CountyTrafficOptions>& county_traffic_options() {
                   {{"gp", Algorithm::kGp},
                    {"fw", Algorithm::kFw},
                    {"cfw", Algorithm::kCfw},
-                   {"bfw", Algorithm::kBfw}},
+                   {"bfw", Algorithm::kBfw},
+                   {"bush", Algorithm::kBush}},
                   "equilibrium algorithm (as `countyscope assign`)")
           .number("gap", &O::gap, Range{"relative gap", 0, 1, "", true}, "stop at this relative gap")
           .integer("max_iter", &O::max_iter, 1, 100000, "iterations", "or after this many iterations")

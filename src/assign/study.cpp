@@ -13,13 +13,15 @@ const opt::Table<AssignOptions>& assign_options() {
   using O = AssignOptions;
   static const auto t =
       opt::Table<O>("assign", "Traffic assignment (`countyscope assign`; docs/assign.md)")
-          .choice("algorithm", &O::algorithm,
-                  {{"gp", Algorithm::kGp},
-                   {"fw", Algorithm::kFw},
-                   {"cfw", Algorithm::kCfw},
-                   {"bfw", Algorithm::kBfw}},
-                  "gp: path-based gradient projection (tight gaps); fw, cfw, bfw: Frank-Wolfe, conjugate and "
-                  "bi-conjugate Frank-Wolfe")
+          .choice(
+              "algorithm", &O::algorithm,
+              {{"gp", Algorithm::kGp},
+               {"fw", Algorithm::kFw},
+               {"cfw", Algorithm::kCfw},
+               {"bfw", Algorithm::kBfw},
+               {"bush", Algorithm::kBush}},
+              "gp: path-based gradient projection, bush: bush-based Algorithm B (tight gaps); fw, cfw, bfw: "
+              "Frank-Wolfe, conjugate and bi-conjugate Frank-Wolfe")
           .number("gap", &O::gap, Range{"relative gap", 0, 1, ""},
                   "stop at this relative gap (TSTT - SPTT) / TSTT")
           .integer("max_iter", &O::max_iter, 1, 10000000, "iterations", "stop after this many iterations")

@@ -103,6 +103,57 @@ std::vector<double> bellman_ford(const a::Network& net, const std::vector<double
   return d;
 }
 
+// The bush-based algorithm's answer per origin (Algorithm B): flows are non-negative, conserve the origin's
+// trips at every node to 1e-9, form no cycle (a topological order of the used links exists: Kahn), and every
+// used path costs at most (1 + tol) x the shortest (Bellman–Ford oracle): the longest used path to each node,
+// taken along that order, against the node's shortest cost. Returns the worst relative excess.
+double check_bushes(const a::Network& net, const a::Trips& trips, const a::AssignResult& r, double used_eps) {
+  const auto z = static_cast<std::size_t>(net.zones);
+  const auto n = static_cast<std::size_t>(net.nodes) + 1;
+  EXPECT_FALSE(r.bushes.empty());
+  double excess = 0;
+  std::vector<double> sum(net.links.size(), 0.0);
+  for (const a::OriginFlow& of : r.bushes) {
+    const auto o = static_cast<std::size_t>(of.origin);
+    std::vector<double> bal(n, 0.0);
+    std::vector<int> indeg(n, 0);
+    for (std::size_t i = 0; i < net.links.size(); ++i) {
+      EXPECT_GE(of.flow[i], 0) << o << " link " << i;
+      sum[i] += of.flow[i];
+      bal[static_cast<std::size_t>(net.links[i].to)] += of.flow[i];
+      bal[static_cast<std::size_t>(net.links[i].from)] -= of.flow[i];
+      if (of.flow[i] > used_eps) ++indeg[static_cast<std::size_t>(net.links[i].to)];
+    }
+    for (std::size_t d = 0; d < z; ++d)
+      if (d + 1 != o) {
+        bal[d + 1] -= trips.demand[(o - 1) * z + d];
+        bal[o] += trips.demand[(o - 1) * z + d];
+      }
+    for (const double b : bal) EXPECT_LE(std::abs(b), 1e-9) << "origin " << o;
+    // Kahn over the used links from every node without used inflow.
+    std::vector<std::size_t> order;
+    for (std::size_t v = 1; v < n; ++v)
+      if (indeg[v] == 0) order.push_back(v);
+    for (std::size_t q = 0; q < order.size(); ++q)
+      for (std::size_t i = 0; i < net.links.size(); ++i)
+        if (of.flow[i] > used_eps && static_cast<std::size_t>(net.links[i].from) == order[q] &&
+            --indeg[static_cast<std::size_t>(net.links[i].to)] == 0)
+          order.push_back(static_cast<std::size_t>(net.links[i].to));
+    EXPECT_EQ(order.size(), n - 1) << "origin " << o << ": the used links form a cycle";
+    const std::vector<double> d = bellman_ford(net, r.time, static_cast<int>(o));
+    std::vector<double> longest(n, 0.0);
+    for (const std::size_t v : order)
+      for (std::size_t i = 0; i < net.links.size(); ++i)
+        if (of.flow[i] > used_eps && static_cast<std::size_t>(net.links[i].from) == v) {
+          const auto w = static_cast<std::size_t>(net.links[i].to);
+          longest[w] = std::max(longest[w], longest[v] + r.time[i]);
+          if (d[w] > 0) excess = std::max(excess, (longest[w] - d[w]) / d[w]);
+        }
+  }
+  for (std::size_t i = 0; i < net.links.size(); ++i) EXPECT_NEAR(sum[i], r.flow[i], 1e-9 * (1 + r.flow[i]));
+  return excess;
+}
+
 // Two routes between one pair, each a costed link and a free link (TNTP has no parallel links):
 //   route A: t = 10 (1 + v/100) = 10 + 0.1 v,   route B: t = 15 (1 + v/50) = 15 + 0.3 v,   demand 100.
 //   Equilibrium: 10 + 0.1 a = 15 + 0.3 (100 - a)  =>  a = 87.5, b = 12.5, both routes 18.75.
@@ -115,7 +166,7 @@ TEST(AssignHand, TwoRoutesMatchTheClosedForm) {
                link(4, 2, 0, 0, 1, 1)};
   const a::Trips trips = trips_for(net, {{1, 2, 100}});
   for (const a::Algorithm alg :
-       {a::Algorithm::kFw, a::Algorithm::kCfw, a::Algorithm::kBfw, a::Algorithm::kGp}) {
+       {a::Algorithm::kFw, a::Algorithm::kCfw, a::Algorithm::kBfw, a::Algorithm::kGp, a::Algorithm::kBush}) {
     const a::AssignResult r = solve(net, trips, alg, 1e-12);
     EXPECT_TRUE(r.converged) << static_cast<int>(alg);
     EXPECT_NEAR(r.flow[0], 87.5, 1e-6) << static_cast<int>(alg);
@@ -140,7 +191,7 @@ TEST(AssignHand, BraessNetworkMatchesTheClosedForm) {
   const a::Trips trips = trips_for(net, {{1, 2, 6}});
   const double expect[] = {51.0 / 13, 27.0 / 13, 27.0 / 13, 51.0 / 13, 24.0 / 13};
   for (const a::Algorithm alg :
-       {a::Algorithm::kFw, a::Algorithm::kCfw, a::Algorithm::kBfw, a::Algorithm::kGp}) {
+       {a::Algorithm::kFw, a::Algorithm::kCfw, a::Algorithm::kBfw, a::Algorithm::kGp, a::Algorithm::kBush}) {
     const a::AssignResult r = solve(net, trips, alg, 1e-12);
     EXPECT_TRUE(r.converged) << static_cast<int>(alg);
     for (int i = 0; i < 5; ++i) EXPECT_NEAR(r.flow[static_cast<std::size_t>(i)], expect[i], 1e-5) << i;
@@ -163,7 +214,7 @@ TEST(AssignHand, EqualRoutesTieToTheSmallerNodeId) {
                link(4, 2, 1, 0, 100, 1)};
   const a::Trips trips = trips_for(net, {{1, 2, 100}});
   for (const a::Algorithm alg :
-       {a::Algorithm::kFw, a::Algorithm::kCfw, a::Algorithm::kBfw, a::Algorithm::kGp}) {
+       {a::Algorithm::kFw, a::Algorithm::kCfw, a::Algorithm::kBfw, a::Algorithm::kGp, a::Algorithm::kBush}) {
     const a::AssignResult r = solve(net, trips, alg, 1e-12);
     EXPECT_TRUE(r.converged) << static_cast<int>(alg);
     EXPECT_EQ(r.flow, (std::vector<double>{100, 0, 100, 0})) << static_cast<int>(alg);
@@ -203,6 +254,27 @@ TEST(AssignSiouxFalls, GradientProjectionReachesTheBestKnownFlows) {
   EXPECT_LE(excess, 1e-7);
 }
 
+// Sioux Falls to 1e-10 by the bush-based Algorithm B: the same best-known flows, and the bushes' own oracle
+// (above): acyclic, conserving, every used path within 1e-7 of the shortest.
+TEST(AssignSiouxFalls, BushBasedReachesTheBestKnownFlows) {
+  const Reference ref = load("SiouxFalls", "SiouxFalls");
+  const a::AssignResult r = solve(ref.net, ref.trips, a::Algorithm::kBush, 1e-10, 1000);
+  ASSERT_TRUE(r.converged);
+  const a::LinkFlows best = a::read_tntp_flows(
+      cs::test::source_path("data/reference/tntp/SiouxFalls/SiouxFalls_flow.tntp"), ref.net);
+  double worst = 0;
+  for (std::size_t i = 0; i < r.flow.size(); ++i) worst = std::max(worst, std::abs(r.flow[i] - best.flow[i]));
+  EXPECT_LE(worst, 1e-3);
+  EXPECT_LE(max_imbalance(ref.net, ref.trips, r.flow), 1e-9);
+  // The gap the solver reports (its shortest costs by label correcting from the bushes) is the one
+  // Dijkstra finds.
+  const a::GapReport g = a::relative_gap(ref.net, ref.trips, r.flow, 1);
+  EXPECT_LE(g.gap, 1e-10);
+  EXPECT_NEAR(g.sptt, r.iterations.back().sptt, 1e-12 * g.sptt);
+  EXPECT_LE(check_bushes(ref.net, ref.trips, r, 1e-9), 1e-7);
+  EXPECT_EQ(r.bushes.size(), 24u);
+}
+
 // The link-based algorithms on Sioux Falls: each one's best gap falls as it iterates, and after the same
 // number of iterations the conjugate directions are ahead of plain Frank–Wolfe (Mitradjieva & Lindberg 2013,
 // Table 1 shows the same order on this network).
@@ -229,20 +301,34 @@ TEST(AssignSiouxFalls, LinkBasedGapsDecrease) {
 TEST(AssignAnaheim, NoPathPassesThroughAZoneAndFlowsMatchTheBestKnown) {
   const Reference ref = load("Anaheim", "Anaheim");
   ASSERT_EQ(ref.net.first_thru_node, 39);
-  const a::AssignResult r = solve(ref.net, ref.trips, a::Algorithm::kGp, 1e-10, 1000);
-  ASSERT_TRUE(r.converged);
-  for (const a::PathFlow& p : r.paths)
-    for (std::size_t k = 1; k < p.links.size(); ++k)
-      ASSERT_GE(ref.net.links[static_cast<std::size_t>(p.links[k])].from, 39) << p.origin << " -> " << p.dest;
   const a::LinkFlows best =
       a::read_tntp_flows(cs::test::source_path("data/reference/tntp/Anaheim/Anaheim_flow.tntp"), ref.net);
-  double worst = 0;
-  for (std::size_t i = 0; i < r.flow.size(); ++i) worst = std::max(worst, std::abs(r.flow[i] - best.flow[i]));
-  EXPECT_LE(worst, 1e-3);
-  EXPECT_LE(max_imbalance(ref.net, ref.trips, r.flow), 1e-9);
+  for (const a::Algorithm alg : {a::Algorithm::kGp, a::Algorithm::kBush}) {
+    const a::AssignResult r = solve(ref.net, ref.trips, alg, 1e-10, 1000);
+    ASSERT_TRUE(r.converged);
+    for (const a::PathFlow& p : r.paths)
+      for (std::size_t k = 1; k < p.links.size(); ++k)
+        ASSERT_GE(ref.net.links[static_cast<std::size_t>(p.links[k])].from, 39)
+            << p.origin << " -> " << p.dest;
+    for (const a::OriginFlow& of : r.bushes)  // a bush leaves a zone only at its origin
+      for (std::size_t i = 0; i < of.flow.size(); ++i) {
+        if (ref.net.links[i].from < 39 && ref.net.links[i].from != of.origin) {
+          ASSERT_EQ(of.flow[i], 0) << i;
+        }
+      }
+    double worst = 0;
+    for (std::size_t i = 0; i < r.flow.size(); ++i)
+      worst = std::max(worst, std::abs(r.flow[i] - best.flow[i]));
+    EXPECT_LE(worst, 1e-3);
+    EXPECT_LE(max_imbalance(ref.net, ref.trips, r.flow), 1e-9);
+    if (alg == a::Algorithm::kBush) {
+      EXPECT_FALSE(r.bushes.empty());
+      EXPECT_LE(check_bushes(ref.net, ref.trips, r, 1e-9), 1e-6);
+    }
+  }
 }
 
-// Chicago Sketch to a relative gap of 1e-6; the same bits with 1 and 2 threads (GP and BFW).
+// Chicago Sketch to a relative gap of 1e-6; the same bits with 1 and 2 threads (GP, bush and BFW).
 TEST(AssignChicago, GradientProjectionReachesOneInAMillionTheSameForAnyThreadCount) {
   const Reference ref = load("Chicago-Sketch", "ChicagoSketch");
   const a::AssignResult r1 = solve(ref.net, ref.trips, a::Algorithm::kGp, 1e-6, 200, 1);
@@ -252,6 +338,17 @@ TEST(AssignChicago, GradientProjectionReachesOneInAMillionTheSameForAnyThreadCou
   const a::AssignResult r2 = solve(ref.net, ref.trips, a::Algorithm::kGp, 1e-6, 200, 2);
   ASSERT_EQ(r1.flow.size(), r2.flow.size());
   EXPECT_EQ(std::memcmp(r1.flow.data(), r2.flow.data(), r1.flow.size() * sizeof(double)), 0);
+  // The bush-based algorithm: 1e-6, the gap Dijkstra finds, conservation, the same bits for 1 and 2 threads.
+  const a::AssignResult u1 = solve(ref.net, ref.trips, a::Algorithm::kBush, 1e-6, 200, 1);
+  ASSERT_TRUE(u1.converged);
+  const a::GapReport ug = a::relative_gap(ref.net, ref.trips, u1.flow, 2);
+  EXPECT_LE(ug.gap, 1e-6);
+  EXPECT_NEAR(ug.sptt, u1.iterations.back().sptt, 1e-12 * ug.sptt);
+  EXPECT_LE(max_imbalance(ref.net, ref.trips, u1.flow), 1e-9);
+  const a::AssignResult u2 = solve(ref.net, ref.trips, a::Algorithm::kBush, 1e-6, 200, 2);
+  ASSERT_EQ(u1.flow.size(), u2.flow.size());
+  EXPECT_EQ(std::memcmp(u1.flow.data(), u2.flow.data(), u1.flow.size() * sizeof(double)), 0);
+  EXPECT_EQ(u1.iterations.back().gap, u2.iterations.back().gap);
   const a::AssignResult b1 = solve(ref.net, ref.trips, a::Algorithm::kBfw, 0, 15, 1);
   const a::AssignResult b2 = solve(ref.net, ref.trips, a::Algorithm::kBfw, 0, 15, 2);
   EXPECT_EQ(std::memcmp(b1.flow.data(), b2.flow.data(), b1.flow.size() * sizeof(double)), 0);

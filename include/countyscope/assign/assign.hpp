@@ -22,7 +22,7 @@
 
 namespace cs::assign {
 
-enum class Algorithm { kFw, kCfw, kBfw, kGp };
+enum class Algorithm { kFw, kCfw, kBfw, kGp, kBush };
 
 struct AssignOptions {
   Algorithm algorithm = Algorithm::kGp;
@@ -47,11 +47,18 @@ struct PathFlow {
   double flow = 0;
 };
 
+// The flows of one origin's trips on each link (bush-based algorithm).
+struct OriginFlow {
+  std::int32_t origin = 0;   // zone id (1-based)
+  std::vector<double> flow;  // per link of net.links
+};
+
 struct AssignResult {
   std::vector<double> flow, time;  // per link of net.links; time in the file's unit
   std::vector<Iteration> iterations;
-  bool converged = false;       // the gap target was reached
-  std::vector<PathFlow> paths;  // GP only: every path with positive flow
+  bool converged = false;          // the gap target was reached
+  std::vector<PathFlow> paths;     // GP only: every path with positive flow
+  std::vector<OriginFlow> bushes;  // bush only: every origin with trips
 };
 
 // Throws InputError when a zone with demand cannot reach a destination with demand.
