@@ -13,7 +13,7 @@ and the solve alone (ours: the solver's clock at the last gap, from convergence.
 FrankWolfe.solve). Ours runs on 1 thread (like the peer) and on 2; both sides run --reps times to 1e-4 (minimum of
 each) and once to 1e-6, in rounds (the peer, then each of ours) so that both meet the same load.
 
-    bench/assign/bench_assign.py BUILD [--threads 1,2] [--algorithms gp,bfw,cfw,fw] [--targets 1e-4,1e-6]
+    bench/assign/bench_assign.py BUILD [--threads 1,2] [--algorithms gp,bush,bfw,cfw,fw] [--targets 1e-4,1e-6]
                                  [--cap 30] [--reps 3]
 """
 import argparse
@@ -64,7 +64,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build", nargs="?", default="build/release")
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--algorithms", default="gp,bfw,cfw,fw")
+    ap.add_argument("--algorithms", default="gp,bush,bfw,cfw,fw")
     ap.add_argument("--targets", default="1e-4,1e-6")
     ap.add_argument("--cap", type=float, default=30.0)
     ap.add_argument("--reps", type=int, default=3)
