@@ -637,38 +637,52 @@ Weights build_weights(const std::vector<LonLat>& pts, const WeightsSpec& spec, i
                           : std::pow(2 * std::sin(std::min(band * (1 - 1e-9) / kEarthKm, M_PI) / 2), 2);
   if (!(to_km(sure_c2) <= band)) sure_c2 = -1;
   const bool idw = spec.kind == WeightsKind::kIdw;
-  // (j, weight) per point, sorted by j.
-  std::vector<std::vector<std::pair<std::uint32_t, double>>> rows(n);
+  // Per point, sorted by j: the neighbours' indices (binary: every weight 1, sorted as plain integers) or
+  // (j, weight) pairs (idw).
+  std::vector<std::vector<std::uint32_t>> ids(idw ? 0 : n);
+  std::vector<std::vector<std::pair<std::uint32_t, double>>> rows(idw ? n : 0);
   parallel_for(
       n, team,
       [&](std::size_t a, int t) {
         const std::size_t i = tree.at(a);
         auto& d = scratch[static_cast<std::size_t>(t)].cand;
         tree.within(i, band_c2, d);
+        if (!idw) {
+          auto& r = ids[i];
+          r.resize(d.size());
+          std::size_t m = 0;
+          for (const auto& [c2, j] : d) {
+            r[m] = j;
+            m += static_cast<std::size_t>(c2 <= sure_c2 || to_km(c2) <= band);
+          }
+          r.resize(m);
+          std::sort(r.begin(), r.end());
+          return;
+        }
         auto& r = rows[i];
         r.reserve(d.size());
         for (const auto& [c2, j] : d) {
-          if (!idw && c2 <= sure_c2) {
-            r.emplace_back(j, 1.0);
-            continue;
-          }
           const double km = to_km(c2);
           if (km > band) continue;
-          r.emplace_back(j, idw ? std::pow(std::max(km, 1e-3), -spec.idw_power) : 1.0);
+          r.emplace_back(j, std::pow(std::max(km, 1e-3), -spec.idw_power));
         }
         std::sort(r.begin(), r.end());
       },
       64);
-  std::size_t total = 0;
-  for (const auto& r : rows) total += r.size();
-  w.nbr.reserve(total);
-  w.w.reserve(total);
-  for (std::size_t i = 0; i < n; ++i) {
-    for (auto [j, wt] : rows[i]) {
-      w.nbr.push_back(j);
-      w.w.push_back(wt);
-    }
-    w.first[i + 1] = w.nbr.size();
+  for (std::size_t i = 0; i < n; ++i) w.first[i + 1] = w.first[i] + (idw ? rows[i].size() : ids[i].size());
+  const std::size_t total = w.first[n];
+  w.nbr.resize(total);
+  if (idw) {
+    w.w.resize(total);
+    for (std::size_t i = 0; i < n; ++i)
+      for (std::size_t a = 0; a < rows[i].size(); ++a) {
+        w.nbr[w.first[i] + a] = rows[i][a].first;
+        w.w[w.first[i] + a] = rows[i][a].second;
+      }
+  } else {
+    w.w.assign(total, 1.0);
+    for (std::size_t i = 0; i < n; ++i)
+      std::copy(ids[i].begin(), ids[i].end(), w.nbr.begin() + static_cast<std::ptrdiff_t>(w.first[i]));
   }
   finish(w, spec.row_standardise);
   return w;
