@@ -156,11 +156,55 @@ std::vector<double> compute_sfca2(TimeView times, std::span<const double> popula
 
 // The FCA family alone (cfg.fca_decay and its parameters, cfg.cutoff_s, cfg.availability_alpha,
 // cfg.unreached): the same values, bit for bit, as compute_access(...).fca2 / .bfca / .availability.
+// measures: which of the three to compute (the others are left empty); fewer measures, less work.
 struct FcaResult {
   std::vector<double> fca2, bfca, availability;
 };
+enum FcaMeasures : unsigned { kFcaFca2 = 1, kFcaBfca = 2, kFcaAvailability = 4, kFcaAll = 7 };
 FcaResult compute_fca(TimeView times, std::span<const double> population, std::span<const double> supply,
-                      const AccessConfig& cfg, Context& ctx, std::span<const std::string> demand_ids = {});
+                      const AccessConfig& cfg, Context& ctx, std::span<const std::string> demand_ids = {},
+                      unsigned measures = kFcaAll);
+
+// A travel-time matrix prepared once for many FCA-family queries (other cutoffs, impedances, populations or
+// supplies on the same matrix), like a routing index. Each time is stored as a code, its rank among the
+// matrix's distinct times (8 bits when there are at most 256 distinct times, 16 bits up to 65,535; more
+// keep a dense float copy): a query evaluates its impedance once per distinct time (the same fca_weight,
+// so the same bits) and a cutoff becomes a code comparison. NaN times are stored as +inf (no path, as in
+// the dense path). Matrices of r5r / R5 (whole minutes) have a few hundred distinct times at most.
+//   cs::access::FcaMatrix m(times);                        // once: one pass + a sort of the distinct times
+//   auto r = cs::access::compute_fca(m, population, supply, cfg, ctx);   // per query
+class FcaMatrix {
+ public:
+  FcaMatrix() = default;
+  explicit FcaMatrix(TimeView times);
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+  [[nodiscard]] std::size_t cols() const noexcept { return cols_; }
+  // The number of distinct times (0 when there are more than 65,535: dense) and the width of a code in
+  // bits (8, 16, or 0 = the dense fallback).
+  [[nodiscard]] std::size_t distinct() const noexcept { return values_.size(); }
+  [[nodiscard]] int code_bits() const noexcept { return !c8_.empty() ? 8 : !c16_.empty() ? 16 : 0; }
+  [[nodiscard]] std::size_t bytes() const noexcept;  // memory held
+
+ private:
+  friend FcaResult compute_fca(const FcaMatrix&, std::span<const double>, std::span<const double>,
+                               const AccessConfig&, Context&, std::span<const std::string>, unsigned);
+  std::size_t rows_ = 0, cols_ = 0;
+  std::vector<float> values_;  // the distinct times, increasing (+inf last when some pair has no path)
+  std::vector<std::uint8_t> c8_;
+  std::vector<std::uint16_t> c16_;
+  std::vector<float> dense_;          // more than 65,535 distinct times
+  std::vector<std::uint32_t> below_;  // 8-bit codes: per column, the rows with a code below k
+};
+// compute_fca on a prepared matrix: the same values, bit for bit, as on the dense matrix it was built from.
+// On a CPU with AVX-512 the coded rows run on AVX-512 kernels (a cutoff on a bitmask of the row, a table
+// on gathers), else on the portable ones; both give the same bits.
+FcaResult compute_fca(const FcaMatrix& m, std::span<const double> population, std::span<const double> supply,
+                      const AccessConfig& cfg, Context& ctx, std::span<const std::string> demand_ids = {},
+                      unsigned measures = kFcaAll);
+
+// Tests: true = the prepared matrix's queries use the portable kernels even where AVX-512 is available
+// (process-wide). Returns the previous setting.
+bool fca_portable_kernels(bool on);
 
 // The distance-decay and zone weights, exposed for tests and docs.
 double gravity_weight(const AccessConfig& cfg, double t_s);
