@@ -28,6 +28,7 @@ from ._core import (  # noqa: F401
     Snaps,
     UsageError,
     accessibility,
+    FcaMatrix,
     fca,
     calibrate_gravity,
     equity,
@@ -46,7 +47,7 @@ from ._core import (  # noqa: F401
 )
 
 __all__ = [
-    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "fca", "equity", "locate",
+    "Error", "InputError", "IoError", "UsageError", "Network", "Snaps", "accessibility", "sfca2", "fca", "FcaMatrix", "equity", "locate",
     "options", "gravity_flows", "radiation_flows", "intervening_flows", "calibrate_gravity", "County", "plan", "stats_autocorrelation",
     "stats_mcdm", "stats_equity", "stats_markov", "stats_geodetector",
 ]

@@ -112,11 +112,41 @@ py::array sfca2(const py::object& times_, const py::object& population_, const p
   return to_numpy(std::move(a));
 }
 
+// The FCA measures named in `measures` (None: all three).
+unsigned fca_measures(const py::object& measures) {
+  if (measures.is_none()) return cs::access::kFcaAll;
+  unsigned m = 0;
+  for (const auto& item : measures) {
+    const auto name = py::cast<std::string>(item);
+    if (name == "fca2")
+      m |= cs::access::kFcaFca2;
+    else if (name == "bfca")
+      m |= cs::access::kFcaBfca;
+    else if (name == "availability")
+      m |= cs::access::kFcaAvailability;
+    else
+      throw cs::UsageError("fca: measures: unknown measure '" + name + "' (fca2, bfca, availability)");
+  }
+  if (m == 0) throw cs::UsageError("fca: measures: name at least one of fca2, bfca, availability");
+  return m;
+}
+
+// FcaMatrix(times): the times (minutes, demand x facilities, +inf = no path) checked, converted to seconds
+// like fca's and prepared once (cs::access::FcaMatrix: codes into the distinct times).
+cs::access::FcaMatrix fca_matrix(const py::object& times_) {
+  const char* f = "FcaMatrix";
+  auto times = array_arg<float>(times_, f, "times", 2, "demand x facilities");
+  args::check_values(f, "times", span_of(times), cs::limits::kTimeMin, true);
+  cs::TimeMatrix seconds = numpy_to_matrix(times, "times");
+  seconds_in_place(seconds.data(), seconds.rows() * seconds.cols());
+  py::gil_scoped_release nogil;
+  return cs::access::FcaMatrix(cs::TimeView(seconds));
+}
+
 py::dict fca(const py::object& times_, const py::object& population_, const py::object& supply_,
              const py::object& cutoff_min, const py::object& catchment, const py::object& fca_decay,
-             int threads, const py::kwargs& extra) {
+             const py::object& measures_, int threads, const py::kwargs& extra) {
   const char* f = "fca";
-  const auto [times, population, supply] = access_args(f, times_, population_, supply_);
   const auto& table = cs::access::access_options();
   cs::access::AccessOptions o;
   set_extra(table, o, f, extra,
@@ -126,16 +156,32 @@ py::dict fca(const py::object& times_, const py::object& population_, const py::
   set_option(table, o, f, "catchment", catchment);
   set_option(table, o, f, "fca_decay", fca_decay);
   const cs::access::AccessConfig cfg = cs::access::access_config(o);
+  const unsigned measures = fca_measures(measures_);
   cs::access::FcaResult r;
-  {
+  if (py::isinstance<cs::access::FcaMatrix>(times_)) {  // prepared: no copy of the matrix
+    const auto& m = py::cast<const cs::access::FcaMatrix&>(times_);
+    auto population = array_arg<double>(population_, f, "population", 1);
+    auto supply = array_arg<double>(supply_, f, "supply", 1);
+    args::check_length(f, "population", static_cast<std::size_t>(population.size()), m.rows(),
+                       "one per row of 'times'");
+    args::check_length(f, "supply", static_cast<std::size_t>(supply.size()), m.cols(),
+                       "one per column of 'times'");
+    args::check_values(f, "population", span_of(population), cs::limits::kPopulation);
+    args::check_values(f, "supply", span_of(supply), cs::limits::kCapacity);
     py::gil_scoped_release nogil;
     auto ctx = make_context(threads);
-    r = cs::access::compute_fca(time_view(times), span_of(population), span_of(supply), cfg, ctx);
+    r = cs::access::compute_fca(m, span_of(population), span_of(supply), cfg, ctx, {}, measures);
+  } else {
+    const auto [times, population, supply] = access_args(f, times_, population_, supply_);
+    py::gil_scoped_release nogil;
+    auto ctx = make_context(threads);
+    r = cs::access::compute_fca(time_view(times), span_of(population), span_of(supply), cfg, ctx, {},
+                                measures);
   }
   py::dict d;
-  d["fca2"] = to_numpy(std::move(r.fca2));
-  d["bfca"] = to_numpy(std::move(r.bfca));
-  d["availability"] = to_numpy(std::move(r.availability));
+  if (measures & cs::access::kFcaFca2) d["fca2"] = to_numpy(std::move(r.fca2));
+  if (measures & cs::access::kFcaBfca) d["bfca"] = to_numpy(std::move(r.bfca));
+  if (measures & cs::access::kFcaAvailability) d["availability"] = to_numpy(std::move(r.availability));
   return d;
 }
 
@@ -225,12 +271,27 @@ void bind_access(py::module_& m) {
   m.def("fca", &fca, "times"_a, "population"_a, "supply"_a, py::kw_only(),
         "cutoff_min"_a = registry_default(table, "cutoff_min"),
         "catchment"_a = registry_default(table, "catchment"),
-        "fca_decay"_a = registry_default(table, "fca_decay"), "threads"_a = 0,
+        "fca_decay"_a = registry_default(table, "fca_decay"), "measures"_a = py::none(), "threads"_a = 0,
         "The FCA family alone (equal to accessibility(...)['fca2'], ['bfca'], ['availability']): 2SFCA, "
         "balanced FCA (Paez et al. 2019) and spatial availability (Soukhov et al. 2023) on the fca_decay "
         "impedance (binary, exponential, linear, logistic, stepped; R accessibility's decay functions); "
-        "times in minutes; fca_beta, fca_sd_min, availability_alpha, zones_min, zone_weights, zones_closed "
-        "as keywords");
+        "times in minutes, or an FcaMatrix prepared once for many calls (the same bits, no copy of the "
+        "matrix); measures: the names to compute (default all three); fca_beta, fca_sd_min, "
+        "availability_alpha, zones_min, zone_weights, zones_closed as keywords");
+  py::class_<cs::access::FcaMatrix>(
+      m, "FcaMatrix",
+      "A travel-time matrix (minutes, demand x facilities, +inf = no path) prepared once for many fca() "
+      "calls: "
+      "each time stored as its rank among the distinct times (8 or 16 bits; more than 65,535 distinct times "
+      "keep a dense copy), so a call evaluates its impedance once per distinct time and a cutoff is a code "
+      "comparison. fca(FcaMatrix(t), ...) equals fca(t, ...) bit for bit.")
+      .def(py::init(&fca_matrix), "times"_a)
+      .def_property_readonly(
+          "shape", [](const cs::access::FcaMatrix& x) { return py::make_tuple(x.rows(), x.cols()); })
+      .def_property_readonly("distinct", &cs::access::FcaMatrix::distinct,
+                             "distinct times (0 when there are more than 65,535)")
+      .def_property_readonly("code_bits", &cs::access::FcaMatrix::code_bits, "8, 16, or 0 (dense)")
+      .def_property_readonly("nbytes", &cs::access::FcaMatrix::bytes, "memory held");
   m.def("equity", &equity, "values"_a, "population"_a, "groups"_a = py::none(),
         "group_names"_a = std::vector<std::string>{},
         "Population-weighted Gini, Lorenz curve, Theil T (within/between by group) and Dagum decomposition");

@@ -156,7 +156,7 @@ STAGES = {
 # legs of both points, which every CLI command includes).
 NOT_OPTIONS = {"threads": "0", "weight": "None", "capacity": "None", "opening_cost": "None", "fixed": "[]",
                "groups": "None", "group_names": "[]", "origin_mass": "None", "dest_mass": "None",
-               "include_access": "True", "config": "None", "county": "None"}
+               "include_access": "True", "config": "None", "county": "None", "measures": "None"}
 
 
 def public_functions():
