@@ -1,24 +1,31 @@
 """BFCA benchmark (issue 18): the balanced floating catchment area (Paez et al. 2019, R accessibility's fca_bfca) on
 R accessibility's Belo Horizonte data (data/reference/belo_horizonte: 898 hexagons, 748,437 transit travel times in
 minutes; every hexagon is a demand point with its population and a facility with its jobs; a missing pair = no
-path), countyscope against a vectorised NumPy implementation of the same formulas, in the same run:
+path), countyscope against vectorised NumPy implementations of the same formulas, in the same run:
 
     f = weight matrix (binary t <= 45, or exponential e^(-0.1 t); 0 for a missing pair)
     r = f.sum(1); c = f.sum(0); dB = (P / r) @ f (rows with r = 0 excluded); A = f @ (S / dB / c) (0 where dB or c
     is 0)
 
-on a dense 898 x 898 float64 matrix, one thread (OMP/OpenBLAS/MKL/BLIS pinned to 1). Two comparisons per impedance:
-  query-only   weights + BFCA from an in-memory matrix: ours through bench_bfca_query (C++, compute_fca on a float32
-               matrix of seconds, timed inside the process) and through the Python module countyscope.fca (its
-               call copies and checks the matrix), both also computing fca2 and spatial availability in the same
-               passes, on 1 and on 2 threads, against the NumPy function;
+on dense 898 x 898 float64 arrays, one thread (OMP/OpenBLAS/MKL/BLIS pinned to 1). The peer is the fastest of two
+NumPy variants whose answers agree to 1e-9: "dense" (the weights from the float64 minutes) and "codes" (the
+matrix prepared once as np.unique's inverse, uint8 codes into the distinct times, like ours: the weights are a
+comparison of codes, or a table of exp per distinct time indexed by the codes). float32 weights or float32
+mat-vecs (BLAS sgemv) are timed too but differ by ~1e-6 (the 1e-9 check fails), so they cannot be the peer.
+  query-only   BFCA from an in-memory matrix. Ours through bench_bfca_query (C++, timed inside the process):
+               "dense" compute_fca on the float32 matrix of seconds (fca2, bfca and spatial availability), and
+               "prepared" compute_fca on a cs::access::FcaMatrix built once (its build timed and reported on its
+               own), BFCA alone and all three measures; through the Python module: countyscope.fca on the array
+               (copies and checks the matrix in the call) and on a countyscope.FcaMatrix (measures=["bfca"]).
+               Rounds interleave ours and the peer variants (--rounds, each --repeat / rounds runs per side);
+               the minimum over all runs is reported.
   end to end   `countyscope access` from the CSV files (its process start, reading, every access measure and
                writing its tables) against pandas.read_csv of the same files + the dense matrix + the NumPy BFCA +
                writing the BFCA column with pandas.
-Every peer answer is compared with ours (relative 1e-9) before its time is printed; both sides are timed the same
-number of times and the minimum reported (bench/benchlib.py).
+Every answer is compared with the dense NumPy one (relative 1e-9) before its time is printed; both sides are timed
+the same number of times and the minimum reported (bench/benchlib.py).
 
-Usage: bench_bfca.py BUILD_DIR [--repeat N] [--e2e-repeat N]
+Usage: bench_bfca.py BUILD_DIR [--repeat N] [--rounds N] [--e2e-repeat N]
 """
 import argparse
 import csv
@@ -62,6 +69,33 @@ def numpy_bfca(t, P, S, decay):
     return f @ R
 
 
+def numpy_bfca_codes(inv, u, P, S, decay):
+    """The same formulas on the matrix prepared as codes (inv: uint8 ranks into the sorted distinct minutes u)."""
+    if decay == "binary":
+        f = (inv < np.searchsorted(u, 45.0, side="right")).astype(np.float64)
+    else:
+        f = np.exp(-0.1 * u)[inv]
+    r = f.sum(1)
+    c = f.sum(0)
+    w = np.divide(P, r, out=np.zeros_like(P), where=r > 0)
+    dB = w @ f
+    ok = (dB > 0) & (c > 0)
+    R = np.divide(S, dB * c, out=np.zeros_like(S), where=ok)
+    return f @ R
+
+
+def numpy_bfca_f32(t32min, P, S, decay):
+    """float32 weights and float32 mat-vecs (BLAS sgemv): faster, but ~1e-6 from the float64 answer."""
+    f = (t32min <= np.float32(45)).astype(np.float32) if decay == "binary" else np.exp(np.float32(-0.1) * t32min)
+    r = f.sum(1, dtype=np.float64)
+    c = f.sum(0, dtype=np.float64)
+    w = np.divide(P, r, out=np.zeros_like(P), where=r > 0)
+    dB = (w.astype(np.float32) @ f).astype(np.float64)
+    ok = (dB > 0) & (c > 0)
+    R = np.divide(S, dB * c, out=np.zeros_like(S), where=ok)
+    return (f @ R.astype(np.float32)).astype(np.float64)
+
+
 def load_dense(matrix_csv, land_csv):
     """pandas: the land-use table and the long matrix into a dense float64 matrix of minutes (np.inf = no path)."""
     land = pd.read_csv(land_csv, usecols=["id", "population", "jobs"])
@@ -83,7 +117,8 @@ def peer_e2e(matrix_csv, land_csv, out_csv, decay):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("build")
-    ap.add_argument("--repeat", type=int, default=51, help="runs of each side, query-only")
+    ap.add_argument("--repeat", type=int, default=60, help="runs of each side, query-only")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds, query-only")
     ap.add_argument("--e2e-repeat", type=int, default=7, help="runs of each side, end to end")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
@@ -121,27 +156,77 @@ def main():
         (t32 * np.float32(60.0)).tofile(tf), P.tofile(pf), S.tofile(sf)
         print(f"Belo Horizonte: {len(ids)} hexagons, {int(np.isfinite(t64).sum()):,} pairs with a path; "
               f"load {load()}")
+        # The peers' prepared matrix: np.unique's inverse (uint8 codes), made once before timing like our FcaMatrix.
+        u, inv = np.unique(t64, return_inverse=True)
+        inv = inv.reshape(t64.shape).astype(np.uint8 if len(u) <= 256 else np.uint16)
+        t32min = t64.astype(np.float32)
+        rounds, per = max(1, a.rounds), max(1, a.repeat // max(1, a.rounds))
+        reps = rounds * per
+        qout = os.path.join(tmp, "bfca.f64")
+
+        def cpp(decay, n, mode, measures):
+            """One round of bench_bfca_query: (best query s, build s, bfca)."""
+            res = subprocess.run([qexe, tf, pf, sf, str(len(ids)), str(len(ids)), decay, str(n), str(per), qout, mode,
+                                  measures], check=True, capture_output=True, text=True).stdout.split()
+            return float(res[0]), float(res[1]), np.fromfile(qout, dtype=np.float64)
+
         for label, decay, flags in CASES:
-            # query-only
-            ours = {n: benchlib.timed(lambda: countyscope.fca(t32, P, S, cutoff_min=45, fca_decay=decay,
-                                                               fca_beta=0.1, threads=n), a.repeat)
-                    for n in (1, 2)}
-            np_s, theirs = benchlib.timed(lambda: numpy_bfca(t64, P, S, decay), a.repeat)
-            for n in (1, 2):
-                out = os.path.join(tmp, "bfca.f64")
-                s = float(subprocess.run([qexe, tf, pf, sf, str(len(ids)), str(len(ids)), decay, str(n),
-                                          str(a.repeat), out], check=True, capture_output=True,
-                                         text=True).stdout)
-                m = benchlib.compare_close(theirs, np.fromfile(out, dtype=np.float64), rtol=1e-9)
-                benchlib.summary(B, f"Belo Horizonte 898 x 898 BFCA {label}: query-only (C++)",
-                                 "NumPy vectorised (BFCA only)", 1, n, a.repeat, "min", m, s, np_s)
-            m = benchlib.compare_close(theirs, ours[1][1]["bfca"], rtol=1e-9)
-            if m is True:
-                m = benchlib.compare_close(theirs, ours[2][1]["bfca"], rtol=1e-9)
+            # query-only, interleaved rounds
             print(f"{label}, query-only: load {load()}")
-            for n, (s, _) in ours.items():
-                benchlib.summary(B, f"Belo Horizonte 898 x 898 BFCA {label}: query-only (Python module)",
-                                 "NumPy vectorised (BFCA only)", 1, n, a.repeat, "min", m, s, np_s)
+            pm = countyscope.FcaMatrix(t32)  # the module's prepared matrix (its build timed below)
+            peers = {"dense": lambda: numpy_bfca(t64, P, S, decay),
+                     "codes": lambda: numpy_bfca_codes(inv, u, P, S, decay),
+                     "float32": lambda: numpy_bfca_f32(t32min, P, S, decay)}
+            ours_cpp = {("dense", "all", 1): None, ("prepared", "bfca", 1): None, ("prepared", "bfca", 2): None,
+                        ("prepared", "all", 1): None}
+            ours_py = {"array": lambda n: countyscope.fca(t32, P, S, cutoff_min=45, fca_decay=decay, fca_beta=0.1,
+                                                          threads=n),
+                       "FcaMatrix": lambda n: countyscope.fca(pm, P, S, cutoff_min=45, fca_decay=decay,
+                                                              fca_beta=0.1, measures=["bfca"], threads=n)}
+            best = {}
+            answers = {}
+            build = []
+            for _ in range(rounds):
+                for k in ours_cpp:
+                    q, b, ans = cpp(decay, k[2], k[0], k[1])
+                    best[("C++",) + k] = min(best.get(("C++",) + k, q), q)
+                    answers[("C++",) + k] = ans
+                    if k[0] == "prepared":
+                        build.append(b)
+                for name, fn in peers.items():
+                    q, ans = benchlib.timed(fn, per)
+                    best[("peer", name)] = min(best.get(("peer", name), q), q)
+                    answers[("peer", name)] = ans
+                for name, fn in ours_py.items():
+                    for n in (1, 2):
+                        q, ans = benchlib.timed(lambda: fn(n), per)
+                        best[("Python", name, n)] = min(best.get(("Python", name, n), q), q)
+                        answers[("Python", name, n)] = ans["bfca"]
+            pb, _ = benchlib.timed(lambda: countyscope.FcaMatrix(t32), 5)
+            theirs = answers[("peer", "dense")]
+            eligible = {}
+            for name in peers:
+                m = benchlib.compare_close(theirs, answers[("peer", name)], rtol=1e-9)
+                if m is True:
+                    eligible[name] = best[("peer", name)]
+                print(f"  peer NumPy {name}: {best[('peer', name)] * 1e3:.3f} ms, "
+                      f"{'agrees to 1e-9' if m is True else 'not eligible: ' + str(m)}")
+            peer_name = min(eligible, key=eligible.get)
+            np_s = eligible[peer_name]
+            print(f"  peer = NumPy {peer_name} (fastest eligible); our FcaMatrix build: C++ {min(build) * 1e3:.2f} ms, "
+                  f"Python (minutes in, checks + seconds + codes) {pb * 1e3:.2f} ms; load {load()}")
+            peer_txt = f"NumPy {peer_name} (BFCA only)"
+            for (mode, measures, n) in ours_cpp:
+                m = benchlib.compare_close(theirs, answers[("C++", mode, measures, n)], rtol=1e-9)
+                what = "BFCA alone" if measures == "bfca" else "fca2 + bfca + availability"
+                benchlib.summary(B, f"Belo Horizonte 898 x 898 BFCA {label}: query-only, C++ {mode} ({what})",
+                                 peer_txt, 1, n, reps, "min", m, best[("C++", mode, measures, n)], np_s)
+            for name in ours_py:
+                for n in (1, 2):
+                    m = benchlib.compare_close(theirs, answers[("Python", name, n)], rtol=1e-9)
+                    what = "FcaMatrix, BFCA alone" if name == "FcaMatrix" else "array, all three measures"
+                    benchlib.summary(B, f"Belo Horizonte 898 x 898 BFCA {label}: query-only, Python ({what})",
+                                     peer_txt, 1, n, reps, "min", m, best[("Python", name, n)], np_s)
             # end to end
             for n in (1, 2):
                 out = os.path.join(tmp, f"out-{decay}-{n}")
