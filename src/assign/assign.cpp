@@ -226,7 +226,6 @@ struct Search {
 // corrected over the whole network until no link is a shortcut (label correcting, exact; origins in
 // parallel, summed in a fixed order).
 struct Bush {
-  std::vector<std::uint8_t> member;             // per link: 1 in the bush
   std::vector<std::int32_t> order;              // the bush's nodes in topological order, the origin first
   std::vector<std::int32_t> in_start, in_link;  // per position in order: the bush links into that node
   std::vector<double> in_flow;                  // the origin's flow on in_link[k] (compact: read in order)
@@ -239,8 +238,11 @@ struct BushScratch {
   std::vector<std::int32_t> pmin, pmax, pos, queue, indeg;
   std::vector<std::uint32_t> mark;  // == token: the node is in the bush being looked at
   std::vector<std::uint8_t> queued;
+  std::vector<std::int32_t> cand;  // labels over the used links: the positions where pmax != -1, pmin
+  std::size_t ncand = 0;
   std::uint32_t token = 0;
   void size(std::size_t n) {
+    cand.assign(n, 0);
     lmin.assign(n, kInf);
     lmax.assign(n, 0);
     pmin.assign(n, -1);
@@ -649,41 +651,18 @@ AssignResult Solver::run_bush_based() {
   std::vector<BushScratch> scratch(at(threads_));
   for (BushScratch& s : scratch) s.size(n);
   BushScratch& sc = scratch[0];
-  std::vector<I> seg_min, seg_max;  // positions in b.in_link
-  std::vector<I> lk, ostart, olink, perm;
-  std::vector<double> lkf;  // flows of lk
-  // Rebuilds b.in_start, b.in_link and b.in_flow from the link list lk (flows lkf), after a topological sort
-  // (Kahn, on lk only) when the order is no longer valid. b.order holds the bush's nodes, the origin first.
-  const auto rebuild = [&](Bush& b, bool sort) {
+  std::vector<I> seg_min(n), seg_max(n);  // positions in b.in_link (a path has fewer than n links)
+  std::vector<I> lk, ostart, olink;
+  std::vector<double> lkf;       // flows of lk
+  std::vector<I> astart, alink;  // a bush update's added links by their head's position
+  std::vector<I> nstart, nlink;  // a bush's new link lists (swapped with its own)
+  std::vector<double> nflow;
+  // Builds b.in_start, b.in_link and b.in_flow from the link list lk (flows lkf); b.order holds the bush's
+  // nodes in a topological order, the origin first.
+  const auto rebuild = [&](Bush& b) {
     std::vector<I>& pos = sc.pos;
-    std::vector<I>& cnt = sc.indeg;
     const std::size_t nb = b.order.size();
     for (std::size_t i = 0; i < nb; ++i) pos[at(b.order[i])] = static_cast<I>(i);
-    if (sort) {
-      ostart.assign(nb + 1, 0);
-      std::fill(cnt.begin(), cnt.begin() + static_cast<std::ptrdiff_t>(nb), 0);
-      for (const I l : lk) {
-        ++ostart[at(pos[at(g_.tail[at(l)])]) + 1];
-        ++cnt[at(pos[at(g_.head[at(l)])])];
-      }
-      for (std::size_t i = 0; i < nb; ++i) ostart[i + 1] += ostart[i];
-      olink.resize(lk.size());
-      for (const I l : lk) olink[at(ostart[at(pos[at(g_.tail[at(l)])])]++)] = l;
-      for (std::size_t i = nb; i-- > 0;) ostart[i + 1] = ostart[i];
-      ostart[0] = 0;
-      std::vector<I>& next = sc.queue;  // old positions, in the new order
-      next.assign(1, 0);
-      for (std::size_t q = 0; q < next.size(); ++q) {
-        const auto p = at(next[q]);
-        for (auto k = at(ostart[p]); k < at(ostart[p + 1]); ++k) {
-          const I h = pos[at(g_.head[at(olink[k])])];
-          if (--cnt[at(h)] == 0) next.push_back(h);
-        }
-      }
-      for (I& p : next) p = b.order[at(p)];
-      b.order.swap(next);
-      for (std::size_t i = 0; i < nb; ++i) pos[at(b.order[i])] = static_cast<I>(i);
-    }
     b.in_start.assign(nb + 1, 0);
     for (const I l : lk) ++b.in_start[at(pos[at(g_.head[at(l)])]) + 1];
     for (std::size_t i = 0; i < nb; ++i) b.in_start[i + 1] += b.in_start[i];
@@ -708,101 +687,129 @@ AssignResult Solver::run_bush_based() {
     s.pmin[o] = s.pmax[o] = -1;
     s.pos[o] = 0;
     s.mark[o] = s.token;
+    s.ncand = 0;
+    const I *order = b.order.data(), *start = b.in_start.data(), *link = b.in_link.data();
+    const double* flow = b.in_flow.data();
+    const I* tail = g_.tail.data();
+    const double* time = t_.data();
+    double *lmin = s.lmin.data(), *lmax = s.lmax.data();
+    I *pmin = s.pmin.data(), *pmax = s.pmax.data(), *pos = s.pos.data(), *cand = s.cand.data();
+    std::uint32_t* mark = s.mark.data();
+    const std::uint32_t token = s.token;
+    std::size_t ncand = 0;
     for (std::size_t i = 1; i < b.order.size(); ++i) {
-      const auto v = at(b.order[i]);
+      const auto v = at(order[i]);
       double lo = kInf, hi = -kInf;
       I plo = -1, phi = -1;
-      for (auto k = at(b.in_start[i]); k < at(b.in_start[i + 1]); ++k) {
-        const auto l = at(b.in_link[k]);
-        const auto u = at(g_.tail[l]);
-        const double c = s.lmin[u] + t_[l];
+      for (auto k = at(start[i]); k < at(start[i + 1]); ++k) {
+        const auto l = at(link[k]);
+        const auto u = at(tail[l]);
+        const double c = lmin[u] + time[l];
         if (c < lo) lo = c, plo = static_cast<I>(k);
-        if (used_only && !(b.in_flow[k] > kFlowEps)) continue;
-        const double cu = s.lmax[u] + t_[l];
+        if (used_only && !(flow[k] > kFlowEps)) continue;
+        const double cu = lmax[u] + time[l];
         if (cu > hi) hi = cu, phi = static_cast<I>(k);
       }
-      s.lmin[v] = lo;
-      s.pmin[v] = plo;
-      s.lmax[v] = phi >= 0 ? hi : lo;
-      s.pmax[v] = phi;
-      s.pos[v] = static_cast<I>(i);
-      s.mark[v] = s.token;
+      lmin[v] = lo;
+      pmin[v] = plo;
+      lmax[v] = phi >= 0 ? hi : lo;
+      pmax[v] = phi;
+      pos[v] = static_cast<I>(i);
+      mark[v] = token;
+      cand[ncand] = static_cast<I>(i);
+      ncand += static_cast<std::size_t>(phi >= 0 && phi != plo);
     }
+    s.ncand = ncand;
   };
-  // One pass of flow shifts over the bush's nodes in reverse topological order.
-  const auto equilibrate = [&](Bush& b) {
-    labels(b, true, sc);
-    const auto tail_of = [&](I k) { return at(g_.tail[at(b.in_link[at(k)])]); };
-    b.excess = 0;
-    for (std::size_t i = b.order.size(); i-- > 1;) {
-      const auto j = at(b.order[i]);
-      if (sc.pmax[j] < 0 || sc.pmax[j] == sc.pmin[j]) continue;
-      const double ex = sc.lmax[j] - sc.lmin[j];
-      if (!(ex > 1e-14 * sc.lmax[j])) continue;
-      b.excess = std::max(b.excess, ex / sc.lmax[j]);
+  // One pass of flow shifts over the bush's nodes in reverse topological order (fresh: update() has just left
+  // the labels over the used links in sc).
+  const auto equilibrate = [&](Bush& b, bool fresh) {
+    if (!fresh) labels(b, true, sc);
+    const I *order = b.order.data(), *link = b.in_link.data(), *cand = sc.cand.data();
+    const I *pos = sc.pos.data(), *pmin = sc.pmin.data(), *pmax = sc.pmax.data(), *tail = g_.tail.data();
+    const double *lmin = sc.lmin.data(), *lmax = sc.lmax.data();
+    double *flow = b.in_flow.data(), *x = x_.data(), *time = t_.data(), *dtime = dt_.data();
+    const Link* links = net_.links.data();
+    I *smin = seg_min.data(), *smax = seg_max.data();
+    const auto tail_of = [&](I k) { return at(tail[at(link[at(k)])]); };
+    double excess = 0;
+    for (std::size_t q = sc.ncand; q-- > 0;) {  // the nodes with two ways in, in reverse order
+      const auto j = at(order[at(cand[q])]);
+      const double ex = lmax[j] - lmin[j];
+      if (!(ex > 1e-14 * lmax[j])) continue;
+      excess = std::max(excess, ex / lmax[j]);
       // The two paths back to their last common node: step back the one further along the order.
-      seg_min.assign(1, sc.pmin[j]);
-      seg_max.assign(1, sc.pmax[j]);
-      std::size_t a = tail_of(sc.pmin[j]), c = tail_of(sc.pmax[j]);
+      std::size_t nmin = 1, nmax = 1;
+      smin[0] = pmin[j];
+      smax[0] = pmax[j];
+      std::size_t a = tail_of(pmin[j]), c = tail_of(pmax[j]);
       bool broken = false;  // a used path that loses its flow upstream (rounding): no shift here
       while (a != c && !broken) {
-        if (sc.pos[a] > sc.pos[c]) {
-          seg_min.push_back(sc.pmin[a]);
-          a = tail_of(sc.pmin[a]);
-        } else if (sc.pmax[c] < 0) {
+        if (pos[a] > pos[c]) {
+          smin[nmin++] = pmin[a];
+          a = tail_of(pmin[a]);
+        } else if (pmax[c] < 0) {
           broken = true;
         } else {
-          seg_max.push_back(sc.pmax[c]);
-          c = tail_of(sc.pmax[c]);
+          smax[nmax++] = pmax[c];
+          c = tail_of(pmax[c]);
         }
       }
       if (broken) continue;
       double cmin = 0, cmax = 0, denom = 0, cap = kInf;
-      for (const I k : seg_min) {
-        const auto l = at(b.in_link[at(k)]);
-        cmin += t_[l];
-        denom += dt_[l];
+      for (std::size_t i = 0; i < nmin; ++i) {
+        const auto l = at(link[at(smin[i])]);
+        cmin += time[l];
+        denom += dtime[l];
       }
-      for (const I k : seg_max) {
-        const auto l = at(b.in_link[at(k)]);
-        cmax += t_[l];
-        denom += dt_[l];
-        cap = std::min(cap, b.in_flow[at(k)]);
+      for (std::size_t i = 0; i < nmax; ++i) {
+        const auto k = at(smax[i]);
+        const auto l = at(link[k]);
+        cmax += time[l];
+        denom += dtime[l];
+        cap = std::min(cap, flow[k]);
       }
       if (!(cmax > cmin) || !(cap > kFlowEps)) continue;
       double delta = denom > 0 ? (cmax - cmin) / denom : cap;
       if (delta > cap) delta = cap;
-      for (const I k : seg_max) {
-        const auto l = at(b.in_link[at(k)]);
-        b.in_flow[at(k)] -= delta;  // exactly 0 when all of it moves
-        x_[l] = std::max(0.0, x_[l] - delta);
-        bpr(net_.links[l], x_[l], t_[l], dt_[l]);
+      for (std::size_t i = 0; i < nmax; ++i) {
+        const auto k = at(smax[i]);
+        const auto l = at(link[k]);
+        flow[k] -= delta;  // exactly 0 when all of it moves
+        x[l] = std::max(0.0, x[l] - delta);
+        bpr(links[l], x[l], time[l], dtime[l]);
       }
-      for (const I k : seg_min) {
-        const auto l = at(b.in_link[at(k)]);
-        b.in_flow[at(k)] += delta;
-        x_[l] += delta;
-        bpr(net_.links[l], x_[l], t_[l], dt_[l]);
+      for (std::size_t i = 0; i < nmin; ++i) {
+        const auto k = at(smin[i]);
+        const auto l = at(link[k]);
+        flow[k] += delta;
+        x[l] += delta;
+        bpr(links[l], x[l], time[l], dtime[l]);
       }
     }
+    b.excess = excess;
   };
   // Drops the links without flow (but not the bush's shortest-path tree) and adds the shortcuts that keep it
   // acyclic (see above). The order stays valid when links only go, and when every added link runs forward in
   // it or into a node new to the bush (appended: it has no bush links out); otherwise the bush is re-sorted.
+  // True when links were added: the labels over the used links are then in sc (see equilibrate).
   const auto update = [&](Bush& b, I origin) {
     std::fill(sc.lmin.begin(), sc.lmin.end(), kInf);
     labels(b, false, sc);
     std::size_t kept = 0;  // the links that stay, compacted in place (the order stays valid)
-    for (std::size_t i = 1; i < b.order.size(); ++i) {
-      const auto first = at(b.in_start[i]), end = at(b.in_start[i + 1]);
-      b.in_start[i] = static_cast<I>(kept);
-      for (auto k = first; k < end; ++k) {
-        if (b.in_flow[k] <= kFlowEps && sc.pmin[at(b.order[i])] != static_cast<I>(k)) {
-          b.member[at(b.in_link[k])] = 0;
-        } else {
-          b.in_link[kept] = b.in_link[k];
-          b.in_flow[kept] = b.in_flow[k];
-          ++kept;
+    {
+      I *start = b.in_start.data(), *link = b.in_link.data();
+      double* flow = b.in_flow.data();
+      const I *order = b.order.data(), *pmin = sc.pmin.data();
+      for (std::size_t i = 1; i < b.order.size(); ++i) {
+        const auto first = at(start[i]), end = at(start[i + 1]);
+        const auto tree = at(pmin[at(order[i])]);
+        start[i] = static_cast<I>(kept);
+        for (auto k = first; k < end; ++k) {
+          const bool keep = !(flow[k] <= kFlowEps) || k == tree;
+          link[kept] = link[k];
+          flow[kept] = flow[k];
+          kept += static_cast<std::size_t>(keep);
         }
       }
     }
@@ -815,9 +822,11 @@ AssignResult Solver::run_bush_based() {
     // A bush link is never a shortcut (lmin is the least over the bush's links), nor is a link from a node
     // outside the bush (lmin infinite); a link into a node outside the bush always is.
     const double* lmin = sc.lmin.data();
+    const I *tail = g_.tail.data(), *head = g_.head.data();
+    const double* time = t_.data();
     for (std::size_t l = 0; l < m; ++l) {
-      const auto u = at(g_.tail[l]), v = at(g_.head[l]);
-      if (!(lmin[u] + t_[l] < lmin[v])) continue;
+      const auto u = at(tail[l]), v = at(head[l]);
+      if (!(lmin[u] + time[l] < lmin[v])) continue;
       if (static_cast<I>(u) != origin && static_cast<I>(u) < g_.first_thru) continue;
       if (sc.mark[v] != sc.token) {  // a node new to the bush: appended once
         if (sc.queued[v] == 0) {
@@ -829,16 +838,113 @@ AssignResult Solver::run_bush_based() {
       } else {
         continue;
       }
-      b.member[l] = 1;
       lk.push_back(static_cast<I>(l));
     }
     for (std::size_t i = old_size; i < b.order.size(); ++i) sc.queued[at(b.order[i])] = 0;
-    if (lk.empty()) return;
-    const std::size_t added = lk.size();
-    lk.insert(lk.end(), b.in_link.begin(), b.in_link.end());
-    lkf.assign(added, 0.0);
-    lkf.insert(lkf.end(), b.in_flow.begin(), b.in_flow.end());
-    rebuild(b, resort);
+    if (lk.empty()) return false;
+    // The new per-node link lists are gathered node by node in the (new) order: the node's added links first,
+    // in link order, then its links as they were (the lists a stable counting sort of added + kept would
+    // give). labels() set the old nodes' positions; the new nodes are at the end, without links so far.
+    const std::size_t added = lk.size(), nb = b.order.size();
+    std::vector<I>& pos = sc.pos;
+    for (std::size_t i = old_size; i < nb; ++i) pos[at(b.order[i])] = static_cast<I>(i);
+    const auto head_pos = [&](I l) { return at(pos[at(g_.head[at(l)])]); };
+    const auto tail_pos = [&](I l) { return at(pos[at(g_.tail[at(l)])]); };
+    b.in_start.resize(nb + 1, static_cast<I>(kept));
+    astart.assign(nb + 1, 0);  // the added links by their head's position
+    for (const I l : lk) ++astart[head_pos(l) + 1];
+    for (std::size_t i = 0; i < nb; ++i) astart[i + 1] += astart[i];
+    alink.resize(added);
+    for (const I l : lk) alink[at(astart[head_pos(l)]++)] = l;
+    for (std::size_t i = nb; i-- > 0;) astart[i + 1] = astart[i];
+    astart[0] = 0;
+    std::vector<I>& next = sc.queue;  // old positions, in the new order
+    if (resort) {                     // Kahn on the bush's links (added, then kept) from the origin
+      std::vector<I>& cnt = sc.indeg;
+      ostart.assign(nb + 1, 0);
+      std::fill(cnt.begin(), cnt.begin() + static_cast<std::ptrdiff_t>(nb), 0);
+      const auto count = [&](I l) {
+        ++ostart[tail_pos(l) + 1];
+        ++cnt[head_pos(l)];
+      };
+      for (const I l : lk) count(l);
+      for (const I l : b.in_link) count(l);
+      for (std::size_t i = 0; i < nb; ++i) ostart[i + 1] += ostart[i];
+      olink.resize(kept + added);
+      for (const I l : lk) olink[at(ostart[tail_pos(l)]++)] = l;
+      for (const I l : b.in_link) olink[at(ostart[tail_pos(l)]++)] = l;
+      for (std::size_t i = nb; i-- > 0;) ostart[i + 1] = ostart[i];
+      ostart[0] = 0;
+      next.assign(1, 0);
+      for (std::size_t q = 0; q < next.size(); ++q) {
+        const auto p = at(next[q]);
+        for (auto k = at(ostart[p]); k < at(ostart[p + 1]); ++k) {
+          const auto h = head_pos(olink[k]);
+          if (--cnt[h] == 0) next.push_back(static_cast<I>(h));
+        }
+      }
+    }
+    nstart.resize(nb + 1);
+    nlink.resize(kept + added);
+    nflow.resize(kept + added);
+    // With each node's lists, its labels over the used links as equilibrate() wants them (the same loop as
+    // labels(b, true, sc): the tails come earlier in the order, their labels are the new ones).
+    ++sc.token;
+    {
+      const I *order = b.order.data(), *start = b.in_start.data(), *link = b.in_link.data();
+      const I *ast = astart.data(), *alk = alink.data(), *nx = next.data(), *tail = g_.tail.data();
+      const double *flow = b.in_flow.data(), *time = t_.data();
+      I *nst = nstart.data(), *nlk = nlink.data();
+      double* nfl = nflow.data();
+      double *lmin = sc.lmin.data(), *lmax = sc.lmax.data();
+      I *pmin = sc.pmin.data(), *pmax = sc.pmax.data(), *pos = sc.pos.data(), *cand = sc.cand.data();
+      std::uint32_t* mark = sc.mark.data();
+      const std::uint32_t token = sc.token;
+      std::size_t ncand = 0, w = 0;
+      for (std::size_t p = 0; p < nb; ++p) {
+        const auto op = resort ? at(nx[p]) : p;
+        const auto v = at(order[op]);
+        nst[p] = static_cast<I>(w);
+        const std::size_t first = w;
+        for (auto k = at(ast[op]); k < at(ast[op + 1]); ++k, ++w) {
+          nlk[w] = alk[k];
+          nfl[w] = 0.0;
+        }
+        for (auto k = at(start[op]); k < at(start[op + 1]); ++k, ++w) {
+          nlk[w] = link[k];
+          nfl[w] = flow[k];
+        }
+        double lo = p == 0 ? 0.0 : kInf, hi = -kInf;
+        I plo = -1, phi = -1;
+        for (std::size_t k = first; k < w; ++k) {
+          const auto l = at(nlk[k]);
+          const auto u = at(tail[l]);
+          const double c = lmin[u] + time[l];
+          if (c < lo) lo = c, plo = static_cast<I>(k);
+          if (!(nfl[k] > kFlowEps)) continue;
+          const double cu = lmax[u] + time[l];
+          if (cu > hi) hi = cu, phi = static_cast<I>(k);
+        }
+        lmin[v] = lo;
+        pmin[v] = plo;
+        lmax[v] = phi >= 0 ? hi : lo;
+        pmax[v] = phi;
+        pos[v] = static_cast<I>(p);
+        mark[v] = token;
+        cand[ncand] = static_cast<I>(p);
+        ncand += static_cast<std::size_t>(phi >= 0 && phi != plo);
+      }
+      nst[nb] = static_cast<I>(w);
+      sc.ncand = ncand;
+    }
+    b.in_start.swap(nstart);
+    b.in_link.swap(nlink);
+    b.in_flow.swap(nflow);
+    if (resort) {
+      for (I& p : next) p = b.order[at(p)];
+      b.order.swap(next);
+    }
+    return true;
   };
   // SPTT of one origin at the current times: shortest costs to every node, by label correcting started from
   // the bush's own shortest costs (each one the cost of a path, so an upper bound): every link that is a
@@ -857,9 +963,11 @@ AssignResult Solver::run_bush_based() {
         queue.push_back(static_cast<I>(w));
       }
     };
+    const I *tail = g_.tail.data(), *head = g_.head.data();
+    const double* time = t_.data();
     for (std::size_t l = 0; l < m; ++l) {  // every link once, then the heads that were lowered
-      const auto u = at(g_.tail[l]), v = at(g_.head[l]);
-      const double d = lmin[u] + t_[l];
+      const auto u = at(tail[l]), v = at(head[l]);
+      const double d = lmin[u] + time[l];
       if (!(d < lmin[v])) continue;
       if (static_cast<I>(u) != origin && static_cast<I>(u) < g_.first_thru) continue;
       lower(v, d);
@@ -905,17 +1013,15 @@ AssignResult Solver::run_bush_based() {
     search.run(g_, static_cast<I>(o), arcs_.data(), row);
     (void)search.load(g_, trips_, static_cast<I>(o), nullptr);  // refuses a zone with trips and no path
     Bush& b = bushes[o];
-    b.member.assign(m, 0);
     b.order.assign(search.order.begin(), search.order.end());  // settled: the origin first, a tree
     lk.clear();
     lkf.clear();
     for (std::size_t i = 1; i < b.order.size(); ++i) {
       const I l = search.pred[at(b.order[i])];
-      b.member[at(l)] = 1;
       lk.push_back(l);
       lkf.push_back(0.0);
     }
-    rebuild(b, false);  // the settle order is topological
+    rebuild(b);  // the settle order is topological
     std::fill(node_flow.begin(), node_flow.end(), 0.0);
     for (std::size_t d = 0; d < z; ++d)
       if (d != o) node_flow[d] = row[d];
@@ -962,15 +1068,14 @@ AssignResult Solver::run_bush_based() {
     for (int sweep = 0; sweep < kBushSweeps; ++sweep)
       for (const I o : active) {
         Bush& b = bushes[at(o)];
-        update(b, o);
-        equilibrate(b);
+        equilibrate(b, update(b, o));
       }
     // More equilibration where a bush is still further from its own equilibrium than the flows are from
     // the network's (its excess above the iteration's gap); the others are left as they are.
     const double gap = r.iterations.back().gap;
     for (int round = 0; round < kBushRounds; ++round)
       for (const I o : active)
-        if (bushes[at(o)].excess > gap) equilibrate(bushes[at(o)]);
+        if (bushes[at(o)].excess > gap) equilibrate(bushes[at(o)], false);
     link_flows();
   }
   r.flow = x_;
