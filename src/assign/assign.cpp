@@ -956,29 +956,32 @@ AssignResult Solver::run_bush_based() {
     std::vector<I>& queue = s.queue;
     queue.clear();
     double* lmin = s.lmin.data();
+    std::uint8_t* queued = s.queued.data();
     const auto lower = [&](std::size_t w, double d) {
       lmin[w] = d;
-      if (s.queued[w] == 0) {
-        s.queued[w] = 1;
+      if (queued[w] == 0) {
+        queued[w] = 1;
         queue.push_back(static_cast<I>(w));
       }
     };
-    const I *tail = g_.tail.data(), *head = g_.head.data();
+    const I *tail = g_.tail.data(), *head = g_.head.data(), *first = g_.first.data();
     const double* time = t_.data();
+    const Arc* arcs = arcs_.data();
+    const I first_thru = g_.first_thru;
     for (std::size_t l = 0; l < m; ++l) {  // every link once, then the heads that were lowered
       const auto u = at(tail[l]), v = at(head[l]);
       const double d = lmin[u] + time[l];
       if (!(d < lmin[v])) continue;
-      if (static_cast<I>(u) != origin && static_cast<I>(u) < g_.first_thru) continue;
+      if (static_cast<I>(u) != origin && static_cast<I>(u) < first_thru) continue;
       lower(v, d);
     }
     for (std::size_t i = 0; i < queue.size(); ++i) {
       const auto v = at(queue[i]);
-      s.queued[v] = 0;
-      if (static_cast<I>(v) != origin && static_cast<I>(v) < g_.first_thru) continue;
+      queued[v] = 0;
+      if (static_cast<I>(v) != origin && static_cast<I>(v) < first_thru) continue;
       const double dv = lmin[v];
-      for (auto k = at(g_.first[v]); k < at(g_.first[v + 1]); ++k) {
-        const Arc& a = arcs_[k];
+      for (auto k = at(first[v]); k < at(first[v + 1]); ++k) {
+        const Arc& a = arcs[k];
         if (dv + a.cost < lmin[at(a.head)]) lower(at(a.head), dv + a.cost);
       }
     }
