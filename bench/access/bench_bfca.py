@@ -58,8 +58,8 @@ def weights(t, decay):
     return np.exp(-0.1 * t)  # exp(-inf) = 0
 
 
-def numpy_bfca(t, P, S, decay):
-    f = weights(t, decay)
+def bfca_of_weights(f, P, S):
+    """R accessibility's fca_bfca on the impedance matrix f (float64)."""
     r = f.sum(1)
     c = f.sum(0)
     w = np.divide(P, r, out=np.zeros_like(P), where=r > 0)
@@ -67,6 +67,10 @@ def numpy_bfca(t, P, S, decay):
     ok = (dB > 0) & (c > 0)
     R = np.divide(S, dB * c, out=np.zeros_like(S), where=ok)
     return f @ R
+
+
+def numpy_bfca(t, P, S, decay):
+    return bfca_of_weights(weights(t, decay), P, S)
 
 
 def numpy_bfca_codes(inv, u, P, S, decay):
@@ -75,13 +79,7 @@ def numpy_bfca_codes(inv, u, P, S, decay):
         f = (inv < np.searchsorted(u, 45.0, side="right")).astype(np.float64)
     else:
         f = np.exp(-0.1 * u)[inv]
-    r = f.sum(1)
-    c = f.sum(0)
-    w = np.divide(P, r, out=np.zeros_like(P), where=r > 0)
-    dB = w @ f
-    ok = (dB > 0) & (c > 0)
-    R = np.divide(S, dB * c, out=np.zeros_like(S), where=ok)
-    return f @ R
+    return bfca_of_weights(f, P, S)
 
 
 def numpy_bfca_f32(t32min, P, S, decay):

@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <countyscope/assess/equity_study.hpp>
@@ -20,15 +22,20 @@ std::vector<std::size_t> order_by(const std::vector<double>& key) {
   std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
   return o;
 }
-}  // namespace
-
-double lorenz_share(const std::vector<double>& y, const std::vector<double>& w, double p) {
-  const auto o = order_by(y);
+// sum w and sum w y.
+std::pair<double, double> weighted_totals(const std::vector<double>& y, const std::vector<double>& w) {
   double wt = 0, yt = 0;
   for (std::size_t i = 0; i < y.size(); ++i) {
     wt += w[i];
     yt += w[i] * y[i];
   }
+  return {wt, yt};
+}
+}  // namespace
+
+double lorenz_share(const std::vector<double>& y, const std::vector<double>& w, double p) {
+  const auto o = order_by(y);
+  const auto [wt, yt] = weighted_totals(y, w);
   if (!(wt > 0) || !(yt > 0)) return std::numeric_limits<double>::quiet_NaN();
   const double target = p * wt;
   double cw = 0, cy = 0;
@@ -42,11 +49,7 @@ double lorenz_share(const std::vector<double>& y, const std::vector<double>& w, 
 
 double weighted_gini(const std::vector<double>& y, const std::vector<double>& w) {
   const auto o = order_by(y);
-  double wt = 0, yt = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    wt += w[i];
-    yt += w[i] * y[i];
-  }
+  const auto [wt, yt] = weighted_totals(y, w);
   if (!(wt > 0) || !(yt > 0)) return std::numeric_limits<double>::quiet_NaN();
   double area = 0, l_prev = 0;
   for (std::size_t i : o) {
@@ -65,11 +68,7 @@ double concentration_index(const std::vector<double>& y, const std::vector<doubl
                            const std::vector<double>& w) {
   const auto o = order_by(rank);
   const std::size_t n = y.size();
-  double wt = 0, yt = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    wt += w[i];
-    yt += w[i] * y[i];
-  }
+  const auto [wt, yt] = weighted_totals(y, w);
   if (!(wt > 0) || !(yt > 0)) return std::numeric_limits<double>::quiet_NaN();
   std::vector<double> r(n);
   double before = 0;
@@ -93,11 +92,7 @@ double concentration_index(const std::vector<double>& y, const std::vector<doubl
 double erreygers_index(const std::vector<double>& y, const std::vector<double>& rank,
                        const std::vector<double>& w) {
   const auto [lo, hi] = std::minmax_element(y.begin(), y.end());
-  double wt = 0, yt = 0;
-  for (std::size_t i = 0; i < y.size(); ++i) {
-    wt += w[i];
-    yt += w[i] * y[i];
-  }
+  const auto [wt, yt] = weighted_totals(y, w);
   if (y.empty() || !(*hi > *lo)) return std::numeric_limits<double>::quiet_NaN();
   return 4 * (yt / wt) / (*hi - *lo) * concentration_index(y, rank, w);
 }
@@ -176,37 +171,33 @@ double theil_of(const std::vector<double>& y, const std::vector<double>& w,
 Theil theil_t(const std::vector<double>& y, const std::vector<double>& w,
               const std::vector<std::string>& groups) {
   Theil r;
-  std::vector<std::size_t> all(y.size());
-  std::iota(all.begin(), all.end(), 0);
-  double wt = 0, yt = 0;
-  for (std::size_t i : all) {
-    wt += w[i];
-    yt += w[i] * y[i];
-  }
+  const auto [wt, yt] = weighted_totals(y, w);
   if (!(wt > 0) || !(yt > 0)) {
     r.total = r.within = r.between = std::numeric_limits<double>::quiet_NaN();
     return r;
   }
+  std::vector<std::size_t> all(y.size());
+  std::iota(all.begin(), all.end(), 0);
   r.total = theil_of(y, w, all, yt / wt);
   if (groups.empty()) return r;
-  // Group labels in order: numerically when every label is a number (deciles 1..10), else as text.
-  std::vector<std::string> labels(groups);
-  std::sort(labels.begin(), labels.end());
-  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
-  const bool numeric = std::all_of(labels.begin(), labels.end(), [](const std::string& g) {
-    const auto d = parse_double(g);
-    return d && std::isfinite(*d);
-  });
+  // The rows of each group in one pass; groups in order numerically when every label is a number (deciles
+  // 1..10), else as text.
+  std::map<std::string, std::vector<std::size_t>> by_label;
+  for (std::size_t i = 0; i < groups.size(); ++i) by_label[groups[i]].push_back(i);
+  std::vector<std::pair<double, const std::pair<const std::string, std::vector<std::size_t>>*>> order;
+  bool numeric = true;
+  for (const auto& g : by_label) {
+    const auto d = parse_double(g.first);
+    numeric = numeric && d && std::isfinite(*d);
+    order.emplace_back(d ? *d : 0.0, &g);
+  }
   if (numeric)
-    std::stable_sort(labels.begin(), labels.end(), [](const std::string& a, const std::string& b) {
-      return *parse_double(a) < *parse_double(b);
-    });
-  for (const std::string& g : labels) {
-    std::vector<std::size_t> rows;
-    for (std::size_t i : all)
-      if (groups[i] == g) rows.push_back(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, g] : order) {
+    const std::vector<std::size_t>& rows = g->second;
     TheilGroup tg;
-    tg.group = g;
+    tg.group = g->first;
     tg.rows = rows.size();
     double gy = 0;
     for (std::size_t i : rows) {
